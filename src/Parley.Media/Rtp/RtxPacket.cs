@@ -24,7 +24,7 @@ internal static class RtxPacket
         var header = original.Buffer[..original.HeaderLength];
         var payload = original.Payload;
         var length = header.Length + OsnLength + payload.Length;
-        if (rtxPayloadType > 0x7F || length > destination.Length || Overlaps(original.Buffer, destination))
+        if (rtxPayloadType > 0x7F || length > destination.Length || original.Buffer.Overlaps(destination))
         {
             return false;
         }
@@ -49,7 +49,7 @@ internal static class RtxPacket
         written = 0;
         var header = rtx.Buffer[..rtx.HeaderLength];
         var rtxPayload = rtx.Payload;
-        if (rtxPayload.Length < OsnLength || originalPayloadType > 0x7F || Overlaps(rtx.Buffer, destination))
+        if (rtxPayload.Length < OsnLength || originalPayloadType > 0x7F || rtx.Buffer.Overlaps(destination))
         {
             return false;
         }
@@ -82,6 +82,4 @@ internal static class RtxPacket
         written = packetBytes.Length;
         return true;
     }
-
-    private static bool Overlaps(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination) => source.Overlaps(destination);
 }

@@ -135,6 +135,18 @@ public class RtpPacketPropertyTests
         Assert.True(RtpPacket.TryParse(buffer.AsSpan(0, written), out _));
     }
 
+    [Property(MaxTest = 500)]
+    public void Parsing_a_chrome_packet_with_one_byte_changed_never_throws(ushort position, byte value, bool twoByte)
+    {
+        var bytes = ChromeRtpVectors.Bytes(twoByte ? ChromeRtpVectors.TwoByteSevenElements : ChromeRtpVectors.OneByteSevenElements);
+        bytes[position % bytes.Length] = value;
+
+        if (RtpPacket.TryParse(bytes, out var packet))
+        {
+            Walk(packet);
+        }
+    }
+
     private static void Walk(RtpPacket packet)
     {
         _ = packet.Payload.Length + packet.ExtensionData.Length + packet.CsrcCount;

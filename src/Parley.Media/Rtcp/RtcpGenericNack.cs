@@ -2,18 +2,6 @@ using System.Buffers.Binary;
 
 namespace Parley.Media.Rtcp;
 
-/// <summary>One generic NACK FCI entry: a lost packet ID and a bitmask of the 16 following losses.</summary>
-/// <param name="PacketId">Sequence number of a lost packet (PID).</param>
-/// <param name="LostBitmask">Bit i set means PID + i + 1 is lost too (BLP).</param>
-internal readonly record struct RtcpNackItem(ushort PacketId, ushort LostBitmask)
-{
-    /// <summary>Size of an FCI entry.</summary>
-    public const int Size = 4;
-
-    /// <summary>How many sequence numbers this entry reports lost (1 to 17).</summary>
-    public int LostCount => 1 + System.Numerics.BitOperations.PopCount(LostBitmask);
-}
-
 /// <summary>A generic NACK (RFC 4585 §6.2.1): RTPFB FMT 1, a list of PID/BLP entries naming lost RTP packets.</summary>
 internal readonly ref struct RtcpGenericNack
 {
@@ -119,58 +107,5 @@ internal readonly ref struct RtcpGenericNack
         BinaryPrimitives.WriteUInt16BigEndian(destination[(position + 2)..], (ushort)bitmask);
         position += RtcpNackItem.Size;
         return true;
-    }
-}
-
-/// <summary>Expands NACK entries into lost sequence numbers without allocating.</summary>
-internal ref struct NackLostSequenceEnumerator
-{
-    private ReadOnlySpan<byte> _items;
-    private ushort _packetId;
-    private int _bitmask;
-    private int _bit; // -1: the PID itself is next
-    private ushort _current;
-
-    public NackLostSequenceEnumerator(ReadOnlySpan<byte> items)
-    {
-        _items = items;
-        _bit = 17;
-    }
-
-    public readonly ushort Current => _current;
-
-    public readonly NackLostSequenceEnumerator GetEnumerator() => this;
-
-    public bool MoveNext()
-    {
-        while (true)
-        {
-            if (_bit == -1)
-            {
-                _current = _packetId;
-                _bit = 0;
-                return true;
-            }
-
-            while (_bit < 16)
-            {
-                var bit = _bit++;
-                if ((_bitmask & (1 << bit)) != 0)
-                {
-                    _current = (ushort)(_packetId + bit + 1);
-                    return true;
-                }
-            }
-
-            if (_items.Length < RtcpNackItem.Size)
-            {
-                return false;
-            }
-
-            _packetId = BinaryPrimitives.ReadUInt16BigEndian(_items);
-            _bitmask = BinaryPrimitives.ReadUInt16BigEndian(_items[2..]);
-            _items = _items[RtcpNackItem.Size..];
-            _bit = -1;
-        }
     }
 }

@@ -12,6 +12,9 @@ public enum DtlsDropReason
     /// <summary>A record header or fragment runs past the end of the datagram.</summary>
     Truncated,
 
+    /// <summary>A plaintext (epoch 0) record is not a well-formed ChangeCipherSpec, alert or handshake fragment.</summary>
+    Malformed,
+
     /// <summary>A record carries an epoch DTLS 1.2 never uses, or application data in the clear epoch.</summary>
     UnexpectedEpoch,
 

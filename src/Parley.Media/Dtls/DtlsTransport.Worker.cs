@@ -105,10 +105,12 @@ public sealed partial class DtlsTransport
         lock (_gate)
             closeRequested = _closeRequested;
 
-        if (handshake.CloseNotifyReceived && handshake.FailureReason is null)
-            ChangeState(DtlsState.Closed, "Closed by the peer (close_notify).");
-        else if (closeRequested && handshake.FailureReason is null)
+        // A local close wins: closing the engine while its thread waits makes BouncyCastle see an
+        // aborted receive and raise internal_error, which is our doing, not a failure.
+        if (closeRequested)
             ChangeState(DtlsState.Closed, "Closed locally.");
+        else if (handshake.CloseNotifyReceived && handshake.FailureReason is null)
+            ChangeState(DtlsState.Closed, "Closed by the peer (close_notify).");
         else
             ChangeState(DtlsState.Failed, handshake.FailureReason ?? Describe(error));
     }

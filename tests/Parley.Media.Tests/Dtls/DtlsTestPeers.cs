@@ -104,6 +104,11 @@ internal sealed class StateRecorder
         {
             if (_reasons.TryGetValue(state, out string? reason))
                 return reason;
+            foreach (DtlsState terminal in new[] { DtlsState.Failed, DtlsState.Closed })
+            {
+                if (terminal != state && _reasons.TryGetValue(terminal, out string? other))
+                    throw new InvalidOperationException($"Entered {terminal} ({other}) instead of {state}.");
+            }
             _waiters.Add((state, done));
         }
 

@@ -103,6 +103,23 @@ public sealed class OpenSslInteropTests : IClassFixture<OpenSslCertificates>
         Assert.Contains("no certificate", reason);
     }
 
+    [Fact]
+    public async Task Our_server_refuses_a_client_certificate_that_is_neither_ecdsa_nor_rsa()
+    {
+        using var bridge = new UdpDtlsBridge(TestCertificates.Server);
+        bridge.StartReceiving();
+        bridge.Transport.Start(DtlsRole.Server, [FingerprintOf(_certificates.Ed25519CertificatePath)]);
+
+        using var client = OpenSslProcess.Start(
+            "s_client", "-dtls1_2", "-connect", $"127.0.0.1:{bridge.Port}",
+            "-cert", _certificates.Ed25519CertificatePath, "-key", _certificates.Ed25519KeyPath,
+            "-use_srtp", "SRTP_AES128_CM_SHA1_80");
+
+        string? reason = await bridge.States.WaitForAsync(DtlsState.Failed);
+        Assert.Null(bridge.Transport.SrtpKeys);
+        Assert.Contains("neither ECDSA nor RSA", reason);
+    }
+
     [Theory]
     [InlineData("ecdsa")]
     [InlineData("rsa")]

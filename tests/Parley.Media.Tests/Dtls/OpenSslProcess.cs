@@ -125,6 +125,7 @@ public sealed class OpenSslCertificates : IDisposable
     {
         (EcdsaCertificatePath, EcdsaKeyPath) = Make("ecdsa", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1");
         (RsaCertificatePath, RsaKeyPath) = Make("rsa", "rsa", "-pkeyopt", "rsa_keygen_bits:2048");
+        (Ed25519CertificatePath, Ed25519KeyPath) = Make("ed25519", "ed25519");
     }
 
     public string EcdsaCertificatePath { get; }
@@ -134,6 +135,10 @@ public sealed class OpenSslCertificates : IDisposable
     public string RsaCertificatePath { get; }
 
     public string RsaKeyPath { get; }
+
+    public string Ed25519CertificatePath { get; }
+
+    public string Ed25519KeyPath { get; }
 
     public string DirectoryPath => _directory.FullName;
 

@@ -43,6 +43,8 @@ public sealed partial class DtlsTransport
 
         if (closeRequested || _handshake!.Keys is null)
         {
+            if (!closeRequested)
+                _handshake!.FailureReason ??= "The handshake completed without exporting SRTP keys.";
             connection.Close();
             _datagrams.Close();
             Finish(null);

@@ -103,6 +103,26 @@ public sealed class OpenSslInteropTests : IClassFixture<OpenSslCertificates>
         Assert.Contains("no certificate", reason);
     }
 
+    [Theory]
+    [InlineData("-dtls1")]
+    [InlineData("-cipher", "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384")]
+    [InlineData("-sigalgs", "ECDSA+SHA1")]
+    public async Task Our_server_refuses_dtls10_cbc_ciphers_and_sha1_only_signatures(params string[] restriction)
+    {
+        using var bridge = new UdpDtlsBridge(TestCertificates.Server);
+        bridge.StartReceiving();
+        bridge.Transport.Start(DtlsRole.Server, [FingerprintOf(_certificates.EcdsaCertificatePath)]);
+        string[] version = restriction[0] == "-dtls1" ? [] : ["-dtls1_2"];
+
+        using var client = OpenSslProcess.Start(
+            ["s_client", .. version, .. restriction, "-connect", $"127.0.0.1:{bridge.Port}",
+            "-cert", _certificates.EcdsaCertificatePath, "-key", _certificates.EcdsaKeyPath,
+            "-use_srtp", "SRTP_AES128_CM_SHA1_80"]);
+
+        await bridge.States.WaitForAsync(DtlsState.Failed);
+        Assert.Null(bridge.Transport.SrtpKeys);
+    }
+
     [Fact]
     public async Task Our_server_refuses_a_client_certificate_that_is_neither_ecdsa_nor_rsa()
     {

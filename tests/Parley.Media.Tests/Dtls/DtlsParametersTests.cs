@@ -24,14 +24,16 @@ public sealed class DtlsParametersTests
         Assert.Equal("""{"role":"auto","fingerprints":[{"algorithm":"sha-256","value":"AB:CD"}]}""", json);
     }
 
-    [Fact]
-    public void Deserializes_what_mediasoup_client_sends()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Deserializes_what_mediasoup_client_sends(bool webDefaults)
     {
         const string json = """
             {"role":"client","fingerprints":[{"algorithm":"sha-256","value":"AB:CD"},{"algorithm":"sha-512","value":"EF"}]}
             """;
 
-        DtlsParameters parameters = JsonSerializer.Deserialize<DtlsParameters>(json, JsonSerializerOptions.Web)!;
+        DtlsParameters parameters = JsonSerializer.Deserialize<DtlsParameters>(json, webDefaults ? JsonSerializerOptions.Web : JsonSerializerOptions.Default)!;
 
         Assert.Equal(DtlsRole.Client, parameters.Role);
         Assert.Equal([new DtlsFingerprint("sha-256", "AB:CD"), new DtlsFingerprint("sha-512", "EF")], parameters.Fingerprints);

@@ -124,6 +124,38 @@ public sealed class OpenSslInteropTests : IClassFixture<OpenSslCertificates>
     }
 
     [Fact]
+    public async Task Our_server_refuses_a_client_that_does_not_offer_use_srtp()
+    {
+        using var bridge = new UdpDtlsBridge(TestCertificates.Server);
+        bridge.StartReceiving();
+        bridge.Transport.Start(DtlsRole.Server, [FingerprintOf(_certificates.EcdsaCertificatePath)]);
+
+        using var client = OpenSslProcess.Start(
+            "s_client", "-dtls1_2", "-connect", $"127.0.0.1:{bridge.Port}",
+            "-cert", _certificates.EcdsaCertificatePath, "-key", _certificates.EcdsaKeyPath);
+
+        string? reason = await bridge.States.WaitForAsync(DtlsState.Failed);
+        Assert.Contains("use_srtp", reason);
+    }
+
+    [Fact]
+    public async Task Our_client_refuses_a_server_that_does_not_answer_use_srtp()
+    {
+        int port = UdpDtlsBridge.FreeUdpPort();
+        using var server = OpenSslProcess.Start(
+            "s_server", "-dtls1_2", "-accept", $"127.0.0.1:{port}", "-naccept", "1",
+            "-cert", _certificates.EcdsaCertificatePath, "-key", _certificates.EcdsaKeyPath);
+        await server.WaitForLineAsync("ACCEPT", Patience);
+
+        using var bridge = new UdpDtlsBridge(TestCertificates.Client, peer: new IPEndPoint(IPAddress.Loopback, port));
+        bridge.StartReceiving();
+        bridge.Transport.Start(DtlsRole.Client, [FingerprintOf(_certificates.EcdsaCertificatePath)]);
+
+        string? reason = await bridge.States.WaitForAsync(DtlsState.Failed);
+        Assert.Contains("use_srtp", reason);
+    }
+
+    [Fact]
     public async Task Our_server_refuses_a_client_certificate_that_is_neither_ecdsa_nor_rsa()
     {
         using var bridge = new UdpDtlsBridge(TestCertificates.Server);

@@ -88,5 +88,9 @@ public class StunCheckBenchmarks
         public void OnTupleClosed(in TransportTuple tuple)
         {
         }
+
+        public void OnTick(long nowMilliseconds)
+        {
+        }
     }
 }

@@ -27,4 +27,11 @@ internal interface IWebRtcServerTransport
 
     /// <summary>A TCP connection that carried this transport's packets closed; its tuple cannot be sent to anymore.</summary>
     void OnTupleClosed(in TransportTuple tuple);
+
+    /// <summary>
+    /// Called about once a second (<see cref="WebRtcServerOptions.TickInterval"/>) with the server's monotonic clock,
+    /// the same one as <see cref="WebRtcServerRegistration.NowMilliseconds"/>: the place to expire ICE consent
+    /// (<see cref="IceServerBinding.Tick"/>) and run other timers without one timer per transport.
+    /// </summary>
+    void OnTick(long nowMilliseconds);
 }

@@ -25,6 +25,9 @@ internal sealed class IceServerBinding : IIceResponseSink, IDisposable
     public IceCheckResult ProcessStun(ReadOnlySpan<byte> packet, in TransportTuple from, long nowMilliseconds) =>
         _agent.ProcessStun(packet, from, nowMilliseconds, this);
 
+    /// <summary>Expires ICE consent of silent tuples (RFC 7675); call from <see cref="IWebRtcServerTransport.OnTick"/>.</summary>
+    public void Tick(long nowMilliseconds) => _agent.CheckConsent(nowMilliseconds);
+
     /// <summary>Restarts ICE and re-routes the new ufrag to this transport; returns the new local parameters.</summary>
     public IceParameters RestartIce()
     {

@@ -22,6 +22,9 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _registrationLock = new();
     private readonly string _announcedAddress;
+    private readonly TimeProvider _timeProvider;
+    private readonly ConcurrentDictionary<WebRtcServerRegistration, byte> _registrations = new();
+    private ITimer? _tickTimer;
     private UdpSocketListener? _udp;
     private Socket? _tcpListener;
     private Task _acceptLoop = Task.CompletedTask;
@@ -29,9 +32,12 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
     private bool _disposed;
 
     /// <summary>Creates a server; nothing is bound until <see cref="Start"/>.</summary>
-    public WebRtcServer(WebRtcServerOptions options)
+    /// <param name="options">Ports, addresses and limits.</param>
+    /// <param name="timeProvider">The clock for ticks and consent (the system clock by default; tests pass a fake one).</param>
+    public WebRtcServer(WebRtcServerOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _timeProvider = timeProvider ?? TimeProvider.System;
         options.Validate();
         _options = options;
         var listenAll = options.ListenAddress.Equals(IPAddress.Any) || options.ListenAddress.Equals(IPAddress.IPv6Any);
@@ -61,6 +67,8 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
 
     internal PacketRouter Router { get; } = new();
 
+    internal long NowMilliseconds => (long)_timeProvider.GetElapsedTime(0).TotalMilliseconds;
+
     /// <summary>Binds the sockets and starts the I/O loops; throws <see cref="SocketException"/> if the port is taken.</summary>
     public void Start()
     {
@@ -89,6 +97,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         }
 
         LocalCandidates = candidates;
+        _tickTimer = _timeProvider.CreateTimer(static state => ((WebRtcServer)state!).Tick(), this, _options.TickInterval, _options.TickInterval);
     }
 
     /// <summary>
@@ -112,15 +121,17 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
             var listener = BindDedicatedPort(registration);
             registration.AttachDedicatedUdp(listener, [IceCandidate.CreateHost(TransportProtocol.Udp, _announcedAddress, listener.LocalPort)]);
             listener.Start();
-            return registration;
         }
-
-        if (!Router.TryAddUfrag(ufrag, registration))
+        else if (Router.TryAddUfrag(ufrag, registration))
+        {
+            registration.SetSharedCandidates(LocalCandidates);
+        }
+        else
         {
             throw new InvalidOperationException("Another transport already uses this ICE username fragment.");
         }
 
-        registration.SetSharedCandidates(LocalCandidates);
+        _registrations[registration] = 0;
         return registration;
     }
 
@@ -133,6 +144,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         }
 
         _disposed = true;
+        _tickTimer?.Dispose();
         _stopping.Cancel();
         _udp?.Dispose();
         _tcpListener?.Dispose();
@@ -166,7 +178,21 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         registration.Deliver(datagram, from, kind);
     }
 
-    internal void Unregister(WebRtcServerRegistration registration) => Router.RemoveUfrag(registration.UsernameFragment, registration);
+    internal void Unregister(WebRtcServerRegistration registration)
+    {
+        _registrations.TryRemove(registration, out _);
+        Router.RemoveUfrag(registration.UsernameFragment, registration);
+    }
+
+    /// <summary>Gives every registered transport its periodic tick; the timer calls it, tests may too.</summary>
+    internal void Tick()
+    {
+        var now = NowMilliseconds;
+        foreach (var registration in _registrations.Keys)
+        {
+            registration.Tick(now);
+        }
+    }
 
     internal bool SendUdp(ReadOnlySpan<byte> datagram, in TransportTuple to)
     {

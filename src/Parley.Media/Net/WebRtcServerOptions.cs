@@ -35,6 +35,9 @@ public sealed class WebRtcServerOptions
     /// <summary>A TCP connection whose first frames name no transport is closed after this long.</summary>
     public TimeSpan TcpUnboundTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often transports get <c>OnTick</c> (consent expiry and other timers).</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(ListenAddress);
@@ -46,6 +49,7 @@ public sealed class WebRtcServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPacketSize, 576);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxPacketSize, Rfc4571Framing.MaxFrameLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxTcpConnections);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TickInterval, TimeSpan.Zero);
         if (!EnableUdp && !EnableTcp)
         {
             throw new ArgumentException("At least one of UDP and TCP must be enabled.");

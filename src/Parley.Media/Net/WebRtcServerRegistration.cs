@@ -39,6 +39,9 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
 
     public bool IsDisposed => _disposed;
 
+    /// <summary>The server's monotonic clock in milliseconds; use it for ICE checks so they agree with <see cref="IWebRtcServerTransport.OnTick"/>.</summary>
+    public long NowMilliseconds => _server.NowMilliseconds;
+
     /// <summary>Sends one packet to <paramref name="to"/> (a UDP datagram or a framed TCP write); false if it could not.</summary>
     public bool Send(ReadOnlySpan<byte> packet, in TransportTuple to)
     {
@@ -152,6 +155,26 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
             try
             {
                 Transport.OnTupleClosed(connection.Tuple);
+            }
+            catch (Exception)
+            {
+                _server.Counters.OnDropped(DropReason.TransportError);
+            }
+        }
+    }
+
+    internal void Tick(long nowMilliseconds)
+    {
+        lock (Gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                Transport.OnTick(nowMilliseconds);
             }
             catch (Exception)
             {

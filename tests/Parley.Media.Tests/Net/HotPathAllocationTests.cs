@@ -87,5 +87,9 @@ public class HotPathAllocationTests
         public void OnTupleClosed(in TransportTuple tuple)
         {
         }
+
+        public void OnTick(long nowMilliseconds)
+        {
+        }
     }
 }

@@ -38,7 +38,7 @@ internal sealed class TestIceTransport : IWebRtcServerTransport, IDisposable
     {
         if (kind == PacketKind.Stun)
         {
-            _binding?.ProcessStun(packet, from, Environment.TickCount64);
+            _binding?.ProcessStun(packet, from, Registration.NowMilliseconds);
         }
         else if (Agent.IsValidatedTuple(from))
         {
@@ -51,6 +51,8 @@ internal sealed class TestIceTransport : IWebRtcServerTransport, IDisposable
     }
 
     public void OnTupleClosed(in TransportTuple tuple) => ClosedTuples.Enqueue(tuple);
+
+    public void OnTick(long nowMilliseconds) => _binding?.Tick(nowMilliseconds);
 
     public IceParameters RestartIce()
     {

@@ -330,5 +330,9 @@ public sealed class WebRtcServerSocketTests : IDisposable
         public void OnTupleClosed(in TransportTuple tuple)
         {
         }
+
+        public void OnTick(long nowMilliseconds)
+        {
+        }
     }
 }

@@ -13,6 +13,7 @@ internal sealed class TcpFramedConnection : IDisposable
 {
     private const int ReassemblyBufferLength = Rfc4571Framing.HeaderLength + Rfc4571Framing.MaxFrameLength;
     private const int StackFrameLimit = 2048;
+    private const int SendTimeoutMilliseconds = 1000;
 
     private readonly Socket _socket;
     private readonly Lock _sendLock = new();
@@ -23,6 +24,9 @@ internal sealed class TcpFramedConnection : IDisposable
     {
         _socket = socket;
         _socket.NoDelay = true;
+
+        // Sends are synchronous under the transport's gate: a peer that stops reading must not hold it for long.
+        _socket.SendTimeout = SendTimeoutMilliseconds;
         Tuple = TransportTuple.Create(TransportProtocol.Tcp, (IPEndPoint)socket.RemoteEndPoint!, localPort);
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
     }

@@ -127,12 +127,17 @@ internal sealed class UdpSocketListener : IDisposable
             {
                 received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, remote, token).ConfigureAwait(false);
             }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
-                // ICMP unreachable from an earlier send (Windows), or a datagram larger than the buffer.
+                return;
+            }
+            catch (SocketException) when (!token.IsCancellationRequested)
+            {
+                // ICMP unreachable from an earlier send (Windows), a datagram larger than the buffer, or another
+                // per-datagram error: one bad datagram must not stop the port for every transport.
                 continue;
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (SocketException)
             {
                 return;
             }

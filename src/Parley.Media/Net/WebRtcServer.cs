@@ -146,6 +146,11 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         _disposed = true;
         _tickTimer?.Dispose();
         _stopping.Cancel();
+        foreach (var registration in _registrations.Keys)
+        {
+            registration.Dispose();
+        }
+
         _udp?.Dispose();
         _tcpListener?.Dispose();
         foreach (var connection in _tcpConnections.Values)

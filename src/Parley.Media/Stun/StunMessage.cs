@@ -79,7 +79,7 @@ internal readonly ref struct StunMessage
 
     public ulong TieBreaker { get; }
 
-    /// <summary>How many distinct comprehension-required attributes this parser did not know (RFC 8489 §6.3.1.1).</summary>
+    /// <summary>How many comprehension-required attribute types this parser did not know (RFC 8489 §6.3.1.1); distinct among the first four.</summary>
     public int UnknownComprehensionRequiredCount { get; }
 
     /// <summary>The <paramref name="index"/>-th unknown comprehension-required type (only the first four are kept).</summary>

@@ -331,3 +331,26 @@ public class IceLiteAgentTests
         Assert.True(message.VerifyFingerprint());
     }
 }
+
+public class IceLiteAgentPropertyTests
+{
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public void Random_packets_never_throw_and_never_validate(byte[] data)
+    {
+        var agent = new IceLiteAgent();
+        var sink = new RecordingSink();
+        var result = agent.ProcessStun(data, StunChecks.Udp("192.0.2.3", 3), 0, sink);
+        Assert.NotEqual(IceCheckResult.Accepted, result);
+        Assert.Equal(IceState.New, agent.State);
+    }
+
+    [FsCheck.Xunit.Property(MaxTest = 200)]
+    public void A_valid_check_with_any_flipped_bit_is_never_accepted(FsCheck.PositiveInt bitSeed)
+    {
+        var agent = new IceLiteAgent();
+        var request = StunChecks.Check(agent.LocalParameters, useCandidate: true);
+        var bit = bitSeed.Get % (request.Length * 8);
+        request[bit / 8] ^= (byte)(1 << (bit % 8));
+        Assert.NotEqual(IceCheckResult.Accepted, agent.ProcessStun(request, StunChecks.Udp("192.0.2.3", 3), 0, new RecordingSink()));
+    }
+}

@@ -263,8 +263,9 @@ internal sealed class IceLiteAgent
     {
         if (_tupleCount == MaxValidatedTuples)
         {
-            var evicted = _tuples[OldestUnselectedIndex()].Tuple;
-            RemoveAt(OldestUnselectedIndex());
+            var oldest = OldestUnselectedIndex();
+            var evicted = _tuples[oldest].Tuple;
+            RemoveAt(oldest);
             TupleRemoved?.Invoke(evicted);
         }
 

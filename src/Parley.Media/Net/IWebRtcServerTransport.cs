@@ -10,9 +10,10 @@ namespace Parley.Media.Net;
 /// <para>Routing: a STUN request reaches the transport whose <see cref="WebRtcServerRegistration.UsernameFragment"/>
 /// is the part of USERNAME before the colon. Every other packet (DTLS, RTP, RTCP, STUN without USERNAME) reaches
 /// it only from a tuple it bound with <see cref="WebRtcServerRegistration.BindTuple"/> — which it does when its
-/// ICE agent validated the tuple (see <see cref="IceServerBinding"/>) — or, over TCP, on a connection whose first
-/// STUN request named it. The transport must still drop DTLS/RTP from tuples its agent does not consider
-/// validated (<c>IceLiteAgent.IsValidatedTuple</c>), since a bound tuple's consent can expire.</para>
+/// ICE agent validated the tuple (see <see cref="IceServerBinding"/>). A TCP connection belongs to the transport
+/// its first STUN request named, and carries its other packets once that TCP tuple is bound the same way. The
+/// transport should still check <c>IceLiteAgent.IsValidatedTuple</c> before accepting DTLS/RTP, as the agent's
+/// view is the authoritative one.</para>
 /// <para>Threading: calls for one registration are serialized under <see cref="WebRtcServerRegistration.Gate"/>;
 /// the transport takes the same gate for its own timers so its state is touched by one thread at a time.
 /// Calls come from the server's I/O loops: handle the packet and return, do not block.</para>

@@ -407,6 +407,13 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
             return false;
         }
 
+        if (kind != PacketKind.Stun && !registration.IsTupleBound(connection.Tuple))
+        {
+            // The connection named a transport but has not passed a valid check yet.
+            Counters.OnDropped(DropReason.UnknownTuple);
+            return true;
+        }
+
         registration.Deliver(packet, connection.Tuple, kind);
         return true;
     }

@@ -63,16 +63,19 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
         return _server.SendUdp(packet, to);
     }
 
-    /// <summary>Routes packets from <paramref name="tuple"/> to this transport; call when ICE validated it.</summary>
+    /// <summary>
+    /// Routes packets from <paramref name="tuple"/> to this transport; call when ICE validated it. Until then only
+    /// STUN reaches the transport from that tuple, over UDP and over a TCP connection alike.
+    /// </summary>
     public void BindTuple(in TransportTuple tuple)
     {
-        if (_disposed || tuple.Protocol == TransportProtocol.Tcp)
+        if (_disposed)
         {
             return;
         }
 
         _boundTuples[tuple] = 0;
-        if (_dedicatedUdp is null)
+        if (_dedicatedUdp is null && tuple.Protocol == TransportProtocol.Udp)
         {
             _server.Router.BindTuple(tuple, this);
         }
@@ -85,7 +88,7 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
         _server.Router.UnbindTuple(tuple, this);
     }
 
-    public bool IsTupleBound(in TransportTuple tuple) => _boundTuples.ContainsKey(tuple) || _tcpConnections.ContainsKey(tuple);
+    public bool IsTupleBound(in TransportTuple tuple) => _boundTuples.ContainsKey(tuple);
 
     /// <summary>After an ICE restart: STUN requests with <paramref name="newUfrag"/> route here, the old ufrag no longer does.</summary>
     public void ChangeUsernameFragment(string newUfrag)
@@ -149,6 +152,8 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
         {
             return;
         }
+
+        _boundTuples.TryRemove(connection.Tuple, out _);
 
         lock (Gate)
         {

@@ -204,6 +204,33 @@ public sealed class WebRtcServerSocketTests : IDisposable
     }
 
     [Fact]
+    public async Task Tcp_media_before_a_valid_check_is_dropped()
+    {
+        using var transport = new TestIceTransport(_server);
+        using var client = new TcpClient(AddressFamily.InterNetwork);
+        await client.ConnectAsync(IPAddress.Loopback, _server.TcpPort);
+        var stream = client.GetStream();
+
+        // The ufrag names the transport, but the password is wrong: 401, and the connection carries no media.
+        await stream.WriteAsync(Frame(StunChecks.BindingRequest($"{transport.Parameters.UsernameFragment}:p", "wrong-password-wrong-password")));
+        Assert.True(StunMessage.TryParse(await ReadFrame(stream), out var error));
+        Assert.True(error.TryGetErrorCode(out var code, out _));
+        Assert.Equal(401, code);
+
+        var before = _server.Counters.GetDropped(DropReason.UnknownTuple);
+        await stream.WriteAsync(Frame(RtpPacket));
+        await WaitUntil(() => _server.Counters.GetDropped(DropReason.UnknownTuple) == before + 1);
+        Assert.Empty(transport.Media);
+        Assert.Equal(0, transport.RefusedMedia);
+
+        // A valid check on the same connection opens it.
+        await stream.WriteAsync(Frame(StunChecks.Check(transport.Parameters, useCandidate: true)));
+        AssertSuccess(await ReadFrame(stream), transport.Parameters, (IPEndPoint)client.Client.LocalEndPoint!);
+        await stream.WriteAsync(Frame(RtpPacket));
+        await WaitUntil(() => transport.Media.Count == 1);
+    }
+
+    [Fact]
     public async Task Tcp_connection_that_names_no_transport_is_dropped_and_closed()
     {
         using var client = new TcpClient(AddressFamily.InterNetwork);

@@ -31,7 +31,6 @@ internal sealed class UdpSocketListener : IDisposable
     private readonly WebRtcServerCounters _counters;
     private readonly int _maxPacketSize;
     private readonly CancellationTokenSource _stopping = new();
-    private Task _receiveLoop = Task.CompletedTask;
 
     private UdpSocketListener(Socket socket, IUdpDatagramHandler handler, WebRtcServerCounters counters, int maxPacketSize)
     {
@@ -67,7 +66,7 @@ internal sealed class UdpSocketListener : IDisposable
         }
     }
 
-    public void Start() => _receiveLoop = Task.Factory.StartNew(
+    public void Start() => _ = Task.Factory.StartNew(
         ReceiveLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     public bool SendTo(ReadOnlySpan<byte> datagram, in TransportTuple to)
@@ -101,18 +100,10 @@ internal sealed class UdpSocketListener : IDisposable
             return;
         }
 
+        // No waiting for the loop: Dispose may run on the loop itself (a transport closing from OnPacket),
+        // and the pending receive ends as soon as the socket closes.
         _stopping.Cancel();
         _socket.Dispose();
-        try
-        {
-            _receiveLoop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // The loop ends by cancellation or by the socket closing under it; either is expected here.
-        }
-
-        _stopping.Dispose();
     }
 
     private async Task ReceiveLoopAsync()

@@ -257,3 +257,26 @@ public class StunMessageTests
         return message;
     }
 }
+
+public class StunLargeMessageTests
+{
+    [Fact]
+    public void Integrity_over_a_message_larger_than_the_stack_copy_verifies()
+    {
+        var key = System.Text.Encoding.UTF8.GetBytes("large-message-password-123");
+        var buffer = new byte[4096];
+        var writer = new StunWriter(buffer, StunClass.Request, StunMethod.Binding, new byte[12]);
+        Assert.True(writer.TryAddSoftware(new byte[2000]));
+        Assert.True(writer.TryAddUsername("a:b"u8));
+        Assert.True(writer.TryAddMessageIntegrity(key));
+        Assert.True(writer.TryAddFingerprint());
+        Assert.True(StunMessage.TryParse(writer.Written, out var message));
+        Assert.True(message.VerifyMessageIntegrity(key));
+        Assert.True(message.VerifyFingerprint());
+
+        var tampered = writer.Written.ToArray();
+        tampered[100] ^= 1;
+        Assert.True(StunMessage.TryParse(tampered, out message));
+        Assert.False(message.VerifyMessageIntegrity(key));
+    }
+}

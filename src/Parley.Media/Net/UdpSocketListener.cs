@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Parley.Media.Net;
+
+/// <summary>Receives datagrams from a <see cref="UdpSocketListener"/>; the bytes are valid only during the call.</summary>
+internal interface IUdpDatagramHandler
+{
+    void OnDatagram(ReadOnlySpan<byte> datagram, in TransportTuple from);
+}
+
+/// <summary>
+/// One bound UDP socket with its receive loop. The loop reuses one pinned buffer and one
+/// <see cref="SocketAddress"/>, and <c>ReceiveFromAsync(Memory, SocketFlags, SocketAddress)</c> completes
+/// through a cached awaitable, so receiving allocates nothing per datagram. Sending is a synchronous
+/// <c>sendto</c> (UDP never blocks on flow control) through a per-thread scratch address.
+/// </summary>
+internal sealed class UdpSocketListener : IDisposable
+{
+    private const int ReceiveBufferLength = 65536;
+    private const int SocketBufferBytes = 4 * 1024 * 1024;
+
+    [ThreadStatic]
+    private static SocketAddress? s_sendAddressV4;
+
+    [ThreadStatic]
+    private static SocketAddress? s_sendAddressV6;
+
+    private readonly Socket _socket;
+    private readonly IUdpDatagramHandler _handler;
+    private readonly WebRtcServerCounters _counters;
+    private readonly int _maxPacketSize;
+    private readonly CancellationTokenSource _stopping = new();
+
+    private UdpSocketListener(Socket socket, IUdpDatagramHandler handler, WebRtcServerCounters counters, int maxPacketSize)
+    {
+        _socket = socket;
+        _handler = handler;
+        _counters = counters;
+        _maxPacketSize = maxPacketSize;
+        LocalPort = (ushort)((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public ushort LocalPort { get; }
+
+    /// <summary>Binds a socket to <paramref name="address"/>:<paramref name="port"/> (0 = ephemeral); throws <see cref="SocketException"/> if the port is taken.</summary>
+    public static UdpSocketListener Bind(IPAddress address, int port, IUdpDatagramHandler handler, WebRtcServerCounters counters, int maxPacketSize)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            socket.ReceiveBufferSize = SocketBufferBytes;
+            socket.SendBufferSize = SocketBufferBytes;
+            socket.Bind(new IPEndPoint(address, port));
+            return new UdpSocketListener(socket, handler, counters, maxPacketSize);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Start() => _ = Task.Factory.StartNew(
+        ReceiveLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    public bool SendTo(ReadOnlySpan<byte> datagram, in TransportTuple to)
+    {
+        var address = _socket.AddressFamily == AddressFamily.InterNetworkV6
+            ? s_sendAddressV6 ??= new SocketAddress(AddressFamily.InterNetworkV6)
+            : s_sendAddressV4 ??= new SocketAddress(AddressFamily.InterNetwork);
+        if (!to.TryWriteTo(address))
+        {
+            _counters.OnDropped(DropReason.SendFailed);
+            return false;
+        }
+
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, address);
+            _counters.OnSent(datagram.Length);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _counters.OnDropped(DropReason.SendFailed);
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // No waiting for the loop: Dispose may run on the loop itself (a transport closing from OnPacket),
+        // and the pending receive ends as soon as the socket closes.
+        _stopping.Cancel();
+        _socket.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferLength, pinned: true);
+        var remote = new SocketAddress(_socket.AddressFamily);
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, remote, token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException) when (!token.IsCancellationRequested)
+            {
+                // ICMP unreachable from an earlier send (Windows), a datagram larger than the buffer, or another
+                // per-datagram error: one bad datagram must not stop the port for every transport.
+                continue;
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            _counters.OnReceived(received);
+            if (received > _maxPacketSize)
+            {
+                _counters.OnDropped(DropReason.TooLarge);
+                continue;
+            }
+
+            if (!TransportTuple.TryCreate(TransportProtocol.Udp, remote, LocalPort, out var from))
+            {
+                _counters.OnDropped(DropReason.Malformed);
+                continue;
+            }
+
+            _handler.OnDatagram(buffer.AsSpan(0, received), from);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+
+namespace Parley.Media.Net;
+
+/// <summary>Configuration of a <see cref="WebRtcServer"/> (bound from the <c>Media</c> section by the host).</summary>
+public sealed class WebRtcServerOptions
+{
+    /// <summary>Address the sockets bind to. <see cref="IPAddress.IPv6Any"/> listens dual-stack.</summary>
+    public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
+
+    /// <summary>Address put into ICE candidates (a public IP or name behind NAT); defaults to <see cref="ListenAddress"/>.</summary>
+    public string? AnnouncedAddress { get; set; }
+
+    /// <summary>The one UDP and TCP port all transports share; 0 picks an ephemeral port (tests).</summary>
+    public int Port { get; set; } = 40000;
+
+    /// <summary>Listen on UDP.</summary>
+    public bool EnableUdp { get; set; } = true;
+
+    /// <summary>Listen on TCP for RFC 6544 passive candidates.</summary>
+    public bool EnableTcp { get; set; } = true;
+
+    /// <summary>Lowest port for transports that ask for a UDP port of their own; 0 with <see cref="DedicatedPortMax"/> 0 means ephemeral ports.</summary>
+    public int DedicatedPortMin { get; set; }
+
+    /// <summary>Highest port for transports that ask for a UDP port of their own.</summary>
+    public int DedicatedPortMax { get; set; }
+
+    /// <summary>Larger packets are dropped and counted as <see cref="DropReason.TooLarge"/>.</summary>
+    public int MaxPacketSize { get; set; } = 8192;
+
+    /// <summary>TCP connections beyond this are refused.</summary>
+    public int MaxTcpConnections { get; set; } = 1024;
+
+    /// <summary>A TCP connection whose first frames name no transport is closed after this long.</summary>
+    public TimeSpan TcpUnboundTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often transports get <c>OnTick</c> (consent expiry and other timers).</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(ListenAddress);
+        ArgumentOutOfRangeException.ThrowIfNegative(Port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, ushort.MaxValue);
+        ArgumentOutOfRangeException.ThrowIfNegative(DedicatedPortMin);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(DedicatedPortMax, ushort.MaxValue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(DedicatedPortMax, DedicatedPortMin);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPacketSize, 576);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxPacketSize, Rfc4571Framing.MaxFrameLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxTcpConnections);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TickInterval, TimeSpan.Zero);
+        if (!EnableUdp && !EnableTcp)
+        {
+            throw new ArgumentException("At least one of UDP and TCP must be enabled.");
+        }
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Parley.Media.Ortc;
@@ -30,6 +31,13 @@ public sealed class RtpParameters
     [JsonPropertyName("rtcp")]
     public RtcpParameters Rtcp { get; set; } = new();
 
+    /// <summary>
+    /// Fields the client sends that the router does not interpret (mediasoup-client adds <c>msid</c>),
+    /// kept so that the parameters serialize back as they came.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
+
     /// <summary>A deep copy, so that one owner's changes never reach another's.</summary>
     public RtpParameters Clone() => new()
     {
@@ -38,5 +46,6 @@ public sealed class RtpParameters
         HeaderExtensions = HeaderExtensions.ConvertAll(e => e.Clone()),
         Encodings = Encodings.ConvertAll(e => e.Clone()),
         Rtcp = Rtcp.Clone(),
+        AdditionalProperties = AdditionalProperties is null ? null : new Dictionary<string, JsonElement>(AdditionalProperties),
     };
 }

@@ -57,6 +57,11 @@ internal static class OrtcTestData
                     return ea.GetDouble() == eb.GetDouble();
                 }
 
+                if (ea.ValueKind == JsonValueKind.String && eb.ValueKind == JsonValueKind.String)
+                {
+                    return ea.GetString() == eb.GetString();
+                }
+
                 return ea.ValueKind == eb.ValueKind && ea.GetRawText() == eb.GetRawText();
             default:
                 return false;

@@ -53,8 +53,8 @@ public static partial class OrtcRules
             {
                 var apt = codec.Parameters["apt"].TryGetInt32(out var value) ? value : -1;
                 Require(
-                    caps.Codecs.Exists(c => !CodecMatcher.IsRtx(c) && c.PreferredPayloadType == apt),
-                    $"rtpCapabilities.codecs[{i}].parameters.apt {apt} points to no media codec");
+                    caps.Codecs.Exists(c => !CodecMatcher.IsRtx(c) && c.Kind == codec.Kind && c.PreferredPayloadType == apt),
+                    $"rtpCapabilities.codecs[{i}].parameters.apt {apt} points to no {Lower(codec.Kind)} media codec");
             }
         }
 
@@ -116,9 +116,9 @@ public static partial class OrtcRules
     public static void ValidateRtpParameters(RtpParameters parameters)
     {
         Require(parameters is not null, "rtpParameters is missing");
-        if (parameters!.Codecs is null)
+        if (parameters!.Codecs is null || parameters.Codecs.Count == 0)
         {
-            throw new OrtcException("rtpParameters.codecs is missing");
+            throw new OrtcException("rtpParameters.codecs is missing or empty");
         }
 
         parameters.HeaderExtensions ??= [];
@@ -140,9 +140,10 @@ public static partial class OrtcRules
             if (CodecMatcher.IsRtx(codec))
             {
                 var apt = codec.Parameters["apt"].TryGetInt32(out var value) ? value : -1;
+                var kind = KindOf(codec.MimeType);
                 Require(
-                    parameters.Codecs.Exists(c => !CodecMatcher.IsRtx(c) && c.PayloadType == apt),
-                    $"rtpParameters.codecs[{i}].parameters.apt {apt} points to no media codec");
+                    parameters.Codecs.Exists(c => !CodecMatcher.IsRtx(c) && KindOf(c.MimeType) == kind && c.PayloadType == apt),
+                    $"rtpParameters.codecs[{i}].parameters.apt {apt} points to no {Lower(kind)} media codec");
             }
         }
 
@@ -222,8 +223,11 @@ public static partial class OrtcRules
     {
         Require(!string.IsNullOrEmpty(mimeType), $"{path}.mimeType is missing");
         Require(MimeTypeRegex().IsMatch(mimeType!), $"{path}.mimeType {mimeType} is not audio/... or video/...");
-        return mimeType!.StartsWith("audio/", StringComparison.OrdinalIgnoreCase) ? MediaKind.Audio : MediaKind.Video;
+        return KindOf(mimeType!);
     }
+
+    private static MediaKind KindOf(string mimeType) =>
+        mimeType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase) ? MediaKind.Audio : MediaKind.Video;
 
     private static int? ValidateClockRateAndChannels(int clockRate, int? channels, MediaKind kind, string path)
     {

@@ -79,6 +79,7 @@ public static partial class OrtcRules
     /// <param name="parameters">The producer's (validated) parameters.</param>
     /// <param name="caps">The router's capabilities.</param>
     /// <param name="mapping">The result of <see cref="GetProducerRtpParametersMapping"/> for these parameters.</param>
+    /// <exception cref="OrtcException">A codec is not of <paramref name="kind"/>, or the mapping does not fit the parameters.</exception>
     public static RtpParameters GetConsumableRtpParameters(MediaKind kind, RtpParameters parameters, RtpCapabilities caps, RtpMapping mapping)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -88,6 +89,11 @@ public static partial class OrtcRules
         var consumable = new RtpParameters();
         foreach (var codec in parameters.Codecs)
         {
+            if (!codec.MimeType.StartsWith(kind == MediaKind.Audio ? "audio/" : "video/", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new OrtcException($"rtpParameters codec {codec.MimeType} is not of the producer's kind {(kind == MediaKind.Audio ? "audio" : "video")}");
+            }
+
             if (CodecMatcher.IsRtx(codec))
             {
                 continue;

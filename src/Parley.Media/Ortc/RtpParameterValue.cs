@@ -130,7 +130,8 @@ internal sealed class RtpParameterValueJsonConverter : JsonConverter<RtpParamete
         reader.TokenType switch
         {
             JsonTokenType.String => RtpParameterValue.FromString(reader.GetString()!),
-            JsonTokenType.Number => RtpParameterValue.FromNumber(reader.GetDouble()),
+            JsonTokenType.Number when reader.TryGetDouble(out var number) && double.IsFinite(number) => RtpParameterValue.FromNumber(number),
+            JsonTokenType.Number => throw new JsonException("A parameter value is a number too large to hold."),
             _ => throw new JsonException($"A parameter value must be a string or a number, not {reader.TokenType}."),
         };
 

@@ -114,3 +114,18 @@ public sealed class ConsumableParametersTests
         }
     }
 }
+
+public sealed class ConsumableKindTests
+{
+    [Fact]
+    public void A_producer_whose_codecs_are_not_of_its_kind_is_refused()
+    {
+        var router = OrtcTestData.RouterCapabilities();
+        var parameters = OrtcTestData.Producer(OrtcTestData.AudioOpusFile);
+        var mapping = OrtcRules.GetProducerRtpParametersMapping(parameters, router);
+
+        var error = Assert.Throws<OrtcException>(() => OrtcRules.GetConsumableRtpParameters(MediaKind.Video, parameters, router, mapping));
+
+        Assert.Equal("rtpParameters codec audio/opus is not of the producer's kind video", error.Message);
+    }
+}

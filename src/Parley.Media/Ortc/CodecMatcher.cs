@@ -27,22 +27,26 @@ internal static class CodecMatcher
             return false;
         }
 
-        switch (a.MimeType.ToLowerInvariant())
+        if (IsMimeType(a, "audio/multiopus"))
         {
-            case "audio/multiopus":
-                return SameParameter(a, b, "num_streams", null) && SameParameter(a, b, "coupled_streams", null);
-
-            case "video/h264":
-            case "video/h264-svc":
-                return !strict || MatchH264(a, b, modifyA);
-
-            case "video/vp9":
-                return !strict || SameParameter(a, b, "profile-id", 0);
-
-            default:
-                return true;
+            return SameParameter(a, b, "num_streams", null) && SameParameter(a, b, "coupled_streams", null);
         }
+
+        if (IsMimeType(a, "video/H264") || IsMimeType(a, "video/H264-SVC"))
+        {
+            return !strict || MatchH264(a, b, modifyA);
+        }
+
+        if (IsMimeType(a, "video/VP9"))
+        {
+            return !strict || SameParameter(a, b, "profile-id", 0);
+        }
+
+        return true;
     }
+
+    private static bool IsMimeType(ICodecDescription codec, string mimeType) =>
+        string.Equals(codec.MimeType, mimeType, StringComparison.OrdinalIgnoreCase);
 
     private static bool MatchH264(ICodecDescription a, ICodecDescription b, bool modifyA)
     {

@@ -17,31 +17,64 @@ function findCodec(device, mimeType, predicate = () => true) {
   return codec;
 }
 
+const fakeTransportOptions = (id) => ({
+  id,
+  iceParameters: {
+    usernameFragment: 'captureufrag0000',
+    password: 'capturepassword0000000000000000',
+    iceLite: true,
+  },
+  iceCandidates: [{
+    foundation: 'udpcandidate',
+    priority: 1076302079,
+    address: '127.0.0.1',
+    ip: '127.0.0.1',
+    port: 40000,
+    protocol: 'udp',
+    type: 'host',
+  }],
+  dtlsParameters: {
+    role: 'auto',
+    fingerprints: [{ algorithm: 'sha-256', value: randomFingerprint() }],
+  },
+});
+
+// Consumes each { file, kind, rtpParameters } over a receive transport and reports what Chromium made of it.
+window.verifyConsume = async (routerRtpCapabilities, consumers) => {
+  const device = new Device();
+  await device.load({ routerRtpCapabilities });
+  const recvTransport = device.createRecvTransport(fakeTransportOptions('verify-recv-transport'));
+  recvTransport.on('connect', (_params, callback) => callback());
+
+  const results = [];
+  for (const { file, kind, rtpParameters } of consumers) {
+    try {
+      const consumer = await recvTransport.consume({
+        id: `fake-consumer-${file}`,
+        producerId: `fake-producer-${file}`,
+        kind,
+        rtpParameters,
+      });
+      const receiver = consumer.rtpReceiver.getParameters();
+      results.push({
+        file,
+        accepted: true,
+        trackKind: consumer.track.kind,
+        receiverCodecs: receiver.codecs.map((c) => ({ mimeType: c.mimeType, payloadType: c.payloadType })),
+        receiverHeaderExtensions: receiver.headerExtensions.map((e) => ({ uri: e.uri, id: e.id })),
+      });
+    } catch (error) {
+      results.push({ file, accepted: false, error: String(error) });
+    }
+  }
+  return results;
+};
+
 window.captureRtp = async (routerRtpCapabilities) => {
   const device = new Device();
   await device.load({ routerRtpCapabilities });
 
-  const sendTransport = device.createSendTransport({
-    id: 'capture-send-transport',
-    iceParameters: {
-      usernameFragment: 'captureufrag0000',
-      password: 'capturepassword0000000000000000',
-      iceLite: true,
-    },
-    iceCandidates: [{
-      foundation: 'udpcandidate',
-      priority: 1076302079,
-      address: '127.0.0.1',
-      ip: '127.0.0.1',
-      port: 40000,
-      protocol: 'udp',
-      type: 'host',
-    }],
-    dtlsParameters: {
-      role: 'auto',
-      fingerprints: [{ algorithm: 'sha-256', value: randomFingerprint() }],
-    },
-  });
+  const sendTransport = device.createSendTransport(fakeTransportOptions('capture-send-transport'));
 
   const produced = {};
   let label;

@@ -163,6 +163,26 @@ public static partial class OrtcRules
         return consumable;
     }
 
+    /// <summary>
+    /// Gives a producer the RTCP CNAME of its transport, as mediasoup does: all producers of one
+    /// transport share one CNAME (so the receiver lip-syncs them), taken from the first producer that
+    /// brings one, or made up when none does. Browsers leave it empty for RID-only simulcast, and
+    /// mediasoup-client refuses to consume a stream with an empty CNAME (it becomes the msid stream id).
+    /// </summary>
+    /// <param name="parameters">The producer's parameters; their <c>rtcp.cname</c> is set.</param>
+    /// <param name="transportCname">The CNAME the transport already uses for its producers, or null for its first producer.</param>
+    /// <returns>The CNAME the transport uses from now on.</returns>
+    public static string AssignProducerCname(RtpParameters parameters, string? transportCname)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        parameters.Rtcp ??= new RtcpParameters();
+        var cname = !string.IsNullOrEmpty(transportCname) ? transportCname
+            : !string.IsNullOrEmpty(parameters.Rtcp.Cname) ? parameters.Rtcp.Cname
+            : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        parameters.Rtcp.Cname = cname;
+        return cname;
+    }
+
     /// <summary>A random SSRC in mediasoup's range (nine decimal digits), never 0.</summary>
     internal static uint GenerateSsrc() => (uint)RandomNumberGenerator.GetInt32(100_000_000, 1_000_000_000);
 }

@@ -9,6 +9,7 @@ internal sealed record ProducerUnderTest(MediaKind Kind, RtpParameters Parameter
     {
         router ??= OrtcTestData.RouterCapabilities();
         var parameters = OrtcTestData.Producer(file);
+        OrtcRules.AssignProducerCname(parameters, transportCname: null);
         var kind = parameters.Codecs[0].MimeType.StartsWith("audio/", StringComparison.Ordinal) ? MediaKind.Audio : MediaKind.Video;
         var mapping = OrtcRules.GetProducerRtpParametersMapping(parameters, router);
         var consumable = OrtcRules.GetConsumableRtpParameters(kind, parameters, router, mapping);

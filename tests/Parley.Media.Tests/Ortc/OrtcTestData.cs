@@ -50,8 +50,9 @@ internal static class OrtcTestData
             case (JsonArray aa, JsonArray ab):
                 return aa.Count == ab.Count && aa.Zip(ab).All(pair => SemanticallyEqual(pair.First, pair.Second));
             case (JsonValue va, JsonValue vb):
-                var ea = va.GetValue<JsonElement>();
-                var eb = vb.GetValue<JsonElement>();
+                // A value built in code is not backed by a JsonElement; go through its JSON text.
+                var ea = JsonSerializer.SerializeToElement(va);
+                var eb = JsonSerializer.SerializeToElement(vb);
                 if (ea.ValueKind == JsonValueKind.Number && eb.ValueKind == JsonValueKind.Number)
                 {
                     return ea.GetDouble() == eb.GetDouble();

@@ -164,3 +164,33 @@ public sealed class ProducerMappingTests
             Assert.Throws<OrtcException>(() => OrtcRules.GetProducerRtpParametersMapping(producer, _router)).Message);
     }
 }
+
+public sealed class ProducerCnameTests
+{
+    [Fact]
+    public void An_empty_cname_is_replaced_by_a_made_up_one()
+    {
+        var producer = OrtcTestData.Producer(OrtcTestData.Vp8SimulcastFile);
+        Assert.Equal("", producer.Rtcp.Cname); // what Chromium sends for RID simulcast
+
+        var cname = OrtcRules.AssignProducerCname(producer, transportCname: null);
+
+        Assert.Equal(8, cname.Length);
+        Assert.Equal(cname, producer.Rtcp.Cname);
+    }
+
+    [Fact]
+    public void The_first_producer_cname_becomes_the_transport_one()
+    {
+        var audio = OrtcTestData.Producer(OrtcTestData.AudioOpusFile);
+        var video = OrtcTestData.Producer(OrtcTestData.Vp8SimulcastFile);
+        var browserCname = audio.Rtcp.Cname;
+
+        var transportCname = OrtcRules.AssignProducerCname(audio, transportCname: null);
+        var again = OrtcRules.AssignProducerCname(video, transportCname);
+
+        Assert.Equal(browserCname, transportCname);
+        Assert.Equal(transportCname, again);
+        Assert.Equal(transportCname, video.Rtcp.Cname);
+    }
+}

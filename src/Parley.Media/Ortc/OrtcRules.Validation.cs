@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Parley.Media.Ortc;
@@ -22,7 +23,7 @@ public static partial class OrtcRules
 
     /// <summary>
     /// Checks RTP capabilities (a device's <c>rtpCapabilities</c>, or a router's) and fills defaults in
-    /// place as mediasoup does: empty lists for absent ones, kind from the MIME type, one channel for audio.
+    /// place as mediasoup does: empty lists for absent ones, one channel for audio codecs.
     /// </summary>
     /// <exception cref="OrtcException">A field is malformed; the message names it.</exception>
     public static void ValidateRtpCapabilities(RtpCapabilities caps)
@@ -66,7 +67,7 @@ public static partial class OrtcRules
             ValidateRtpHeaderExtension(ext, path);
             if (extensions.TryGetValue((ext.Kind, ext.PreferredId), out var uri))
             {
-                Require(uri == ext.Uri, $"{path}.preferredId {ext.PreferredId} is used by another {ext.Kind.ToString().ToLowerInvariant()} extension ({uri})");
+                Require(uri == ext.Uri, $"{path}.preferredId {ext.PreferredId} is used by another {Lower(ext.Kind)} extension ({uri})");
             }
             else
             {
@@ -76,8 +77,8 @@ public static partial class OrtcRules
     }
 
     /// <summary>
-    /// Checks one codec capability (also a router media codec) and fills defaults in place: kind from
-    /// the MIME type, channels 1 for audio and none for video, empty parameters and feedback.
+    /// Checks one codec capability (also a router media codec), whose kind must agree with its MIME
+    /// type, and fills defaults in place: channels 1 for audio and none for video, empty parameters and feedback.
     /// </summary>
     /// <exception cref="OrtcException">A field is malformed; the message names it.</exception>
     public static void ValidateRtpCodecCapability(RtpCodecCapability codec, string path = "codec")
@@ -273,6 +274,14 @@ public static partial class OrtcRules
         if (!condition)
         {
             throw new OrtcException(message);
+        }
+    }
+
+    private static void Require(bool condition, [InterpolatedStringHandlerArgument(nameof(condition))] ref FailureMessageHandler message)
+    {
+        if (!condition)
+        {
+            throw new OrtcException(message.ToStringAndClear());
         }
     }
 }

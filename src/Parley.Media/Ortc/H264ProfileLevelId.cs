@@ -104,18 +104,22 @@ internal readonly record struct H264ProfileLevelId(H264Profile Profile, H264Leve
     }
 
     /// <summary>
-    /// Reads <c>profile-level-id</c> from codec parameters: the default when absent, false when present but invalid.
+    /// Reads <c>profile-level-id</c> from codec parameters: the default when absent or empty, false when invalid.
     /// </summary>
     public static bool TryParseFromParameters(IReadOnlyDictionary<string, RtpParameterValue> parameters, out H264ProfileLevelId value)
     {
-        if (!parameters.TryGetValue("profile-level-id", out var raw))
+        if (!HasProfileLevelId(parameters))
         {
             value = Default;
             return true;
         }
 
-        return TryParse(raw.ToString(), out value);
+        return TryParse(parameters["profile-level-id"].ToString(), out value);
     }
+
+    /// <summary>Whether the parameter is given; an empty one counts as absent, as in the libraries mediasoup uses.</summary>
+    private static bool HasProfileLevelId(IReadOnlyDictionary<string, RtpParameterValue> parameters) =>
+        parameters.TryGetValue("profile-level-id", out var raw) && raw.ToString().Length > 0;
 
     /// <summary>Six lowercase hex digits for this profile and level, or null if the pair cannot be written (level 1b outside Baseline/Main).</summary>
     public string? Format()
@@ -160,7 +164,7 @@ internal readonly record struct H264ProfileLevelId(H264Profile Profile, H264Leve
         out string? answer)
     {
         answer = null;
-        if (!local.ContainsKey("profile-level-id") && !remote.ContainsKey("profile-level-id"))
+        if (!HasProfileLevelId(local) && !HasProfileLevelId(remote))
         {
             return true;
         }

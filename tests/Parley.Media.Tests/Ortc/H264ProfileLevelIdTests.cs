@@ -117,6 +117,8 @@ public sealed class H264ProfileLevelIdTests
     [InlineData("42e034", "42e01f", true, false, "42e01f")]
     [InlineData("42e034", "42e01f", false, true, "42e01f")]
     [InlineData("42e00b", "42f00b", false, false, "42f00b")]
+    [InlineData("4d0028", "4d100b", false, false, "4d100b")] // libwebrtc; h264-profile-level-id 2.3.2 says 4d0028
+    [InlineData("4d100b", "4d000a", false, false, "4d000a")]
     [InlineData("4d801f", "42e01f", false, false, "42e01f")] // Main with constraint_set0 is Constrained Baseline
     [InlineData("42e01f", "4d001f", true, true, "fail")]
     [InlineData("42e01f", "42e0zz", true, true, "fail")]

@@ -12,10 +12,17 @@ namespace Parley.Media.Tests.Ortc;
 public sealed class RouterCapabilitiesTestDataTests
 {
     [Fact]
-    public void Checked_in_router_capabilities_are_what_the_code_generates()
+    public void Checked_in_router_capabilities_are_what_the_code_generates() =>
+        AssertCheckedIn(OrtcTestData.RouterCapabilitiesFile, OrtcTestData.RouterCapabilities());
+
+    [Fact]
+    public void Checked_in_router_media_codecs_are_the_defaults() =>
+        AssertCheckedIn("routerMediaCodecs.json", RouterDefaults.MediaCodecs);
+
+    private static void AssertCheckedIn<T>(string fileName, T value)
     {
-        var generated = JsonSerializer.Serialize(OrtcTestData.RouterCapabilities(), new JsonSerializerOptions { WriteIndented = true });
-        var path = OrtcTestData.PathOf(OrtcTestData.RouterCapabilitiesFile);
+        var generated = JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true });
+        var path = OrtcTestData.PathOf(fileName);
         if (Environment.GetEnvironmentVariable("PARLEY_UPDATE_TESTDATA") == "1")
         {
             File.WriteAllText(path, generated + "\n");
@@ -24,6 +31,6 @@ public sealed class RouterCapabilitiesTestDataTests
         var checkedIn = JsonNode.Parse(File.ReadAllText(path));
         Assert.True(
             OrtcTestData.SemanticallyEqual(JsonNode.Parse(generated), checkedIn),
-            $"{path} differs from GenerateRouterRtpCapabilities(RouterDefaults.MediaCodecs); rerun with PARLEY_UPDATE_TESTDATA=1 and recapture");
+            $"{path} differs from what the code generates; rerun with PARLEY_UPDATE_TESTDATA=1 and recapture");
     }
 }

@@ -157,7 +157,7 @@ public static partial class OrtcRules
 
     private static RtpEncodingParameters SingleConsumerEncoding(List<RtpEncodingParameters> consumableEncodings, bool rtxSupported)
     {
-        var ssrc = GenerateSsrc();
+        var ssrc = SsrcGenerator.Next();
         var encoding = new RtpEncodingParameters { Ssrc = ssrc };
         if (rtxSupported)
         {
@@ -184,8 +184,8 @@ public static partial class OrtcRules
 
     private static void AddPipeEncodings(RtpParameters consumer, List<RtpEncodingParameters> consumableEncodings, bool withRtx)
     {
-        var baseSsrc = GenerateSsrc();
-        var baseRtxSsrc = GenerateSsrc();
+        var baseSsrc = SsrcGenerator.Next();
+        var baseRtxSsrc = SsrcGenerator.Next();
         for (var i = 0; i < consumableEncodings.Count; i++)
         {
             var encoding = consumableEncodings[i].Clone();

@@ -52,6 +52,21 @@ public sealed class JsonRoundTripTests
         AssertSameJson(original, JsonSerializer.Serialize(parsed));
     }
 
+    [Theory]
+    [MemberData(nameof(ProducerFiles))]
+    public void Web_serializer_defaults_as_the_hub_uses_give_the_same_json(string fileName)
+    {
+        var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var original = OrtcTestData.ReadText(fileName);
+
+        var written = JsonSerializer.Serialize(JsonSerializer.Deserialize<RtpParameters>(original, web), web);
+
+        AssertSameJson(original, written);
+        AssertSameJson(
+            JsonSerializer.Serialize(OrtcTestData.RouterCapabilities()),
+            JsonSerializer.Serialize(OrtcTestData.RouterCapabilities(), web));
+    }
+
     [Fact]
     public void Names_are_camel_case_and_enums_lowercase_as_mediasoup_client_uses_them()
     {

@@ -1,0 +1,257 @@
+import { Device, type types as ms } from 'mediasoup-client';
+import type { MediaSource, ProducerInfo } from './contract';
+import type { Signaling } from './signaling';
+
+/** A remote track being received: the consumer and whose media it is. */
+export interface RemoteTrack {
+  readonly consumer: ms.Consumer;
+  readonly producerId: string;
+  readonly userId: string;
+  readonly source: MediaSource;
+  readonly kind: ms.MediaKind;
+}
+
+/** What the room view needs to hear about from the media layer. */
+export interface MediaListener {
+  remoteTrackAdded(track: RemoteTrack): void;
+  remoteTrackRemoved(track: RemoteTrack): void;
+  remoteTrackPaused(track: RemoteTrack, paused: boolean): void;
+  localTrackEnded(source: MediaSource): void;
+  transportProblem(message: string): void;
+}
+
+const sources: readonly MediaSource[] = ['mic', 'cam', 'screen', 'screenAudio'];
+
+export function sourceOf(appData: Record<string, unknown> | undefined, kind: ms.MediaKind): MediaSource {
+  const source = appData?.['source'];
+  if (typeof source === 'string' && (sources as readonly string[]).includes(source)) return source as MediaSource;
+  return kind === 'audio' ? 'mic' : 'cam';
+}
+
+/**
+ * One joined room's WebRTC side: the mediasoup-client Device loaded with the router's
+ * capabilities, a send and a receive transport, our producers by source and the consumers of
+ * everyone else's producers. A reconnect throws this away and builds a new one; local tracks
+ * survive because producers never stop them.
+ */
+export class MediaSession {
+  readonly producers = new Map<MediaSource, ms.Producer>();
+  readonly consumers = new Map<string, RemoteTrack>();
+  private closed = false;
+
+  private constructor(
+    private readonly signaling: Signaling,
+    readonly device: Device,
+    readonly sendTransport: ms.Transport | null,
+    readonly recvTransport: ms.Transport,
+    private readonly selfUserId: string,
+    private readonly listener: MediaListener,
+  ) {
+    if (sendTransport !== null) this.wireTransport(sendTransport);
+    this.wireTransport(recvTransport);
+  }
+
+  static async open(
+    signaling: Signaling,
+    routerRtpCapabilities: ms.RtpCapabilities,
+    selfUserId: string,
+    listener: MediaListener,
+  ): Promise<MediaSession> {
+    const device = await Device.factory();
+    await device.load({ routerRtpCapabilities });
+    const canSend = device.canProduce('audio') || device.canProduce('video');
+    const sendInfo = canSend ? await signaling.createWebRtcTransport({ producing: true, consuming: false }) : null;
+    const recvInfo = await signaling.createWebRtcTransport({ producing: false, consuming: true });
+    const sendTransport = sendInfo === null ? null : device.createSendTransport(transportOptions(sendInfo));
+    const recvTransport = device.createRecvTransport(transportOptions(recvInfo));
+    return new MediaSession(signaling, device, sendTransport, recvTransport, selfUserId, listener);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Sends a local track; the camera goes out as 3 simulcast layers when the codec is VP8. */
+  async produce(source: MediaSource, track: MediaStreamTrack): Promise<ms.Producer> {
+    if (this.sendTransport === null) throw new Error('This browser cannot send media to this server.');
+    const existing = this.producers.get(source);
+    if (existing !== undefined) await this.closeProducer(source);
+    const options: ms.ProducerOptions = { track, stopTracks: false, appData: { source } };
+    if (source === 'cam' && this.sendsVp8()) {
+      options.encodings = [
+        { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
+        { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
+        { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' },
+      ];
+      options.codecOptions = { videoGoogleStartBitrate: 1000 };
+    } else if (source === 'mic') {
+      options.codecOptions = { opusDtx: true, opusFec: true };
+    }
+    const producer = await this.sendTransport.produce(options);
+    this.producers.set(source, producer);
+    producer.on('trackended', () => this.listener.localTrackEnded(source));
+    producer.on('transportclose', () => this.forgetProducer(source, producer));
+    return producer;
+  }
+
+  async pauseProducer(source: MediaSource): Promise<void> {
+    const producer = this.producers.get(source);
+    if (producer === undefined || producer.paused) return;
+    producer.pause();
+    await this.signaling.pauseProducer(producer.id);
+  }
+
+  async resumeProducer(source: MediaSource): Promise<void> {
+    const producer = this.producers.get(source);
+    if (producer === undefined || !producer.paused) return;
+    producer.resume();
+    await this.signaling.resumeProducer(producer.id);
+  }
+
+  async closeProducer(source: MediaSource): Promise<void> {
+    const producer = this.producers.get(source);
+    if (producer === undefined) return;
+    this.forgetProducer(source, producer);
+    producer.close();
+    if (!this.closed) await this.signaling.closeProducer(producer.id);
+  }
+
+  async replaceTrack(source: MediaSource, track: MediaStreamTrack): Promise<void> {
+    await this.producers.get(source)?.replaceTrack({ track });
+  }
+
+  /** Receives someone's producer: server consumer (paused), local consumer, then resume. */
+  async consume(info: ProducerInfo): Promise<void> {
+    if (this.closed || info.userId === this.selfUserId) return;
+    for (const track of this.consumers.values()) if (track.producerId === info.producerId) return;
+    const result = await this.signaling.consume({
+      transportId: this.recvTransport.id,
+      producerId: info.producerId,
+      rtpCapabilities: this.device.recvRtpCapabilities,
+    });
+    if (this.closed) return;
+    const appData = { ...info.appData, ...result.appData };
+    const consumer = await this.recvTransport.consume({
+      id: result.id,
+      producerId: result.producerId,
+      kind: result.kind,
+      rtpParameters: result.rtpParameters,
+      appData,
+    });
+    const remote: RemoteTrack = {
+      consumer,
+      producerId: info.producerId,
+      userId: info.userId,
+      source: sourceOf(appData, result.kind),
+      kind: result.kind,
+    };
+    this.consumers.set(consumer.id, remote);
+    consumer.on('transportclose', () => this.removeConsumer(consumer.id));
+    consumer.on('trackended', () => this.removeConsumer(consumer.id));
+    this.listener.remoteTrackAdded(remote);
+    await this.signaling.resumeConsumer(consumer.id);
+    if (result.producerPaused || info.paused) this.listener.remoteTrackPaused(remote, true);
+  }
+
+  removeConsumer(consumerId: string): void {
+    const remote = this.consumers.get(consumerId);
+    if (remote === undefined) return;
+    this.consumers.delete(consumerId);
+    remote.consumer.close();
+    this.listener.remoteTrackRemoved(remote);
+  }
+
+  removeConsumersOfProducer(producerId: string): void {
+    for (const [id, remote] of this.consumers) if (remote.producerId === producerId) this.removeConsumer(id);
+  }
+
+  removeConsumersOfUser(userId: string): void {
+    for (const [id, remote] of this.consumers) if (remote.userId === userId) this.removeConsumer(id);
+  }
+
+  setConsumerPaused(consumerId: string, paused: boolean): void {
+    const remote = this.consumers.get(consumerId);
+    if (remote !== undefined) this.listener.remoteTrackPaused(remote, paused);
+  }
+
+  setProducerPaused(producerId: string, paused: boolean): void {
+    for (const remote of this.consumers.values()) {
+      if (remote.producerId === producerId) this.listener.remoteTrackPaused(remote, paused);
+    }
+  }
+
+  /** Closes both transports (hence producers and consumers) without stopping the local tracks. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
+    this.producers.clear();
+    this.sendTransport?.close();
+    this.recvTransport.close();
+  }
+
+  private forgetProducer(source: MediaSource, producer: ms.Producer): void {
+    if (this.producers.get(source) === producer) this.producers.delete(source);
+  }
+
+  private sendsVp8(): boolean {
+    const codec = this.device.sendRtpCapabilities.codecs?.find(
+      (c) => c.kind === 'video' && !/\/rtx$/i.test(c.mimeType),
+    );
+    return codec?.mimeType.toLowerCase() === 'video/vp8';
+  }
+
+  private wireTransport(transport: ms.Transport): void {
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signaling
+        .connectTransport({ transportId: transport.id, dtlsParameters })
+        .then(() => callback(), errback);
+    });
+    if (transport.direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        this.signaling
+          .produce({ transportId: transport.id, kind, rtpParameters, appData: { source: sourceOf(appData, kind) } })
+          .then(({ id }) => callback({ id }), errback);
+      });
+    }
+    let restartTimer: ReturnType<typeof setTimeout> | undefined;
+    transport.on('connectionstatechange', (state) => {
+      clearTimeout(restartTimer);
+      if (state === 'failed') {
+        void this.restartIce(transport);
+      } else if (state === 'disconnected') {
+        // Brief network changes often heal on their own; restart ICE only if this one does not.
+        restartTimer = setTimeout(() => {
+          if (transport.connectionState === 'disconnected') void this.restartIce(transport);
+        }, 3000);
+      }
+    });
+  }
+
+  private async restartIce(transport: ms.Transport): Promise<void> {
+    if (this.closed || transport.closed) return;
+    try {
+      const { iceParameters } = await this.signaling.restartIce(transport.id);
+      await transport.restartIce({ iceParameters });
+    } catch {
+      this.listener.transportProblem('The media connection was interrupted and could not be restored.');
+    }
+  }
+}
+
+function transportOptions(info: {
+  id: string;
+  iceParameters: ms.IceParameters;
+  iceCandidates: ms.IceCandidate[];
+  dtlsParameters: ms.DtlsParameters;
+  sctpParameters?: ms.SctpParameters;
+}): ms.TransportOptions {
+  const options: ms.TransportOptions = {
+    id: info.id,
+    iceParameters: info.iceParameters,
+    iceCandidates: info.iceCandidates,
+    dtlsParameters: info.dtlsParameters,
+  };
+  if (info.sctpParameters !== undefined) options.sctpParameters = info.sctpParameters;
+  return options;
+}

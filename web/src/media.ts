@@ -38,6 +38,7 @@ export class MediaSession {
   readonly producers = new Map<MediaSource, ms.Producer>();
   readonly consumers = new Map<string, RemoteTrack>();
   private closed = false;
+  private readonly consuming = new Set<string>();
 
   private constructor(
     private readonly signaling: Signaling,
@@ -122,8 +123,17 @@ export class MediaSession {
 
   /** Receives someone's producer: server consumer (paused), local consumer, then resume. */
   async consume(info: ProducerInfo): Promise<void> {
-    if (this.closed || info.userId === this.selfUserId) return;
+    if (this.closed || info.userId === this.selfUserId || this.consuming.has(info.producerId)) return;
     for (const track of this.consumers.values()) if (track.producerId === info.producerId) return;
+    this.consuming.add(info.producerId);
+    try {
+      await this.consumeOnce(info);
+    } finally {
+      this.consuming.delete(info.producerId);
+    }
+  }
+
+  private async consumeOnce(info: ProducerInfo): Promise<void> {
     const result = await this.signaling.consume({
       transportId: this.recvTransport.id,
       producerId: info.producerId,

@@ -11,6 +11,7 @@ import { homeView } from './ui/homeView';
 import { messageView, type MessageAction } from './ui/messageView';
 import { prejoinView } from './ui/prejoinView';
 import { RoomView } from './ui/roomView';
+import { clearToasts } from './ui/toast';
 import type { View } from './ui/view';
 
 /**
@@ -147,6 +148,7 @@ class App {
 
   private show(view: View): void {
     this.view?.dispose?.();
+    clearToasts();
     this.view = view;
     this.root.replaceChildren(view.element);
     document.title = view.element.querySelector('h1')?.textContent?.concat(' · Parley') ?? 'Parley';

@@ -62,7 +62,7 @@ export function authView(api: Api, options: AuthOptions): View {
   guestForm.addEventListener('submit', run(guestForm, () => api.joinAsGuest(guestName.value.trim())));
 
   const panels: Record<Tab, HTMLFormElement> = { signin: signInForm, signup: signUpForm, guest: guestForm };
-  const labels: Record<Tab, string> = { signin: 'Sign in', signup: 'Sign up', guest: 'Join as guest' };
+  const labels: Record<Tab, string> = { signin: 'Sign in', signup: 'Sign up', guest: 'Guest' };
   const tabs = (Object.keys(panels) as Tab[]).map((tab) =>
     h('button', { type: 'button', role: 'tab', className: 'tab', 'data-testid': `tab-${tab}`, onclick: () => select(tab) }, labels[tab]),
   );

@@ -94,9 +94,10 @@ export class Api {
   }
 
   private drop(notify: boolean): void {
+    const hadSession = this.session !== null;
     this.session = null;
     saveSession(null);
-    if (notify) this.onSignedOut();
+    if (notify && hadSession) this.onSignedOut();
   }
 
   /** One refresh at a time: concurrent 401s wait for the same attempt. */

@@ -22,6 +22,7 @@ export class Signaling {
   private readonly connection: HubConnection;
   private readonly handlers = new Map<keyof HubEvents, Set<AnyHandler>>();
   private starting: Promise<void> | null = null;
+  private stopping: Promise<void> | null = null;
 
   onStateChange: (state: SignalingState, error?: Error) => void = () => {};
   onReconnected: () => void = () => {};
@@ -69,6 +70,8 @@ export class Signaling {
   async start(): Promise<void> {
     if (this.connection.state === HubConnectionState.Connected) return;
     this.starting ??= (async () => {
+      // A stop still in progress (leaving a meeting) must finish before the connection can start again.
+      await this.stopping;
       this.onStateChange('connecting');
       try {
         await this.connection.start();
@@ -84,7 +87,10 @@ export class Signaling {
   }
 
   async stop(): Promise<void> {
-    await this.connection.stop();
+    this.stopping ??= this.connection.stop().finally(() => {
+      this.stopping = null;
+    });
+    return this.stopping;
   }
 
   /** Subscribes to a hub event; returns the unsubscribe function. */

@@ -9,6 +9,8 @@ export interface RemoteTrack {
   readonly userId: string;
   readonly source: MediaSource;
   readonly kind: ms.MediaKind;
+  /** The server consumer's type: `simple`, `simulcast` or `svc`. */
+  readonly type: string;
 }
 
 /** What the room view needs to hear about from the media layer. */
@@ -39,6 +41,7 @@ export class MediaSession {
   readonly consumers = new Map<string, RemoteTrack>();
   private closed = false;
   private readonly consuming = new Set<string>();
+  private readonly preferredLayers = new Map<string, number>();
 
   private constructor(
     private readonly signaling: Signaling,
@@ -154,6 +157,7 @@ export class MediaSession {
       userId: info.userId,
       source: sourceOf(appData, result.kind),
       kind: result.kind,
+      type: result.type,
     };
     this.consumers.set(consumer.id, remote);
     consumer.on('transportclose', () => this.removeConsumer(consumer.id));
@@ -163,10 +167,24 @@ export class MediaSession {
     if (result.producerPaused || info.paused) this.listener.remoteTrackPaused(remote, true);
   }
 
+  /**
+   * Asks the server for the simulcast layer that fits the tile, so small tiles in a big meeting
+   * do not pull full resolution. Only changes are sent; a refusal just leaves the server's choice.
+   */
+  preferSpatialLayer(consumerId: string, spatialLayer: number): void {
+    const remote = this.consumers.get(consumerId);
+    if (remote === undefined || remote.type !== 'simulcast' || this.preferredLayers.get(consumerId) === spatialLayer) return;
+    this.preferredLayers.set(consumerId, spatialLayer);
+    this.signaling.setConsumerPreferredLayers({ consumerId, spatialLayer }).catch(() => {
+      this.preferredLayers.delete(consumerId);
+    });
+  }
+
   removeConsumer(consumerId: string): void {
     const remote = this.consumers.get(consumerId);
     if (remote === undefined) return;
     this.consumers.delete(consumerId);
+    this.preferredLayers.delete(consumerId);
     remote.consumer.close();
     this.listener.remoteTrackRemoved(remote);
   }

@@ -152,6 +152,10 @@ export class Meeting {
     });
   }
 
+  preferSpatialLayer(consumerId: string, spatialLayer: number): void {
+    this.media?.preferSpatialLayer(consumerId, spatialLayer);
+  }
+
   async admit(userId: string): Promise<void> {
     await this.guard(() => this.signaling.admitUser(userId));
     this.view.joinRequestResolved(userId);

@@ -1,5 +1,6 @@
 import type { Room, RoomUser } from '../contract';
 import { gridLayout } from '../lib/grid';
+import { spatialLayerFor } from '../lib/layers';
 import { inviteLink } from '../lib/routes';
 import type { RemoteTrack } from '../media';
 import type { Meeting, MeetingEnd, MeetingView } from '../meeting';
@@ -24,6 +25,7 @@ export class RoomView implements MeetingView, View {
   private readonly tiles = new Map<string, ParticipantTile>();
   private readonly screens = new Map<string, ScreenTile>();
   private readonly users = new Map<string, RoomUser>();
+  private readonly cameraConsumers = new Set<string>();
   private readonly grid: HTMLElement;
   private readonly screenArea: HTMLElement;
   private readonly stage: HTMLElement;
@@ -173,11 +175,13 @@ export class RoomView implements MeetingView, View {
       this.screenArea.append(screen.element);
     } else {
       tile?.setVideoTrack(track.consumer.track);
+      this.cameraConsumers.add(track.consumer.id);
     }
     this.layout();
   }
 
   remoteTrackRemoved(track: RemoteTrack): void {
+    this.cameraConsumers.delete(track.consumer.id);
     const tile = this.tiles.get(track.userId);
     if (track.kind === 'audio') {
       tile?.removeAudio(track.consumer.id);
@@ -280,6 +284,8 @@ export class RoomView implements MeetingView, View {
     this.grid.style.setProperty('--columns', String(layout.columns));
     this.grid.style.setProperty('--tile-width', `${layout.tileWidth}px`);
     this.grid.dataset['columns'] = String(layout.columns);
+    const layer = spatialLayerFor(layout.tileWidth, window.devicePixelRatio);
+    for (const consumerId of this.cameraConsumers) this.meeting?.preferSpatialLayer(consumerId, layer);
     this.countLabel.textContent = `${this.users.size} ${this.users.size === 1 ? 'person' : 'people'}`;
   }
 

@@ -15,7 +15,6 @@ export class ParticipantTile {
   private readonly camIndicator: HTMLElement;
   private readonly screenIndicator: HTMLElement;
   private readonly audios = new Map<string, HTMLAudioElement>();
-  readonly actions: HTMLElement;
   private videoTrack: MediaStreamTrack | null = null;
   private videoPaused = false;
 
@@ -30,12 +29,10 @@ export class ParticipantTile {
     this.micIndicator = h('span', { className: 'indicator', 'data-testid': 'mic-indicator' });
     this.camIndicator = h('span', { className: 'indicator', 'data-testid': 'cam-indicator' });
     this.screenIndicator = h('span', { className: 'indicator', 'data-testid': 'screen-indicator' }, icon('screen'));
-    this.actions = h('div', { className: 'tile-actions' });
     this.element = h('div', { className: 'tile', 'data-testid': 'tile', 'data-user-id': userId, 'data-self': isSelf ? 'true' : 'false' },
       this.video,
       this.avatar,
       h('div', { className: 'tile-footer' }, this.micIndicator, this.nameLabel, this.camIndicator, this.screenIndicator),
-      this.actions,
     );
     this.renderVideo();
   }

@@ -80,9 +80,19 @@ export class Meeting {
     };
   }
 
-  isSending(source: LocalSource): boolean {
-    const producer = this.media?.producers.get(source);
-    return producer !== undefined && !producer.closed && !producer.paused;
+  /**
+   * Whether this source is on as far as the person is concerned: sending, or about to be sent again
+   * once a reconnect finishes. The buttons and the own tile follow this.
+   */
+  isOn(source: LocalSource): boolean {
+    switch (source) {
+      case 'mic':
+        return this.local.micWanted && this.local.micTrack?.readyState === 'live';
+      case 'cam':
+        return this.local.camWanted && this.local.camTrack?.readyState === 'live';
+      case 'screen':
+        return this.local.screenTrack?.readyState === 'live';
+    }
   }
 
   async start(): Promise<void> {
@@ -116,8 +126,15 @@ export class Meeting {
         this.local.micWanted = !producer.paused;
         return;
       }
-      this.local.micWanted = !this.local.micWanted;
-      if (this.local.micWanted) await this.sendMic();
+      const turnOn = !this.isOn('mic');
+      this.local.micWanted = turnOn;
+      if (!turnOn) return;
+      try {
+        await this.sendMic();
+      } catch (error) {
+        this.local.micWanted = false;
+        throw error;
+      }
     });
   }
 

@@ -233,9 +233,9 @@ export class RoomView implements MeetingView, View {
 
   localMediaChanged(): void {
     const meeting = this.meeting;
-    const micOn = meeting?.isSending('mic') ?? false;
-    const camOn = meeting?.isSending('cam') ?? false;
-    const screenOn = meeting?.isSending('screen') ?? false;
+    const micOn = meeting?.isOn('mic') ?? false;
+    const camOn = meeting?.isOn('cam') ?? false;
+    const screenOn = meeting?.isOn('screen') ?? false;
     setControl(this.micButton, micOn, micOn ? 'mic' : 'micOff', micOn ? 'Mute microphone' : 'Unmute microphone');
     setControl(this.camButton, camOn, camOn ? 'cam' : 'camOff', camOn ? 'Turn camera off' : 'Turn camera on');
     setControl(this.screenButton, screenOn, 'screen', screenOn ? 'Stop sharing' : 'Share screen');

@@ -20,9 +20,13 @@ export interface MediaListener {
   remoteTrackPaused(track: RemoteTrack, paused: boolean): void;
   localTrackEnded(source: MediaSource): void;
   transportProblem(message: string): void;
+  /** A message while a transport is stuck connecting (a blocked media port, usually); null once it connects. */
+  mediaConnection(message: string | null): void;
 }
 
 const sources: readonly MediaSource[] = ['mic', 'cam', 'screen', 'screenAudio'];
+const iceRestartGraceMs = 10_000;
+const connectingPatienceMs = 15_000;
 
 export function sourceOf(appData: Record<string, unknown> | undefined, kind: ms.MediaKind): MediaSource {
   const source = appData?.['source'];
@@ -90,6 +94,10 @@ export class MediaSession {
       options.codecOptions = { videoGoogleStartBitrate: 1000 };
     } else if (source === 'mic') {
       options.codecOptions = { opusDtx: true, opusFec: true };
+    } else if (source === 'screen') {
+      // Text on a shared screen must stay sharp; frame rate may drop instead.
+      if ('contentHint' in track) track.contentHint = 'detail';
+      options.encodings = [{ maxBitrate: 1_500_000 }];
     }
     const producer = await this.sendTransport.produce(options);
     this.producers.set(source, producer);
@@ -243,9 +251,19 @@ export class MediaSession {
       });
     }
     let restartTimer: ReturnType<typeof setTimeout> | undefined;
+    let stalledTimer: ReturnType<typeof setTimeout> | undefined;
     transport.on('connectionstatechange', (state) => {
       clearTimeout(restartTimer);
-      if (state === 'failed') {
+      clearTimeout(stalledTimer);
+      if (state === 'connecting') {
+        stalledTimer = setTimeout(() => {
+          if (!this.closed && transport.connectionState === 'connecting') {
+            this.listener.mediaConnection('Audio and video are still connecting… If this lasts, a firewall may block the server’s media port.');
+          }
+        }, connectingPatienceMs);
+      } else if (state === 'connected') {
+        this.listener.mediaConnection(null);
+      } else if (state === 'failed') {
         void this.restartIce(transport);
       } else if (state === 'disconnected') {
         // Brief network changes often heal on their own; restart ICE only if this one does not.
@@ -263,7 +281,14 @@ export class MediaSession {
       await transport.restartIce({ iceParameters });
     } catch {
       this.listener.transportProblem('The media connection was interrupted and could not be restored.');
+      return;
     }
+    // An ICE restart that does not bring the path back within a while will not; let the meeting rebuild.
+    setTimeout(() => {
+      if (!this.closed && !transport.closed && (transport.connectionState === 'failed' || transport.connectionState === 'disconnected')) {
+        this.listener.transportProblem('The media connection was interrupted and could not be restored.');
+      }
+    }, iceRestartGraceMs);
   }
 }
 

@@ -42,6 +42,18 @@ export class Meeting {
   private status: 'idle' | 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'ended' = 'idle';
   private self: RoomUser | null = null;
   private joinGeneration = 0;
+  private lastMediaRebuild = 0;
+  /** The media layer reports to the view, except a dead transport, which the meeting repairs. */
+  private readonly mediaListener: MediaListener = {
+    remoteTrackAdded: (track) => this.view.remoteTrackAdded(track),
+    remoteTrackRemoved: (track) => this.view.remoteTrackRemoved(track),
+    remoteTrackPaused: (track, paused) => this.view.remoteTrackPaused(track, paused),
+    localTrackEnded: (source) => this.view.localTrackEnded(source),
+    transportProblem: (message) => this.mediaFailed(message),
+    mediaConnection: (message) => {
+      if (this.status === 'joined') this.view.connection(message);
+    },
+  };
   readonly users = new Map<string, RoomUser>();
 
   constructor(
@@ -210,7 +222,7 @@ export class Meeting {
       this.view.joined(result.room, result.self, [...this.users.values()]);
       this.view.connection(null);
 
-      const media = await MediaSession.open(this.signaling, result.routerRtpCapabilities, this.user.id, this.view);
+      const media = await MediaSession.open(this.signaling, result.routerRtpCapabilities, this.user.id, this.mediaListener);
       if (generation !== this.joinGeneration || this.isEnded()) {
         media.close();
         return;
@@ -332,6 +344,25 @@ export class Meeting {
       // Stop so automatic reconnect does not take the room back from the newer session.
       void this.signaling.stop();
     });
+  }
+
+  /**
+   * A WebRTC transport that an ICE restart could not revive: leave and join again over the same hub
+   * connection, which builds new transports. At most once every 30 s so a broken network cannot loop.
+   */
+  private mediaFailed(message: string): void {
+    if (this.status !== 'joined') return;
+    if (Date.now() - this.lastMediaRebuild < 30_000) {
+      this.view.notice(message);
+      return;
+    }
+    this.lastMediaRebuild = Date.now();
+    this.view.connection('Media connection lost. Reconnecting…');
+    this.closeMedia();
+    void this.signaling
+      .leaveRoom()
+      .catch(() => undefined)
+      .then(() => this.join());
   }
 
   private upsertUser(user: RoomUser): void {

@@ -207,6 +207,10 @@ export class RoomView implements MeetingView, View {
     this.notice(message);
   }
 
+  mediaConnection(message: string | null): void {
+    this.connection(message);
+  }
+
   activeSpeaker(userId: string | null): void {
     this.activeSpeakerId = userId;
     for (const [id, tile] of this.tiles) tile.setSpeaking(id === userId);

@@ -16,6 +16,7 @@ export interface PrejoinOptions {
 export function prejoinView(options: PrejoinOptions): View {
   const { room, user, local } = options;
   let disposed = false;
+  let joining = false;
 
   const video = h('video', { className: 'preview-video mirrored', autoplay: true, playsinline: true, 'data-testid': 'preview' });
   video.muted = true;
@@ -92,6 +93,7 @@ export function prejoinView(options: PrejoinOptions): View {
   joinButton.addEventListener('click', () => {
     joinButton.disabled = true;
     joinButton.textContent = 'Joining…';
+    joining = true;
     options.onJoin();
   });
 
@@ -120,7 +122,10 @@ export function prejoinView(options: PrejoinOptions): View {
   render();
   void (async () => {
     const messages = await local.openBoth();
-    if (disposed) return;
+    if (disposed) {
+      if (!joining) local.stopAll();
+      return;
+    }
     messages.forEach(showProblem);
     render();
     joinButton.disabled = false;
@@ -133,6 +138,8 @@ export function prejoinView(options: PrejoinOptions): View {
     dispose: () => {
       disposed = true;
       video.srcObject = null;
+      // Leaving the pre-join screen any other way than Join (back button, sign-out) releases the devices.
+      if (!joining) local.stopAll();
     },
   };
 }

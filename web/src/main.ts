@@ -97,6 +97,8 @@ class App {
       return;
     }
     if (generation !== this.renderGeneration) return;
+    // Connect to the hub while the person looks at the preview, so Join does not wait for it.
+    void this.signaling.start().catch(() => undefined);
     const local = new LocalMedia();
     this.show(prejoinView({
       room,

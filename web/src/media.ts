@@ -68,8 +68,10 @@ export class MediaSession {
     const device = await Device.factory();
     await device.load({ routerRtpCapabilities });
     const canSend = device.canProduce('audio') || device.canProduce('video');
-    const sendInfo = canSend ? await signaling.createWebRtcTransport({ producing: true, consuming: false }) : null;
-    const recvInfo = await signaling.createWebRtcTransport({ producing: false, consuming: true });
+    const [sendInfo, recvInfo] = await Promise.all([
+      canSend ? signaling.createWebRtcTransport({ producing: true, consuming: false }) : Promise.resolve(null),
+      signaling.createWebRtcTransport({ producing: false, consuming: true }),
+    ]);
     const sendTransport = sendInfo === null ? null : device.createSendTransport(transportOptions(sendInfo));
     const recvTransport = device.createRecvTransport(transportOptions(recvInfo));
     return new MediaSession(signaling, device, sendTransport, recvTransport, selfUserId, listener);

@@ -228,10 +228,10 @@ export class Meeting {
         return;
       }
       this.media = media;
-      await this.restoreLocalMedia();
+      // Receiving first: what others send is what the person waits to see.
       const pending = this.pendingProducers;
       this.pendingProducers = [];
-      await Promise.all(pending.map((info) => this.consume(info)));
+      await Promise.all([...pending.map((info) => this.consume(info)), this.restoreLocalMedia()]);
     } catch (error) {
       if (generation !== this.joinGeneration || this.isEnded()) return;
       const message = hubErrorMessage(error);

@@ -1,6 +1,9 @@
 import { Device, type types as ms } from 'mediasoup-client';
 import type { MediaSource, ProducerInfo } from './contract';
-import type { Signaling } from './signaling';
+import type { SignalingClient } from './signaling';
+
+/** Makes the mediasoup-client Device; the browser's handler by default, a fake one in tests. */
+export type DeviceFactory = () => Promise<Device>;
 
 /** A remote track being received: the consumer and whose media it is. */
 export interface RemoteTrack {
@@ -48,7 +51,7 @@ export class MediaSession {
   private readonly preferredLayers = new Map<string, number>();
 
   private constructor(
-    private readonly signaling: Signaling,
+    private readonly signaling: SignalingClient,
     readonly device: Device,
     readonly sendTransport: ms.Transport | null,
     readonly recvTransport: ms.Transport,
@@ -60,12 +63,13 @@ export class MediaSession {
   }
 
   static async open(
-    signaling: Signaling,
+    signaling: SignalingClient,
     routerRtpCapabilities: ms.RtpCapabilities,
     selfUserId: string,
     listener: MediaListener,
+    createDevice: DeviceFactory = () => Device.factory(),
   ): Promise<MediaSession> {
-    const device = await Device.factory();
+    const device = await createDevice();
     await device.load({ routerRtpCapabilities });
     const canSend = device.canProduce('audio') || device.canProduce('video');
     const [sendInfo, recvInfo] = await Promise.all([
@@ -89,9 +93,9 @@ export class MediaSession {
     const options: ms.ProducerOptions = { track, stopTracks: false, appData: { source } };
     if (source === 'cam' && this.sendsVp8()) {
       options.encodings = [
-        { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
-        { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
-        { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' },
+        { scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
+        { scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
+        { scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' },
       ];
       options.codecOptions = { videoGoogleStartBitrate: 1000 };
     } else if (source === 'mic') {

@@ -2,8 +2,8 @@ import type { types as ms } from 'mediasoup-client';
 import type { HubEvents, ProducerInfo, Room, RoomUser, User } from './contract';
 import { hubErrorMessage, isRoomNotFound } from './lib/hubError';
 import type { LocalMedia } from './localMedia';
-import { MediaSession, type MediaListener, type RemoteTrack } from './media';
-import type { Signaling, SignalingState } from './signaling';
+import { MediaSession, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
+import type { SignalingClient, SignalingState } from './signaling';
 
 /** Why a meeting ended, with the sentence to show; `rejoin` says whether "Rejoin" makes sense. */
 export interface MeetingEnd {
@@ -57,11 +57,12 @@ export class Meeting {
   readonly users = new Map<string, RoomUser>();
 
   constructor(
-    private readonly signaling: Signaling,
+    private readonly signaling: SignalingClient,
     readonly room: Room,
     private readonly user: User,
     readonly local: LocalMedia,
     private readonly view: MeetingView,
+    private readonly createDevice?: DeviceFactory,
   ) {}
 
   get isHost(): boolean {
@@ -222,7 +223,7 @@ export class Meeting {
       this.view.joined(result.room, result.self, [...this.users.values()]);
       this.view.connection(null);
 
-      const media = await MediaSession.open(this.signaling, result.routerRtpCapabilities, this.user.id, this.mediaListener);
+      const media = await MediaSession.open(this.signaling, result.routerRtpCapabilities, this.user.id, this.mediaListener, this.createDevice);
       if (generation !== this.joinGeneration || this.isEnded()) {
         media.close();
         return;

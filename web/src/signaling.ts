@@ -10,6 +10,15 @@ import { reconnectDelay } from './lib/retry';
 
 export type SignalingState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
 
+/** The part of the hub connection that the meeting and the media session use (tests substitute it). */
+export type SignalingClient = Pick<
+  Signaling,
+  | 'state' | 'start' | 'stop' | 'on' | 'onStateChange' | 'onReconnected'
+  | 'createRoom' | 'joinRoom' | 'leaveRoom' | 'admitUser' | 'denyUser' | 'removeUser'
+  | 'createWebRtcTransport' | 'connectTransport' | 'restartIce' | 'produce' | 'pauseProducer' | 'resumeProducer'
+  | 'closeProducer' | 'consume' | 'resumeConsumer' | 'setConsumerPreferredLayers'
+>;
+
 type Handler<E extends keyof HubEvents> = (payload: HubEvents[E]) => void;
 type AnyHandler = (payload: never) => void;
 

@@ -182,6 +182,27 @@ export class Meeting {
     });
   }
 
+  /** Switches microphone or camera; a running producer keeps going with the new device's track. */
+  async switchDevice(kind: 'mic' | 'cam', deviceId: string): Promise<void> {
+    await this.guard(async () => {
+      if (kind === 'mic') {
+        if (this.local.micTrack === null) {
+          this.local.micDeviceId = deviceId;
+          return;
+        }
+        const track = await this.local.openMic(deviceId);
+        await this.media?.replaceTrack('mic', track);
+      } else {
+        if (!this.isOn('cam')) {
+          this.local.camDeviceId = deviceId;
+          return;
+        }
+        const track = await this.local.openCam(deviceId);
+        await this.media?.replaceTrack('cam', track);
+      }
+    });
+  }
+
   preferSpatialLayer(consumerId: string, spatialLayer: number): void {
     this.media?.preferSpatialLayer(consumerId, spatialLayer);
   }

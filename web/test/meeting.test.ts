@@ -182,6 +182,36 @@ describe('meeting', () => {
     assert.equal(view.ends.length, 0);
   });
 
+  it('switching the microphone swaps the track under the running producer', async () => {
+    const { hub, meeting, local } = setUp();
+    hub.respond('joinRoom', () => joined('alice'));
+    await meeting.start();
+    const oldTrack = local.micTrack;
+    const newTrack = new FakeMediaStreamTrack({ kind: 'audio' });
+    const requested: MediaStreamConstraints[] = [];
+    Object.defineProperty(globalThis, 'navigator', {
+      configurable: true,
+      value: {
+        mediaDevices: {
+          getUserMedia: async (constraints: MediaStreamConstraints) => {
+            requested.push(constraints);
+            return { getAudioTracks: () => [newTrack], getVideoTracks: () => [] };
+          },
+        },
+      },
+    });
+    try {
+      await meeting.switchDevice('mic', 'usb-headset');
+    } finally {
+      Reflect.deleteProperty(globalThis, 'navigator');
+    }
+    assert.deepEqual((requested[0]?.audio as MediaTrackConstraints).deviceId, { exact: 'usb-headset' });
+    const producer = [...meeting.handles.producers.values()].find((p) => p.appData['source'] === 'mic');
+    assert.equal(producer?.track, newTrack);
+    assert.equal(oldTrack?.readyState, 'ended');
+    assert.equal(hub.callsOf('produce').length, 2, 'no new producer, same one with a new track');
+  });
+
   it('gives up with "connection lost" when the hub closes for good', async () => {
     const { hub, view, meeting } = setUp();
     hub.respond('joinRoom', () => joined('alice'));

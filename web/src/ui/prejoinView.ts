@@ -1,6 +1,7 @@
 import type { Room, User } from '../contract';
 import { MediaAccessError, type LocalMedia } from '../localMedia';
 import { initials } from '../lib/names';
+import { fillDeviceSelect } from './deviceSelect';
 import { clear, h, icon } from './dom';
 import type { View } from './view';
 
@@ -49,8 +50,8 @@ export function prejoinView(options: PrejoinOptions): View {
   };
   const fillSelects = async (): Promise<void> => {
     const { microphones, cameras } = await local.listDevices();
-    fillSelect(micSelect, microphones, local.micDeviceId, 'No microphone');
-    fillSelect(camSelect, cameras, local.camDeviceId, 'No camera');
+    fillDeviceSelect(micSelect, microphones, local.micDeviceId, 'No microphone');
+    fillDeviceSelect(camSelect, cameras, local.camDeviceId, 'No camera');
   };
   const attempt = async (work: () => Promise<unknown>): Promise<boolean> => {
     try {
@@ -142,19 +143,4 @@ export function prejoinView(options: PrejoinOptions): View {
       if (!joining) local.stopAll();
     },
   };
-}
-
-function fillSelect(select: HTMLSelectElement, devices: MediaDeviceInfo[], selected: string | undefined, none: string): void {
-  clear(select);
-  if (devices.length === 0) {
-    select.appendChild(h('option', { value: '' }, none));
-    select.disabled = true;
-    return;
-  }
-  select.disabled = false;
-  devices.forEach((device, index) => {
-    const option = h('option', { value: device.deviceId }, device.label || `Device ${index + 1}`);
-    option.selected = device.deviceId === selected;
-    select.appendChild(option);
-  });
 }

@@ -5,6 +5,7 @@ import { inviteLink } from '../lib/routes';
 import type { RemoteTrack } from '../media';
 import type { Meeting, MeetingEnd, MeetingView } from '../meeting';
 import { clear, copyText, h, icon } from './dom';
+import { DevicePanel } from './devicePanel';
 import { ParticipantTile, ScreenTile } from './tile';
 import { toast } from './toast';
 import type { View } from './view';
@@ -41,6 +42,7 @@ export class RoomView implements MeetingView, View {
   private readonly screenButton: HTMLButtonElement;
   private readonly peopleButton: HTMLButtonElement;
   private readonly resizeObserver: ResizeObserver;
+  private readonly devicePanel: DevicePanel;
   private activeSpeakerId: string | null = null;
   private room: Room;
 
@@ -73,6 +75,11 @@ export class RoomView implements MeetingView, View {
     this.screenButton = controlButton('btn-screen', 'Share screen', () => void this.meeting?.toggleScreen());
     this.peopleButton = controlButton('btn-people', 'People', () => this.toggleSidePanel());
     this.peopleButton.append(icon('people'));
+    this.devicePanel = new DevicePanel(() => this.meeting?.local ?? null, (kind, deviceId) => {
+      void this.meeting?.switchDevice(kind, deviceId).then(() => this.devicePanel.refresh());
+    });
+    const settingsButton = controlButton('btn-settings', 'Devices', () => void this.devicePanel.toggle());
+    settingsButton.append(icon('settings'));
     const leaveButton = controlButton('btn-leave', 'Leave', () => void this.meeting?.leave());
     leaveButton.classList.add('btn-leave');
     leaveButton.append(icon('leave'));
@@ -88,7 +95,8 @@ export class RoomView implements MeetingView, View {
       ),
       this.banner,
       h('div', { className: 'room-body' }, this.stage, this.waitingPanel, this.sidePanel),
-      h('footer', { className: 'controls' }, this.micButton, this.camButton, this.screenButton, this.peopleButton, leaveButton),
+      this.devicePanel.element,
+      h('footer', { className: 'controls' }, this.micButton, this.camButton, this.screenButton, settingsButton, this.peopleButton, leaveButton),
     );
     this.resizeObserver = new ResizeObserver(() => this.layout());
     this.resizeObserver.observe(this.grid);

@@ -1,6 +1,7 @@
 // Bundles the client into the server's wwwroot: index.html, app.js and app.css (minified, with sourcemaps).
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,5 +33,10 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-await copyFile(resolve(webDir, 'src/index.html'), resolve(outDir, 'index.html'));
+// index.html names the bundles with a content hash so a browser never runs an old app.js after an upgrade.
+const version = async (name) => createHash('sha256').update(await readFile(resolve(outDir, name))).digest('hex').slice(0, 12);
+const html = (await readFile(resolve(webDir, 'src/index.html'), 'utf8'))
+  .replace('/app.js"', `/app.js?v=${await version('app.js')}"`)
+  .replace('/app.css"', `/app.css?v=${await version('app.css')}"`);
+await writeFile(resolve(outDir, 'index.html'), html);
 console.log(`Parley web client built into ${outDir}`);

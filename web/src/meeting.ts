@@ -388,7 +388,7 @@ export class Meeting {
   }
 
   private upsertUser(user: RoomUser): void {
-    if (user.roomId !== this.room.id) return;
+    if (user.roomId !== undefined && user.roomId !== this.room.id) return;
     this.users.set(user.userId, user);
     if (user.userId === this.user.id) this.self = user;
     this.view.userUpserted(user);

@@ -1,0 +1,172 @@
+/**
+ * The shapes of /work/shared/spec/contract.md as the client sees them: HTTP bodies,
+ * hub method arguments/results and hub events. Media shapes are mediasoup-client's own types.
+ */
+import type { types as ms } from 'mediasoup-client';
+
+export interface User {
+  readonly id: string;
+  readonly email: string | null;
+  readonly name: string;
+  readonly isGuest?: boolean;
+}
+
+export interface TokenResponse {
+  readonly tokenType: 'Bearer';
+  readonly accessToken: string;
+  readonly expiresIn: number;
+  readonly refreshToken: string;
+}
+
+export interface Room {
+  readonly id: string;
+  readonly name: string;
+  readonly joinCode: string;
+  readonly ownerId: string;
+  readonly requireAccessBeforeJoining: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type Role = 'host' | 'participant';
+
+export interface RoomUser {
+  readonly id: string;
+  readonly roomId: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly role: Role | string;
+  readonly isMicActive: boolean;
+  readonly isCamActive: boolean;
+  readonly isShareScreen: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** What a producer carries; `appData.source` tells the tile where to put it. */
+export type MediaSource = 'mic' | 'cam' | 'screen' | 'screenAudio';
+
+export interface ProducerInfo {
+  readonly producerId: string;
+  readonly userId: string;
+  readonly kind: ms.MediaKind;
+  readonly appData: { readonly source?: MediaSource | string } & Record<string, unknown>;
+  readonly paused: boolean;
+}
+
+export type JoinRoomResult =
+  | {
+      readonly status: 'joined';
+      readonly room: Room;
+      readonly self: RoomUser;
+      readonly users: readonly RoomUser[];
+      readonly routerRtpCapabilities: ms.RtpCapabilities;
+      readonly producers: readonly ProducerInfo[];
+    }
+  | { readonly status: 'waiting' };
+
+export interface TransportInfo {
+  readonly id: string;
+  readonly iceParameters: ms.IceParameters;
+  readonly iceCandidates: ms.IceCandidate[];
+  readonly dtlsParameters: ms.DtlsParameters;
+  readonly sctpParameters?: ms.SctpParameters;
+}
+
+export interface ConsumeResult {
+  readonly id: string;
+  readonly producerId: string;
+  readonly kind: ms.MediaKind;
+  readonly rtpParameters: ms.RtpParameters;
+  readonly type: string;
+  readonly producerPaused: boolean;
+  readonly appData: Record<string, unknown>;
+}
+
+export interface MediaFlags {
+  readonly isMicActive?: boolean;
+  readonly isCamActive?: boolean;
+  readonly isShareScreen?: boolean;
+}
+
+type Empty = Record<string, never>;
+
+/** Only sent when data channels are wanted; the client uses none today. */
+export interface SctpCapabilities {
+  readonly numStreams: { readonly OS: number; readonly MIS: number };
+}
+
+/** Every hub method: its one argument and what it returns. */
+export interface HubMethods {
+  createRoom: [{ roomId: string }, { roomId: string }];
+  joinRoom: [{ roomId: string }, JoinRoomResult];
+  leaveRoom: [Empty, Empty];
+  updateUser: [MediaFlags, RoomUser];
+  getUsersInRoom: [{ roomId: string }, { users: RoomUser[] }];
+  admitUser: [{ userId: string }, unknown];
+  denyUser: [{ userId: string }, unknown];
+  removeUser: [{ userId: string }, unknown];
+  getRouterRtpCapabilities: [Empty, ms.RtpCapabilities];
+  createWebRtcTransport: [
+    { producing: boolean; consuming: boolean; sctpCapabilities?: SctpCapabilities },
+    TransportInfo,
+  ];
+  connectTransport: [{ transportId: string; dtlsParameters: ms.DtlsParameters }, Empty];
+  restartIce: [{ transportId: string }, { iceParameters: ms.IceParameters }];
+  produce: [
+    { transportId: string; kind: ms.MediaKind; rtpParameters: ms.RtpParameters; appData: { source: MediaSource } },
+    { id: string },
+  ];
+  pauseProducer: [{ producerId: string }, Empty];
+  resumeProducer: [{ producerId: string }, Empty];
+  closeProducer: [{ producerId: string }, Empty];
+  consume: [{ transportId: string; producerId: string; rtpCapabilities: ms.RtpCapabilities }, ConsumeResult];
+  resumeConsumer: [{ consumerId: string }, Empty];
+  pauseConsumer: [{ consumerId: string }, Empty];
+  requestKeyFrame: [{ consumerId: string }, Empty];
+  setConsumerPreferredLayers: [{ consumerId: string; spatialLayer: number; temporalLayer?: number }, Empty];
+  getStats: [{ transportId?: string; producerId?: string; consumerId?: string }, { stats: unknown[] }];
+}
+
+/** Every hub event and its one argument. */
+export interface HubEvents {
+  userJoined: RoomUser;
+  userLeft: { userId: string };
+  userUpdated: RoomUser;
+  newProducer: ProducerInfo;
+  producerClosed: { producerId: string; userId: string };
+  producerPaused: { producerId: string };
+  producerResumed: { producerId: string };
+  consumerClosed: { consumerId: string };
+  consumerPaused: { consumerId: string };
+  consumerResumed: { consumerId: string };
+  consumerLayersChanged: { consumerId: string; spatialLayer: number; temporalLayer: number };
+  activeSpeaker: { userId: string | null };
+  joinRequest: { userId: string; name: string };
+  admitted: { roomId: string };
+  denied: { roomId: string };
+  removed: { roomId: string };
+  roomClosed: { roomId: string };
+  sessionReplaced: Record<string, never>;
+}
+
+export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
+  'userJoined',
+  'userLeft',
+  'userUpdated',
+  'newProducer',
+  'producerClosed',
+  'producerPaused',
+  'producerResumed',
+  'consumerClosed',
+  'consumerPaused',
+  'consumerResumed',
+  'consumerLayersChanged',
+  'activeSpeaker',
+  'joinRequest',
+  'admitted',
+  'denied',
+  'removed',
+  'roomClosed',
+  'sessionReplaced',
+];

@@ -1,0 +1,453 @@
+import type { types as ms } from 'mediasoup-client';
+import type { HubEvents, ProducerInfo, Room, RoomUser, User } from './contract';
+import { hubErrorMessage, isRoomNotFound } from './lib/hubError';
+import type { LocalMedia } from './localMedia';
+import { MediaSession, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
+import type { SignalingClient, SignalingState } from './signaling';
+
+/** Why a meeting ended, with the sentence to show; `rejoin` says whether "Rejoin" makes sense. */
+export interface MeetingEnd {
+  readonly reason: 'left' | 'denied' | 'removed' | 'roomClosed' | 'roomNotFound' | 'sessionReplaced' | 'connectionLost' | 'error';
+  readonly title: string;
+  readonly message: string;
+  readonly rejoin: boolean;
+}
+
+/** What the room screen shows; the meeting calls it as things happen. */
+export interface MeetingView extends MediaListener {
+  waiting(): void;
+  joined(room: Room, self: RoomUser, users: readonly RoomUser[]): void;
+  userUpserted(user: RoomUser): void;
+  userRemoved(userId: string): void;
+  activeSpeaker(userId: string | null): void;
+  joinRequest(userId: string, name: string): void;
+  joinRequestResolved(userId: string): void;
+  localMediaChanged(): void;
+  connection(message: string | null): void;
+  notice(message: string): void;
+  ended(end: MeetingEnd): void;
+}
+
+export type LocalSource = 'mic' | 'cam' | 'screen';
+
+/**
+ * One person's stay in one room: joins through the hub (waiting room included), runs the media
+ * session, routes hub events to it and the view, and after a dropped connection rejoins and
+ * restores the media that was on.
+ */
+export class Meeting {
+  private media: MediaSession | null = null;
+  private pendingProducers: ProducerInfo[] = [];
+  private readonly unsubscribe: (() => void)[] = [];
+  private status: 'idle' | 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'ended' = 'idle';
+  private self: RoomUser | null = null;
+  private joinGeneration = 0;
+  private lastMediaRebuild = 0;
+  /** The media layer reports to the view, except a dead transport, which the meeting repairs. */
+  private readonly mediaListener: MediaListener = {
+    remoteTrackAdded: (track) => this.view.remoteTrackAdded(track),
+    remoteTrackRemoved: (track) => this.view.remoteTrackRemoved(track),
+    remoteTrackPaused: (track, paused) => this.view.remoteTrackPaused(track, paused),
+    localTrackEnded: (source) => this.view.localTrackEnded(source),
+    transportProblem: (message) => this.mediaFailed(message),
+    mediaConnection: (message) => {
+      if (this.status === 'joined') this.view.connection(message);
+    },
+  };
+  readonly users = new Map<string, RoomUser>();
+
+  constructor(
+    private readonly signaling: SignalingClient,
+    readonly room: Room,
+    private readonly user: User,
+    readonly local: LocalMedia,
+    private readonly view: MeetingView,
+    private readonly createDevice?: DeviceFactory,
+  ) {}
+
+  get isHost(): boolean {
+    return this.self?.role === 'host' || this.room.ownerId === this.user.id;
+  }
+
+  get selfUserId(): string {
+    return this.user.id;
+  }
+
+  /** Read-only handles for end-to-end tests (`window.parley`). */
+  get handles(): {
+    device: ms.Device | null;
+    sendTransport: ms.Transport | null;
+    recvTransport: ms.Transport | null;
+    consumers: Map<string, ms.Consumer>;
+    producers: Map<string, ms.Producer>;
+    roomId: string;
+  } {
+    const media = this.media;
+    return {
+      device: media?.device ?? null,
+      sendTransport: media?.sendTransport ?? null,
+      recvTransport: media?.recvTransport ?? null,
+      consumers: new Map([...(media?.consumers ?? new Map<string, RemoteTrack>()).entries()].map(([id, r]) => [id, r.consumer])),
+      producers: new Map([...(media?.producers.values() ?? [])].map((p) => [p.id, p])),
+      roomId: this.room.id,
+    };
+  }
+
+  /**
+   * Whether this source is on as far as the person is concerned: sending, or about to be sent again
+   * once a reconnect finishes. The buttons and the own tile follow this.
+   */
+  isOn(source: LocalSource): boolean {
+    switch (source) {
+      case 'mic':
+        return this.local.micWanted && this.local.micTrack?.readyState === 'live';
+      case 'cam':
+        return this.local.camWanted && this.local.camTrack?.readyState === 'live';
+      case 'screen':
+        return this.local.screenTrack?.readyState === 'live';
+    }
+  }
+
+  async start(): Promise<void> {
+    this.subscribe();
+    this.signaling.onStateChange = (state, error) => this.connectionChanged(state, error);
+    this.signaling.onReconnected = () => void this.join();
+    try {
+      await this.signaling.start();
+    } catch {
+      this.end({ reason: 'connectionLost', title: 'Connection lost', message: 'Could not connect to the meeting server. Check your connection and try again.', rejoin: true });
+      return;
+    }
+    await this.join();
+  }
+
+  async leave(): Promise<void> {
+    if (this.status === 'ended') return;
+    const wasInRoom = this.status === 'joined' || this.status === 'waiting';
+    this.teardown();
+    if (wasInRoom) await this.signaling.leaveRoom().catch(() => undefined);
+    this.view.ended({ reason: 'left', title: 'You left the meeting', message: '', rejoin: true });
+  }
+
+  async toggleMic(): Promise<void> {
+    await this.guard(async () => {
+      const media = this.media;
+      const producer = media?.producers.get('mic');
+      if (media !== null && producer !== undefined) {
+        if (producer.paused) await media.resumeProducer('mic');
+        else await media.pauseProducer('mic');
+        this.local.micWanted = !producer.paused;
+        return;
+      }
+      const turnOn = !this.isOn('mic');
+      this.local.micWanted = turnOn;
+      if (!turnOn) return;
+      try {
+        await this.sendMic();
+      } catch (error) {
+        this.local.micWanted = false;
+        throw error;
+      }
+    });
+  }
+
+  async toggleCam(): Promise<void> {
+    await this.guard(async () => {
+      if (this.local.camWanted && this.local.camTrack !== null) {
+        this.local.camWanted = false;
+        await this.media?.closeProducer('cam');
+        this.local.stopCam();
+        return;
+      }
+      this.local.camWanted = true;
+      try {
+        await this.local.openCam();
+      } catch (error) {
+        this.local.camWanted = false;
+        throw error;
+      }
+      await this.sendCam();
+    });
+  }
+
+  async toggleScreen(): Promise<void> {
+    await this.guard(async () => {
+      if (this.local.screenTrack !== null) {
+        await this.stopScreen();
+        return;
+      }
+      const track = await this.local.openScreen();
+      track.addEventListener('ended', () => void this.stopScreen());
+      await this.sendScreen();
+    });
+  }
+
+  /** Switches microphone or camera; a running producer keeps going with the new device's track. */
+  async switchDevice(kind: 'mic' | 'cam', deviceId: string): Promise<void> {
+    await this.guard(async () => {
+      if (kind === 'mic') {
+        if (this.local.micTrack === null) {
+          this.local.micDeviceId = deviceId;
+          return;
+        }
+        const track = await this.local.openMic(deviceId);
+        await this.media?.replaceTrack('mic', track);
+      } else {
+        if (!this.isOn('cam')) {
+          this.local.camDeviceId = deviceId;
+          return;
+        }
+        const track = await this.local.openCam(deviceId);
+        await this.media?.replaceTrack('cam', track);
+      }
+    });
+  }
+
+  preferSpatialLayer(consumerId: string, spatialLayer: number): void {
+    this.media?.preferSpatialLayer(consumerId, spatialLayer);
+  }
+
+  async admit(userId: string): Promise<void> {
+    await this.guard(() => this.signaling.admitUser(userId));
+    this.view.joinRequestResolved(userId);
+  }
+
+  async deny(userId: string): Promise<void> {
+    await this.guard(() => this.signaling.denyUser(userId));
+    this.view.joinRequestResolved(userId);
+  }
+
+  async remove(userId: string): Promise<void> {
+    await this.guard(() => this.signaling.removeUser(userId));
+  }
+
+  private async join(): Promise<void> {
+    if (this.status === 'ended') return;
+    const generation = ++this.joinGeneration;
+    this.status = 'joining';
+    this.closeMedia();
+    try {
+      if (this.room.ownerId === this.user.id) await this.signaling.createRoom(this.room.id);
+      const result = await this.signaling.joinRoom(this.room.id);
+      if (generation !== this.joinGeneration || this.isEnded()) return;
+      if (result.status === 'waiting') {
+        this.status = 'waiting';
+        this.view.waiting();
+        return;
+      }
+      this.status = 'joined';
+      this.self = result.self;
+      this.users.clear();
+      for (const user of result.users) this.users.set(user.userId, user);
+      this.users.set(result.self.userId, result.self);
+      this.pendingProducers = [...result.producers, ...this.pendingProducers];
+      this.view.joined(result.room, result.self, [...this.users.values()]);
+      this.view.connection(null);
+
+      const media = await MediaSession.open(this.signaling, result.routerRtpCapabilities, this.user.id, this.mediaListener, this.createDevice);
+      if (generation !== this.joinGeneration || this.isEnded()) {
+        media.close();
+        return;
+      }
+      this.media = media;
+      // Receiving first: what others send is what the person waits to see.
+      const pending = this.pendingProducers;
+      this.pendingProducers = [];
+      await Promise.all([...pending.map((info) => this.consume(info)), this.restoreLocalMedia()]);
+    } catch (error) {
+      if (generation !== this.joinGeneration || this.isEnded()) return;
+      const message = hubErrorMessage(error);
+      if (isRoomNotFound(message)) {
+        this.end({ reason: 'roomNotFound', title: 'Room not found', message: 'This room does not exist any more. Check the code or ask for a new link.', rejoin: false });
+      } else if (this.signaling.state !== 'connected') {
+        // The reconnect handler runs join again once the hub is back.
+        this.view.connection('Connection lost. Reconnecting…');
+      } else {
+        this.end({ reason: 'error', title: 'Could not join the meeting', message, rejoin: true });
+      }
+    }
+  }
+
+  /** Sends what was on before (the pre-join choice, or the state before a reconnect). */
+  private async restoreLocalMedia(): Promise<void> {
+    const tasks: Promise<void>[] = [];
+    if (this.local.micWanted && this.local.micTrack?.readyState === 'live') tasks.push(this.sendMic());
+    if (this.local.camWanted && this.local.camTrack?.readyState === 'live') tasks.push(this.sendCam());
+    if (this.local.screenTrack?.readyState === 'live') tasks.push(this.sendScreen());
+    const results = await Promise.allSettled(tasks);
+    for (const result of results) if (result.status === 'rejected') this.view.notice(hubErrorMessage(result.reason));
+    this.view.localMediaChanged();
+  }
+
+  private async sendMic(): Promise<void> {
+    const track = this.local.micTrack?.readyState === 'live' ? this.local.micTrack : await this.local.openMic();
+    if (this.media !== null) await this.media.produce('mic', track);
+  }
+
+  private async sendCam(): Promise<void> {
+    const track = this.local.camTrack;
+    if (track !== null && this.media !== null) await this.media.produce('cam', track);
+  }
+
+  private async sendScreen(): Promise<void> {
+    const media = this.media;
+    if (media === null || this.local.screenTrack === null) return;
+    await media.produce('screen', this.local.screenTrack);
+    if (this.local.screenAudioTrack !== null) await media.produce('screenAudio', this.local.screenAudioTrack);
+  }
+
+  private async stopScreen(): Promise<void> {
+    this.local.stopScreen();
+    await Promise.allSettled([this.media?.closeProducer('screen'), this.media?.closeProducer('screenAudio')]);
+    this.view.localMediaChanged();
+  }
+
+  private async consume(info: ProducerInfo): Promise<void> {
+    const media = this.media;
+    if (media === null) {
+      this.pendingProducers.push(info);
+      return;
+    }
+    try {
+      await media.consume(info);
+    } catch (error) {
+      // The producer may have closed between the announcement and our request; not worth a message.
+      if (!media.isClosed && this.users.has(info.userId)) this.view.notice(`Could not receive media: ${hubErrorMessage(error)}`);
+    }
+  }
+
+  private subscribe(): void {
+    const on = <E extends keyof HubEvents>(event: E, handler: (payload: HubEvents[E]) => void): void => {
+      this.unsubscribe.push(this.signaling.on(event, handler));
+    };
+    on('userJoined', (user) => this.upsertUser(user));
+    on('userUpdated', (user) => this.upsertUser(user));
+    on('userLeft', ({ userId }) => {
+      if (userId === this.user.id) return;
+      this.users.delete(userId);
+      this.media?.removeConsumersOfUser(userId);
+      this.view.userRemoved(userId);
+    });
+    on('newProducer', (info) => {
+      // While joinRoom is in flight the server may already announce producers to us; keep them for after.
+      if ((this.status !== 'joined' && this.status !== 'joining') || info.userId === this.user.id) return;
+      void this.consume(info);
+    });
+    on('producerClosed', ({ producerId }) => {
+      this.pendingProducers = this.pendingProducers.filter((p) => p.producerId !== producerId);
+      this.media?.removeConsumersOfProducer(producerId);
+    });
+    on('producerPaused', ({ producerId }) => this.media?.setProducerPaused(producerId, true));
+    on('producerResumed', ({ producerId }) => this.media?.setProducerPaused(producerId, false));
+    on('consumerClosed', ({ consumerId }) => this.media?.removeConsumer(consumerId));
+    on('consumerPaused', ({ consumerId }) => this.media?.setConsumerPaused(consumerId, true));
+    on('consumerResumed', ({ consumerId }) => this.media?.setConsumerPaused(consumerId, false));
+    on('activeSpeaker', ({ userId }) => this.view.activeSpeaker(userId ?? null));
+    on('joinRequest', ({ userId, name }) => {
+      if (this.isHost) this.view.joinRequest(userId, name);
+    });
+    on('admitted', ({ roomId }) => {
+      if (roomId === this.room.id && this.status === 'waiting') void this.join();
+    });
+    on('denied', ({ roomId }) => {
+      if (roomId !== this.room.id) return;
+      this.end({ reason: 'denied', title: 'Not admitted', message: 'The host did not let you into this meeting.', rejoin: false });
+    });
+    on('removed', ({ roomId }) => {
+      if (roomId !== this.room.id) return;
+      this.end({ reason: 'removed', title: 'Removed from the meeting', message: 'The host removed you from this meeting.', rejoin: false });
+    });
+    on('roomClosed', ({ roomId }) => {
+      if (roomId !== this.room.id) return;
+      this.end({ reason: 'roomClosed', title: 'Meeting ended', message: 'The host closed this room.', rejoin: false });
+    });
+    on('sessionReplaced', () => {
+      this.end({ reason: 'sessionReplaced', title: 'Joined from somewhere else', message: 'You joined this meeting from another tab or device, so this one left.', rejoin: true });
+      // Stop so automatic reconnect does not take the room back from the newer session.
+      void this.signaling.stop();
+    });
+  }
+
+  /**
+   * A WebRTC transport that an ICE restart could not revive: leave and join again over the same hub
+   * connection, which builds new transports. At most once every 30 s so a broken network cannot loop.
+   */
+  private mediaFailed(message: string): void {
+    if (this.status !== 'joined') return;
+    if (Date.now() - this.lastMediaRebuild < 30_000) {
+      this.view.notice(message);
+      return;
+    }
+    this.lastMediaRebuild = Date.now();
+    this.view.connection('Media connection lost. Reconnecting…');
+    this.closeMedia();
+    void this.signaling
+      .leaveRoom()
+      .catch(() => undefined)
+      .then(() => this.join());
+  }
+
+  private upsertUser(user: RoomUser): void {
+    if (user.roomId !== undefined && user.roomId !== this.room.id) return;
+    this.users.set(user.userId, user);
+    if (user.userId === this.user.id) this.self = user;
+    this.view.userUpserted(user);
+  }
+
+  private connectionChanged(state: SignalingState, error?: Error): void {
+    if (this.isEnded()) return;
+    if (state === 'reconnecting') {
+      this.status = 'reconnecting';
+      this.joinGeneration++;
+      this.closeMedia();
+      this.view.connection('Connection lost. Reconnecting…');
+    } else if (state === 'disconnected' && this.status !== 'idle') {
+      this.end({
+        reason: 'connectionLost',
+        title: 'Connection lost',
+        message: error?.message !== undefined && error.message.length > 0
+          ? `The connection to the meeting server was lost and could not be restored (${error.message}).`
+          : 'The connection to the meeting server was lost and could not be restored.',
+        rejoin: true,
+      });
+    } else if (state === 'connected' && this.status === 'reconnecting') {
+      this.view.connection('Reconnected. Rejoining the meeting…');
+    }
+  }
+
+  private async guard(work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.view.notice(error instanceof Error && error.name === 'MediaAccessError' ? error.message : hubErrorMessage(error));
+    } finally {
+      this.view.localMediaChanged();
+    }
+  }
+
+  private closeMedia(): void {
+    this.media?.close();
+    this.media = null;
+    this.pendingProducers = [];
+  }
+
+  private isEnded(): boolean {
+    return this.status === 'ended';
+  }
+
+  private end(end: MeetingEnd): void {
+    if (this.isEnded()) return;
+    this.teardown();
+    this.view.ended(end);
+  }
+
+  private teardown(): void {
+    this.status = 'ended';
+    this.joinGeneration++;
+    this.closeMedia();
+    this.local.stopAll();
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.signaling.onStateChange = () => {};
+    this.signaling.onReconnected = () => {};
+  }
+}

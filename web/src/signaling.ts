@@ -1,0 +1,157 @@
+import {
+  HttpTransportType,
+  HubConnectionBuilder,
+  HubConnectionState,
+  LogLevel,
+  type HubConnection,
+} from '@microsoft/signalr';
+import { HUB_EVENT_NAMES, type HubEvents, type HubMethods, type MediaFlags } from './contract';
+import { reconnectDelay } from './lib/retry';
+
+export type SignalingState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+
+/** The part of the hub connection that the meeting and the media session use (tests substitute it). */
+export type SignalingClient = Pick<
+  Signaling,
+  | 'state' | 'start' | 'stop' | 'on' | 'onStateChange' | 'onReconnected'
+  | 'createRoom' | 'joinRoom' | 'leaveRoom' | 'admitUser' | 'denyUser' | 'removeUser'
+  | 'createWebRtcTransport' | 'connectTransport' | 'restartIce' | 'produce' | 'pauseProducer' | 'resumeProducer'
+  | 'closeProducer' | 'consume' | 'resumeConsumer' | 'setConsumerPreferredLayers'
+>;
+
+type Handler<E extends keyof HubEvents> = (payload: HubEvents[E]) => void;
+type AnyHandler = (payload: never) => void;
+
+/**
+ * The SignalR connection to the hub at `/ws`: typed methods and events of the contract and
+ * automatic reconnect. After a reconnect the server sees a new connection that is in no room,
+ * so `onReconnected` is where the meeting rejoins.
+ */
+export class Signaling {
+  private readonly connection: HubConnection;
+  private readonly handlers = new Map<keyof HubEvents, Set<AnyHandler>>();
+  private starting: Promise<void> | null = null;
+  private stopping: Promise<void> | null = null;
+
+  onStateChange: (state: SignalingState, error?: Error) => void = () => {};
+  onReconnected: () => void = () => {};
+
+  constructor(accessTokenFactory: () => Promise<string>, url = '/ws') {
+    this.connection = new HubConnectionBuilder()
+      .withUrl(url, {
+        accessTokenFactory,
+        transport: HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling,
+      })
+      .withAutomaticReconnect({
+        nextRetryDelayInMilliseconds: (context) => reconnectDelay(context.previousRetryCount, context.elapsedMilliseconds),
+      })
+      .configureLogging(LogLevel.Warning)
+      .build();
+    for (const event of HUB_EVENT_NAMES) {
+      this.connection.on(event, (payload: unknown) => this.dispatch(event, payload));
+    }
+    this.connection.onreconnecting((error) => this.onStateChange('reconnecting', error));
+    this.connection.onreconnected(() => {
+      this.onStateChange('connected');
+      this.onReconnected();
+    });
+    this.connection.onclose((error) => this.onStateChange('disconnected', error));
+  }
+
+  get state(): SignalingState {
+    switch (this.connection.state) {
+      case HubConnectionState.Connected:
+        return 'connected';
+      case HubConnectionState.Connecting:
+        return 'connecting';
+      case HubConnectionState.Reconnecting:
+        return 'reconnecting';
+      default:
+        return 'disconnected';
+    }
+  }
+
+  get connectionId(): string | null {
+    return this.connection.connectionId;
+  }
+
+  /** Connects unless already connected; concurrent callers share one attempt. */
+  async start(): Promise<void> {
+    if (this.connection.state === HubConnectionState.Connected) return;
+    this.starting ??= (async () => {
+      // A stop still in progress (leaving a meeting) must finish before the connection can start again.
+      await this.stopping;
+      this.onStateChange('connecting');
+      try {
+        await this.connection.start();
+        this.onStateChange('connected');
+      } catch (error) {
+        this.onStateChange('disconnected', error instanceof Error ? error : undefined);
+        throw error;
+      }
+    })().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping ??= this.connection.stop().finally(() => {
+      this.stopping = null;
+    });
+    return this.stopping;
+  }
+
+  /** Subscribes to a hub event; returns the unsubscribe function. */
+  on<E extends keyof HubEvents>(event: E, handler: Handler<E>): () => void {
+    let set = this.handlers.get(event);
+    if (set === undefined) {
+      set = new Set();
+      this.handlers.set(event, set);
+    }
+    set.add(handler as AnyHandler);
+    return () => set.delete(handler as AnyHandler);
+  }
+
+  invoke<M extends keyof HubMethods>(method: M, argument: HubMethods[M][0]): Promise<HubMethods[M][1]> {
+    return this.connection.invoke<HubMethods[M][1]>(method, argument);
+  }
+
+  // Rooms
+  createRoom(roomId: string) { return this.invoke('createRoom', { roomId }); }
+  joinRoom(roomId: string) { return this.invoke('joinRoom', { roomId }); }
+  leaveRoom() { return this.invoke('leaveRoom', {}); }
+  updateUser(flags: MediaFlags) { return this.invoke('updateUser', flags); }
+  getUsersInRoom(roomId: string) { return this.invoke('getUsersInRoom', { roomId }); }
+  admitUser(userId: string) { return this.invoke('admitUser', { userId }); }
+  denyUser(userId: string) { return this.invoke('denyUser', { userId }); }
+  removeUser(userId: string) { return this.invoke('removeUser', { userId }); }
+
+  // Media
+  getRouterRtpCapabilities() { return this.invoke('getRouterRtpCapabilities', {}); }
+  createWebRtcTransport(options: HubMethods['createWebRtcTransport'][0]) { return this.invoke('createWebRtcTransport', options); }
+  connectTransport(options: HubMethods['connectTransport'][0]) { return this.invoke('connectTransport', options); }
+  restartIce(transportId: string) { return this.invoke('restartIce', { transportId }); }
+  produce(options: HubMethods['produce'][0]) { return this.invoke('produce', options); }
+  pauseProducer(producerId: string) { return this.invoke('pauseProducer', { producerId }); }
+  resumeProducer(producerId: string) { return this.invoke('resumeProducer', { producerId }); }
+  closeProducer(producerId: string) { return this.invoke('closeProducer', { producerId }); }
+  consume(options: HubMethods['consume'][0]) { return this.invoke('consume', options); }
+  resumeConsumer(consumerId: string) { return this.invoke('resumeConsumer', { consumerId }); }
+  pauseConsumer(consumerId: string) { return this.invoke('pauseConsumer', { consumerId }); }
+  requestKeyFrame(consumerId: string) { return this.invoke('requestKeyFrame', { consumerId }); }
+  setConsumerPreferredLayers(options: HubMethods['setConsumerPreferredLayers'][0]) { return this.invoke('setConsumerPreferredLayers', options); }
+  getStats(target: HubMethods['getStats'][0]) { return this.invoke('getStats', target); }
+
+  private dispatch(event: keyof HubEvents, payload: unknown): void {
+    const set = this.handlers.get(event);
+    if (set === undefined) return;
+    for (const handler of [...set]) {
+      try {
+        (handler as (payload: unknown) => void)(payload ?? {});
+      } catch (error) {
+        console.error(`Handler for ${event} failed`, error);
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import type { LocalMedia } from '../localMedia';
+import { fillDeviceSelect } from './deviceSelect';
+import { h } from './dom';
+
+export type DeviceKindChoice = 'mic' | 'cam';
+
+/** The in-room device pickers: switching swaps the track under the running producer. */
+export class DevicePanel {
+  readonly element: HTMLElement;
+  private readonly micSelect: HTMLSelectElement;
+  private readonly camSelect: HTMLSelectElement;
+
+  constructor(
+    private readonly local: () => LocalMedia | null,
+    onPick: (kind: DeviceKindChoice, deviceId: string) => void,
+  ) {
+    this.micSelect = h('select', { 'data-testid': 'settings-mic', 'aria-label': 'Microphone' });
+    this.camSelect = h('select', { 'data-testid': 'settings-cam', 'aria-label': 'Camera' });
+    this.micSelect.addEventListener('change', () => onPick('mic', this.micSelect.value));
+    this.camSelect.addEventListener('change', () => onPick('cam', this.camSelect.value));
+    this.element = h('div', { className: 'device-panel card', 'data-testid': 'settings-panel', role: 'dialog', 'aria-label': 'Devices', hidden: true },
+      h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Microphone'), this.micSelect),
+      h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Camera'), this.camSelect),
+    );
+  }
+
+  async toggle(): Promise<void> {
+    this.element.hidden = !this.element.hidden;
+    if (!this.element.hidden) await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const local = this.local();
+    if (local === null) return;
+    const { microphones, cameras } = await local.listDevices();
+    fillDeviceSelect(this.micSelect, microphones, local.micDeviceId, 'No microphone');
+    fillDeviceSelect(this.camSelect, cameras, local.camDeviceId, 'No camera');
+  }
+}

@@ -1,0 +1,144 @@
+import type { Api } from '../api';
+import type { Room, User } from '../contract';
+import { inviteLink, parseJoinInput } from '../lib/routes';
+import { whileBusy } from './busy';
+import { clear, copyText, h, icon } from './dom';
+import { toast } from './toast';
+import type { View } from './view';
+
+export interface HomeOptions {
+  readonly user: User;
+  readonly openRoom: (joinCode: string) => void;
+  readonly signOut: () => void;
+}
+
+/** Create a room, join one by code, and list the rooms you own. */
+export function homeView(api: Api, options: HomeOptions): View {
+  const { user } = options;
+  const isGuest = user.isGuest === true || user.email === null;
+
+  const createdSlot = h('div', { className: 'created-slot' });
+  const createError = h('p', { className: 'form-error', role: 'alert', 'data-testid': 'create-error', hidden: true });
+  const nameInput = h('input', { type: 'text', required: true, maxlength: 100, placeholder: 'Weekly sync', 'data-testid': 'room-name' });
+  const waitingInput = h('input', { type: 'checkbox', 'data-testid': 'room-waiting' });
+  const createForm = h('form', { className: 'stack', 'data-testid': 'create-form' },
+    h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Room name'), nameInput),
+    h('label', { className: 'check' }, waitingInput, h('span', {}, 'Waiting room — the host admits each person')),
+    h('button', { type: 'submit', className: 'btn btn-primary', 'data-testid': 'btn-create-room' }, 'Create room'),
+    createError,
+  );
+  createForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    createError.hidden = true;
+    const name = nameInput.value.trim();
+    if (name.length === 0) {
+      showError(createError, 'Give the room a name.');
+      return;
+    }
+    void whileBusy(createForm, async () => {
+      try {
+        const room = await api.createRoom(name, waitingInput.checked);
+        nameInput.value = '';
+        clear(createdSlot);
+        createdSlot.appendChild(roomCard(room, options, true));
+        void refreshRooms();
+      } catch (error) {
+        showError(createError, error instanceof Error ? error.message : String(error));
+      }
+    });
+  });
+
+  const joinError = h('p', { className: 'form-error', role: 'alert', 'data-testid': 'join-error', hidden: true });
+  const codeInput = h('input', {
+    type: 'text', required: true, autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false',
+    placeholder: 'ABC234', className: 'code-input', 'data-testid': 'join-code-input',
+  });
+  const joinForm = h('form', { className: 'stack', 'data-testid': 'join-form' },
+    h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Join code or invite link'), codeInput),
+    h('button', { type: 'submit', className: 'btn', 'data-testid': 'btn-join-code' }, 'Join'),
+    joinError,
+  );
+  joinForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const parsed = parseJoinInput(codeInput.value);
+    if (!parsed.ok) {
+      showError(joinError, parsed.message);
+      return;
+    }
+    joinError.hidden = true;
+    options.openRoom(parsed.code);
+  });
+
+  const roomList = h('ul', { className: 'room-list', 'data-testid': 'room-list' });
+  const refreshRooms = async (): Promise<void> => {
+    if (isGuest) return;
+    try {
+      const rooms = await api.myRooms();
+      clear(roomList);
+      if (rooms.length === 0) roomList.appendChild(h('li', { className: 'muted empty' }, 'No rooms yet. Create one above.'));
+      for (const room of rooms) {
+        const remove = async (): Promise<void> => {
+          if (!confirm(`Delete “${room.name}”? Anyone in it is disconnected.`)) return;
+          try {
+            await api.deleteRoom(room.id);
+            void refreshRooms();
+          } catch (error) {
+            toast(error instanceof Error ? error.message : String(error), 'error');
+          }
+        };
+        roomList.appendChild(h('li', {}, roomCard(room, options, false, remove)));
+      }
+    } catch (error) {
+      clear(roomList);
+      roomList.appendChild(h('li', { className: 'form-error' }, error instanceof Error ? error.message : String(error)));
+    }
+  };
+  void refreshRooms();
+
+  const element = h('main', { className: 'screen home-screen', 'data-testid': 'home-view' },
+    h('header', { className: 'topbar' },
+      h('span', { className: 'brand' }, 'Parley'),
+      h('span', { className: 'spacer' }),
+      h('span', { className: 'muted', 'data-testid': 'user-name' }, isGuest ? `${user.name} (guest)` : user.name),
+      h('button', { type: 'button', className: 'btn btn-ghost', 'data-testid': 'btn-signout', onclick: () => options.signOut() }, 'Sign out'),
+    ),
+    h('div', { className: 'home-grid' },
+      isGuest
+        ? h('section', { className: 'card' }, h('h2', {}, 'New meeting'),
+            h('p', { className: 'muted' }, 'Guests can join meetings but not create rooms. Sign up to host your own.'))
+        : h('section', { className: 'card' }, h('h2', {}, 'New meeting'), createForm, createdSlot),
+      h('section', { className: 'card' }, h('h2', {}, 'Join a meeting'), joinForm),
+      isGuest ? null : h('section', { className: 'card wide' }, h('h2', {}, 'Your rooms'), roomList),
+    ),
+  );
+  return { element };
+}
+
+/** A room with its join code, copy buttons for code and invite link, and Join. */
+function roomCard(room: Room, options: HomeOptions, highlight: boolean, remove?: () => Promise<void>): HTMLElement {
+  const link = inviteLink(location.origin, room.joinCode);
+  const copy = async (text: string, what: string): Promise<void> => {
+    toast((await copyText(text)) ? `${what} copied` : `Could not copy; select it and copy by hand: ${text}`);
+  };
+  return h('div', { className: highlight ? 'room-card created' : 'room-card', 'data-testid': highlight ? 'created-room' : 'room-item', 'data-room-id': room.id },
+    h('div', { className: 'room-card-main' },
+      h('strong', { className: 'room-card-name' }, room.name),
+      room.requireAccessBeforeJoining ? h('span', { className: 'badge' }, 'waiting room') : null,
+    ),
+    h('div', { className: 'room-card-code' },
+      h('code', { className: 'join-code', 'data-testid': 'join-code' }, room.joinCode),
+      h('button', { type: 'button', className: 'btn btn-small', title: 'Copy the join code', 'data-testid': 'btn-copy-code', onclick: () => void copy(room.joinCode, 'Join code') }, icon('copy'), 'Code'),
+      h('button', { type: 'button', className: 'btn btn-small', title: link, 'data-testid': 'btn-copy-link', onclick: () => void copy(link, 'Invite link') }, icon('copy'), 'Link'),
+      h('a', { className: 'invite-link', href: link, 'data-testid': 'invite-link', hidden: !highlight }, link),
+    ),
+    h('div', { className: 'room-card-actions' },
+      h('button', { type: 'button', className: 'btn btn-primary', 'data-testid': 'btn-open-room', onclick: () => options.openRoom(room.joinCode) }, 'Join'),
+      remove !== undefined ? h('button', { type: 'button', className: 'btn btn-ghost btn-danger', 'data-testid': 'btn-delete-room', onclick: () => void remove() }, 'Delete') : null,
+    ),
+  );
+}
+
+function showError(element: HTMLElement, message: string): void {
+  element.textContent = message;
+  element.hidden = false;
+}

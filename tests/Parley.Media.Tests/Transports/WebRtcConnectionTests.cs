@@ -86,6 +86,23 @@ public sealed class WebRtcConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Ice_tcp_carries_dtls_and_srtp_on_the_shared_port()
+    {
+        using var peer = new LoopbackWebRtcPeer(_server.TcpPort, overTcp: true);
+        await ConnectAsync(peer);
+        Assert.Equal(TransportProtocol.Tcp, _connection.SelectedTuple!.Value.Protocol);
+
+        var rtp = MakeRtp(1, 0x7777, 1100);
+        peer.SendProtected(rtp, isRtcp: false);
+        await WaitUntil(() => _rtp.Count == 1);
+        Assert.Equal(rtp, _rtp.Single());
+
+        Assert.True(_connection.SendRtcp(MakeRtcp(0x31)));
+        await WaitUntil(() => peer.Media.Count == 1);
+        Assert.Equal(MakeRtcp(0x31), peer.Media.Single());
+    }
+
+    [Fact]
     public async Task Replayed_tampered_and_early_srtp_are_dropped_and_counted()
     {
         using var peer = new LoopbackWebRtcPeer(_server.UdpPort);

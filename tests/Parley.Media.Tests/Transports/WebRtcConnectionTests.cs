@@ -218,6 +218,44 @@ public sealed class WebRtcConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_peer_certificate_that_does_not_match_the_signaled_fingerprint_fails_dtls()
+    {
+        using var peer = new LoopbackWebRtcPeer(_server.UdpPort);
+        peer.SendCheck(_connection.IceParameters);
+        await WaitUntil(() => _connection.IceState == IceState.Completed);
+        _connection.Connect(TestCertificates.Stranger.ToParameters(DtlsRole.Client));
+        peer.Dtls.Start(DtlsRole.Client, _connection.DtlsParameters.Fingerprints);
+
+        await WaitUntil(() => _dtlsStates.Contains(DtlsState.Failed));
+        Assert.Null(_connection.SrtpProfile);
+        Assert.False(_connection.SendRtp(MakeRtp(1, 1)));
+        Assert.Equal(1, _connection.Counters.Dropped(WebRtcDropReason.BeforeSrtpKeys));
+    }
+
+    [Fact]
+    public async Task Ice_consent_expiry_disconnects_and_stops_sending()
+    {
+        using var server = new WebRtcServer(new WebRtcServerOptions { Port = 0, TickInterval = TimeSpan.FromMilliseconds(50) });
+        server.Start();
+        using var connection = new WebRtcConnection(server, TestCertificates.Server, new WebRtcConnectionOptions { ConsentTimeout = TimeSpan.FromMilliseconds(300) });
+        var states = new ConcurrentQueue<IceState>();
+        connection.IceStateChanged += states.Enqueue;
+        using var peer = new LoopbackWebRtcPeer(server.UdpPort);
+
+        peer.SendCheck(connection.IceParameters);
+        await WaitUntil(() => connection.SelectedTuple is not null);
+        await WaitUntil(() => connection.IceState == IceState.Disconnected);
+        Assert.Equal([IceState.Completed, IceState.Disconnected], states.ToArray());
+        Assert.Null(connection.SelectedTuple);
+        Assert.False(connection.SendRtp(MakeRtp(1, 1)));
+        Assert.Equal(1, connection.Counters.Dropped(WebRtcDropReason.NoSelectedTuple));
+
+        // A new valid check revives it.
+        peer.SendCheck(connection.IceParameters);
+        await WaitUntil(() => connection.IceState == IceState.Completed && connection.SelectedTuple is not null);
+    }
+
+    [Fact]
     public void Connect_refuses_a_second_call_and_parameters_without_fingerprints()
     {
         Assert.Throws<ArgumentException>(() => _connection.Connect(new DtlsParameters { Role = DtlsRole.Client }));

@@ -10,6 +10,7 @@ using Parley.Media.Ice;
 using Parley.Media.Net;
 using Parley.Media.Rtcp;
 using Parley.Media.Rtp;
+using Parley.Media.Srtp;
 using Parley.Media.Transports;
 
 namespace Parley.Media.Tests.Transports;
@@ -49,28 +50,36 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
         """;
 
     private readonly WebRtcServer _server;
-    private readonly WebRtcConnection _connection;
     private readonly ConcurrentQueue<byte[]> _rtp = new();
     private readonly ConcurrentQueue<byte[]> _rtcp = new();
+    private WebRtcConnection _connection = null!;
 
     public ChromiumWebRtcTests()
     {
         _server = new WebRtcServer(new WebRtcServerOptions { Port = 0 });
         _server.Start();
-        _connection = new WebRtcConnection(_server, Dtls.TestCertificates.Server);
-        _connection.RtpReceived += packet => _rtp.Enqueue(packet.ToArray());
-        _connection.RtcpReceived += packet => _rtcp.Enqueue(packet.ToArray());
     }
 
     public void Dispose()
     {
-        _connection.Dispose();
+        _connection?.Dispose();
         _server.Dispose();
     }
 
-    [Fact]
-    public async Task Chromium_sends_camera_and_microphone_that_we_decrypt_into_valid_rtp_and_rtcp()
+    [Theory]
+    [InlineData(SrtpProfile.AeadAes256Gcm)]
+    [InlineData(SrtpProfile.AeadAes128Gcm)]
+    [InlineData(SrtpProfile.AesCm128HmacSha1_80)]
+    public async Task Chromium_sends_camera_and_microphone_that_we_decrypt_into_valid_rtp_and_rtcp(SrtpProfile profile)
     {
+        // Offering Chromium one profile at a time checks each against libwebrtc's SRTP. Chromium no longer
+        // offers AES_CM_128_HMAC_SHA1_32 for DTLS-SRTP (the handshake fails), so libsrtp covers that profile.
+        _connection = new WebRtcConnection(_server, Dtls.TestCertificates.Server, new WebRtcConnectionOptions
+        {
+            Dtls = new DtlsTransportOptions { SrtpProfiles = [profile] },
+        });
+        _connection.RtpReceived += packet => _rtp.Enqueue(packet.ToArray());
+        _connection.RtcpReceived += packet => _rtcp.Enqueue(packet.ToArray());
         var offered = new OfferedMedia();
         var result = await RunChromium(
             offer =>
@@ -89,7 +98,7 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
         Assert.Equal("connected", result.GetProperty("connectionState").GetString());
         Assert.Contains(_connection.IceState, new[] { IceState.Connected, IceState.Completed });
         Assert.Equal(DtlsState.Connected, _connection.DtlsState);
-        Assert.NotNull(_connection.SrtpProfile);
+        Assert.Equal(profile, _connection.SrtpProfile);
 
         Assert.True(HasEnough(offered), $"RTP {_rtp.Count}, RTCP {_rtcp.Count}, drops: {Drops()}");
         foreach (var bytes in _rtp)

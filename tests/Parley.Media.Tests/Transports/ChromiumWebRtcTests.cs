@@ -19,6 +19,8 @@ namespace Parley.Media.Tests.Transports;
 /// Headless Chromium sends its fake camera and microphone to a <see cref="WebRtcConnection"/> from a hand-made
 /// SDP answer (ice-lite, our credentials, candidate and fingerprint, setup:passive): ICE connects, DTLS completes
 /// with Chromium as client, and the connection decrypts Chromium's SRTP and SRTCP into valid RTP and RTCP.
+/// It also echoes the media back under SSRCs of its own: Chromium's receive statistics count the packets only
+/// if our SRTP authenticated and decrypted in libwebrtc.
 /// </summary>
 public sealed partial class ChromiumWebRtcTests : IDisposable
 {
@@ -31,17 +33,21 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
           try {
             const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
             const pc = new RTCPeerConnection();
-            for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+            for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendrecv', streams: [stream] });
             await pc.setLocalDescription(await pc.createOffer());
             const answer = await (await fetch('/answer', { method: 'POST', body: pc.localDescription.sdp })).text();
             await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+            const inbound = {};
             const deadline = Date.now() + 20000;
             while (Date.now() < deadline) {
               const status = await (await fetch('/status', { method: 'POST', body: '' })).text();
-              if (status === 'done') break;
+              (await pc.getStats()).forEach((r) => {
+                if (r.type === 'inbound-rtp') inbound[r.kind] = { ssrc: r.ssrc, packetsReceived: r.packetsReceived, framesDecoded: r.framesDecoded };
+              });
+              if (status === 'done' && inbound.audio?.packetsReceived > 0 && inbound.video?.packetsReceived > 0) break;
               await new Promise((r) => setTimeout(r, 200));
             }
-            await report({ connectionState: pc.connectionState, iceConnectionState: pc.iceConnectionState });
+            await report({ connectionState: pc.connectionState, iceConnectionState: pc.iceConnectionState, inbound });
           } catch (e) {
             await report({ error: String(e) });
           }
@@ -78,13 +84,17 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
         {
             Dtls = new DtlsTransportOptions { SrtpProfiles = [profile] },
         });
-        _connection.RtpReceived += packet => _rtp.Enqueue(packet.ToArray());
-        _connection.RtcpReceived += packet => _rtcp.Enqueue(packet.ToArray());
         var offered = new OfferedMedia();
+        _connection.RtpReceived += packet =>
+        {
+            _rtp.Enqueue(packet.ToArray());
+            Echo(packet, offered);
+        };
+        _connection.RtcpReceived += packet => _rtcp.Enqueue(packet.ToArray());
         var result = await RunChromium(
             offer =>
             {
-                offered = OfferedMedia.Parse(offer);
+                offered.ParseFrom(offer);
                 _connection.Connect(new DtlsParameters
                 {
                     Role = DtlsRole.Client,
@@ -118,8 +128,29 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
         // Chromium's sender reports and its receiver-side feedback carry its offered SSRCs as sender SSRC.
         Assert.Contains(_rtcp, p => offered.Ssrcs.Contains(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(4))));
 
+        // Our echo, protected by our send context, reached Chromium's decoders' inputs under our SSRCs.
+        var inbound = result.GetProperty("inbound");
+        Assert.Equal(EchoAudioSsrc, inbound.GetProperty("audio").GetProperty("ssrc").GetUInt32());
+        Assert.Equal(EchoVideoSsrc, inbound.GetProperty("video").GetProperty("ssrc").GetUInt32());
+        Assert.True(inbound.GetProperty("audio").GetProperty("packetsReceived").GetInt32() > 0, inbound.ToString());
+        Assert.True(inbound.GetProperty("video").GetProperty("packetsReceived").GetInt32() > 0, inbound.ToString());
+        Assert.True(_connection.Counters.RtpPacketsSent > 0);
+
         Assert.Equal(0, _connection.Counters.Dropped(WebRtcDropReason.SrtpAuthenticationFailed));
         Assert.Equal(0, _connection.Counters.Dropped(WebRtcDropReason.UnvalidatedTuple));
+    }
+
+    private const uint EchoAudioSsrc = 0x0A0D10;
+    private const uint EchoVideoSsrc = 0x0B1DE0;
+
+    /// <summary>Sends a received packet back to Chromium as if it were ours: same payload, our SSRC.</summary>
+    private void Echo(Span<byte> packet, OfferedMedia offered)
+    {
+        if (!RtpPacket.TryParse(packet, out var parsed) || offered.OpusPayloadType == 0)
+            return;
+        var ssrc = parsed.PayloadType == offered.OpusPayloadType ? EchoAudioSsrc : EchoVideoSsrc;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.Slice(8), ssrc);
+        _connection.SendRtp(packet);
     }
 
     private bool HasEnough(OfferedMedia offered) =>
@@ -139,10 +170,10 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
             "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=ice-lite",
             $"a=group:BUNDLE {offered.AudioMid} {offered.VideoMid}", "a=msid-semantic: WMS",
         };
-        foreach (var (mid, kind, payloadType, rtpmap) in new[]
+        foreach (var (mid, kind, payloadType, rtpmap, ssrc) in new[]
         {
-            (offered.AudioMid, "audio", offered.OpusPayloadType, "opus/48000/2"),
-            (offered.VideoMid, "video", offered.Vp8PayloadType, "VP8/90000"),
+            (offered.AudioMid, "audio", offered.OpusPayloadType, "opus/48000/2", EchoAudioSsrc),
+            (offered.VideoMid, "video", offered.Vp8PayloadType, "VP8/90000", EchoVideoSsrc),
         })
         {
             lines.AddRange(
@@ -154,10 +185,12 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
                 $"a=ice-pwd:{ice.Password}",
                 $"a=fingerprint:sha-256 {fingerprint}",
                 "a=setup:passive",
-                "a=recvonly",
+                "a=sendrecv",
+                $"a=msid:parley-echo parley-{kind}",
                 "a=rtcp-mux",
                 "a=rtcp-rsize",
                 $"a=rtpmap:{payloadType} {rtpmap}",
+                $"a=ssrc:{ssrc} cname:parley-echo",
                 $"a=candidate:{candidate.Foundation} 1 udp {candidate.Priority} {candidate.Ip} {candidate.Port} typ host",
                 "a=end-of-candidates",
             ]);
@@ -255,28 +288,25 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
     [GeneratedRegex(@"a=fingerprint:sha-256 (\S+)")]
     private static partial Regex FingerprintPattern();
 
-    /// <summary>What Chromium's offer says about its two sendonly sections: mids, payload types, SSRCs.</summary>
-    private sealed partial record OfferedMedia
+    /// <summary>What Chromium's offer says about its two sections: mids, payload types, SSRCs.</summary>
+    private sealed partial class OfferedMedia
     {
-        public string AudioMid { get; init; } = "0";
-        public string VideoMid { get; init; } = "1";
-        public byte OpusPayloadType { get; init; }
-        public byte Vp8PayloadType { get; init; }
-        public HashSet<uint> Ssrcs { get; init; } = [];
+        public string AudioMid { get; private set; } = "0";
+        public string VideoMid { get; private set; } = "1";
+        public byte OpusPayloadType { get; private set; }
+        public byte Vp8PayloadType { get; private set; }
+        public HashSet<uint> Ssrcs { get; private set; } = [];
 
-        public static OfferedMedia Parse(string offer)
+        public void ParseFrom(string offer)
         {
             var sections = offer.Split("m=").Skip(1).ToArray();
             var audio = sections.First(s => s.StartsWith("audio", StringComparison.Ordinal));
             var video = sections.First(s => s.StartsWith("video", StringComparison.Ordinal));
-            return new OfferedMedia
-            {
-                AudioMid = MidPattern().Match(audio).Groups[1].Value,
-                VideoMid = MidPattern().Match(video).Groups[1].Value,
-                OpusPayloadType = byte.Parse(OpusPattern().Match(audio).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
-                Vp8PayloadType = byte.Parse(Vp8Pattern().Match(video).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
-                Ssrcs = SsrcPattern().Matches(offer).Select(m => uint.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet(),
-            };
+            AudioMid = MidPattern().Match(audio).Groups[1].Value;
+            VideoMid = MidPattern().Match(video).Groups[1].Value;
+            Vp8PayloadType = byte.Parse(Vp8Pattern().Match(video).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Ssrcs = SsrcPattern().Matches(offer).Select(m => uint.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+            OpusPayloadType = byte.Parse(OpusPattern().Match(audio).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         }
 
         [GeneratedRegex(@"a=mid:(\S+)")]

@@ -59,6 +59,39 @@ public abstract class BadInputTests(DatabaseFixture fixture)
     }
 
     [Fact]
+    public async Task A_chunked_body_over_64_KiB_is_400()
+    {
+        var user = await App.SignUpAsync();
+        var body = $$"""{"name":"ok","padding":"{{new string('x', 70 * 1024)}}"}""";
+        var response = await user.Client.PostAsync("/api/rooms/create", new UnknownLengthContent(body));
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("64 KiB", problem.GetProperty("detail").GetString());
+
+        var small = await user.Client.PostAsync("/api/rooms/create", new UnknownLengthContent("""{"name":"chunked"}"""));
+        Assert.Equal(HttpStatusCode.Created, small.StatusCode);
+    }
+
+    /// <summary>JSON sent without a Content-Length, as a chunked upload is.</summary>
+    private sealed class UnknownLengthContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+
+        public UnknownLengthContent(string json)
+        {
+            _bytes = Encoding.UTF8.GetBytes(json);
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(_bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_json_content_is_415_with_a_problem()
     {
         var user = await App.SignUpAsync();

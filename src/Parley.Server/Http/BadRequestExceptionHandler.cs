@@ -18,9 +18,10 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
 
         // The contract has one status for bad input: 400 (also for an oversized body or a non-JSON content type).
         const int status = StatusCodes.Status400BadRequest;
-        var detail = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
-            ? Problems.DefaultDetail(StatusCodes.Status413PayloadTooLarge)
-            : Describe(badRequest);
+        var tooLarge = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
+            || badRequest is RequestBodyTooLargeException
+            || badRequest.InnerException is RequestBodyTooLargeException;
+        var detail = tooLarge ? Problems.DefaultDetail(StatusCodes.Status413PayloadTooLarge) : Describe(badRequest);
 
         httpContext.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Tests.Infrastructure;
 
 namespace Parley.Server.Tests;
@@ -134,6 +137,23 @@ public abstract class AuthApiTests(DatabaseFixture fixture)
         var me = (await (await client.GetAsync("/api/auth/me")).ReadJsonAsync()).GetProperty("user");
         Assert.True(me.GetProperty("isGuest").GetBoolean());
         await (await client.PostAsJsonAsync("/api/rooms/create", new { name = "x" })).AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task An_expired_access_token_is_401_and_refresh_gets_a_new_one()
+    {
+        await using var app = fixture.CreateApp(services: s => s.Configure<BearerTokenOptions>(
+            IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromSeconds(1)));
+        var user = await app.SignUpAsync();
+        Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync("/api/auth/me")).StatusCode);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await (await user.Client.GetAsync("/api/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        var refresh = await app.CreateApiClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = user.RefreshToken });
+        Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
+        var fresh = (await refresh.ReadJsonAsync()).GetProperty("accessToken").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await Api.AuthorizedClient(app, fresh).GetAsync("/api/auth/me")).StatusCode);
     }
 
     [Fact]

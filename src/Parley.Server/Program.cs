@@ -1,7 +1,28 @@
+using Parley.Data;
+using Parley.Server.Auth;
+using Parley.Server.Http;
+using Parley.Server.Rooms;
+
 var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+{
+    builder.WebHost.UseUrls("http://localhost:5000");
+}
+
+builder.Services.AddParleyData(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddParleyAuth();
+builder.Services.AddParleyRooms();
+builder.Services.AddParleyHttp(builder.Configuration);
+
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-app.Run();
+await app.Services.InitializeParleyDatabaseAsync(app.Lifetime.ApplicationStopping);
+
+app.UseParleyHttp();
+app.MapAuthEndpoints();
+app.MapRoomEndpoints();
+app.MapParleyPages();
+
+await app.RunAsync();
 
 /// <summary>Entry point; public so that integration tests can host the app.</summary>
 public partial class Program;

@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Parley.Data;
+
+public static partial class DatabaseStartup
+{
+    /// <summary>
+    /// Applies pending migrations, then deletes every <c>room_user</c> row: those rows mean "connected right
+    /// now", and no connection survives a restart.
+    /// </summary>
+    public static async Task InitializeParleyDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup));
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        await db.Database.MigrateAsync(cancellationToken);
+        LogMigrated(logger, db.Database.ProviderName ?? "?", pending);
+
+        if (db.Database.IsSqlite())
+        {
+            // Readers do not block the writer (and the other way round) in write-ahead-log mode.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        var stale = await db.RoomUsers.ExecuteDeleteAsync(cancellationToken);
+        if (stale > 0)
+        {
+            LogStaleRoomUsersDeleted(logger, stale);
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Database ready on {Provider}; applied {Count} migration(s)")]
+    private static partial void LogMigrated(ILogger logger, string provider, int count);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Deleted {Count} room_user row(s) left by a previous run")]
+    private static partial void LogStaleRoomUsersDeleted(ILogger logger, int count);
+}

@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+
+namespace Parley.Data;
+
+/// <summary>
+/// Opaque, unguessable, URL-safe ids in the cuid2 style: a lowercase letter, then random lowercase
+/// base36 characters (24 characters, about 124 bits of randomness).
+/// </summary>
+public static class IdGenerator
+{
+    private const string Letters = "abcdefghijklmnopqrstuvwxyz";
+    private const string Base36 = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    /// <summary>The length of every id this generator returns.</summary>
+    public const int Length = 24;
+
+    public static string NewId()
+    {
+        Span<char> id = stackalloc char[Length];
+        RandomNumberGenerator.GetItems(Letters.AsSpan(), id[..1]);
+        RandomNumberGenerator.GetItems(Base36.AsSpan(), id[1..]);
+        return new string(id);
+    }
+}

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Parley.Data.Entities;
+
+namespace Parley.Data;
+
+/// <summary>
+/// The Parley database: Identity's users (table <c>user</c>), rooms, who is in a room right now, and the
+/// data-protection key ring. Each provider has its own subclass (<see cref="SqliteParleyDbContext"/>,
+/// <see cref="PostgresParleyDbContext"/>) that owns that provider's migrations; the application resolves
+/// this base type.
+/// </summary>
+public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRole, string>, IDataProtectionKeyContext
+{
+    protected ParleyDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    public DbSet<Room> Rooms => Set<Room>();
+
+    public DbSet<RoomUser> RoomUsers => Set<RoomUser>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
+
+    /// <summary>The column type that holds <see cref="Room.Users"/> (a JSON array of user ids).</summary>
+    protected abstract string JsonColumnType { get; }
+
+    /// <summary>The SQL default of <see cref="Room.Users"/>: an empty JSON array.</summary>
+    protected abstract string EmptyJsonArraySql { get; }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<ParleyUser>(user =>
+        {
+            user.ToTable("user");
+            user.Property(u => u.Name).IsRequired();
+            user.Property(u => u.IsGuest).HasDefaultValue(false);
+            user.HasIndex(u => u.Email).IsUnique();
+            // Identity names its indexes in PascalCase; keep every name snake_case.
+            user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("ix_user_normalized_email");
+            user.HasIndex(u => u.NormalizedUserName).HasDatabaseName("ix_user_normalized_user_name");
+        });
+        builder.Entity<IdentityRole>(role =>
+        {
+            role.ToTable("role");
+            role.HasIndex(r => r.NormalizedName).HasDatabaseName("ix_role_normalized_name");
+        });
+        builder.Entity<IdentityRoleClaim<string>>().ToTable("role_claim");
+        builder.Entity<IdentityUserClaim<string>>().ToTable("user_claim");
+        builder.Entity<IdentityUserLogin<string>>().ToTable("user_login");
+        builder.Entity<IdentityUserRole<string>>().ToTable("user_role");
+        builder.Entity<IdentityUserToken<string>>().ToTable("user_token");
+
+        builder.Entity<Room>(ConfigureRoom);
+        builder.Entity<RoomUser>(ConfigureRoomUser);
+    }
+
+    private void ConfigureRoom(EntityTypeBuilder<Room> room)
+    {
+        room.ToTable("room");
+        room.Property(r => r.Name).IsRequired();
+        room.Property(r => r.JoinCode).IsRequired();
+        room.HasIndex(r => r.JoinCode).IsUnique();
+        room.Property(r => r.RequireAccessBeforeJoining).HasDefaultValue(false);
+        room.Property(r => r.Users)
+            .HasConversion(UserIdListJson.Converter, UserIdListJson.Comparer)
+            .HasColumnType(JsonColumnType)
+            .HasDefaultValueSql(EmptyJsonArraySql)
+            .IsRequired();
+        room.HasOne<ParleyUser>()
+            .WithMany()
+            .HasForeignKey(r => r.OwnerId)
+            .OnDelete(DeleteBehavior.Cascade);
+        room.HasIndex(r => new { r.OwnerId, r.CreatedAt });
+    }
+
+    private static void ConfigureRoomUser(EntityTypeBuilder<RoomUser> roomUser)
+    {
+        roomUser.ToTable("room_user");
+        roomUser.HasIndex(ru => new { ru.RoomId, ru.UserId }).IsUnique();
+        roomUser.HasIndex(ru => ru.UserId);
+        roomUser.Property(ru => ru.IsMicActive).HasDefaultValue(false);
+        roomUser.Property(ru => ru.IsCamActive).HasDefaultValue(false);
+        roomUser.Property(ru => ru.IsShareScreen).HasDefaultValue(false);
+        roomUser.Property(ru => ru.Role).IsRequired().HasDefaultValue(RoomRoles.Participant);
+        roomUser.HasOne(ru => ru.Room)
+            .WithMany()
+            .HasForeignKey(ru => ru.RoomId)
+            .OnDelete(DeleteBehavior.Cascade);
+        roomUser.HasOne(ru => ru.User)
+            .WithMany()
+            .HasForeignKey(ru => ru.UserId)
+            .OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary><see cref="Room.Users"/> as a JSON array in one column.</summary>
+internal static class UserIdListJson
+{
+    public static readonly ValueConverter<List<string>, string> Converter = new(
+        ids => System.Text.Json.JsonSerializer.Serialize(ids, (System.Text.Json.JsonSerializerOptions?)null),
+        json => System.Text.Json.JsonSerializer.Deserialize<List<string>>(json, (System.Text.Json.JsonSerializerOptions?)null) ?? new List<string>());
+
+    public static readonly ValueComparer<List<string>> Comparer = new(
+        (a, b) => (a == null && b == null) || (a != null && b != null && a.SequenceEqual(b)),
+        ids => ids.Aggregate(0, (hash, id) => HashCode.Combine(hash, id.GetHashCode(StringComparison.Ordinal))),
+        ids => ids.ToList());
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Parley.Server.Http;
+
+/// <summary>
+/// Turns request-binding failures (malformed JSON, a wrong type, a missing body, an oversized body) into
+/// 400 problem responses instead of 500s.
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException badRequest)
+        {
+            return false;
+        }
+
+        var status = badRequest.StatusCode is StatusCodes.Status413PayloadTooLarge or < 400 or >= 500
+            ? StatusCodes.Status400BadRequest
+            : badRequest.StatusCode;
+        var detail = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? Problems.DefaultDetail(StatusCodes.Status413PayloadTooLarge)
+            : Describe(badRequest);
+
+        httpContext.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = status,
+                Title = status == StatusCodes.Status415UnsupportedMediaType ? "Unsupported content type" : "Invalid request",
+                Detail = detail,
+            },
+        });
+    }
+
+    private static string Describe(BadHttpRequestException exception)
+    {
+        if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return Problems.DefaultDetail(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        return exception.InnerException switch
+        {
+            JsonException json => $"The JSON body could not be read at {json.Path ?? "$"} (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}): check the JSON syntax and that the value there has the documented type (see /openapi/v1.json).",
+            // Minimal APIs word these for the developer ("Implicit body inferred for parameter ..."); say what to send.
+            _ when exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
+                "This endpoint needs a JSON object as the request body (Content-Type: application/json); see /openapi/v1.json.",
+            _ => exception.Message,
+        };
+    }
+}

@@ -1,0 +1,50 @@
+using Parley.Data.Entities;
+
+namespace Parley.Server.Rooms;
+
+/// <summary>The contract's <c>room</c> object.</summary>
+public sealed record RoomDto(
+    string Id,
+    string Name,
+    string JoinCode,
+    string OwnerId,
+    bool RequireAccessBeforeJoining,
+    DateTime CreatedAt,
+    DateTime UpdatedAt)
+{
+    public static RoomDto From(Room room) => new(
+        room.Id, room.Name, room.JoinCode, room.OwnerId, room.RequireAccessBeforeJoining, room.CreatedAt, room.UpdatedAt);
+}
+
+/// <summary>The contract's <c>roomUser</c> object: a <c>room_user</c> row with the user's display name.</summary>
+public sealed record RoomUserDto(
+    string Id,
+    string RoomId,
+    string UserId,
+    string Name,
+    string Role,
+    bool IsMicActive,
+    bool IsCamActive,
+    bool IsShareScreen,
+    DateTime CreatedAt,
+    DateTime UpdatedAt)
+{
+    public static RoomUserDto From(RoomUser roomUser, string name) => new(
+        roomUser.Id, roomUser.RoomId, roomUser.UserId, name, roomUser.Role,
+        roomUser.IsMicActive, roomUser.IsCamActive, roomUser.IsShareScreen, roomUser.CreatedAt, roomUser.UpdatedAt);
+}
+
+/// <summary><c>{room}</c></summary>
+public sealed record RoomResponse(RoomDto Room);
+
+/// <summary><c>{room, users:[roomUser]}</c></summary>
+public sealed record RoomWithUsersResponse(RoomDto Room, IReadOnlyList<RoomUserDto> Users);
+
+/// <summary><c>{rooms:[room]}</c></summary>
+public sealed record RoomListResponse(IReadOnlyList<RoomDto> Rooms);
+
+/// <summary>Body of <c>POST /api/rooms/create</c>.</summary>
+public sealed record CreateRoomRequest(string? Name, bool? RequireAccessBeforeJoining);
+
+/// <summary>Body of <c>PATCH /api/rooms/{roomId}</c>; absent (or null) fields stay as they are.</summary>
+public sealed record UpdateRoomRequest(string? Name, bool? RequireAccessBeforeJoining);

@@ -1,4 +1,5 @@
 using Parley.Server.Membership;
+using Parley.Server.Rooms;
 
 namespace Parley.Server.Hubs;
 
@@ -6,7 +7,7 @@ namespace Parley.Server.Hubs;
 internal sealed record RoomIdResult(string RoomId);
 
 /// <summary><c>getUsersInRoom</c>'s result.</summary>
-internal sealed record UsersResult(IReadOnlyList<RoomUserView> Users);
+internal sealed record UsersResult(IReadOnlyList<RoomUserDto> Users);
 
 /// <summary>The contract's <c>{}</c> result.</summary>
 internal sealed record EmptyResult;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Membership;
 using Parley.Server.RoomMedia;
+using Parley.Server.Rooms;
 
 namespace Parley.Server.Hubs;
 
@@ -30,7 +31,13 @@ internal static class HubServiceCollectionExtensions
         services.TryAddSingleton<RoomEvents>();
         // The SFU registers its own IRoomMedia before this runs; until then rooms have signaling only.
         services.TryAddSingleton<IRoomMedia, SignalingOnlyRoomMedia>();
+        services.TryAddScoped<IMembershipStore, EfMembershipStore>();
         services.TryAddScoped<RoomMembershipService>();
+        services.TryAddSingleton(TimeProvider.System);
+        // Room deletion over HTTP reaches the hub through this; it replaces the rooms module's do-nothing default
+        // whichever of the two is registered first.
+        services.RemoveAll<IRoomNotifier>();
+        services.AddSingleton<IRoomNotifier, HubRoomNotifier>();
         return services;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Server.Membership;
+using Parley.Server.Rooms;
 
 namespace Parley.Server.Hubs;
 
@@ -51,7 +52,7 @@ internal sealed class RoomHub(RoomMembershipService membership) : Hub
         return Empty;
     }
 
-    public Task<RoomUserView> UpdateUser(JsonElement request) =>
+    public Task<RoomUserDto> UpdateUser(JsonElement request) =>
         membership.UpdateUserAsync(Context.ConnectionId, HubPayload.ReadFlags(request, "updateUser"));
 
     public async Task<UsersResult> GetUsersInRoom(JsonElement request)

@@ -1,4 +1,5 @@
 using Parley.Server.RoomMedia;
+using Parley.Server.Rooms;
 
 namespace Parley.Server.Membership;
 
@@ -16,13 +17,13 @@ internal interface IMembershipStore
     /// Inserts the user's <c>room_user</c> row, or refreshes it (role, cleared media flags) when one exists.
     /// Throws <see cref="RoomGoneException"/> when the room was deleted meanwhile.
     /// </summary>
-    Task<RoomUserView> UpsertMemberAsync(string roomId, string userId, string role, CancellationToken cancellationToken);
+    Task<RoomUserDto> UpsertMemberAsync(string roomId, string userId, string role, CancellationToken cancellationToken);
 
-    Task<RoomUserView?> FindMemberAsync(string roomId, string userId, CancellationToken cancellationToken);
+    Task<RoomUserDto?> FindMemberAsync(string roomId, string userId, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<RoomUserView>> ListMembersAsync(string roomId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RoomUserDto>> ListMembersAsync(string roomId, CancellationToken cancellationToken);
 
-    Task<RoomUserView?> SetFlagsAsync(string roomId, string userId, MediaFlags flags, CancellationToken cancellationToken);
+    Task<RoomUserDto?> SetFlagsAsync(string roomId, string userId, MediaFlags flags, CancellationToken cancellationToken);
 
     /// <summary>Deletes the user's row; with <paramref name="revokeAccess"/> also takes them out of <c>room.users</c>.</summary>
     Task RemoveMemberAsync(string roomId, string userId, bool revokeAccess, CancellationToken cancellationToken);

@@ -29,7 +29,4 @@ internal static partial class MembershipLog
 
     [LoggerMessage(3108, LogLevel.Error, "Cleaning up connection {ConnectionId} of user {UserId} in room {RoomId} failed")]
     public static partial void CleanupFailed(ILogger logger, Exception exception, string connectionId, string userId, string roomId);
-
-    [LoggerMessage(3109, LogLevel.Information, "Removed {Count} room_user rows left from before the server started")]
-    public static partial void StaleRowsRemoved(ILogger logger, int count);
 }

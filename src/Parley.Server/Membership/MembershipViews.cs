@@ -1,32 +1,12 @@
 using System.Text.Json.Serialization;
 using Parley.Media.Ortc;
 using Parley.Server.RoomMedia;
+using Parley.Server.Rooms;
 
 namespace Parley.Server.Membership;
 
-/// <summary>The contract's <c>room</c> as the hub sends it.</summary>
-internal sealed record RoomView(
-    string Id, string Name, string JoinCode, string? OwnerId, bool RequireAccessBeforeJoining, DateTime CreatedAt, DateTime UpdatedAt);
-
-/// <summary>The contract's <c>roomUser</c>: a row of <c>room_user</c> with the user's name.</summary>
-internal sealed record RoomUserView(
-    string Id,
-    string RoomId,
-    string UserId,
-    string Name,
-    string Role,
-    bool IsMicActive,
-    bool IsCamActive,
-    bool IsShareScreen,
-    DateTime CreatedAt,
-    DateTime UpdatedAt)
-{
-    [JsonIgnore]
-    public MediaFlags Flags => new(IsMicActive, IsCamActive, IsShareScreen);
-}
-
 /// <summary>A room as membership needs it: what the client sees, and who was granted access.</summary>
-internal sealed record RoomRecord(RoomView View, IReadOnlyCollection<string> GrantedUserIds)
+internal sealed record RoomRecord(RoomDto View, IReadOnlyCollection<string> GrantedUserIds)
 {
     public string Id => View.Id;
 
@@ -45,9 +25,9 @@ internal abstract record JoinRoomResult
 }
 
 internal sealed record JoinedResult(
-    RoomView Room,
-    RoomUserView Self,
-    IReadOnlyList<RoomUserView> Users,
+    RoomDto Room,
+    RoomUserDto Self,
+    IReadOnlyList<RoomUserDto> Users,
     RtpCapabilities RouterRtpCapabilities,
     IReadOnlyList<ProducerInfo> Producers) : JoinRoomResult
 {
@@ -61,9 +41,7 @@ internal sealed record WaitingResult : JoinRoomResult
     public override string Status => "waiting";
 }
 
-/// <summary>Roles stored in <c>room_user.role</c>.</summary>
-internal static class RoomRoles
+internal static class RoomUserDtoExtensions
 {
-    public const string Host = "host";
-    public const string Participant = "participant";
+    public static MediaFlags Flags(this RoomUserDto user) => new(user.IsMicActive, user.IsCamActive, user.IsShareScreen);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Parley.Server.Hubs;
+using Parley.Server.Rooms;
 
 namespace Parley.Server.Membership;
 
@@ -17,10 +18,10 @@ internal sealed class RoomEvents(IHubContext<RoomHub> hub)
     public Task RemoveFromRoomAsync(string connectionId, string roomId) =>
         hub.Groups.RemoveFromGroupAsync(connectionId, GroupOf(roomId));
 
-    public Task UserJoinedAsync(string roomId, string exceptConnectionId, RoomUserView user) =>
+    public Task UserJoinedAsync(string roomId, string exceptConnectionId, RoomUserDto user) =>
         hub.Clients.GroupExcept(GroupOf(roomId), exceptConnectionId).SendAsync(HubEventNames.UserJoined, user);
 
-    public Task UserUpdatedAsync(string roomId, string exceptConnectionId, RoomUserView user) =>
+    public Task UserUpdatedAsync(string roomId, string exceptConnectionId, RoomUserDto user) =>
         hub.Clients.GroupExcept(GroupOf(roomId), exceptConnectionId).SendAsync(HubEventNames.UserUpdated, user);
 
     public Task UserLeftAsync(string roomId, string userId) =>

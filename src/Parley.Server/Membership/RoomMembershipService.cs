@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
+using Parley.Data.Entities;
 using Parley.Server.RoomMedia;
+using Parley.Server.Rooms;
 
 namespace Parley.Server.Membership;
 
@@ -51,6 +53,8 @@ internal sealed class RoomMembershipService(
         var before = registry.Find(connectionId) ?? throw HubErrors.NotConnected();
         if (before.RoomId is { } other && other != roomId)
         {
+            // A refused join must not cost the caller the room they are in: check the new one exists first.
+            _ = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
             await LeaveAsync(connectionId);
         }
 
@@ -67,7 +71,7 @@ internal sealed class RoomMembershipService(
             var current = registry.Find(connectionId)!;
             var alreadyIn = current.IsJoined && current.RoomId == roomId;
             var isOwner = room.IsOwner(userId);
-            RoomUserView self;
+            RoomUserDto self;
             if (alreadyIn)
             {
                 // Joining the room one is in changes nothing; it only answers with the room's state again.
@@ -157,7 +161,7 @@ internal sealed class RoomMembershipService(
         }
     }
 
-    public async Task<RoomUserView> UpdateUserAsync(string connectionId, MediaFlagsChange change)
+    public async Task<RoomUserDto> UpdateUserAsync(string connectionId, MediaFlagsChange change)
     {
         var roomId = RequireJoined(connectionId).RoomId!;
         using (await locks.AcquireAsync(roomId))
@@ -170,14 +174,14 @@ internal sealed class RoomMembershipService(
 
             var current = await store.FindMemberAsync(roomId, caller.UserId, NoCancel) ?? throw HubErrors.NotInRoom();
             var peer = new MediaPeer(roomId, caller.UserId, connectionId);
-            var flags = await media.ApplyFlagsAsync(peer, current.Flags, change, NoCancel);
+            var flags = await media.ApplyFlagsAsync(peer, current.Flags(), change, NoCancel);
             var updated = await store.SetFlagsAsync(roomId, caller.UserId, flags, NoCancel) ?? throw HubErrors.NotInRoom();
             await events.UserUpdatedAsync(roomId, connectionId, updated);
             return updated;
         }
     }
 
-    public async Task<IReadOnlyList<RoomUserView>> GetUsersAsync(string connectionId, string roomId)
+    public async Task<IReadOnlyList<RoomUserDto>> GetUsersAsync(string connectionId, string roomId)
     {
         var caller = registry.Find(connectionId);
         if (caller is null || !caller.IsJoined || caller.RoomId != roomId)
@@ -325,7 +329,7 @@ internal sealed class RoomMembershipService(
         }
     }
 
-    private async Task<RoomUserView> UpsertMemberAsync(string roomId, string userId, bool isOwner)
+    private async Task<RoomUserDto> UpsertMemberAsync(string roomId, string userId, bool isOwner)
     {
         try
         {

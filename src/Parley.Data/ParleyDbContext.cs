@@ -45,7 +45,7 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
             user.Property(u => u.IsGuest).HasDefaultValue(false);
             user.HasIndex(u => u.Email).IsUnique();
             // Identity names its indexes in PascalCase; keep every name snake_case.
-            user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("ix_user_normalized_email");
+            user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("ix_user_normalized_email").IsUnique();
             user.HasIndex(u => u.NormalizedUserName).HasDatabaseName("ix_user_normalized_user_name");
         });
         builder.Entity<IdentityRole>(role =>

@@ -16,9 +16,8 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             return false;
         }
 
-        var status = badRequest.StatusCode is StatusCodes.Status413PayloadTooLarge or < 400 or >= 500
-            ? StatusCodes.Status400BadRequest
-            : badRequest.StatusCode;
+        // The contract has one status for bad input: 400 (also for an oversized body or a non-JSON content type).
+        const int status = StatusCodes.Status400BadRequest;
         var detail = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
             ? Problems.DefaultDetail(StatusCodes.Status413PayloadTooLarge)
             : Describe(badRequest);
@@ -31,7 +30,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             ProblemDetails =
             {
                 Status = status,
-                Title = status == StatusCodes.Status415UnsupportedMediaType ? "Unsupported content type" : "Invalid request",
+                Title = "Invalid request",
                 Detail = detail,
             },
         });

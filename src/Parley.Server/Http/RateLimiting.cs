@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using Parley.Server.Auth;
 
 namespace Parley.Server.Http;
 
@@ -19,8 +18,11 @@ public sealed class RateLimitOptions
     /// <summary>Register, login and guest sign-in, per client IP address.</summary>
     public FixedWindowLimit Auth { get; set; } = new() { PermitLimit = 10, WindowSeconds = 60 };
 
-    /// <summary>Join-code lookups, per signed-in user (so codes cannot be guessed by brute force).</summary>
-    public FixedWindowLimit JoinCode { get; set; } = new() { PermitLimit = 30, WindowSeconds = 60 };
+    /// <summary>
+    /// Join-code lookups, per client IP address, so codes cannot be guessed by brute force (per user would
+    /// not do: anyone can sign in as any number of guests).
+    /// </summary>
+    public FixedWindowLimit JoinCode { get; set; } = new() { PermitLimit = 60, WindowSeconds = 60 };
 }
 
 internal static class RateLimiting
@@ -38,7 +40,7 @@ internal static class RateLimiting
             limiter.AddPolicy(AuthPolicy, context =>
                 Partition(context, "ip:" + ClientAddress(context), options => options.Auth));
             limiter.AddPolicy(JoinCodePolicy, context =>
-                Partition(context, context.User.GetUserId() is { } userId ? "user:" + userId : "ip:" + ClientAddress(context), options => options.JoinCode));
+                Partition(context, "ip:" + ClientAddress(context), options => options.JoinCode));
         });
         return services;
     }

@@ -303,6 +303,7 @@ namespace Parley.Data.Migrations.Postgres
                         .HasDatabaseName("ix_user_email");
 
                     b.HasIndex("NormalizedEmail")
+                        .IsUnique()
                         .HasDatabaseName("ix_user_normalized_email");
 
                     b.HasIndex("NormalizedUserName")

@@ -292,6 +292,7 @@ namespace Parley.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_user_email");
 
                     b.HasIndex("NormalizedEmail")
+                        .IsUnique()
                         .HasDatabaseName("ix_user_normalized_email");
 
                     b.HasIndex("NormalizedUserName")

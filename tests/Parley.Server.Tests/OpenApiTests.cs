@@ -1,0 +1,19 @@
+using System.Net;
+using Parley.Server.Tests.Infrastructure;
+
+namespace Parley.Server.Tests;
+
+public sealed class OpenApiTests(SqliteDatabaseFixture fixture) : IClassFixture<SqliteDatabaseFixture>
+{
+    [Fact]
+    public async Task The_openapi_document_describes_the_api()
+    {
+        var response = await fixture.App.CreateApiClient().GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = (await response.ReadJsonAsync()).GetProperty("paths");
+        foreach (var path in new[] { "/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/guest", "/api/auth/me", "/api/auth/logout", "/api/rooms/create", "/api/rooms/join/{joinCode}", "/api/rooms/{roomId}", "/api/rooms" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        }
+    }
+}

@@ -48,8 +48,11 @@ public sealed class HubServer : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        // Every test signs people in from one address; the per-address limit is tested by the auth tests.
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Every test signs people in from one address; the per-address limits have tests of their own.
         builder.UseSetting("RateLimits:Auth:PermitLimit", "100000");
+        builder.UseSetting("RateLimits:JoinCode:PermitLimit", "100000");
         builder.UseSetting("Hub:KeepAliveInterval", "00:00:01");
         builder.UseSetting("Hub:ClientTimeout", ClientTimeout.ToString());
     }

@@ -18,7 +18,7 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) :
     public Task<string?> FindUserNameAsync(string userId, CancellationToken cancellationToken) =>
         db.Users.Where(u => u.Id == userId).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken);
 
-    public async Task<RoomUserDto> UpsertMemberAsync(string roomId, string userId, string role, CancellationToken cancellationToken)
+    public async Task UpsertMemberAsync(string roomId, string userId, string role, CancellationToken cancellationToken)
     {
         var now = Timestamps.UtcNow(time);
         var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);
@@ -49,9 +49,6 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) :
 
             throw;
         }
-
-        var name = await FindUserNameAsync(userId, cancellationToken) ?? string.Empty;
-        return RoomUserDto.From(row, name);
     }
 
     public async Task<RoomUserDto?> FindMemberAsync(string roomId, string userId, CancellationToken cancellationToken)
@@ -87,20 +84,24 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) :
 
     public async Task RemoveMemberAsync(string roomId, string userId, bool revokeAccess, CancellationToken cancellationToken)
     {
+        if (!revokeAccess)
+        {
+            // The common case (leave, disconnect) in one statement.
+            await db.RoomUsers.Where(ru => ru.RoomId == roomId && ru.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+            return;
+        }
+
         var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);
         if (row is not null)
         {
             db.RoomUsers.Remove(row);
         }
 
-        if (revokeAccess)
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
+        if (room is not null && room.OwnerId != userId && room.Users.Contains(userId))
         {
-            var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
-            if (room is not null && room.OwnerId != userId && room.Users.Contains(userId))
-            {
-                room.Users = room.Users.Where(id => id != userId).ToList();
-                room.UpdatedAt = Timestamps.UtcNow(time);
-            }
+            room.Users = room.Users.Where(id => id != userId).ToList();
+            room.UpdatedAt = Timestamps.UtcNow(time);
         }
 
         // One SaveChanges: the row and the access list change together or not at all.

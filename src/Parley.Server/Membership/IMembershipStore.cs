@@ -17,7 +17,7 @@ internal interface IMembershipStore
     /// Inserts the user's <c>room_user</c> row, or refreshes it (role, cleared media flags) when one exists.
     /// Throws <see cref="RoomGoneException"/> when the room was deleted meanwhile.
     /// </summary>
-    Task<RoomUserDto> UpsertMemberAsync(string roomId, string userId, string role, CancellationToken cancellationToken);
+    Task UpsertMemberAsync(string roomId, string userId, string role, CancellationToken cancellationToken);
 
     Task<RoomUserDto?> FindMemberAsync(string roomId, string userId, CancellationToken cancellationToken);
 

@@ -70,17 +70,13 @@ internal sealed class RoomMembershipService(
 
             var current = registry.Find(connectionId)!;
             var alreadyIn = current.IsJoined && current.RoomId == roomId;
+            IReadOnlyList<RoomUserDto>? users = null;
             var isOwner = room.IsOwner(userId);
-            RoomUserDto self;
-            if (alreadyIn)
-            {
-                // Joining the room one is in changes nothing; it only answers with the room's state again.
-                self = await store.FindMemberAsync(roomId, userId, NoCancel) ?? throw new InvalidOperationException("A joined connection has no room_user row.");
-            }
-            else
+            // Joining the room one is in changes nothing; it only answers with the room's state again.
+            if (!alreadyIn)
             {
                 var wasWaiting = current.IsWaiting && current.RoomId == roomId;
-                self = await UpsertMemberAsync(roomId, userId, isOwner);
+                await UpsertMemberAsync(roomId, userId, isOwner);
                 if (!registry.TryJoin(roomId, connectionId, isOwner, out var replaced))
                 {
                     // The connection dropped while joining: unless another connection of the user holds the place,
@@ -109,7 +105,8 @@ internal sealed class RoomMembershipService(
                 }
 
                 await events.AddToRoomAsync(connectionId, roomId);
-                await events.UserJoinedAsync(roomId, connectionId, self);
+                users = await store.ListMembersAsync(roomId, NoCancel);
+                await events.UserJoinedAsync(roomId, connectionId, Self(users, userId));
                 MembershipLog.Joined(logger, userId, roomId, connectionId);
                 if (isOwner)
                 {
@@ -121,9 +118,9 @@ internal sealed class RoomMembershipService(
                 }
             }
 
-            var users = await store.ListMembersAsync(roomId, NoCancel);
+            users ??= await store.ListMembersAsync(roomId, NoCancel);
             return new JoinedResult(
-                room.View, self, users, media.GetRouterRtpCapabilities(roomId), media.GetProducers(roomId, userId));
+                room.View, Self(users, userId), users, media.GetRouterRtpCapabilities(roomId), media.GetProducers(roomId, userId));
         }
     }
 
@@ -329,11 +326,14 @@ internal sealed class RoomMembershipService(
         }
     }
 
-    private async Task<RoomUserDto> UpsertMemberAsync(string roomId, string userId, bool isOwner)
+    private static RoomUserDto Self(IReadOnlyList<RoomUserDto> users, string userId) =>
+        users.FirstOrDefault(u => u.UserId == userId) ?? throw new InvalidOperationException("A joined user has no room_user row.");
+
+    private async Task UpsertMemberAsync(string roomId, string userId, bool isOwner)
     {
         try
         {
-            return await store.UpsertMemberAsync(roomId, userId, isOwner ? RoomRoles.Host : RoomRoles.Participant, NoCancel);
+            await store.UpsertMemberAsync(roomId, userId, isOwner ? RoomRoles.Host : RoomRoles.Participant, NoCancel);
         }
         catch (RoomGoneException)
         {

@@ -67,7 +67,8 @@ public abstract class RoomHubConcurrencyTests
         var (roomId, host, guest) = await HostedRoomAsync();
         await using var _ = host;
         // A client that stops sending (a closed laptop lid, a dead network) while its TCP connection stays up:
-        // it would ping only every ten minutes, so after joinRoom the server hears nothing more from it.
+        // it would ping only every ten minutes, so after joinRoom the server hears nothing more from it. (Like the
+        // browser client it pings once right after the handshake, which is what arms SignalR's client timeout.)
         await using var silent = new HubClient(
             Server.BuildConnection(guest.Token, keepAlive: TimeSpan.FromMinutes(10), serverTimeout: TimeSpan.FromMinutes(20)),
             guest.UserId);

@@ -19,7 +19,8 @@ public static class ParleyDbOptions
     public static DbContextOptionsBuilder UseParleySqlite(this DbContextOptionsBuilder builder, string connectionString) =>
         builder
             .UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention();
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(SqlitePragmas.Instance);
 
     public static DbContextOptionsBuilder UseParleyPostgres(this DbContextOptionsBuilder builder, string connectionString) =>
         builder

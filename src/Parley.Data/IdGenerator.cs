@@ -14,6 +14,28 @@ public static class IdGenerator
     /// <summary>The length of every id this generator returns.</summary>
     public const int Length = 24;
 
+    /// <summary>
+    /// Whether <paramref name="value"/> could be an id stored by Parley: 1–64 characters from
+    /// <c>[A-Za-z0-9_-]</c>. Anything else (say, a NUL byte PostgreSQL would refuse) is not looked up.
+    /// </summary>
+    public static bool IsWellFormed(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > 64)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static string NewId()
     {
         Span<char> id = stackalloc char[Length];

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.Rooms;
 using Parley.Server.Tests.Infrastructure;
 
 namespace Parley.Server.Tests;
@@ -20,6 +22,8 @@ public abstract class BadInputTests(DatabaseFixture fixture)
         """{"name":["a"]}""",
         """{"name":null}""",
         """{"name":"ok","requireAccessBeforeJoining":"yes"}""",
+        """{"name":"nul\u0000byte"}""",
+        """{"name":"line\nbreak"}""",
         """{"name":"ok","requireAccessBeforeJoining":1}""",
         """{"name":""",
         "not json",
@@ -91,6 +95,10 @@ public abstract class BadInputTests(DatabaseFixture fixture)
         { "/api/auth/register", $$"""{"email":"a@example.test","password":"long enough","name":"{{new string('n', 101)}}"}""" },
         { "/api/auth/register", """{"email":42,"password":"long enough","name":"A"}""" },
         { "/api/auth/register", "{" },
+        { "/api/auth/register", """{"email":"a\u0000@example.test","password":"long enough","name":"A"}""" },
+        { "/api/auth/register", """{"email":"a@example.test","password":"long enough","name":"nul\u0000"}""" },
+        { "/api/auth/login", """{"email":"a\u0000@example.test","password":"long enough"}""" },
+        { "/api/auth/guest", """{"name":"nul\u0000"}""" },
         { "/api/auth/login", """{"email":"a@example.test"}""" },
         { "/api/auth/login", """{"email":true,"password":"x"}""" },
         { "/api/auth/login", "" },
@@ -115,6 +123,33 @@ public abstract class BadInputTests(DatabaseFixture fixture)
     {
         var response = await App.CreateApiClient().PostAsJsonAsync("/api/auth/guest?useCookies=maybe", new { name = "G" });
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("%25abc")]
+    [InlineData("a%20b")]
+    [InlineData("%C3%A9t%C3%A9")]
+    public async Task Room_ids_that_cannot_exist_are_404_without_a_server_error(string id)
+    {
+        var user = await App.SignUpAsync();
+        await (await user.Client.GetAsync($"/api/rooms/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await user.Client.PatchAsJsonAsync($"/api/rooms/{id}", new { name = "n" })).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await user.Client.DeleteAsync($"/api/rooms/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await user.Client.GetAsync($"/api/rooms/join/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_room_service_does_not_send_a_NUL_id_to_the_database()
+    {
+        // Kestrel rejects %00 in a path itself; the hub hands ids to the service straight from JSON.
+        var user = await App.SignUpAsync();
+        await using var scope = App.Services.CreateAsyncScope();
+        var rooms = scope.ServiceProvider.GetRequiredService<RoomService>();
+        Assert.Null(await rooms.FindAsync("a\0b", CancellationToken.None));
+        Assert.Empty(await rooms.GetUsersAsync("a\0b", CancellationToken.None));
+        Assert.Equal(RoomOutcomeStatus.NotFound, (await rooms.UpdateAsync("a\0b", user.Id, "n", null, CancellationToken.None)).Status);
+        Assert.Equal(RoomOutcomeStatus.NotFound, (await rooms.DeleteAsync("a\0b", user.Id, CancellationToken.None)).Status);
+        Assert.Null(await rooms.FindByJoinCodeAsync("ABC\0EF", CancellationToken.None));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public static partial class AuthEndpoints
         RegisterRequest request, UserManager<ParleyUser> users, TimeProvider time, ILoggerFactory loggers)
     {
         var email = request.Email?.Trim();
-        if (string.IsNullOrEmpty(email) || email.Length > MaxEmailLength || !new EmailAddressAttribute().IsValid(email))
+        if (string.IsNullOrEmpty(email) || email.Length > MaxEmailLength || email.Any(char.IsControl) || !new EmailAddressAttribute().IsValid(email))
         {
             return Problems.BadRequest($"Send \"email\": a valid email address of at most {MaxEmailLength} characters.");
         }
@@ -95,6 +95,11 @@ public static partial class AuthEndpoints
         if (string.IsNullOrEmpty(email) || string.IsNullOrEmpty(request.Password))
         {
             return Problems.BadRequest("Send \"email\" and \"password\".");
+        }
+
+        if (email.Length > MaxEmailLength || email.Any(char.IsControl))
+        {
+            return Problems.BadRequest($"\"email\" must be an email address of at most {MaxEmailLength} characters.");
         }
 
         var user = await signIn.UserManager.FindByEmailAsync(email);
@@ -202,9 +207,9 @@ public static partial class AuthEndpoints
     private static string? NormalizeUserName(string? raw, out string? error)
     {
         var name = raw?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > RoomService.MaxNameLength)
+        if (string.IsNullOrEmpty(name) || name.Length > RoomService.MaxNameLength || name.Any(char.IsControl))
         {
-            error = $"Send \"name\": the name others see, 1 to {RoomService.MaxNameLength} characters.";
+            error = $"Send \"name\": the name others see, 1 to {RoomService.MaxNameLength} characters without control characters.";
             return null;
         }
 

@@ -8,8 +8,7 @@ namespace Parley.Server.Rooms;
 /// <summary><c>/api/rooms/*</c>: thin HTTP over <see cref="RoomService"/>.</summary>
 public static class RoomEndpoints
 {
-    /// <summary>Longer path ids cannot be ours; answer 404 without asking the database.</summary>
-    private const int MaxIdLength = 64;
+    private const int MaxEchoLength = 64;
 
     public static IEndpointRouteBuilder MapRoomEndpoints(this IEndpointRouteBuilder app)
     {
@@ -53,7 +52,7 @@ public static class RoomEndpoints
     private static async Task<Results<Ok<RoomWithUsersResponse>, ProblemHttpResult>> GetAsync(
         string roomId, RoomService rooms, CancellationToken cancellationToken)
     {
-        var room = roomId.Length <= MaxIdLength ? await rooms.FindAsync(roomId, cancellationToken) : null;
+        var room = await rooms.FindAsync(roomId, cancellationToken);
         if (room is null)
         {
             return RoomNotFound(roomId);
@@ -83,11 +82,6 @@ public static class RoomEndpoints
             }
         }
 
-        if (roomId.Length > MaxIdLength)
-        {
-            return RoomNotFound(roomId);
-        }
-
         var outcome = await rooms.UpdateAsync(roomId, principal.GetUserId()!, name, request.RequireAccessBeforeJoining, cancellationToken);
         return outcome.Status switch
         {
@@ -100,11 +94,6 @@ public static class RoomEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         string roomId, ClaimsPrincipal principal, RoomService rooms, CancellationToken cancellationToken)
     {
-        if (roomId.Length > MaxIdLength)
-        {
-            return RoomNotFound(roomId);
-        }
-
         var outcome = await rooms.DeleteAsync(roomId, principal.GetUserId()!, cancellationToken);
         return outcome.Status switch
         {
@@ -120,5 +109,5 @@ public static class RoomEndpoints
     private static ProblemHttpResult AccountGone() =>
         Problems.Unauthorized("This account no longer exists. Sign in again.");
 
-    private static string Truncate(string value) => value.Length <= MaxIdLength ? value : value[..MaxIdLength] + "…";
+    private static string Truncate(string value) => value.Length <= MaxEchoLength ? value : value[..MaxEchoLength] + "…";
 }

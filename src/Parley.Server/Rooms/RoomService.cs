@@ -39,6 +39,12 @@ public sealed partial class RoomService(
             return null;
         }
 
+        if (name.Any(char.IsControl))
+        {
+            error = "The room name contains control characters (such as NUL or a line break); remove them.";
+            return null;
+        }
+
         error = null;
         return name;
     }
@@ -120,13 +126,15 @@ public sealed partial class RoomService(
             : await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.JoinCode == code, cancellationToken);
     }
 
-    /// <summary>The room with this id, or null.</summary>
-    public Task<Room?> FindAsync(string roomId, CancellationToken cancellationToken) =>
-        db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
+    /// <summary>The room with this id, or null (also for a string that cannot be an id).</summary>
+    public async Task<Room?> FindAsync(string roomId, CancellationToken cancellationToken) =>
+        IdGenerator.IsWellFormed(roomId)
+            ? await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken)
+            : null;
 
     /// <summary>Who is in the room right now (its <c>room_user</c> rows with names), earliest first.</summary>
     public async Task<IReadOnlyList<RoomUserDto>> GetUsersAsync(string roomId, CancellationToken cancellationToken) =>
-        await db.RoomUsers.AsNoTracking()
+        !IdGenerator.IsWellFormed(roomId) ? [] : await db.RoomUsers.AsNoTracking()
             .Where(ru => ru.RoomId == roomId)
             .OrderBy(ru => ru.CreatedAt)
             .ThenBy(ru => ru.Id)
@@ -150,6 +158,11 @@ public sealed partial class RoomService(
     /// <returns>Ok with the room; NotFound; Forbidden when <paramref name="callerId"/> is not the owner.</returns>
     public async Task<RoomOutcome> UpdateAsync(string roomId, string callerId, string? name, bool? requireAccessBeforeJoining, CancellationToken cancellationToken)
     {
+        if (!IdGenerator.IsWellFormed(roomId))
+        {
+            return RoomOutcome.NotFound;
+        }
+
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
         if (room is null)
         {
@@ -190,6 +203,11 @@ public sealed partial class RoomService(
     /// <returns>Ok (no room); NotFound; Forbidden when <paramref name="callerId"/> is not the owner.</returns>
     public async Task<RoomOutcome> DeleteAsync(string roomId, string callerId, CancellationToken cancellationToken)
     {
+        if (!IdGenerator.IsWellFormed(roomId))
+        {
+            return RoomOutcome.NotFound;
+        }
+
         var ownerId = await db.Rooms
             .Where(r => r.Id == roomId)
             .Select(r => r.OwnerId)

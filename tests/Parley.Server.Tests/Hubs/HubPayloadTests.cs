@@ -70,5 +70,29 @@ public sealed class HubPayloadTests
         Assert.Equal(message, error.Message);
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("A-b_9")]
+    [InlineData("")]
+    [InlineData("a b")]
+    [InlineData("é")]
+    [InlineData("abc\u0000")]
+    [InlineData("a/b")]
+    public void Accepts_exactly_the_ids_the_data_layer_would_look_up(string id)
+    {
+        var json = JsonSerializer.Serialize(new { roomId = id });
+
+        var accepted = Record.Exception(() => HubPayload.RequireId(Json(json), "joinRoom", "roomId")) is null;
+
+        Assert.Equal(Parley.Data.IdGenerator.IsWellFormed(id), accepted);
+    }
+
+    [Fact]
+    public void The_id_length_limit_is_the_data_layers()
+    {
+        Assert.True(Parley.Data.IdGenerator.IsWellFormed(new string('a', HubPayload.MaxIdLength)));
+        Assert.False(Parley.Data.IdGenerator.IsWellFormed(new string('a', HubPayload.MaxIdLength + 1)));
+    }
+
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 }

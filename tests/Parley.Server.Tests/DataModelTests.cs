@@ -140,6 +140,41 @@ public abstract class DataModelTests(DatabaseFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Adding_to_room_users_in_place_is_saved()
+    {
+        var owner = await fixture.App.SignUpAsync();
+        var guest = await fixture.App.GuestAsync();
+        var roomId = (await owner.CreateRoomAsync()).GetProperty("id").GetString()!;
+
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+            var room = await db.Rooms.SingleAsync(r => r.Id == roomId);
+            room.Users.Add(guest.Id);
+            Assert.Equal(1, await db.SaveChangesAsync());
+        }
+
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+            Assert.Equal([owner.Id, guest.Id], (await db.Rooms.AsNoTracking().SingleAsync(r => r.Id == roomId)).Users);
+        }
+    }
+
+    [Fact]
+    public async Task The_context_factory_makes_contexts_on_the_configured_provider()
+    {
+        var owner = await fixture.App.SignUpAsync();
+        var factory = fixture.App.Services.GetRequiredService<IDbContextFactory<ParleyDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.Equal(fixture.Provider == "Postgres", db.Database.IsNpgsql());
+        Assert.True(await db.Users.AnyAsync(u => u.Id == owner.Id));
+        Assert.Equal(
+            fixture.Provider == "Postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite,
+            fixture.App.Services.GetRequiredService<ParleyDatabaseInfo>().Provider);
+    }
+
     private static async Task<HashSet<string>> ColumnsAsync(DbConnection connection, string table)
     {
         await using var command = connection.CreateCommand();

@@ -10,10 +10,15 @@ public sealed class OpenApiTests(SqliteDatabaseFixture fixture) : IClassFixture<
     {
         var response = await fixture.App.CreateApiClient().GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var paths = (await response.ReadJsonAsync()).GetProperty("paths");
+        var document = await response.ReadJsonAsync();
+        var paths = document.GetProperty("paths");
         foreach (var path in new[] { "/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/guest", "/api/auth/me", "/api/auth/logout", "/api/rooms/create", "/api/rooms/join/{joinCode}", "/api/rooms/{roomId}", "/api/rooms" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }
+
+        var login = paths.GetProperty("/api/auth/login").GetProperty("post").GetProperty("responses");
+        Assert.Contains("AccessTokenResponse", login.GetProperty("200").ToString());
+        Assert.Contains("ProblemDetails", login.GetProperty("401").ToString());
     }
 }

@@ -21,11 +21,16 @@ public static partial class AuthEndpoints
 
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
-        var auth = app.MapGroup("/api/auth").WithTags("Auth");
-        auth.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimiting.AuthPolicy);
-        auth.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimiting.AuthPolicy);
-        auth.MapPost("/guest", GuestAsync).RequireRateLimiting(RateLimiting.AuthPolicy);
-        auth.MapPost("/refresh", RefreshAsync);
+        var auth = app.MapGroup("/api/auth").WithTags("Auth").ProducesProblem(StatusCodes.Status400BadRequest);
+        auth.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimiting.AuthPolicy)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        // The bearer handler writes the token response itself; describe it for the OpenAPI document.
+        auth.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimiting.AuthPolicy)
+            .Produces<AccessTokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/guest", GuestAsync).RequireRateLimiting(RateLimiting.AuthPolicy)
+            .Produces<AccessTokenResponse>().ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/refresh", RefreshAsync)
+            .Produces<AccessTokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized);
         auth.MapGet("/me", MeAsync).RequireAuthorization();
         auth.MapPost("/logout", LogoutAsync).RequireAuthorization();
         return app;

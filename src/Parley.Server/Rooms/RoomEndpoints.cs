@@ -12,9 +12,11 @@ public static class RoomEndpoints
 
     public static IEndpointRouteBuilder MapRoomEndpoints(this IEndpointRouteBuilder app)
     {
-        var rooms = app.MapGroup("/api/rooms").WithTags("Rooms").RequireAuthorization();
+        var rooms = app.MapGroup("/api/rooms").WithTags("Rooms").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         rooms.MapPost("/create", CreateAsync);
-        rooms.MapGet("/join/{joinCode}", JoinAsync).RequireRateLimiting(RateLimiting.JoinCodePolicy);
+        rooms.MapGet("/join/{joinCode}", JoinAsync).RequireRateLimiting(RateLimiting.JoinCodePolicy)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         rooms.MapGet("/{roomId}", GetAsync);
         rooms.MapGet("/", ListAsync);
         rooms.MapPatch("/{roomId}", UpdateAsync);

@@ -1,6 +1,7 @@
 using Parley.Data;
 using Parley.Server.Auth;
 using Parley.Server.Http;
+using Parley.Server.Hubs;
 using Parley.Server.Rooms;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.Services.AddParleyData(builder.Configuration, builder.Environment.Conten
 builder.Services.AddParleyAuth();
 builder.Services.AddParleyRooms();
 builder.Services.AddParleyHttp(builder.Configuration);
+builder.Services.AddParleyHub(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.InitializeParleyDatabaseAsync(app.Lifetime.ApplicationStopping);
@@ -20,6 +22,7 @@ await app.Services.InitializeParleyDatabaseAsync(app.Lifetime.ApplicationStoppin
 app.UseParleyHttp();
 app.MapAuthEndpoints();
 app.MapRoomEndpoints();
+app.MapParleyHub();
 app.MapParleyPages();
 
 await app.RunAsync();

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Parley.HubLoad;
+
+// Drives a running Parley server: rooms x clients SignalR clients (WebSockets) that join and leave their room
+// in a loop for a while, after sitting idle in it once. Prints joinRoom round trips, joins+leaves per second and, given
+// --server-pid of a server on this machine, its resident memory per idle connected participant.
+var options = LoadOptions.Parse(args);
+using var http = new HttpClient { BaseAddress = options.Url };
+var api = new ParleyApi(http);
+
+// One owner creates every room; ClientsPerRoom guests each join every room (a user is in a room at most once,
+// so one guest per seat number keeps the number of sign-ins small).
+var ownerToken = await api.RegisterOwnerAsync("Load owner");
+var roomIds = new List<string>();
+for (var r = 0; r < options.Rooms; r++)
+{
+    roomIds.Add(await api.CreateRoomAsync(ownerToken, $"Load room {r}"));
+}
+
+var guestTokens = new List<string>();
+for (var c = 0; c < options.ClientsPerRoom; c++)
+{
+    guestTokens.Add(await api.GuestTokenAsync($"Guest {c}"));
+}
+
+var rssBefore = ServerRss(options.ServerPid);
+var clients = new List<(HubConnection Connection, string RoomId)>();
+foreach (var roomId in roomIds)
+{
+    foreach (var token in guestTokens)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(options.Url, "/ws"), o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
+            .Build();
+        clients.Add((connection, roomId));
+    }
+}
+
+var connectWatch = Stopwatch.StartNew();
+await ForEachAsync(clients, c => c.Connection.StartAsync());
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"connected {clients.Count} clients in {connectWatch.Elapsed.TotalSeconds:F1} s"));
+
+// Everyone in their room and idle for a moment before memory is read, then out again for the churn.
+await ForEachAsync(clients, c => c.Connection.InvokeAsync<JsonElement>("joinRoom", new { roomId = c.RoomId }));
+await Task.Delay(TimeSpan.FromSeconds(3));
+var rssAfter = ServerRss(options.ServerPid);
+await ForEachAsync(clients, c => c.Connection.InvokeAsync<JsonElement>("leaveRoom", new { }));
+
+var joins = new LatencyRecorder();
+var leaves = 0;
+using var stop = new CancellationTokenSource(options.Duration);
+var churnWatch = Stopwatch.StartNew();
+await Task.WhenAll(clients.Select(async c =>
+{
+    while (!stop.IsCancellationRequested)
+    {
+        await joins.TimeAsync(() => c.Connection.InvokeAsync<JsonElement>("joinRoom", new { roomId = c.RoomId }));
+        await c.Connection.InvokeAsync<JsonElement>("leaveRoom", new { });
+        Interlocked.Increment(ref leaves);
+    }
+}));
+var churnSeconds = churnWatch.Elapsed.TotalSeconds;
+
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"rooms {options.Rooms} x clients {options.ClientsPerRoom}, churn {churnSeconds:F1} s"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"joinRoom round trip: n={joins.Count} p50={joins.PercentileMilliseconds(50):F2} ms p99={joins.PercentileMilliseconds(99):F2} ms"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"sustained: {(joins.Count + leaves) / churnSeconds:F0} joins+leaves/s ({joins.Count} joins, {leaves} leaves)"));
+if (rssBefore is { } before && rssAfter is { } after)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"server RSS {before / 1048576.0:F1} MiB -> {after / 1048576.0:F1} MiB with {clients.Count} idle participants: {(after - before) / 1024.0 / clients.Count:F1} KiB each"));
+}
+
+await ForEachAsync(clients, c => c.Connection.DisposeAsync().AsTask());
+return 0;
+
+// Bounded parallelism: a thousand simultaneous handshakes would measure the accept queue, not the hub.
+static Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Task> action) =>
+    Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (item, _) => await action(item));
+
+static long? ServerRss(int? pid)
+{
+    if (pid is null)
+    {
+        return null;
+    }
+
+    foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+    {
+        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+        {
+            var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            return kb * 1024;
+        }
+    }
+
+    return null;
+}

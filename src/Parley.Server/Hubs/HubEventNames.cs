@@ -1,0 +1,16 @@
+namespace Parley.Server.Hubs;
+
+/// <summary>The names of the events the hub sends (the contract's "Events from the server").</summary>
+internal static class HubEventNames
+{
+    public const string UserJoined = "userJoined";
+    public const string UserLeft = "userLeft";
+    public const string UserUpdated = "userUpdated";
+    public const string JoinRequest = "joinRequest";
+    public const string JoinRequestCancelled = "joinRequestCancelled";
+    public const string Admitted = "admitted";
+    public const string Denied = "denied";
+    public const string Removed = "removed";
+    public const string RoomClosed = "roomClosed";
+    public const string SessionReplaced = "sessionReplaced";
+}

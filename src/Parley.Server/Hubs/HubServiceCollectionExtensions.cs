@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Parley.Server.Membership;
+using Parley.Server.RoomMedia;
+using Parley.Server.Rooms;
+
+namespace Parley.Server.Hubs;
+
+/// <summary>Registers and maps the signaling hub.</summary>
+internal static class HubServiceCollectionExtensions
+{
+    public const string Path = "/ws";
+
+    public static IServiceCollection AddParleyHub(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(HubSettings.SectionName).Get<HubSettings>() ?? new HubSettings();
+        if (settings.KeepAliveInterval <= TimeSpan.Zero || settings.ClientTimeout <= settings.KeepAliveInterval)
+        {
+            throw new InvalidOperationException(
+                $"{HubSettings.SectionName}: ClientTimeout ({settings.ClientTimeout}) must be longer than KeepAliveInterval ({settings.KeepAliveInterval}).");
+        }
+
+        services.AddSignalR(options =>
+        {
+            options.KeepAliveInterval = settings.KeepAliveInterval;
+            options.ClientTimeoutInterval = settings.ClientTimeout;
+            options.MaximumReceiveMessageSize = settings.MaximumReceiveMessageSize;
+        });
+
+        services.TryAddSingleton<ConnectionRegistry>();
+        services.TryAddSingleton<RoomLocks>();
+        services.TryAddSingleton<RoomEvents>();
+        // The SFU registers its own IRoomMedia before this runs; until then rooms have signaling only.
+        services.TryAddSingleton<IRoomMedia, SignalingOnlyRoomMedia>();
+        services.TryAddScoped<IMembershipStore, EfMembershipStore>();
+        services.TryAddScoped<RoomMembershipService>();
+        services.TryAddSingleton(TimeProvider.System);
+        // Room deletion over HTTP reaches the hub through this; it replaces the rooms module's do-nothing default
+        // whichever of the two is registered first.
+        services.RemoveAll<IRoomNotifier>();
+        services.AddSingleton<IRoomNotifier, HubRoomNotifier>();
+        return services;
+    }
+
+    public static HubEndpointConventionBuilder MapParleyHub(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapHub<RoomHub>(Path);
+}

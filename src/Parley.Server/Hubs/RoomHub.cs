@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Parley.Server.Membership;
+using Parley.Server.Rooms;
+
+namespace Parley.Server.Hubs;
+
+/// <summary>
+/// The signaling hub at <c>/ws</c>, room half: reads and checks each call's one object argument, takes the
+/// caller's identity from the token (never from the payload) and hands the work to
+/// <see cref="RoomMembershipService"/>. Connections without a valid token or session cookie are refused.
+/// </summary>
+[Authorize]
+internal sealed class RoomHub(RoomMembershipService membership) : Hub
+{
+    private static readonly EmptyResult Empty = new();
+
+    public override async Task OnConnectedAsync()
+    {
+        if (Context.UserIdentifier is not { Length: > 0 } userId)
+        {
+            // An authenticated principal without a user id is a misconfiguration, not a person to serve.
+            Context.Abort();
+            return;
+        }
+
+        membership.Connected(Context.ConnectionId, userId);
+        await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await membership.DisconnectedAsync(Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    public async Task<RoomIdResult> CreateRoom(JsonElement request)
+    {
+        var roomId = HubPayload.RequireId(request, "createRoom", "roomId");
+        await membership.CreateRoomAsync(roomId);
+        return new RoomIdResult(roomId);
+    }
+
+    public Task<JoinRoomResult> JoinRoom(JsonElement request) =>
+        membership.JoinRoomAsync(Context.ConnectionId, HubPayload.RequireId(request, "joinRoom", "roomId"));
+
+    public async Task<EmptyResult> LeaveRoom(JsonElement request)
+    {
+        HubPayload.RequireObject(request, "leaveRoom");
+        await membership.LeaveAsync(Context.ConnectionId);
+        return Empty;
+    }
+
+    public Task<RoomUserDto> UpdateUser(JsonElement request) =>
+        membership.UpdateUserAsync(Context.ConnectionId, HubPayload.ReadFlags(request, "updateUser"));
+
+    public async Task<UsersResult> GetUsersInRoom(JsonElement request)
+    {
+        var roomId = HubPayload.RequireId(request, "getUsersInRoom", "roomId");
+        return new UsersResult(await membership.GetUsersAsync(Context.ConnectionId, roomId));
+    }
+
+    public async Task<EmptyResult> AdmitUser(JsonElement request)
+    {
+        await membership.AdmitAsync(Context.ConnectionId, HubPayload.RequireId(request, "admitUser", "userId"));
+        return Empty;
+    }
+
+    public async Task<EmptyResult> DenyUser(JsonElement request)
+    {
+        await membership.DenyAsync(Context.ConnectionId, HubPayload.RequireId(request, "denyUser", "userId"));
+        return Empty;
+    }
+
+    public async Task<EmptyResult> RemoveUser(JsonElement request)
+    {
+        await membership.RemoveAsync(Context.ConnectionId, HubPayload.RequireId(request, "removeUser", "userId"));
+        return Empty;
+    }
+}

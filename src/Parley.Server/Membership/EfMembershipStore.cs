@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Data;
+using Parley.Data.Entities;
+using Parley.Server.RoomMedia;
+using Parley.Server.Rooms;
+
+namespace Parley.Server.Membership;
+
+/// <summary><see cref="IMembershipStore"/> on <see cref="ParleyDbContext"/>: one short transaction per call.</summary>
+internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) : IMembershipStore
+{
+    public async Task<RoomRecord?> FindRoomAsync(string roomId, CancellationToken cancellationToken)
+    {
+        var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
+        return room is null ? null : new RoomRecord(RoomDto.From(room), room.Users);
+    }
+
+    public Task<string?> FindUserNameAsync(string userId, CancellationToken cancellationToken) =>
+        db.Users.Where(u => u.Id == userId).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task UpsertMemberAsync(string roomId, string userId, string role, CancellationToken cancellationToken)
+    {
+        var now = Timestamps.UtcNow(time);
+        var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);
+        if (row is null)
+        {
+            row = new RoomUser { RoomId = roomId, UserId = userId, Role = role, CreatedAt = now, UpdatedAt = now };
+            db.RoomUsers.Add(row);
+        }
+        else
+        {
+            // A new connection starts with nothing sent: the flags follow its (not yet existing) producers.
+            row.Role = role;
+            row.IsMicActive = row.IsCamActive = row.IsShareScreen = false;
+            row.UpdatedAt = now;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (!await db.Rooms.AnyAsync(r => r.Id == roomId, cancellationToken))
+            {
+                throw new RoomGoneException(roomId);
+            }
+
+            throw;
+        }
+    }
+
+    public async Task<RoomUserDto?> FindMemberAsync(string roomId, string userId, CancellationToken cancellationToken)
+    {
+        var found = await Members(roomId, userId).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : RoomUserDto.From(found.Row, found.Name);
+    }
+
+    public async Task<IReadOnlyList<RoomUserDto>> ListMembersAsync(string roomId, CancellationToken cancellationToken)
+    {
+        var rows = await Members(roomId, userId: null).ToListAsync(cancellationToken);
+        return rows.OrderBy(m => m.Row.CreatedAt).ThenBy(m => m.Row.Id, StringComparer.Ordinal)
+            .Select(m => RoomUserDto.From(m.Row, m.Name))
+            .ToList();
+    }
+
+    public async Task<RoomUserDto?> SetFlagsAsync(string roomId, string userId, MediaFlags flags, CancellationToken cancellationToken)
+    {
+        var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        row.IsMicActive = flags.IsMicActive;
+        row.IsCamActive = flags.IsCamActive;
+        row.IsShareScreen = flags.IsShareScreen;
+        row.UpdatedAt = Timestamps.UtcNow(time);
+        await db.SaveChangesAsync(cancellationToken);
+        var name = await FindUserNameAsync(userId, cancellationToken) ?? string.Empty;
+        return RoomUserDto.From(row, name);
+    }
+
+    public async Task RemoveMemberAsync(string roomId, string userId, bool revokeAccess, CancellationToken cancellationToken)
+    {
+        if (!revokeAccess)
+        {
+            // The common case (leave, disconnect) in one statement.
+            await db.RoomUsers.Where(ru => ru.RoomId == roomId && ru.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+            return;
+        }
+
+        var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);
+        if (row is not null)
+        {
+            db.RoomUsers.Remove(row);
+        }
+
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
+        if (room is not null && room.OwnerId != userId && room.Users.Contains(userId))
+        {
+            room.Users = room.Users.Where(id => id != userId).ToList();
+            room.UpdatedAt = Timestamps.UtcNow(time);
+        }
+
+        // One SaveChanges: the row and the access list change together or not at all.
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The row went meanwhile (the room was deleted and cascaded): what we wanted gone is gone.
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public async Task<bool> GrantAccessAsync(string roomId, string userId, CancellationToken cancellationToken)
+    {
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
+        if (room is null)
+        {
+            return false;
+        }
+
+        if (!room.Users.Contains(userId))
+        {
+            room.Users = [.. room.Users, userId];
+            room.UpdatedAt = Timestamps.UtcNow(time);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return true;
+    }
+
+    public Task RemoveAllMembersAsync(string roomId, CancellationToken cancellationToken) =>
+        db.RoomUsers.Where(ru => ru.RoomId == roomId).ExecuteDeleteAsync(cancellationToken);
+
+    private IQueryable<MemberRow> Members(string roomId, string? userId) =>
+        from ru in db.RoomUsers.AsNoTracking()
+        where ru.RoomId == roomId && (userId == null || ru.UserId == userId)
+        join u in db.Users on ru.UserId equals u.Id
+        select new MemberRow(ru, u.Name);
+
+    private sealed record MemberRow(RoomUser Row, string Name);
+}

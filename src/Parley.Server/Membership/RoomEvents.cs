@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.SignalR;
+using Parley.Server.Hubs;
+using Parley.Server.Rooms;
+
+namespace Parley.Server.Membership;
+
+/// <summary>
+/// Sends the room events of the contract and keeps the SignalR groups (one per room) in step with the
+/// registry. Works through <see cref="IHubContext{THub}"/>, so it serves hub calls and HTTP requests alike.
+/// </summary>
+internal sealed class RoomEvents(IHubContext<RoomHub> hub)
+{
+    public static string GroupOf(string roomId) => "room:" + roomId;
+
+    public Task AddToRoomAsync(string connectionId, string roomId) =>
+        hub.Groups.AddToGroupAsync(connectionId, GroupOf(roomId));
+
+    public Task RemoveFromRoomAsync(string connectionId, string roomId) =>
+        hub.Groups.RemoveFromGroupAsync(connectionId, GroupOf(roomId));
+
+    public Task UserJoinedAsync(string roomId, string exceptConnectionId, RoomUserDto user) =>
+        hub.Clients.GroupExcept(GroupOf(roomId), exceptConnectionId).SendAsync(HubEventNames.UserJoined, user);
+
+    public Task UserUpdatedAsync(string roomId, string exceptConnectionId, RoomUserDto user) =>
+        hub.Clients.GroupExcept(GroupOf(roomId), exceptConnectionId).SendAsync(HubEventNames.UserUpdated, user);
+
+    public Task UserLeftAsync(string roomId, string userId) =>
+        hub.Clients.Group(GroupOf(roomId)).SendAsync(HubEventNames.UserLeft, new { userId });
+
+    public Task JoinRequestAsync(IReadOnlyList<string> hostConnectionIds, WaitingUser user) =>
+        hostConnectionIds.Count == 0
+            ? Task.CompletedTask
+            : hub.Clients.Clients(hostConnectionIds).SendAsync(HubEventNames.JoinRequest, new { userId = user.UserId, name = user.Name });
+
+    public Task JoinRequestCancelledAsync(IReadOnlyList<string> hostConnectionIds, string userId) =>
+        hostConnectionIds.Count == 0
+            ? Task.CompletedTask
+            : hub.Clients.Clients(hostConnectionIds).SendAsync(HubEventNames.JoinRequestCancelled, new { userId });
+
+    public Task AdmittedAsync(IReadOnlyList<string> connectionIds, string roomId) =>
+        SendToAsync(connectionIds, HubEventNames.Admitted, new { roomId });
+
+    public Task DeniedAsync(IReadOnlyList<string> connectionIds, string roomId) =>
+        SendToAsync(connectionIds, HubEventNames.Denied, new { roomId });
+
+    public Task RemovedAsync(string connectionId, string roomId) =>
+        hub.Clients.Client(connectionId).SendAsync(HubEventNames.Removed, new { roomId });
+
+    public Task RoomClosedAsync(IReadOnlyList<string> connectionIds, string roomId) =>
+        SendToAsync(connectionIds, HubEventNames.RoomClosed, new { roomId });
+
+    public Task SessionReplacedAsync(string connectionId) =>
+        hub.Clients.Client(connectionId).SendAsync(HubEventNames.SessionReplaced, new { });
+
+    private Task SendToAsync(IReadOnlyList<string> connectionIds, string eventName, object payload) =>
+        connectionIds.Count == 0 ? Task.CompletedTask : hub.Clients.Clients(connectionIds).SendAsync(eventName, payload);
+}

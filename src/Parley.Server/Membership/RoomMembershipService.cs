@@ -1,0 +1,368 @@
+using Microsoft.AspNetCore.SignalR;
+using Parley.Data.Entities;
+using Parley.Server.RoomMedia;
+using Parley.Server.Rooms;
+
+namespace Parley.Server.Membership;
+
+/// <summary>
+/// Room membership: who is in which room, in the database (<c>room_user</c>), in the registry of live connections
+/// and in the media engine, kept in agreement. Every change to a room runs under that room's lock, and events
+/// go out under it too, so that everyone sees a room's changes in the order they happened.
+/// Refusals are <see cref="HubException"/>s whose message is meant for the person.
+/// </summary>
+internal sealed class RoomMembershipService(
+    IMembershipStore store,
+    ConnectionRegistry registry,
+    RoomLocks locks,
+    IRoomMedia media,
+    RoomEvents events,
+    ILogger<RoomMembershipService> logger)
+{
+    // Membership changes must finish once begun (a half-done change is what the lock exists to prevent),
+    // so they do not take the caller's cancellation.
+    private static readonly CancellationToken NoCancel = CancellationToken.None;
+
+    public void Connected(string connectionId, string userId) => registry.Add(connectionId, userId);
+
+    /// <summary>Leaves whatever room or queue the connection is in and forgets it.</summary>
+    public async Task DisconnectedAsync(string connectionId)
+    {
+        registry.MarkClosing(connectionId);
+        try
+        {
+            await LeaveAsync(connectionId);
+        }
+        finally
+        {
+            registry.Remove(connectionId);
+        }
+    }
+
+    public async Task CreateRoomAsync(string roomId)
+    {
+        using (await locks.AcquireAsync(roomId))
+        {
+            _ = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
+            await media.EnsureRouterAsync(roomId, NoCancel);
+        }
+    }
+
+    public async Task<JoinRoomResult> JoinRoomAsync(string connectionId, string roomId)
+    {
+        var before = registry.Find(connectionId) ?? throw HubErrors.NotConnected();
+        if (before.RoomId is { } other && other != roomId)
+        {
+            // A refused join must not cost the caller the room they are in: check the new one exists first.
+            _ = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
+            await LeaveAsync(connectionId);
+        }
+
+        using (await locks.AcquireAsync(roomId))
+        {
+            var room = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
+            var userId = before.UserId;
+            if (room.MustWait(userId))
+            {
+                await WaitAtDoorAsync(connectionId, userId, roomId);
+                return WaitingResult.Instance;
+            }
+
+            var current = registry.Find(connectionId)!;
+            var alreadyIn = current.IsJoined && current.RoomId == roomId;
+            IReadOnlyList<RoomUserDto>? users = null;
+            var isOwner = room.IsOwner(userId);
+            // Joining the room one is in changes nothing; it only answers with the room's state again.
+            if (!alreadyIn)
+            {
+                var wasWaiting = current.IsWaiting && current.RoomId == roomId;
+                await UpsertMemberAsync(roomId, userId, isOwner);
+                if (!registry.TryJoin(roomId, connectionId, isOwner, out var replaced))
+                {
+                    // The connection dropped while joining: unless another connection of the user holds the place,
+                    // the row just written has no connection to belong to.
+                    if (registry.GetMemberConnection(roomId, userId) is null)
+                    {
+                        await store.RemoveMemberAsync(roomId, userId, revokeAccess: false, NoCancel);
+                    }
+
+                    throw HubErrors.NotConnected();
+                }
+
+                await media.EnsureRouterAsync(roomId, NoCancel);
+                if (wasWaiting && !registry.GetWaiting(roomId).Any(w => w.UserId == userId))
+                {
+                    // Let in without admitUser (the host turned the waiting room off): the request is moot.
+                    await events.JoinRequestCancelledAsync(registry.GetHostConnections(roomId), userId);
+                }
+
+                if (replaced is not null)
+                {
+                    MembershipLog.SessionReplaced(logger, userId, roomId, connectionId, replaced);
+                    await events.RemoveFromRoomAsync(replaced, roomId);
+                    await events.SessionReplacedAsync(replaced);
+                    await media.PeerLeftAsync(new MediaPeer(roomId, userId, replaced), NoCancel);
+                }
+
+                await events.AddToRoomAsync(connectionId, roomId);
+                users = await store.ListMembersAsync(roomId, NoCancel);
+                await events.UserJoinedAsync(roomId, connectionId, Self(users, userId));
+                MembershipLog.Joined(logger, userId, roomId, connectionId);
+                if (isOwner)
+                {
+                    // A host arriving after people started waiting still has to see them.
+                    foreach (var waiting in registry.GetWaiting(roomId))
+                    {
+                        await events.JoinRequestAsync([connectionId], waiting);
+                    }
+                }
+            }
+
+            users ??= await store.ListMembersAsync(roomId, NoCancel);
+            return new JoinedResult(
+                room.View, Self(users, userId), users, media.GetRouterRtpCapabilities(roomId), media.GetProducers(roomId, userId));
+        }
+    }
+
+    /// <summary>Leaves the room or the waiting queue the connection is in; nothing happens when it is in none.</summary>
+    public async Task LeaveAsync(string connectionId)
+    {
+        // Another actor (a host, a room deletion, a newer session) may move the connection while we wait for the
+        // lock, so the place is read again under it.
+        while (registry.Find(connectionId) is { RoomId: { } roomId })
+        {
+            using (await locks.AcquireAsync(roomId))
+            {
+                var now = registry.Find(connectionId);
+                if (now is null || now.RoomId != roomId)
+                {
+                    continue;
+                }
+
+                if (now.IsWaiting)
+                {
+                    var gone = registry.StopWaiting(connectionId, out _);
+                    if (gone is not null)
+                    {
+                        await events.JoinRequestCancelledAsync(registry.GetHostConnections(roomId), gone.UserId);
+                    }
+                }
+                else
+                {
+                    await LeaveJoinedAsync(now, roomId);
+                }
+
+                await ReleaseIfVacantAsync(roomId);
+                return;
+            }
+        }
+    }
+
+    public async Task<RoomUserDto> UpdateUserAsync(string connectionId, MediaFlagsChange change)
+    {
+        var roomId = RequireJoined(connectionId).RoomId!;
+        using (await locks.AcquireAsync(roomId))
+        {
+            var caller = RequireJoined(connectionId);
+            if (caller.RoomId != roomId)
+            {
+                throw HubErrors.NotInRoom();
+            }
+
+            var current = await store.FindMemberAsync(roomId, caller.UserId, NoCancel) ?? throw HubErrors.NotInRoom();
+            var peer = new MediaPeer(roomId, caller.UserId, connectionId);
+            var flags = await media.ApplyFlagsAsync(peer, current.Flags(), change, NoCancel);
+            var updated = await store.SetFlagsAsync(roomId, caller.UserId, flags, NoCancel) ?? throw HubErrors.NotInRoom();
+            await events.UserUpdatedAsync(roomId, connectionId, updated);
+            return updated;
+        }
+    }
+
+    public async Task<IReadOnlyList<RoomUserDto>> GetUsersAsync(string connectionId, string roomId)
+    {
+        var caller = registry.Find(connectionId);
+        if (caller is null || !caller.IsJoined || caller.RoomId != roomId)
+        {
+            throw HubErrors.NotMember();
+        }
+
+        return await store.ListMembersAsync(roomId, NoCancel);
+    }
+
+    public async Task AdmitAsync(string connectionId, string userId)
+    {
+        var roomId = RequireHost(connectionId).RoomId!;
+        using (await locks.AcquireAsync(roomId))
+        {
+            var host = RequireHost(connectionId, roomId);
+            _ = await store.FindUserNameAsync(userId, NoCancel) ?? throw HubErrors.UserNotFound();
+            if (!await store.GrantAccessAsync(roomId, userId, NoCancel))
+            {
+                throw HubErrors.RoomNotFound();
+            }
+
+            var waiting = registry.ReleaseWaiting(roomId, userId);
+            await events.AdmittedAsync(waiting, roomId);
+            MembershipLog.Admitted(logger, host.UserId, userId, roomId);
+        }
+    }
+
+    public async Task DenyAsync(string connectionId, string userId)
+    {
+        var roomId = RequireHost(connectionId).RoomId!;
+        using (await locks.AcquireAsync(roomId))
+        {
+            var host = RequireHost(connectionId, roomId);
+            var waiting = registry.ReleaseWaiting(roomId, userId);
+            if (waiting.Count == 0)
+            {
+                throw new HubException("That user is not waiting to join this room");
+            }
+
+            await events.DeniedAsync(waiting, roomId);
+            await ReleaseIfVacantAsync(roomId);
+            MembershipLog.Denied(logger, host.UserId, userId, roomId);
+        }
+    }
+
+    public async Task RemoveAsync(string connectionId, string userId)
+    {
+        var roomId = RequireHost(connectionId).RoomId!;
+        using (await locks.AcquireAsync(roomId))
+        {
+            var host = RequireHost(connectionId, roomId);
+            if (userId == host.UserId)
+            {
+                throw new HubException("The host cannot remove themselves; call leaveRoom to leave");
+            }
+
+            var target = registry.GetMemberConnection(roomId, userId) ?? throw new HubException("That user is not in this room");
+            // Removal also takes back access the host granted, so that the person cannot walk straight back in.
+            await store.RemoveMemberAsync(roomId, userId, revokeAccess: true, NoCancel);
+            registry.Leave(target, out _);
+            await events.RemoveFromRoomAsync(target, roomId);
+            await events.RemovedAsync(target, roomId);
+            await events.UserLeftAsync(roomId, userId);
+            await media.PeerLeftAsync(new MediaPeer(roomId, userId, target), NoCancel);
+            MembershipLog.Removed(logger, host.UserId, userId, roomId);
+        }
+    }
+
+    /// <summary>The room was deleted: everyone in it or at its door is told and taken out.</summary>
+    public async Task CloseRoomAsync(string roomId, CancellationToken cancellationToken)
+    {
+        using (await locks.AcquireAsync(roomId))
+        {
+            var closed = registry.Close(roomId);
+            // The rows normally went with the room (on delete cascade); this covers a caller that notifies first.
+            await store.RemoveAllMembersAsync(roomId, NoCancel);
+            foreach (var member in closed.Members)
+            {
+                await events.RemoveFromRoomAsync(member.ConnectionId, roomId);
+                await media.PeerLeftAsync(new MediaPeer(roomId, member.UserId, member.ConnectionId), NoCancel);
+            }
+
+            await events.RoomClosedAsync([.. closed.Members.Select(m => m.ConnectionId), .. closed.WaitingConnections], roomId);
+            await media.ReleaseRoomAsync(roomId, NoCancel);
+            MembershipLog.RoomClosed(logger, roomId, closed.Members.Count, closed.WaitingConnections.Count);
+        }
+    }
+
+    private async Task WaitAtDoorAsync(string connectionId, string userId, string roomId)
+    {
+        var current = registry.Find(connectionId)!;
+        if (current.IsJoined && current.RoomId == roomId)
+        {
+            // Access was taken back while in the room (the host removed and the user rejoined is the usual way
+            // here, but a joined connection cannot be inside and waiting at once).
+            await LeaveJoinedAsync(current, roomId);
+        }
+
+        var name = await store.FindUserNameAsync(userId, NoCancel) ?? throw HubErrors.UserNotFound();
+        if (!registry.TryStartWaiting(roomId, connectionId, name, out var newUser))
+        {
+            throw HubErrors.NotConnected();
+        }
+
+        if (newUser)
+        {
+            await events.JoinRequestAsync(registry.GetHostConnections(roomId), new WaitingUser(userId, name));
+        }
+
+        MembershipLog.Waiting(logger, userId, roomId);
+    }
+
+    private async Task LeaveJoinedAsync(ConnectionInfo connection, string roomId)
+    {
+        var userId = connection.UserId;
+        try
+        {
+            // Only the connection that holds the user's place owns the row; a replaced one has already lost it.
+            if (registry.GetMemberConnection(roomId, userId) == connection.ConnectionId)
+            {
+                await store.RemoveMemberAsync(roomId, userId, revokeAccess: false, NoCancel);
+                registry.Leave(connection.ConnectionId, out _);
+                await events.RemoveFromRoomAsync(connection.ConnectionId, roomId);
+                await events.UserLeftAsync(roomId, userId);
+                MembershipLog.Left(logger, userId, roomId, connection.ConnectionId);
+            }
+            else
+            {
+                registry.Leave(connection.ConnectionId, out _);
+                await events.RemoveFromRoomAsync(connection.ConnectionId, roomId);
+            }
+        }
+        catch (Exception exception)
+        {
+            // The live state must not keep a connection the database could not forget; the stale row is swept at
+            // the next start. The caller still sees the failure.
+            MembershipLog.CleanupFailed(logger, exception, connection.ConnectionId, userId, roomId);
+            registry.Leave(connection.ConnectionId, out _);
+            throw;
+        }
+        finally
+        {
+            await media.PeerLeftAsync(new MediaPeer(roomId, userId, connection.ConnectionId), NoCancel);
+        }
+    }
+
+    private static RoomUserDto Self(IReadOnlyList<RoomUserDto> users, string userId) =>
+        users.FirstOrDefault(u => u.UserId == userId) ?? throw new InvalidOperationException("A joined user has no room_user row.");
+
+    private async Task UpsertMemberAsync(string roomId, string userId, bool isOwner)
+    {
+        try
+        {
+            await store.UpsertMemberAsync(roomId, userId, isOwner ? RoomRoles.Host : RoomRoles.Participant, NoCancel);
+        }
+        catch (RoomGoneException)
+        {
+            throw HubErrors.RoomNotFound();
+        }
+    }
+
+    private async Task ReleaseIfVacantAsync(string roomId)
+    {
+        if (registry.IsVacant(roomId))
+        {
+            await media.ReleaseRoomAsync(roomId, NoCancel);
+        }
+    }
+
+    private ConnectionInfo RequireJoined(string connectionId)
+    {
+        var caller = registry.Find(connectionId);
+        return caller is { IsJoined: true } ? caller : throw HubErrors.NotInRoom();
+    }
+
+    private ConnectionInfo RequireHost(string connectionId, string? roomId = null)
+    {
+        var caller = RequireJoined(connectionId);
+        if (roomId is not null && caller.RoomId != roomId)
+        {
+            throw HubErrors.NotInRoom();
+        }
+
+        return caller.IsHost ? caller : throw HubErrors.HostOnly();
+    }
+}

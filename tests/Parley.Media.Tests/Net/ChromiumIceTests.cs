@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Parley.Media.Ice;
 using Parley.Media.Net;
+using Parley.Media.Tests.Browser;
 
 namespace Parley.Media.Tests.Net;
 
@@ -17,8 +18,6 @@ namespace Parley.Media.Tests.Net;
 /// </summary>
 public sealed partial class ChromiumIceTests : IDisposable
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     private const string Page = """
         <!doctype html><meta charset="utf-8"><title>ice</title><script>
         (async () => {
@@ -114,97 +113,14 @@ public sealed partial class ChromiumIceTests : IDisposable
 
     private static async Task<(JsonElement Result, string Offer)> RunChromium(Func<string, string> answerFor)
     {
-        var port = FreeTcpPort();
-        using var http = new HttpListener();
-        http.Prefixes.Add($"http://127.0.0.1:{port}/");
-        http.Start();
-        using var profile = new TempDirectory();
-
-        var start = new ProcessStartInfo(ChromiumPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
-            $"--user-data-dir={profile.Path}", $"http://127.0.0.1:{port}/",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var chromium = Process.Start(start)!;
-        _ = chromium.StandardOutput.ReadToEndAsync();
-        var stderr = chromium.StandardError.ReadToEndAsync();
-        try
-        {
-            var offer = string.Empty;
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (true)
-            {
-                var context = await http.GetContextAsync().WaitAsync(deadline.Token);
-                var body = await new StreamReader(context.Request.InputStream, Encoding.UTF8).ReadToEndAsync();
-                var path = context.Request.Url!.AbsolutePath;
-                var reply = path switch
-                {
-                    "/" => Page,
-                    "/answer" => answerFor(offer = body),
-                    _ => string.Empty,
-                };
-                context.Response.ContentType = path == "/" ? "text/html" : "text/plain";
-                var bytes = Encoding.UTF8.GetBytes(reply);
-                await context.Response.OutputStream.WriteAsync(bytes, deadline.Token);
-                context.Response.Close();
-                if (path == "/result")
-                {
-                    return (JsonDocument.Parse(body).RootElement.Clone(), offer);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            chromium.Kill(entireProcessTree: true);
-            Assert.Fail($"Chromium reported nothing in time: {await stderr}");
-            throw;
-        }
-        finally
-        {
-            if (!chromium.HasExited)
-            {
-                chromium.Kill(entireProcessTree: true);
-            }
-
-            await chromium.WaitForExitAsync();
-        }
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        var offer = string.Empty;
+        var result = await HeadlessChromium.RunPageAsync(
+            Page,
+            (path, body) => path == "/answer" ? answerFor(offer = body) : string.Empty,
+            TimeSpan.FromSeconds(60));
+        return (result, offer);
     }
 
     [GeneratedRegex(@"a=ice-ufrag:(\S+)")]
     private static partial Regex IceUfragPattern();
-
-    private sealed class TempDirectory : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("parley-chromium-").FullName;
-
-        public void Dispose()
-        {
-            try
-            {
-                Directory.Delete(Path, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Chromium may still be writing as it exits; the temp folder is cleaned up by the OS.
-            }
-        }
-    }
 }

@@ -11,6 +11,7 @@ using Parley.Media.Net;
 using Parley.Media.Rtcp;
 using Parley.Media.Rtp;
 using Parley.Media.Srtp;
+using Parley.Media.Tests.Browser;
 using Parley.Media.Transports;
 
 namespace Parley.Media.Tests.Transports;
@@ -24,8 +25,6 @@ namespace Parley.Media.Tests.Transports;
 /// </summary>
 public sealed partial class ChromiumWebRtcTests : IDisposable
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     private const string Page = """
         <!doctype html><meta charset="utf-8"><title>media</title><script>
         (async () => {
@@ -200,90 +199,16 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
         return string.Join("\r\n", lines);
     }
 
-    private static async Task<JsonElement> RunChromium(Func<string, string> answerFor, Func<bool> done)
-    {
-        var port = FreeTcpPort();
-        using var http = new HttpListener();
-        http.Prefixes.Add($"http://127.0.0.1:{port}/");
-        http.Start();
-        var profile = Directory.CreateTempSubdirectory("parley-chromium-").FullName;
-
-        var start = new ProcessStartInfo(ChromiumPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--disable-background-networking",
-            "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
-            $"--user-data-dir={profile}", $"http://127.0.0.1:{port}/",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var chromium = Process.Start(start)!;
-        _ = chromium.StandardOutput.ReadToEndAsync();
-        var stderr = chromium.StandardError.ReadToEndAsync();
-        try
-        {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(40));
-            while (true)
+    private static Task<JsonElement> RunChromium(Func<string, string> answerFor, Func<bool> done) =>
+        HeadlessChromium.RunPageAsync(
+            Page,
+            (path, body) => path switch
             {
-                var context = await http.GetContextAsync().WaitAsync(deadline.Token);
-                var body = await new StreamReader(context.Request.InputStream, Encoding.UTF8).ReadToEndAsync();
-                var path = context.Request.Url!.AbsolutePath;
-                var reply = path switch
-                {
-                    "/" => Page,
-                    "/answer" => answerFor(body),
-                    "/status" => done() ? "done" : "wait",
-                    _ => string.Empty,
-                };
-                context.Response.ContentType = path == "/" ? "text/html" : "text/plain";
-                var bytes = Encoding.UTF8.GetBytes(reply);
-                await context.Response.OutputStream.WriteAsync(bytes, deadline.Token);
-                context.Response.Close();
-                if (path == "/result")
-                {
-                    return JsonDocument.Parse(body).RootElement.Clone();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            chromium.Kill(entireProcessTree: true);
-            Assert.Fail($"Chromium reported nothing in time: {await stderr}");
-            throw;
-        }
-        finally
-        {
-            if (!chromium.HasExited)
-            {
-                chromium.Kill(entireProcessTree: true);
-            }
-
-            await chromium.WaitForExitAsync();
-            try
-            {
-                Directory.Delete(profile, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Chromium may still be writing as it exits; the temp folder is cleaned up by the OS.
-            }
-        }
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+                "/answer" => answerFor(body),
+                "/status" => done() ? "done" : "wait",
+                _ => string.Empty,
+            },
+            TimeSpan.FromSeconds(40));
 
     [GeneratedRegex(@"a=fingerprint:sha-256 (\S+)")]
     private static partial Regex FingerprintPattern();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Parley.Media.Ortc;
+using Parley.Media.Rtc;
 using Parley.Media.Rtcp;
 using Parley.Media.Rtp;
 using Parley.Media.Transports;
@@ -25,12 +26,12 @@ public sealed class Consumer
     private volatile bool _paused;
     private volatile bool _producerPaused;
     private volatile bool _closed;
-    private long _packetCount;
-    private long _byteCount;
-    private long _payloadByteCount;
-    private long _keyFrameRequestCount;
-    private long _nackCount;
-    private long _retransmittedCount;
+    private readonly SendStreamStatistics _statistics;
+    private readonly KeyFrameRequestThrottle _keyFrameThrottle = new();
+    private readonly BitrateCalculator _bitrate = new();
+    private readonly StreamScore _score = new();
+    private readonly RtpStreamCounters _counters = new();
+    private readonly byte[] _cname;
 
     internal Consumer(Transport transport, Producer producer, RtpParameters rtpParameters, object? appData, bool paused)
     {
@@ -47,6 +48,8 @@ public sealed class Consumer
         var mediaCodec = rtpParameters.Codecs[0];
         _clockRate = mediaCodec.ClockRate;
         _sequencer = new RtpSequencer(_clockRate);
+        _statistics = new SendStreamStatistics(Ssrc, (uint)_clockRate);
+        _cname = System.Text.Encoding.UTF8.GetBytes(rtpParameters.Rtcp.Cname ?? "");
         foreach (var codec in rtpParameters.Codecs)
         {
             if (codec.MimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase))
@@ -137,24 +140,21 @@ public sealed class Consumer
     });
 
     /// <summary>Asks the producer's sender for a keyframe.</summary>
-    public Task RequestKeyFrameAsync() => Transport.Worker.InvokeAsync(() => RequestKeyFrame());
+    public Task RequestKeyFrameAsync() => Transport.Worker.InvokeAsync(() => RequestKeyFrame(Transport.Worker.Timers.Now));
 
     /// <summary>Closes the consumer.</summary>
     public Task CloseAsync() => _closed ? Task.CompletedTask : Transport.Worker.InvokeAsync(() => CloseOnWorker(sendBye: true));
 
-    /// <summary>Counters of the outgoing stream.</summary>
-    public Task<ConsumerStats> GetStatsAsync() => Transport.Worker.InvokeAsync(() => new ConsumerStats
+    /// <summary>
+    /// The consumer's <c>outbound-rtp</c> stats followed by the <c>inbound-rtp</c> stats of the producer stream feeding
+    /// it (mediasoup's <c>consumer.getStats()</c>).
+    /// </summary>
+    public Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync() => Transport.Worker.InvokeAsync(() =>
     {
-        Timestamp = DateTimeOffset.UtcNow,
-        Ssrc = Ssrc,
-        RtxSsrc = RtxSsrc,
-        Kind = Kind,
-        MimeType = RtpParameters.Codecs[0].MimeType,
-        PacketCount = _packetCount,
-        ByteCount = _byteCount,
-        KeyFrameRequestCount = _keyFrameRequestCount,
-        NackCount = _nackCount,
-        RetransmittedPacketCount = _retransmittedCount,
+        var now = Transport.Worker.Timers.Now;
+        var own = ConsumerStreamStats.Create(
+            now, Kind == MediaKind.Audio ? "audio" : "video", RtpParameters.Codecs[0].MimeType, _statistics, _bitrate, _score, _counters, RtxSsrc);
+        return (IReadOnlyList<RtpStreamStats>)[own, SelectedStream.GetStats(now)];
     });
 
     /// <summary>
@@ -181,6 +181,11 @@ public sealed class Consumer
             _waitingForKeyFrame = false;
         }
 
+        if (isKeyFrame)
+        {
+            _keyFrameThrottle.OnKeyFrameReceived();
+        }
+
         if (!_sequencer.TryRewrite(packet.SequenceNumber, packet.Timestamp, nowMs, out var sequence, out var timestamp))
         {
             return;
@@ -197,31 +202,49 @@ public sealed class Consumer
         BinaryPrimitives.WriteUInt32BigEndian(copy[4..], timestamp);
         BinaryPrimitives.WriteUInt32BigEndian(copy[8..], Ssrc);
         Transport.SendRtp(copy[..length]);
-        _packetCount++;
-        _byteCount += length;
-        _payloadByteCount += packet.Payload.Length;
+        _statistics.OnPacketSent(timestamp, length, nowMs);
+        _bitrate.Update(length, nowMs);
     }
 
     /// <summary>The receiver asked for a keyframe (PLI or FIR).</summary>
-    internal void OnKeyFrameRequested(long nowMs)
+    internal void OnKeyFrameRequested(bool isFir, long nowMs)
     {
+        if (isFir)
+        {
+            _counters.FirCount++;
+        }
+        else
+        {
+            _counters.PliCount++;
+        }
+
         if (IsActive)
         {
-            RequestKeyFrame();
+            RequestKeyFrame(nowMs);
+        }
+    }
+
+    /// <summary>On the transport's fast timer: a keyframe request the throttle held back may go now.</summary>
+    internal void OnTimer(long nowMs)
+    {
+        if (IsActive && _keyFrameThrottle.TryForwardPending(nowMs))
+        {
+            Producer.RequestKeyFrame(SelectedStream);
         }
     }
 
     /// <summary>The receiver lost packets: retransmit those still held, as RTX when negotiated.</summary>
-    internal void OnNack(NackLostSequenceEnumerator lost)
+    internal void OnNack(NackLostSequenceEnumerator lost, long nowMs)
     {
         var stream = SelectedStream;
+        _counters.NackCount++;
         Span<byte> original = stackalloc byte[Routing.PacketBufferPool.BufferLength];
         Span<byte> rtx = stackalloc byte[Routing.PacketBufferPool.BufferLength];
         foreach (var sequence in lost)
         {
-            _nackCount++;
+            _counters.NackPacketCount++;
             if (!_sequencer.TryMapBack(sequence, out var inputSequence)
-                || !stream.TryGetForRetransmission(inputSequence, original, out var written)
+                || !stream.TryGetForRetransmission(inputSequence, nowMs, original, out var written)
                 || !RtpPacket.TryParse(original[..written], out var packet))
             {
                 continue;
@@ -241,14 +264,14 @@ public sealed class Consumer
             {
                 if (RtxPacket.TryWrap(outgoing, rtx, rtxSsrc, _rtxPayloadType, _rtxSequence++, out var rtxLength))
                 {
-                    Transport.SendRtp(rtx[..rtxLength]);
-                    _retransmittedCount++;
+                    Transport.SendRtp(rtx[..rtxLength], isRetransmission: true);
+                    _statistics.OnPacketSent(outgoing.Timestamp, rtxLength, nowMs, isRetransmission: true);
                 }
             }
             else
             {
-                Transport.SendRtp(copy[..length]);
-                _retransmittedCount++;
+                Transport.SendRtp(copy[..length], isRetransmission: true);
+                _statistics.OnPacketSent(outgoing.Timestamp, length, nowMs, isRetransmission: true);
             }
         }
     }
@@ -256,21 +279,32 @@ public sealed class Consumer
     /// <summary>A report block about this consumer's stream from the receiver.</summary>
     internal void OnReceiverReport(in RtcpReportBlock block, long nowMs)
     {
+        _statistics.OnReceiverReport(block, nowMs);
+        _score.Update(
+            _statistics.RemoteExtendedHighestSequence == 0 ? 0 : _statistics.PacketCount,
+            Math.Max(0, _statistics.RemotePacketsLost),
+            _counters.PacketsRepaired,
+            _statistics.PacketsRetransmitted);
     }
 
-    /// <summary>Writes a sender report with the current NTP time and the RTP timestamp the stream would carry now.</summary>
+    /// <summary>Writes an SR (NTP time now and the RTP timestamp of the same instant) and an SDES with the CNAME.</summary>
     internal bool TryWriteSenderReport(Span<byte> destination, long nowMs, out int written)
     {
         written = 0;
-        if (!_sequencer.HasSent)
+        if (!_statistics.CanSendSenderReport)
         {
             return false;
         }
 
-        var elapsedMs = Math.Max(0, nowMs - _sequencer.HighestSentAtMs);
-        var rtpTimestamp = _sequencer.HighestTimestamp + (uint)(elapsedMs * _clockRate / 1000);
-        return RtcpSenderReport.TryWrite(
-            destination, Ssrc, NtpTime.Now(), rtpTimestamp, (uint)_packetCount, (uint)_payloadByteCount, default, out written);
+        var composer = new RtcpComposer(destination);
+        if (!composer.TryAddSenderReport(_statistics, nowMs, NtpTime.FromUnixMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+            || (_cname.Length > 0 && !composer.TryAddCname(Ssrc, _cname)))
+        {
+            return false;
+        }
+
+        written = composer.Length;
+        return true;
     }
 
     internal void OnProducerPauseChanged(bool paused)
@@ -341,47 +375,17 @@ public sealed class Consumer
         if (Kind == MediaKind.Video)
         {
             _waitingForKeyFrame = true;
-            RequestKeyFrame();
+            _keyFrameThrottle.OnKeyFrameReceived();
+            RequestKeyFrame(Transport.Worker.Timers.Now);
         }
     }
 
-    private void RequestKeyFrame()
+    /// <summary>Asks upstream for a keyframe, at most once per throttle interval; a held-back request goes on the timer.</summary>
+    private void RequestKeyFrame(long nowMs)
     {
-        _keyFrameRequestCount++;
-        Producer.RequestKeyFrame(SelectedStream);
+        if (_keyFrameThrottle.TryRequest(nowMs))
+        {
+            Producer.RequestKeyFrame(SelectedStream);
+        }
     }
-}
-
-/// <summary>Counters of one consumer's outgoing stream (a subset of mediasoup's outbound-rtp stats).</summary>
-public sealed record ConsumerStats
-{
-    /// <summary>When the figures were taken.</summary>
-    public DateTimeOffset Timestamp { get; init; }
-
-    /// <summary>The consumer's media SSRC.</summary>
-    public uint Ssrc { get; init; }
-
-    /// <summary>Its RTX SSRC, if any.</summary>
-    public uint? RtxSsrc { get; init; }
-
-    /// <summary>Audio or video.</summary>
-    public MediaKind Kind { get; init; }
-
-    /// <summary>The consumer's media codec.</summary>
-    public string MimeType { get; init; } = "";
-
-    /// <summary>RTP packets sent (retransmissions excluded).</summary>
-    public long PacketCount { get; init; }
-
-    /// <summary>Bytes of those packets.</summary>
-    public long ByteCount { get; init; }
-
-    /// <summary>Keyframe requests sent upstream on its behalf.</summary>
-    public long KeyFrameRequestCount { get; init; }
-
-    /// <summary>Sequence numbers the receiver NACKed.</summary>
-    public long NackCount { get; init; }
-
-    /// <summary>Packets retransmitted in answer.</summary>
-    public long RetransmittedPacketCount { get; init; }
 }

@@ -1,4 +1,5 @@
 using Parley.Media.Ortc;
+using Parley.Media.Rtc;
 using Parley.Media.Rtp;
 using Parley.Media.Transports;
 
@@ -72,22 +73,11 @@ public sealed class Producer
     /// <summary>Closes the producer; its consumers close and raise <see cref="Consumer.ProducerClosed"/>.</summary>
     public Task CloseAsync() => _closed ? Task.CompletedTask : Transport.Worker.InvokeAsync(CloseOnWorker);
 
-    /// <summary>Counters of each of its streams.</summary>
-    public Task<IReadOnlyList<ProducerStats>> GetStatsAsync() => Transport.Worker.InvokeAsync(() =>
+    /// <summary>The <c>inbound-rtp</c> stats of each of its streams (mediasoup's <c>producer.getStats()</c>).</summary>
+    public Task<IReadOnlyList<ProducerStreamStats>> GetStatsAsync() => Transport.Worker.InvokeAsync(() =>
     {
-        var now = DateTimeOffset.UtcNow;
-        return (IReadOnlyList<ProducerStats>)Streams.Select(s => new ProducerStats
-        {
-            Timestamp = now,
-            Ssrc = s.Ssrc,
-            RtxSsrc = s.RtxSsrc,
-            Kind = Kind,
-            MimeType = RtpParameters.Codecs.FirstOrDefault()?.MimeType ?? "",
-            PacketCount = s.PacketCount,
-            ByteCount = s.ByteCount,
-            RetransmittedPacketCount = s.RepairedPacketCount,
-            KeyFrameCount = s.KeyFrameCount,
-        }).ToArray();
+        var now = Transport.Worker.Timers.Now;
+        return (IReadOnlyList<ProducerStreamStats>)Streams.Select(s => s.GetStats(now)).ToArray();
     });
 
     internal void AddConsumer(Consumer consumer)
@@ -142,6 +132,11 @@ public sealed class Producer
 
         _consumers.Clear();
         _consumerSnapshot = [];
+        foreach (var stream in Streams)
+        {
+            stream.Close();
+        }
+
         Transport.RemoveProducer(this);
         Transport.Router.RemoveProducer(this);
         Routing.Worker.RaiseEvent(Closed, this);
@@ -160,35 +155,4 @@ public sealed class Producer
             consumer.OnProducerPauseChanged(paused);
         }
     }
-}
-
-/// <summary>Counters of one producer stream (a subset of mediasoup's inbound-rtp stats).</summary>
-public sealed record ProducerStats
-{
-    /// <summary>When the figures were taken.</summary>
-    public DateTimeOffset Timestamp { get; init; }
-
-    /// <summary>The stream's media SSRC.</summary>
-    public uint Ssrc { get; init; }
-
-    /// <summary>Its RTX SSRC, if any.</summary>
-    public uint? RtxSsrc { get; init; }
-
-    /// <summary>Audio or video.</summary>
-    public MediaKind Kind { get; init; }
-
-    /// <summary>The producer's first codec.</summary>
-    public string MimeType { get; init; } = "";
-
-    /// <summary>RTP packets received (retransmissions included).</summary>
-    public long PacketCount { get; init; }
-
-    /// <summary>Bytes of those packets.</summary>
-    public long ByteCount { get; init; }
-
-    /// <summary>Packets recovered from RTX.</summary>
-    public long RetransmittedPacketCount { get; init; }
-
-    /// <summary>Keyframe starts seen.</summary>
-    public long KeyFrameCount { get; init; }
 }

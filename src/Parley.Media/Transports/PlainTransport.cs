@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Parley.Media.Net;
+using Parley.Media.Rtc;
 using Parley.Media.Routing;
 
 namespace Parley.Media.Transports;
@@ -36,6 +37,8 @@ public sealed class PlainTransport : Transport
             _rtcp.Start(_rtcpSink);
         }
     }
+
+    private protected override string StatsType => TransportStats.PlainTransportType;
 
     /// <summary>True when RTCP shares the RTP socket.</summary>
     public bool RtcpMux { get; }
@@ -98,17 +101,18 @@ public sealed class PlainTransport : Transport
         }
     }
 
-    internal override void SendRtp(ReadOnlySpan<byte> packet) => Send(_rtp, _remoteRtp, packet);
+    internal override void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false) =>
+        Send(_rtp, _remoteRtp, packet, isRetransmission ? TrafficKind.Rtx : TrafficKind.Rtp);
 
     internal override void SendRtcp(ReadOnlySpan<byte> packet)
     {
         if (_rtcp is null)
         {
-            Send(_rtp, _remoteRtp, packet);
+            Send(_rtp, _remoteRtp, packet, TrafficKind.Other);
         }
         else
         {
-            Send(_rtcp, _remoteRtcp, packet);
+            Send(_rtcp, _remoteRtcp, packet, TrafficKind.Other);
         }
     }
 
@@ -133,7 +137,7 @@ public sealed class PlainTransport : Transport
         return new PlainTransportTuple(_announcedAddress, channel.LocalEndPoint.Port, address.ToString(), endPoint.Port);
     }
 
-    private void Send(UdpChannel channel, SocketAddress? to, ReadOnlySpan<byte> datagram)
+    private void Send(UdpChannel channel, SocketAddress? to, ReadOnlySpan<byte> datagram, TrafficKind kind)
     {
         if (to is null || !channel.SendTo(datagram, to))
         {
@@ -143,6 +147,7 @@ public sealed class PlainTransport : Transport
 
         Counters.PacketsSent++;
         Counters.BytesSent += datagram.Length;
+        Traffic.OnSent(kind, datagram.Length, Worker.Timers.Now);
     }
 
     private void OnRtpSocketDatagram(Span<byte> datagram, in TransportTuple from)
@@ -170,6 +175,7 @@ public sealed class PlainTransport : Transport
         else
         {
             Counters.OnDropped(RtpDropReason.NotRtpOrRtcp);
+            Traffic.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
         }
     }
 
@@ -194,6 +200,7 @@ public sealed class PlainTransport : Transport
         else
         {
             Counters.OnDropped(RtpDropReason.NotRtpOrRtcp);
+            Traffic.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
         }
     }
 

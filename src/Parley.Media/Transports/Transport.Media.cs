@@ -1,3 +1,4 @@
+using Parley.Media.Rtc;
 using Parley.Media.Routing;
 using Parley.Media.Rtcp;
 using Parley.Media.Rtp;
@@ -8,6 +9,7 @@ namespace Parley.Media.Transports;
 public abstract partial class Transport
 {
     private const int RtcpIntervalMs = 1000;
+    private const int FeedbackIntervalMs = 40;
     private const int MaxRtcpLength = 1200;
 
     /// <summary>RFC 5761 §4: with RTP and RTCP on one port, payload types 64–95 (byte 1 = 192–223) are RTCP.</summary>
@@ -20,20 +22,24 @@ public abstract partial class Transport
     /// <summary>Routes one plain RTP packet (already decrypted) to the producer stream its SSRC names.</summary>
     internal void HandleRtp(Span<byte> datagram)
     {
+        var now = Worker.Timers.Now;
         if (!RtpPacket.TryParse(datagram, out var packet))
         {
             Counters.OnDropped(RtpDropReason.MalformedRtp);
+            Traffic.OnReceived(TrafficKind.Other, datagram.Length, now);
             return;
         }
 
         if (!_streamsBySsrc.TryGetValue(packet.Ssrc, out var stream))
         {
             Counters.OnDropped(RtpDropReason.UnknownSsrc);
+            Traffic.OnReceived(TrafficKind.Other, datagram.Length, now);
             return;
         }
 
         Counters.RtpPacketsReceived++;
-        if (!stream.Receive(ref packet, Worker.Timers.Now))
+        Traffic.OnReceived(stream.RtxSsrc == packet.Ssrc ? TrafficKind.Rtx : TrafficKind.Rtp, datagram.Length, now);
+        if (!stream.Receive(ref packet, now))
         {
             Counters.OnDropped(RtpDropReason.UnknownPayloadType);
         }
@@ -42,6 +48,7 @@ public abstract partial class Transport
     /// <summary>Handles one plain RTCP compound packet: feedback for consumers, reports for producers.</summary>
     internal void HandleRtcp(ReadOnlySpan<byte> datagram)
     {
+        Traffic.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
         if (!RtcpCompoundReader.IsValid(datagram))
         {
             Counters.OnDropped(RtpDropReason.MalformedRtcp);
@@ -72,7 +79,7 @@ public abstract partial class Transport
                 case RtcpPacketType.TransportFeedback when reader.CurrentHeader.Count == RtcpFeedbackFormat.GenericNack:
                     if (RtcpGenericNack.TryParse(packet, out var nack) && _consumersBySsrc.TryGetValue(nack.MediaSsrc, out var nacked))
                     {
-                        nacked.OnNack(nack.LostSequenceNumbers);
+                        nacked.OnNack(nack.LostSequenceNumbers, Worker.Timers.Now);
                     }
 
                     break;
@@ -97,7 +104,7 @@ public abstract partial class Transport
         {
             if (_consumersBySsrc.TryGetValue(pli.MediaSsrc, out var consumer))
             {
-                consumer.OnKeyFrameRequested(Worker.Timers.Now);
+                consumer.OnKeyFrameRequested(isFir: false, Worker.Timers.Now);
             }
         }
         else if (format == RtcpFeedbackFormat.FullIntraRequest && RtcpFullIntraRequest.TryParse(packet, out var fir))
@@ -106,9 +113,27 @@ public abstract partial class Transport
             {
                 if (_consumersBySsrc.TryGetValue(fir.GetEntry(i).Ssrc, out var consumer))
                 {
-                    consumer.OnKeyFrameRequested(Worker.Timers.Now);
+                    consumer.OnKeyFrameRequested(isFir: true, Worker.Timers.Now);
                 }
             }
+        }
+    }
+
+    /// <summary>Every 40 ms: NACK retries for producer streams, held-back keyframe requests of consumers.</summary>
+    private void OnFeedbackTimer()
+    {
+        var now = Worker.Timers.Now;
+        foreach (var producer in _producers.Values)
+        {
+            foreach (var stream in producer.Streams)
+            {
+                stream.OnTimer(now);
+            }
+        }
+
+        foreach (var consumer in _consumers.Values)
+        {
+            consumer.OnTimer(now);
         }
     }
 

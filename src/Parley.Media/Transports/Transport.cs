@@ -1,4 +1,5 @@
 using Parley.Media.Ortc;
+using Parley.Media.Rtc;
 using Parley.Media.Routing;
 
 namespace Parley.Media.Transports;
@@ -15,6 +16,7 @@ public abstract partial class Transport
     private readonly Dictionary<uint, ProducerStream> _streamsBySsrc = [];
     private readonly Dictionary<uint, Consumer> _consumersBySsrc = [];
     private WorkerTimer? _rtcpTimer;
+    private WorkerTimer? _feedbackTimer;
     private string? _cname;
     private volatile bool _closed;
 
@@ -43,6 +45,17 @@ public abstract partial class Transport
     internal Worker Worker => Router.Worker;
 
     internal TransportCounters Counters { get; } = new();
+
+    /// <summary>Open producers (worker thread).</summary>
+    internal int ProducerCount => _producers.Count;
+
+    /// <summary>Open consumers (worker thread).</summary>
+    internal int ConsumerCount => _consumers.Count;
+
+    internal TransportTrafficCounters Traffic { get; } = new();
+
+    /// <summary>mediasoup's stats <c>type</c> of this kind of transport.</summary>
+    private protected abstract string StatsType { get; }
 
     /// <summary>The sender SSRC of RTCP this transport originates (feedback and receiver reports).</summary>
     internal uint RtcpSsrc { get; }
@@ -126,21 +139,11 @@ public abstract partial class Transport
         });
     }
 
-    /// <summary>Traffic and drop counters of this transport.</summary>
-    public Task<TransportStats> GetStatsAsync() => Worker.InvokeAsync(() => new TransportStats
-    {
-        TransportId = Id,
-        Timestamp = DateTimeOffset.UtcNow,
-        PacketsReceived = Counters.PacketsReceived,
-        BytesReceived = Counters.BytesReceived,
-        PacketsSent = Counters.PacketsSent,
-        BytesSent = Counters.BytesSent,
-        RtpPacketsReceived = Counters.RtpPacketsReceived,
-        RtcpPacketsReceived = Counters.RtcpPacketsReceived,
-        Dropped = Counters.DroppedByReason(),
-        ProducerCount = _producers.Count,
-        ConsumerCount = _consumers.Count,
-    });
+    /// <summary>The transport's traffic stats in mediasoup's shape (<c>transport.getStats()</c>).</summary>
+    public Task<TransportStats> GetStatsAsync() => Worker.InvokeAsync(() => Traffic.CreateStats(Id, Worker.Timers.Now, StatsType));
+
+    /// <summary>Datagrams the transport dropped, by reason (reasons with none left out).</summary>
+    public Task<IReadOnlyDictionary<RtpDropReason, long>> GetDropCountsAsync() => Worker.InvokeAsync(Counters.DroppedByReason);
 
     /// <summary>Closes the transport with its producers (whose consumers elsewhere close too) and consumers.</summary>
     public Task CloseAsync() => _closed ? Task.CompletedTask : Worker.InvokeAsync(() =>
@@ -150,7 +153,7 @@ public abstract partial class Transport
     });
 
     /// <summary>Sends one RTP packet to the remote side (encrypting it if the transport does).</summary>
-    internal abstract void SendRtp(ReadOnlySpan<byte> packet);
+    internal abstract void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false);
 
     /// <summary>Sends one RTCP compound packet to the remote side.</summary>
     internal abstract void SendRtcp(ReadOnlySpan<byte> packet);
@@ -167,6 +170,7 @@ public abstract partial class Transport
 
         _closed = true;
         _rtcpTimer?.Cancel();
+        _feedbackTimer?.Cancel();
         foreach (var consumer in _consumers.Values.ToArray())
         {
             consumer.CloseOnWorker(sendBye: true);
@@ -207,42 +211,6 @@ public abstract partial class Transport
     private void EnsureRtcpTimer()
     {
         _rtcpTimer ??= Worker.Timers.StartPeriodic(RtcpIntervalMs, SendRtcpReports);
+        _feedbackTimer ??= Worker.Timers.StartPeriodic(FeedbackIntervalMs, OnFeedbackTimer);
     }
-}
-
-/// <summary>Counters of one transport (a subset of mediasoup's transport stats).</summary>
-public sealed record TransportStats
-{
-    /// <summary>The transport's id.</summary>
-    public required string TransportId { get; init; }
-
-    /// <summary>When the figures were taken.</summary>
-    public DateTimeOffset Timestamp { get; init; }
-
-    /// <summary>Datagrams received (RTP, RTCP and dropped ones).</summary>
-    public long PacketsReceived { get; init; }
-
-    /// <summary>Bytes of all datagrams received.</summary>
-    public long BytesReceived { get; init; }
-
-    /// <summary>Datagrams sent.</summary>
-    public long PacketsSent { get; init; }
-
-    /// <summary>Bytes of all datagrams sent.</summary>
-    public long BytesSent { get; init; }
-
-    /// <summary>RTP packets routed to a producer.</summary>
-    public long RtpPacketsReceived { get; init; }
-
-    /// <summary>RTCP compound packets processed.</summary>
-    public long RtcpPacketsReceived { get; init; }
-
-    /// <summary>Dropped datagrams by reason (reasons with none left out).</summary>
-    public required IReadOnlyDictionary<RtpDropReason, long> Dropped { get; init; }
-
-    /// <summary>Open producers on the transport.</summary>
-    public int ProducerCount { get; init; }
-
-    /// <summary>Open consumers on the transport.</summary>
-    public int ConsumerCount { get; init; }
 }

@@ -22,13 +22,14 @@ public sealed class BadInputTests
         await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 4, 960, scenario.ProducerSsrc, [4]));
 
         Assert.Equal([4], TestRtp.Payload(await peer.ReceiveRtpAsync()));
-        var stats = await scenario.ProducerTransport.GetStatsAsync();
-        Assert.Equal(1, stats.Dropped[RtpDropReason.UnknownSsrc]);
-        Assert.Equal(1, stats.Dropped[RtpDropReason.MalformedRtp]);
-        Assert.Equal(1, stats.Dropped[RtpDropReason.UnknownPayloadType]);
-        Assert.Equal(1, stats.Dropped[RtpDropReason.NotRtpOrRtcp]);
-        Assert.Equal(1, stats.Dropped[RtpDropReason.MalformedRtcp]);
-        Assert.Equal(6, stats.PacketsReceived);
+        var dropped = await scenario.ProducerTransport.GetDropCountsAsync();
+        Assert.Equal(1, dropped[RtpDropReason.UnknownSsrc]);
+        Assert.Equal(1, dropped[RtpDropReason.MalformedRtp]);
+        Assert.Equal(1, dropped[RtpDropReason.UnknownPayloadType]);
+        Assert.Equal(1, dropped[RtpDropReason.NotRtpOrRtcp]);
+        Assert.Equal(1, dropped[RtpDropReason.MalformedRtcp]);
+        Assert.Equal(5, dropped.Count);
+        Assert.Equal(6, await scenario.ReceivedAsync());
         Assert.Equal(1, (await scenario.Producer.GetStatsAsync()).Single().PacketCount);
     }
 
@@ -42,7 +43,7 @@ public sealed class BadInputTests
         using var intruder = new UdpPeer();
         intruder.SendTo(scenario.ProducerTransport.Tuple.LocalPort, TestRtp.Build(scenario.ProducerPayloadType, 2, 0, scenario.ProducerSsrc, [2]));
         await Eventually.TrueAsync(
-            async () => (await scenario.ProducerTransport.GetStatsAsync()).Dropped.GetValueOrDefault(RtpDropReason.UnknownSource) == 1,
+            async () => (await scenario.ProducerTransport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.UnknownSource) == 1,
             "the intruder's packet to be dropped");
         Assert.Equal(1, (await scenario.Producer.GetStatsAsync()).Single().PacketCount);
     }
@@ -61,7 +62,7 @@ public sealed class BadInputTests
 
         stranger.SendTo(transport.Tuple.LocalPort, [0x80, 0x60, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
         await Eventually.TrueAsync(
-            async () => (await transport.GetStatsAsync()).Dropped.GetValueOrDefault(RtpDropReason.UnknownSource) == 1,
+            async () => (await transport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.UnknownSource) == 1,
             "the stranger's packet to be dropped");
     }
 

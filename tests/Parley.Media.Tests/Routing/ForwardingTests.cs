@@ -65,11 +65,15 @@ public sealed class ForwardingTests
 
         Assert.Equal(3, ssrcs.Count);
         var stats = await scenario.Consumers[0].Consumer.GetStatsAsync();
-        Assert.Equal(10, stats.PacketCount);
+        Assert.Equal("outbound-rtp", stats[0].Type);
+        Assert.Equal(10, stats[0].PacketCount);
+        Assert.Equal(scenario.Consumers[0].Consumer.RtpParameters.Encodings[0].Ssrc, stats[0].Ssrc);
+        Assert.Equal("inbound-rtp", stats[1].Type);
         var producerStats = await scenario.Producer.GetStatsAsync();
         Assert.Equal(10, producerStats.Single().PacketCount);
         var transportStats = await scenario.Consumers[0].Transport.GetStatsAsync();
-        Assert.Equal(10, transportStats.PacketsSent);
+        Assert.Equal("plain-rtp-transport", transportStats.Type);
+        Assert.Equal(10, transportStats.RtpPacketCountSent);
         Assert.True(transportStats.BytesSent > 10 * 12);
     }
 
@@ -164,7 +168,7 @@ public sealed class ForwardingTests
         Assert.Equal(TestRtp.H264KeyFrame(3), TestRtp.Payload(await peer.ReceiveRtpAsync()));
         Assert.Equal(TestRtp.H264DeltaFrame(4), TestRtp.Payload(await peer.ReceiveRtpAsync()));
         Assert.DoesNotContain(peer.Drain(), UdpPeer.IsRtp);
-        Assert.Equal(1, (await scenario.Producer.GetStatsAsync()).Single().KeyFrameCount);
+        Assert.Equal(1, await scenario.KeyFramesAsync());
     }
 
     [Fact]
@@ -183,6 +187,6 @@ public sealed class ForwardingTests
 
         var received = await peer.ReceiveRtpAsync();
         Assert.Equal(TestRtp.H264KeyFrame(9), TestRtp.Payload(received));
-        Assert.Equal(1, (await scenario.Producer.GetStatsAsync()).Single().RetransmittedPacketCount);
+        Assert.Equal(1, (await scenario.Producer.GetStatsAsync()).Single().PacketsRetransmitted);
     }
 }

@@ -19,8 +19,8 @@ public sealed class LifecycleTests
         Assert.Same(consumer, await consumerClosed);
         Assert.True(consumer.IsClosed);
         Assert.False(scenario.Router.CanConsume(scenario.Producer.Id, OrtcTestData.DeviceCapabilities()));
-        Assert.Equal(0, (await transport.GetStatsAsync()).ConsumerCount);
-        Assert.Equal(0, (await scenario.ProducerTransport.GetStatsAsync()).ProducerCount);
+        Assert.Equal(0, await scenario.Worker.InvokeAsync(() => transport.ConsumerCount));
+        Assert.Equal(0, await scenario.Worker.InvokeAsync(() => scenario.ProducerTransport.ProducerCount));
     }
 
     [Fact]

@@ -71,7 +71,9 @@ internal sealed class RoutingScenario : IAsyncDisposable
         await Eventually.TrueAsync(async () => await ReceivedAsync() > before, "the producer transport to receive the packet");
     }
 
-    public async Task<long> ReceivedAsync() => (await ProducerTransport.GetStatsAsync()).PacketsReceived;
+    public Task<long> ReceivedAsync() => Worker.InvokeAsync(() => ProducerTransport.Counters.PacketsReceived);
+
+    public Task<long> KeyFramesAsync() => Worker.InvokeAsync(() => Producer.Streams[0].KeyFrameCount);
 
     public async ValueTask DisposeAsync()
     {

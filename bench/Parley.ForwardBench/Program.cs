@@ -51,9 +51,8 @@ var received = await producerTransport.GetStatsAsync();
 long sent = 0, failed = 0;
 foreach (var transport in consumerTransports)
 {
-    var stats = await transport.GetStatsAsync();
-    sent += stats.PacketsSent;
-    failed += stats.Dropped.GetValueOrDefault(RtpDropReason.SendFailed);
+    sent += (await transport.GetStatsAsync()).RtpPacketCountSent;
+    failed += (await transport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.SendFailed);
 }
 
-Console.WriteLine($"{{\"received\":{received.RtpPacketsReceived},\"sent\":{sent},\"sendFailed\":{failed}}}");
+Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed}}}");

@@ -2,7 +2,8 @@
 # SFU forwarding benchmark (see /work/shared/bench/README.md): rtpgen -> one PlainTransport producer -> N PlainTransport
 # consumers -> one rtpsink port. The forwarder runs pinned to core 1, rtpgen and rtpsink to core 0.
 # Usage: bench/forwarding/run.sh [N ...]     (default: 100 150 200 250 275)
-# Env:   SECONDS_PER_RUN (10), PPS (1000), SIZE (1200), BENCH_TOOLS (/work/shared/bench)
+# Env:   SECONDS_PER_RUN (10), PPS (1000), SIZE (1200), BENCH_TOOLS (/work/shared/bench),
+#        FORWARDER=parley (default) or cfwd (the bare C loop of cfwd.c, measured under the same conditions)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,7 +24,9 @@ trap cleanup EXIT
 
 gcc -O2 -o "$TMP/rtpgen" "$TOOLS/rtpgen.c"
 gcc -O2 -o "$TMP/rtpsink" "$TOOLS/rtpsink.c"
-dotnet build -c Release "$ROOT/bench/Parley.ForwardBench" -o "$TMP/fwd" -v q -nologo >/dev/null
+gcc -O2 -o "$TMP/cfwd" "$ROOT/bench/forwarding/cfwd.c"
+FORWARDER=${FORWARDER:-parley}
+dotnet build -c Release "$ROOT/bench/Parley.ForwardBench" -o "$TMP/fwd" -v q -nologo >"$TMP/build.log" || { cat "$TMP/build.log"; exit 1; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -34,7 +37,11 @@ echo "|---|---|---|---|---|"
 for N in "${COUNTS[@]}"; do
   SINK_PORT=$(free_port)
   mkfifo "$TMP/in.$N"
-  taskset -c 1 dotnet "$TMP/fwd/Parley.ForwardBench.dll" --consumers "$N" --sink-port "$SINK_PORT" <"$TMP/in.$N" >"$TMP/fwd.$N.log" &
+  if [ "$FORWARDER" = cfwd ]; then
+    taskset -c 1 "$TMP/cfwd" "$(free_port)" "$SINK_PORT" "$N" >"$TMP/fwd.$N.log" &
+  else
+    taskset -c 1 dotnet "$TMP/fwd/Parley.ForwardBench.dll" --consumers "$N" --sink-port "$SINK_PORT" <"$TMP/in.$N" >"$TMP/fwd.$N.log" &
+  fi
   FWD_PID=$!
   exec 3>"$TMP/in.$N"
   until grep -q ready "$TMP/fwd.$N.log" 2>/dev/null; do sleep 0.1; done
@@ -52,6 +59,7 @@ for N in "${COUNTS[@]}"; do
   T1=$(date +%s.%N); C1=$(cpu_ticks "$FWD_PID")
   wait "$SINK_PID"
   exec 3>&-
+  [ "$FORWARDER" = cfwd ] && kill "$FWD_PID"
   wait "$FWD_PID" || true
   FWD_PID=""
 
@@ -71,5 +79,6 @@ cpu = (int(c1) - int(c0)) / int(clk) / (float(t1) - float(t0)) * 100
 fmt = lambda us: f"{int(us)} µs" if int(us) < 1000 else f"{int(us) / 1000:.1f} ms"
 print(f"| {n} | {packets / float(secs):,.0f} | {loss * 100:.2f} % | {cpu:.0f} % | {fmt(p50)} / {fmt(p99)} |")
 PY
-  cat "$TMP/fwd.$N.log" | tail -n 1 >&2
+  tail -n 1 "$TMP/fwd.$N.log" >&2
+  rm -f "$TMP/in.$N"
 done

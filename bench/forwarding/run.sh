@@ -36,14 +36,16 @@ echo "| consumers | forwarded packets/s | loss | forwarder CPU | latency p50 / p
 echo "|---|---|---|---|---|"
 for N in "${COUNTS[@]}"; do
   SINK_PORT=$(free_port)
-  mkfifo "$TMP/in.$N"
   if [ "$FORWARDER" = cfwd ]; then
     taskset -c 1 "$TMP/cfwd" "$(free_port)" "$SINK_PORT" "$N" >"$TMP/fwd.$N.log" &
+    FWD_PID=$!
   else
+    # The host forwards until its stdin closes: a FIFO held open on fd 3.
+    mkfifo "$TMP/in.$N"
     taskset -c 1 dotnet "$TMP/fwd/Parley.ForwardBench.dll" --consumers "$N" --sink-port "$SINK_PORT" <"$TMP/in.$N" >"$TMP/fwd.$N.log" &
+    FWD_PID=$!
+    exec 3>"$TMP/in.$N"
   fi
-  FWD_PID=$!
-  exec 3>"$TMP/in.$N"
   until grep -q ready "$TMP/fwd.$N.log" 2>/dev/null; do sleep 0.1; done
   PORT=$(field "$(grep ready "$TMP/fwd.$N.log")" port)
 
@@ -58,8 +60,7 @@ for N in "${COUNTS[@]}"; do
   GEN=$(taskset -c 0 "$TMP/rtpgen" 127.0.0.1 "$PORT" 1234 "$PPS" "$RUN_SECONDS" "$SIZE")
   T1=$(date +%s.%N); C1=$(cpu_ticks "$FWD_PID")
   wait "$SINK_PID"
-  exec 3>&-
-  [ "$FORWARDER" = cfwd ] && kill "$FWD_PID"
+  if [ "$FORWARDER" = cfwd ]; then kill "$FWD_PID"; else exec 3>&-; fi
   wait "$FWD_PID" || true
   FWD_PID=""
 

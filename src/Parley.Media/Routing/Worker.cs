@@ -53,6 +53,9 @@ public sealed partial class Worker : IAsyncDisposable
     /// <summary>Where consumers build their outgoing copy of a packet; used only on the worker thread, one packet at a time.</summary>
     internal byte[] SendScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
 
+    /// <summary>Where a transport encrypts an outgoing packet; worker thread only.</summary>
+    internal byte[] SrtpScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
+
     /// <summary>Where a received RTX packet is restored to its original form; worker thread only.</summary>
     internal byte[] RepairScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
 

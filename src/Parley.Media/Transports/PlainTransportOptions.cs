@@ -20,6 +20,12 @@ public sealed class PlainTransportOptions
     /// <summary>Learn the remote address from the first datagram received instead of <see cref="PlainTransport.ConnectAsync"/>.</summary>
     public bool Comedia { get; init; }
 
+    /// <summary>Protect RTP and RTCP with SRTP keyed by <see cref="PlainTransport.SrtpParameters"/> and the remote's.</summary>
+    public bool EnableSrtp { get; init; }
+
+    /// <summary>The suite with <see cref="EnableSrtp"/>; <see cref="SrtpCryptoSuites.AesCm128HmacSha1_80"/> by default.</summary>
+    public string SrtpCryptoSuite { get; init; } = SrtpCryptoSuites.AesCm128HmacSha1_80;
+
     /// <summary>Anything the application wants to keep with the transport.</summary>
     public object? AppData { get; init; }
 }

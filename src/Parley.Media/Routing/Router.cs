@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Parley.Media.Net;
 using Parley.Media.Ortc;
 using Parley.Media.Transports;
 
@@ -48,6 +49,20 @@ public sealed class Router
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             var transport = PlainTransport.Create(this, options ?? new PlainTransportOptions());
+            _transports.Add(transport.Id, transport);
+            return transport;
+        });
+
+    /// <summary>
+    /// Creates a WebRTC transport for a browser on the shared-port <paramref name="server"/>, with
+    /// <paramref name="certificate"/> for DTLS.
+    /// </summary>
+    public Task<WebRtcTransport> CreateWebRtcTransportAsync(
+        WebRtcServer server, Dtls.DtlsCertificate certificate, WebRtcConnectionOptions? options = null, object? appData = null) =>
+        Worker.InvokeAsync(() =>
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var transport = WebRtcTransport.Create(this, server, certificate, options, appData);
             _transports.Add(transport.Id, transport);
             return transport;
         });

@@ -13,6 +13,8 @@ public class RtcAllocationTests
     {
         using var buffer = new RetransmissionBuffer();
         var packet = RetransmissionBufferTests.Packet(1, 1200);
+        packet[0] = 0x80; // RTP version 2, no CSRC, extension or padding
+        var rtx = new byte[1500];
         var served = 0L;
         void Run(int count)
         {
@@ -22,6 +24,11 @@ public class RtcAllocationTests
                 if (buffer.TryGet((ushort)(i - 5), i, out var stored))
                 {
                     served += stored.Length;
+                }
+
+                if (buffer.TryGetAsRtx((ushort)(i - 6), i, rtx, 2, 97, (ushort)i, out var written))
+                {
+                    served += written;
                 }
             }
         }

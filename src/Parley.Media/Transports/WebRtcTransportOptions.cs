@@ -4,7 +4,7 @@ using Parley.Media.Net;
 namespace Parley.Media.Transports;
 
 /// <summary>How a <see cref="WebRtcTransport"/> is created (mediasoup's <c>WebRtcTransportOptions</c> with a <c>webRtcServer</c>).</summary>
-public sealed class WebRtcTransportOptions
+public sealed record WebRtcTransportOptions
 {
     /// <summary>The started server whose shared UDP/TCP ports carry the transport.</summary>
     public required WebRtcServer WebRtcServer { get; init; }

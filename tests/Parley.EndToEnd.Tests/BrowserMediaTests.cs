@@ -47,10 +47,19 @@ public sealed class BrowserMediaTests(BrowserFixture browser)
         await using var meeting = await Meeting.StartAsync(browser);
         await meeting.WaitForStatsAsync(s => s.FramesDecoded > 0, "the first video frames");
         var before = meeting.RecvTransport.IceParameters;
+        var oldRemoteCandidates = (await meeting.IcePairsAsync("recv")).Select(p => p.RemoteCandidateId).ToHashSet();
 
         await meeting.RestartIceAsync("recv");
         await meeting.RestartIceAsync("send");
         Assert.NotEqual(before.UsernameFragment, meeting.RecvTransport.IceParameters.UsernameFragment);
+
+        // Old credentials are refused after the restart: a pair answered on a new remote candidate proves the new ones work.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!(await meeting.IcePairsAsync("recv")).Any(p => !oldRemoteCandidates.Contains(p.RemoteCandidateId) && p.State == "succeeded" && p.ResponsesReceived > 0))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no candidate pair of the restarted ICE generation succeeded");
+            await Task.Delay(200);
+        }
 
         var restarted = await meeting.StatsAsync();
         await meeting.WaitForStatsAsync(s => s.FramesDecoded > restarted.FramesDecoded + 30, "frames after the ICE restart");

@@ -78,6 +78,11 @@ internal sealed class Meeting : IAsyncDisposable
         }
     }
 
+    public async Task<IcePair[]> IcePairsAsync(string direction) =>
+        JsonSerializer.Deserialize<IcePair[]>(
+            await (direction == "send" ? SenderPage : ReceiverPage).EvaluateAsync<string>("async d => JSON.stringify(await parleyIcePairs(d))", direction),
+            JsonSerializerOptions.Web)!;
+
     public async Task RestartIceAsync(string direction)
     {
         var transport = direction == "send" ? SendTransport : RecvTransport;
@@ -166,3 +171,6 @@ internal sealed class Meeting : IAsyncDisposable
 
 /// <summary>The consuming page's summed inbound-rtp stats.</summary>
 internal sealed record BrowserStats(long FramesDecoded, long VideoPacketsReceived, long AudioPacketsReceived, double TotalSamplesReceived);
+
+/// <summary>One ICE candidate pair of Chromium's transport stats.</summary>
+internal sealed record IcePair(string Id, string State, long ResponsesReceived, string RemoteCandidateId);

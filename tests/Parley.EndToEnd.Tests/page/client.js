@@ -87,3 +87,15 @@ window.parleyStats = async () => {
   }
   return totals;
 };
+
+// The transport's ICE candidate pairs (Chromium's getStats): after an ICE restart a new pair must succeed.
+window.parleyIcePairs = async (direction) => {
+  const transport = direction === 'send' ? state.send : state.recv;
+  const pairs = [];
+  (await transport.getStats()).forEach((s) => {
+    if (s.type === 'candidate-pair') {
+      pairs.push({ id: s.id, state: s.state, responsesReceived: s.responsesReceived ?? 0, remoteCandidateId: s.remoteCandidateId });
+    }
+  });
+  return pairs;
+};

@@ -1,8 +1,11 @@
 using Parley.Media.Dtls;
 using Parley.Media.Ice;
+using System.Diagnostics;
 using Parley.Media.Net;
+using Parley.Media.Ortc;
 using Parley.Media.Rtc;
 using Parley.Media.Routing;
+using Parley.Media.Rtp;
 
 namespace Parley.Media.Transports;
 
@@ -21,6 +24,11 @@ public sealed class WebRtcTransport : Transport
     private readonly IReadOnlyList<IceCandidate> _candidates;
     private readonly IDatagramSink _rtpSink;
     private readonly IDatagramSink _rtcpSink;
+    private readonly Dictionary<uint, byte> _transportCcIdBySsrc = [];
+    private readonly TransportCcFeedbackRecorder _transportCc = new();
+    private readonly long _createdTimestamp = Stopwatch.GetTimestamp();
+    private WorkerTimer? _transportCcTimer;
+    private uint _lastTransportCcSsrc;
     private long _oversizedDrops;
     private int _nextMid;
 
@@ -160,14 +168,52 @@ public sealed class WebRtcTransport : Transport
         iceState: _connection.IceState.ToString().ToLowerInvariant(),
         dtlsState: _connection.DtlsState.ToString().ToLowerInvariant());
 
+    /// <summary>Every 100 ms while a producer sends the transport-wide-cc extension (libwebrtc's default interval).</summary>
+    internal const int TransportCcFeedbackIntervalMs = 100;
+
+    private protected override void OnProducerAdded(Producer producer)
+    {
+        var extension = producer.RtpParameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
+        if (extension is null || extension.Id is <= 0 or > 255)
+        {
+            return;
+        }
+
+        foreach (var stream in producer.Streams)
+        {
+            _transportCcIdBySsrc[stream.Ssrc] = (byte)extension.Id;
+            if (stream.RtxSsrc is { } rtx)
+            {
+                _transportCcIdBySsrc[rtx] = (byte)extension.Id;
+            }
+        }
+
+        _transportCcTimer ??= Worker.Timers.StartPeriodic(TransportCcFeedbackIntervalMs, SendTransportCcFeedback);
+    }
+
+    private protected override void OnProducerRemoved(Producer producer)
+    {
+        foreach (var stream in producer.Streams)
+        {
+            _transportCcIdBySsrc.Remove(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtx)
+            {
+                _transportCcIdBySsrc.Remove(rtx);
+            }
+        }
+    }
+
     private protected override string? NextConsumerMid() => (_nextMid++).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// On the worker: closing the connection sends close_notify and joins the DTLS thread, so it runs on the thread
     /// pool rather than stalling media.
     /// </summary>
-    private protected override void CloseResources() =>
+    private protected override void CloseResources()
+    {
+        _transportCcTimer?.Cancel();
         ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Close(), _connection, preferLocal: false);
+    }
 
     private static IReadOnlyList<IceCandidate> SelectCandidates(IReadOnlyList<IceCandidate> all, WebRtcTransportOptions options)
     {
@@ -260,10 +306,35 @@ public sealed class WebRtcTransport : Transport
         if (isRtcp)
         {
             HandleRtcp(packet);
+            return;
         }
-        else
+
+        RecordTransportCc(packet);
+        HandleRtp(packet);
+    }
+
+    private void RecordTransportCc(Span<byte> packet)
+    {
+        if (_transportCcIdBySsrc.Count == 0
+            || !RtpPacket.TryParse(packet, out var rtp)
+            || !_transportCcIdBySsrc.TryGetValue(rtp.Ssrc, out var id)
+            || !rtp.TryGetExtension(id, out var value)
+            || value.Length < 2)
         {
-            HandleRtp(packet);
+            return;
+        }
+
+        _lastTransportCcSsrc = rtp.Ssrc;
+        var microseconds = (long)Stopwatch.GetElapsedTime(_createdTimestamp).TotalMicroseconds;
+        _transportCc.Record(System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value), microseconds);
+    }
+
+    private void SendTransportCcFeedback()
+    {
+        Span<byte> buffer = stackalloc byte[1200];
+        while (_transportCc.TryWriteNext(buffer, RtcpSsrc, _lastTransportCcSsrc, out var written))
+        {
+            SendRtcp(buffer[..written]);
         }
     }
 

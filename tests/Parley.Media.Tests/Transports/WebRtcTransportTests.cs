@@ -130,6 +130,39 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Packets_with_the_transport_wide_cc_extension_get_transport_feedback()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var producer = await sendTransport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
+        var extensionId = (byte)producer.RtpParameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01).Id;
+
+        for (var i = 0; i < 4; i++)
+            sender.SendProtected(RtpWithTransportSequence((ushort)(7 + i), ssrc, (byte)producer.RtpParameters.Codecs[0].PayloadType, extensionId, (ushort)(300 + (i == 3 ? 4 : i))), isRtcp: false);
+
+        // The packets may straddle a 100 ms feedback tick: gather what every feedback packet reports.
+        var received = new HashSet<ushort>();
+        await WaitUntil(() =>
+        {
+            received.Clear();
+            foreach (var m in sender.Media.Where(m => m.Length > 12 && m[1] == 205 && (m[0] & 0x1F) == 15))
+            {
+                Assert.True(Parley.Media.Rtcp.RtcpTransportFeedback.TryParse(m, out var parsed));
+                Assert.Equal(ssrc, parsed.MediaSsrc);
+                foreach (var status in parsed.Packets)
+                {
+                    if (status.Received)
+                        received.Add(status.SequenceNumber);
+                }
+            }
+
+            return received.Contains(304);
+        });
+        Assert.Equal(new ushort[] { 300, 301, 302, 304 }, received.Order());
+    }
+
+    [Fact]
     public async Task A_second_connect_is_an_error_and_restart_ice_gives_new_credentials()
     {
         var router = await _worker.CreateRouterAsync();
@@ -192,6 +225,22 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         await peer.ConnectDtlsAsync(transport.DtlsParameters);
         await WaitUntil(() => transport.DtlsState == DtlsState.Connected);
         return (transport, peer);
+    }
+
+    /// <summary>RTP with a one-byte header extension element carrying the transport-wide sequence number.</summary>
+    private static byte[] RtpWithTransportSequence(ushort sequence, uint ssrc, byte payloadType, byte extensionId, ushort transportSequence)
+    {
+        var packet = new byte[12 + 8 + 40];
+        packet[0] = 0x90;
+        packet[1] = payloadType;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), sequence * 960u);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(12), 0xBEDE);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(14), 1);
+        packet[16] = (byte)((extensionId << 4) | 1);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(17), transportSequence);
+        return packet;
     }
 
     private static bool IsRtp(byte[] packet) => packet.Length > 1 && packet[1] is < 192 or > 223;

@@ -15,6 +15,15 @@ public sealed class BrowserMediaTests(BrowserFixture browser)
             "frames, audio packets and samples to keep rising");
         Assert.True(later.VideoPacketsReceived > first.VideoPacketsReceived);
 
+        // Chromium's bandwidth estimate rises only with our transport-cc feedback (without it, it sank to ~85 kbps here).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        double estimate;
+        while ((estimate = await meeting.SenderPage.EvaluateAsync<double>("async () => await parleyOutgoingBitrate()")) < 500_000)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"availableOutgoingBitrate stayed at {estimate}");
+            await Task.Delay(250);
+        }
+
         Assert.Equal("0", meeting.AudioConsumer.RtpParameters.Mid);
         Assert.Equal("1", meeting.VideoConsumer.RtpParameters.Mid);
         var stats = await meeting.RecvTransport.GetStatsAsync();

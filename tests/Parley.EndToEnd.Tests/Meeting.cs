@@ -73,7 +73,7 @@ internal sealed class Meeting : IAsyncDisposable
             if (condition(stats))
                 return stats;
             if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Timed out waiting for {what}; last stats {stats}");
+                Assert.Fail($"Timed out waiting for {what}; last stats {stats}; server: {await DiagnosticsAsync()}");
             await Task.Delay(250);
         }
     }
@@ -82,6 +82,12 @@ internal sealed class Meeting : IAsyncDisposable
         JsonSerializer.Deserialize<IcePair[]>(
             await (direction == "send" ? SenderPage : ReceiverPage).EvaluateAsync<string>("async d => JSON.stringify(await parleyIcePairs(d))", direction),
             JsonSerializerOptions.Web)!;
+
+    /// <summary>What the router saw, for failure messages.</summary>
+    public async Task<string> DiagnosticsAsync() =>
+        $"video producer {JsonSerializer.Serialize<object>(await VideoProducer.GetStatsAsync())}, video consumer {JsonSerializer.Serialize<object>(await VideoConsumer.GetStatsAsync())}, "
+        + $"send drops {JsonSerializer.Serialize(await SendTransport.GetDropCountsAsync())}, recv drops {JsonSerializer.Serialize(await RecvTransport.GetDropCountsAsync())}, "
+        + $"recv {JsonSerializer.Serialize(await RecvTransport.GetStatsAsync())}";
 
     public async Task RestartIceAsync(string direction)
     {

@@ -99,3 +99,12 @@ window.parleyIcePairs = async (direction) => {
   });
   return pairs;
 };
+
+// Chromium's send-side bandwidth estimate for the send transport (it rises only with transport-cc feedback).
+window.parleyOutgoingBitrate = async () => {
+  let best = 0;
+  (await state.send.getStats()).forEach((s) => {
+    if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate) best = Math.max(best, s.availableOutgoingBitrate);
+  });
+  return best;
+};

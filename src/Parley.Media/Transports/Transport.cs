@@ -73,6 +73,7 @@ public abstract partial class Transport
         return Worker.InvokeAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_closed, this);
+            PrepareProducerParameters(parameters);
             var mapping = OrtcRules.GetProducerRtpParametersMapping(parameters, Router.RtpCapabilities);
             _cname = OrtcRules.AssignProducerCname(parameters, _cname);
             var consumable = OrtcRules.GetConsumableRtpParameters(kind, parameters, Router.RtpCapabilities, mapping);
@@ -191,6 +192,11 @@ public abstract partial class Transport
 
         CloseResources();
         Worker.RaiseEvent(Closed, this);
+    }
+
+    /// <summary>On the worker, before a producer's parameters are mapped (WebRTC transports give RID-only encodings SSRCs).</summary>
+    private protected virtual void PrepareProducerParameters(RtpParameters parameters)
+    {
     }
 
     /// <summary>On the worker, once a producer is routed (WebRTC transports learn its transport-wide-cc extension id).</summary>

@@ -26,6 +26,9 @@ public sealed class WebRtcTransport : Transport
     private readonly IDatagramSink _rtcpSink;
     private readonly Dictionary<uint, byte> _transportCcIdBySsrc = [];
     private readonly TransportCcFeedbackRecorder _transportCc = new();
+    private readonly RidStreamResolver _ridStreams = new();
+    private readonly HashSet<uint> _unforwardedSimulcastSsrcs = [];
+    private readonly byte[] _rtcpScratch = new byte[PacketBufferPool.BufferLength];
     private readonly long _createdTimestamp = Stopwatch.GetTimestamp();
     private WorkerTimer? _transportCcTimer;
     private uint _lastTransportCcSsrc;
@@ -154,6 +157,11 @@ public sealed class WebRtcTransport : Transport
 
     internal override void SendRtcp(ReadOnlySpan<byte> packet)
     {
+        if (_ridStreams.TryRewriteOutgoingRtcp(packet, _rtcpScratch, out var length))
+        {
+            packet = _rtcpScratch.AsSpan(0, length);
+        }
+
         if (!_connection.SendRtcp(packet))
         {
             Counters.OnDropped(RtpDropReason.SendFailed);
@@ -171,8 +179,25 @@ public sealed class WebRtcTransport : Transport
     /// <summary>Every 100 ms while a producer sends the transport-wide-cc extension (libwebrtc's default interval).</summary>
     internal const int TransportCcFeedbackIntervalMs = 100;
 
+    private protected override void PrepareProducerParameters(RtpParameters parameters) => _ridStreams.AssignStandIns(parameters);
+
+    /// <summary>Simulcast packets of encodings other than the first (lowest) are dropped here; layer switching comes later.</summary>
+    internal long UnforwardedSimulcastPackets { get; private set; }
+
     private protected override void OnProducerAdded(Producer producer)
     {
+        if (producer.Type == RtpParametersType.Simulcast)
+        {
+            foreach (var stream in producer.Streams.Where(s => s.Index > 0))
+            {
+                _unforwardedSimulcastSsrcs.Add(stream.Ssrc);
+                if (stream.RtxSsrc is { } rtxSsrc)
+                {
+                    _unforwardedSimulcastSsrcs.Add(rtxSsrc);
+                }
+            }
+        }
+
         var extension = producer.RtpParameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
         if (extension is null || extension.Id is <= 0 or > 255)
         {
@@ -195,6 +220,14 @@ public sealed class WebRtcTransport : Transport
     {
         foreach (var stream in producer.Streams)
         {
+            _ridStreams.Remove(stream.Ssrc);
+            _unforwardedSimulcastSsrcs.Remove(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtxStandIn)
+            {
+                _ridStreams.Remove(rtxStandIn);
+                _unforwardedSimulcastSsrcs.Remove(rtxStandIn);
+            }
+
             _transportCcIdBySsrc.Remove(stream.Ssrc);
             if (stream.RtxSsrc is { } rtx)
             {
@@ -309,7 +342,20 @@ public sealed class WebRtcTransport : Transport
             return;
         }
 
+        if (_ridStreams.IsActive)
+        {
+            _ridStreams.Resolve(packet);
+        }
+
         RecordTransportCc(packet);
+
+        if (_unforwardedSimulcastSsrcs.Count > 0 && packet.Length >= 12
+            && _unforwardedSimulcastSsrcs.Contains(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(packet[8..])))
+        {
+            UnforwardedSimulcastPackets++;
+            return;
+        }
+
         HandleRtp(packet);
     }
 

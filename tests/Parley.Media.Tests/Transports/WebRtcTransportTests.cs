@@ -163,6 +163,35 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Rid_only_simulcast_binds_by_mid_and_rid_and_forwards_the_first_encoding_only()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var (recvTransport, receiver) = await ConnectedTransportAsync(router);
+        var parameters = OrtcTestData.Producer("chromium-produce-video-vp8-simulcast.json");
+        Assert.All(parameters.Encodings, e => Assert.Null(e.Ssrc));
+        var producer = await sendTransport.ProduceAsync(MediaKind.Video, parameters);
+        Assert.Equal(RtpParametersType.Simulcast, producer.Type);
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        await consumer.ResumeAsync();
+
+        byte Id(string uri) => (byte)parameters.HeaderExtensions.Single(e => e.Uri == uri).Id;
+        var mid = (Id(RtpHeaderExtensionUris.Mid), System.Text.Encoding.ASCII.GetBytes(parameters.Mid!));
+        byte[] Rid(string rid) => System.Text.Encoding.ASCII.GetBytes(rid);
+        var payloadType = (byte)parameters.Codecs[0].PayloadType;
+        byte[] keyFrame = [0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00, 7, 7, 7];
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 100, 0, 0xAAAA0001, keyFrame, mid, (Id(RtpHeaderExtensionUris.RtpStreamId), Rid("r0"))), isRtcp: false);
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 50, 0, 0xAAAA0002, keyFrame, mid, (Id(RtpHeaderExtensionUris.RtpStreamId), Rid("r1"))), isRtcp: false);
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 101, 3000, 0xAAAA0001, [0x10, 0x01, 1, 2, 3]), isRtcp: false);
+
+        await WaitUntil(() => receiver.Media.Count(m => IsRtp(m) && BinaryPrimitives.ReadUInt32BigEndian(m.AsSpan(8)) == consumer.Ssrc) == 2);
+        Assert.Equal(1, await _worker.InvokeAsync(() => sendTransport.UnforwardedSimulcastPackets));
+        var streams = await producer.GetStatsAsync();
+        Assert.Equal(2, streams[0].PacketCount);
+        Assert.Equal(0, streams[1].PacketCount);
+    }
+
+    [Fact]
     public async Task A_second_connect_is_an_error_and_restart_ice_gives_new_credentials()
     {
         var router = await _worker.CreateRouterAsync();

@@ -33,6 +33,19 @@ public sealed class BrowserMediaTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Rid_simulcast_from_chromium_is_decoded_from_its_first_encoding()
+    {
+        await using var meeting = await Meeting.StartAsync(browser, simulcast: true);
+        Assert.Equal(Parley.Media.Ortc.RtpParametersType.Simulcast, meeting.VideoProducer.Type);
+        Assert.All(meeting.VideoProducer.RtpParameters.Encodings, e => Assert.NotNull(e.Rid));
+
+        var first = await meeting.WaitForStatsAsync(s => s.FramesDecoded > 0, "frames of the simulcast producer");
+        await meeting.WaitForStatsAsync(s => s.FramesDecoded > first.FramesDecoded + 20, "frames to keep coming");
+        var streams = await meeting.VideoProducer.GetStatsAsync();
+        Assert.True(streams[0].PacketCount > 0);
+    }
+
+    [Fact]
     public async Task A_paused_consumer_sends_nothing_and_resumes_with_decodable_video()
     {
         await using var meeting = await Meeting.StartAsync(browser);

@@ -192,6 +192,37 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Receiving_recording_transport_cc_and_forwarding_through_srtp_allocates_nothing_on_the_worker()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, _) = await ConnectedTransportAsync(router);
+        var (recvTransport, receiver) = await ConnectedTransportAsync(router);
+        var producer = await sendTransport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        await consumer.ResumeAsync();
+        var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
+        var extensionId = (byte)producer.RtpParameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01).Id;
+        var packets = Enumerable.Range(0, 300)
+            .Select(i => RtpWithTransportSequence((ushort)i, ssrc, (byte)producer.RtpParameters.Codecs[0].PayloadType, extensionId, (ushort)i))
+            .ToArray();
+
+        var (allocated, sent) = await _worker.InvokeAsync(() =>
+        {
+            for (var i = 0; i < 50; i++)
+                sendTransport.OnWorkerPacket(packets[i], isRtcp: false);
+            var sentBefore = recvTransport.Counters.PacketsSent;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 50; i < packets.Length; i++)
+                sendTransport.OnWorkerPacket(packets[i], isRtcp: false);
+            return (GC.GetAllocatedBytesForCurrentThread() - before, recvTransport.Counters.PacketsSent - sentBefore);
+        });
+
+        Assert.Equal(250, sent);
+        Assert.Equal(0, allocated);
+        await WaitUntil(() => receiver.Media.Count(IsRtp) >= 300);
+    }
+
+    [Fact]
     public async Task A_second_connect_is_an_error_and_restart_ice_gives_new_credentials()
     {
         var router = await _worker.CreateRouterAsync();

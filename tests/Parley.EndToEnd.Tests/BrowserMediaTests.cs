@@ -15,10 +15,11 @@ public sealed class BrowserMediaTests(BrowserFixture browser)
             "frames, audio packets and samples to keep rising");
         Assert.True(later.VideoPacketsReceived > first.VideoPacketsReceived);
 
-        // Chromium's bandwidth estimate rises only with our transport-cc feedback (without it, it sank to ~85 kbps here).
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        // Chromium's bandwidth estimate rises only with our transport-cc feedback: without it, it sank to ~85 kbps within
+        // seconds here; with it, it passed 900 kbps on an idle machine (the threshold leaves room for a loaded one).
+        var deadline = DateTime.UtcNow.AddSeconds(15);
         double estimate;
-        while ((estimate = await meeting.SenderPage.EvaluateAsync<double>("async () => await parleyOutgoingBitrate()")) < 500_000)
+        while ((estimate = await meeting.SenderPage.EvaluateAsync<double>("async () => await parleyOutgoingBitrate()")) < 350_000)
         {
             Assert.True(DateTime.UtcNow < deadline, $"availableOutgoingBitrate stayed at {estimate}");
             await Task.Delay(250);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Parley.Media.Net;
 using Parley.Media.Ortc;
 using Parley.Media.Transports;
 
@@ -54,18 +53,28 @@ public sealed class Router
         });
 
     /// <summary>
-    /// Creates a WebRTC transport for a browser on the shared-port <paramref name="server"/>, with
-    /// <paramref name="certificate"/> for DTLS.
+    /// Creates a WebRTC transport for a browser on the shared ports of <see cref="WebRtcTransportOptions.WebRtcServer"/>;
+    /// give its <see cref="WebRtcTransport.Info"/> to mediasoup-client's <c>createSendTransport/createRecvTransport</c>.
     /// </summary>
-    public Task<WebRtcTransport> CreateWebRtcTransportAsync(
-        WebRtcServer server, Dtls.DtlsCertificate certificate, WebRtcConnectionOptions? options = null, object? appData = null) =>
-        Worker.InvokeAsync(() =>
+    /// <exception cref="ArgumentException">Neither UDP nor TCP enabled.</exception>
+    public Task<WebRtcTransport> CreateWebRtcTransportAsync(WebRtcTransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Worker.InvokeAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            var transport = WebRtcTransport.Create(this, server, certificate, options, appData);
+            var transport = WebRtcTransport.Create(this, options);
             _transports.Add(transport.Id, transport);
             return transport;
         });
+    }
+
+    /// <summary>
+    /// Shorthand for <see cref="CreateWebRtcTransportAsync(WebRtcTransportOptions)"/> with UDP and TCP candidates.
+    /// </summary>
+    public Task<WebRtcTransport> CreateWebRtcTransportAsync(
+        Net.WebRtcServer server, Dtls.DtlsCertificate certificate, WebRtcConnectionOptions? options = null, object? appData = null) =>
+        CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = server, Certificate = certificate, Connection = options, AppData = appData });
 
     /// <summary>
     /// Whether a device with <paramref name="rtpCapabilities"/> can consume <paramref name="producerId"/>; false for an

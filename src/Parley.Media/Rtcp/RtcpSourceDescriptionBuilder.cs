@@ -32,7 +32,7 @@ internal ref struct RtcpSourceDescriptionBuilder
         return true;
     }
 
-    public bool TryAddItem(SdesItemType type, ReadOnlySpan<byte> value)
+    public bool TryAddItem(SdesItemType type, scoped ReadOnlySpan<byte> value)
     {
         if (_failed || !_chunkOpen || type == SdesItemType.End || value.Length > byte.MaxValue || !Fits(2 + value.Length))
         {

@@ -1,0 +1,27 @@
+// cfwd PORT SINK_PORT N — the physical-limit reference of /work/shared/bench/README.md, measured on the same box
+// and under the same load as Parley: receive each datagram on PORT and send N copies to 127.0.0.1:SINK_PORT, one
+// sendto each from N separate sockets (as N transports would), no state and no rewriting.
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  if (argc < 4) { fprintf(stderr, "usage: cfwd PORT SINK_PORT N\n"); return 2; }
+  int n = atoi(argv[3]);
+  struct sockaddr_in in = {0}, out = {0};
+  in.sin_family = out.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &in.sin_addr); inet_pton(AF_INET, "127.0.0.1", &out.sin_addr);
+  in.sin_port = htons(atoi(argv[1])); out.sin_port = htons(atoi(argv[2]));
+  int rx = socket(AF_INET, SOCK_DGRAM, 0); int rb = 4 << 20; setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &rb, sizeof rb);
+  if (bind(rx, (struct sockaddr *)&in, sizeof in) < 0) { perror("bind"); return 1; }
+  int *tx = malloc(sizeof(int) * n);
+  for (int i = 0; i < n; i++) tx[i] = socket(AF_INET, SOCK_DGRAM, 0);
+  printf("{\"ready\":true,\"port\":%d}\n", atoi(argv[1])); fflush(stdout);
+  unsigned char buf[2048];
+  for (;;) {
+    ssize_t len = recv(rx, buf, sizeof buf, 0);
+    if (len <= 0) continue;
+    for (int i = 0; i < n; i++) sendto(tx[i], buf, len, 0, (struct sockaddr *)&out, sizeof out);
+  }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SFU forwarding benchmark (see /work/shared/bench/README.md): rtpgen -> one PlainTransport producer -> N PlainTransport
+# consumers -> one rtpsink port. The forwarder runs pinned to core 1, rtpgen and rtpsink to core 0.
+# Usage: bench/forwarding/run.sh [N ...]     (default: 100 150 200 250 275)
+# Env:   SECONDS_PER_RUN (10), PPS (1000), SIZE (1200), BENCH_TOOLS (/work/shared/bench),
+#        FORWARDER=parley (default) or cfwd (the bare C loop of cfwd.c, measured under the same conditions)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TOOLS=${BENCH_TOOLS:-/work/shared/bench}
+RUN_SECONDS=${SECONDS_PER_RUN:-10}
+PPS=${PPS:-1000}
+SIZE=${SIZE:-1200}
+COUNTS=("$@")
+[ ${#COUNTS[@]} -eq 0 ] && COUNTS=(100 150 200 250 275)
+
+TMP=$(mktemp -d)
+FWD_PID=""
+cleanup() {
+  [ -n "$FWD_PID" ] && kill "$FWD_PID" 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+gcc -O2 -o "$TMP/rtpgen" "$TOOLS/rtpgen.c"
+gcc -O2 -o "$TMP/rtpsink" "$TOOLS/rtpsink.c"
+gcc -O2 -o "$TMP/cfwd" "$ROOT/bench/forwarding/cfwd.c"
+FORWARDER=${FORWARDER:-parley}
+dotnet build -c Release "$ROOT/bench/Parley.ForwardBench" -o "$TMP/fwd" -v q -nologo >"$TMP/build.log" || { cat "$TMP/build.log"; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+
+echo "| consumers | forwarded packets/s | loss | forwarder CPU | latency p50 / p99 |"
+echo "|---|---|---|---|---|"
+for N in "${COUNTS[@]}"; do
+  SINK_PORT=$(free_port)
+  if [ "$FORWARDER" = cfwd ]; then
+    taskset -c 1 "$TMP/cfwd" "$(free_port)" "$SINK_PORT" "$N" >"$TMP/fwd.$N.log" &
+    FWD_PID=$!
+  else
+    # The host forwards until its stdin closes: a FIFO held open on fd 3.
+    mkfifo "$TMP/in.$N"
+    taskset -c 1 dotnet "$TMP/fwd/Parley.ForwardBench.dll" --consumers "$N" --sink-port "$SINK_PORT" <"$TMP/in.$N" >"$TMP/fwd.$N.log" &
+    FWD_PID=$!
+    exec 3>"$TMP/in.$N"
+  fi
+  until grep -q ready "$TMP/fwd.$N.log" 2>/dev/null; do sleep 0.1; done
+  PORT=$(field "$(grep ready "$TMP/fwd.$N.log")" port)
+
+  # No rtpgen warm-up run here: a comedia producer locks onto the first source address. The host warms itself up.
+  taskset -c 0 "$TMP/rtpsink" "$SINK_PORT" $((RUN_SECONDS + 2)) >"$TMP/sink.$N.json" &
+  SINK_PID=$!
+  until grep -q ready "$TMP/sink.$N.json" 2>/dev/null; do sleep 0.05; done
+  CLK=$(getconf CLK_TCK)
+  T0=$(date +%s.%N); C0=$(cpu_ticks "$FWD_PID")
+  GEN=$(taskset -c 0 "$TMP/rtpgen" 127.0.0.1 "$PORT" 1234 "$PPS" "$RUN_SECONDS" "$SIZE")
+  T1=$(date +%s.%N); C1=$(cpu_ticks "$FWD_PID")
+  wait "$SINK_PID"
+  if [ "$FORWARDER" = cfwd ]; then kill "$FWD_PID"; else exec 3>&-; fi
+  wait "$FWD_PID" || true
+  FWD_PID=""
+
+  SINK=$(tail -n 1 "$TMP/sink.$N.json")
+  SENT=$(field "$GEN" sent)
+  GEN_SECONDS=$(field "$GEN" seconds)
+  PACKETS=$(field "$SINK" packets)
+  P50=$(field "$SINK" lat_us_p50)
+  P99=$(field "$SINK" lat_us_p99)
+  python3 - "$N" "$SENT" "$GEN_SECONDS" "$PACKETS" "$P50" "$P99" "$C0" "$C1" "$T0" "$T1" "$CLK" <<'PY'
+import sys
+n, sent, secs, packets, p50, p99, c0, c1, t0, t1, clk = sys.argv[1:]
+n, sent, packets = int(n), int(sent), int(packets)
+expected = sent * n
+loss = max(0.0, 1 - packets / expected) if expected else 0.0
+cpu = (int(c1) - int(c0)) / int(clk) / (float(t1) - float(t0)) * 100
+fmt = lambda us: f"{int(us)} µs" if int(us) < 1000 else f"{int(us) / 1000:.1f} ms"
+print(f"| {n} | {packets / float(secs):,.0f} | {loss * 100:.2f} % | {cpu:.0f} % | {fmt(p50)} / {fmt(p99)} |")
+PY
+  tail -n 1 "$TMP/fwd.$N.log" >&2
+  rm -f "$TMP/in.$N"
+done

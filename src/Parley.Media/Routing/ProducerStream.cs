@@ -1,0 +1,229 @@
+using Parley.Media.Codecs;
+using Parley.Media.Ortc;
+using Parley.Media.Rtc;
+using Parley.Media.Rtcp;
+using Parley.Media.Rtp;
+
+namespace Parley.Media.Routing;
+
+/// <summary>
+/// One incoming RTP stream of a producer (one encoding): its SSRCs, payload type mapping into the router, keyframe
+/// detection, and the receive-side state (counters; loss detection, reports and the retransmission buffer hook in
+/// here). Runs on the worker thread only.
+/// </summary>
+internal sealed class ProducerStream
+{
+    private const byte Unknown = 0xFF;
+
+    private readonly byte[] _routerPayloadType = new byte[128];
+    private readonly byte[] _rtxToMediaPayloadType = new byte[128];
+    private readonly VideoCodec[] _codecByPayloadType = new VideoCodec[128];
+    private readonly ReceiveStreamStatistics _statistics;
+    private readonly NackGenerator? _nackGenerator;
+    private readonly RetransmissionBuffer? _retransmissionBuffer;
+    private readonly BitrateCalculator _bitrate = new();
+    private readonly StreamScore _score = new();
+    private readonly RtpStreamCounters _counters = new();
+    private readonly ushort[] _nackScratch = new ushort[64];
+
+    public ProducerStream(Producer producer, int index, RtpEncodingParameters encoding, RtpEncodingMapping mapping, RtpMapping codecMapping)
+    {
+        Producer = producer;
+        Index = index;
+        Ssrc = encoding.Ssrc ?? throw new NotSupportedException("Encodings without an SSRC (RID-only simulcast) are not routed yet.");
+        RtxSsrc = encoding.Rtx?.Ssrc;
+        MappedSsrc = mapping.MappedSsrc;
+        var mediaCodec = producer.RtpParameters.Codecs[0];
+        _statistics = new ReceiveStreamStatistics(Ssrc, (uint)mediaCodec.ClockRate);
+        var nack = mediaCodec.RtcpFeedback.Any(f => f.Type == "nack" && string.IsNullOrEmpty(f.Parameter));
+        if (nack)
+        {
+            _nackGenerator = new NackGenerator();
+        }
+
+        // Consumers may NACK whatever their codec allows; keep a buffer for video and for NACK-capable audio.
+        if (nack || producer.Kind == MediaKind.Video)
+        {
+            _retransmissionBuffer = new RetransmissionBuffer(
+                capacity: producer.Kind == MediaKind.Video ? RetransmissionBuffer.DefaultCapacity : 256,
+                maxAgeMilliseconds: producer.Kind == MediaKind.Video ? RetransmissionBuffer.DefaultMaxAgeMilliseconds : 1000);
+        }
+
+        Array.Fill(_routerPayloadType, Unknown);
+        Array.Fill(_rtxToMediaPayloadType, Unknown);
+        foreach (var codec in producer.RtpParameters.Codecs)
+        {
+            var mapped = codecMapping.Codecs.FirstOrDefault(m => m.PayloadType == codec.PayloadType);
+            if (mapped is null)
+            {
+                continue;
+            }
+
+            _routerPayloadType[codec.PayloadType] = (byte)mapped.MappedPayloadType;
+            if (codec.MimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase))
+            {
+                if (codec.Parameters.TryGetValue("apt", out var apt) && apt.TryGetInt32(out var mediaPayloadType) && mediaPayloadType is >= 0 and < 128)
+                {
+                    _rtxToMediaPayloadType[codec.PayloadType] = (byte)mediaPayloadType;
+                }
+            }
+            else
+            {
+                _codecByPayloadType[codec.PayloadType] = KeyFrameDetector.FromMimeType(codec.MimeType);
+            }
+        }
+    }
+
+    public Producer Producer { get; }
+
+    /// <summary>Position among the producer's encodings.</summary>
+    public int Index { get; }
+
+    /// <summary>The SSRC the remote producer sends media with.</summary>
+    public uint Ssrc { get; }
+
+    /// <summary>The SSRC of its retransmissions, when it negotiated RTX.</summary>
+    public uint? RtxSsrc { get; }
+
+    /// <summary>The SSRC the router knows the stream by.</summary>
+    public uint MappedSsrc { get; }
+
+    public long KeyFrameCount { get; private set; }
+
+    /// <summary>The stream's receive statistics (loss, jitter, SR times).</summary>
+    public ReceiveStreamStatistics Statistics => _statistics;
+
+    /// <summary>
+    /// Takes one packet of this stream (media or RTX), restores RTX to the original, moves it into router space
+    /// (router payload type and SSRC) and hands it to the producer. False when its payload type is unknown.
+    /// </summary>
+    public bool Receive(ref RtpPacket packet, long nowMs)
+    {
+        var payloadType = packet.PayloadType;
+        var isRepair = false;
+        if (RtxSsrc == packet.Ssrc)
+        {
+            var mediaPayloadType = _rtxToMediaPayloadType[payloadType];
+            if (mediaPayloadType == Unknown)
+            {
+                _counters.RtxPacketsDiscarded++;
+                return false;
+            }
+
+            var repair = Producer.Transport.Worker.RepairScratch;
+            if (!RtxPacket.TryUnwrap(packet, repair, Ssrc, mediaPayloadType, out var written)
+                || !RtpPacket.TryParse(repair.AsSpan(0, written), out packet))
+            {
+                return false;
+            }
+
+            payloadType = mediaPayloadType;
+            isRepair = true;
+        }
+
+        var routerPayloadType = _routerPayloadType[payloadType];
+        if (routerPayloadType == Unknown || _rtxToMediaPayloadType[payloadType] != Unknown)
+        {
+            return false;
+        }
+
+        var isKeyFrame = KeyFrameDetector.IsKeyFrame(_codecByPayloadType[payloadType], packet.Payload);
+        if (isKeyFrame)
+        {
+            KeyFrameCount++;
+        }
+
+        var sequence = packet.SequenceNumber;
+        _statistics.OnPacket(sequence, packet.Timestamp, packet.Length, nowMs, isRepair);
+        _bitrate.Update(packet.Length, nowMs);
+        if (_nackGenerator is not null)
+        {
+            if (_nackGenerator.OnPacket(sequence, isKeyFrame, isRepair, nowMs))
+            {
+                _counters.PacketsRepaired++;
+            }
+
+            if (_nackGenerator.HasUnsentNacks)
+            {
+                SendNacks(nowMs);
+            }
+        }
+
+        packet.PayloadType = routerPayloadType;
+        packet.Ssrc = MappedSsrc;
+        _retransmissionBuffer?.Store(packet.Buffer, sequence, nowMs);
+        Producer.Dispatch(this, packet, isKeyFrame, nowMs);
+        return true;
+    }
+
+    /// <summary>The remote producer's sender report, for LSR/DLSR in our receiver reports.</summary>
+    public void OnSenderReport(in RtcpSenderReport report, long nowMs) =>
+        _statistics.OnSenderReport(report.NtpTimestamp, report.RtpTimestamp, nowMs);
+
+    /// <summary>A receiver report block for this stream once packets arrived; updates the score.</summary>
+    public bool TryGetReportBlock(long nowMs, out RtcpReportBlock block)
+    {
+        if (_statistics.PacketCount == 0)
+        {
+            block = default;
+            return false;
+        }
+
+        block = _statistics.CreateReportBlock(nowMs);
+        _score.Update(_statistics.ExpectedPackets, Math.Max(0, _statistics.PacketsLost), _counters.PacketsRepaired, _statistics.RetransmittedPacketCount);
+        return true;
+    }
+
+    /// <summary>Copies the router-space packet with sequence number <paramref name="sequence"/>, if still held.</summary>
+    public bool TryGetForRetransmission(ushort sequence, long nowMs, Span<byte> destination, out int written)
+    {
+        written = _retransmissionBuffer?.CopyTo(sequence, nowMs, destination) ?? -1;
+        return written > 0;
+    }
+
+    /// <summary>On the transport's fast timer: NACK retries, and a keyframe request when losses went unrepaired.</summary>
+    public void OnTimer(long nowMs)
+    {
+        if (_nackGenerator is null)
+        {
+            return;
+        }
+
+        if (_nackGenerator.PendingCount > 0)
+        {
+            SendNacks(nowMs);
+        }
+
+        if (_nackGenerator.KeyFrameRequired && Producer.Kind == MediaKind.Video)
+        {
+            _nackGenerator.AcknowledgeKeyFrameRequest();
+            _counters.PliCount++;
+            Producer.RequestKeyFrame(this);
+        }
+    }
+
+    public ProducerStreamStats GetStats(long nowMs) => ProducerStreamStats.Create(
+        nowMs,
+        Producer.Kind == MediaKind.Audio ? "audio" : "video",
+        Producer.RtpParameters.Codecs[0].MimeType,
+        _statistics,
+        _bitrate,
+        _score,
+        _counters,
+        RtxSsrc,
+        Producer.RtpParameters.Encodings[Index].Rid);
+
+    /// <summary>Returns the retransmission buffer's memory to its pool.</summary>
+    public void Close() => _retransmissionBuffer?.Dispose();
+
+    private void SendNacks(long nowMs)
+    {
+        var count = _nackGenerator!.CollectNacks(nowMs, NackGenerator.DefaultRttMilliseconds, _nackScratch);
+        if (count > 0)
+        {
+            _counters.NackCount++;
+            _counters.NackPacketCount += count;
+            Producer.Transport.SendNack(Ssrc, _nackScratch.AsSpan(0, count));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Parley.Media.Rtp;
+
+namespace Parley.Media.Routing;
+
+/// <summary>
+/// A consumer's own sequence numbers and timestamps over a producer stream that it forwards only part of the time.
+/// Each forwarding period starts with a sync: the first packet after it continues the consumer's sequence without a
+/// gap and its timestamp continues from the last one sent by the wall-clock time in between (at least one tick), so
+/// that pauses, resumes and keyframe waits look to the receiver like a stream that simply had no packets. Packets
+/// older than the sync packet are dropped: they belong to the period before.
+/// </summary>
+internal sealed class RtpSequencer(int clockRate)
+{
+    private bool _started;
+    private bool _syncPending = true;
+    private ushort _sequenceOffset;
+    private uint _timestampOffset;
+    private ushort _syncInputSequence;
+    private ushort _highestSequence;
+    private uint _highestTimestamp;
+    private long _highestSentAtMs;
+
+    /// <summary>True once a packet has gone out.</summary>
+    public bool HasSent => _started;
+
+    /// <summary>The newest sequence number sent.</summary>
+    public ushort HighestSequence => _highestSequence;
+
+    /// <summary>The timestamp of the newest packet sent.</summary>
+    public uint HighestTimestamp => _highestTimestamp;
+
+    /// <summary>When the newest packet went out (worker clock, ms).</summary>
+    public long HighestSentAtMs => _highestSentAtMs;
+
+    /// <summary>What the current period adds to input timestamps.</summary>
+    public uint TimestampOffset => _timestampOffset;
+
+    /// <summary>Makes the next packet start a new period.</summary>
+    public void RequestSync() => _syncPending = true;
+
+    /// <summary>Maps an input packet; false for one that belongs to an earlier period.</summary>
+    public bool TryRewrite(ushort sequence, uint timestamp, long nowMs, out ushort outSequence, out uint outTimestamp)
+    {
+        if (_syncPending)
+        {
+            _syncPending = false;
+            _syncInputSequence = sequence;
+            if (!_started)
+            {
+                _sequenceOffset = 0;
+                _timestampOffset = 0;
+            }
+            else
+            {
+                _sequenceOffset = (ushort)(_highestSequence + 1 - sequence);
+                var elapsedMs = Math.Max(0, nowMs - _highestSentAtMs);
+                var ticks = (uint)Math.Max(1, elapsedMs * clockRate / 1000);
+                _timestampOffset = _highestTimestamp + ticks - timestamp;
+            }
+        }
+        else if (sequence != _syncInputSequence && !SequenceNumbers.IsNewer(sequence, _syncInputSequence))
+        {
+            outSequence = 0;
+            outTimestamp = 0;
+            return false;
+        }
+
+        outSequence = (ushort)(sequence + _sequenceOffset);
+        outTimestamp = timestamp + _timestampOffset;
+        if (!_started || SequenceNumbers.IsNewer(outSequence, _highestSequence))
+        {
+            _started = true;
+            _highestSequence = outSequence;
+            _highestTimestamp = outTimestamp;
+            _highestSentAtMs = nowMs;
+        }
+
+        return true;
+    }
+
+    /// <summary>The input sequence number a sent one came from, when it was sent in the current period.</summary>
+    public bool TryMapBack(ushort outSequence, out ushort inputSequence)
+    {
+        inputSequence = (ushort)(outSequence - _sequenceOffset);
+        return _started && !_syncPending
+            && (inputSequence == _syncInputSequence || SequenceNumbers.IsNewer(inputSequence, _syncInputSequence))
+            && !SequenceNumbers.IsNewer(outSequence, _highestSequence);
+    }
+}

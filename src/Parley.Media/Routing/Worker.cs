@@ -1,0 +1,312 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Parley.Media.Ortc;
+
+namespace Parley.Media.Routing;
+
+/// <summary>
+/// One media thread that owns routers and everything in them (transports, producers, consumers). All media state is
+/// touched only on this thread, so the per-packet path takes no locks: sockets hand received datagrams to the worker
+/// through one queue hop, control calls from any thread are posted and awaited, and timers run between packets.
+/// </summary>
+public sealed partial class Worker : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<WorkItem> _queue = new();
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private readonly Thread _thread;
+    private readonly Dictionary<string, Router> _routers = [];
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _sleeping;
+    private volatile bool _closing;
+    private volatile int _routerCount;
+    private int _openChannels;
+
+    /// <summary>Starts a worker thread.</summary>
+    /// <param name="name">A name for the thread and for logs; a short id when omitted.</param>
+    public Worker(string? name = null)
+    {
+        Id = Guid.NewGuid().ToString();
+        Name = name ?? "parley-worker-" + Id[..8];
+        _thread = new Thread(Run) { IsBackground = true, Name = Name };
+        _thread.Start();
+    }
+
+    /// <summary>Unique id of this worker.</summary>
+    public string Id { get; }
+
+    /// <summary>The thread's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Number of open routers on this worker (what <see cref="WorkerPool"/> balances).</summary>
+    public int RouterCount => _routerCount;
+
+    /// <summary>True once <see cref="CloseAsync"/> has begun.</summary>
+    public bool IsClosed => _closing;
+
+    /// <summary>Raised (on a thread-pool thread) when the worker has closed.</summary>
+    public event EventHandler? Closed;
+
+    internal PacketBufferPool Buffers { get; } = new();
+
+    internal WorkerTimers Timers { get; } = new();
+
+    /// <summary>Where consumers build their outgoing copy of a packet; used only on the worker thread, one packet at a time.</summary>
+    internal byte[] SendScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
+
+    /// <summary>Where a transport encrypts an outgoing packet; worker thread only.</summary>
+    internal byte[] SrtpScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
+
+    /// <summary>Where a received RTX packet is restored to its original form; worker thread only.</summary>
+    internal byte[] RepairScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
+
+    /// <summary>Sockets of this worker's transports still open (0 when nothing leaks).</summary>
+    internal int OpenChannelCount => Volatile.Read(ref _openChannels);
+
+    internal bool IsWorkerThread => Thread.CurrentThread == _thread;
+
+    /// <summary>Creates a router on this worker.</summary>
+    /// <param name="options">Media codecs (default <see cref="RouterDefaults.MediaCodecs"/>) and app data.</param>
+    /// <exception cref="OrtcException">A media codec is malformed or unsupported.</exception>
+    public Task<Router> CreateRouterAsync(RouterOptions? options = null)
+    {
+        options ??= new RouterOptions();
+        var capabilities = OrtcRules.GenerateRouterRtpCapabilities(options.MediaCodecs ?? RouterDefaults.MediaCodecs);
+        return InvokeAsync(() =>
+        {
+            var router = new Router(this, capabilities, options.AppData);
+            _routers.Add(router.Id, router);
+            _routerCount = _routers.Count;
+            return router;
+        });
+    }
+
+    /// <summary>Closes every router and stops the thread. Further calls do nothing.</summary>
+    public async Task CloseAsync()
+    {
+        if (_closing)
+        {
+            await _stopped.Task.ConfigureAwait(false);
+            return;
+        }
+
+        await InvokeAsync(() =>
+        {
+            foreach (var router in _routers.Values.ToArray())
+            {
+                router.CloseOnWorker();
+            }
+
+            _closing = true;
+        }).ConfigureAwait(false);
+        Wake();
+        await _stopped.Task.ConfigureAwait(false);
+        RaiseEvent(Closed, this);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => new(CloseAsync());
+
+    internal void OnChannelOpened() => Interlocked.Increment(ref _openChannels);
+
+    internal void OnChannelClosed() => Interlocked.Decrement(ref _openChannels);
+
+    internal void OnRouterClosed(Router router)
+    {
+        _routers.Remove(router.Id);
+        _routerCount = _routers.Count;
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the worker thread and completes with its result or exception.</summary>
+    internal Task<T> InvokeAsync<T>(Func<T> action)
+    {
+        if (IsWorkerThread)
+        {
+            try
+            {
+                return Task.FromResult(action());
+            }
+            catch (Exception e)
+            {
+                return Task.FromException<T>(e);
+            }
+        }
+
+        var call = new WorkerCall<T>(action);
+        EnqueueCall(call);
+        return call.Task;
+    }
+
+    internal Task InvokeAsync(Action action) => InvokeAsync(() =>
+    {
+        action();
+        return true;
+    });
+
+    /// <summary>Queues a control call; it is abandoned (its task fails) if the worker has stopped.</summary>
+    private void EnqueueCall(WorkerCallBase call)
+    {
+        if (_stopped.Task.IsCompleted)
+        {
+            call.Abandon();
+            return;
+        }
+
+        Enqueue(new WorkItem(call, null, null, 0, default));
+        if (_stopped.Task.IsCompleted)
+        {
+            // The loop may have drained its queue for the last time before this call went in.
+            AbandonQueued();
+        }
+    }
+
+    /// <summary>
+    /// Hands a received datagram (in a buffer rented from <see cref="Buffers"/>) to <paramref name="sink"/> on the worker
+    /// thread; the worker returns the buffer afterwards. The one queue hop between socket and media thread.
+    /// </summary>
+    internal void PostDatagram(IDatagramSink sink, byte[] buffer, int length, in Net.TransportTuple from)
+    {
+        if (_stopped.Task.IsCompleted)
+        {
+            Buffers.Return(buffer);
+            return;
+        }
+
+        Enqueue(new WorkItem(null, sink, buffer, length, from));
+    }
+
+    /// <summary>Raises an event off the worker thread, so that a slow handler never stalls media.</summary>
+    internal static void RaiseEvent(EventHandler? handler, object sender)
+    {
+        if (handler is not null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.handler(state.sender, EventArgs.Empty), (handler, sender), preferLocal: false);
+        }
+    }
+
+    private void Enqueue(in WorkItem item)
+    {
+        _queue.Enqueue(item);
+        if (Volatile.Read(ref _sleeping) == 1)
+        {
+            Wake();
+        }
+    }
+
+    private void Wake()
+    {
+        if (Interlocked.CompareExchange(ref _sleeping, 0, 1) == 1)
+        {
+            _wake.Set();
+        }
+    }
+
+    private void Run()
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var processed = 0;
+            while (_queue.TryDequeue(out var item))
+            {
+                Process(item);
+                if (++processed == 256)
+                {
+                    Timers.RunDue(clock.ElapsedMilliseconds);
+                    processed = 0;
+                }
+            }
+
+            var nextDue = Timers.RunDue(clock.ElapsedMilliseconds);
+            if (_closing)
+            {
+                break;
+            }
+
+            _wake.Reset();
+            Interlocked.Exchange(ref _sleeping, 1);
+            if (!_queue.IsEmpty)
+            {
+                Interlocked.Exchange(ref _sleeping, 0);
+                continue;
+            }
+
+            var timeout = nextDue == long.MaxValue ? 1000 : (int)Math.Clamp(nextDue - clock.ElapsedMilliseconds, 0, 1000);
+            _wake.Wait(timeout);
+            Interlocked.Exchange(ref _sleeping, 0);
+        }
+
+        _stopped.TrySetResult();
+        AbandonQueued();
+    }
+
+    private void AbandonQueued()
+    {
+        while (_queue.TryDequeue(out var leftover))
+        {
+            if (leftover.Buffer is not null)
+            {
+                Buffers.Return(leftover.Buffer);
+            }
+            else
+            {
+                leftover.Call?.Abandon();
+            }
+        }
+    }
+
+    private void Process(in WorkItem item)
+    {
+        if (item.Call is not null)
+        {
+            item.Call.Execute();
+            return;
+        }
+
+        try
+        {
+            item.Sink!.OnDatagram(item.Buffer.AsSpan(0, item.Length), item.From);
+        }
+        finally
+        {
+            Buffers.Return(item.Buffer!);
+        }
+    }
+
+    private readonly record struct WorkItem(WorkerCallBase? Call, IDatagramSink? Sink, byte[]? Buffer, int Length, Net.TransportTuple From);
+}
+
+/// <summary>A control call queued to a worker: run on its thread, or abandoned when the worker has stopped.</summary>
+internal abstract class WorkerCallBase
+{
+    public abstract void Execute();
+
+    public abstract void Abandon();
+}
+
+/// <summary>A control call whose result (or exception) completes a task, continued off the worker thread.</summary>
+internal sealed class WorkerCall<T>(Func<T> action) : WorkerCallBase
+{
+    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<T> Task => _completion.Task;
+
+    public override void Execute()
+    {
+        try
+        {
+            _completion.TrySetResult(action());
+        }
+        catch (Exception e)
+        {
+            _completion.TrySetException(e);
+        }
+    }
+
+    public override void Abandon() => _completion.TrySetException(new ObjectDisposedException("Worker", "The worker is closed."));
+}
+
+/// <summary>Receives datagrams on the worker thread; the bytes are valid only during the call.</summary>
+internal interface IDatagramSink
+{
+    void OnDatagram(Span<byte> datagram, in Net.TransportTuple from);
+}

@@ -1,0 +1,64 @@
+namespace Parley.Media.Routing;
+
+/// <summary>
+/// One <see cref="Worker"/> per core. A router lives on one worker, chosen as the one with the fewest routers; a
+/// producer on one worker reaches consumers on another only through a pipe (see <see cref="IPipeTransportSeam"/>).
+/// </summary>
+public sealed class WorkerPool : IAsyncDisposable
+{
+    private readonly Worker[] _workers;
+
+    /// <summary>Starts <paramref name="workerCount"/> workers (default: one per processor).</summary>
+    public WorkerPool(int? workerCount = null)
+    {
+        var count = workerCount ?? Environment.ProcessorCount;
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(workerCount));
+        _workers = new Worker[count];
+        for (var i = 0; i < count; i++)
+        {
+            _workers[i] = new Worker($"parley-worker-{i}");
+        }
+    }
+
+    /// <summary>The workers, in start order.</summary>
+    public IReadOnlyList<Worker> Workers => _workers;
+
+    /// <summary>Creates a router on the least-loaded worker.</summary>
+    public Task<Router> CreateRouterAsync(RouterOptions? options = null) => PickWorker().CreateRouterAsync(options);
+
+    /// <summary>The open worker with the fewest routers.</summary>
+    public Worker PickWorker()
+    {
+        Worker? best = null;
+        foreach (var worker in _workers)
+        {
+            if (!worker.IsClosed && (best is null || worker.RouterCount < best.RouterCount))
+            {
+                best = worker;
+            }
+        }
+
+        return best ?? throw new ObjectDisposedException(nameof(WorkerPool));
+    }
+
+    /// <summary>Closes every worker.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var worker in _workers)
+        {
+            await worker.CloseAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>
+/// The seam for piping a producer to a router on another worker (mediasoup's <c>router.pipeToRouter</c>): a
+/// PipeTransport pair, one on each worker, carrying the producer's RTP as a pipe consumer
+/// (<see cref="Ortc.OrtcRules.GetPipeConsumerRtpParameters"/>) into a pipe producer on the other side. Not implemented
+/// yet; a worker's routers are self-contained until then.
+/// </summary>
+public interface IPipeTransportSeam
+{
+    /// <summary>Makes <paramref name="producerId"/> of <paramref name="source"/> consumable on <paramref name="destination"/>.</summary>
+    Task<Producer> PipeToRouterAsync(Router source, string producerId, Router destination);
+}

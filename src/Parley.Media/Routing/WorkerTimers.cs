@@ -1,0 +1,76 @@
+namespace Parley.Media.Routing;
+
+/// <summary>
+/// Timers of one worker, run on its thread between packets. A timer is a callback with a due time; periodic timers
+/// re-arm themselves. Cancelled timers stay in the heap until they come due, then are dropped.
+/// </summary>
+internal sealed class WorkerTimers
+{
+    private readonly PriorityQueue<WorkerTimer, long> _heap = new();
+    private long _now;
+    private int _active;
+
+    /// <summary>Timers armed and not cancelled (0 when nothing leaks).</summary>
+    public int ActiveCount => Volatile.Read(ref _active);
+
+    /// <summary>Milliseconds on the worker's clock as of the last run.</summary>
+    public long Now => _now;
+
+    /// <summary>Arms a timer that calls <paramref name="callback"/> every <paramref name="periodMs"/> until cancelled.</summary>
+    public WorkerTimer StartPeriodic(int periodMs, Action callback)
+    {
+        var timer = new WorkerTimer(this, callback, periodMs);
+        Interlocked.Increment(ref _active);
+        _heap.Enqueue(timer, _now + periodMs);
+        return timer;
+    }
+
+    /// <summary>Runs every timer due at <paramref name="now"/>; returns when the next one is due (long.MaxValue: none).</summary>
+    public long RunDue(long now)
+    {
+        _now = now;
+        while (_heap.TryPeek(out var timer, out var due))
+        {
+            if (timer.IsCancelled)
+            {
+                _heap.Dequeue();
+                continue;
+            }
+
+            if (due > now)
+            {
+                return due;
+            }
+
+            _heap.Dequeue();
+            timer.Callback();
+            if (!timer.IsCancelled)
+            {
+                _heap.Enqueue(timer, now + timer.PeriodMs);
+            }
+        }
+
+        return long.MaxValue;
+    }
+
+    internal void OnCancelled() => Interlocked.Decrement(ref _active);
+}
+
+/// <summary>A periodic timer of a <see cref="WorkerTimers"/>.</summary>
+internal sealed class WorkerTimer(WorkerTimers owner, Action callback, int periodMs)
+{
+    public Action Callback { get; } = callback;
+
+    public int PeriodMs { get; } = periodMs;
+
+    public bool IsCancelled { get; private set; }
+
+    public void Cancel()
+    {
+        if (!IsCancelled)
+        {
+            IsCancelled = true;
+            owner.OnCancelled();
+        }
+    }
+}

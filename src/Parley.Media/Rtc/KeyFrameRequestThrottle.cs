@@ -1,0 +1,96 @@
+namespace Parley.Media.Rtc;
+
+/// <summary>
+/// Limits key frame requests (PLI, FIR) forwarded upstream for one stream to one per interval: many consumers
+/// losing the same packet should cost the sender one key frame, not one each. A request arriving inside the
+/// interval is kept pending and goes out when the interval ends, unless a key frame arrives first. Also keeps the
+/// FIR command sequence number (RFC 5104 §4.3.1.1). Owned by one worker thread.
+/// </summary>
+internal sealed class KeyFrameRequestThrottle
+{
+    /// <summary>Default interval between two requests forwarded (mediasoup waits about a second).</summary>
+    public const int DefaultIntervalMilliseconds = 1000;
+
+    private long _lastForwardedAtMilliseconds;
+    private bool _hasForwarded;
+    private byte _firSequenceNumber;
+
+    /// <summary>Creates a throttle forwarding at most one request per <paramref name="intervalMilliseconds"/>.</summary>
+    public KeyFrameRequestThrottle(int intervalMilliseconds = DefaultIntervalMilliseconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(intervalMilliseconds);
+        IntervalMilliseconds = intervalMilliseconds;
+    }
+
+    public int IntervalMilliseconds { get; }
+
+    /// <summary>A request came in during the interval and waits for <see cref="TryForwardPending"/>.</summary>
+    public bool IsPending { get; private set; }
+
+    /// <summary>Requests forwarded upstream.</summary>
+    public long ForwardedCount { get; private set; }
+
+    /// <summary>Requests absorbed by the throttle (merged into one forwarded or pending).</summary>
+    public long ThrottledCount { get; private set; }
+
+    /// <summary>
+    /// A downstream request (or our own need) for a key frame. Returns true when the caller should send a PLI/FIR
+    /// upstream now; otherwise the request is merged into a pending one.
+    /// </summary>
+    public bool TryRequest(long nowMilliseconds)
+    {
+        if (!_hasForwarded || nowMilliseconds - _lastForwardedAtMilliseconds >= IntervalMilliseconds)
+        {
+            Forward(nowMilliseconds);
+            return true;
+        }
+
+        ThrottledCount++;
+        IsPending = true;
+        return false;
+    }
+
+    /// <summary>Call on the worker's timer: true when a pending request may go out now.</summary>
+    public bool TryForwardPending(long nowMilliseconds)
+    {
+        if (!IsPending || nowMilliseconds - _lastForwardedAtMilliseconds < IntervalMilliseconds)
+        {
+            return false;
+        }
+
+        Forward(nowMilliseconds);
+        return true;
+    }
+
+    /// <summary>
+    /// A key frame arrived from upstream: the pending request is satisfied, and the next request may go out at once,
+    /// since it asks for a newer key frame than this one.
+    /// </summary>
+    public void OnKeyFrameReceived()
+    {
+        IsPending = false;
+        _hasForwarded = false;
+    }
+
+    /// <summary>
+    /// The sequence number for a new FIR: it increases per new request and is repeated when the same request is sent
+    /// again (RFC 5104 §4.3.1.2), so pass <paramref name="isRetransmission"/> for a repeat.
+    /// </summary>
+    public byte NextFirSequenceNumber(bool isRetransmission = false)
+    {
+        if (!isRetransmission)
+        {
+            _firSequenceNumber++;
+        }
+
+        return _firSequenceNumber;
+    }
+
+    private void Forward(long nowMilliseconds)
+    {
+        _hasForwarded = true;
+        _lastForwardedAtMilliseconds = nowMilliseconds;
+        IsPending = false;
+        ForwardedCount++;
+    }
+}

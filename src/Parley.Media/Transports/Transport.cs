@@ -1,0 +1,216 @@
+using Parley.Media.Ortc;
+using Parley.Media.Rtc;
+using Parley.Media.Routing;
+
+namespace Parley.Media.Transports;
+
+/// <summary>
+/// A path between the router and one remote endpoint, carrying the RTP and RTCP of the producers it receives and the
+/// consumers it sends. Concrete transports (<see cref="PlainTransport"/>, later WebRtcTransport) only move datagrams
+/// (and decrypt/encrypt them); routing, demultiplexing by SSRC and RTCP handling live here.
+/// </summary>
+public abstract partial class Transport
+{
+    private readonly Dictionary<string, Producer> _producers = [];
+    private readonly Dictionary<string, Consumer> _consumers = [];
+    private readonly Dictionary<uint, ProducerStream> _streamsBySsrc = [];
+    private readonly Dictionary<uint, Consumer> _consumersBySsrc = [];
+    private WorkerTimer? _rtcpTimer;
+    private WorkerTimer? _feedbackTimer;
+    private string? _cname;
+    private volatile bool _closed;
+
+    private protected Transport(Router router, object? appData)
+    {
+        Router = router;
+        AppData = appData;
+        RtcpSsrc = SsrcGenerator.Next();
+    }
+
+    /// <summary>Unique id.</summary>
+    public string Id { get; } = Guid.NewGuid().ToString();
+
+    /// <summary>The router this transport belongs to.</summary>
+    public Router Router { get; }
+
+    /// <summary>The application's data given at creation.</summary>
+    public object? AppData { get; }
+
+    /// <summary>True once closed.</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>Raised (on a thread-pool thread) when the transport closes, itself or with its router.</summary>
+    public event EventHandler? Closed;
+
+    internal Worker Worker => Router.Worker;
+
+    internal TransportCounters Counters { get; } = new();
+
+    /// <summary>Open producers (worker thread).</summary>
+    internal int ProducerCount => _producers.Count;
+
+    /// <summary>Open consumers (worker thread).</summary>
+    internal int ConsumerCount => _consumers.Count;
+
+    internal TransportTrafficCounters Traffic { get; } = new();
+
+    /// <summary>mediasoup's stats <c>type</c> of this kind of transport.</summary>
+    private protected abstract string StatsType { get; }
+
+    /// <summary>The sender SSRC of RTCP this transport originates (feedback and receiver reports).</summary>
+    internal uint RtcpSsrc { get; }
+
+    /// <summary>
+    /// Starts receiving from the remote producer described by <paramref name="rtpParameters"/> (mediasoup-client's
+    /// <c>produce</c> output): validated, mapped to the router's payload types and SSRCs, and made consumable.
+    /// </summary>
+    /// <exception cref="OrtcException">The parameters are malformed or use a codec the router lacks.</exception>
+    /// <exception cref="InvalidOperationException">An SSRC is already in use on this transport.</exception>
+    public Task<Producer> ProduceAsync(MediaKind kind, RtpParameters rtpParameters, object? appData = null, bool paused = false)
+    {
+        var parameters = rtpParameters.Clone();
+        OrtcRules.ValidateRtpParameters(parameters);
+        return Worker.InvokeAsync(() =>
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var mapping = OrtcRules.GetProducerRtpParametersMapping(parameters, Router.RtpCapabilities);
+            _cname = OrtcRules.AssignProducerCname(parameters, _cname);
+            var consumable = OrtcRules.GetConsumableRtpParameters(kind, parameters, Router.RtpCapabilities, mapping);
+            var producer = new Producer(this, kind, parameters, consumable, mapping, appData, paused);
+            foreach (var stream in producer.Streams)
+            {
+                if (_streamsBySsrc.ContainsKey(stream.Ssrc) || (stream.RtxSsrc is { } taken && _streamsBySsrc.ContainsKey(taken)))
+                {
+                    throw new InvalidOperationException($"SSRC {stream.Ssrc} is already in use on transport {Id}.");
+                }
+            }
+
+            foreach (var stream in producer.Streams)
+            {
+                _streamsBySsrc.Add(stream.Ssrc, stream);
+                if (stream.RtxSsrc is { } rtxSsrc)
+                {
+                    _streamsBySsrc.Add(rtxSsrc, stream);
+                }
+            }
+
+            _producers.Add(producer.Id, producer);
+            Router.AddProducer(producer);
+            EnsureRtcpTimer();
+            return producer;
+        });
+    }
+
+    /// <summary>
+    /// Sends the router's producer <paramref name="producerId"/> to a device with <paramref name="rtpCapabilities"/>.
+    /// The consumer starts paused unless <paramref name="paused"/> is false; resume it once the client is ready.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such producer in this router.</exception>
+    /// <exception cref="OrtcException">The capabilities are malformed or share no codec with the producer.</exception>
+    public Task<Consumer> ConsumeAsync(string producerId, RtpCapabilities rtpCapabilities, bool paused = true, object? appData = null)
+    {
+        var caps = rtpCapabilities.Clone();
+        OrtcRules.ValidateRtpCapabilities(caps);
+        return Worker.InvokeAsync(() =>
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (!Router.TryGetProducer(producerId, out var producer) || producer.IsClosed)
+            {
+                throw new KeyNotFoundException($"Producer {producerId} not found.");
+            }
+
+            if (!OrtcRules.CanConsume(producer.ConsumableRtpParameters, caps))
+            {
+                throw new OrtcException($"Cannot consume producer {producerId} with the given RTP capabilities.");
+            }
+
+            var parameters = OrtcRules.GetConsumerRtpParameters(producer.ConsumableRtpParameters, caps, pipe: false, enableRtx: true);
+            var consumer = new Consumer(this, producer, parameters, appData, paused);
+            _consumers.Add(consumer.Id, consumer);
+            _consumersBySsrc.Add(consumer.Ssrc, consumer);
+            if (consumer.RtxSsrc is { } rtxSsrc)
+            {
+                _consumersBySsrc.Add(rtxSsrc, consumer);
+            }
+
+            producer.AddConsumer(consumer);
+            EnsureRtcpTimer();
+            return consumer;
+        });
+    }
+
+    /// <summary>The transport's traffic stats in mediasoup's shape (<c>transport.getStats()</c>).</summary>
+    public Task<TransportStats> GetStatsAsync() => Worker.InvokeAsync(() => Traffic.CreateStats(Id, Worker.Timers.Now, StatsType));
+
+    /// <summary>Datagrams the transport dropped, by reason (reasons with none left out).</summary>
+    public Task<IReadOnlyDictionary<RtpDropReason, long>> GetDropCountsAsync() => Worker.InvokeAsync(Counters.DroppedByReason);
+
+    /// <summary>Closes the transport with its producers (whose consumers elsewhere close too) and consumers.</summary>
+    public Task CloseAsync() => _closed ? Task.CompletedTask : Worker.InvokeAsync(() =>
+    {
+        CloseOnWorker();
+        Router.RemoveTransport(this);
+    });
+
+    /// <summary>Sends one RTP packet to the remote side (encrypting it if the transport does).</summary>
+    internal abstract void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false);
+
+    /// <summary>Sends one RTCP compound packet to the remote side.</summary>
+    internal abstract void SendRtcp(ReadOnlySpan<byte> packet);
+
+    /// <summary>Releases sockets and other resources of the concrete transport.</summary>
+    private protected abstract void CloseResources();
+
+    internal void CloseOnWorker()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        _rtcpTimer?.Cancel();
+        _feedbackTimer?.Cancel();
+        foreach (var consumer in _consumers.Values.ToArray())
+        {
+            consumer.CloseOnWorker(sendBye: true);
+        }
+
+        foreach (var producer in _producers.Values.ToArray())
+        {
+            producer.CloseOnWorker();
+        }
+
+        CloseResources();
+        Worker.RaiseEvent(Closed, this);
+    }
+
+    internal void RemoveProducer(Producer producer)
+    {
+        _producers.Remove(producer.Id);
+        foreach (var stream in producer.Streams)
+        {
+            _streamsBySsrc.Remove(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtxSsrc)
+            {
+                _streamsBySsrc.Remove(rtxSsrc);
+            }
+        }
+    }
+
+    internal void RemoveConsumer(Consumer consumer)
+    {
+        _consumers.Remove(consumer.Id);
+        _consumersBySsrc.Remove(consumer.Ssrc);
+        if (consumer.RtxSsrc is { } rtxSsrc)
+        {
+            _consumersBySsrc.Remove(rtxSsrc);
+        }
+    }
+
+    private void EnsureRtcpTimer()
+    {
+        _rtcpTimer ??= Worker.Timers.StartPeriodic(RtcpIntervalMs, SendRtcpReports);
+        _feedbackTimer ??= Worker.Timers.StartPeriodic(FeedbackIntervalMs, OnFeedbackTimer);
+    }
+}

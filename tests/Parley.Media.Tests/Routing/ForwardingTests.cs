@@ -1,0 +1,192 @@
+using Parley.Media.Ortc;
+using Parley.Media.Rtp;
+using Parley.Media.Tests.Ortc;
+
+namespace Parley.Media.Tests.Routing;
+
+public sealed class ForwardingTests
+{
+    private static byte AudioLevelId(RtpParameters parameters) =>
+        (byte)parameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.AudioLevel).Id;
+
+    private static byte MidId(RtpParameters parameters) =>
+        (byte)parameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.Mid).Id;
+
+    [Fact]
+    public async Task One_producer_reaches_every_consumer_rewritten_to_its_own_parameters()
+    {
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.AudioOpusFile);
+        for (var i = 0; i < 3; i++)
+        {
+            await scenario.AddConsumerAsync();
+        }
+
+        var producerAudioLevel = AudioLevelId(scenario.Producer.RtpParameters);
+        var producerMid = MidId(scenario.Producer.RtpParameters);
+        var sent = new List<byte[]>();
+        for (var i = 0; i < 10; i++)
+        {
+            var packet = TestRtp.Build(
+                scenario.ProducerPayloadType, (ushort)(65530 + i), (uint)(4_000_000_000 + (i * 960)), scenario.ProducerSsrc,
+                [(byte)i, 0xAA, 0xBB, 0xCC],
+                (producerMid, "0"u8.ToArray()), (producerAudioLevel, [(byte)(0x80 | i)]));
+            sent.Add(packet);
+            scenario.Sender.SendTo(scenario.ProducerTransport.Tuple.LocalPort, packet);
+        }
+
+        var ssrcs = new HashSet<uint>();
+        foreach (var (_, consumer, peer) in scenario.Consumers)
+        {
+            var parameters = consumer.RtpParameters;
+            var consumerAudioLevel = AudioLevelId(parameters);
+            ushort? firstSequence = null;
+            uint? firstTimestamp = null;
+            for (var i = 0; i < 10; i++)
+            {
+                var received = await peer.ReceiveRtpAsync();
+                var (payloadType, sequence, timestamp, ssrc) = TestRtp.Header(received);
+                Assert.Equal(parameters.Encodings[0].Ssrc, ssrc);
+                Assert.Equal(parameters.Codecs[0].PayloadType, payloadType);
+                firstSequence ??= sequence;
+                firstTimestamp ??= timestamp;
+                Assert.Equal((ushort)(firstSequence.Value + i), sequence);
+                Assert.Equal(firstTimestamp.Value + (uint)(i * 960), timestamp);
+                Assert.Equal(TestRtp.Payload(sent[i]), TestRtp.Payload(received));
+
+                Assert.True(RtpPacket.TryParse(received, out var rtp));
+                Assert.True(rtp.TryGetExtension(consumerAudioLevel, out var level));
+                Assert.Equal((byte)(0x80 | i), level[0]);
+                var mid = parameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.Mid);
+                Assert.True(mid is null || !rtp.TryGetExtension((byte)mid.Id, out _), "the producer's MID must not reach the consumer");
+            }
+
+            ssrcs.Add(parameters.Encodings[0].Ssrc!.Value);
+        }
+
+        Assert.Equal(3, ssrcs.Count);
+        var stats = await scenario.Consumers[0].Consumer.GetStatsAsync();
+        Assert.Equal("outbound-rtp", stats[0].Type);
+        Assert.Equal(10, stats[0].PacketCount);
+        Assert.Equal(scenario.Consumers[0].Consumer.RtpParameters.Encodings[0].Ssrc, stats[0].Ssrc);
+        Assert.Equal("inbound-rtp", stats[1].Type);
+        var producerStats = await scenario.Producer.GetStatsAsync();
+        Assert.Equal(10, producerStats.Single().PacketCount);
+        var transportStats = await scenario.Consumers[0].Transport.GetStatsAsync();
+        Assert.Equal("plain-rtp-transport", transportStats.Type);
+        Assert.Equal(10, transportStats.RtpPacketCountSent);
+        Assert.True(transportStats.BytesSent > 10 * 12);
+    }
+
+    [Fact]
+    public async Task A_consumer_starts_paused_and_sends_nothing_until_resumed()
+    {
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.AudioOpusFile);
+        var (_, consumer, peer) = await scenario.AddConsumerAsync(resume: false);
+        Assert.True(consumer.IsPaused);
+
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 1, 960, scenario.ProducerSsrc, [1]));
+        await consumer.ResumeAsync();
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 2, 1920, scenario.ProducerSsrc, [2]));
+
+        var received = await peer.ReceiveRtpAsync();
+        Assert.Equal([2], TestRtp.Payload(received));
+        Assert.DoesNotContain(peer.Drain(), UdpPeer.IsRtp);
+    }
+
+    [Fact]
+    public async Task Pause_and_resume_leave_no_sequence_gap_and_timestamps_keep_rising()
+    {
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.AudioOpusFile);
+        var (_, consumer, peer) = await scenario.AddConsumerAsync();
+        ushort sequence = 100;
+        uint timestamp = 48_000;
+
+        async Task SendBurstAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, sequence++, timestamp, scenario.ProducerSsrc, [0]));
+                timestamp += 960;
+            }
+        }
+
+        await SendBurstAsync(5);
+        await consumer.PauseAsync();
+        await SendBurstAsync(20);
+        await consumer.ResumeAsync();
+        await SendBurstAsync(5);
+
+        var headers = new List<(byte, ushort Sequence, uint Timestamp, uint)>();
+        for (var i = 0; i < 10; i++)
+        {
+            headers.Add(TestRtp.Header(await peer.ReceiveRtpAsync()));
+        }
+
+        Assert.DoesNotContain(peer.Drain(), UdpPeer.IsRtp);
+        for (var i = 1; i < headers.Count; i++)
+        {
+            Assert.Equal((ushort)(headers[i - 1].Sequence + 1), headers[i].Sequence);
+            Assert.True(headers[i].Timestamp - headers[i - 1].Timestamp is > 0 and < 0x8000_0000, "timestamps must rise");
+        }
+    }
+
+    [Fact]
+    public async Task A_producer_pause_pauses_its_consumers_with_events()
+    {
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.AudioOpusFile);
+        var (_, consumer, peer) = await scenario.AddConsumerAsync();
+        var paused = Eventually.EventAsync<object>(h => consumer.ProducerPaused += h);
+        var resumed = Eventually.EventAsync<object>(h => consumer.ProducerResumed += h);
+
+        await scenario.Producer.PauseAsync();
+        Assert.Same(consumer, await paused);
+        Assert.True(consumer.IsProducerPaused);
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 1, 0, scenario.ProducerSsrc, [1]));
+
+        await scenario.Producer.ResumeAsync();
+        Assert.Same(consumer, await resumed);
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 2, 960, scenario.ProducerSsrc, [2]));
+        Assert.Equal([2], TestRtp.Payload(await peer.ReceiveRtpAsync()));
+    }
+
+    [Fact]
+    public async Task A_video_consumer_requests_a_keyframe_on_resume_and_waits_for_one()
+    {
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.H264File);
+
+        // The producer transport learns its remote address from the first packet; only then can a PLI go back.
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 1, 0, scenario.ProducerSsrc, TestRtp.H264DeltaFrame(1)));
+        var (_, consumer, peer) = await scenario.AddConsumerAsync();
+
+        var pli = await scenario.Sender.ReceiveRtcpAsync(206, format: 1);
+        Assert.Equal(scenario.ProducerSsrc, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(pli.AsSpan(8)));
+
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 2, 3000, scenario.ProducerSsrc, TestRtp.H264DeltaFrame(2)));
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 3, 6000, scenario.ProducerSsrc, TestRtp.H264KeyFrame(3)));
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 4, 9000, scenario.ProducerSsrc, TestRtp.H264DeltaFrame(4)));
+
+        Assert.Equal(TestRtp.H264KeyFrame(3), TestRtp.Payload(await peer.ReceiveRtpAsync()));
+        Assert.Equal(TestRtp.H264DeltaFrame(4), TestRtp.Payload(await peer.ReceiveRtpAsync()));
+        Assert.DoesNotContain(peer.Drain(), UdpPeer.IsRtp);
+        Assert.Equal(1, await scenario.KeyFramesAsync());
+    }
+
+    [Fact]
+    public async Task Rtx_from_the_producer_is_restored_before_forwarding()
+    {
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.H264File);
+        var (_, _, peer) = await scenario.AddConsumerAsync();
+        var encoding = scenario.Producer.RtpParameters.Encodings[0];
+        var rtxPayloadType = (byte)scenario.Producer.RtpParameters.Codecs.Single(c => c.MimeType == "video/rtx").PayloadType;
+
+        var original = TestRtp.Build(scenario.ProducerPayloadType, 7, 6000, scenario.ProducerSsrc, TestRtp.H264KeyFrame(9));
+        Assert.True(RtpPacket.TryParse(original, out var originalPacket));
+        var rtx = new byte[1500];
+        Assert.True(RtxPacket.TryWrap(originalPacket, rtx, encoding.Rtx!.Ssrc, rtxPayloadType, 500, out var rtxLength));
+        await scenario.SendAndWaitAsync(rtx[..rtxLength]);
+
+        var received = await peer.ReceiveRtpAsync();
+        Assert.Equal(TestRtp.H264KeyFrame(9), TestRtp.Payload(received));
+        Assert.Equal(1, (await scenario.Producer.GetStatsAsync()).Single().PacketsRetransmitted);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using Parley.Media.Ortc;
+using Parley.Media.Routing;
+using Parley.Media.Tests.Ortc;
+using Parley.Media.Transports;
+
+namespace Parley.Media.Tests.Routing;
+
+/// <summary>
+/// A worker and router with one comedia producer transport fed by <see cref="Sender"/> and consumer transports each
+/// connected to its own <see cref="UdpPeer"/>, over real UDP on 127.0.0.1.
+/// </summary>
+internal sealed class RoutingScenario : IAsyncDisposable
+{
+    private RoutingScenario(Worker worker, Router router, PlainTransport producerTransport)
+    {
+        Worker = worker;
+        Router = router;
+        ProducerTransport = producerTransport;
+    }
+
+    public Worker Worker { get; }
+
+    public Router Router { get; }
+
+    public PlainTransport ProducerTransport { get; }
+
+    public UdpPeer Sender { get; } = new();
+
+    public Producer Producer { get; private set; } = null!;
+
+    public List<(PlainTransport Transport, Consumer Consumer, UdpPeer Peer)> Consumers { get; } = [];
+
+    public static async Task<RoutingScenario> StartAsync(string producerFile)
+    {
+        var worker = new Worker();
+        var router = await worker.CreateRouterAsync();
+        var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
+        var scenario = new RoutingScenario(worker, router, transport);
+        var parameters = OrtcTestData.Producer(producerFile);
+        var kind = parameters.Codecs[0].MimeType.StartsWith("audio", StringComparison.Ordinal) ? MediaKind.Audio : MediaKind.Video;
+        scenario.Producer = await transport.ProduceAsync(kind, parameters);
+        return scenario;
+    }
+
+    public uint ProducerSsrc => Producer.RtpParameters.Encodings[0].Ssrc!.Value;
+
+    public byte ProducerPayloadType => (byte)Producer.RtpParameters.Codecs[0].PayloadType;
+
+    public async Task<(PlainTransport Transport, Consumer Consumer, UdpPeer Peer)> AddConsumerAsync(bool resume = true)
+    {
+        var peer = new UdpPeer();
+        var transport = await Router.CreatePlainTransportAsync();
+        await transport.ConnectAsync(IPAddress.Loopback, peer.Port);
+        var consumer = await transport.ConsumeAsync(Producer.Id, OrtcTestData.DeviceCapabilities());
+        if (resume)
+        {
+            await consumer.ResumeAsync();
+        }
+
+        var entry = (transport, consumer, peer);
+        Consumers.Add(entry);
+        return entry;
+    }
+
+    /// <summary>Sends a packet from the producer's side and waits until the producer has counted it.</summary>
+    public async Task SendAndWaitAsync(byte[] packet)
+    {
+        var before = await ReceivedAsync();
+        Sender.SendTo(ProducerTransport.Tuple.LocalPort, packet);
+        await Eventually.TrueAsync(async () => await ReceivedAsync() > before, "the producer transport to receive the packet");
+    }
+
+    public Task<long> ReceivedAsync() => Worker.InvokeAsync(() => ProducerTransport.Counters.PacketsReceived);
+
+    public Task<long> KeyFramesAsync() => Worker.InvokeAsync(() => Producer.Streams[0].KeyFrameCount);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Worker.CloseAsync();
+        Sender.Dispose();
+        foreach (var (_, _, peer) in Consumers)
+        {
+            peer.Dispose();
+        }
+    }
+}

@@ -53,6 +53,23 @@ public sealed class Router
         });
 
     /// <summary>
+    /// Creates a WebRTC transport for a browser on the shared ports of <see cref="WebRtcTransportOptions.WebRtcServer"/>;
+    /// give its <see cref="WebRtcTransport.Info"/> to mediasoup-client's <c>createSendTransport/createRecvTransport</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither UDP nor TCP enabled.</exception>
+    public Task<WebRtcTransport> CreateWebRtcTransportAsync(WebRtcTransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Worker.InvokeAsync(() =>
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var transport = WebRtcTransport.Create(this, options);
+            _transports.Add(transport.Id, transport);
+            return transport;
+        });
+    }
+
+    /// <summary>
     /// Whether a device with <paramref name="rtpCapabilities"/> can consume <paramref name="producerId"/>; false for an
     /// unknown producer or malformed capabilities. Callable from any thread.
     /// </summary>

@@ -125,6 +125,7 @@ public abstract partial class Transport
             }
 
             var parameters = OrtcRules.GetConsumerRtpParameters(producer.ConsumableRtpParameters, caps, pipe: false, enableRtx: true);
+            parameters.Mid = NextConsumerMid();
             var consumer = new Consumer(this, producer, parameters, appData, paused);
             _consumers.Add(consumer.Id, consumer);
             _consumersBySsrc.Add(consumer.Ssrc, consumer);
@@ -140,7 +141,13 @@ public abstract partial class Transport
     }
 
     /// <summary>The transport's traffic stats in mediasoup's shape (<c>transport.getStats()</c>).</summary>
-    public Task<TransportStats> GetStatsAsync() => Worker.InvokeAsync(() => Traffic.CreateStats(Id, Worker.Timers.Now, StatsType));
+    public Task<TransportStats> GetStatsAsync() => Worker.InvokeAsync(() => CreateStats(Worker.Timers.Now));
+
+    /// <summary>The stats on the worker thread; WebRTC transports add their ICE and DTLS state.</summary>
+    private protected virtual TransportStats CreateStats(long now) => Traffic.CreateStats(Id, now, StatsType);
+
+    /// <summary>The <c>mid</c> of the next consumer (WebRTC transports number them per transport); null for none.</summary>
+    private protected virtual string? NextConsumerMid() => null;
 
     /// <summary>Datagrams the transport dropped, by reason (reasons with none left out).</summary>
     public Task<IReadOnlyDictionary<RtpDropReason, long>> GetDropCountsAsync() => Worker.InvokeAsync(Counters.DroppedByReason);

@@ -91,9 +91,10 @@ internal sealed class MediaSignalingService(
             {
                 producer = await transport.ProduceAsync(request.Kind, request.RtpParameters);
             }
-            catch (Exception e) when (e is OrtcException or InvalidOperationException or ArgumentException or KeyNotFoundException or NullReferenceException)
+            catch (Exception e) when (e is OrtcException or InvalidOperationException or ArgumentException or KeyNotFoundException or NotSupportedException or NullReferenceException)
             {
                 // NullReferenceException: a null inside the parameters' lists, which the ORTC rules do not expect.
+                // NotSupportedException: what the SFU does not route yet (RID-only simulcast).
                 throw new HubException("produce: " + e.Message);
             }
 

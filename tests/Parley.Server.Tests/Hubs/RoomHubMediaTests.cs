@@ -206,6 +206,45 @@ public abstract class RoomHubMediaTests
     }
 
     [Fact]
+    public async Task A_simulcast_camera_is_consumed_as_simulcast_and_takes_preferred_layers()
+    {
+        var (_, host, visitor, _) = await TwoInARoomAsync();
+        await using (host)
+        await using (visitor)
+        {
+            var sendId = await CreateTransportAsync(visitor);
+            // Chromium's simulcast names its encodings by RID only, which the SFU does not route yet: a clear refusal.
+            Assert.Equal(
+                "produce: Encodings without an SSRC (RID-only simulcast) are not routed yet.",
+                await visitor.RefusedAsync("produce", ProduceArgs(sendId, "video", MediaTestData.Vp8SimulcastProducer(), "cam")));
+
+            // The same encodings with SSRCs (what SDP-munged simulcast sends) are routed.
+            var withSsrcs = MediaTestData.Vp8SimulcastProducer();
+            uint ssrc = 111111;
+            foreach (var encoding in withSsrcs["encodings"]!.AsArray())
+            {
+                encoding!.AsObject().Remove("rid");
+                encoding["ssrc"] = ssrc++;
+            }
+
+            var camId = await ProduceAsync(visitor, sendId, "video", withSsrcs, "cam");
+            var recvId = await CreateTransportAsync(host, producing: false);
+
+            var consumed = await host.InvokeAsync("consume", new { transportId = recvId, producerId = camId, rtpCapabilities = MediaTestData.DeviceCapabilities().ToElement() });
+
+            Assert.Equal("simulcast", consumed.GetProperty("type").GetString());
+            Assert.Equal("video", consumed.GetProperty("kind").GetString());
+            Assert.Equal("video/VP8", consumed.GetProperty("rtpParameters").GetProperty("codecs")[0].GetProperty("mimeType").GetString());
+            var consumerId = consumed.GetProperty("id").GetString();
+            var reply = await host.InvokeAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = 0 });
+            Assert.Empty(reply.EnumerateObject());
+            Assert.StartsWith(
+                "setConsumerPreferredLayers: spatialLayer must be a whole number",
+                await host.RefusedAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = -1 }));
+        }
+    }
+
+    [Fact]
     public async Task Ids_of_others_and_bad_parameters_are_refused()
     {
         var (_, host, visitor, _) = await TwoInARoomAsync();

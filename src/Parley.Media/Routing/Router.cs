@@ -70,6 +70,13 @@ public sealed class Router
     }
 
     /// <summary>
+    /// Shorthand for <see cref="CreateWebRtcTransportAsync(WebRtcTransportOptions)"/> with UDP and TCP candidates.
+    /// </summary>
+    public Task<WebRtcTransport> CreateWebRtcTransportAsync(
+        Net.WebRtcServer server, Dtls.DtlsCertificate certificate, WebRtcConnectionOptions? options = null, object? appData = null) =>
+        CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = server, Certificate = certificate, Connection = options, AppData = appData });
+
+    /// <summary>
     /// Whether a device with <paramref name="rtpCapabilities"/> can consume <paramref name="producerId"/>; false for an
     /// unknown producer or malformed capabilities. Callable from any thread.
     /// </summary>

@@ -73,6 +73,7 @@ public abstract partial class Transport
         return Worker.InvokeAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_closed, this);
+            PrepareProducerParameters(parameters);
             var mapping = OrtcRules.GetProducerRtpParametersMapping(parameters, Router.RtpCapabilities);
             _cname = OrtcRules.AssignProducerCname(parameters, _cname);
             var consumable = OrtcRules.GetConsumableRtpParameters(kind, parameters, Router.RtpCapabilities, mapping);
@@ -96,6 +97,7 @@ public abstract partial class Transport
 
             _producers.Add(producer.Id, producer);
             Router.AddProducer(producer);
+            OnProducerAdded(producer);
             EnsureRtcpTimer();
             return producer;
         });
@@ -192,9 +194,25 @@ public abstract partial class Transport
         Worker.RaiseEvent(Closed, this);
     }
 
+    /// <summary>On the worker, before a producer's parameters are mapped (WebRTC transports give RID-only encodings SSRCs).</summary>
+    private protected virtual void PrepareProducerParameters(RtpParameters parameters)
+    {
+    }
+
+    /// <summary>On the worker, once a producer is routed (WebRTC transports learn its transport-wide-cc extension id).</summary>
+    private protected virtual void OnProducerAdded(Producer producer)
+    {
+    }
+
+    /// <summary>On the worker, when a producer of this transport closes.</summary>
+    private protected virtual void OnProducerRemoved(Producer producer)
+    {
+    }
+
     internal void RemoveProducer(Producer producer)
     {
         _producers.Remove(producer.Id);
+        OnProducerRemoved(producer);
         foreach (var stream in producer.Streams)
         {
             _streamsBySsrc.Remove(stream.Ssrc);

@@ -1,8 +1,11 @@
 using Parley.Media.Dtls;
 using Parley.Media.Ice;
+using System.Diagnostics;
 using Parley.Media.Net;
+using Parley.Media.Ortc;
 using Parley.Media.Rtc;
 using Parley.Media.Routing;
+using Parley.Media.Rtp;
 
 namespace Parley.Media.Transports;
 
@@ -21,6 +24,14 @@ public sealed class WebRtcTransport : Transport
     private readonly IReadOnlyList<IceCandidate> _candidates;
     private readonly IDatagramSink _rtpSink;
     private readonly IDatagramSink _rtcpSink;
+    private readonly Dictionary<uint, byte> _transportCcIdBySsrc = [];
+    private readonly TransportCcFeedbackRecorder _transportCc = new();
+    private readonly RidStreamResolver _ridStreams = new();
+    private readonly HashSet<uint> _unforwardedSimulcastSsrcs = [];
+    private readonly byte[] _rtcpScratch = new byte[PacketBufferPool.BufferLength];
+    private readonly long _createdTimestamp = Stopwatch.GetTimestamp();
+    private WorkerTimer? _transportCcTimer;
+    private uint _lastTransportCcSsrc;
     private long _oversizedDrops;
     private int _nextMid;
 
@@ -146,6 +157,11 @@ public sealed class WebRtcTransport : Transport
 
     internal override void SendRtcp(ReadOnlySpan<byte> packet)
     {
+        if (_ridStreams.TryRewriteOutgoingRtcp(packet, _rtcpScratch, out var length))
+        {
+            packet = _rtcpScratch.AsSpan(0, length);
+        }
+
         if (!_connection.SendRtcp(packet))
         {
             Counters.OnDropped(RtpDropReason.SendFailed);
@@ -160,14 +176,77 @@ public sealed class WebRtcTransport : Transport
         iceState: _connection.IceState.ToString().ToLowerInvariant(),
         dtlsState: _connection.DtlsState.ToString().ToLowerInvariant());
 
+    /// <summary>Every 100 ms while a producer sends the transport-wide-cc extension (libwebrtc's default interval).</summary>
+    internal const int TransportCcFeedbackIntervalMs = 100;
+
+    private protected override void PrepareProducerParameters(RtpParameters parameters) => _ridStreams.AssignStandIns(parameters);
+
+    /// <summary>Simulcast packets of encodings other than the first (lowest) are dropped here; layer switching comes later.</summary>
+    internal long UnforwardedSimulcastPackets { get; private set; }
+
+    private protected override void OnProducerAdded(Producer producer)
+    {
+        if (producer.Type == RtpParametersType.Simulcast)
+        {
+            foreach (var stream in producer.Streams.Where(s => s.Index > 0))
+            {
+                _unforwardedSimulcastSsrcs.Add(stream.Ssrc);
+                if (stream.RtxSsrc is { } rtxSsrc)
+                {
+                    _unforwardedSimulcastSsrcs.Add(rtxSsrc);
+                }
+            }
+        }
+
+        var extension = producer.RtpParameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
+        if (extension is null || extension.Id is <= 0 or > 255)
+        {
+            return;
+        }
+
+        foreach (var stream in producer.Streams)
+        {
+            _transportCcIdBySsrc[stream.Ssrc] = (byte)extension.Id;
+            if (stream.RtxSsrc is { } rtx)
+            {
+                _transportCcIdBySsrc[rtx] = (byte)extension.Id;
+            }
+        }
+
+        _transportCcTimer ??= Worker.Timers.StartPeriodic(TransportCcFeedbackIntervalMs, SendTransportCcFeedback);
+    }
+
+    private protected override void OnProducerRemoved(Producer producer)
+    {
+        foreach (var stream in producer.Streams)
+        {
+            _ridStreams.Remove(stream.Ssrc);
+            _unforwardedSimulcastSsrcs.Remove(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtxStandIn)
+            {
+                _ridStreams.Remove(rtxStandIn);
+                _unforwardedSimulcastSsrcs.Remove(rtxStandIn);
+            }
+
+            _transportCcIdBySsrc.Remove(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtx)
+            {
+                _transportCcIdBySsrc.Remove(rtx);
+            }
+        }
+    }
+
     private protected override string? NextConsumerMid() => (_nextMid++).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// On the worker: closing the connection sends close_notify and joins the DTLS thread, so it runs on the thread
     /// pool rather than stalling media.
     /// </summary>
-    private protected override void CloseResources() =>
+    private protected override void CloseResources()
+    {
+        _transportCcTimer?.Cancel();
         ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Close(), _connection, preferLocal: false);
+    }
 
     private static IReadOnlyList<IceCandidate> SelectCandidates(IReadOnlyList<IceCandidate> all, WebRtcTransportOptions options)
     {
@@ -260,10 +339,48 @@ public sealed class WebRtcTransport : Transport
         if (isRtcp)
         {
             HandleRtcp(packet);
+            return;
         }
-        else
+
+        if (_ridStreams.IsActive)
         {
-            HandleRtp(packet);
+            _ridStreams.Resolve(packet);
+        }
+
+        RecordTransportCc(packet);
+
+        if (_unforwardedSimulcastSsrcs.Count > 0 && packet.Length >= 12
+            && _unforwardedSimulcastSsrcs.Contains(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(packet[8..])))
+        {
+            UnforwardedSimulcastPackets++;
+            return;
+        }
+
+        HandleRtp(packet);
+    }
+
+    private void RecordTransportCc(Span<byte> packet)
+    {
+        if (_transportCcIdBySsrc.Count == 0
+            || !RtpPacket.TryParse(packet, out var rtp)
+            || !_transportCcIdBySsrc.TryGetValue(rtp.Ssrc, out var id)
+            || !rtp.TryGetExtension(id, out var value)
+            || value.Length < 2)
+        {
+            return;
+        }
+
+        _lastTransportCcSsrc = rtp.Ssrc;
+        var microseconds = (long)Stopwatch.GetElapsedTime(_createdTimestamp).TotalMicroseconds;
+        _transportCc.Record(System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value), microseconds);
+    }
+
+    private void SendTransportCcFeedback()
+    {
+        Span<byte> buffer = stackalloc byte[1200];
+        while (_transportCc.TryWriteNext(buffer, RtcpSsrc, _lastTransportCcSsrc, out var written))
+        {
+            SendRtcp(buffer[..written]);
         }
     }
 

@@ -130,6 +130,68 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Packets_with_the_transport_wide_cc_extension_get_transport_feedback()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var producer = await sendTransport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
+        var extensionId = (byte)producer.RtpParameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01).Id;
+
+        for (var i = 0; i < 4; i++)
+            sender.SendProtected(RtpWithTransportSequence((ushort)(7 + i), ssrc, (byte)producer.RtpParameters.Codecs[0].PayloadType, extensionId, (ushort)(300 + (i == 3 ? 4 : i))), isRtcp: false);
+
+        // The packets may straddle a 100 ms feedback tick: gather what every feedback packet reports.
+        var received = new HashSet<ushort>();
+        await WaitUntil(() =>
+        {
+            received.Clear();
+            foreach (var m in sender.Media.Where(m => m.Length > 12 && m[1] == 205 && (m[0] & 0x1F) == 15))
+            {
+                Assert.True(Parley.Media.Rtcp.RtcpTransportFeedback.TryParse(m, out var parsed));
+                Assert.Equal(ssrc, parsed.MediaSsrc);
+                foreach (var status in parsed.Packets)
+                {
+                    if (status.Received)
+                        received.Add(status.SequenceNumber);
+                }
+            }
+
+            return received.Contains(304);
+        });
+        Assert.Equal(new ushort[] { 300, 301, 302, 304 }, received.Order());
+    }
+
+    [Fact]
+    public async Task Rid_only_simulcast_binds_by_mid_and_rid_and_forwards_the_first_encoding_only()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var (recvTransport, receiver) = await ConnectedTransportAsync(router);
+        var parameters = OrtcTestData.Producer("chromium-produce-video-vp8-simulcast.json");
+        Assert.All(parameters.Encodings, e => Assert.Null(e.Ssrc));
+        var producer = await sendTransport.ProduceAsync(MediaKind.Video, parameters);
+        Assert.Equal(RtpParametersType.Simulcast, producer.Type);
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        await consumer.ResumeAsync();
+
+        byte Id(string uri) => (byte)parameters.HeaderExtensions.Single(e => e.Uri == uri).Id;
+        var mid = (Id(RtpHeaderExtensionUris.Mid), System.Text.Encoding.ASCII.GetBytes(parameters.Mid!));
+        byte[] Rid(string rid) => System.Text.Encoding.ASCII.GetBytes(rid);
+        var payloadType = (byte)parameters.Codecs[0].PayloadType;
+        byte[] keyFrame = [0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00, 7, 7, 7];
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 100, 0, 0xAAAA0001, keyFrame, mid, (Id(RtpHeaderExtensionUris.RtpStreamId), Rid("r0"))), isRtcp: false);
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 50, 0, 0xAAAA0002, keyFrame, mid, (Id(RtpHeaderExtensionUris.RtpStreamId), Rid("r1"))), isRtcp: false);
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 101, 3000, 0xAAAA0001, [0x10, 0x01, 1, 2, 3]), isRtcp: false);
+
+        await WaitUntil(() => receiver.Media.Count(m => IsRtp(m) && BinaryPrimitives.ReadUInt32BigEndian(m.AsSpan(8)) == consumer.Ssrc) == 2);
+        Assert.Equal(1, await _worker.InvokeAsync(() => sendTransport.UnforwardedSimulcastPackets));
+        var streams = await producer.GetStatsAsync();
+        Assert.Equal(2, streams[0].PacketCount);
+        Assert.Equal(0, streams[1].PacketCount);
+    }
+
+    [Fact]
     public async Task A_second_connect_is_an_error_and_restart_ice_gives_new_credentials()
     {
         var router = await _worker.CreateRouterAsync();
@@ -192,6 +254,22 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         await peer.ConnectDtlsAsync(transport.DtlsParameters);
         await WaitUntil(() => transport.DtlsState == DtlsState.Connected);
         return (transport, peer);
+    }
+
+    /// <summary>RTP with a one-byte header extension element carrying the transport-wide sequence number.</summary>
+    private static byte[] RtpWithTransportSequence(ushort sequence, uint ssrc, byte payloadType, byte extensionId, ushort transportSequence)
+    {
+        var packet = new byte[12 + 8 + 40];
+        packet[0] = 0x90;
+        packet[1] = payloadType;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), sequence * 960u);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(12), 0xBEDE);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(14), 1);
+        packet[16] = (byte)((extensionId << 4) | 1);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(17), transportSequence);
+        return packet;
     }
 
     private static bool IsRtp(byte[] packet) => packet.Length > 1 && packet[1] is < 192 or > 223;

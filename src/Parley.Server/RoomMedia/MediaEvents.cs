@@ -20,15 +20,19 @@ internal sealed class MediaEvents(IHubContext<RoomHub> hub, ILogger<MediaEvents>
     public Task UserUpdatedAsync(string roomId, Rooms.RoomUserDto user) =>
         hub.Clients.Group(RoomEvents.GroupOf(roomId)).SendAsync(HubEventNames.UserUpdated, user);
 
+    /// <summary>An event for a whole room, raised from an SFU thread: failures are logged, not thrown.</summary>
+    public void ToRoom(string roomId, string eventName, object payload) =>
+        _ = SendLoggedAsync(hub.Clients.Group(RoomEvents.GroupOf(roomId)), eventName, payload);
+
     /// <summary>An event for one consumer's connection, raised from an SFU thread: failures are logged, not thrown.</summary>
     public void ToConnection(string connectionId, string eventName, object payload) =>
-        _ = SendLoggedAsync(connectionId, eventName, payload);
+        _ = SendLoggedAsync(hub.Clients.Client(connectionId), eventName, payload);
 
-    private async Task SendLoggedAsync(string connectionId, string eventName, object payload)
+    private async Task SendLoggedAsync(IClientProxy clients, string eventName, object payload)
     {
         try
         {
-            await hub.Clients.Client(connectionId).SendAsync(eventName, payload);
+            await clients.SendAsync(eventName, payload);
         }
         catch (Exception exception)
         {

@@ -100,6 +100,17 @@ internal sealed class MediaSignalingService(
 
             var entry = new ProducerEntry(producer, request.Source, media.Peer.UserId, request.AppData, transport.Id);
             media.Producers[producer.Id] = entry;
+            if (request.Source == MediaSource.Mic)
+            {
+                try
+                {
+                    await room.AudioLevels.AddProducerAsync(producer.Id);
+                }
+                catch (KeyNotFoundException)
+                {
+                    // Closed already (its transport failed): there is nothing to observe.
+                }
+            }
             await events.NewProducerAsync(room.RoomId, media.Peer.ConnectionId, entry.Info);
             await SyncFlagsAsync(media);
             return new ProducedResult(producer.Id);

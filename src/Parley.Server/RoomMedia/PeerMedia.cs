@@ -49,11 +49,17 @@ internal sealed class PeerMedia(MediaPeer peer)
 }
 
 /// <summary>A room's router and the media of the connections in it.</summary>
-internal sealed class MediaRoom(string roomId, Router router)
+internal sealed class MediaRoom(string roomId, Router router, AudioLevelObserver audioLevels)
 {
     public string RoomId { get; } = roomId;
 
     public Router Router { get; } = router;
+
+    /// <summary>Observes the mic producers for <c>activeSpeaker</c>.</summary>
+    public AudioLevelObserver AudioLevels { get; } = audioLevels;
+
+    /// <summary>The user last announced as the active speaker (only changes are announced).</summary>
+    public string? ActiveSpeakerUserId;
 
     public ConcurrentDictionary<string, PeerMedia> Peers { get; } = new(StringComparer.Ordinal);
 

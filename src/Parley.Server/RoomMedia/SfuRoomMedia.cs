@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Parley.Media.Ortc;
+using Parley.Media.Routing;
 using Parley.Media.Transports;
 using Parley.Server.Hubs;
 using Parley.Server.Membership;
@@ -40,7 +41,11 @@ internal sealed class SfuRoomMedia(
         if (!_rooms.TryGetValue(roomId, out var room))
         {
             var router = await engine.Workers.CreateRouterAsync();
-            room = new MediaRoom(roomId, router);
+            // mediasoup-demo's active speaker: the loudest mic over ~1 s windows.
+            var audioLevels = await router.CreateAudioLevelObserverAsync(new AudioLevelObserverOptions { IntervalMs = 1000, Threshold = -80 });
+            room = new MediaRoom(roomId, router, audioLevels);
+            var observed = room;
+            audioLevels.Volumes += (_, loudest) => OnLoudest(observed, loudest);
             _rooms[roomId] = room;
             MediaLog.RouterCreated(logger, router.Id, roomId);
         }
@@ -162,6 +167,17 @@ internal sealed class SfuRoomMedia(
         };
         // A consumer closes only with its producer (above) or its transport, whose entries go with it
         // (CloseTransportsAsync); Closed is raised before ProducerClosed, so it must not remove the entry.
+    }
+
+    private void OnLoudest(MediaRoom room, AudioLevelVolume loudest)
+    {
+        if (room.FindProducer(loudest.Producer.Id) is not { } entry
+            || Interlocked.Exchange(ref room.ActiveSpeakerUserId, entry.UserId) == entry.UserId)
+        {
+            return;
+        }
+
+        events.ToRoom(room.RoomId, HubEventNames.ActiveSpeaker, new { userId = entry.UserId });
     }
 
     private async Task ApplyAsync(MediaRoom room, PeerMedia media, MediaSource source, bool? active)

@@ -48,7 +48,7 @@ internal sealed class Meeting : IAsyncDisposable
 
     public Consumer VideoConsumer { get; private set; } = null!;
 
-    public static async Task<Meeting> StartAsync(BrowserFixture browser)
+    public static async Task<Meeting> StartAsync(BrowserFixture browser, bool simulcast = false)
     {
         var server = new WebRtcServer(new WebRtcServerOptions { Port = 0, EnableTcp = false });
         server.Start();
@@ -57,7 +57,7 @@ internal sealed class Meeting : IAsyncDisposable
         var worker = new Worker();
         var router = await worker.CreateRouterAsync();
         var meeting = new Meeting(server, worker, router, sender, receiver);
-        await meeting.JoinAsync();
+        await meeting.JoinAsync(simulcast);
         return meeting;
     }
 
@@ -106,7 +106,7 @@ internal sealed class Meeting : IAsyncDisposable
         _server.Dispose();
     }
 
-    private async Task JoinAsync()
+    private async Task JoinAsync(bool simulcast)
     {
         await SenderPage.ExposeFunctionAsync<string, string, Task<string>>("parleySignal", OnSignalAsync);
         await ReceiverPage.ExposeFunctionAsync<string, string, Task<string>>("parleySignal", OnSignalAsync);
@@ -121,7 +121,7 @@ internal sealed class Meeting : IAsyncDisposable
         SendTransport = await CreateTransportAsync(SenderPage, "send");
         RecvTransport = await CreateTransportAsync(ReceiverPage, "recv");
 
-        var produced = await SenderPage.EvaluateAsync<JsonElement>("async () => await parleyProduce()");
+        var produced = await SenderPage.EvaluateAsync<JsonElement>("async s => await parleyProduce(s)", simulcast);
         AudioProducer = _producers[produced.GetProperty("audio").GetString()!];
         VideoProducer = _producers[produced.GetProperty("video").GetString()!];
 

@@ -327,7 +327,7 @@ public sealed class WebRtcTransport : Transport
         }
     }
 
-    private void OnWorkerPacket(Span<byte> packet, bool isRtcp)
+    internal void OnWorkerPacket(Span<byte> packet, bool isRtcp)
     {
         if (IsClosed)
         {

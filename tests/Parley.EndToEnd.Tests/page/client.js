@@ -33,11 +33,14 @@ window.parleyCreateTransport = (direction, info) => {
   }
 };
 
-window.parleyProduce = async () => {
+window.parleyProduce = async (simulcast) => {
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360, frameRate: 30 } });
   const vp8 = state.device.rtpCapabilities.codecs.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
   const audio = await state.send.produce({ track: stream.getAudioTracks()[0] });
-  const video = await state.send.produce({ track: stream.getVideoTracks()[0], codec: vp8 });
+  const encodings = simulcast
+    ? [{ scaleResolutionDownBy: 4, maxBitrate: 150000 }, { scaleResolutionDownBy: 2, maxBitrate: 500000 }, { scaleResolutionDownBy: 1, maxBitrate: 1200000 }]
+    : undefined;
+  const video = await state.send.produce({ track: stream.getVideoTracks()[0], codec: vp8, encodings });
   state.producers.set(audio.id, audio);
   state.producers.set(video.id, video);
   return { audio: audio.id, video: video.id };

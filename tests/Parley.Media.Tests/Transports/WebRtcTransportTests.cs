@@ -127,6 +127,9 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         await consumer.ResumeAsync();
         var producerSsrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
         await WaitUntil(() => sender.Media.Any(m => IsPli(m, producerSsrc)));
+
+        // No keyframe comes (as if that PLI was lost): the consumer asks again, once per throttle interval.
+        await WaitUntil(() => sender.Media.Count(m => IsPli(m, producerSsrc)) >= 2);
     }
 
     [Fact]
@@ -189,6 +192,38 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         var streams = await producer.GetStatsAsync();
         Assert.Equal(2, streams[0].PacketCount);
         Assert.Equal(0, streams[1].PacketCount);
+    }
+
+    [Fact]
+    public async Task Receiving_recording_transport_cc_and_forwarding_through_srtp_allocates_nothing_on_the_worker()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, _) = await ConnectedTransportAsync(router);
+        var (recvTransport, receiver) = await ConnectedTransportAsync(router);
+        var producer = await sendTransport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        await consumer.ResumeAsync();
+        var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
+        var extensionId = (byte)producer.RtpParameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01).Id;
+        var packets = Enumerable.Range(0, 750)
+            .Select(i => RtpWithTransportSequence((ushort)i, ssrc, (byte)producer.RtpParameters.Codecs[0].PayloadType, extensionId, (ushort)i))
+            .ToArray();
+
+        var (allocated, sent) = await _worker.InvokeAsync(() =>
+        {
+            // Warm-up long enough for tiered JIT to settle; the steady state must not allocate.
+            for (var i = 0; i < 500; i++)
+                sendTransport.OnWorkerPacket(packets[i], isRtcp: false);
+            var sentBefore = recvTransport.Counters.PacketsSent;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 500; i < packets.Length; i++)
+                sendTransport.OnWorkerPacket(packets[i], isRtcp: false);
+            return (GC.GetAllocatedBytesForCurrentThread() - before, recvTransport.Counters.PacketsSent - sentBefore);
+        });
+
+        Assert.Equal(250, sent);
+        Assert.Equal(0, allocated);
+        await WaitUntil(() => receiver.Media.Any(IsRtp));
     }
 
     [Fact]

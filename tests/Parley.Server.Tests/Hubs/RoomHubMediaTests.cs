@@ -359,6 +359,35 @@ public abstract class RoomHubMediaTests
     }
 
     [Fact]
+    public async Task Deleting_the_room_closes_its_media()
+    {
+        var owner = await Server.RegisterAsync("Owner");
+        var guest = await Server.GuestAsync("Guest");
+        var roomId = await Server.CreateRoomAsync(owner);
+        await using var host = await Server.ConnectAsync(owner);
+        await using var visitor = await Server.ConnectAsync(guest);
+        await host.JoinAsync(roomId);
+        await visitor.JoinAsync(roomId);
+        var media = Server.Services.GetRequiredService<SfuRoomMedia>();
+        var router = media.FindRoom(roomId)!.Router;
+        await ProduceAsync(visitor, await CreateTransportAsync(visitor), "audio", MediaTestData.OpusProducer(), "mic");
+
+        await Server.DeleteRoomAsync(owner, roomId);
+
+        await visitor.NextAsync("roomClosed");
+        Assert.Empty(media.GetProducers(roomId, exceptUserId: ""));
+        Assert.Equal("Join a room first", await visitor.RefusedAsync("createWebRtcTransport", new { producing = true, consuming = false }));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!router.IsClosed)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The deleted room's router was not closed.");
+            await Task.Delay(50);
+        }
+
+        Assert.False(media.HasRouter(roomId));
+    }
+
+    [Fact]
     public async Task The_router_closes_after_the_grace_period_once_the_room_is_empty()
     {
         var owner = await Server.RegisterAsync("Owner");

@@ -15,6 +15,10 @@ namespace Parley.Media.Transports;
 /// thread and handed to the router's worker, where the producers and consumers of <see cref="Transport"/> take over.
 /// </summary>
 /// <remarks>
+/// <para>Producers' packets carrying the transport-wide-cc-01 extension are acknowledged with transport feedback every
+/// 100 ms, which the browser's send-side bandwidth estimate needs to rise. RID-only simulcast (Chromium) is bound by
+/// MID and RID; until simulcast layer switching exists, only a simulcast producer's first (lowest) encoding is
+/// forwarded, the others are dropped here and counted.</para>
 /// A DTLS failure, a DTLS close from the remote side or ICE closing closes the transport (<see cref="Transport.Closed"/>).
 /// The state events are raised on the server's I/O thread (ICE) or the DTLS thread (DTLS): handlers must not block.
 /// </remarks>

@@ -86,9 +86,12 @@ public sealed class ReliabilityTests
         }
 
         await Eventually.TrueAsync(async () => (await consumer.GetStatsAsync())[0].PliCount == 3, "the three PLIs to be processed");
-        Assert.DoesNotContain(scenario.Sender.Drain(), d => !UdpPeer.IsRtp(d) && d[1] == 206);
 
-        // The throttle held them as one pending request that goes out when the interval ends.
+        // Three requests inside one interval: none goes out at once (at most one, should the interval since the
+        // resume's request have ended on a slow machine); the rest are held as one pending request that goes out
+        // when the interval ends.
+        var immediate = scenario.Sender.Drain().Count(d => !UdpPeer.IsRtp(d) && d[1] == 206);
+        Assert.InRange(immediate, 0, 1);
         await scenario.Sender.ReceiveRtcpAsync(206, format: 1);
     }
 

@@ -274,6 +274,31 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         Assert.True(transport.IsClosed);
     }
 
+    [Fact]
+    public async Task A_dtls_failure_closes_the_transport_with_its_producers()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var transport = await router.CreateWebRtcTransportAsync(Options());
+        var peer = new LoopbackWebRtcPeer(_server.UdpPort);
+        _peers.Add(peer);
+        var failed = new TaskCompletionSource();
+        var closed = new TaskCompletionSource();
+        transport.DtlsStateChanged += (_, state) => { if (state == DtlsState.Failed) failed.TrySetResult(); };
+        transport.Closed += (_, _) => closed.TrySetResult();
+        var producer = await transport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        peer.SendCheck(transport.IceParameters);
+        await WaitUntil(() => transport.IceSelectedTuple is not null);
+
+        // The peer's certificate does not match the fingerprint it signaled.
+        var wrong = new DtlsParameters { Role = DtlsRole.Client, Fingerprints = [new DtlsFingerprint("sha-256", TestCertificates.Server.Sha256Fingerprint.Value)] };
+        await transport.ConnectAsync(wrong);
+        peer.Dtls.Start(DtlsRole.Client, transport.DtlsParameters.Fingerprints);
+
+        await failed.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(producer.IsClosed);
+    }
+
     private WebRtcTransportOptions Options() => new() { WebRtcServer = _server, Certificate = TestCertificates.Server };
 
     private async Task<(WebRtcTransport, LoopbackWebRtcPeer)> ConnectedTransportAsync(Router router)

@@ -122,6 +122,10 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
 
     public ILocator TileOf(Participant other) => Page.Locator($"[data-testid=tile][data-user-id='{other.UserId}']");
 
+    /// <summary>The ids of the producers this page sends.</summary>
+    public async Task<IReadOnlyList<string>> ProducerIdsAsync() =>
+        await Page.EvaluateAsync<string[]>("() => window.parley ? [...window.parley.producers.keys()].sort() : []");
+
     public async Task<IReadOnlyList<ReceivedTrack>> ReceivedAsync()
     {
         var json = await Page.EvaluateAsync<JsonElement>(ReceivedScript);

@@ -69,15 +69,23 @@ public sealed class TwoPersonMeetingTests(MeetingFixture fixture)
         await alice.ByTestId("btn-screen").ClickAsync();
         await bob.WaitForReceivedAsync(alice, tracks => tracks.Any(t => t is { Source: "screen", FramesDecoded: > 0 }), "the screen");
 
+        // Camera, microphone, screen and (Chromium's fake screen capture has a sound track) screen audio.
+        var alicesProducers = await alice.ProducerIdsAsync();
+        Assert.True(alicesProducers.Count >= 3, $"Alice sends {alicesProducers.Count} producers");
+
         await carol.JoinAsGuestAsync(joinCode);
 
         var fromAlice = await carol.WaitForReceivedAsync(
             alice,
-            tracks => tracks.Any(t => t is { Source: "cam", FramesDecoded: > 0 })
+            tracks => tracks.Select(t => t.ProducerId).Order(StringComparer.Ordinal).SequenceEqual(alicesProducers)
+                && tracks.Any(t => t is { Source: "cam", FramesDecoded: > 0 })
                 && tracks.Any(t => t is { Source: "screen", FramesDecoded: > 0 })
                 && tracks.Any(t => t is { Source: "mic", PacketsReceived: > 0 }),
-            "camera, screen and microphone");
-        Assert.Equal(3, fromAlice.Count);
+            "every producer of Alice, with camera and screen frames decoded and microphone packets");
+        Assert.All(fromAlice, t => Assert.False(t.Closed));
+        var bobsProducers = await bob.ProducerIdsAsync();
+        await carol.WaitForReceivedAsync(
+            bob, tracks => tracks.Select(t => t.ProducerId).Order(StringComparer.Ordinal).SequenceEqual(bobsProducers), "every producer of Bob");
         await carol.WaitForCameraAndMicAsync(bob);
         await alice.WaitForCameraAndMicAsync(carol);
         await bob.WaitForCameraAndMicAsync(carol);

@@ -49,7 +49,7 @@ public sealed class MeetingFixture : IAsyncLifetime
         {
             BaseURL = Server.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1024, Height = 640 },
-            Permissions = ["camera", "microphone"],
+            Permissions = ["camera", "microphone", "clipboard-read", "clipboard-write"],
         });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();

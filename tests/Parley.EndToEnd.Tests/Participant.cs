@@ -68,7 +68,12 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
         var created = ByTestId("created-room");
         await created.WaitForAsync();
         RoomId = await created.GetAttributeAsync("data-room-id");
-        return (await created.GetByTestId("join-code").InnerTextAsync()).Trim();
+        var shown = (await created.GetByTestId("join-code").InnerTextAsync()).Trim();
+        // Copy it the way a person would; the clipboard must hold exactly what the page shows.
+        await created.GetByTestId("btn-copy-code").ClickAsync();
+        var copied = await Page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        Assert.Equal(shown, copied);
+        return copied;
     }
 
     /// <summary>Opens the room just created and joins it as its host.</summary>

@@ -53,7 +53,7 @@ public sealed class MeetingFixture : IAsyncLifetime
         });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
-        return new Participant(context, page, $"{name} {Interlocked.Increment(ref _names)}");
+        return new Participant(context, page, $"{name} {Interlocked.Increment(ref _names)}", Server.Log);
     }
 
     public async Task DisposeAsync()

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -31,12 +32,16 @@ public sealed class MeetingServer : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>The server's warnings and errors so far.</summary>
+    public ServerLog Log { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
         builder.UseSetting("RateLimits:Auth:PermitLimit", "100000");
         builder.UseSetting("RateLimits:JoinCode:PermitLimit", "100000");
         builder.UseSetting("Media:Port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>One person in their own browser context, driving the page through its <c>data-testid</c>s.</summary>
-public sealed class Participant(IBrowserContext context, IPage page, string name) : IAsyncDisposable
+public sealed class Participant(IBrowserContext context, IPage page, string name, ServerLog serverLog) : IAsyncDisposable
 {
     /// <summary>What each consumer of the page has received, read through mediasoup-client (<c>window.parley</c>).</summary>
     private const string ReceivedScript = """
@@ -38,6 +38,8 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _console = Subscribe(page);
+
     public string Name { get; } = name;
 
     public IPage Page { get; } = page;
@@ -45,6 +47,41 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
     public string? UserId { get; private set; }
 
     public string? RoomId { get; private set; }
+
+    /// <summary>The page's last console messages and errors, for failure messages.</summary>
+    public string ConsoleTail => string.Join("\n", _console.TakeLast(30));
+
+    /// <summary>What the page shows and what its transports say, for failure messages.</summary>
+    public async Task<string> DescribeAsync()
+    {
+        try
+        {
+            return await Page.EvaluateAsync<string>("""
+                () => JSON.stringify({
+                  status: document.querySelector('[data-testid=room-view]')?.dataset.status ?? null,
+                  message: document.querySelector('[data-testid=message-view]')?.innerText ?? null,
+                  toasts: [...document.querySelectorAll('[data-testid=toast]')].map((t) => t.innerText),
+                  tiles: [...document.querySelectorAll('[data-testid=tile]')].map((t) => t.dataset.userId + (t.dataset.self === 'true' ? ' (self)' : '')),
+                  send: window.parley?.sendTransport?.connectionState ?? null,
+                  recv: window.parley?.recvTransport?.connectionState ?? null,
+                  producers: window.parley ? [...window.parley.producers.values()].map((p) => `${p.appData.source}:${p.paused ? 'paused' : 'live'}`) : null,
+                  consumers: window.parley?.consumers.size ?? null,
+                })
+                """);
+        }
+        catch (Microsoft.Playwright.PlaywrightException e)
+        {
+            return $"(page not readable: {e.Message})";
+        }
+    }
+
+    private static System.Collections.Concurrent.ConcurrentQueue<string> Subscribe(IPage page)
+    {
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Console += (_, message) => log.Enqueue($"{message.Type}: {message.Text}");
+        page.PageError += (_, error) => log.Enqueue($"pageerror: {error}");
+        return log;
+    }
 
     public ILocator ByTestId(string testId) => Page.GetByTestId(testId);
 
@@ -150,7 +187,13 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
                 return tracks;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"{Name} waiting for {what} from {from.Name}; has {JsonSerializer.Serialize(tracks)}");
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"{Name} waiting for {what} from {from.Name}; has {JsonSerializer.Serialize(tracks)}\n"
+                    + $"{Name}: {await DescribeAsync()}\n{ConsoleTail}\n{from.Name}: {await from.DescribeAsync()}\n{from.ConsoleTail}\n"
+                    + $"server:\n{serverLog.Tail()}");
+            }
+
             await Task.Delay(200);
         }
     }

@@ -2,6 +2,7 @@ using Parley.Data;
 using Parley.Server.Auth;
 using Parley.Server.Http;
 using Parley.Server.Hubs;
+using Parley.Server.RoomMedia;
 using Parley.Server.Rooms;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.Services.AddParleyData(builder.Configuration, builder.Environment.Conten
 builder.Services.AddParleyAuth();
 builder.Services.AddParleyRooms();
 builder.Services.AddParleyHttp(builder.Configuration);
+builder.Services.AddParleyMedia(builder.Configuration);
 builder.Services.AddParleyHub(builder.Configuration);
 
 var app = builder.Build();

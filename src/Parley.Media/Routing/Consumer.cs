@@ -224,10 +224,13 @@ public sealed class Consumer
         }
     }
 
-    /// <summary>On the transport's fast timer: a keyframe request the throttle held back may go now.</summary>
+    /// <summary>
+    /// On the transport's fast timer: a keyframe request the throttle held back may go now. While still waiting for a
+    /// keyframe the request is repeated (once per throttle interval): one lost PLI must not leave the consumer dark.
+    /// </summary>
     internal void OnTimer(long nowMs)
     {
-        if (IsActive && _keyFrameThrottle.TryForwardPending(nowMs))
+        if (IsActive && (_keyFrameThrottle.TryForwardPending(nowMs) || (_waitingForKeyFrame && _keyFrameThrottle.TryRequest(nowMs))))
         {
             Producer.RequestKeyFrame(SelectedStream);
         }

@@ -15,6 +15,9 @@ public sealed class Producer
     private Consumer[] _consumerSnapshot = [];
     private volatile bool _paused;
     private volatile bool _closed;
+    private byte _audioLevelExtensionId;
+    private long _audioLevelSum;
+    private int _audioLevelCount;
 
     internal Producer(Transport transport, MediaKind kind, RtpParameters rtpParameters, RtpParameters consumable, RtpMapping mapping, object? appData, bool paused)
     {
@@ -25,6 +28,11 @@ public sealed class Producer
         Type = OrtcRules.GetRtpParametersType(rtpParameters);
         AppData = appData;
         _paused = paused;
+        if (kind == MediaKind.Audio
+            && rtpParameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.AudioLevel) is { Id: > 0 and < 256 } audioLevel)
+        {
+            _audioLevelExtensionId = (byte)audioLevel.Id;
+        }
         var streams = new ProducerStream[rtpParameters.Encodings.Count];
         for (var i = 0; i < streams.Length; i++)
         {
@@ -102,10 +110,30 @@ public sealed class Producer
             return;
         }
 
+        if (_audioLevelExtensionId != 0 && packet.TryGetExtension(_audioLevelExtensionId, out var level) && level.Length >= 1)
+        {
+            // RFC 6464: the low 7 bits are the level in -dBov (0 loudest, 127 silence).
+            _audioLevelSum += level[0] & 0x7F;
+            _audioLevelCount++;
+        }
+
         foreach (var consumer in _consumerSnapshot)
         {
             consumer.Forward(stream, packet, isKeyFrame, nowMs);
         }
+    }
+
+    /// <summary>
+    /// The average audio level (dBov, -127 to 0) of the packets forwarded since the last call, on the worker; false when
+    /// none carried the <c>ssrc-audio-level</c> extension.
+    /// </summary>
+    internal bool TakeAudioLevel(out int volume)
+    {
+        var count = _audioLevelCount;
+        volume = count == 0 ? -127 : -(int)(_audioLevelSum / count);
+        _audioLevelSum = 0;
+        _audioLevelCount = 0;
+        return count > 0;
     }
 
     /// <summary>Asks the remote producer for a keyframe of <paramref name="stream"/>.</summary>

@@ -12,6 +12,7 @@ public sealed class Router
 {
     private readonly ConcurrentDictionary<string, Producer> _producers = new();
     private readonly Dictionary<string, Transport> _transports = [];
+    private readonly List<AudioLevelObserver> _observers = [];
     private volatile bool _closed;
 
     internal Router(Worker worker, RtpCapabilities rtpCapabilities, object? appData)
@@ -53,6 +54,30 @@ public sealed class Router
         });
 
     /// <summary>
+    /// Creates a WebRTC transport for a browser on the shared ports of <see cref="WebRtcTransportOptions.WebRtcServer"/>;
+    /// give its <see cref="WebRtcTransport.Info"/> to mediasoup-client's <c>createSendTransport/createRecvTransport</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither UDP nor TCP enabled.</exception>
+    public Task<WebRtcTransport> CreateWebRtcTransportAsync(WebRtcTransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Worker.InvokeAsync(() =>
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var transport = WebRtcTransport.Create(this, options);
+            _transports.Add(transport.Id, transport);
+            return transport;
+        });
+    }
+
+    /// <summary>
+    /// Shorthand for <see cref="CreateWebRtcTransportAsync(WebRtcTransportOptions)"/> with UDP and TCP candidates.
+    /// </summary>
+    public Task<WebRtcTransport> CreateWebRtcTransportAsync(
+        Net.WebRtcServer server, Dtls.DtlsCertificate certificate, WebRtcConnectionOptions? options = null, object? appData = null) =>
+        CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = server, Certificate = certificate, Connection = options, AppData = appData });
+
+    /// <summary>
     /// Whether a device with <paramref name="rtpCapabilities"/> can consume <paramref name="producerId"/>; false for an
     /// unknown producer or malformed capabilities. Callable from any thread.
     /// </summary>
@@ -75,6 +100,16 @@ public sealed class Router
         }
     }
 
+    /// <summary>Creates an observer of the audio levels of producers of this router (mediasoup's <c>createAudioLevelObserver</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An interval under 50 ms or a threshold above 0 dBov.</exception>
+    public Task<AudioLevelObserver> CreateAudioLevelObserverAsync(AudioLevelObserverOptions? options = null) => Worker.InvokeAsync(() =>
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        var observer = new AudioLevelObserver(this, options ?? new AudioLevelObserverOptions());
+        _observers.Add(observer);
+        return observer;
+    });
+
     /// <summary>Closes every transport (and so every producer and consumer) of the router.</summary>
     public Task CloseAsync() => _closed ? Task.CompletedTask : Worker.InvokeAsync(CloseOnWorker);
 
@@ -94,6 +129,12 @@ public sealed class Router
         }
 
         _closed = true;
+        foreach (var observer in _observers)
+        {
+            observer.CloseOnWorker();
+        }
+
+        _observers.Clear();
         foreach (var transport in _transports.Values.ToArray())
         {
             transport.CloseOnWorker();

@@ -31,6 +31,8 @@ internal sealed class NackGenerator
     private ushort _highest;
     private long _highestExtended;
     private long _lastKeyFrameExtended = long.MinValue;
+    private bool _hasRestartCandidate;
+    private ushort _restartCandidate;
 
     /// <summary>Missing packets currently tracked.</summary>
     public int PendingCount => _count;
@@ -68,6 +70,22 @@ internal sealed class NackGenerator
 
         var distance = SequenceNumbers.Distance(_highest, sequenceNumber);
         var extended = _highestExtended + distance;
+        if (distance < -MaxSequenceAge)
+        {
+            // Far behind: either a stray or the sender restarted its numbering. Two in a row mean a restart
+            // (the RFC 3550 A.1 rule), and the old gaps can never be filled.
+            if (_hasRestartCandidate && sequenceNumber == (ushort)(_restartCandidate + 1))
+            {
+                Reset();
+                return OnPacket(sequenceNumber, isKeyFrame, isRecovered, nowMilliseconds);
+            }
+
+            _hasRestartCandidate = true;
+            _restartCandidate = sequenceNumber;
+            return false;
+        }
+
+        _hasRestartCandidate = false;
         if (distance <= 0)
         {
             if (isKeyFrame && extended > _lastKeyFrameExtended)
@@ -145,6 +163,7 @@ internal sealed class NackGenerator
         _count = 0;
         _started = false;
         _lastKeyFrameExtended = long.MinValue;
+        _hasRestartCandidate = false;
         HasUnsentNacks = false;
         KeyFrameRequired = false;
     }

@@ -133,19 +133,39 @@ internal sealed class RetransmissionBuffer : IDisposable
     public bool TryGet(ushort sequenceNumber, long nowMilliseconds, out ReadOnlySpan<byte> packet)
     {
         packet = default;
-        if (!TryFind(sequenceNumber, nowMilliseconds, out var index))
+        if (!TryFindResendable(sequenceNumber, nowMilliseconds, out var index))
         {
             return false;
         }
 
-        ref var slot = ref _slots[index];
-        if (slot.ResendCount > 0 && nowMilliseconds - slot.ResentAtMilliseconds < _resendIntervalMilliseconds)
+        RecordResend(index, nowMilliseconds);
+        packet = _slab.AsSpan(index * MaxPacketSize, _slots[index].Length);
+        return true;
+    }
+
+    /// <summary>
+    /// Like <see cref="TryGet"/>, but writes the packet in its RTX form (RFC 4588) into <paramref name="destination"/>
+    /// with the RTX stream's SSRC, payload type and next sequence number. A stored packet that does not parse as RTP
+    /// is not served; a failure records no resend.
+    /// </summary>
+    public bool TryGetAsRtx(
+        ushort sequenceNumber,
+        long nowMilliseconds,
+        Span<byte> destination,
+        uint rtxSsrc,
+        byte rtxPayloadType,
+        ushort rtxSequenceNumber,
+        out int written)
+    {
+        written = 0;
+        if (!TryFindResendable(sequenceNumber, nowMilliseconds, out var index)
+            || !RtpPacket.TryParse(_slab.AsSpan(index * MaxPacketSize, _slots[index].Length), out var original)
+            || !RtxPacket.TryWrap(original, destination, rtxSsrc, rtxPayloadType, rtxSequenceNumber, out written))
         {
             return false;
         }
 
-        slot = slot with { ResentAtMilliseconds = nowMilliseconds, ResendCount = slot.ResendCount + 1 };
-        packet = _slab.AsSpan(index * MaxPacketSize, slot.Length);
+        RecordResend(index, nowMilliseconds);
         return true;
     }
 
@@ -204,6 +224,24 @@ internal sealed class RetransmissionBuffer : IDisposable
         return slot.Length != 0
             && slot.SequenceNumber == sequenceNumber
             && nowMilliseconds - slot.StoredAtMilliseconds <= MaxAgeMilliseconds;
+    }
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_slab))]
+    private bool TryFindResendable(ushort sequenceNumber, long nowMilliseconds, out int index)
+    {
+        if (!TryFind(sequenceNumber, nowMilliseconds, out index))
+        {
+            return false;
+        }
+
+        ref readonly var slot = ref _slots[index];
+        return slot.ResendCount == 0 || nowMilliseconds - slot.ResentAtMilliseconds >= _resendIntervalMilliseconds;
+    }
+
+    private void RecordResend(int index, long nowMilliseconds)
+    {
+        ref var slot = ref _slots[index];
+        slot = slot with { ResentAtMilliseconds = nowMilliseconds, ResendCount = slot.ResendCount + 1 };
     }
 
     private void ClearSkipped(int ahead)

@@ -9,6 +9,7 @@ namespace Parley.Media.Rtc;
 public abstract record RtpStreamStats
 {
     /// <summary><c>inbound-rtp</c> or <c>outbound-rtp</c>.</summary>
+    [JsonPropertyOrder(-1)]
     public abstract string Type { get; }
 
     /// <summary>When the stats were taken, in the worker's milliseconds.</summary>

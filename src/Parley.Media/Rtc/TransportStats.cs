@@ -15,6 +15,7 @@ public sealed record TransportStats
     public const string PlainTransportType = "plain-rtp-transport";
 
     /// <summary><see cref="WebRtcTransportType"/> or <see cref="PlainTransportType"/>, as mediasoup reports it.</summary>
+    [JsonPropertyOrder(-1)]
     public string Type { get; init; } = WebRtcTransportType;
 
     /// <summary>Id of the transport.</summary>

@@ -10,7 +10,8 @@ namespace Parley.Media.Srtp;
 /// 128-packet replay window. Not thread-safe: one context belongs to one sending or receiving loop.
 /// </summary>
 /// <remarks>
-/// Malformed input is reported through <see cref="SrtpResult"/>, never thrown. Receive-side state for an SSRC
+/// Malformed input is reported through <see cref="SrtpResult"/>, never thrown; after a failed unprotect the
+/// buffer's contents are unspecified (AES-GCM wipes what it could not authenticate). Receive-side state for an SSRC
 /// is created only after a packet of it authenticated, so forged packets cannot grow the SSRC map.
 /// </remarks>
 public sealed class SrtpContext : IDisposable

@@ -73,6 +73,7 @@ public abstract partial class Transport
         return Worker.InvokeAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_closed, this);
+            PrepareProducerParameters(parameters);
             var mapping = OrtcRules.GetProducerRtpParametersMapping(parameters, Router.RtpCapabilities);
             _cname = OrtcRules.AssignProducerCname(parameters, _cname);
             var consumable = OrtcRules.GetConsumableRtpParameters(kind, parameters, Router.RtpCapabilities, mapping);
@@ -96,6 +97,7 @@ public abstract partial class Transport
 
             _producers.Add(producer.Id, producer);
             Router.AddProducer(producer);
+            OnProducerAdded(producer);
             EnsureRtcpTimer();
             return producer;
         });
@@ -125,6 +127,7 @@ public abstract partial class Transport
             }
 
             var parameters = OrtcRules.GetConsumerRtpParameters(producer.ConsumableRtpParameters, caps, pipe: false, enableRtx: true);
+            parameters.Mid = NextConsumerMid();
             var consumer = new Consumer(this, producer, parameters, appData, paused);
             _consumers.Add(consumer.Id, consumer);
             _consumersBySsrc.Add(consumer.Ssrc, consumer);
@@ -140,7 +143,13 @@ public abstract partial class Transport
     }
 
     /// <summary>The transport's traffic stats in mediasoup's shape (<c>transport.getStats()</c>).</summary>
-    public Task<TransportStats> GetStatsAsync() => Worker.InvokeAsync(() => Traffic.CreateStats(Id, Worker.Timers.Now, StatsType));
+    public Task<TransportStats> GetStatsAsync() => Worker.InvokeAsync(() => CreateStats(Worker.Timers.Now));
+
+    /// <summary>The stats on the worker thread; WebRTC transports add their ICE and DTLS state.</summary>
+    private protected virtual TransportStats CreateStats(long now) => Traffic.CreateStats(Id, now, StatsType);
+
+    /// <summary>The <c>mid</c> of the next consumer (WebRTC transports number them per transport); null for none.</summary>
+    private protected virtual string? NextConsumerMid() => null;
 
     /// <summary>Datagrams the transport dropped, by reason (reasons with none left out).</summary>
     public Task<IReadOnlyDictionary<RtpDropReason, long>> GetDropCountsAsync() => Worker.InvokeAsync(Counters.DroppedByReason);
@@ -185,9 +194,25 @@ public abstract partial class Transport
         Worker.RaiseEvent(Closed, this);
     }
 
+    /// <summary>On the worker, before a producer's parameters are mapped (WebRTC transports give RID-only encodings SSRCs).</summary>
+    private protected virtual void PrepareProducerParameters(RtpParameters parameters)
+    {
+    }
+
+    /// <summary>On the worker, once a producer is routed (WebRTC transports learn its transport-wide-cc extension id).</summary>
+    private protected virtual void OnProducerAdded(Producer producer)
+    {
+    }
+
+    /// <summary>On the worker, when a producer of this transport closes.</summary>
+    private protected virtual void OnProducerRemoved(Producer producer)
+    {
+    }
+
     internal void RemoveProducer(Producer producer)
     {
         _producers.Remove(producer.Id);
+        OnProducerRemoved(producer);
         foreach (var stream in producer.Streams)
         {
             _streamsBySsrc.Remove(stream.Ssrc);

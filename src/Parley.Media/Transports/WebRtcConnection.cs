@@ -62,6 +62,9 @@ public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposab
     /// <summary>Raised (from the DTLS thread) when <see cref="DtlsState"/> changes; SRTP is ready before "connected" is raised.</summary>
     public event Action<DtlsState>? DtlsStateChanged;
 
+    /// <summary>Raised on the I/O loop when ICE selects another tuple to send to (null when none is left).</summary>
+    public event Action<TransportTuple?>? SelectedTupleChanged;
+
     /// <summary>Each decrypted RTP packet, on the I/O loop.</summary>
     public event MediaPacketHandler? RtpReceived;
 
@@ -187,6 +190,7 @@ public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposab
     {
         Volatile.Write(ref _sendTuple, tuple is { } selected ? new StrongBox<TransportTuple>(selected) : null);
         StartDtlsWhenReady();
+        SelectedTupleChanged?.Invoke(tuple);
     }
 
     private void OnDtlsStateChanged(object? sender, DtlsStateChangedEventArgs e)

@@ -13,4 +13,13 @@ internal static class HubEventNames
     public const string Removed = "removed";
     public const string RoomClosed = "roomClosed";
     public const string SessionReplaced = "sessionReplaced";
+    public const string NewProducer = "newProducer";
+    public const string ProducerClosed = "producerClosed";
+    public const string ProducerPaused = "producerPaused";
+    public const string ProducerResumed = "producerResumed";
+    public const string ConsumerClosed = "consumerClosed";
+    public const string ConsumerPaused = "consumerPaused";
+    public const string ConsumerResumed = "consumerResumed";
+    public const string ConsumerLayersChanged = "consumerLayersChanged";
+    public const string ActiveSpeaker = "activeSpeaker";
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Server.Membership;
+using Parley.Server.RoomMedia;
 using Parley.Server.Rooms;
 
 namespace Parley.Server.Hubs;
@@ -12,7 +13,7 @@ namespace Parley.Server.Hubs;
 /// <see cref="RoomMembershipService"/>. Connections without a valid token or session cookie are refused.
 /// </summary>
 [Authorize]
-internal sealed class RoomHub(RoomMembershipService membership) : Hub
+internal sealed partial class RoomHub(RoomMembershipService membership, MediaSignalingService media) : Hub
 {
     private static readonly EmptyResult Empty = new();
 

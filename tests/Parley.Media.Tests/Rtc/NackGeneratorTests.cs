@@ -218,3 +218,35 @@ public class NackGeneratorTests
         return destination[..nack.CollectNacks(now, rtt, destination)];
     }
 }
+
+public class NackGeneratorRestartTests
+{
+    [Fact]
+    public void Two_sequential_packets_far_behind_restart_the_tracking()
+    {
+        var nack = new NackGenerator();
+        nack.OnPacket(40_000, false, false, 0);
+        nack.OnPacket(40_003, false, false, 0);
+        Assert.Equal(2, nack.PendingCount);
+
+        nack.OnPacket(20_000, false, false, 10); // a stray 20,000 behind: ignored
+        Assert.Equal(2, nack.PendingCount);
+        nack.OnPacket(20_001, false, false, 10); // confirmed: the sender restarted at 20,000
+        Assert.Equal(0, nack.PendingCount);
+
+        nack.OnPacket(20_004, false, false, 20);
+        var destination = new ushort[10];
+        Assert.Equal([20_002, 20_003], destination[..nack.CollectNacks(20, 100, destination)]);
+    }
+
+    [Fact]
+    public void A_single_stray_far_behind_changes_nothing()
+    {
+        var nack = new NackGenerator();
+        nack.OnPacket(40_000, false, false, 0);
+        nack.OnPacket(20_000, false, false, 0);
+        nack.OnPacket(40_002, false, false, 0);
+        var destination = new ushort[10];
+        Assert.Equal([40_001], destination[..nack.CollectNacks(0, 100, destination)]);
+    }
+}

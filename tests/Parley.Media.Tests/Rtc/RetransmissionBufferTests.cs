@@ -216,3 +216,44 @@ public class RetransmissionBufferTests
         public override void Return(byte[] array, bool clearArray = false) => Returned++;
     }
 }
+
+public class RetransmissionBufferRtxTests
+{
+    [Fact]
+    public void A_stored_packet_comes_back_in_rtx_form_and_unwraps_to_the_original()
+    {
+        var original = new byte[300];
+        var builder = new Parley.Media.Rtp.RtpPacketBuilder(original, 96, 4242, 900_000, 0x1234, marker: true);
+        Assert.True(builder.TryAddExtension(1, [7, 8]));
+        Assert.True(builder.TryFinish(Enumerable.Range(0, 100).Select(i => (byte)i).ToArray(), 0, out var length));
+
+        using var buffer = new RetransmissionBuffer(capacity: 16);
+        Assert.True(buffer.Store(original.AsSpan(0, length), 4242, 0));
+
+        var rtx = new byte[400];
+        Assert.True(buffer.TryGetAsRtx(4242, 10, rtx, 0x5678, 97, 17, out var rtxLength));
+        Assert.Equal(length + 2, rtxLength);
+        Assert.False(buffer.TryGetAsRtx(4242, 20, rtx, 0x5678, 97, 18, out _)); // throttled
+        Assert.Equal(1, buffer.GetResendCount(4242));
+
+        Assert.True(Parley.Media.Rtp.RtpPacket.TryParse(rtx.AsSpan(0, rtxLength), out var rtxPacket));
+        Assert.Equal(0x5678u, rtxPacket.Ssrc);
+        Assert.Equal(17, rtxPacket.SequenceNumber);
+        var restored = new byte[300];
+        Assert.True(Parley.Media.Rtp.RtxPacket.TryUnwrap(rtxPacket, restored, 0x1234, 96, out var restoredLength));
+        Assert.Equal(original[..length], restored[..restoredLength]);
+    }
+
+    [Fact]
+    public void Garbage_or_a_short_destination_is_not_served_and_records_no_resend()
+    {
+        using var buffer = new RetransmissionBuffer(capacity: 16);
+        Assert.True(buffer.Store(new byte[] { 0x00, 1, 2, 3 }, 1, 0)); // not RTP version 2
+        Assert.False(buffer.TryGetAsRtx(1, 0, new byte[100], 1, 97, 1, out _));
+
+        buffer.Store(RetransmissionBufferTests.Packet(2, 40).Select((b, i) => i == 0 ? (byte)0x80 : b).ToArray(), 2, 0);
+        Assert.False(buffer.TryGetAsRtx(2, 0, new byte[10], 1, 97, 1, out _));
+        Assert.Equal(0, buffer.GetResendCount(2));
+        Assert.True(buffer.TryGetAsRtx(2, 0, new byte[100], 1, 97, 1, out _));
+    }
+}

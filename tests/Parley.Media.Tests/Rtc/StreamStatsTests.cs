@@ -47,6 +47,10 @@ public class StreamStatsTests
         Assert.True(root.TryGetProperty("jitter", out _));
         Assert.False(root.TryGetProperty("rid", out _));
         Assert.False(root.TryGetProperty("roundTripTime", out _));
+
+        var typed = JsonSerializer.Serialize(stats, Web);
+        Assert.StartsWith("{\"type\":\"inbound-rtp\",", typed);
+        Assert.Contains("\"rtxPacketsDiscarded\":0", typed);
     }
 
     [Fact]

@@ -13,16 +13,40 @@ public class SrtpVectorTests
     private static readonly byte[] GcmRtp = Hex("8040f17b 8041f8d3 5501a0b2 47616c6c 69612065 7374206f 6d6e6973 20646976 69736120 696e2070 61727465 73207472 6573");
     private static readonly byte[] GcmRtcp = Hex("81c8000d 4d617273 4e545031 4e545032 52545020 0000042a 0000e930 4c756e61 deadbeef deadbeef deadbeef deadbeef deadbeef");
 
-    [Fact]
-    public void Rfc3711_B2_aes_cm_keystream()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Rfc3711_B2_aes_cm_keystream(bool allowNative)
     {
-        using var cipher = new AesCounterMode(Hex("2B7E151628AED2A6ABF7158809CF4F3C"));
+        using var cipher = new AesCounterMode(Hex("2B7E151628AED2A6ABF7158809CF4F3C"), allowNative);
+        Assert.Equal(allowNative && Aes128NiKeystream.IsSupported, cipher.IsNative);
         var counter = Hex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000");
         var keystream = new byte[65282 * 16];
         cipher.Apply(counter, keystream);
 
         Assert.Equal(Hex("E03EAD0935C95E80E166B16DD92B4EB4 D23513162B02D0F72A43A2FE4A5F97AB 41E95B3BB0A2E8DD477901E4FCA894C0"), keystream[..48]);
         Assert.Equal(Hex("EC8CDF7398607CB0F2D21675EA9EA1E4 362B7C3C6773516318A077D7FC5073AE 6A2CC3787889374FBEB4C81B17BA6C44"), keystream[^48..]);
+    }
+
+    [Fact]
+    public void The_native_and_portable_keystreams_agree_at_every_length_and_counter()
+    {
+        var random = new Random(7);
+        var key = new byte[16];
+        random.NextBytes(key);
+        using var native = new AesCounterMode(key);
+        using var portable = new AesCounterMode(key, allowNative: false);
+        for (var length = 0; length <= 300; length += 7)
+        {
+            var counter = new byte[16];
+            random.NextBytes(counter);
+            var a = new byte[length];
+            random.NextBytes(a);
+            var b = a.ToArray();
+            native.Apply(counter, a);
+            portable.Apply(counter, b);
+            Assert.Equal(b, a);
+        }
     }
 
     [Fact]

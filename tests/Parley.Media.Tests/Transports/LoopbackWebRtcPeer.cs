@@ -16,16 +16,30 @@ namespace Parley.Media.Tests.Transports;
 /// </summary>
 internal sealed class LoopbackWebRtcPeer : IDisposable
 {
-    private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly UdpClient? _socket;
+    private readonly TcpClient? _tcp;
+    private readonly Lock _tcpWriteLock = new();
     private readonly IPEndPoint _server;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiveLoop;
     private SrtpSession? _srtp;
 
-    public LoopbackWebRtcPeer(int serverPort)
+    /// <param name="serverPort">The server's shared port.</param>
+    /// <param name="overTcp">Speak ICE-TCP (RFC 6544, RFC 4571 framing) instead of UDP.</param>
+    public LoopbackWebRtcPeer(int serverPort, bool overTcp = false)
     {
         _server = new IPEndPoint(IPAddress.Loopback, serverPort);
-        Dtls = new DtlsTransport(TestCertificates.Client, datagram => _socket.Send(datagram, _server));
+        if (overTcp)
+        {
+            _tcp = new TcpClient(AddressFamily.InterNetwork);
+            _tcp.Connect(_server);
+        }
+        else
+        {
+            _socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        }
+
+        Dtls = new DtlsTransport(TestCertificates.Client, datagram => SendRaw(datagram.ToArray()));
         DtlsStates = StateRecorder.Attach(Dtls);
         _receiveLoop = Task.Run(ReceiveLoop);
     }
@@ -48,7 +62,21 @@ internal sealed class LoopbackWebRtcPeer : IDisposable
     public void SendCheck(IceParameters server, bool useCandidate = true) =>
         SendRaw(StunChecks.BindingRequest($"{server.UsernameFragment}:peer", server.Password, useCandidate));
 
-    public void SendRaw(byte[] datagram) => _socket.Send(datagram, _server);
+    public void SendRaw(byte[] datagram)
+    {
+        if (_socket is not null)
+        {
+            _socket.Send(datagram, _server);
+            return;
+        }
+
+        var frame = new byte[datagram.Length + 2];
+        frame[0] = (byte)(datagram.Length >> 8);
+        frame[1] = (byte)datagram.Length;
+        datagram.CopyTo(frame, 2);
+        lock (_tcpWriteLock)
+            _tcp!.GetStream().Write(frame);
+    }
 
     public async Task ConnectDtlsAsync(DtlsParameters server)
     {
@@ -70,21 +98,33 @@ internal sealed class LoopbackWebRtcPeer : IDisposable
         return wire;
     }
 
+    private async Task<byte[]?> ReceiveOne()
+    {
+        try
+        {
+            if (_socket is not null)
+                return (await _socket.ReceiveAsync(_stop.Token)).Buffer;
+
+            var stream = _tcp!.GetStream();
+            var header = new byte[2];
+            await stream.ReadExactlyAsync(header, _stop.Token);
+            var frame = new byte[(header[0] << 8) | header[1]];
+            await stream.ReadExactlyAsync(frame, _stop.Token);
+            return frame;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or IOException or EndOfStreamException)
+        {
+            return null;
+        }
+    }
+
     private async Task ReceiveLoop()
     {
         while (!_stop.IsCancellationRequested)
         {
-            UdpReceiveResult received;
-            try
-            {
-                received = await _socket.ReceiveAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
+            var datagram = await ReceiveOne();
+            if (datagram is null)
                 return;
-            }
-
-            var datagram = received.Buffer;
             if (datagram.Length == 0)
                 continue;
             if (datagram[0] < 4)
@@ -113,7 +153,8 @@ internal sealed class LoopbackWebRtcPeer : IDisposable
     {
         Dtls.Dispose();
         _stop.Cancel();
-        _socket.Dispose();
+        _socket?.Dispose();
+        _tcp?.Dispose();
         try
         {
             _receiveLoop.Wait(TimeSpan.FromSeconds(5));

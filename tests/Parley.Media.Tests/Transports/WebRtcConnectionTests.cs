@@ -86,6 +86,23 @@ public sealed class WebRtcConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Ice_tcp_carries_dtls_and_srtp_on_the_shared_port()
+    {
+        using var peer = new LoopbackWebRtcPeer(_server.TcpPort, overTcp: true);
+        await ConnectAsync(peer);
+        Assert.Equal(TransportProtocol.Tcp, _connection.SelectedTuple!.Value.Protocol);
+
+        var rtp = MakeRtp(1, 0x7777, 1100);
+        peer.SendProtected(rtp, isRtcp: false);
+        await WaitUntil(() => _rtp.Count == 1);
+        Assert.Equal(rtp, _rtp.Single());
+
+        Assert.True(_connection.SendRtcp(MakeRtcp(0x31)));
+        await WaitUntil(() => peer.Media.Count == 1);
+        Assert.Equal(MakeRtcp(0x31), peer.Media.Single());
+    }
+
+    [Fact]
     public async Task Replayed_tampered_and_early_srtp_are_dropped_and_counted()
     {
         using var peer = new LoopbackWebRtcPeer(_server.UdpPort);
@@ -198,6 +215,44 @@ public sealed class WebRtcConnectionTests : IDisposable
         await WaitUntil(() => peer.StunResponses.Count >= 1);
         await Task.Delay(100);
         Assert.Single(peer.StunResponses);
+    }
+
+    [Fact]
+    public async Task A_peer_certificate_that_does_not_match_the_signaled_fingerprint_fails_dtls()
+    {
+        using var peer = new LoopbackWebRtcPeer(_server.UdpPort);
+        peer.SendCheck(_connection.IceParameters);
+        await WaitUntil(() => _connection.IceState == IceState.Completed);
+        _connection.Connect(TestCertificates.Stranger.ToParameters(DtlsRole.Client));
+        peer.Dtls.Start(DtlsRole.Client, _connection.DtlsParameters.Fingerprints);
+
+        await WaitUntil(() => _dtlsStates.Contains(DtlsState.Failed));
+        Assert.Null(_connection.SrtpProfile);
+        Assert.False(_connection.SendRtp(MakeRtp(1, 1)));
+        Assert.Equal(1, _connection.Counters.Dropped(WebRtcDropReason.BeforeSrtpKeys));
+    }
+
+    [Fact]
+    public async Task Ice_consent_expiry_disconnects_and_stops_sending()
+    {
+        using var server = new WebRtcServer(new WebRtcServerOptions { Port = 0, TickInterval = TimeSpan.FromMilliseconds(50) });
+        server.Start();
+        using var connection = new WebRtcConnection(server, TestCertificates.Server, new WebRtcConnectionOptions { ConsentTimeout = TimeSpan.FromMilliseconds(300) });
+        var states = new ConcurrentQueue<IceState>();
+        connection.IceStateChanged += states.Enqueue;
+        using var peer = new LoopbackWebRtcPeer(server.UdpPort);
+
+        peer.SendCheck(connection.IceParameters);
+        await WaitUntil(() => connection.SelectedTuple is not null);
+        await WaitUntil(() => connection.IceState == IceState.Disconnected);
+        Assert.Equal([IceState.Completed, IceState.Disconnected], states.ToArray());
+        Assert.Null(connection.SelectedTuple);
+        Assert.False(connection.SendRtp(MakeRtp(1, 1)));
+        Assert.Equal(1, connection.Counters.Dropped(WebRtcDropReason.NoSelectedTuple));
+
+        // A new valid check revives it.
+        peer.SendCheck(connection.IceParameters);
+        await WaitUntil(() => connection.IceState == IceState.Completed && connection.SelectedTuple is not null);
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public sealed class HubClient : IAsyncDisposable
     [
         "userJoined", "userLeft", "userUpdated", "joinRequest", "joinRequestCancelled",
         "admitted", "denied", "removed", "roomClosed", "sessionReplaced",
+        "newProducer", "producerClosed", "producerPaused", "producerResumed",
+        "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker",
     ];
 
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(15);

@@ -43,6 +43,10 @@ public sealed class HubServer : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // An ephemeral media port (tests run servers side by side) and a short router grace period; tests may override.
+        builder.UseSetting("Media:Port", "0");
+        builder.UseSetting("Media:RouterIdleTimeout", "00:00:01");
+        builder.UseSetting("Media:WorkerCount", "1");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -43,13 +43,15 @@ public abstract class RoomHubFlowTests
         var listed = await host.InvokeAsync("getUsersInRoom", new { roomId });
         Assert.Equal(new[] { owner.UserId, guest.UserId }.Order(), UserIds(listed.GetProperty("users")).Order());
 
+        // The flags are what the server forwards: without a mic producer, asking for a live mic stores false
+        // (RoomHubMediaTests covers the flags with producers).
         var updated = await visitor.InvokeAsync("updateUser", new { isMicActive = true, isCamActive = false });
-        Assert.True(updated.GetProperty("isMicActive").GetBoolean());
+        Assert.False(updated.GetProperty("isMicActive").GetBoolean());
         Assert.False(updated.GetProperty("isCamActive").GetBoolean());
         var seen = await host.NextAsync("userUpdated");
         Assert.Equal(guest.UserId, seen.GetProperty("userId").GetString());
-        Assert.True(seen.GetProperty("isMicActive").GetBoolean());
-        await AssertRowsAsync(roomId, $"{guest.UserId}:participant:True:False:False", $"{owner.UserId}:host:False:False:False");
+        Assert.False(seen.GetProperty("isMicActive").GetBoolean());
+        await AssertRowsAsync(roomId, $"{guest.UserId}:participant:False:False:False", $"{owner.UserId}:host:False:False:False");
 
         await visitor.Connection.StopAsync();
 

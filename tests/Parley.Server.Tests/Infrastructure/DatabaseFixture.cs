@@ -60,6 +60,8 @@ public sealed class ParleyApp(
         builder.UseSetting("RateLimits:Auth:PermitLimit", "100000");
         builder.UseSetting("RateLimits:JoinCode:PermitLimit", "100000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Media:Port", "0");
+        builder.UseSetting("Media:WorkerCount", "1");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

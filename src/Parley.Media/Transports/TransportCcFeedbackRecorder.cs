@@ -1,0 +1,111 @@
+using Parley.Media.Rtcp;
+
+namespace Parley.Media.Transports;
+
+/// <summary>
+/// Collects the transport-wide sequence numbers (draft-holmer-rmcat-transport-wide-cc-extensions-01) and arrival
+/// times of received RTP, and turns them into transport feedback every interval: what the browser's send-side
+/// bandwidth estimator needs to raise its bitrate. Packets are kept in a fixed array (no allocation per packet),
+/// sorted by their unwrapped sequence number when written; duplicates are reported once.
+/// </summary>
+internal sealed class TransportCcFeedbackRecorder
+{
+    /// <summary>Pending arrivals kept between feedback packets; more are dropped and counted (about 1 s of HD video).</summary>
+    public const int Capacity = 1024;
+
+    private readonly (long Sequence, long ArrivalMicroseconds)[] _pending = new (long, long)[Capacity];
+    private readonly TransportCcArrival[] _arrivals = new TransportCcArrival[Capacity];
+    private int _count;
+    private long _highest = -1;
+    private byte _feedbackCount;
+
+    /// <summary>Arrivals not recorded because the pending array was full.</summary>
+    public long Overflowed { get; private set; }
+
+    /// <summary>Arrivals that no feedback packet could carry (delta out of range), left out.</summary>
+    public long Unreported { get; private set; }
+
+    public int PendingCount => _count;
+
+    /// <summary>Records one packet; <paramref name="arrivalMicroseconds"/> grows with the local clock.</summary>
+    public void Record(ushort sequenceNumber, long arrivalMicroseconds)
+    {
+        if (_count == Capacity)
+        {
+            Overflowed++;
+            return;
+        }
+
+        long extended;
+        if (_highest < 0)
+        {
+            extended = sequenceNumber + 0x10000L;
+        }
+        else
+        {
+            extended = _highest + (short)(sequenceNumber - (ushort)_highest);
+        }
+
+        _highest = Math.Max(_highest, extended);
+        _pending[_count++] = (extended, arrivalMicroseconds);
+    }
+
+    /// <summary>
+    /// Writes the next feedback packet for pending arrivals into <paramref name="destination"/>; false when nothing
+    /// is pending. Call until false: one call covers as many arrivals as fit.
+    /// </summary>
+    public bool TryWriteNext(Span<byte> destination, uint senderSsrc, uint mediaSsrc, out int written)
+    {
+        written = 0;
+        while (_count > 0)
+        {
+            var arrivals = PrepareSorted();
+            for (var take = arrivals; take > 0; take /= 2)
+            {
+                if (RtcpTransportFeedback.TryWrite(destination, senderSsrc, mediaSsrc, _feedbackCount, _arrivals.AsSpan(0, take), out written))
+                {
+                    _feedbackCount++;
+                    RemoveFirst(take);
+                    return true;
+                }
+            }
+
+            // Not even one arrival fits (a reference time out of range): leave it out.
+            Unreported++;
+            RemoveFirst(1);
+        }
+
+        return false;
+    }
+
+    /// <summary>Sorts pending arrivals by sequence, drops duplicates and fills <see cref="_arrivals"/>; returns their count.</summary>
+    private int PrepareSorted()
+    {
+        var pending = _pending.AsSpan(0, _count);
+        pending.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
+        var unique = 0;
+        for (var i = 0; i < pending.Length; i++)
+        {
+            if (unique > 0 && pending[unique - 1].Sequence == pending[i].Sequence)
+            {
+                continue;
+            }
+
+            pending[unique++] = pending[i];
+        }
+
+        _count = unique;
+        for (var i = 0; i < unique; i++)
+        {
+            _arrivals[i] = new TransportCcArrival((ushort)pending[i].Sequence, pending[i].ArrivalMicroseconds);
+        }
+
+        return unique;
+    }
+
+    private void RemoveFirst(int count)
+    {
+        _pending.AsSpan(count, _count - count).CopyTo(_pending);
+        _count -= count;
+    }
+}

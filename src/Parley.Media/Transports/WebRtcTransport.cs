@@ -1,0 +1,396 @@
+using Parley.Media.Dtls;
+using Parley.Media.Ice;
+using System.Diagnostics;
+using Parley.Media.Net;
+using Parley.Media.Ortc;
+using Parley.Media.Rtc;
+using Parley.Media.Routing;
+using Parley.Media.Rtp;
+
+namespace Parley.Media.Transports;
+
+/// <summary>
+/// A browser's transport (mediasoup's WebRtcTransport): a <see cref="WebRtcConnection"/> (ICE-lite, DTLS, SRTP) on a
+/// shared <see cref="WebRtcServer"/> port, whose decrypted RTP/RTCP is copied into a pooled buffer on the server's I/O
+/// thread and handed to the router's worker, where the producers and consumers of <see cref="Transport"/> take over.
+/// </summary>
+/// <remarks>
+/// A DTLS failure, a DTLS close from the remote side or ICE closing closes the transport (<see cref="Transport.Closed"/>).
+/// The state events are raised on the server's I/O thread (ICE) or the DTLS thread (DTLS): handlers must not block.
+/// </remarks>
+public sealed class WebRtcTransport : Transport
+{
+    private readonly WebRtcConnection _connection;
+    private readonly IReadOnlyList<IceCandidate> _candidates;
+    private readonly IDatagramSink _rtpSink;
+    private readonly IDatagramSink _rtcpSink;
+    private readonly Dictionary<uint, byte> _transportCcIdBySsrc = [];
+    private readonly TransportCcFeedbackRecorder _transportCc = new();
+    private readonly RidStreamResolver _ridStreams = new();
+    private readonly HashSet<uint> _unforwardedSimulcastSsrcs = [];
+    private readonly byte[] _rtcpScratch = new byte[PacketBufferPool.BufferLength];
+    private readonly long _createdTimestamp = Stopwatch.GetTimestamp();
+    private WorkerTimer? _transportCcTimer;
+    private uint _lastTransportCcSsrc;
+    private long _oversizedDrops;
+    private int _nextMid;
+
+    private WebRtcTransport(Router router, WebRtcTransportOptions options, WebRtcConnection connection)
+        : base(router, options.AppData)
+    {
+        _connection = connection;
+        _candidates = SelectCandidates(connection.IceCandidates, options);
+        _rtpSink = new RtpSink(this);
+        _rtcpSink = new RtcpSink(this);
+        connection.RtpReceived += packet => PostToWorker(_rtpSink, packet);
+        connection.RtcpReceived += packet => PostToWorker(_rtcpSink, packet);
+        connection.IceStateChanged += OnIceStateChanged;
+        connection.DtlsStateChanged += OnDtlsStateChanged;
+        connection.SelectedTupleChanged += tuple => IceSelectedTupleChanged?.Invoke(this, tuple);
+    }
+
+    /// <summary>Our ICE credentials (they change with <see cref="RestartIceAsync"/>).</summary>
+    public IceParameters IceParameters => _connection.IceParameters;
+
+    /// <summary>Our host candidates, filtered by the UDP/TCP options.</summary>
+    public IReadOnlyList<IceCandidate> IceCandidates => _candidates;
+
+    /// <summary>Role "auto" and our certificate's fingerprints.</summary>
+    public DtlsParameters DtlsParameters => _connection.DtlsParameters;
+
+    /// <summary>The ICE state.</summary>
+    public IceState IceState => _connection.IceState;
+
+    /// <summary>The DTLS state.</summary>
+    public DtlsState DtlsState => _connection.DtlsState;
+
+    /// <summary>The tuple ICE selected, once one is.</summary>
+    public TransportTuple? IceSelectedTuple => _connection.SelectedTuple;
+
+    /// <summary>Everything mediasoup-client's <c>createSendTransport/createRecvTransport</c> take.</summary>
+    public WebRtcTransportInfo Info => new(Id, IceParameters, IceCandidates, DtlsParameters);
+
+    /// <summary>Raised (on the server's I/O thread) when <see cref="IceState"/> changes.</summary>
+    public event EventHandler<IceState>? IceStateChanged;
+
+    /// <summary>Raised (on the DTLS thread) when <see cref="DtlsState"/> changes.</summary>
+    public event EventHandler<DtlsState>? DtlsStateChanged;
+
+    /// <summary>Raised (on the server's I/O thread) when ICE selects another tuple.</summary>
+    public event EventHandler<TransportTuple?>? IceSelectedTupleChanged;
+
+    /// <summary>Counters of the ICE/DTLS/SRTP layer.</summary>
+    public WebRtcConnectionCounters ConnectionCounters => _connection.Counters;
+
+    private protected override string StatsType => TransportStats.WebRtcTransportType;
+
+    /// <summary>Decrypted packets too large for a pooled buffer (only possible over TCP framing), dropped.</summary>
+    internal long OversizedDrops => Interlocked.Read(ref _oversizedDrops);
+
+    /// <summary>
+    /// Gives the remote side's DTLS parameters (mediasoup's <c>transport.connect({ dtlsParameters })</c>): a remote
+    /// role "client" makes us the DTLS server; "server" or "auto" makes us the client.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Already connected, or closed.</exception>
+    /// <exception cref="ArgumentException">No fingerprint in the remote parameters.</exception>
+    public Task ConnectAsync(DtlsParameters dtlsParameters)
+    {
+        ArgumentNullException.ThrowIfNull(dtlsParameters);
+        try
+        {
+            ObjectDisposedException.ThrowIf(IsClosed, this);
+            _connection.Connect(dtlsParameters);
+            return Task.CompletedTask;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return Task.FromException(e);
+        }
+    }
+
+    /// <summary>New ICE credentials (mediasoup's <c>restartIce()</c>); give them to the client's <c>restartIce</c>.</summary>
+    /// <exception cref="InvalidOperationException">The transport is closed.</exception>
+    public Task<IceParameters> RestartIceAsync()
+    {
+        try
+        {
+            ObjectDisposedException.ThrowIf(IsClosed, this);
+            return Task.FromResult(_connection.RestartIce());
+        }
+        catch (InvalidOperationException e)
+        {
+            return Task.FromException<IceParameters>(e);
+        }
+    }
+
+    internal static WebRtcTransport Create(Router router, WebRtcTransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options.WebRtcServer);
+        ArgumentNullException.ThrowIfNull(options.Certificate);
+        if (!options.EnableUdp && !options.EnableTcp)
+        {
+            throw new ArgumentException("Enable UDP, TCP or both.", nameof(options));
+        }
+
+        var connection = new WebRtcConnection(options.WebRtcServer, options.Certificate, options.Connection);
+        try
+        {
+            return new WebRtcTransport(router, options, connection);
+        }
+        catch
+        {
+            connection.Close();
+            throw;
+        }
+    }
+
+    internal override void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false)
+    {
+        if (!_connection.SendRtp(packet))
+        {
+            Counters.OnDropped(RtpDropReason.SendFailed);
+            return;
+        }
+
+        OnSent(packet.Length, isRetransmission ? TrafficKind.Rtx : TrafficKind.Rtp);
+    }
+
+    internal override void SendRtcp(ReadOnlySpan<byte> packet)
+    {
+        if (_ridStreams.TryRewriteOutgoingRtcp(packet, _rtcpScratch, out var length))
+        {
+            packet = _rtcpScratch.AsSpan(0, length);
+        }
+
+        if (!_connection.SendRtcp(packet))
+        {
+            Counters.OnDropped(RtpDropReason.SendFailed);
+            return;
+        }
+
+        OnSent(packet.Length, TrafficKind.Other);
+    }
+
+    private protected override TransportStats CreateStats(long now) => Traffic.CreateStats(
+        Id, now, StatsType, iceRole: "controlled",
+        iceState: _connection.IceState.ToString().ToLowerInvariant(),
+        dtlsState: _connection.DtlsState.ToString().ToLowerInvariant());
+
+    /// <summary>Every 100 ms while a producer sends the transport-wide-cc extension (libwebrtc's default interval).</summary>
+    internal const int TransportCcFeedbackIntervalMs = 100;
+
+    private protected override void PrepareProducerParameters(RtpParameters parameters) => _ridStreams.AssignStandIns(parameters);
+
+    /// <summary>Simulcast packets of encodings other than the first (lowest) are dropped here; layer switching comes later.</summary>
+    internal long UnforwardedSimulcastPackets { get; private set; }
+
+    private protected override void OnProducerAdded(Producer producer)
+    {
+        if (producer.Type == RtpParametersType.Simulcast)
+        {
+            foreach (var stream in producer.Streams.Where(s => s.Index > 0))
+            {
+                _unforwardedSimulcastSsrcs.Add(stream.Ssrc);
+                if (stream.RtxSsrc is { } rtxSsrc)
+                {
+                    _unforwardedSimulcastSsrcs.Add(rtxSsrc);
+                }
+            }
+        }
+
+        var extension = producer.RtpParameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
+        if (extension is null || extension.Id is <= 0 or > 255)
+        {
+            return;
+        }
+
+        foreach (var stream in producer.Streams)
+        {
+            _transportCcIdBySsrc[stream.Ssrc] = (byte)extension.Id;
+            if (stream.RtxSsrc is { } rtx)
+            {
+                _transportCcIdBySsrc[rtx] = (byte)extension.Id;
+            }
+        }
+
+        _transportCcTimer ??= Worker.Timers.StartPeriodic(TransportCcFeedbackIntervalMs, SendTransportCcFeedback);
+    }
+
+    private protected override void OnProducerRemoved(Producer producer)
+    {
+        foreach (var stream in producer.Streams)
+        {
+            _ridStreams.Remove(stream.Ssrc);
+            _unforwardedSimulcastSsrcs.Remove(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtxStandIn)
+            {
+                _ridStreams.Remove(rtxStandIn);
+                _unforwardedSimulcastSsrcs.Remove(rtxStandIn);
+            }
+
+            _transportCcIdBySsrc.Remove(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtx)
+            {
+                _transportCcIdBySsrc.Remove(rtx);
+            }
+        }
+    }
+
+    private protected override string? NextConsumerMid() => (_nextMid++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// On the worker: closing the connection sends close_notify and joins the DTLS thread, so it runs on the thread
+    /// pool rather than stalling media.
+    /// </summary>
+    private protected override void CloseResources()
+    {
+        _transportCcTimer?.Cancel();
+        ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Close(), _connection, preferLocal: false);
+    }
+
+    private static IReadOnlyList<IceCandidate> SelectCandidates(IReadOnlyList<IceCandidate> all, WebRtcTransportOptions options)
+    {
+        var selected = new List<IceCandidate>(all.Count);
+        foreach (var candidate in all)
+        {
+            var udp = candidate.Protocol == "udp";
+            if (udp ? !options.EnableUdp : !options.EnableTcp)
+            {
+                continue;
+            }
+
+            // Preferring TCP: TCP candidates get a priority above any UDP host candidate's.
+            selected.Add(udp || options.PreferUdp ? candidate : new IceCandidate
+            {
+                Foundation = candidate.Foundation,
+                Priority = IceCandidate.ComputePriority(126, 65535, componentId: 1) + 1,
+                Ip = candidate.Ip,
+                Address = candidate.Address,
+                Port = candidate.Port,
+                Protocol = candidate.Protocol,
+                TcpType = candidate.TcpType,
+            });
+        }
+
+        return selected;
+    }
+
+    private void OnSent(int length, TrafficKind kind)
+    {
+        Counters.PacketsSent++;
+        Counters.BytesSent += length;
+        Traffic.OnSent(kind, length, Worker.Timers.Now);
+    }
+
+    /// <summary>On the server's I/O thread: the one copy of the packet, into a buffer the worker returns.</summary>
+    private void PostToWorker(IDatagramSink sink, Span<byte> packet)
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        if (packet.Length > PacketBufferPool.BufferLength)
+        {
+            Interlocked.Increment(ref _oversizedDrops);
+            return;
+        }
+
+        var buffer = Worker.Buffers.Rent();
+        packet.CopyTo(buffer);
+        Worker.PostDatagram(sink, buffer, packet.Length, default);
+    }
+
+    private void OnIceStateChanged(IceState state)
+    {
+        IceStateChanged?.Invoke(this, state);
+        if (state == IceState.Closed)
+        {
+            CloseInBackground();
+        }
+    }
+
+    private void OnDtlsStateChanged(DtlsState state)
+    {
+        DtlsStateChanged?.Invoke(this, state);
+        if (state is DtlsState.Failed or DtlsState.Closed)
+        {
+            CloseInBackground();
+        }
+    }
+
+    private void CloseInBackground()
+    {
+        if (!IsClosed)
+        {
+            CloseAsync().ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        }
+    }
+
+    internal void OnWorkerPacket(Span<byte> packet, bool isRtcp)
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        Counters.PacketsReceived++;
+        Counters.BytesReceived += packet.Length;
+        if (isRtcp)
+        {
+            HandleRtcp(packet);
+            return;
+        }
+
+        if (_ridStreams.IsActive)
+        {
+            _ridStreams.Resolve(packet);
+        }
+
+        RecordTransportCc(packet);
+
+        if (_unforwardedSimulcastSsrcs.Count > 0 && packet.Length >= 12
+            && _unforwardedSimulcastSsrcs.Contains(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(packet[8..])))
+        {
+            UnforwardedSimulcastPackets++;
+            return;
+        }
+
+        HandleRtp(packet);
+    }
+
+    private void RecordTransportCc(Span<byte> packet)
+    {
+        if (_transportCcIdBySsrc.Count == 0
+            || !RtpPacket.TryParse(packet, out var rtp)
+            || !_transportCcIdBySsrc.TryGetValue(rtp.Ssrc, out var id)
+            || !rtp.TryGetExtension(id, out var value)
+            || value.Length < 2)
+        {
+            return;
+        }
+
+        _lastTransportCcSsrc = rtp.Ssrc;
+        var microseconds = (long)Stopwatch.GetElapsedTime(_createdTimestamp).TotalMicroseconds;
+        _transportCc.Record(System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value), microseconds);
+    }
+
+    private void SendTransportCcFeedback()
+    {
+        Span<byte> buffer = stackalloc byte[1200];
+        while (_transportCc.TryWriteNext(buffer, RtcpSsrc, _lastTransportCcSsrc, out var written))
+        {
+            SendRtcp(buffer[..written]);
+        }
+    }
+
+    private sealed class RtpSink(WebRtcTransport transport) : IDatagramSink
+    {
+        public void OnDatagram(Span<byte> datagram, in TransportTuple from) => transport.OnWorkerPacket(datagram, isRtcp: false);
+    }
+
+    private sealed class RtcpSink(WebRtcTransport transport) : IDatagramSink
+    {
+        public void OnDatagram(Span<byte> datagram, in TransportTuple from) => transport.OnWorkerPacket(datagram, isRtcp: true);
+    }
+}

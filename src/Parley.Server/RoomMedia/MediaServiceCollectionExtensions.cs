@@ -1,0 +1,23 @@
+namespace Parley.Server.RoomMedia;
+
+/// <summary>Registers the SFU: the media engine (started with the app) and the rooms' media behind <see cref="IRoomMedia"/>.</summary>
+internal static class MediaServiceCollectionExtensions
+{
+    /// <summary>Call before <c>AddParleyHub</c>, whose signaling-only media it then replaces.</summary>
+    public static IServiceCollection AddParleyMedia(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MediaSettings>()
+            .Bind(configuration.GetSection(MediaSettings.SectionName))
+            .Validate(s => s.Port is >= 0 and <= 65535, $"{MediaSettings.SectionName}:Port must be 0-65535")
+            .Validate(s => s.RouterIdleTimeout >= TimeSpan.Zero, $"{MediaSettings.SectionName}:RouterIdleTimeout must not be negative")
+            .Validate(s => s.WorkerCount is null or > 0, $"{MediaSettings.SectionName}:WorkerCount must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<MediaEngine>();
+        services.AddHostedService(sp => sp.GetRequiredService<MediaEngine>());
+        services.AddSingleton<MediaEvents>();
+        services.AddSingleton<SfuRoomMedia>();
+        services.AddSingleton<IRoomMedia>(sp => sp.GetRequiredService<SfuRoomMedia>());
+        services.AddScoped<MediaSignalingService>();
+        return services;
+    }
+}

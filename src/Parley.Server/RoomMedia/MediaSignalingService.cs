@@ -1,0 +1,274 @@
+using Microsoft.AspNetCore.SignalR;
+using Parley.Media.Dtls;
+using Parley.Media.Ortc;
+using Parley.Media.Transports;
+using Parley.Server.Membership;
+using Parley.Server.Rooms;
+
+namespace Parley.Server.RoomMedia;
+
+/// <summary>
+/// The hub's media methods: each runs under the caller's room lock, uses only the caller's own transports,
+/// producers and consumers (any other id is "not found"), and keeps <c>room_user</c>'s media flags equal to the
+/// producers really forwarding, broadcasting <c>userUpdated</c> whenever they change.
+/// </summary>
+internal sealed class MediaSignalingService(
+    SfuRoomMedia sfu,
+    ConnectionRegistry registry,
+    RoomLocks locks,
+    IMembershipStore store,
+    MediaEvents events)
+{
+    private static readonly CancellationToken NoCancel = CancellationToken.None;
+
+    public Task<RtpCapabilities> GetRouterRtpCapabilitiesAsync(string connectionId) =>
+        InRoomAsync(connectionId, (room, _) => Task.FromResult(room.Router.RtpCapabilities.Clone()));
+
+    public Task<TransportCreatedResult> CreateWebRtcTransportAsync(string connectionId, bool producing, bool consuming) =>
+        InRoomAsync(connectionId, async (room, media) =>
+        {
+            if (media.Transports.Count >= sfu.Settings.MaxTransportsPerPeer)
+            {
+                throw new HubException($"Too many transports (at most {sfu.Settings.MaxTransportsPerPeer}); close one first");
+            }
+
+            var transport = await room.Router.CreateWebRtcTransportAsync(new WebRtcTransportOptions
+            {
+                WebRtcServer = sfu.Engine.WebRtcServer,
+                Certificate = sfu.Engine.Certificate,
+                AppData = new TransportUse(producing, consuming),
+            });
+            sfu.Track(room, media, transport);
+            return new TransportCreatedResult(transport.Id, transport.IceParameters, transport.IceCandidates, transport.DtlsParameters);
+        });
+
+    public Task ConnectTransportAsync(string connectionId, string transportId, DtlsParameters dtlsParameters) =>
+        InRoomAsync(connectionId, async (_, media) =>
+        {
+            var transport = FindTransport(media, transportId);
+            try
+            {
+                await transport.ConnectAsync(dtlsParameters);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                throw new HubException("connectTransport: " + e.Message);
+            }
+
+            return true;
+        });
+
+    public Task<RestartIceResult> RestartIceAsync(string connectionId, string transportId) =>
+        InRoomAsync(connectionId, async (_, media) =>
+        {
+            var transport = FindTransport(media, transportId);
+            try
+            {
+                return new RestartIceResult(await transport.RestartIceAsync());
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new HubException("restartIce: " + e.Message);
+            }
+        });
+
+    public Task<ProducedResult> ProduceAsync(string connectionId, ProduceRequest request) =>
+        InRoomAsync(connectionId, async (room, media) =>
+        {
+            var transport = FindTransport(media, request.TransportId);
+            if (request.Source.Kind() != request.Kind)
+            {
+                throw new HubException($"produce: a {request.Source.Name()} producer must be {(request.Source.Kind() == MediaKind.Audio ? "audio" : "video")}");
+            }
+
+            if (media.FindBySource(request.Source) is not null)
+            {
+                throw new HubException($"produce: there is already a {request.Source.Name()} producer; close it first");
+            }
+
+            Parley.Media.Routing.Producer producer;
+            try
+            {
+                producer = await transport.ProduceAsync(request.Kind, request.RtpParameters);
+            }
+            catch (Exception e) when (e is OrtcException or InvalidOperationException or ArgumentException or KeyNotFoundException or NotSupportedException or NullReferenceException)
+            {
+                // NullReferenceException: a null inside the parameters' lists, which the ORTC rules do not expect.
+                // NotSupportedException: what the SFU does not route yet (RID-only simulcast).
+                throw new HubException("produce: " + e.Message);
+            }
+
+            var entry = new ProducerEntry(producer, request.Source, media.Peer.UserId, request.AppData, transport.Id);
+            media.Producers[producer.Id] = entry;
+            if (request.Source == MediaSource.Mic)
+            {
+                try
+                {
+                    await room.AudioLevels.AddProducerAsync(producer.Id);
+                }
+                catch (KeyNotFoundException)
+                {
+                    // Closed already (its transport failed): there is nothing to observe.
+                }
+            }
+            await events.NewProducerAsync(room.RoomId, media.Peer.ConnectionId, entry.Info);
+            await SyncFlagsAsync(media);
+            return new ProducedResult(producer.Id);
+        });
+
+    public Task SetProducerPausedAsync(string connectionId, string producerId, bool paused) =>
+        InRoomAsync(connectionId, async (room, media) =>
+        {
+            await sfu.SetPausedAsync(room, FindProducer(media, producerId), paused);
+            await SyncFlagsAsync(media);
+            return true;
+        });
+
+    public Task CloseProducerAsync(string connectionId, string producerId) =>
+        InRoomAsync(connectionId, async (room, media) =>
+        {
+            await sfu.CloseProducerAsync(room, media, FindProducer(media, producerId));
+            await SyncFlagsAsync(media);
+            return true;
+        });
+
+    public Task<ConsumedResult> ConsumeAsync(string connectionId, string transportId, string producerId, RtpCapabilities capabilities) =>
+        InRoomAsync(connectionId, async (room, media) =>
+        {
+            var transport = FindTransport(media, transportId);
+            var producer = room.FindProducer(producerId) is { Producer.IsClosed: false } found
+                ? found
+                : throw new HubException("Producer not found");
+            if (media.Consumers.Count >= sfu.Settings.MaxConsumersPerPeer)
+            {
+                throw new HubException($"Too many consumers (at most {sfu.Settings.MaxConsumersPerPeer}); close some first");
+            }
+
+            Parley.Media.Routing.Consumer consumer;
+            try
+            {
+                consumer = await transport.ConsumeAsync(producerId, capabilities, paused: true);
+            }
+            catch (KeyNotFoundException)
+            {
+                throw new HubException("Producer not found");
+            }
+            catch (Exception e) when (e is OrtcException or InvalidOperationException or ArgumentException)
+            {
+                throw new HubException("consume: " + e.Message);
+            }
+
+            sfu.Track(media, new ConsumerEntry(consumer, transport.Id));
+            return new ConsumedResult(
+                consumer.Id, producerId, consumer.Kind, consumer.RtpParameters, consumer.Type, consumer.IsProducerPaused,
+                (System.Text.Json.Nodes.JsonObject)producer.AppData.DeepClone());
+        });
+
+    public Task SetConsumerPausedAsync(string connectionId, string consumerId, bool paused) =>
+        InRoomAsync(connectionId, async (_, media) =>
+        {
+            var consumer = FindConsumer(media, consumerId).Consumer;
+            await (paused ? consumer.PauseAsync() : consumer.ResumeAsync());
+            return true;
+        });
+
+    public Task RequestKeyFrameAsync(string connectionId, string consumerId) =>
+        InRoomAsync(connectionId, async (_, media) =>
+        {
+            await FindConsumer(media, consumerId).Consumer.RequestKeyFrameAsync();
+            return true;
+        });
+
+    public Task SetConsumerPreferredLayersAsync(string connectionId, string consumerId, int spatialLayer, int? temporalLayer) =>
+        InRoomAsync(connectionId, (_, media) =>
+        {
+            var entry = FindConsumer(media, consumerId);
+            // Kept for simulcast/SVC consumers; a single-stream consumer has no layers to choose from.
+            if (entry.Consumer.Type != RtpParametersType.Simple)
+            {
+                entry.PreferredSpatialLayer = spatialLayer;
+                entry.PreferredTemporalLayer = temporalLayer;
+            }
+
+            return Task.FromResult(true);
+        });
+
+    public Task<StatsResult> GetStatsAsync(string connectionId, StatsRequest request) =>
+        InRoomAsync(connectionId, async (_, media) =>
+        {
+            if (request.TransportId is { } transportId)
+            {
+                return new StatsResult([await FindTransport(media, transportId).GetStatsAsync()]);
+            }
+
+            if (request.ProducerId is { } producerId)
+            {
+                return new StatsResult([.. (await FindProducer(media, producerId).Producer.GetStatsAsync()).Cast<object>()]);
+            }
+
+            var consumer = FindConsumer(media, request.ConsumerId!).Consumer;
+            return new StatsResult([.. (await consumer.GetStatsAsync()).Cast<object>()]);
+        });
+
+    /// <summary>
+    /// Writes the flags the peer's producers really give, if they differ from the row, and broadcasts
+    /// <c>userUpdated</c>. Only the connection that holds the user's place owns the row. Call under the room's lock.
+    /// </summary>
+    public async Task SyncFlagsAsync(PeerMedia media)
+    {
+        var peer = media.Peer;
+        if (registry.GetMemberConnection(peer.RoomId, peer.UserId) != peer.ConnectionId)
+        {
+            return;
+        }
+
+        var current = await store.FindMemberAsync(peer.RoomId, peer.UserId, NoCancel);
+        var flags = media.ForwardedFlags();
+        if (current is null || current.Flags() == flags)
+        {
+            return;
+        }
+
+        if (await store.SetFlagsAsync(peer.RoomId, peer.UserId, flags, NoCancel) is RoomUserDto updated)
+        {
+            await events.UserUpdatedAsync(peer.RoomId, updated);
+        }
+    }
+
+    private async Task<T> InRoomAsync<T>(string connectionId, Func<MediaRoom, PeerMedia, Task<T>> action)
+    {
+        var roomId = RequireJoined(connectionId).RoomId!;
+        using (await locks.AcquireAsync(roomId))
+        {
+            var caller = RequireJoined(connectionId);
+            if (caller.RoomId != roomId || sfu.FindRoom(roomId) is not { } room)
+            {
+                throw HubErrors.NotInRoom();
+            }
+
+            var media = sfu.GetOrAddPeer(room, new MediaPeer(roomId, caller.UserId, connectionId));
+            return await action(room, media);
+        }
+    }
+
+    private Membership.ConnectionInfo RequireJoined(string connectionId) =>
+        registry.Find(connectionId) is { IsJoined: true } caller ? caller : throw HubErrors.NotInRoom();
+
+    private static WebRtcTransport FindTransport(PeerMedia media, string transportId) =>
+        media.Transports.TryGetValue(transportId, out var transport) && !transport.IsClosed
+            ? transport
+            : throw new HubException("Transport not found");
+
+    private static ProducerEntry FindProducer(PeerMedia media, string producerId) =>
+        media.Producers.TryGetValue(producerId, out var entry) && !entry.Producer.IsClosed
+            ? entry
+            : throw new HubException("Producer not found");
+
+    private static ConsumerEntry FindConsumer(PeerMedia media, string consumerId) =>
+        media.Consumers.TryGetValue(consumerId, out var entry) && !entry.Consumer.IsClosed
+            ? entry
+            : throw new HubException("Consumer not found");
+
+    /// <summary>What the client said a transport is for (mediasoup-demo's <c>producing</c>/<c>consuming</c>), kept as its app data.</summary>
+    private sealed record TransportUse(bool Producing, bool Consuming);
+}

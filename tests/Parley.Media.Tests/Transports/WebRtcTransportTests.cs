@@ -1,0 +1,324 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Parley.Media.Dtls;
+using Parley.Media.Ice;
+using Parley.Media.Net;
+using Parley.Media.Ortc;
+using Parley.Media.Routing;
+using Parley.Media.Tests.Dtls;
+using Parley.Media.Tests.Ortc;
+using Parley.Media.Transports;
+using static Parley.Media.Tests.Net.WebRtcServerSocketTests;
+using static Parley.Media.Tests.Srtp.SrtpTestPackets;
+
+namespace Parley.Media.Tests.Transports;
+
+/// <summary>WebRtcTransport on a real WebRtcServer, with loopback peers doing ICE, DTLS and SRTP like a browser.</summary>
+public sealed class WebRtcTransportTests : IAsyncDisposable
+{
+    private readonly WebRtcServer _server;
+    private readonly Worker _worker = new();
+    private readonly List<IDisposable> _peers = [];
+
+    public WebRtcTransportTests()
+    {
+        _server = new WebRtcServer(new WebRtcServerOptions { Port = 0 });
+        _server.Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _worker.CloseAsync();
+        foreach (var peer in _peers)
+            peer.Dispose();
+        _server.Dispose();
+    }
+
+    [Fact]
+    public async Task Info_serialises_to_what_mediasoup_client_takes()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var transport = await router.CreateWebRtcTransportAsync(Options());
+
+        var json = JsonSerializer.SerializeToElement(transport.Info, WebRtcTransportInfo.JsonOptions);
+
+        Assert.Equal(transport.Id, json.GetProperty("id").GetString());
+        var ice = json.GetProperty("iceParameters");
+        Assert.Equal(transport.IceParameters.UsernameFragment, ice.GetProperty("usernameFragment").GetString());
+        Assert.Equal(transport.IceParameters.Password, ice.GetProperty("password").GetString());
+        Assert.True(ice.GetProperty("iceLite").GetBoolean());
+        var candidates = json.GetProperty("iceCandidates").EnumerateArray().ToArray();
+        var udp = Assert.Single(candidates, c => c.GetProperty("protocol").GetString() == "udp");
+        Assert.Equal(_server.UdpPort, udp.GetProperty("port").GetInt32());
+        Assert.Equal("127.0.0.1", udp.GetProperty("ip").GetString());
+        Assert.Equal("127.0.0.1", udp.GetProperty("address").GetString());
+        Assert.Equal("host", udp.GetProperty("type").GetString());
+        Assert.False(udp.TryGetProperty("tcpType", out _));
+        var tcp = Assert.Single(candidates, c => c.GetProperty("protocol").GetString() == "tcp");
+        Assert.Equal("passive", tcp.GetProperty("tcpType").GetString());
+        Assert.True(udp.GetProperty("priority").GetUInt32() > tcp.GetProperty("priority").GetUInt32());
+        var dtls = json.GetProperty("dtlsParameters");
+        Assert.Equal("auto", dtls.GetProperty("role").GetString());
+        Assert.Contains(dtls.GetProperty("fingerprints").EnumerateArray(), f =>
+            f.GetProperty("algorithm").GetString() == "sha-256" && f.GetProperty("value").GetString() == TestCertificates.Server.Sha256Fingerprint.Value);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("sctpParameters").ValueKind);
+    }
+
+    [Fact]
+    public async Task Candidates_follow_the_udp_and_tcp_options()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var udpOnly = await router.CreateWebRtcTransportAsync(Options() with { EnableTcp = false });
+        Assert.All(udpOnly.IceCandidates, c => Assert.Equal("udp", c.Protocol));
+        var preferTcp = await router.CreateWebRtcTransportAsync(Options() with { PreferUdp = false });
+        Assert.True(preferTcp.IceCandidates.Single(c => c.Protocol == "tcp").Priority > preferTcp.IceCandidates.Single(c => c.Protocol == "udp").Priority);
+        await Assert.ThrowsAsync<ArgumentException>(() => router.CreateWebRtcTransportAsync(Options() with { EnableUdp = false, EnableTcp = false }));
+    }
+
+    [Fact]
+    public async Task Media_produced_over_one_transport_reaches_a_consumer_on_another_rewritten_through_srtp()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var (recvTransport, receiver) = await ConnectedTransportAsync(router);
+        var producer = await sendTransport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        var second = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        Assert.Equal("0", consumer.RtpParameters.Mid);
+        Assert.Equal("1", second.RtpParameters.Mid);
+        await consumer.ResumeAsync();
+
+        var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
+        var payloadType = (byte)producer.RtpParameters.Codecs[0].PayloadType;
+        var sent = Enumerable.Range(0, 5).Select(i => MakeRtp((ushort)(1000 + i), ssrc, 100, payloadType)).ToArray();
+        foreach (var packet in sent)
+            sender.SendProtected(packet, isRtcp: false);
+
+        await WaitUntil(() => receiver.Media.Count(IsRtp) >= 5);
+        var received = receiver.Media.Where(IsRtp).ToArray();
+        for (var i = 0; i < 5; i++)
+        {
+            var packet = received[i];
+            Assert.Equal(consumer.Ssrc, BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(8)));
+            Assert.Equal(consumer.RtpParameters.Codecs[0].PayloadType, packet[1] & 0x7F);
+            Assert.Equal(sent[i].AsSpan(12).ToArray(), packet.AsSpan(packet.Length - 100).ToArray());
+            Assert.Equal((ushort)(BinaryPrimitives.ReadUInt16BigEndian(received[0].AsSpan(2)) + i), BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(2)));
+        }
+
+        var stats = await sendTransport.GetStatsAsync();
+        Assert.Equal("webrtc-transport", stats.Type);
+        Assert.Equal("completed", stats.IceState);
+        Assert.Equal("connected", stats.DtlsState);
+        Assert.True(stats.RtpBytesReceived >= 5 * 112);
+        Assert.True((await recvTransport.GetStatsAsync()).RtpBytesSent >= 5 * 112);
+        Assert.Equal(0, _worker.Buffers.Outstanding);
+    }
+
+    [Fact]
+    public async Task Rtcp_from_the_receiving_peer_reaches_the_consumer_and_pli_goes_upstream()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var (recvTransport, receiver) = await ConnectedTransportAsync(router);
+        var producer = await sendTransport.ProduceAsync(MediaKind.Video, OrtcTestData.Producer("chromium-produce-video-h264.json"));
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+
+        // Resuming a video consumer asks the producer for a keyframe: a PLI for the producer's SSRC reaches the sender.
+        await consumer.ResumeAsync();
+        var producerSsrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
+        await WaitUntil(() => sender.Media.Any(m => IsPli(m, producerSsrc)));
+
+        // No keyframe comes (as if that PLI was lost): the consumer asks again, once per throttle interval.
+        await WaitUntil(() => sender.Media.Count(m => IsPli(m, producerSsrc)) >= 2);
+    }
+
+    [Fact]
+    public async Task Packets_with_the_transport_wide_cc_extension_get_transport_feedback()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var producer = await sendTransport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
+        var extensionId = (byte)producer.RtpParameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01).Id;
+
+        for (var i = 0; i < 4; i++)
+            sender.SendProtected(RtpWithTransportSequence((ushort)(7 + i), ssrc, (byte)producer.RtpParameters.Codecs[0].PayloadType, extensionId, (ushort)(300 + (i == 3 ? 4 : i))), isRtcp: false);
+
+        // The packets may straddle a 100 ms feedback tick: gather what every feedback packet reports.
+        var received = new HashSet<ushort>();
+        await WaitUntil(() =>
+        {
+            received.Clear();
+            foreach (var m in sender.Media.Where(m => m.Length > 12 && m[1] == 205 && (m[0] & 0x1F) == 15))
+            {
+                Assert.True(Parley.Media.Rtcp.RtcpTransportFeedback.TryParse(m, out var parsed));
+                Assert.Equal(ssrc, parsed.MediaSsrc);
+                foreach (var status in parsed.Packets)
+                {
+                    if (status.Received)
+                        received.Add(status.SequenceNumber);
+                }
+            }
+
+            return received.Contains(304);
+        });
+        Assert.Equal(new ushort[] { 300, 301, 302, 304 }, received.Order());
+    }
+
+    [Fact]
+    public async Task Rid_only_simulcast_binds_by_mid_and_rid_and_forwards_the_first_encoding_only()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var (recvTransport, receiver) = await ConnectedTransportAsync(router);
+        var parameters = OrtcTestData.Producer("chromium-produce-video-vp8-simulcast.json");
+        Assert.All(parameters.Encodings, e => Assert.Null(e.Ssrc));
+        var producer = await sendTransport.ProduceAsync(MediaKind.Video, parameters);
+        Assert.Equal(RtpParametersType.Simulcast, producer.Type);
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        await consumer.ResumeAsync();
+
+        byte Id(string uri) => (byte)parameters.HeaderExtensions.Single(e => e.Uri == uri).Id;
+        var mid = (Id(RtpHeaderExtensionUris.Mid), System.Text.Encoding.ASCII.GetBytes(parameters.Mid!));
+        byte[] Rid(string rid) => System.Text.Encoding.ASCII.GetBytes(rid);
+        var payloadType = (byte)parameters.Codecs[0].PayloadType;
+        byte[] keyFrame = [0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00, 7, 7, 7];
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 100, 0, 0xAAAA0001, keyFrame, mid, (Id(RtpHeaderExtensionUris.RtpStreamId), Rid("r0"))), isRtcp: false);
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 50, 0, 0xAAAA0002, keyFrame, mid, (Id(RtpHeaderExtensionUris.RtpStreamId), Rid("r1"))), isRtcp: false);
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 101, 3000, 0xAAAA0001, [0x10, 0x01, 1, 2, 3]), isRtcp: false);
+
+        await WaitUntil(() => receiver.Media.Count(m => IsRtp(m) && BinaryPrimitives.ReadUInt32BigEndian(m.AsSpan(8)) == consumer.Ssrc) == 2);
+        Assert.Equal(1, await _worker.InvokeAsync(() => sendTransport.UnforwardedSimulcastPackets));
+        var streams = await producer.GetStatsAsync();
+        Assert.Equal(2, streams[0].PacketCount);
+        Assert.Equal(0, streams[1].PacketCount);
+    }
+
+    [Fact]
+    public async Task Receiving_recording_transport_cc_and_forwarding_through_srtp_allocates_nothing_on_the_worker()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, _) = await ConnectedTransportAsync(router);
+        var (recvTransport, receiver) = await ConnectedTransportAsync(router);
+        var producer = await sendTransport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        await consumer.ResumeAsync();
+        var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
+        var extensionId = (byte)producer.RtpParameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01).Id;
+        var packets = Enumerable.Range(0, 750)
+            .Select(i => RtpWithTransportSequence((ushort)i, ssrc, (byte)producer.RtpParameters.Codecs[0].PayloadType, extensionId, (ushort)i))
+            .ToArray();
+
+        var (allocated, sent) = await _worker.InvokeAsync(() =>
+        {
+            // Warm-up long enough for tiered JIT to settle; the steady state must not allocate.
+            for (var i = 0; i < 500; i++)
+                sendTransport.OnWorkerPacket(packets[i], isRtcp: false);
+            var sentBefore = recvTransport.Counters.PacketsSent;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 500; i < packets.Length; i++)
+                sendTransport.OnWorkerPacket(packets[i], isRtcp: false);
+            return (GC.GetAllocatedBytesForCurrentThread() - before, recvTransport.Counters.PacketsSent - sentBefore);
+        });
+
+        Assert.Equal(250, sent);
+        Assert.Equal(0, allocated);
+        await WaitUntil(() => receiver.Media.Any(IsRtp));
+    }
+
+    [Fact]
+    public async Task A_second_connect_is_an_error_and_restart_ice_gives_new_credentials()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (transport, peer) = await ConnectedTransportAsync(router);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => transport.ConnectAsync(peer.DtlsParameters));
+
+        var before = transport.IceParameters;
+        var after = await transport.RestartIceAsync();
+        Assert.NotEqual(before.UsernameFragment, after.UsernameFragment);
+        Assert.Equal(after, transport.IceParameters);
+    }
+
+    [Fact]
+    public async Task Closing_the_transport_sends_close_notify_and_closes_producers_and_their_consumers()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var (recvTransport, _) = await ConnectedTransportAsync(router);
+        var producer = await sendTransport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        var producerClosed = new TaskCompletionSource();
+        consumer.ProducerClosed += (_, _) => producerClosed.TrySetResult();
+
+        await sendTransport.CloseAsync();
+
+        await producerClosed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(producer.IsClosed);
+        Assert.True(consumer.IsClosed);
+        await sender.DtlsStates.WaitForAsync(DtlsState.Closed);
+        await WaitUntil(() => sendTransport.DtlsState == DtlsState.Closed);
+        Assert.False(recvTransport.IsClosed);
+    }
+
+    [Fact]
+    public async Task A_dtls_close_from_the_peer_closes_the_transport()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (transport, peer) = await ConnectedTransportAsync(router);
+        var closed = new TaskCompletionSource();
+        transport.Closed += (_, _) => closed.TrySetResult();
+
+        peer.Dtls.Close();
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(transport.IsClosed);
+    }
+
+    private WebRtcTransportOptions Options() => new() { WebRtcServer = _server, Certificate = TestCertificates.Server };
+
+    private async Task<(WebRtcTransport, LoopbackWebRtcPeer)> ConnectedTransportAsync(Router router)
+    {
+        var transport = await router.CreateWebRtcTransportAsync(Options());
+        var peer = new LoopbackWebRtcPeer(_server.UdpPort);
+        _peers.Add(peer);
+        var tuple = new TaskCompletionSource();
+        transport.IceSelectedTupleChanged += (_, t) => { if (t is not null) tuple.TrySetResult(); };
+        peer.SendCheck(transport.IceParameters);
+        await tuple.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await transport.ConnectAsync(peer.DtlsParameters);
+        await peer.ConnectDtlsAsync(transport.DtlsParameters);
+        await WaitUntil(() => transport.DtlsState == DtlsState.Connected);
+        return (transport, peer);
+    }
+
+    /// <summary>RTP with a one-byte header extension element carrying the transport-wide sequence number.</summary>
+    private static byte[] RtpWithTransportSequence(ushort sequence, uint ssrc, byte payloadType, byte extensionId, ushort transportSequence)
+    {
+        var packet = new byte[12 + 8 + 40];
+        packet[0] = 0x90;
+        packet[1] = payloadType;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), sequence * 960u);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(12), 0xBEDE);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(14), 1);
+        packet[16] = (byte)((extensionId << 4) | 1);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(17), transportSequence);
+        return packet;
+    }
+
+    private static bool IsRtp(byte[] packet) => packet.Length > 1 && packet[1] is < 192 or > 223;
+
+    private static bool IsPli(byte[] packet, uint mediaSsrc)
+    {
+        for (var offset = 0; offset + 12 <= packet.Length;)
+        {
+            var length = (BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(offset + 2)) + 1) * 4;
+            if (packet[offset + 1] == 206 && (packet[offset] & 0x1F) == 1 && BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(offset + 8)) == mediaSsrc)
+                return true;
+            offset += length;
+        }
+
+        return false;
+    }
+}

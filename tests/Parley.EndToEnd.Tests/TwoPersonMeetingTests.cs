@@ -1,4 +1,3 @@
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Parley.EndToEnd.Tests;
@@ -69,8 +68,17 @@ public sealed class TwoPersonMeetingTests(MeetingFixture fixture)
         await alice.ByTestId("btn-screen").ClickAsync();
         await bob.WaitForReceivedAsync(alice, tracks => tracks.Any(t => t is { Source: "screen", FramesDecoded: > 0 }), "the screen");
 
-        // Camera, microphone, screen and (Chromium's fake screen capture has a sound track) screen audio.
+        // Camera, microphone, screen and (Chromium's fake screen capture has a sound track) screen audio, once
+        // Bob has every one of them.
         var alicesProducers = await alice.ProducerIdsAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!(await bob.ReceivedAsync()).Where(t => t.UserId == alice.UserId).Select(t => t.ProducerId).Order(StringComparer.Ordinal)
+            .SequenceEqual(alicesProducers = await alice.ProducerIdsAsync()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Bob does not get Alice's producers {string.Join(",", alicesProducers)}");
+            await Task.Delay(200);
+        }
+
         Assert.True(alicesProducers.Count >= 3, $"Alice sends {alicesProducers.Count} producers");
 
         await carol.JoinAsGuestAsync(joinCode);
@@ -105,17 +113,9 @@ public sealed class TwoPersonMeetingTests(MeetingFixture fixture)
         await alice.WaitForCameraAndMicAsync(bob);
         var roomId = alice.RoomId!;
 
-        // The renderer dies: no pagehide, no leaveRoom, nothing said to the server.
-        var cdp = await bob.Page.Context.NewCDPSessionAsync(bob.Page);
-        try
-        {
-            await cdp.SendAsync("Page.crash");
-        }
-        catch (PlaywrightException)
-        {
-            // The crash takes the session down with it.
-        }
-
+        // The tab goes without a word: its pagehide handler (which stops the hub connection) never runs, and no
+        // leaveRoom is sent; the server learns of it only from the connection itself.
+        await bob.Page.EvaluateAsync("() => window.addEventListener('pagehide', (e) => e.stopImmediatePropagation(), true)");
         await bob.DisposeAsync();
 
         var timeout = TimeSpan.FromSeconds(30);

@@ -14,7 +14,7 @@ var participants = Option("--participants", 4);
 var cpuSeconds = Option("--cpu-seconds", 20);
 
 var root = FindRepositoryRoot();
-var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/<Configuration>/net10.0/
+var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name; // bin/<Configuration>/net10.0/
 var serverDll = Path.Combine(root, "src", "Parley.Server", "bin", configuration, "net10.0", "Parley.Server.dll");
 var data = Directory.CreateTempSubdirectory("parley-meetingbench-").FullName;
 var httpPort = FreePort();

@@ -143,6 +143,8 @@ export interface HubEvents {
   consumerLayersChanged: { consumerId: string; spatialLayer: number; temporalLayer: number };
   activeSpeaker: { userId: string | null };
   joinRequest: { userId: string; name: string };
+  /** Beyond the contract's list: a waiting user left or disconnected before the host decided. */
+  joinRequestCancelled: { userId: string };
   admitted: { roomId: string };
   denied: { roomId: string };
   removed: { roomId: string };
@@ -164,6 +166,7 @@ export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
   'consumerLayersChanged',
   'activeSpeaker',
   'joinRequest',
+  'joinRequestCancelled',
   'admitted',
   'denied',
   'removed',

@@ -105,11 +105,36 @@ export class MediaSession {
       if ('contentHint' in track) track.contentHint = 'detail';
       options.encodings = [{ maxBitrate: 1_500_000 }];
     }
-    const producer = await this.sendTransport.produce(options);
+    let producer: ms.Producer;
+    try {
+      producer = await this.sendTransport.produce(options);
+    } catch (error) {
+      if ((options.encodings?.length ?? 0) < 2 || this.closed) throw error;
+      // A server that refuses simulcast (Chrome sends its layers by RID, which not every SFU routes) still
+      // gets the camera, as one layer.
+      console.warn(`[parley] simulcast refused (${error instanceof Error ? error.message : String(error)}); sending one layer`);
+      producer = await this.produceOneLayer({ ...options, encodings: [{ maxBitrate: 1_200_000 }] });
+    }
     this.producers.set(source, producer);
     producer.on('trackended', () => this.listener.localTrackEnded(source));
     producer.on('transportclose', () => this.forgetProducer(source, producer));
     return producer;
+  }
+
+  /**
+   * mediasoup-client drops a refused sender without waiting for that renegotiation to finish, and a new
+   * sender started meanwhile fails ("no a=ssrc lines found"); so wait a moment, and try a few times.
+   */
+  private async produceOneLayer(options: ms.ProducerOptions): Promise<ms.Producer> {
+    for (let attempt = 1; ; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      if (this.closed || this.sendTransport === null) throw new Error('The meeting ended.');
+      try {
+        return await this.sendTransport.produce(options);
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
   }
 
   async pauseProducer(source: MediaSource): Promise<void> {
@@ -157,7 +182,8 @@ export class MediaSession {
       rtpCapabilities: this.device.recvRtpCapabilities,
     });
     if (this.closed) return;
-    const appData = { ...info.appData, ...result.appData };
+    // userId too, so that whoever holds only the consumer (window.parley) knows whose it is.
+    const appData = { ...info.appData, ...result.appData, userId: info.userId };
     const consumer = await this.recvTransport.consume({
       id: result.id,
       producerId: result.producerId,

@@ -346,6 +346,7 @@ export class Meeting {
     on('joinRequest', ({ userId, name }) => {
       if (this.isHost) this.view.joinRequest(userId, name);
     });
+    on('joinRequestCancelled', ({ userId }) => this.view.joinRequestResolved(userId));
     on('admitted', ({ roomId }) => {
       if (roomId === this.room.id && this.status === 'waiting') void this.join();
     });

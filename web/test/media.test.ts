@@ -52,6 +52,31 @@ describe('media session', () => {
     assert.equal(session.producers.get('cam'), producer);
   });
 
+  it('sends the camera as one layer when the server refuses simulcast', async () => {
+    const { hub, session } = await openSession();
+    let attempts = 0;
+    hub.respond('produce', (request) => {
+      attempts++;
+      if ((request.rtpParameters.encodings?.length ?? 0) > 1) throw new Error('simulcast is not supported');
+      return { id: 'p-single' };
+    });
+    const producer = await session.produce('cam', new FakeMediaStreamTrack({ kind: 'video' }));
+    assert.equal(attempts, 2);
+    assert.equal(producer.id, 'p-single');
+    assert.equal(hub.callsOf('produce')[1]?.rtpParameters.encodings?.length, 1);
+    assert.equal(session.producers.get('cam'), producer);
+  });
+
+  it('does not retry a refused single-layer producer', async () => {
+    const { hub, session } = await openSession();
+    hub.respond('produce', () => {
+      throw new Error('produce: there is already a mic producer; close it first');
+    });
+    await assert.rejects(session.produce('mic', new FakeMediaStreamTrack({ kind: 'audio' })), /already a mic producer/);
+    assert.equal(hub.callsOf('produce').length, 1);
+    assert.equal(session.producers.has('mic'), false);
+  });
+
   it('sends the microphone as one Opus stream and pauses it on the server too', async () => {
     const { hub, session } = await openSession();
     const producer = await session.produce('mic', new FakeMediaStreamTrack({ kind: 'audio' }));

@@ -134,6 +134,9 @@ describe('meeting', () => {
     assert.ok(view.log.includes('request:dave:Dave'));
     await meeting.admit('dave');
     assert.deepEqual(hub.callsOf('admitUser'), [{ userId: 'dave' }]);
+    hub.emit('joinRequest', { userId: 'erin', name: 'Erin' });
+    hub.emit('joinRequestCancelled', { userId: 'erin' });
+    assert.ok(view.log.includes('resolved:erin'));
     hub.emit('userLeft', { userId: 'carol' });
     assert.equal(view.users.has('carol'), false);
   });

@@ -277,6 +277,8 @@ export class RoomView implements MeetingView, View {
   }
 
   notice(message: string): void {
+    // Also on the console: a toast is gone after a few seconds, the console keeps it for whoever debugs.
+    console.warn(`[parley] ${message}`);
     toast(message, 'error');
   }
 

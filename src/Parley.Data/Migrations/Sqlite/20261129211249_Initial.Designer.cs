@@ -11,8 +11,8 @@ using Parley.Data;
 namespace Parley.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteParleyDbContext))]
-    [Migration("20261129193050_UniqueNormalizedEmail")]
-    partial class UniqueNormalizedEmail
+    [Migration("20261129211249_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -12,7 +12,7 @@ using Parley.Data;
 namespace Parley.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresParleyDbContext))]
-    [Migration("20261129190806_Initial")]
+    [Migration("20261129211300_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -306,6 +306,7 @@ namespace Parley.Data.Migrations.Postgres
                         .HasDatabaseName("ix_user_email");
 
                     b.HasIndex("NormalizedEmail")
+                        .IsUnique()
                         .HasDatabaseName("ix_user_normalized_email");
 
                     b.HasIndex("NormalizedUserName")

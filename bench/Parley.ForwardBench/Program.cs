@@ -30,6 +30,7 @@ var router = await worker.CreateRouterAsync();
 var producerTransport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true, Port = producerPort });
 var producer = await producerTransport.ProduceAsync(MediaKind.Video, Vp8(ssrc));
 
+var (heapBefore, rssBefore) = MemoryNow();
 var consumerTransports = new List<PlainTransport>();
 for (var i = 0; i < consumers; i++)
 {
@@ -40,7 +41,10 @@ for (var i = 0; i < consumers; i++)
     consumerTransports.Add(transport);
 }
 
-Console.WriteLine($"{{\"ready\":true,\"port\":{producerTransport.Tuple.LocalPort},\"consumers\":{consumers}}}");
+var (heapAfter, rssAfter) = MemoryNow();
+Console.WriteLine(
+    $"{{\"ready\":true,\"port\":{producerTransport.Tuple.LocalPort},\"consumers\":{consumers}," +
+    $"\"heapBytesPerConsumer\":{(heapAfter - heapBefore) / Math.Max(1, consumers)},\"rssBytesPerConsumer\":{(rssAfter - rssBefore) / Math.Max(1, consumers)}}}");
 await Console.In.ReadToEndAsync();
 
 var received = await producerTransport.GetStatsAsync();
@@ -52,6 +56,14 @@ foreach (var transport in consumerTransports)
 }
 
 Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed}}}");
+
+// Memory the consumers cost: the managed heap after a full collection, and the process's resident set.
+static (long Heap, long Rss) MemoryNow()
+{
+    var heap = GC.GetTotalMemory(forceFullCollection: true);
+    using var self = System.Diagnostics.Process.GetCurrentProcess();
+    return (heap, self.WorkingSet64);
+}
 
 static RtpParameters Vp8(uint ssrc) => new()
 {

@@ -62,21 +62,19 @@ var producer = await producerTransport.ProduceAsync(MediaKind.Video, Vp8(ssrc));
 
 var (heapBefore, rssBefore) = MemoryNow();
 var consumerTransports = new List<PlainTransport>();
-var sinkKeys = new List<string>();
+var srtpConsumers = srtpSuite is null ? null : new List<Consumer>();
 for (var i = 0; i < consumers; i++)
 {
     var (transport, consumer) = await ConsumeAsync(router, producer, sinkPort, srtpSuite);
     consumerTransports.Add(transport);
-    if (transport.SrtpParameters is { } keys)
-    {
-        sinkKeys.Add(string.Create(CultureInfo.InvariantCulture, $"{consumer.RtpParameters.Encodings[0].Ssrc} {keys.KeyBase64}"));
-    }
+    srtpConsumers?.Add(consumer);
 }
 
 var (heapAfter, rssAfter) = MemoryNow();
 if (srtpKeyFile is not null)
 {
-    await File.WriteAllLinesAsync(srtpKeyFile, sinkKeys);
+    await File.WriteAllLinesAsync(srtpKeyFile, consumerTransports.Select((transport, i) => string.Create(
+        CultureInfo.InvariantCulture, $"{srtpConsumers![i].RtpParameters.Encodings[0].Ssrc} {transport.SrtpParameters!.KeyBase64}")));
 }
 
 var srtpFields = srtpSuite is null ? "" : $",\"srtp\":\"{srtpSuite}\"" + (producerKeys is null ? "" : $",\"producerKeyBase64\":\"{producerKeys.KeyBase64}\"");

@@ -1,6 +1,9 @@
 // A forwarding host for bench/forwarding/run.sh: one worker, one comedia PlainTransport producer (VP8, as rtpgen
 // sends it) and N PlainTransport consumers all connected to one sink port. Prints one JSON line when ready, then
 // forwards until stdin closes, then prints the transports' counters.
+// With --srtp SUITE every consumer transport protects what it sends with SRTP, each with its own random key as
+// mediasoup generates them; --srtp-keys FILE writes "SSRC keyBase64" lines for bench/forwarding/srtpsink. With
+// --srtp-producer the producer transport expects SRTP too, keyed with the producerKeyBase64 of the ready line.
 using System.Globalization;
 using System.Net;
 using Parley.Media.Ortc;
@@ -11,40 +14,73 @@ var consumers = 100;
 var sinkPort = 0;
 var producerPort = 0;
 uint ssrc = 1234;
-for (var i = 0; i + 1 < args.Length; i += 2)
+string? srtpSuite = null;
+string? srtpKeyFile = null;
+var srtpProducer = false;
+var next = 0;
+while (next < args.Length)
 {
-    var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-    switch (args[i])
+    var option = args[next++];
+    switch (option)
     {
-        case "--consumers": consumers = value; break;
-        case "--sink-port": sinkPort = value; break;
-        case "--port": producerPort = value; break;
-        case "--ssrc": ssrc = (uint)value; break;
-        default: throw new ArgumentException($"unknown option {args[i]}");
+        case "--consumers": consumers = IntValue(); break;
+        case "--sink-port": sinkPort = IntValue(); break;
+        case "--port": producerPort = IntValue(); break;
+        case "--ssrc": ssrc = (uint)IntValue(); break;
+        case "--srtp": srtpSuite = Value(); break;
+        case "--srtp-keys": srtpKeyFile = Value(); break;
+        case "--srtp-producer": srtpProducer = true; break;
+        default: throw new ArgumentException($"unknown option {option}");
     }
+
+    string Value() => next < args.Length ? args[next++] : throw new ArgumentException($"{option} needs a value");
+    int IntValue() => int.Parse(Value(), CultureInfo.InvariantCulture);
+}
+
+if (srtpSuite is null && (srtpKeyFile is not null || srtpProducer))
+{
+    throw new ArgumentException("--srtp-keys and --srtp-producer need --srtp SUITE");
 }
 
 await using var worker = new Worker("forward-bench");
-await WarmUpAsync(worker);
+await WarmUpAsync(worker, srtpSuite);
 var router = await worker.CreateRouterAsync();
-var producerTransport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true, Port = producerPort });
+var producerTransport = await router.CreatePlainTransportAsync(new PlainTransportOptions
+{
+    Comedia = true,
+    Port = producerPort,
+    EnableSrtp = srtpProducer,
+    SrtpCryptoSuite = srtpSuite ?? SrtpCryptoSuites.AesCm128HmacSha1_80,
+});
+var producerKeys = srtpProducer ? SrtpParameters.Generate(srtpSuite!) : null;
+if (producerKeys is not null)
+{
+    await producerTransport.ConnectAsync(srtpParameters: producerKeys);
+}
+
 var producer = await producerTransport.ProduceAsync(MediaKind.Video, Vp8(ssrc));
 
 var (heapBefore, rssBefore) = MemoryNow();
 var consumerTransports = new List<PlainTransport>();
+var srtpConsumers = srtpSuite is null ? null : new List<Consumer>();
 for (var i = 0; i < consumers; i++)
 {
-    var transport = await router.CreatePlainTransportAsync();
-    await transport.ConnectAsync(IPAddress.Loopback, sinkPort);
-    var consumer = await transport.ConsumeAsync(producer.Id, router.RtpCapabilities);
-    await consumer.ResumeAsync();
+    var (transport, consumer) = await ConsumeAsync(router, producer, sinkPort, srtpSuite);
     consumerTransports.Add(transport);
+    srtpConsumers?.Add(consumer);
 }
 
 var (heapAfter, rssAfter) = MemoryNow();
+if (srtpKeyFile is not null)
+{
+    await File.WriteAllLinesAsync(srtpKeyFile, consumerTransports.Select((transport, i) => string.Create(
+        CultureInfo.InvariantCulture, $"{srtpConsumers![i].RtpParameters.Encodings[0].Ssrc} {transport.SrtpParameters!.KeyBase64}")));
+}
+
+var srtpFields = srtpSuite is null ? "" : $",\"srtp\":\"{srtpSuite}\"" + (producerKeys is null ? "" : $",\"producerKeyBase64\":\"{producerKeys.KeyBase64}\"");
 Console.WriteLine(
     $"{{\"ready\":true,\"port\":{producerTransport.Tuple.LocalPort},\"consumers\":{consumers}," +
-    $"\"heapBytesPerConsumer\":{(heapAfter - heapBefore) / Math.Max(1, consumers)},\"rssBytesPerConsumer\":{(rssAfter - rssBefore) / Math.Max(1, consumers)}}}");
+    $"\"heapBytesPerConsumer\":{(heapAfter - heapBefore) / Math.Max(1, consumers)},\"rssBytesPerConsumer\":{(rssAfter - rssBefore) / Math.Max(1, consumers)}{srtpFields}}}");
 await Console.In.ReadToEndAsync();
 
 var received = await producerTransport.GetStatsAsync();
@@ -55,7 +91,8 @@ foreach (var transport in consumerTransports)
     failed += (await transport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.SendFailed);
 }
 
-Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed}}}");
+var producerDecryptFailed = producerKeys is null ? "" : $",\"producerDecryptFailed\":{(await producerTransport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.DecryptFailed)}";
+Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed}{producerDecryptFailed}}}");
 
 // Memory the consumers cost: the managed heap after a full collection, and the process's resident set.
 static (long Heap, long Rss) MemoryNow()
@@ -65,25 +102,48 @@ static (long Heap, long Rss) MemoryNow()
     return (heap, self.WorkingSet64);
 }
 
-static RtpParameters Vp8(uint ssrc) => new()
+// One consumer on its own transport sending to the sink; with SRTP the transport keys what it sends itself, and the
+// remote keying it is given only decrypts RTCP from the sink (which sends none).
+static async Task<(PlainTransport Transport, Consumer Consumer)> ConsumeAsync(Router router, Producer producer, int sinkPort, string? srtpSuite)
 {
-    Codecs = [new RtpCodecParameters { MimeType = "video/VP8", PayloadType = 101, ClockRate = 90000 }],
+    var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions
+    {
+        EnableSrtp = srtpSuite is not null,
+        SrtpCryptoSuite = srtpSuite ?? SrtpCryptoSuites.AesCm128HmacSha1_80,
+    });
+    await transport.ConnectAsync(IPAddress.Loopback, sinkPort, srtpParameters: srtpSuite is null ? null : SrtpParameters.Generate(srtpSuite));
+    var consumer = await transport.ConsumeAsync(producer.Id, router.RtpCapabilities);
+    await consumer.ResumeAsync();
+    return (transport, consumer);
+}
+
+static RtpParameters Vp8(uint ssrc, byte payloadType = 101) => new()
+{
+    Codecs = [new RtpCodecParameters { MimeType = "video/VP8", PayloadType = payloadType, ClockRate = 90000 }],
     Encodings = [new RtpEncodingParameters { Ssrc = ssrc }],
     Rtcp = new RtcpParameters { Cname = "bench" },
 };
 
 // The measured producer transport is comedia and locks onto rtpgen's address, so the JIT warm-up cannot come from a
 // separate rtpgen run: push a few thousand packets through a throwaway router on the same worker instead.
-static async Task WarmUpAsync(Worker worker)
+// With SRTP the consumers of the warm-up protect too, and one of them feeds a second, SRTP-receiving producer transport
+// so that the decrypting path is compiled as well.
+static async Task WarmUpAsync(Worker worker, string? srtpSuite)
 {
     var router = await worker.CreateRouterAsync();
     var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
     var producer = await transport.ProduceAsync(MediaKind.Video, Vp8(1));
     for (var i = 0; i < 4; i++)
     {
-        var consumerTransport = await router.CreatePlainTransportAsync();
-        await consumerTransport.ConnectAsync(IPAddress.Loopback, 9);
-        await (await consumerTransport.ConsumeAsync(producer.Id, router.RtpCapabilities)).ResumeAsync();
+        await ConsumeAsync(router, producer, 9, srtpSuite);
+    }
+
+    if (srtpSuite is not null)
+    {
+        var looped = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true, EnableSrtp = true, SrtpCryptoSuite = srtpSuite });
+        var (sender, consumer) = await ConsumeAsync(router, producer, looped.Tuple.LocalPort, srtpSuite);
+        await looped.ConnectAsync(srtpParameters: sender.SrtpParameters);
+        await looped.ProduceAsync(MediaKind.Video, Vp8(consumer.RtpParameters.Encodings[0].Ssrc!.Value, (byte)consumer.RtpParameters.Codecs[0].PayloadType));
     }
 
     using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);

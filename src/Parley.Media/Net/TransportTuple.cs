@@ -64,10 +64,22 @@ public readonly struct TransportTuple : IEquatable<TransportTuple>
     }
 
     /// <summary>Reads a tuple from a native socket address without allocating (port at offset 2, IPv4 at 4, IPv6 at 8).</summary>
-    internal static bool TryCreate(TransportProtocol protocol, SocketAddress address, ushort localPort, out TransportTuple tuple)
+    internal static bool TryCreate(TransportProtocol protocol, SocketAddress address, ushort localPort, out TransportTuple tuple) =>
+        TryCreate(protocol, address.Family, address.Buffer.Span[..address.Size], localPort, out tuple);
+
+    /// <summary>Reads a tuple from the bytes of a <c>sockaddr</c> filled in by the kernel (family in host order at 0).</summary>
+    internal static bool TryCreate(TransportProtocol protocol, ReadOnlySpan<byte> socketAddress, ushort localPort, out TransportTuple tuple)
     {
-        var raw = address.Buffer.Span[..address.Size];
-        switch (address.Family)
+        var family = socketAddress.Length >= 2 ? BitConverter.ToUInt16(socketAddress) : 0;
+        return TryCreate(protocol, family == LinuxInet6 ? AddressFamily.InterNetworkV6 : family == LinuxInet ? AddressFamily.InterNetwork : AddressFamily.Unknown, socketAddress, localPort, out tuple);
+    }
+
+    private const ushort LinuxInet = 2;
+    private const ushort LinuxInet6 = 10;
+
+    private static bool TryCreate(TransportProtocol protocol, AddressFamily family, ReadOnlySpan<byte> raw, ushort localPort, out TransportTuple tuple)
+    {
+        switch (family)
         {
             case AddressFamily.InterNetwork when raw.Length >= 8:
                 tuple = new TransportTuple(

@@ -1,23 +1,29 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Parley.Media.Routing;
 
 namespace Parley.Media.Net;
 
 /// <summary>
-/// One UDP socket of a transport. Its receive loop (on the runtime's socket engine, not the worker) reads each
-/// datagram straight into a buffer rented from the worker's pool and posts it to the worker; sending happens on the
-/// worker thread, synchronously, to a destination address the transport keeps.
+/// One UDP socket of a transport. On Linux the worker's event loop watches it and reads it on the worker thread; elsewhere
+/// a receive loop on the runtime's socket engine reads each datagram into a buffer rented from the worker's pool and
+/// posts it to the worker. Sending happens on the worker thread, synchronously, to an address the transport keeps.
 /// </summary>
-internal sealed partial class UdpChannel : IDisposable
+internal sealed class UdpChannel : IDisposable, IWorkerReadable
 {
+    /// <summary>Datagrams read per readiness before the loop turns to other sockets, queued work and timers.</summary>
+    private const int ReadsPerTurn = 32;
+    private const int MsgTrunc = 0x20;
+    private const int SocketAddressBytes = 28;
+
     private const int SocketBufferBytes = 4 * 1024 * 1024;
     private readonly Socket _socket;
     private readonly Worker _worker;
     private readonly CancellationTokenSource _stopping = new();
     private readonly int _descriptor;
     private IDatagramSink? _sink;
+    private ulong _watchKey;
+    private bool _watched;
     private int _disposed;
 
     private UdpChannel(Socket socket, Worker worker)
@@ -56,7 +62,48 @@ internal sealed partial class UdpChannel : IDisposable
     public void Start(IDatagramSink sink)
     {
         _sink = sink;
+        if (_descriptor >= 0 && _worker.Waiter.TryWatch(_descriptor, this, out _watchKey))
+        {
+            _watched = true;
+            return;
+        }
+
         _ = ReceiveLoopAsync();
+    }
+
+    /// <summary>
+    /// On the worker thread, when the socket is readable: reads and hands over datagrams until none is left or the turn
+    /// is used up (level-triggered, so the rest is read on the next turn). A datagram that fills the whole buffer may
+    /// have been cut short and is dropped, on both receive paths.
+    /// </summary>
+    unsafe void IWorkerReadable.OnReadable()
+    {
+        var buffer = _worker.ReceiveScratch;
+        var address = stackalloc byte[SocketAddressBytes];
+        var localPort = (ushort)LocalEndPoint.Port;
+        for (var i = 0; i < ReadsPerTurn && _disposed == 0; i++)
+        {
+            var addressLength = SocketAddressBytes;
+            nint received;
+            fixed (byte* data = buffer)
+            {
+                received = LinuxNative.ReceiveFrom(_descriptor, data, (nuint)buffer.Length, LinuxNative.MsgDontWait | MsgTrunc, address, &addressLength);
+            }
+
+            if (received < 0)
+            {
+                return;
+            }
+
+            if (received >= buffer.Length
+                || !TransportTuple.TryCreate(TransportProtocol.Udp, new ReadOnlySpan<byte>(address, Math.Min(addressLength, SocketAddressBytes)), localPort, out var from))
+            {
+                continue;
+            }
+
+            _worker.AdvanceClock();
+            _sink!.OnDatagram(buffer.AsSpan(0, (int)received), from);
+        }
     }
 
     /// <summary>
@@ -78,7 +125,7 @@ internal sealed partial class UdpChannel : IDisposable
             fixed (byte* data = datagram)
             fixed (byte* sockaddr = address)
             {
-                return SendToNative(_descriptor, data, (nuint)datagram.Length, MsgDontWait, sockaddr, to.Size) == datagram.Length;
+                return LinuxNative.SendTo(_descriptor, data, (nuint)datagram.Length, LinuxNative.MsgDontWait, sockaddr, to.Size) == datagram.Length;
             }
         }
 
@@ -92,16 +139,16 @@ internal sealed partial class UdpChannel : IDisposable
         }
     }
 
-    private const int MsgDontWait = 0x40;
-
-    [LibraryImport("libc", EntryPoint = "sendto")]
-    private static unsafe partial nint SendToNative(int descriptor, byte* buffer, nuint length, int flags, byte* address, int addressLength);
-
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
+        }
+
+        if (_watched)
+        {
+            _worker.Waiter.Unwatch(_descriptor, _watchKey);
         }
 
         _stopping.Cancel();
@@ -139,7 +186,7 @@ internal sealed partial class UdpChannel : IDisposable
                 return;
             }
 
-            if (!TransportTuple.TryCreate(TransportProtocol.Udp, remote, localPort, out var from))
+            if (received >= buffer.Length || !TransportTuple.TryCreate(TransportProtocol.Udp, remote, localPort, out var from))
             {
                 _worker.Buffers.Return(buffer);
                 continue;

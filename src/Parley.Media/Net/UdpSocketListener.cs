@@ -10,9 +10,8 @@ internal interface IUdpDatagramHandler
 }
 
 /// <summary>
-/// One bound UDP socket with its receive loop. The loop reuses one pinned buffer and one
-/// <see cref="SocketAddress"/>, and <c>ReceiveFromAsync(Memory, SocketFlags, SocketAddress)</c> completes
-/// through a cached awaitable, so receiving allocates nothing per datagram. Sending is a synchronous
+/// One bound UDP socket with its receive loop on a thread of its own. The loop reuses one pinned buffer and one
+/// <see cref="SocketAddress"/>, so receiving allocates nothing per datagram. Sending is a synchronous
 /// <c>sendto</c> (UDP never blocks on flow control) through a per-thread scratch address.
 /// </summary>
 internal sealed class UdpSocketListener : IDisposable
@@ -66,8 +65,12 @@ internal sealed class UdpSocketListener : IDisposable
         }
     }
 
-    public void Start() => _ = Task.Factory.StartNew(
-        ReceiveLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    /// <summary>
+    /// Starts the receive loop on a thread of its own, with blocking receives: an asynchronous receive would register
+    /// the socket with the runtime's epoll engine, which also watches writability, so that every datagram the workers
+    /// send from this shared port would wake the engine's thread.
+    /// </summary>
+    public void Start() => new Thread(ReceiveLoop) { IsBackground = true, Name = $"udp-rx-{LocalPort}" }.Start();
 
     public bool SendTo(ReadOnlySpan<byte> datagram, in TransportTuple to)
     {
@@ -100,29 +103,28 @@ internal sealed class UdpSocketListener : IDisposable
             return;
         }
 
-        // No waiting for the loop: Dispose may run on the loop itself (a transport closing from OnPacket),
-        // and the pending receive ends as soon as the socket closes.
+        // No waiting for the loop: Dispose may run on the loop itself (a transport closing from OnPacket), and the
+        // runtime aborts a blocking receive when it closes the socket.
         _stopping.Cancel();
         _socket.Dispose();
     }
 
-    private async Task ReceiveLoopAsync()
+    private void ReceiveLoop()
     {
         var buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferLength, pinned: true);
         var remote = new SocketAddress(_socket.AddressFamily);
-        var token = _stopping.Token;
-        while (!token.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, remote, token).ConfigureAwait(false);
+                received = _socket.ReceiveFrom(buffer, SocketFlags.None, remote);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            catch (ObjectDisposedException)
             {
                 return;
             }
-            catch (SocketException) when (!token.IsCancellationRequested)
+            catch (SocketException) when (!_stopping.IsCancellationRequested)
             {
                 // ICMP unreachable from an earlier send (Windows), a datagram larger than the buffer, or another
                 // per-datagram error: one bad datagram must not stop the port for every transport.

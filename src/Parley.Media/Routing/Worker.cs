@@ -6,13 +6,15 @@ namespace Parley.Media.Routing;
 
 /// <summary>
 /// One media thread that owns routers and everything in them (transports, producers, consumers). All media state is
-/// touched only on this thread, so the per-packet path takes no locks: sockets hand received datagrams to the worker
-/// through one queue hop, control calls from any thread are posted and awaited, and timers run between packets.
+/// touched only on this thread, so the per-packet path takes no locks. On Linux the thread is an event loop over its
+/// transports' own sockets (it reads them itself); datagrams of the shared WebRTC port, and of every socket elsewhere,
+/// arrive through one queue hop. Control calls from any thread are posted and awaited; timers run between packets.
 /// </summary>
 public sealed partial class Worker : IAsyncDisposable
 {
     private readonly ConcurrentQueue<WorkItem> _queue = new();
-    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private readonly WorkerWaiter _waiter;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Thread _thread;
     private readonly Dictionary<string, Router> _routers = [];
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,7 +26,15 @@ public sealed partial class Worker : IAsyncDisposable
     /// <summary>Starts a worker thread.</summary>
     /// <param name="name">A name for the thread and for logs; a short id when omitted.</param>
     public Worker(string? name = null)
+        : this(name, portableWait: false)
     {
+    }
+
+    /// <param name="name">A name for the thread and for logs.</param>
+    /// <param name="portableWait">Sleep on an event and let the runtime read sockets, as on platforms without epoll.</param>
+    internal Worker(string? name, bool portableWait)
+    {
+        _waiter = WorkerWaiter.Create(portableWait || Environment.GetEnvironmentVariable("PARLEY_PORTABLE_WORKER") == "1");
         Id = Guid.NewGuid().ToString();
         Name = name ?? "parley-worker-" + Id[..8];
         _thread = new Thread(Run) { IsBackground = true, Name = Name };
@@ -56,6 +66,12 @@ public sealed partial class Worker : IAsyncDisposable
     /// <summary>Where a transport encrypts an outgoing packet; worker thread only.</summary>
     internal byte[] SrtpScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
 
+    /// <summary>Where the worker reads a datagram from one of its own sockets; worker thread only.</summary>
+    internal byte[] ReceiveScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
+
+    /// <summary>How the thread sleeps; on Linux also the poller of its transports' sockets.</summary>
+    internal WorkerWaiter Waiter => _waiter;
+
     /// <summary>Where a received RTX packet is restored to its original form; worker thread only.</summary>
     internal byte[] RepairScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
 
@@ -63,6 +79,9 @@ public sealed partial class Worker : IAsyncDisposable
     internal int OpenChannelCount => Volatile.Read(ref _openChannels);
 
     internal bool IsWorkerThread => Thread.CurrentThread == _thread;
+
+    /// <summary>Brings <see cref="WorkerTimers.Now"/> up to date between datagrams of one batch, without running timers.</summary>
+    internal void AdvanceClock() => Timers.AdvanceTo(_clock.ElapsedMilliseconds);
 
     /// <summary>Creates a router on this worker.</summary>
     /// <param name="options">Media codecs (default <see cref="RouterDefaults.MediaCodecs"/>) and app data.</param>
@@ -196,13 +215,12 @@ public sealed partial class Worker : IAsyncDisposable
     {
         if (Interlocked.CompareExchange(ref _sleeping, 0, 1) == 1)
         {
-            _wake.Set();
+            _waiter.Signal();
         }
     }
 
     private void Run()
     {
-        var clock = Stopwatch.StartNew();
         while (true)
         {
             var processed = 0;
@@ -211,30 +229,37 @@ public sealed partial class Worker : IAsyncDisposable
                 Process(item);
                 if (++processed == 256)
                 {
-                    Timers.RunDue(clock.ElapsedMilliseconds);
+                    Timers.RunDue(_clock.ElapsedMilliseconds);
                     processed = 0;
                 }
             }
 
-            var nextDue = Timers.RunDue(clock.ElapsedMilliseconds);
+            var nextDue = Timers.RunDue(_clock.ElapsedMilliseconds);
             if (_closing)
             {
                 break;
             }
 
-            _wake.Reset();
+            // Sockets are polled on every turn, so busy queues never starve them; the wait only blocks when idle.
             Interlocked.Exchange(ref _sleeping, 1);
-            if (!_queue.IsEmpty)
+            var timeout = !_queue.IsEmpty ? 0
+                : nextDue == long.MaxValue ? 1000 : (int)Math.Clamp(nextDue - _clock.ElapsedMilliseconds, 0, 1000);
+            if (timeout == 0)
             {
                 Interlocked.Exchange(ref _sleeping, 0);
-                continue;
             }
 
-            var timeout = nextDue == long.MaxValue ? 1000 : (int)Math.Clamp(nextDue - clock.ElapsedMilliseconds, 0, 1000);
-            _wake.Wait(timeout);
+            var ready = _waiter.Wait(timeout);
             Interlocked.Exchange(ref _sleeping, 0);
+            if (ready > 0)
+            {
+                // The clock moves on before the datagrams are handled: the wait may have lasted up to a second.
+                Timers.RunDue(_clock.ElapsedMilliseconds);
+                _waiter.DispatchReady(ready);
+            }
         }
 
+        _waiter.Dispose();
         _stopped.TrySetResult();
         AbandonQueued();
     }

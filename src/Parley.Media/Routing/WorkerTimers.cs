@@ -25,6 +25,9 @@ internal sealed class WorkerTimers
         return timer;
     }
 
+    /// <summary>Moves the clock without running timers (they run at the next <see cref="RunDue"/>).</summary>
+    public void AdvanceTo(long now) => _now = now;
+
     /// <summary>Runs every timer due at <paramref name="now"/>; returns when the next one is due (long.MaxValue: none).</summary>
     public long RunDue(long now)
     {

@@ -17,6 +17,11 @@ internal sealed class BitrateCalculator
     private readonly long[] _periods;
     private readonly int _bucketMilliseconds;
 
+    // The bucket written last and where its period starts: every packet of the same 100 ms lands there without the
+    // three 64-bit divisions of the general case (this runs up to three times per forwarded copy).
+    private int _currentIndex = -1;
+    private long _currentStart;
+
     /// <summary>Creates a window of <paramref name="windowMilliseconds"/> made of buckets of <paramref name="bucketMilliseconds"/>.</summary>
     public BitrateCalculator(int windowMilliseconds = DefaultWindowMilliseconds, int bucketMilliseconds = DefaultBucketMilliseconds)
     {
@@ -42,6 +47,13 @@ internal sealed class BitrateCalculator
     /// <summary>Counts <paramref name="bytes"/> at <paramref name="nowMilliseconds"/>.</summary>
     public void Update(int bytes, long nowMilliseconds)
     {
+        if (_currentIndex >= 0 && nowMilliseconds >= _currentStart && nowMilliseconds - _currentStart < _bucketMilliseconds)
+        {
+            _bytes[_currentIndex] += bytes;
+            TotalBytes += bytes;
+            return;
+        }
+
         var period = Math.DivRem(nowMilliseconds, _bucketMilliseconds, out var remainder);
         if (remainder < 0)
         {
@@ -57,6 +69,8 @@ internal sealed class BitrateCalculator
 
         _bytes[index] += bytes;
         TotalBytes += bytes;
+        _currentIndex = index;
+        _currentStart = period * _bucketMilliseconds;
     }
 
     /// <summary>Bits per second over the window ending at <paramref name="nowMilliseconds"/> (its current bucket included).</summary>

@@ -6,7 +6,8 @@ namespace Parley.Media.Srtp;
 
 /// <summary>
 /// AEAD_AES_128_GCM and AEAD_AES_256_GCM (RFC 7714): a 16-byte tag, the RTP header as associated data,
-/// and a 12-byte IV built from SSRC, ROC and SEQ (SRTCP: SSRC and index) XOR the session salt.
+/// and a 12-byte IV built from SSRC, ROC and SEQ (SRTCP: SSRC and index) XOR the session salt. RTP with a 128-bit key
+/// (every forwarded copy) runs on <see cref="Aes128GcmNi"/> where the CPU has it; RTCP and 256-bit keys on <see cref="AesGcm"/>.
 /// </summary>
 internal sealed class AesGcmTransform : SrtpTransform
 {
@@ -15,6 +16,7 @@ internal sealed class AesGcmTransform : SrtpTransform
     private const int IndexWordLength = 4;
 
     private readonly AesGcm _rtpCipher;
+    private readonly Aes128GcmNi? _rtpFast;
     private readonly AesGcm _rtcpCipher;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
@@ -23,6 +25,7 @@ internal sealed class AesGcmTransform : SrtpTransform
     internal AesGcmTransform(ReadOnlySpan<byte> rtpKey, ReadOnlySpan<byte> rtpSalt, ReadOnlySpan<byte> rtcpKey, ReadOnlySpan<byte> rtcpSalt)
     {
         _rtpCipher = new AesGcm(rtpKey, TagLength);
+        _rtpFast = rtpKey.Length == 16 && Aes128GcmNi.IsSupported ? new Aes128GcmNi(rtpKey) : null;
         _rtcpCipher = new AesGcm(rtcpKey, TagLength);
         _rtpSalt = rtpSalt.ToArray();
         _rtcpSalt = rtcpSalt.ToArray();
@@ -57,6 +60,12 @@ internal sealed class AesGcmTransform : SrtpTransform
         Span<byte> nonce = stackalloc byte[SaltLength];
         RtpNonce(ssrc, index, nonce);
         Span<byte> payload = packet.Slice(headerLength, length - headerLength);
+        if (_rtpFast is not null)
+        {
+            _rtpFast.Encrypt(nonce, payload, packet.Slice(length, TagLength), packet.Slice(0, headerLength));
+            return;
+        }
+
         _rtpCipher.Encrypt(nonce, payload, payload, packet.Slice(length, TagLength), packet.Slice(0, headerLength));
     }
 
@@ -66,6 +75,11 @@ internal sealed class AesGcmTransform : SrtpTransform
         RtpNonce(ssrc, index, nonce);
         int ciphertextEnd = length - TagLength;
         Span<byte> payload = packet.Slice(headerLength, ciphertextEnd - headerLength);
+        if (_rtpFast is not null)
+        {
+            return _rtpFast.TryDecrypt(nonce, payload, packet.Slice(ciphertextEnd, TagLength), packet.Slice(0, headerLength));
+        }
+
         try
         {
             _rtpCipher.Decrypt(nonce, payload, packet.Slice(ciphertextEnd, TagLength), payload, packet.Slice(0, headerLength));

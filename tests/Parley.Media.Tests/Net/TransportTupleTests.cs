@@ -56,4 +56,30 @@ public class TransportTupleTests
         Assert.Equal(tuple.GetHashCode(), TransportTuple.Create(TransportProtocol.Udp, endPoint, 40000).GetHashCode());
         Assert.Equal("udp 192.0.2.1:5000 -> :40000", tuple.ToString());
     }
+
+    [Fact]
+    public void A_kernel_sockaddr_in_is_read_byte_for_byte()
+    {
+        // struct sockaddr_in for 192.0.2.1:5004: family AF_INET (2) in host order, then port and address in network order.
+        byte[] raw = [2, 0, 0x13, 0x8C, 192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        Assert.True(TransportTuple.TryCreate(TransportProtocol.Udp, raw, 40000, out var tuple));
+        Assert.Equal(TransportTuple.Create(TransportProtocol.Udp, new IPEndPoint(IPAddress.Parse("192.0.2.1"), 5004), 40000), tuple);
+    }
+
+    [Fact]
+    public void A_kernel_sockaddr_in6_is_read_byte_for_byte()
+    {
+        // struct sockaddr_in6 for [2001:db8::7]:65535: family AF_INET6 (10), port, flow info, address, scope id.
+        byte[] raw = [10, 0, 0xFF, 0xFF, 0, 0, 0, 0, 0x20, 0x01, 0x0D, 0xB8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0];
+        Assert.True(TransportTuple.TryCreate(TransportProtocol.Udp, raw, 1, out var tuple));
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("2001:db8::7"), 65535), tuple.ToRemoteEndPoint());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 1, 0, 0, 0, 0, 0, 0, 0 })]
+    [InlineData(new byte[] { 2, 0, 0x13, 0x8C, 192, 0, 2 })]
+    [InlineData(new byte[] { 10, 0, 0xFF, 0xFF, 0, 0, 0, 0, 0x20, 0x01 })]
+    [InlineData(new byte[] { 2 })]
+    public void An_unknown_family_or_a_short_sockaddr_is_refused(byte[] raw) =>
+        Assert.False(TransportTuple.TryCreate(TransportProtocol.Udp, raw, 1, out _));
 }

@@ -12,10 +12,12 @@ public sealed class ForwardingTests
     private static byte MidId(RtpParameters parameters) =>
         (byte)parameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.Mid).Id;
 
-    [Fact]
-    public async Task One_producer_reaches_every_consumer_rewritten_to_its_own_parameters()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task One_producer_reaches_every_consumer_rewritten_to_its_own_parameters(bool portableWorker)
     {
-        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.AudioOpusFile);
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.AudioOpusFile, portableWorker);
         for (var i = 0; i < 3; i++)
         {
             await scenario.AddConsumerAsync();

@@ -31,9 +31,11 @@ internal sealed class RoutingScenario : IAsyncDisposable
 
     public List<(PlainTransport Transport, Consumer Consumer, UdpPeer Peer)> Consumers { get; } = [];
 
-    public static async Task<RoutingScenario> StartAsync(string producerFile)
+    /// <param name="producerFile">Captured producer parameters (see <see cref="OrtcTestData"/>).</param>
+    /// <param name="portableWorker">Run the worker as on platforms without epoll: sockets read by the runtime, datagrams queued.</param>
+    public static async Task<RoutingScenario> StartAsync(string producerFile, bool portableWorker = false)
     {
-        var worker = new Worker();
+        var worker = new Worker(null, portableWorker);
         var router = await worker.CreateRouterAsync();
         var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
         var scenario = new RoutingScenario(worker, router, transport);

@@ -1,0 +1,96 @@
+using Parley.Media.Routing;
+using Parley.Media.Tests.Ortc;
+
+namespace Parley.Media.Tests.Routing;
+
+/// <summary>The worker's own event loop over its transports' sockets (Linux) and the portable queued path.</summary>
+public sealed class WorkerEventLoopTests
+{
+    [Fact]
+    public async Task On_linux_the_worker_watches_its_transport_sockets_and_lets_go_of_them_on_close()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "these tests run on Linux, where the worker polls its own sockets");
+        await using var worker = new Worker();
+        Assert.IsType<EpollWorkerWaiter>(worker.Waiter);
+        var router = await worker.CreateRouterAsync();
+        var before = ((EpollWorkerWaiter)worker.Waiter).WatchedCount;
+
+        await router.CreatePlainTransportAsync();
+        await router.CreatePlainTransportAsync(new Parley.Media.Transports.PlainTransportOptions { RtcpMux = false });
+        Assert.Equal(before + 3, ((EpollWorkerWaiter)worker.Waiter).WatchedCount);
+
+        await router.CloseAsync();
+        Assert.Equal(before, ((EpollWorkerWaiter)worker.Waiter).WatchedCount);
+        Assert.Equal(0, worker.OpenChannelCount);
+    }
+
+    [Fact]
+    public async Task A_portable_worker_sleeps_on_an_event_and_watches_nothing()
+    {
+        await using var worker = new Worker(null, portableWait: true);
+        Assert.IsType<EventWorkerWaiter>(worker.Waiter);
+        Assert.False(worker.Waiter.WatchesSockets);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_oversized_datagram_is_dropped_and_the_next_one_still_flows(bool portableWorker)
+    {
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.AudioOpusFile, portableWorker);
+        var (_, _, peer) = await scenario.AddConsumerAsync();
+
+        var header = TestRtp.Build(scenario.ProducerPayloadType, 1, 960, scenario.ProducerSsrc, [9]);
+        var oversized = new byte[PacketBufferPool.BufferLength + 100];
+        header.CopyTo(oversized, 0);
+        scenario.Sender.SendTo(scenario.ProducerTransport.Tuple.LocalPort, oversized);
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 2, 1920, scenario.ProducerSsrc, [1, 2, 3]));
+
+        var received = await peer.ReceiveRtpAsync();
+        Assert.Equal(new byte[] { 1, 2, 3 }, TestRtp.Payload(received));
+        Assert.Empty(peer.Drain());
+    }
+
+    [Fact]
+    public async Task Control_calls_wake_a_worker_that_sleeps_in_epoll()
+    {
+        await using var worker = new Worker();
+        // Long enough for the loop to be asleep with no timer due; each call must wake it at once.
+        await Task.Delay(200);
+        for (var i = 0; i < 50; i++)
+        {
+            var router = await worker.CreateRouterAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            await router.CloseAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal(0, worker.RouterCount);
+    }
+
+    [Fact]
+    public async Task Datagrams_from_many_sockets_arriving_together_are_all_forwarded()
+    {
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.AudioOpusFile);
+        var consumers = new List<UdpPeer>();
+        for (var i = 0; i < 8; i++)
+        {
+            consumers.Add((await scenario.AddConsumerAsync()).Peer);
+        }
+
+        // More than one turn's worth of reads from the producer socket in one burst.
+        const int count = 200;
+        for (var i = 0; i < count; i++)
+        {
+            scenario.Sender.SendTo(scenario.ProducerTransport.Tuple.LocalPort, TestRtp.Build(scenario.ProducerPayloadType, (ushort)i, (uint)(i * 960), scenario.ProducerSsrc, [(byte)i]));
+        }
+
+        foreach (var peer in consumers)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Assert.Equal(new[] { (byte)i }, TestRtp.Payload(await peer.ReceiveRtpAsync()));
+            }
+        }
+
+        Assert.Equal(count, await scenario.ReceivedAsync());
+    }
+}

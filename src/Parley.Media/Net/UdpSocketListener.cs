@@ -189,7 +189,15 @@ internal sealed class UdpSocketListener : IDisposable
                 continue;
             }
 
-            _handler.OnDatagram(buffer.AsSpan(0, received), from);
+            try
+            {
+                _handler.OnDatagram(buffer.AsSpan(0, received), from);
+            }
+            catch (Exception)
+            {
+                // A bug in demultiplexing must cost one datagram, not the port of every transport (or the process).
+                _counters.OnDropped(DropReason.TransportError);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 // cfwd PORT SINK_PORT N — the physical-limit reference of /work/shared/bench/README.md, measured on the same box
 // and under the same load as Parley: receive each datagram on PORT and send N copies to 127.0.0.1:SINK_PORT, one
-// sendto each from N separate sockets (as N transports would), no state and no rewriting.
+// sendto each from N separate sockets (as N transports would), no state and no rewriting. Each sending socket is bound
+// to 127.0.0.1 as Parley's transports are: an unbound socket makes the kernel pick a source address on every send.
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,12 @@ int main(int argc, char **argv) {
   int rx = socket(AF_INET, SOCK_DGRAM, 0); int rb = 4 << 20; setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &rb, sizeof rb);
   if (bind(rx, (struct sockaddr *)&in, sizeof in) < 0) { perror("bind"); return 1; }
   int *tx = malloc(sizeof(int) * n);
-  for (int i = 0; i < n; i++) tx[i] = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in local = in;
+  local.sin_port = 0;
+  for (int i = 0; i < n; i++) {
+    tx[i] = socket(AF_INET, SOCK_DGRAM, 0);
+    if (bind(tx[i], (struct sockaddr *)&local, sizeof local) < 0) { perror("bind"); return 1; }
+  }
   printf("{\"ready\":true,\"port\":%d}\n", atoi(argv[1])); fflush(stdout);
   unsigned char buf[2048];
   for (;;) {

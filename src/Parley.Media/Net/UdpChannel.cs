@@ -102,7 +102,14 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
             }
 
             _worker.AdvanceClock();
-            _sink!.OnDatagram(buffer.AsSpan(0, (int)received), from);
+            try
+            {
+                _sink!.OnDatagram(buffer.AsSpan(0, (int)received), from);
+            }
+            catch (Exception e)
+            {
+                _worker.OnDatagramFault(e);
+            }
         }
     }
 

@@ -12,7 +12,7 @@ internal interface IUdpDatagramHandler
 /// <summary>
 /// One bound UDP socket with its receive loop on a thread of its own. The loop reuses one pinned buffer and one
 /// <see cref="SocketAddress"/>, so receiving allocates nothing per datagram. Sending is a synchronous
-/// <c>sendto</c> (UDP never blocks on flow control) through a per-thread scratch address.
+/// <c>sendto</c> through a per-thread scratch address.
 /// </summary>
 internal sealed class UdpSocketListener : IDisposable
 {
@@ -72,6 +72,11 @@ internal sealed class UdpSocketListener : IDisposable
     /// </summary>
     public void Start() => new Thread(ReceiveLoop) { IsBackground = true, Name = $"udp-rx-{LocalPort}" }.Start();
 
+    /// <summary>
+    /// Sends one datagram from any worker thread. On Linux a non-blocking <c>sendto</c> on the descriptor, held open
+    /// for the call: a full send buffer drops the datagram (counted) instead of stalling the worker, as on the
+    /// transports' own sockets.
+    /// </summary>
     public bool SendTo(ReadOnlySpan<byte> datagram, in TransportTuple to)
     {
         var address = _socket.AddressFamily == AddressFamily.InterNetworkV6
@@ -83,15 +88,51 @@ internal sealed class UdpSocketListener : IDisposable
             return false;
         }
 
+        if (!(OperatingSystem.IsLinux() ? TrySendNative(datagram, address) : TrySendManaged(datagram, address)))
+        {
+            _counters.OnDropped(DropReason.SendFailed);
+            return false;
+        }
+
+        _counters.OnSent(datagram.Length);
+        return true;
+    }
+
+    private unsafe bool TrySendNative(ReadOnlySpan<byte> datagram, SocketAddress address)
+    {
+        var handle = _socket.SafeHandle;
+        var added = false;
         try
         {
-            _socket.SendTo(datagram, SocketFlags.None, address);
-            _counters.OnSent(datagram.Length);
-            return true;
+            handle.DangerousAddRef(ref added);
+            fixed (byte* data = datagram)
+            fixed (byte* sockaddr = address.Buffer.Span)
+            {
+                var descriptor = (int)handle.DangerousGetHandle();
+                return LinuxNative.SendTo(descriptor, data, (nuint)datagram.Length, LinuxNative.MsgDontWait, sockaddr, address.Size) == datagram.Length;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private bool TrySendManaged(ReadOnlySpan<byte> datagram, SocketAddress address)
+    {
+        try
+        {
+            return _socket.SendTo(datagram, SocketFlags.None, address) == datagram.Length;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            _counters.OnDropped(DropReason.SendFailed);
             return false;
         }
     }
@@ -148,7 +189,15 @@ internal sealed class UdpSocketListener : IDisposable
                 continue;
             }
 
-            _handler.OnDatagram(buffer.AsSpan(0, received), from);
+            try
+            {
+                _handler.OnDatagram(buffer.AsSpan(0, received), from);
+            }
+            catch (Exception)
+            {
+                // A bug in demultiplexing must cost one datagram, not the port of every transport (or the process).
+                _counters.OnDropped(DropReason.TransportError);
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ public sealed partial class Worker : IAsyncDisposable
     private volatile bool _closing;
     private volatile int _routerCount;
     private int _openChannels;
+    private long _failedDatagrams;
 
     /// <summary>Starts a worker thread.</summary>
     /// <param name="name">A name for the thread and for logs; a short id when omitted.</param>
@@ -55,6 +56,15 @@ public sealed partial class Worker : IAsyncDisposable
 
     /// <summary>Raised (on a thread-pool thread) when the worker has closed.</summary>
     public event EventHandler? Closed;
+
+    /// <summary>
+    /// Raised (on a thread-pool thread) when handling a received datagram threw; the datagram was dropped and the
+    /// worker carried on. Every occurrence is a bug worth logging.
+    /// </summary>
+    public event EventHandler<Exception>? DatagramFailed;
+
+    /// <summary>Datagrams dropped because their handling threw (see <see cref="DatagramFailed"/>).</summary>
+    public long FailedDatagramCount => Interlocked.Read(ref _failedDatagrams);
 
     internal PacketBufferPool Buffers { get; } = new();
 
@@ -291,9 +301,27 @@ public sealed partial class Worker : IAsyncDisposable
         {
             item.Sink!.OnDatagram(item.Buffer.AsSpan(0, item.Length), item.From);
         }
+        catch (Exception e)
+        {
+            OnDatagramFault(e);
+        }
         finally
         {
             Buffers.Return(item.Buffer!);
+        }
+    }
+
+    /// <summary>
+    /// A datagram's handler threw: a bug, but one packet must not take the worker (and every room on it) down. The
+    /// datagram is dropped and counted, and <see cref="DatagramFailed"/> tells the application, which can log it.
+    /// </summary>
+    internal void OnDatagramFault(Exception exception)
+    {
+        Interlocked.Increment(ref _failedDatagrams);
+        var handler = DatagramFailed;
+        if (handler is not null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.handler(state.worker, state.exception), (handler, worker: this, exception), preferLocal: false);
         }
     }
 

@@ -39,6 +39,11 @@ internal sealed class MediaEngine(IOptions<MediaSettings> options, ILogger<Media
         });
         _server.Start();
         _workers = new WorkerPool(settings.WorkerCount);
+        foreach (var worker in _workers.Workers)
+        {
+            worker.DatagramFailed += (sender, exception) => MediaLog.DatagramFailed(logger, exception, ((Worker)sender!).Name);
+        }
+
         MediaLog.Started(logger, settings.ListenAddress, _server.UdpPort, _server.TcpPort, _workers.Workers.Count);
         return Task.CompletedTask;
     }

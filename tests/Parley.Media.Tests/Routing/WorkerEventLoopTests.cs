@@ -93,4 +93,46 @@ public sealed class WorkerEventLoopTests
 
         Assert.Equal(count, await scenario.ReceivedAsync());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_handler_that_throws_costs_its_datagram_not_the_worker(bool portableWorker)
+    {
+        await using var worker = new Worker(null, portableWorker);
+        var failures = new List<Exception>();
+        worker.DatagramFailed += (_, e) =>
+        {
+            lock (failures)
+            {
+                failures.Add(e);
+            }
+        };
+        using var channel = Parley.Media.Net.UdpChannel.Bind(worker, System.Net.IPAddress.Loopback, 0);
+        var sink = new ThrowingSink();
+        channel.Start(sink);
+        using var sender = new UdpPeer();
+        for (var i = 0; i < 3; i++)
+        {
+            sender.SendTo(channel.LocalEndPoint.Port, [1, 2, 3]);
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(worker.FailedDatagramCount == 3), "three failed datagrams to be counted");
+        await Eventually.TrueAsync(() => Task.FromResult(failures.Count == 3), "three DatagramFailed events");
+        Assert.All(failures, e => Assert.IsType<InvalidOperationException>(e));
+        Assert.Equal(3, sink.Calls);
+        Assert.Equal(42, await worker.InvokeAsync(() => 42));
+        await worker.InvokeAsync(channel.Dispose);
+    }
+
+    private sealed class ThrowingSink : IDatagramSink
+    {
+        public int Calls;
+
+        public void OnDatagram(Span<byte> datagram, in Parley.Media.Net.TransportTuple from)
+        {
+            Calls++;
+            throw new InvalidOperationException("a handler bug");
+        }
+    }
 }

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Parley.Server.Tests.Infrastructure;
+
+namespace Parley.Server.Tests;
+
+/// <summary>The first start on an empty database: migrations apply, and nothing alarming is logged on the way.</summary>
+public abstract class FreshDatabaseStartupTests(DatabaseFixture fixture)
+{
+    [Fact]
+    public async Task The_first_start_migrates_and_logs_no_error()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = fixture.CreateApp(
+            new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" },
+            services => services.AddSingleton<ILoggerProvider>(logs));
+        using var client = app.CreateApiClient();
+        var health = await client.GetAsync("/openapi/v1.json");
+        health.EnsureSuccessStatusCode();
+
+        Assert.Contains(logs.Entries, e => e.Message.StartsWith("Database ready on", StringComparison.Ordinal) && e.Message.EndsWith("applied 1 migration(s)", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<(LogLevel Level, string Category, string Message)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class CapturingLogger(CapturingLoggerProvider owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                owner.Entries.Enqueue((logLevel, category, formatter(state, exception)));
+        }
+    }
+}
+
+public sealed class FreshDatabaseStartupSqliteTests(SqliteDatabaseFixture fixture) : FreshDatabaseStartupTests(fixture), IClassFixture<SqliteDatabaseFixture>;
+
+public sealed class FreshDatabaseStartupPostgresTests(PostgresDatabaseFixture fixture) : FreshDatabaseStartupTests(fixture), IClassFixture<PostgresDatabaseFixture>;

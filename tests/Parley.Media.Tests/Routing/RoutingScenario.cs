@@ -31,13 +31,14 @@ internal sealed class RoutingScenario : IAsyncDisposable
 
     public List<(PlainTransport Transport, Consumer Consumer, UdpPeer Peer)> Consumers { get; } = [];
 
-    public static async Task<RoutingScenario> StartAsync(string producerFile)
+    public static Task<RoutingScenario> StartAsync(string producerFile) => StartAsync(OrtcTestData.Producer(producerFile));
+
+    public static async Task<RoutingScenario> StartAsync(RtpParameters parameters)
     {
         var worker = new Worker();
         var router = await worker.CreateRouterAsync();
         var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
         var scenario = new RoutingScenario(worker, router, transport);
-        var parameters = OrtcTestData.Producer(producerFile);
         var kind = parameters.Codecs[0].MimeType.StartsWith("audio", StringComparison.Ordinal) ? MediaKind.Audio : MediaKind.Video;
         scenario.Producer = await transport.ProduceAsync(kind, parameters);
         return scenario;

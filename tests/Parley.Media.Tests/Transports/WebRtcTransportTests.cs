@@ -166,7 +166,7 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Rid_only_simulcast_binds_by_mid_and_rid_and_forwards_the_first_encoding_only()
+    public async Task Rid_only_simulcast_binds_by_mid_and_rid_and_forwards_one_encoding_at_a_time()
     {
         var router = await _worker.CreateRouterAsync();
         var (sendTransport, sender) = await ConnectedTransportAsync(router);

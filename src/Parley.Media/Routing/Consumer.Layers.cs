@@ -16,6 +16,7 @@ public sealed partial class Consumer
 
     private readonly bool _isSimulcast;
     private readonly int _maxTemporalLayer;
+    private readonly Vp8PictureIdContinuity? _pictureIds;
     private int _preferredSpatial;
     private int _preferredTemporal;
     private int _targetSpatial = NoLayer;
@@ -136,6 +137,7 @@ public sealed partial class Consumer
 
         _currentSpatial = index;
         _sequencer.RequestSync();
+        _pictureIds?.RequestSync();
         ReportLayers();
         return true;
     }

@@ -73,6 +73,10 @@ public sealed partial class Consumer
             _preferredSpatial = producer.Streams.Count - 1;
             _preferredTemporal = _maxTemporalLayer;
             _preferredLayers = Pack(_preferredSpatial, _preferredTemporal);
+            if (Codecs.KeyFrameDetector.FromMimeType(mediaCodec.MimeType) == Codecs.VideoCodec.Vp8)
+            {
+                _pictureIds = new Vp8PictureIdContinuity();
+            }
         }
 
         if (IsActive)
@@ -208,6 +212,7 @@ public sealed partial class Consumer
             return;
         }
 
+        _pictureIds?.Rewrite(copy[(length - packet.Length + packet.HeaderLength)..(length - packet.PaddingLength)]);
         BinaryPrimitives.WriteUInt16BigEndian(copy[2..], sequence);
         BinaryPrimitives.WriteUInt32BigEndian(copy[4..], timestamp);
         BinaryPrimitives.WriteUInt32BigEndian(copy[8..], Ssrc);
@@ -278,6 +283,7 @@ public sealed partial class Consumer
             }
 
             outgoing.Ssrc = Ssrc;
+            _pictureIds?.Rewrite(outgoing.Payload);
             if (_rtxPayloadType != NoPayloadType && RtxSsrc is { } rtxSsrc)
             {
                 if (RtxPacket.TryWrap(outgoing, rtx, rtxSsrc, _rtxPayloadType, _rtxSequence++, out var rtxLength))

@@ -16,28 +16,41 @@ public sealed class SimulcastTests
 {
     private const uint FirstSsrc = 0x5100_0000;
 
-    /// <summary>Sends numbered VP8 frames on each encoding: its own sequence numbers, timestamps and a payload naming it.</summary>
+    /// <summary>
+    /// Sends numbered one-packet VP8 frames on each encoding, each with its own sequence numbers, timestamps, picture
+    /// IDs and TL0PICIDX (every frame a base-layer frame), and a frame body naming layer and frame.
+    /// </summary>
     private sealed class SimulcastSender(RoutingScenario scenario)
     {
+        private const int DescriptorLength = 5;
         private readonly ushort[] _sequence = [100, 30_000, 65_500];
         private readonly uint[] _timestamp = [1_000, 2_000_000_000, 4_000_000_000];
+        private readonly ushort[] _pictureId = [10, 20_000, 32_760];
+        private readonly byte[] _tl0 = [0, 100, 250];
         private byte _frame;
 
         public static uint Ssrc(int layer) => FirstSsrc + (uint)layer;
 
-        /// <summary>Sends one packet of <paramref name="layer"/> and waits until the producer transport counted it.</summary>
+        /// <summary>Sends one packet of <paramref name="layer"/>, waits until the producer transport counted it, returns the frame body.</summary>
         public async Task<byte[]> SendAsync(int layer, bool keyFrame = false)
         {
-            var payload = Payload(layer, keyFrame, _frame++);
-            var packet = TestRtp.Build(scenario.ProducerPayloadType, _sequence[layer]++, _timestamp[layer], Ssrc(layer), payload);
+            byte[] body = [(byte)(keyFrame ? 0x00 : 0x01), 0x00, 0x00, 0x9d, 0x01, 0x2a, (byte)layer, _frame++];
+            var pictureId = (ushort)(0x8000 | (_pictureId[layer]++ & 0x7FFF));
+            byte[] descriptor = [0x90, 0xC0, (byte)(pictureId >> 8), (byte)pictureId, _tl0[layer]++];
+            var packet = TestRtp.Build(scenario.ProducerPayloadType, _sequence[layer]++, _timestamp[layer], Ssrc(layer), [.. descriptor, .. body]);
             _timestamp[layer] += 3000;
             await scenario.SendAndWaitAsync(packet);
-            return payload;
+            return body;
         }
 
-        /// <summary>A VP8 payload: descriptor with S=1, then the frame tag (P=0 on a keyframe), then layer and frame.</summary>
-        private static byte[] Payload(int layer, bool keyFrame, byte frame) =>
-            [0x10, (byte)(keyFrame ? 0x00 : 0x01), 0x00, 0x00, 0x9d, 0x01, 0x2a, (byte)layer, frame];
+        public static byte[] Body(byte[] packet) => TestRtp.Payload(packet)[DescriptorLength..];
+
+        /// <summary>The picture ID and TL0PICIDX a received packet carries.</summary>
+        public static (int PictureId, byte Tl0) Ids(byte[] packet)
+        {
+            var payload = TestRtp.Payload(packet);
+            return (BinaryPrimitives.ReadUInt16BigEndian(payload.AsSpan(2)) & 0x7FFF, payload[4]);
+        }
     }
 
     private static RtpParameters SimulcastParameters()
@@ -81,6 +94,10 @@ public sealed class SimulcastTests
             Assert.Equal(previousSsrc, ssrc);
             Assert.Equal((ushort)(previousSequence + 1), sequence);
             Assert.True(timestamp - previousTimestamp is > 0 and < 0x8000_0000, $"timestamp {timestamp} must follow {previousTimestamp}");
+            var (previousPictureId, previousTl0) = SimulcastSender.Ids(packets[i - 1]);
+            var (pictureId, tl0) = SimulcastSender.Ids(packets[i]);
+            Assert.Equal((previousPictureId + 1) & 0x7FFF, pictureId);
+            Assert.Equal((byte)(previousTl0 + 1), tl0);
         }
     }
 
@@ -118,7 +135,7 @@ public sealed class SimulcastTests
         await using var cleanup = scenario;
 
         var received = await ReceiveRtpAsync(peer, 2);
-        Assert.Equal(sent, received.Select(TestRtp.Payload));
+        Assert.Equal(sent, received.Select(SimulcastSender.Body));
         Assert.Equal(consumer.RtpParameters.Encodings[0].Ssrc, TestRtp.Header(received[0]).Ssrc);
         AssertContinuous(received);
         await Eventually.TrueAsync(() => Task.FromResult(changes.Count == 1), "one LayersChanged");
@@ -152,7 +169,7 @@ public sealed class SimulcastTests
         sent.Add(await sender.SendAsync(0));
 
         var received = await ReceiveRtpAsync(peer, sent.Count);
-        Assert.Equal(sent, received.Select(TestRtp.Payload));
+        Assert.Equal(sent, received.Select(SimulcastSender.Body));
         AssertContinuous(received);
         await Eventually.TrueAsync(() => Task.FromResult(changes.Count == 2), "two LayersChanged");
         Assert.Equal([new ConsumerLayers(2, 2), new ConsumerLayers(0, 2)], changes);
@@ -172,7 +189,7 @@ public sealed class SimulcastTests
         var restored = new byte[1500];
         Assert.True(RtxPacket.TryUnwrap(rtxPacket, restored, 1, 0, out var restoredLength));
         Assert.Equal(fromLayer0, TestRtp.Header(restored[..restoredLength]).Sequence);
-        Assert.Equal(sent[^1], TestRtp.Payload(restored[..restoredLength]));
+        Assert.Equal(TestRtp.Payload(received[^1]), TestRtp.Payload(restored[..restoredLength]));
         await Eventually.TrueAsync(async () => (await consumer.GetStatsAsync())[0].NackPacketCount == 2, "the NACK to be handled");
         Assert.Equal(1, (await consumer.GetStatsAsync())[0].PacketsRetransmitted);
     }
@@ -195,14 +212,14 @@ public sealed class SimulcastTests
 
         await fallbackPli;
         var fallback = await sender.SendAsync(1, keyFrame: true);
-        Assert.Equal(fallback, TestRtp.Payload(await peer.ReceiveRtpAsync()));
+        Assert.Equal(fallback, SimulcastSender.Body(await peer.ReceiveRtpAsync()));
         await Eventually.TrueAsync(() => Task.FromResult(consumer.CurrentLayers == new ConsumerLayers(1, 2)), "the switch to layer 1");
 
         var upPli = ReceivePliAsync(scenario, 2);
         await sender.SendAsync(2);
         await upPli;
         var back = await sender.SendAsync(2, keyFrame: true);
-        Assert.Equal(back, TestRtp.Payload(await peer.ReceiveRtpAsync()));
+        Assert.Equal(back, SimulcastSender.Body(await peer.ReceiveRtpAsync()));
         await Eventually.TrueAsync(() => Task.FromResult(changes.Count == 3), "three LayersChanged");
         Assert.Equal([new ConsumerLayers(2, 2), new ConsumerLayers(1, 2), new ConsumerLayers(2, 2)], changes);
     }

@@ -40,8 +40,9 @@ public sealed class SimulcastMeetingTests(MeetingFixture fixture)
             "layer 0 decoded at a lower width", TimeSpan.FromSeconds(20), diagnostics);
         Assert.True(low.TileWidth <= 400, $"the tile is {low.TileWidth} px wide");
 
-        // No stall after the switch: without continuous VP8 picture IDs the decoder froze for about 3 s here, until it
-        // asked for another keyframe; ten frames normally take half a second.
+        // No stall after the switch: without continuous VP8 picture IDs the decoder froze for about 3 s after a switch in
+        // some runs (each encoding's picture IDs start at random), until it asked for another keyframe. Ten frames
+        // normally take half a second. SimulcastTests checks the continuity itself deterministically.
         await bob.WaitForCameraAsync(alice, c => c.FramesDecoded >= low.FramesDecoded + 10, "frames to keep coming on layer 0", TimeSpan.FromSeconds(2.5), diagnostics);
         await bob.WaitForCameraAsync(alice, c => c is { SpatialLayer: 0 } && c.FramesDecoded >= low.FramesDecoded + 60, "layer 0 to hold", TimeSpan.FromSeconds(15), diagnostics);
         await bob.ScreenshotAsync("simulcast-layer-0-bob.png");

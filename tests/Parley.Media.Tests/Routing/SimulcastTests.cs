@@ -53,7 +53,7 @@ public sealed class SimulcastTests
         }
     }
 
-    private static RtpParameters SimulcastParameters()
+    internal static RtpParameters SimulcastParameters()
     {
         var parameters = OrtcTestData.Producer(OrtcTestData.Vp8SimulcastFile);
         for (var i = 0; i < parameters.Encodings.Count; i++)
@@ -233,6 +233,47 @@ public sealed class SimulcastTests
         // Every layer sends more than 1 bit/s: only the lowest remains a choice.
         await scenario.Worker.InvokeAsync(() => consumer.SetBitrateLimit(1));
         await ReceivePliAsync(scenario, 0);
+    }
+
+    [Fact]
+    public async Task Forwarding_simulcast_with_picture_id_rewriting_allocates_nothing()
+    {
+        await using var scenario = await RoutingScenario.StartAsync(SimulcastParameters());
+        for (var i = 0; i < 2; i++)
+        {
+            await scenario.AddConsumerAsync();
+        }
+
+        byte[] Packet(int layer, int index, bool keyFrame) => TestRtp.Build(
+            scenario.ProducerPayloadType, (ushort)(index + (layer * 1000)), (uint)(index * 3000), SimulcastSender.Ssrc(layer),
+            [0x90, 0xC0, (byte)(0x80 | (index >> 8)), (byte)index, (byte)index, (byte)(keyFrame ? 0x00 : 0x01), 0x9d, 0x01, 0x2a, .. new byte[1000]]);
+        // The top layer's packet first each time, so that it is the one chosen (the timer that re-evaluates does not run
+        // inside this one worker call).
+        var packets = Enumerable.Range(0, 300).SelectMany(i => new[] { 2, 1, 0 }.Select(layer => Packet(layer, i, keyFrame: i == 0))).ToArray();
+
+        var (allocated, sent) = await scenario.Worker.InvokeAsync(() =>
+        {
+            var transport = scenario.ProducerTransport;
+            // Warm-up: the layer choice, the switch to the top layer at its keyframe (whose event allocates) and JIT.
+            for (var i = 0; i < 150; i++)
+            {
+                transport.HandleRtp(packets[i]);
+            }
+
+            var sentBefore = scenario.Consumers.Sum(c => c.Transport.Counters.PacketsSent);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 150; i < packets.Length; i++)
+            {
+                transport.HandleRtp(packets[i]);
+            }
+
+            var allocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            return (allocatedBytes, scenario.Consumers.Sum(c => c.Transport.Counters.PacketsSent) - sentBefore);
+        });
+
+        Assert.Equal(2 * 250, sent); // the top layer only
+        Assert.Equal(0, allocated);
+        Assert.All(scenario.Consumers, c => Assert.Equal(new ConsumerLayers(2, 2), c.Consumer.CurrentLayers));
     }
 
     [Fact]

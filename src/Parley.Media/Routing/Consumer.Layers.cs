@@ -5,7 +5,9 @@ namespace Parley.Media.Routing;
 /// highest stream at or below the preferred one that the sender is sending; a change of target asks that stream for a
 /// keyframe and the consumer keeps forwarding the current stream until the keyframe arrives, then switches there. The
 /// sequencer starts a new period at the switch, so the receiver sees one stream with no sequence gap and rising
-/// timestamps. Temporal layers are reported (an encoding's top layer) but not filtered.
+/// timestamps (placed through the sender reports of both encodings when there are some, else by the wall-clock time
+/// since the last packet), and VP8 picture IDs continue. Temporal layers are reported (an encoding's top layer) but
+/// not filtered.
 /// </content>
 public sealed partial class Consumer
 {
@@ -116,7 +118,7 @@ public sealed partial class Consumer
     /// Whether a packet of <paramref name="stream"/> goes to a simulcast consumer: packets of the current stream do,
     /// and the target's first keyframe makes the target current. Called per packet: no allocation.
     /// </summary>
-    private bool IsForwardedSimulcast(ProducerStream stream, bool isKeyFrame, long nowMs)
+    private bool IsForwardedSimulcast(ProducerStream stream, uint timestamp, bool isKeyFrame, long nowMs)
     {
         if (_targetSpatial == NoLayer)
         {
@@ -135,10 +137,39 @@ public sealed partial class Consumer
             return false;
         }
 
+        if (_currentSpatial != NoLayer && TryMapTimestamp(Producer.Streams[_currentSpatial], stream, timestamp, out var aligned))
+        {
+            _sequencer.RequestSync(aligned + _sequencer.TimestampOffset);
+        }
+        else
+        {
+            _sequencer.RequestSync();
+        }
+
         _currentSpatial = index;
-        _sequencer.RequestSync();
         _pictureIds?.RequestSync();
         ReportLayers();
+        return true;
+    }
+
+    /// <summary>
+    /// The timestamp of <paramref name="from"/>'s clock for the instant that <paramref name="to"/>'s
+    /// <paramref name="timestamp"/> stands for, through the sender reports of both (the encodings of one sender share
+    /// its NTP clock); false before both have one. This keeps the capture timing (and lip sync) across a switch.
+    /// </summary>
+    private bool TryMapTimestamp(ProducerStream from, ProducerStream to, uint timestamp, out uint mapped)
+    {
+        var fromReport = from.Statistics;
+        var toReport = to.Statistics;
+        if (fromReport.LastSenderReportNtp == 0 || toReport.LastSenderReportNtp == 0)
+        {
+            mapped = 0;
+            return false;
+        }
+
+        var ntpDifference = (long)(toReport.LastSenderReportNtp - fromReport.LastSenderReportNtp) / 4294967296.0;
+        var ticksSinceReport = (int)(timestamp - toReport.LastSenderReportRtpTimestamp);
+        mapped = (uint)(fromReport.LastSenderReportRtpTimestamp + (long)Math.Round(ntpDifference * _clockRate) + ticksSinceReport);
         return true;
     }
 

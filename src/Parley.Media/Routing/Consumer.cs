@@ -180,7 +180,7 @@ public sealed partial class Consumer
     internal void Forward(ProducerStream stream, in RtpPacket packet, bool isKeyFrame, long nowMs)
     {
         if (!IsActive || !_sendsPayloadType[packet.PayloadType]
-            || (_isSimulcast ? !IsForwardedSimulcast(stream, isKeyFrame, nowMs) : stream.Index != 0))
+            || (_isSimulcast ? !IsForwardedSimulcast(stream, packet.Timestamp, isKeyFrame, nowMs) : stream.Index != 0))
         {
             return;
         }

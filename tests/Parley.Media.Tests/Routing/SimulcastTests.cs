@@ -45,6 +45,16 @@ public sealed class SimulcastTests
 
         public static byte[] Body(byte[] packet) => TestRtp.Payload(packet)[DescriptorLength..];
 
+        public uint NextTimestamp(int layer) => _timestamp[layer];
+
+        /// <summary>Sends a sender report of <paramref name="layer"/> mapping <paramref name="ntp"/> to <paramref name="rtpTimestamp"/>.</summary>
+        public async Task SendSenderReportAsync(int layer, ulong ntp, uint rtpTimestamp)
+        {
+            var buffer = new byte[64];
+            Assert.True(RtcpSenderReport.TryWrite(buffer, Ssrc(layer), ntp, rtpTimestamp, 1, 100, [], out var written));
+            await scenario.SendAndWaitAsync(buffer[..written]);
+        }
+
         /// <summary>The picture ID and TL0PICIDX a received packet carries.</summary>
         public static (int PictureId, byte Tl0) Ids(byte[] packet)
         {
@@ -163,6 +173,11 @@ public sealed class SimulcastTests
         await ReceivePliAsync(scenario, 0);
         sent.Add(await sender.SendAsync(2)); // still the current layer until layer 0's keyframe
         await sender.SendAsync(0);
+
+        // Sender reports: layer 0's keyframe is captured 1500 ticks after layer 2's last frame.
+        const ulong ntp = 0xE000_0000_8000_0000;
+        await sender.SendSenderReportAsync(2, ntp, sender.NextTimestamp(2) - 3000);
+        await sender.SendSenderReportAsync(0, ntp, sender.NextTimestamp(0) - 1500);
         sent.Add(await sender.SendAsync(0, keyFrame: true));
         await sender.SendAsync(2);
         sent.Add(await sender.SendAsync(0));
@@ -171,6 +186,7 @@ public sealed class SimulcastTests
         var received = await ReceiveRtpAsync(peer, sent.Count);
         Assert.Equal(sent, received.Select(SimulcastSender.Body));
         AssertContinuous(received);
+        Assert.Equal(TestRtp.Header(received[2]).Timestamp + 1500, TestRtp.Header(received[3]).Timestamp);
         await Eventually.TrueAsync(() => Task.FromResult(changes.Count == 2), "two LayersChanged");
         Assert.Equal([new ConsumerLayers(2, 2), new ConsumerLayers(0, 2)], changes);
         Assert.Equal(new ConsumerLayers(0, 2), consumer.CurrentLayers);

@@ -9,7 +9,7 @@ namespace Parley.Media.Routing;
 /// that pauses, resumes and keyframe waits look to the receiver like a stream that simply had no packets. Packets
 /// older than the sync packet are dropped: they belong to the period before. A sync may bring the timestamp its first
 /// packet should get (a simulcast switch that knows it from the sender reports); it is taken when it keeps timestamps
-/// rising and is at most a second ahead of the wall-clock guess.
+/// rising and is at most 200 ms ahead of the wall-clock guess (a timestamp far ahead would hold the receiver's playout).
 /// </summary>
 internal sealed class RtpSequencer(int clockRate)
 {
@@ -73,7 +73,7 @@ internal sealed class RtpSequencer(int clockRate)
                 var ticks = (uint)Math.Max(1, elapsedMs * clockRate / 1000);
                 var next = _highestTimestamp + ticks;
                 var hintAhead = _timestampHint - _highestTimestamp;
-                if (_hasTimestampHint && hintAhead is > 0 and < 0x8000_0000 && hintAhead <= ticks + (uint)clockRate)
+                if (_hasTimestampHint && hintAhead is > 0 and < 0x8000_0000 && hintAhead <= ticks + (uint)(clockRate / 5))
                 {
                     next = _timestampHint;
                 }

@@ -324,6 +324,11 @@ public sealed class WebRtcTransport : Transport
         Counters.BytesReceived += packet.Length;
         if (isRtcp)
         {
+            if (_ridStreams.IsActive)
+            {
+                _ridStreams.ResolveSenderReports(packet);
+            }
+
             HandleRtcp(packet);
             return;
         }

@@ -72,7 +72,7 @@ public sealed class RtpSequencerTests
     }
 
     [Fact]
-    public void A_timestamp_hint_places_the_new_period_when_it_keeps_timestamps_rising_within_a_second()
+    public void A_timestamp_hint_places_the_new_period_when_it_keeps_timestamps_rising_within_200_ms()
     {
         var sequencer = new RtpSequencer(90000);
         sequencer.TryRewrite(100, 10_000, 1000, out _, out _);
@@ -88,8 +88,8 @@ public sealed class RtpSequencerTests
         Assert.True(sequencer.TryRewrite(40, 1, 1053, out _, out timestamp));
         Assert.Equal(15_400u, timestamp);
 
-        // More than a second ahead of that guess: not trusted either.
-        sequencer.RequestSync(15_400 + 900 + 90_001);
+        // More than 200 ms ahead of that guess: not trusted either.
+        sequencer.RequestSync(15_400 + 900 + 18_001);
         Assert.True(sequencer.TryRewrite(90, 1, 1063, out _, out timestamp));
         Assert.Equal(16_300u, timestamp);
 

@@ -32,7 +32,7 @@ public sealed partial class Consumer
 
     /// <summary>
     /// Raised (on a thread-pool thread) when a simulcast consumer starts forwarding another layer, with the layers now
-    /// forwarded, or null when it forwards nothing (every stream at or above the preference stopped); mediasoup's
+    /// forwarded, or null when it forwards nothing (every stream stopped); mediasoup's
     /// <c>layerschange</c>.
     /// </summary>
     public event EventHandler<ConsumerLayers?>? LayersChanged;

@@ -241,6 +241,29 @@ public sealed class SimulcastTests
     }
 
     [Fact]
+    public async Task When_every_layer_stops_nothing_is_forwarded_until_one_returns_with_a_keyframe()
+    {
+        var (scenario, sender, consumer, peer, changes, _) = await StartAtTopLayerAsync();
+        await using var cleanup = scenario;
+        var before = await ReceiveRtpAsync(peer, 2);
+
+        await Eventually.TrueAsync(() => Task.FromResult(consumer.CurrentLayers is null), "the consumer to see every layer stopped");
+        await Eventually.TrueAsync(() => Task.FromResult(changes.Count == 2), "two LayersChanged");
+        Assert.Equal([new ConsumerLayers(2, 2), null], changes);
+
+        // Layer 1 returns: a delta frame is not enough, its keyframe (asked for) is.
+        var pli = ReceivePliAsync(scenario, 1);
+        await sender.SendAsync(1);
+        await pli;
+        var keyFrame = await sender.SendAsync(1, keyFrame: true);
+        var after = await peer.ReceiveRtpAsync();
+        Assert.Equal(keyFrame, SimulcastSender.Body(after));
+        AssertContinuous([before[^1], after]);
+        await Eventually.TrueAsync(() => Task.FromResult(changes.Count == 3), "three LayersChanged");
+        Assert.Equal(new ConsumerLayers(1, 2), changes.Last());
+    }
+
+    [Fact]
     public async Task A_bitrate_limit_keeps_the_consumer_on_the_lowest_layer()
     {
         var (scenario, _, consumer, _, _, _) = await StartAtTopLayerAsync();

@@ -34,16 +34,20 @@ public sealed class BrowserMediaTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task Rid_simulcast_from_chromium_is_decoded_from_its_first_encoding()
+    public async Task Rid_simulcast_from_chromium_is_routed_per_encoding_and_decoded_from_the_layer_forwarded()
     {
         await using var meeting = await Meeting.StartAsync(browser, simulcast: true);
         Assert.Equal(Parley.Media.Ortc.RtpParametersType.Simulcast, meeting.VideoProducer.Type);
+        Assert.Equal(Parley.Media.Ortc.RtpParametersType.Simulcast, meeting.VideoConsumer.Type);
         Assert.All(meeting.VideoProducer.RtpParameters.Encodings, e => Assert.NotNull(e.Rid));
 
         var first = await meeting.WaitForStatsAsync(s => s.FramesDecoded > 0, "frames of the simulcast producer");
         await meeting.WaitForStatsAsync(s => s.FramesDecoded > first.FramesDecoded + 20, "frames to keep coming");
         var streams = await meeting.VideoProducer.GetStatsAsync();
         Assert.True(streams[0].PacketCount > 0);
+        var forwarded = Assert.NotNull(meeting.VideoConsumer.CurrentLayers).SpatialLayer;
+        Assert.True(streams[forwarded].PacketCount > 0, $"layer {forwarded} is forwarded but received nothing");
+        Assert.Equal(streams[forwarded].Ssrc, (await meeting.VideoConsumer.GetStatsAsync())[1].Ssrc);
     }
 
     [Fact]

@@ -36,6 +36,36 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
         }
         """;
 
+    private const string CameraScript = """
+        async (userId) => {
+          const parley = window.parley;
+          if (!parley) return null;
+          for (const consumer of parley.consumers.values()) {
+            if (consumer.closed || consumer.kind !== 'video' || consumer.appData.source !== 'cam' || consumer.appData.userId !== userId) continue;
+            const report = await consumer.getStats();
+            let frameWidth = 0, framesDecoded = 0;
+            report.forEach((s) => {
+              if (s.type === 'inbound-rtp') {
+                frameWidth = s.frameWidth ?? 0;
+                framesDecoded = s.framesDecoded ?? 0;
+              }
+            });
+            const layers = parley.consumerLayers.get(consumer.id);
+            const grid = document.querySelector('[data-testid=grid]');
+            return {
+              consumerId: consumer.id,
+              hasLayers: layers !== undefined,
+              spatialLayer: layers?.spatialLayer ?? null,
+              temporalLayer: layers?.temporalLayer ?? null,
+              frameWidth,
+              framesDecoded,
+              tileWidth: grid ? parseFloat(getComputedStyle(grid).getPropertyValue('--tile-width')) || 0 : 0,
+            };
+          }
+          return null;
+        }
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _console = Subscribe(page);
@@ -207,6 +237,69 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
             "decoded camera frames and microphone packets",
             timeout);
 
+    /// <summary>
+    /// The camera of <paramref name="from"/> as this page receives it: the simulcast layer the server last reported
+    /// (<c>consumerLayersChanged</c>, kept in <c>window.parley.consumerLayers</c>), the decoded frame width and count,
+    /// and the tile width the page lays out (what its layer choice follows); null before the camera is consumed.
+    /// </summary>
+    public async Task<ReceivedCamera?> CameraOfAsync(Participant from)
+    {
+        var json = await Page.EvaluateAsync<JsonElement>(CameraScript, from.UserId);
+        return json.ValueKind == JsonValueKind.Null ? null : json.Deserialize<ReceivedCamera>(Json);
+    }
+
+    /// <summary>Waits until the camera of <paramref name="from"/> satisfies <paramref name="condition"/>; fails with what was seen.</summary>
+    public async Task<ReceivedCamera> WaitForCameraAsync(
+        Participant from, Func<ReceivedCamera, bool> condition, string what, TimeSpan timeout, Func<Task<string>>? diagnostics = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var seen = new List<ReceivedCamera?>();
+        while (true)
+        {
+            var camera = await CameraOfAsync(from);
+            if (camera is not null && condition(camera))
+            {
+                return camera;
+            }
+
+            if (seen.Count == 0 || seen[^1] != camera)
+            {
+                seen.Add(camera);
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"{Name} waiting for {what} from {from.Name}; saw {JsonSerializer.Serialize(seen.TakeLast(20))}\n"
+                    + $"{Name}: {await DescribeAsync()}\n{ConsoleTail}\n{from.Name} sends: {await from.SentCameraAsync()}\n"
+                    + (diagnostics is null ? "" : $"{await diagnostics()}\n")
+                    + $"server:\n{serverLog.Tail()}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>What this page's camera sender reports per simulcast encoding, and its send estimate, for failure messages.</summary>
+    public async Task<string> SentCameraAsync() => await Page.EvaluateAsync<string>("""
+        async () => {
+          const parley = window.parley;
+          if (!parley) return 'no window.parley';
+          const out = [];
+          for (const producer of parley.producers.values()) {
+            if (producer.kind !== 'video' || producer.appData.source !== 'cam') continue;
+            (await producer.getStats()).forEach((s) => {
+              if (s.type === 'outbound-rtp') {
+                out.push({ rid: s.rid, active: s.active, frameWidth: s.frameWidth, bytesSent: s.bytesSent, targetBitrate: s.targetBitrate,
+                  framesEncoded: s.framesEncoded, qualityLimitationReason: s.qualityLimitationReason, encoderImplementation: s.encoderImplementation });
+              } else if (s.type === 'candidate-pair' && s.nominated) {
+                out.push({ availableOutgoingBitrate: s.availableOutgoingBitrate });
+              }
+            });
+          }
+          return JSON.stringify(out);
+        }
+        """);
+
     /// <summary>A PNG of the page in <c>TestResults/screenshots/</c> under the test output directory.</summary>
     public async Task ScreenshotAsync(string fileName)
     {
@@ -220,3 +313,6 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
 
 public sealed record ReceivedTrack(
     string ConsumerId, string ProducerId, string Kind, string Source, string UserId, bool Closed, long FramesDecoded, long PacketsReceived);
+
+public sealed record ReceivedCamera(
+    string ConsumerId, bool HasLayers, int? SpatialLayer, int? TemporalLayer, long FrameWidth, long FramesDecoded, double TileWidth);

@@ -140,7 +140,8 @@ export interface HubEvents {
   consumerClosed: { consumerId: string };
   consumerPaused: { consumerId: string };
   consumerResumed: { consumerId: string };
-  consumerLayersChanged: { consumerId: string; spatialLayer: number; temporalLayer: number };
+  /** The simulcast layers the server now forwards; null for both while it forwards none (every layer stopped). */
+  consumerLayersChanged: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null };
   activeSpeaker: { userId: string | null };
   joinRequest: { userId: string; name: string };
   /** Beyond the contract's list: a waiting user left or disconnected before the host decided. */

@@ -1,5 +1,6 @@
 import { Device, type types as ms } from 'mediasoup-client';
 import type { MediaSource, ProducerInfo } from './contract';
+import { hubErrorMessage } from './lib/hubError';
 import type { SignalingClient } from './signaling';
 
 /** Makes the mediasoup-client Device; the browser's handler by default, a fake one in tests. */
@@ -14,6 +15,12 @@ export interface RemoteTrack {
   readonly kind: ms.MediaKind;
   /** The server consumer's type: `simple`, `simulcast` or `svc`. */
   readonly type: string;
+}
+
+/** The simulcast layers the server forwards to a consumer (`consumerLayersChanged`); null while it forwards none. */
+export interface ConsumerLayers {
+  readonly spatialLayer: number | null;
+  readonly temporalLayer: number | null;
 }
 
 /** What the room view needs to hear about from the media layer. */
@@ -46,6 +53,8 @@ export function sourceOf(appData: Record<string, unknown> | undefined, kind: ms.
 export class MediaSession {
   readonly producers = new Map<MediaSource, ms.Producer>();
   readonly consumers = new Map<string, RemoteTrack>();
+  /** The layers the server last said it forwards, by consumer id (simulcast consumers only). */
+  readonly consumerLayers = new Map<string, ConsumerLayers>();
   private closed = false;
   private readonly consuming = new Set<string>();
   private readonly preferredLayers = new Map<string, number>();
@@ -209,15 +218,25 @@ export class MediaSession {
 
   /**
    * Asks the server for the simulcast layer that fits the tile, so small tiles in a big meeting
-   * do not pull full resolution. Only changes are sent; a refusal just leaves the server's choice.
+   * do not pull full resolution. Only changes, and only for live simulcast consumers, are sent. A
+   * refusal leaves the server's choice; one because the server no longer has the consumer means
+   * it is gone, so it is forgotten here too instead of being asked about again on every layout.
    */
   preferSpatialLayer(consumerId: string, spatialLayer: number): void {
     const remote = this.consumers.get(consumerId);
-    if (remote === undefined || remote.type !== 'simulcast' || this.preferredLayers.get(consumerId) === spatialLayer) return;
+    if (this.closed || remote === undefined || remote.consumer.closed || remote.type !== 'simulcast') return;
+    if (this.preferredLayers.get(consumerId) === spatialLayer) return;
     this.preferredLayers.set(consumerId, spatialLayer);
-    this.signaling.setConsumerPreferredLayers({ consumerId, spatialLayer }).catch(() => {
-      this.preferredLayers.delete(consumerId);
+    this.signaling.setConsumerPreferredLayers({ consumerId, spatialLayer }).catch((error: unknown) => {
+      if (this.closed || this.consumers.get(consumerId) !== remote) return;
+      if (hubErrorMessage(error) === 'Consumer not found') this.removeConsumer(consumerId);
+      else this.preferredLayers.delete(consumerId);
     });
+  }
+
+  /** The server switched a consumer's simulcast layers (`consumerLayersChanged`). */
+  setConsumerLayers(consumerId: string, layers: ConsumerLayers): void {
+    if (this.consumers.has(consumerId)) this.consumerLayers.set(consumerId, layers);
   }
 
   removeConsumer(consumerId: string): void {
@@ -225,6 +244,7 @@ export class MediaSession {
     if (remote === undefined) return;
     this.consumers.delete(consumerId);
     this.preferredLayers.delete(consumerId);
+    this.consumerLayers.delete(consumerId);
     remote.consumer.close();
     this.listener.remoteTrackRemoved(remote);
   }

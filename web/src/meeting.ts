@@ -2,7 +2,7 @@ import type { types as ms } from 'mediasoup-client';
 import type { HubEvents, ProducerInfo, Room, RoomUser, User } from './contract';
 import { hubErrorMessage, isRoomNotFound } from './lib/hubError';
 import type { LocalMedia } from './localMedia';
-import { MediaSession, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
+import { MediaSession, type ConsumerLayers, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
 import type { SignalingClient, SignalingState } from './signaling';
 
 /** Why a meeting ended, with the sentence to show; `rejoin` says whether "Rejoin" makes sense. */
@@ -79,6 +79,7 @@ export class Meeting {
     sendTransport: ms.Transport | null;
     recvTransport: ms.Transport | null;
     consumers: Map<string, ms.Consumer>;
+    consumerLayers: Map<string, ConsumerLayers>;
     producers: Map<string, ms.Producer>;
     roomId: string;
   } {
@@ -88,6 +89,7 @@ export class Meeting {
       sendTransport: media?.sendTransport ?? null,
       recvTransport: media?.recvTransport ?? null,
       consumers: new Map([...(media?.consumers ?? new Map<string, RemoteTrack>()).entries()].map(([id, r]) => [id, r.consumer])),
+      consumerLayers: new Map(media?.consumerLayers ?? []),
       producers: new Map([...(media?.producers.values() ?? [])].map((p) => [p.id, p])),
       roomId: this.room.id,
     };
@@ -342,6 +344,8 @@ export class Meeting {
     on('consumerClosed', ({ consumerId }) => this.media?.removeConsumer(consumerId));
     on('consumerPaused', ({ consumerId }) => this.media?.setConsumerPaused(consumerId, true));
     on('consumerResumed', ({ consumerId }) => this.media?.setConsumerPaused(consumerId, false));
+    on('consumerLayersChanged', ({ consumerId, spatialLayer, temporalLayer }) =>
+      this.media?.setConsumerLayers(consumerId, { spatialLayer, temporalLayer }));
     on('activeSpeaker', ({ userId }) => this.view.activeSpeaker(userId ?? null));
     on('joinRequest', ({ userId, name }) => {
       if (this.isHost) this.view.joinRequest(userId, name);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
 import { MediaSession, sourceOf, type MediaListener, type RemoteTrack } from '../src/media';
+import { testFakeParameters } from 'mediasoup-client';
 import { FakeHub, fakeDevice, routerRtpCapabilities, settle } from './fakes';
 
 class Listener implements MediaListener {
@@ -159,6 +160,51 @@ describe('media session', () => {
       { consumerId, spatialLayer: 1 },
       { consumerId, spatialLayer: 0 },
     ]);
+  });
+
+  it('asks only about live simulcast consumers and forgets one the server no longer has', async () => {
+    const { hub, session, listener } = await openSession();
+    hub.respond('consume', (request) => {
+      const remote = testFakeParameters.generateConsumerRemoteParameters({ codecMimeType: 'video/VP8' });
+      const type = request.producerId === 'p-simple' ? 'simple' : 'simulcast';
+      return { id: `c-${request.producerId}`, producerId: request.producerId, kind: remote.kind, rtpParameters: remote.rtpParameters, type, producerPaused: false, appData: {} };
+    });
+    for (const producerId of ['p-simple', 'p-gone', 'p-closed', 'p-live']) {
+      await session.consume({ producerId, userId: 'bob', kind: 'video', appData: { source: 'cam' }, paused: false });
+    }
+    hub.respond('setConsumerPreferredLayers', ({ consumerId }) => {
+      if (consumerId === 'c-p-gone') {
+        throw new Error("An unexpected error occurred invoking 'SetConsumerPreferredLayers' on the server. HubException: Consumer not found");
+      }
+      return {};
+    });
+    session.consumers.get('c-p-closed')?.consumer.close();
+
+    for (const layer of [1, 0]) {
+      for (const consumerId of ['c-p-simple', 'c-p-gone', 'c-p-closed', 'c-p-live']) session.preferSpatialLayer(consumerId, layer);
+      await settle();
+    }
+
+    assert.deepEqual(hub.callsOf('setConsumerPreferredLayers'), [
+      { consumerId: 'c-p-gone', spatialLayer: 1 },
+      { consumerId: 'c-p-live', spatialLayer: 1 },
+      { consumerId: 'c-p-live', spatialLayer: 0 },
+    ]);
+    assert.equal(session.consumers.has('c-p-gone'), false);
+    assert.deepEqual(listener.removed.map((r) => r.producerId), ['p-gone']);
+  });
+
+  it('keeps the layers the server reports for live consumers only', async () => {
+    const { session, listener } = await openSession();
+    await session.consume({ producerId: 'p1', userId: 'bob', kind: 'video', appData: { source: 'cam' }, paused: false });
+    const consumerId = listener.added[0]?.consumer.id ?? '';
+    session.setConsumerLayers(consumerId, { spatialLayer: 2, temporalLayer: 2 });
+    session.setConsumerLayers('unknown', { spatialLayer: 1, temporalLayer: 0 });
+    assert.deepEqual([...session.consumerLayers], [[consumerId, { spatialLayer: 2, temporalLayer: 2 }]]);
+    session.setConsumerLayers(consumerId, { spatialLayer: null, temporalLayer: null });
+    assert.deepEqual(session.consumerLayers.get(consumerId), { spatialLayer: null, temporalLayer: null });
+    session.removeConsumer(consumerId);
+    assert.equal(session.consumerLayers.size, 0);
   });
 
   it('close ends transports, producers and consumers but not local tracks', async () => {

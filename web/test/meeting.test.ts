@@ -126,6 +126,9 @@ describe('meeting', () => {
     assert.deepEqual(hub.callsOf('consume').map((c) => c.producerId), ['p-carol']);
     hub.emit('producerPaused', { producerId: 'p-carol' });
     assert.ok(view.log.includes('paused:p-carol'));
+    const carolConsumer = [...(meeting.handles.consumers.keys())][0] ?? '';
+    hub.emit('consumerLayersChanged', { consumerId: carolConsumer, spatialLayer: 1, temporalLayer: 2 });
+    assert.deepEqual(meeting.handles.consumerLayers.get(carolConsumer), { spatialLayer: 1, temporalLayer: 2 });
     hub.emit('producerClosed', { producerId: 'p-carol', userId: 'carol' });
     assert.deepEqual(view.removed.map((r) => r.producerId), ['p-carol']);
     hub.emit('activeSpeaker', { userId: 'carol' });

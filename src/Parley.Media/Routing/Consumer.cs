@@ -12,7 +12,7 @@ namespace Parley.Media.Routing;
 /// numbers, timestamps and header extension IDs. It starts paused; after a resume (its own or its producer's) a video
 /// consumer asks upstream for a keyframe and forwards nothing until one arrives.
 /// </summary>
-public sealed class Consumer
+public sealed partial class Consumer
 {
     private const byte NoPayloadType = 0xFF;
 
@@ -66,6 +66,19 @@ public sealed class Consumer
         }
 
         BuildExtensionIdMap(producer.RtpParameters, rtpParameters, _extensionIdMap);
+        _isSimulcast = Type == RtpParametersType.Simulcast;
+        if (_isSimulcast)
+        {
+            _maxTemporalLayer = producer.Streams.Max(s => s.TopTemporalLayer);
+            _preferredSpatial = producer.Streams.Count - 1;
+            _preferredTemporal = _maxTemporalLayer;
+            _preferredLayers = Pack(_preferredSpatial, _preferredTemporal);
+            if (Codecs.KeyFrameDetector.FromMimeType(mediaCodec.MimeType) == Codecs.VideoCodec.Vp8)
+            {
+                _pictureIds = new Vp8PictureIdContinuity();
+            }
+        }
+
         if (IsActive)
         {
             StartPeriod();
@@ -158,15 +171,16 @@ public sealed class Consumer
     });
 
     /// <summary>
-    /// Which producer stream feeds this consumer: the one place a simulcast/SVC layer choice will go. Single-stream
-    /// for now: the first encoding.
+    /// Which producer stream feeds this consumer, for stats: the one forwarded, else (a simulcast consumer between
+    /// layers) the one it switches to, else the first.
     /// </summary>
-    private ProducerStream SelectedStream => Producer.Streams[0];
+    private ProducerStream SelectedStream => ForwardedStream ?? KeyFrameStream;
 
     /// <summary>Sends this consumer's copy of a router-space packet. The hot path: no allocation.</summary>
     internal void Forward(ProducerStream stream, in RtpPacket packet, bool isKeyFrame, long nowMs)
     {
-        if (!IsActive || stream != SelectedStream || !_sendsPayloadType[packet.PayloadType])
+        if (!IsActive || !_sendsPayloadType[packet.PayloadType]
+            || (_isSimulcast ? !IsForwardedSimulcast(stream, packet.Timestamp, isKeyFrame, nowMs) : stream.Index != 0))
         {
             return;
         }
@@ -181,7 +195,7 @@ public sealed class Consumer
             _waitingForKeyFrame = false;
         }
 
-        if (isKeyFrame)
+        if (isKeyFrame && stream == KeyFrameStream)
         {
             _keyFrameThrottle.OnKeyFrameReceived();
         }
@@ -198,6 +212,7 @@ public sealed class Consumer
             return;
         }
 
+        _pictureIds?.Rewrite(copy[(length - packet.Length + packet.HeaderLength)..(length - packet.PaddingLength)]);
         BinaryPrimitives.WriteUInt16BigEndian(copy[2..], sequence);
         BinaryPrimitives.WriteUInt32BigEndian(copy[4..], timestamp);
         BinaryPrimitives.WriteUInt32BigEndian(copy[8..], Ssrc);
@@ -230,17 +245,22 @@ public sealed class Consumer
     /// </summary>
     internal void OnTimer(long nowMs)
     {
-        if (IsActive && (_keyFrameThrottle.TryForwardPending(nowMs) || (_waitingForKeyFrame && _keyFrameThrottle.TryRequest(nowMs))))
+        OnLayerTimer(nowMs);
+        if (IsActive && (_keyFrameThrottle.TryForwardPending(nowMs) || (NeedsKeyFrame && _keyFrameThrottle.TryRequest(nowMs))))
         {
-            Producer.RequestKeyFrame(SelectedStream);
+            Producer.RequestKeyFrame(KeyFrameStream);
         }
     }
 
     /// <summary>The receiver lost packets: retransmit those still held, as RTX when negotiated.</summary>
     internal void OnNack(NackLostSequenceEnumerator lost, long nowMs)
     {
-        var stream = SelectedStream;
         _counters.NackCount++;
+        if (ForwardedStream is not { } stream)
+        {
+            return; // between simulcast layers: nothing sent in this period to resend
+        }
+
         Span<byte> original = stackalloc byte[Routing.PacketBufferPool.BufferLength];
         Span<byte> rtx = stackalloc byte[Routing.PacketBufferPool.BufferLength];
         foreach (var sequence in lost)
@@ -263,6 +283,7 @@ public sealed class Consumer
             }
 
             outgoing.Ssrc = Ssrc;
+            _pictureIds?.Rewrite(outgoing.Payload);
             if (_rtxPayloadType != NoPayloadType && RtxSsrc is { } rtxSsrc)
             {
                 if (RtxPacket.TryWrap(outgoing, rtx, rtxSsrc, _rtxPayloadType, _rtxSequence++, out var rtxLength))
@@ -379,7 +400,14 @@ public sealed class Consumer
         {
             _waitingForKeyFrame = true;
             _keyFrameThrottle.OnKeyFrameReceived();
-            RequestKeyFrame(Transport.Worker.Timers.Now);
+            if (_isSimulcast)
+            {
+                RestartLayers(Transport.Worker.Timers.Now);
+            }
+            else
+            {
+                RequestKeyFrame(Transport.Worker.Timers.Now);
+            }
         }
     }
 
@@ -388,7 +416,7 @@ public sealed class Consumer
     {
         if (_keyFrameThrottle.TryRequest(nowMs))
         {
-            Producer.RequestKeyFrame(SelectedStream);
+            Producer.RequestKeyFrame(KeyFrameStream);
         }
     }
 }

@@ -33,6 +33,7 @@ internal sealed class ProducerStream
         Ssrc = encoding.Ssrc ?? throw new NotSupportedException("Encodings without an SSRC (RID-only simulcast) are not routed yet.");
         RtxSsrc = encoding.Rtx?.Ssrc;
         MappedSsrc = mapping.MappedSsrc;
+        TopTemporalLayer = Math.Max(0, ScalabilityMode.Parse(encoding.ScalabilityMode).TemporalLayers - 1);
         var mediaCodec = producer.RtpParameters.Codecs[0];
         _statistics = new ReceiveStreamStatistics(Ssrc, (uint)mediaCodec.ClockRate);
         var nack = mediaCodec.RtcpFeedback.Any(f => f.Type == "nack" && string.IsNullOrEmpty(f.Parameter));
@@ -90,6 +91,25 @@ internal sealed class ProducerStream
 
     public long KeyFrameCount { get; private set; }
 
+    /// <summary>The highest temporal layer the encoding sends (its scalability mode's T count minus one; 0 without one).</summary>
+    public int TopTemporalLayer { get; }
+
+    /// <summary>When the last packet of this stream arrived (worker clock, ms); meaningless before the first.</summary>
+    public long LastPacketAtMs { get; private set; }
+
+    /// <summary>The stream's 0–10 quality score from our receiver reports.</summary>
+    public int Score => _score.Score;
+
+    /// <summary>
+    /// True while the remote sender is sending this stream: a packet arrived within <paramref name="timeoutMs"/> and
+    /// the score is above 0. A simulcast sender stops an encoding when its bandwidth drops; this is how we notice.
+    /// </summary>
+    public bool IsReceiving(long nowMs, int timeoutMs) =>
+        _statistics.PacketCount > 0 && nowMs - LastPacketAtMs < timeoutMs && _score.Score > 0;
+
+    /// <summary>The bitrate received over the last second, in bits per second.</summary>
+    public long GetBitrate(long nowMs) => _bitrate.GetBitrate(nowMs);
+
     /// <summary>The stream's receive statistics (loss, jitter, SR times).</summary>
     public ReceiveStreamStatistics Statistics => _statistics;
 
@@ -134,6 +154,7 @@ internal sealed class ProducerStream
         }
 
         var sequence = packet.SequenceNumber;
+        LastPacketAtMs = nowMs;
         _statistics.OnPacket(sequence, packet.Timestamp, packet.Length, nowMs, isRepair);
         _bitrate.Update(packet.Length, nowMs);
         if (_nackGenerator is not null)

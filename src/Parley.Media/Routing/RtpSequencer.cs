@@ -7,12 +7,16 @@ namespace Parley.Media.Routing;
 /// Each forwarding period starts with a sync: the first packet after it continues the consumer's sequence without a
 /// gap and its timestamp continues from the last one sent by the wall-clock time in between (at least one tick), so
 /// that pauses, resumes and keyframe waits look to the receiver like a stream that simply had no packets. Packets
-/// older than the sync packet are dropped: they belong to the period before.
+/// older than the sync packet are dropped: they belong to the period before. A sync may bring the timestamp its first
+/// packet should get (a simulcast switch that knows it from the sender reports); it is taken when it keeps timestamps
+/// rising and is at most 200 ms ahead of the wall-clock guess (a timestamp far ahead would hold the receiver's playout).
 /// </summary>
 internal sealed class RtpSequencer(int clockRate)
 {
     private bool _started;
     private bool _syncPending = true;
+    private bool _hasTimestampHint;
+    private uint _timestampHint;
     private ushort _sequenceOffset;
     private uint _timestampOffset;
     private ushort _syncInputSequence;
@@ -36,7 +40,19 @@ internal sealed class RtpSequencer(int clockRate)
     public uint TimestampOffset => _timestampOffset;
 
     /// <summary>Makes the next packet start a new period.</summary>
-    public void RequestSync() => _syncPending = true;
+    public void RequestSync()
+    {
+        _syncPending = true;
+        _hasTimestampHint = false;
+    }
+
+    /// <summary>Makes the next packet start a new period, with the output timestamp it should get if plausible.</summary>
+    public void RequestSync(uint outputTimestampHint)
+    {
+        _syncPending = true;
+        _hasTimestampHint = true;
+        _timestampHint = outputTimestampHint;
+    }
 
     /// <summary>Maps an input packet; false for one that belongs to an earlier period.</summary>
     public bool TryRewrite(ushort sequence, uint timestamp, long nowMs, out ushort outSequence, out uint outTimestamp)
@@ -55,7 +71,14 @@ internal sealed class RtpSequencer(int clockRate)
                 _sequenceOffset = (ushort)(_highestSequence + 1 - sequence);
                 var elapsedMs = Math.Max(0, nowMs - _highestSentAtMs);
                 var ticks = (uint)Math.Max(1, elapsedMs * clockRate / 1000);
-                _timestampOffset = _highestTimestamp + ticks - timestamp;
+                var next = _highestTimestamp + ticks;
+                var hintAhead = _timestampHint - _highestTimestamp;
+                if (_hasTimestampHint && hintAhead is > 0 and < 0x8000_0000 && hintAhead <= ticks + (uint)(clockRate / 5))
+                {
+                    next = _timestampHint;
+                }
+
+                _timestampOffset = next - timestamp;
             }
         }
         else if (sequence != _syncInputSequence && !SequenceNumbers.IsNewer(sequence, _syncInputSequence))

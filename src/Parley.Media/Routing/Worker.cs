@@ -318,11 +318,7 @@ public sealed partial class Worker : IAsyncDisposable
     internal void OnDatagramFault(Exception exception)
     {
         Interlocked.Increment(ref _failedDatagrams);
-        var handler = DatagramFailed;
-        if (handler is not null)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.handler(state.worker, state.exception), (handler, worker: this, exception), preferLocal: false);
-        }
+        RaiseEvent(DatagramFailed, this, exception);
     }
 
     private readonly record struct WorkItem(WorkerCallBase? Call, IDatagramSink? Sink, byte[]? Buffer, int Length, Net.TransportTuple From);

@@ -120,6 +120,36 @@ internal sealed class RidStreamResolver
     }
 
     /// <summary>
+    /// Rewrites the sender SSRC of each sender report in <paramref name="compound"/> (incoming RTCP) from a bound real
+    /// SSRC to its stand-in, in place, so that the SR reaches its stream: its NTP/RTP pair aligns timestamps across a
+    /// simulcast switch and gives our receiver reports their LSR.
+    /// </summary>
+    public void ResolveSenderReports(Span<byte> compound)
+    {
+        if (_standInByReal.Count == 0)
+        {
+            return;
+        }
+
+        for (var offset = 0; offset + 8 <= compound.Length;)
+        {
+            var packetLength = (BinaryPrimitives.ReadUInt16BigEndian(compound[(offset + 2)..]) + 1) * 4;
+            if (offset + packetLength > compound.Length)
+            {
+                return;
+            }
+
+            if (compound[offset + 1] == 200
+                && _standInByReal.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(compound[(offset + 4)..]), out var standIn))
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(compound[(offset + 4)..], standIn);
+            }
+
+            offset += packetLength;
+        }
+    }
+
+    /// <summary>
     /// Copies <paramref name="compound"/> into <paramref name="scratch"/> with stand-in SSRCs in media-source fields
     /// (feedback media SSRC, FIR entries, report blocks) turned back into the real ones; false when none occur.
     /// </summary>

@@ -31,7 +31,6 @@ public sealed class WebRtcTransport : Transport
     private readonly Dictionary<uint, byte> _transportCcIdBySsrc = [];
     private readonly TransportCcFeedbackRecorder _transportCc = new();
     private readonly RidStreamResolver _ridStreams = new();
-    private readonly HashSet<uint> _unforwardedSimulcastSsrcs = [];
     private readonly byte[] _rtcpScratch = new byte[PacketBufferPool.BufferLength];
     private readonly long _createdTimestamp = Stopwatch.GetTimestamp();
     private WorkerTimer? _transportCcTimer;
@@ -185,23 +184,8 @@ public sealed class WebRtcTransport : Transport
 
     private protected override void PrepareProducerParameters(RtpParameters parameters) => _ridStreams.AssignStandIns(parameters);
 
-    /// <summary>Simulcast packets of encodings other than the first (lowest) are dropped here; layer switching comes later.</summary>
-    internal long UnforwardedSimulcastPackets { get; private set; }
-
     private protected override void OnProducerAdded(Producer producer)
     {
-        if (producer.Type == RtpParametersType.Simulcast)
-        {
-            foreach (var stream in producer.Streams.Where(s => s.Index > 0))
-            {
-                _unforwardedSimulcastSsrcs.Add(stream.Ssrc);
-                if (stream.RtxSsrc is { } rtxSsrc)
-                {
-                    _unforwardedSimulcastSsrcs.Add(rtxSsrc);
-                }
-            }
-        }
-
         var extension = producer.RtpParameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
         if (extension is null || extension.Id is <= 0 or > 255)
         {
@@ -225,11 +209,9 @@ public sealed class WebRtcTransport : Transport
         foreach (var stream in producer.Streams)
         {
             _ridStreams.Remove(stream.Ssrc);
-            _unforwardedSimulcastSsrcs.Remove(stream.Ssrc);
             if (stream.RtxSsrc is { } rtxStandIn)
             {
                 _ridStreams.Remove(rtxStandIn);
-                _unforwardedSimulcastSsrcs.Remove(rtxStandIn);
             }
 
             _transportCcIdBySsrc.Remove(stream.Ssrc);
@@ -342,6 +324,11 @@ public sealed class WebRtcTransport : Transport
         Counters.BytesReceived += packet.Length;
         if (isRtcp)
         {
+            if (_ridStreams.IsActive)
+            {
+                _ridStreams.ResolveSenderReports(packet);
+            }
+
             HandleRtcp(packet);
             return;
         }
@@ -352,13 +339,6 @@ public sealed class WebRtcTransport : Transport
         }
 
         RecordTransportCc(packet);
-
-        if (_unforwardedSimulcastSsrcs.Count > 0 && packet.Length >= 12
-            && _unforwardedSimulcastSsrcs.Contains(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(packet[8..])))
-        {
-            UnforwardedSimulcastPackets++;
-            return;
-        }
 
         HandleRtp(packet);
     }

@@ -180,17 +180,21 @@ internal sealed class MediaSignalingService(
         });
 
     public Task SetConsumerPreferredLayersAsync(string connectionId, string consumerId, int spatialLayer, int? temporalLayer) =>
-        InRoomAsync(connectionId, (_, media) =>
+        InRoomAsync(connectionId, async (_, media) =>
         {
-            var entry = FindConsumer(media, consumerId);
-            // Kept for simulcast/SVC consumers; a single-stream consumer has no layers to choose from.
-            if (entry.Consumer.Type != RtpParametersType.Simple)
+            // A simulcast consumer switches (consumerLayersChanged follows); a single-stream one has no layers to choose.
+            var consumer = FindConsumer(media, consumerId).Consumer;
+            try
             {
-                entry.PreferredSpatialLayer = spatialLayer;
-                entry.PreferredTemporalLayer = temporalLayer;
+                await consumer.SetPreferredLayersAsync(spatialLayer, temporalLayer);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                var name = e.ParamName ?? "spatialLayer";
+                throw new HubException($"setConsumerPreferredLayers: {name} {e.ActualValue} is out of range: {e.Message.Split(" (Parameter", 2)[0]}");
             }
 
-            return Task.FromResult(true);
+            return true;
         });
 
     public Task<StatsResult> GetStatsAsync(string connectionId, StatsRequest request) =>

@@ -11,16 +11,12 @@ internal sealed record ProducerEntry(Producer Producer, MediaSource Source, stri
     public ProducerInfo Info => new(Producer.Id, UserId, Producer.Kind, (JsonObject)AppData.DeepClone(), Producer.IsPaused);
 }
 
-/// <summary>A consumer and the layers its client asked for (kept for when simulcast layer switching arrives).</summary>
+/// <summary>A consumer and the transport it sends on.</summary>
 internal sealed class ConsumerEntry(Consumer consumer, string transportId)
 {
     public Consumer Consumer { get; } = consumer;
 
     public string TransportId { get; } = transportId;
-
-    public int? PreferredSpatialLayer { get; set; }
-
-    public int? PreferredTemporalLayer { get; set; }
 }
 
 /// <summary>

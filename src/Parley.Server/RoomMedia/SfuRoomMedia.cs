@@ -148,7 +148,10 @@ internal sealed class SfuRoomMedia(
         transport.Closed += (_, _) => _ = OnTransportClosedAsync(room, media, transport.Id);
     }
 
-    /// <summary>Tracks a consumer: its producer's pause, resume and close reach the consumer's connection.</summary>
+    /// <summary>
+    /// Tracks a consumer: its producer's pause, resume and close, and the simulcast layer it switches to, reach the
+    /// consumer's connection.
+    /// </summary>
     public void Track(PeerMedia media, ConsumerEntry entry)
     {
         var consumer = entry.Consumer;
@@ -158,6 +161,10 @@ internal sealed class SfuRoomMedia(
             events.ToConnection(connectionId, HubEventNames.ConsumerPaused, new { consumerId = consumer.Id });
         consumer.ProducerResumed += (_, _) =>
             events.ToConnection(connectionId, HubEventNames.ConsumerResumed, new { consumerId = consumer.Id });
+        consumer.LayersChanged += (_, layers) => events.ToConnection(
+            connectionId,
+            HubEventNames.ConsumerLayersChanged,
+            new { consumerId = consumer.Id, spatialLayer = layers?.SpatialLayer, temporalLayer = layers?.TemporalLayer });
         consumer.ProducerClosed += (_, _) =>
         {
             if (media.Consumers.TryRemove(consumer.Id, out _))

@@ -33,13 +33,15 @@ internal sealed class RoutingScenario : IAsyncDisposable
 
     /// <param name="producerFile">Captured producer parameters (see <see cref="OrtcTestData"/>).</param>
     /// <param name="portableWorker">Run the worker as on platforms without epoll: sockets read by the runtime, datagrams queued.</param>
-    public static async Task<RoutingScenario> StartAsync(string producerFile, bool portableWorker = false)
+    public static Task<RoutingScenario> StartAsync(string producerFile, bool portableWorker = false) =>
+        StartAsync(OrtcTestData.Producer(producerFile), portableWorker);
+
+    public static async Task<RoutingScenario> StartAsync(RtpParameters parameters, bool portableWorker = false)
     {
         var worker = new Worker(null, portableWorker);
         var router = await worker.CreateRouterAsync();
         var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
         var scenario = new RoutingScenario(worker, router, transport);
-        var parameters = OrtcTestData.Producer(producerFile);
         var kind = parameters.Codecs[0].MimeType.StartsWith("audio", StringComparison.Ordinal) ? MediaKind.Audio : MediaKind.Video;
         scenario.Producer = await transport.ProduceAsync(kind, parameters);
         return scenario;

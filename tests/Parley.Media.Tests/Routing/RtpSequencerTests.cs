@@ -70,4 +70,33 @@ public sealed class RtpSequencerTests
         Assert.False(sequencer.TryMapBack(10, out _));
         Assert.False(sequencer.TryMapBack(13, out _));
     }
+
+    [Fact]
+    public void A_timestamp_hint_places_the_new_period_when_it_keeps_timestamps_rising_within_200_ms()
+    {
+        var sequencer = new RtpSequencer(90000);
+        sequencer.TryRewrite(100, 10_000, 1000, out _, out _);
+
+        sequencer.RequestSync(11_500);
+        Assert.True(sequencer.TryRewrite(7, 555, 1010, out var sequence, out var timestamp));
+        Assert.Equal((101, 11_500u), (sequence, timestamp));
+        Assert.True(sequencer.TryRewrite(8, 3555, 1043, out _, out timestamp));
+        Assert.Equal(14_500u, timestamp);
+
+        // Behind what was sent: the wall-clock guess instead (10 ms = 900 ticks after the last packet).
+        sequencer.RequestSync(14_000);
+        Assert.True(sequencer.TryRewrite(40, 1, 1053, out _, out timestamp));
+        Assert.Equal(15_400u, timestamp);
+
+        // More than 200 ms ahead of that guess: not trusted either.
+        sequencer.RequestSync(15_400 + 900 + 18_001);
+        Assert.True(sequencer.TryRewrite(90, 1, 1063, out _, out timestamp));
+        Assert.Equal(16_300u, timestamp);
+
+        // A plain sync forgets an earlier hint.
+        sequencer.RequestSync(20_000);
+        sequencer.RequestSync();
+        Assert.True(sequencer.TryRewrite(200, 1, 1063, out _, out timestamp));
+        Assert.Equal(16_301u, timestamp);
+    }
 }

@@ -56,6 +56,15 @@ public sealed class RidStreamResolverTests
         BinaryPrimitives.WriteUInt32BigEndian(pli.AsSpan(8), 0x77);
         Assert.False(resolver.TryRewriteOutgoingRtcp(pli, scratch, out _));
 
+        // An incoming compound: the SR of the real SSRC is turned to the stand-in, an unknown one left alone.
+        var compound = new byte[128];
+        Assert.True(Parley.Media.Rtcp.RtcpSenderReport.TryWrite(compound, 0x1234, 1, 2, 3, 4, [], out var firstLength));
+        Assert.True(Parley.Media.Rtcp.RtcpSenderReport.TryWrite(compound.AsSpan(firstLength), 0x5555, 1, 2, 3, 4, [], out var secondLength));
+        resolver.ResolveSenderReports(compound.AsSpan(0, firstLength + secondLength));
+        Assert.Equal(standIn, BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(4)));
+        Assert.Equal(0x5555u, BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(firstLength + 4)));
+        resolver.ResolveSenderReports(compound.AsSpan(0, 7)); // too short to hold a header: nothing happens
+
         resolver.Remove(standIn);
         var after = TestRtp.Build(96, 3, 0, 0x1234, [1]);
         resolver.Resolve(after);

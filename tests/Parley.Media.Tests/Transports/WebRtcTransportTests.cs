@@ -166,7 +166,7 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Rid_only_simulcast_binds_by_mid_and_rid_and_forwards_the_first_encoding_only()
+    public async Task Rid_only_simulcast_binds_each_encoding_by_mid_and_rid_and_forwards_one_at_a_time()
     {
         var router = await _worker.CreateRouterAsync();
         var (sendTransport, sender) = await ConnectedTransportAsync(router);
@@ -187,11 +187,13 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         sender.SendProtected(Routing.TestRtp.Build(payloadType, 50, 0, 0xAAAA0002, keyFrame, mid, (Id(RtpHeaderExtensionUris.RtpStreamId), Rid("r1"))), isRtcp: false);
         sender.SendProtected(Routing.TestRtp.Build(payloadType, 101, 3000, 0xAAAA0001, [0x10, 0x01, 1, 2, 3]), isRtcp: false);
 
+        // r0 came first, so the consumer starts on it; r1's packet is routed to its own stream but not forwarded yet.
         await WaitUntil(() => receiver.Media.Count(m => IsRtp(m) && BinaryPrimitives.ReadUInt32BigEndian(m.AsSpan(8)) == consumer.Ssrc) == 2);
-        Assert.Equal(1, await _worker.InvokeAsync(() => sendTransport.UnforwardedSimulcastPackets));
         var streams = await producer.GetStatsAsync();
         Assert.Equal(2, streams[0].PacketCount);
-        Assert.Equal(0, streams[1].PacketCount);
+        Assert.Equal(1, streams[1].PacketCount);
+        Assert.Equal(0, streams[2].PacketCount);
+        Assert.Equal(new ConsumerLayers(0, 2), consumer.CurrentLayers);
     }
 
     [Fact]

@@ -208,7 +208,7 @@ public abstract class RoomHubMediaTests
     [Fact]
     public async Task A_simulcast_camera_is_consumed_as_simulcast_and_takes_preferred_layers()
     {
-        var (_, host, visitor, _) = await TwoInARoomAsync();
+        var (roomId, host, visitor, _) = await TwoInARoomAsync();
         await using (host)
         await using (visitor)
         {
@@ -223,11 +223,24 @@ public abstract class RoomHubMediaTests
             Assert.Equal("video", consumed.GetProperty("kind").GetString());
             Assert.Equal("video/VP8", consumed.GetProperty("rtpParameters").GetProperty("codecs")[0].GetProperty("mimeType").GetString());
             var consumerId = consumed.GetProperty("id").GetString();
+            var consumer = Server.Services.GetRequiredService<SfuRoomMedia>().FindRoom(roomId)!.Peers.Values
+                .SelectMany(p => p.Consumers.Values).Single(c => c.Consumer.Id == consumerId).Consumer;
+            Assert.Equal(new Parley.Media.Routing.ConsumerLayers(2, 2), consumer.PreferredLayers);
             var reply = await host.InvokeAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = 0 });
             Assert.Empty(reply.EnumerateObject());
+            Assert.Equal(new Parley.Media.Routing.ConsumerLayers(0, 2), consumer.PreferredLayers);
+            await host.InvokeAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = 1, temporalLayer = 0 });
+            Assert.Equal(new Parley.Media.Routing.ConsumerLayers(1, 0), consumer.PreferredLayers);
             Assert.StartsWith(
                 "setConsumerPreferredLayers: spatialLayer must be a whole number",
                 await host.RefusedAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = -1 }));
+            Assert.Equal(
+                "setConsumerPreferredLayers: spatialLayer 3 is out of range: The producer has 3 spatial layers (0 to 2).",
+                await host.RefusedAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = 3 }));
+            Assert.StartsWith(
+                "setConsumerPreferredLayers: temporalLayer 3 is out of range",
+                await host.RefusedAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = 0, temporalLayer = 3 }));
+            Assert.Equal(new Parley.Media.Routing.ConsumerLayers(1, 0), consumer.PreferredLayers);
         }
     }
 

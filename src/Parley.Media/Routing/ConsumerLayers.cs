@@ -1,0 +1,9 @@
+namespace Parley.Media.Routing;
+
+/// <summary>
+/// A simulcast layer pair: <paramref name="SpatialLayer"/> is the encoding's index among the producer's encodings
+/// (0 the lowest), <paramref name="TemporalLayer"/> the highest temporal layer of it (0 when it has only one).
+/// </summary>
+/// <param name="SpatialLayer">The spatial layer (simulcast encoding index).</param>
+/// <param name="TemporalLayer">The temporal layer.</param>
+public readonly record struct ConsumerLayers(int SpatialLayer, int TemporalLayer);

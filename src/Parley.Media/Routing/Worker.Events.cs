@@ -1,0 +1,15 @@
+namespace Parley.Media.Routing;
+
+/// <content>Events that carry a value.</content>
+public sealed partial class Worker
+{
+    /// <summary>Raises an event with <paramref name="args"/> off the worker thread, like <see cref="RaiseEvent(EventHandler?, object)"/>.</summary>
+    internal static void RaiseEvent<T>(EventHandler<T>? handler, object sender, T args)
+    {
+        if (handler is not null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state => state.handler(state.sender, state.args), (handler, sender, args), preferLocal: false);
+        }
+    }
+}

@@ -125,11 +125,14 @@ internal sealed class Aes128GcmNi
         BinaryPrimitives.WriteUInt32BigEndian(block[NonceLength..], value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> Reflect(Vector128<byte> block) => X86Ssse3.Shuffle(block, ReverseBytes).AsUInt64();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Reflect(Vector128<ulong> block) => X86Ssse3.Shuffle(block.AsByte(), ReverseBytes);
 
     /// <summary>a·b in GHASH's field, both operands and the result byte-reflected.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> Multiply(Vector128<ulong> a, Vector128<ulong> b)
     {
         var (low, high) = MultiplyUnreduced(a, b);
@@ -137,6 +140,7 @@ internal sealed class Aes128GcmNi
     }
 
     /// <summary>The schoolbook 128×128 → 256-bit carry-less product, as [high:low].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector128<uint> Low, Vector128<uint> High) MultiplyUnreduced(Vector128<ulong> a, Vector128<ulong> b)
     {
         var low = X86Pclmulqdq.CarrylessMultiply(a, b, 0x00).AsUInt32();
@@ -148,6 +152,7 @@ internal sealed class Aes128GcmNi
     }
 
     /// <summary>A 256-bit carry-less product of byte-reflected operands, back into the field (byte-reflected).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> Reduce(Vector128<uint> low, Vector128<uint> high)
     {
         // Shift the 256-bit product left by one bit (bit reflection), carrying between 32-bit lanes and halves.

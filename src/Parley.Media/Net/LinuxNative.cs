@@ -48,6 +48,9 @@ internal static unsafe partial class LinuxNative
     [LibraryImport("libc", EntryPoint = "recvfrom")]
     public static partial nint ReceiveFrom(int descriptor, byte* buffer, nuint length, int flags, byte* address, int* addressLength);
 
+    [LibraryImport("libc", EntryPoint = "connect")]
+    public static partial int Connect(int descriptor, byte* address, int addressLength);
+
     [LibraryImport("libc", EntryPoint = "sendto")]
     public static partial nint SendTo(int descriptor, byte* buffer, nuint length, int flags, byte* address, int addressLength);
 

@@ -86,17 +86,18 @@ for N in "${COUNTS[@]}"; do
 
   # No rtpgen warm-up run here: a comedia producer locks onto the first source address. The host warms itself up.
   if [ -z "$SRTP" ]; then
-    taskset -c 0 "$TMP/rtpsink" "$SINK_PORT" $((RUN_SECONDS + 2)) >"$TMP/sink.$N.json" &
+    taskset -c 0 "$TMP/rtpsink" "$SINK_PORT" $((RUN_SECONDS + 4)) >"$TMP/sink.$N.json" &
   elif [ -n "${SRTP_SINK_KEY:-}" ]; then
-    SRTP_SUITE=$SRTP SRTP_KEY=$SRTP_SINK_KEY taskset -c 0 "$TMP/srtpsink" "$SINK_PORT" $((RUN_SECONDS + 2)) >"$TMP/sink.$N.json" &
+    SRTP_SUITE=$SRTP SRTP_KEY=$SRTP_SINK_KEY taskset -c 0 "$TMP/srtpsink" "$SINK_PORT" $((RUN_SECONDS + 4)) >"$TMP/sink.$N.json" &
   else
-    SRTP_SUITE=$SRTP SRTP_KEYS="$TMP/keys.$N" taskset -c 0 "$TMP/srtpsink" "$SINK_PORT" $((RUN_SECONDS + 2)) >"$TMP/sink.$N.json" &
+    SRTP_SUITE=$SRTP SRTP_KEYS="$TMP/keys.$N" taskset -c 0 "$TMP/srtpsink" "$SINK_PORT" $((RUN_SECONDS + 4)) >"$TMP/sink.$N.json" &
   fi
   SINK_PID=$!
   until grep -q ready "$TMP/sink.$N.json" 2>/dev/null; do
     kill -0 "$SINK_PID" 2>/dev/null || { echo "the sink did not start" >&2; exit 1; }
     sleep 0.05
   done
+  sleep 2  # let the host settle (background JIT of its set-up code) before the load starts
   CLK=$(getconf CLK_TCK)
   T0=$(date +%s.%N); C0=$(cpu_ticks "$FWD_PID"); K0=$(core1_ticks)
   if [ -n "$SRTP_PRODUCER" ]; then

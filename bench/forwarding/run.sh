@@ -3,7 +3,8 @@
 # consumers -> one rtpsink port. The forwarder runs pinned to core 1, rtpgen and rtpsink to core 0.
 # Usage: bench/forwarding/run.sh [N ...]     (default: 100 150 200 250 275)
 # Env:   SECONDS_PER_RUN (10), PPS (1000), SIZE (1200), BENCH_TOOLS (/work/shared/bench),
-#        FORWARDER=parley (default) or cfwd (the bare C loop of cfwd.c, measured under the same conditions)
+#        FORWARDER=parley (default) or cfwd (the bare C loop of cfwd.c, measured under the same conditions),
+#        CFWD_CONNECT=1 (cfwd connects its sockets to the sink and sends without an address, as Parley's transports do)
 #        SRTP=AES_CM_128_HMAC_SHA1_80 | AEAD_AES_128_GCM (or the other two mediasoup suites): every consumer transport
 #          sends SRTP, each with its own key, and srtpsink.c (libsrtp2) decrypts instead of rtpsink; the producer leg
 #          stays plain RTP from rtpgen unless SRTP_PRODUCER=1 (then srtpgen.c sends SRTP into an SRTP producer).
@@ -53,23 +54,20 @@ fi
 dotnet build -c Release "$ROOT/bench/Parley.ForwardBench" -o "$TMP/fwd" -v q -nologo >"$TMP/build.log" || { cat "$TMP/build.log"; exit 1; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# Core 1 as a whole (busy and total jiffies from /proc/stat): loopback delivery to the sink runs in softirq context on
-# the sending core and may be deferred to ksoftirqd, whose time the forwarder's own CPU figure does not include.
-core1_ticks() { awk '$1 == "cpu1" {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
 if [ -n "$SRTP" ]; then
-  echo "| consumers | forwarded packets/s | loss | forwarder CPU | core 1 busy | latency p50 / p99 | decrypt failures | sink CPU |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| consumers | forwarded packets/s | loss | forwarder CPU | latency p50 / p99 | decrypt failures | sink CPU |"
+  echo "|---|---|---|---|---|---|---|"
 else
-  echo "| consumers | forwarded packets/s | loss | forwarder CPU | core 1 busy | latency p50 / p99 |"
-  echo "|---|---|---|---|---|---|"
+  echo "| consumers | forwarded packets/s | loss | forwarder CPU | latency p50 / p99 |"
+  echo "|---|---|---|---|---|"
 fi
 for N in "${COUNTS[@]}"; do
   SINK_PORT=$(free_port)
   if [ "$FORWARDER" = cfwd ]; then
-    taskset -c 1 "$TMP/cfwd" "$(free_port)" "$SINK_PORT" "$N" >"$TMP/fwd.$N.log" &
+    taskset -c 1 "$TMP/cfwd" "$(free_port)" "$SINK_PORT" "$N" ${CFWD_CONNECT:+connect} >"$TMP/fwd.$N.log" &
     FWD_PID=$!
   else
     # The host forwards until its stdin closes: a FIFO held open on fd 3.
@@ -99,14 +97,14 @@ for N in "${COUNTS[@]}"; do
   done
   sleep 2  # let the host settle (background JIT of its set-up code) before the load starts
   CLK=$(getconf CLK_TCK)
-  T0=$(date +%s.%N); C0=$(cpu_ticks "$FWD_PID"); K0=$(core1_ticks)
+  T0=$(date +%s.%N); C0=$(cpu_ticks "$FWD_PID")
   if [ -n "$SRTP_PRODUCER" ]; then
     PRODUCER_KEY=$(field "$(grep ready "$TMP/fwd.$N.log")" producerKeyBase64)
     GEN=$(SRTP_SUITE=$SRTP SRTP_KEY=$PRODUCER_KEY taskset -c 0 "$TMP/srtpgen" 127.0.0.1 "$PORT" 1234 "$PPS" "$RUN_SECONDS" "$SIZE")
   else
     GEN=$(taskset -c 0 "$TMP/rtpgen" 127.0.0.1 "$PORT" 1234 "$PPS" "$RUN_SECONDS" "$SIZE")
   fi
-  T1=$(date +%s.%N); C1=$(cpu_ticks "$FWD_PID"); K1=$(core1_ticks)
+  T1=$(date +%s.%N); C1=$(cpu_ticks "$FWD_PID")
   wait "$SINK_PID"
   if [ "$FORWARDER" = cfwd ]; then kill "$FWD_PID"; else exec 3>&-; fi
   wait "$FWD_PID" || true
@@ -120,17 +118,15 @@ for N in "${COUNTS[@]}"; do
   P99=$(field "$SINK" lat_us_p99)
   DECRYPT_FAILED=""; SINK_CPU=""
   if [ -n "$SRTP" ]; then DECRYPT_FAILED=$(field "$SINK" decrypt_failed); SINK_CPU=$(field "$SINK" cpu_s); fi
-  python3 - "$N" "$SENT" "$GEN_SECONDS" "$PACKETS" "$P50" "$P99" "$C0" "$C1" "$T0" "$T1" "$CLK" "$DECRYPT_FAILED" "$SINK_CPU" "$K0" "$K1" <<'PY'
+  python3 - "$N" "$SENT" "$GEN_SECONDS" "$PACKETS" "$P50" "$P99" "$C0" "$C1" "$T0" "$T1" "$CLK" "$DECRYPT_FAILED" "$SINK_CPU" <<'PY'
 import sys
-n, sent, secs, packets, p50, p99, c0, c1, t0, t1, clk, decrypt_failed, sink_cpu, k0, k1 = sys.argv[1:]
-busy0, total0 = map(int, k0.split()); busy1, total1 = map(int, k1.split())
-core = (busy1 - busy0) / max(1, total1 - total0) * 100
+n, sent, secs, packets, p50, p99, c0, c1, t0, t1, clk, decrypt_failed, sink_cpu = sys.argv[1:]
 n, sent, packets = int(n), int(sent), int(packets)
 expected = sent * n
 loss = max(0.0, 1 - packets / expected) if expected else 0.0
 cpu = (int(c1) - int(c0)) / int(clk) / (float(t1) - float(t0)) * 100
 fmt = lambda us: f"{int(us)} µs" if int(us) < 1000 else f"{int(us) / 1000:.1f} ms"
-row = f"| {n} | {packets / float(secs):,.0f} | {loss * 100:.2f} % | {cpu:.0f} % | {core:.0f} % | {fmt(p50)} / {fmt(p99)} |"
+row = f"| {n} | {packets / float(secs):,.0f} | {loss * 100:.2f} % | {cpu:.0f} % | {fmt(p50)} / {fmt(p99)} |"
 if decrypt_failed:
     row += f" {int(decrypt_failed):,} | {float(sink_cpu) / float(secs) * 100:.0f} % |"
 print(row)

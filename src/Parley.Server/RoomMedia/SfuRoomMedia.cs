@@ -277,14 +277,22 @@ internal sealed class SfuRoomMedia(
                     return;
                 }
 
-                _rooms.TryRemove(room.RoomId, out _);
                 room.IdleTimer?.Dispose();
-                foreach (var media in room.Peers.Values)
+                try
                 {
-                    await CloseTransportsAsync(room, media, media.Transports.Keys.ToList());
+                    foreach (var media in room.Peers.Values)
+                    {
+                        await CloseTransportsAsync(room, media, media.Transports.Keys.ToList());
+                    }
+
+                    await room.Router.CloseAsync();
+                }
+                finally
+                {
+                    // Only now: a room that is gone from the map has a closed router (lookups outside the lock rely on it).
+                    _rooms.TryRemove(room.RoomId, out _);
                 }
 
-                await room.Router.CloseAsync();
                 MediaLog.RouterClosed(logger, room.RoomId);
             }
         }

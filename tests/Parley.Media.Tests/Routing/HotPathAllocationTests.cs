@@ -20,25 +20,8 @@ public sealed class HotPathAllocationTests
             .Select(i => TestRtp.Build(scenario.ProducerPayloadType, (ushort)i, (uint)i * 3000, scenario.ProducerSsrc, new byte[1100]))
             .ToArray();
 
-        var (allocated, sent) = await scenario.Worker.InvokeAsync(() =>
-        {
-            var transport = scenario.ProducerTransport;
-            // Warm-up: first calls may allocate once (lazy statics, a tiered-JIT stub); the steady state must not.
-            for (var i = 0; i < 50; i++)
-            {
-                transport.HandleRtp(packets[i]);
-            }
-
-            var sentBefore = scenario.Consumers.Sum(c => c.Transport.Counters.PacketsSent);
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 50; i < packets.Length; i++)
-            {
-                transport.HandleRtp(packets[i]);
-            }
-
-            var allocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            return (allocatedBytes, scenario.Consumers.Sum(c => c.Transport.Counters.PacketsSent) - sentBefore);
-        });
+        // The warm-up covers first calls (lazy statics, a tiered-JIT stub); the steady state must not allocate.
+        var (allocated, sent) = await scenario.FeedAndMeasureAllocationsAsync(packets, warmUp: 50);
 
         Assert.Equal(ConsumerCount * 250, sent);
         Assert.Equal(0, allocated);

@@ -75,6 +75,29 @@ internal sealed class RoutingScenario : IAsyncDisposable
         await Eventually.TrueAsync(async () => await ReceivedAsync() > before, "the producer transport to receive the packet");
     }
 
+    /// <summary>
+    /// Feeds <paramref name="packets"/> to the producer transport on the worker thread, the first
+    /// <paramref name="warmUp"/> untimed (first calls may allocate once: lazy statics, tiered-JIT stubs, one-off events),
+    /// and returns the bytes the rest allocated on that thread and the copies the consumers sent for them.
+    /// </summary>
+    public Task<(long Allocated, long Sent)> FeedAndMeasureAllocationsAsync(byte[][] packets, int warmUp) => Worker.InvokeAsync(() =>
+    {
+        for (var i = 0; i < warmUp; i++)
+        {
+            ProducerTransport.HandleRtp(packets[i]);
+        }
+
+        var sentBefore = Consumers.Sum(c => c.Transport.Counters.PacketsSent);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = warmUp; i < packets.Length; i++)
+        {
+            ProducerTransport.HandleRtp(packets[i]);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        return (allocated, Consumers.Sum(c => c.Transport.Counters.PacketsSent) - sentBefore);
+    });
+
     public Task<long> ReceivedAsync() => Worker.InvokeAsync(() => ProducerTransport.Counters.PacketsReceived);
 
     public Task<long> KeyFramesAsync() => Worker.InvokeAsync(() => Producer.Streams[0].KeyFrameCount);

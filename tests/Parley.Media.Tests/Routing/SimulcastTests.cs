@@ -290,25 +290,8 @@ public sealed class SimulcastTests
         // inside this one worker call).
         var packets = Enumerable.Range(0, 300).SelectMany(i => new[] { 2, 1, 0 }.Select(layer => Packet(layer, i, keyFrame: i == 0))).ToArray();
 
-        var (allocated, sent) = await scenario.Worker.InvokeAsync(() =>
-        {
-            var transport = scenario.ProducerTransport;
-            // Warm-up: the layer choice, the switch to the top layer at its keyframe (whose event allocates) and JIT.
-            for (var i = 0; i < 150; i++)
-            {
-                transport.HandleRtp(packets[i]);
-            }
-
-            var sentBefore = scenario.Consumers.Sum(c => c.Transport.Counters.PacketsSent);
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 150; i < packets.Length; i++)
-            {
-                transport.HandleRtp(packets[i]);
-            }
-
-            var allocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            return (allocatedBytes, scenario.Consumers.Sum(c => c.Transport.Counters.PacketsSent) - sentBefore);
-        });
+        // The warm-up covers the layer choice and the switch to the top layer at its keyframe, whose event allocates.
+        var (allocated, sent) = await scenario.FeedAndMeasureAllocationsAsync(packets, warmUp: 150);
 
         Assert.Equal(2 * 250, sent); // the top layer only
         Assert.Equal(0, allocated);

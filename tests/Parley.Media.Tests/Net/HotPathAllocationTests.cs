@@ -53,6 +53,10 @@ public class HotPathAllocationTests
         Assert.Same(registration, routed);
     }
 
+    /// <summary>
+    /// Bytes allocated by 1,000 calls after a warm-up: the least of five rounds. A per-call allocation shows in every
+    /// round; a one-off runtime event (tiered compilation installing optimised code mid-round) does not repeat.
+    /// </summary>
     private static long Measure(Action action)
     {
         for (var i = 0; i < 200; i++)
@@ -60,13 +64,19 @@ public class HotPathAllocationTests
             action();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        var least = long.MaxValue;
+        for (var round = 0; round < 5 && least > 0; round++)
         {
-            action();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+            {
+                action();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 
     private sealed class CountingSink : IIceResponseSink

@@ -177,6 +177,21 @@ public sealed class HubServer : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// Waits until no connection is registered in the room: after the last row is deleted, disconnect handling may
+    /// still be finishing with the registry.
+    /// </summary>
+    public async Task WaitForVacantAsync(string roomId)
+    {
+        var registry = Services.GetRequiredService<ConnectionRegistry>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!registry.IsVacant(roomId))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Room {roomId} still has registered connections.");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Everything membership can change, for "the database is unchanged" checks.</summary>
     public Task<string> MembershipSnapshotAsync() => QueryAsync(async db =>
     {

@@ -58,7 +58,7 @@ public abstract class RoomHubConcurrencyTests
         }
 
         await Server.WaitForRowsAsync(roomId, []);
-        Assert.True(Server.Services.GetRequiredService<ConnectionRegistry>().IsVacant(roomId));
+        await Server.WaitForVacantAsync(roomId);
     }
 
     [Fact]

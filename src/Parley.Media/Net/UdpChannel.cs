@@ -23,8 +23,7 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
     private readonly int _descriptor;
     private IDatagramSink? _sink;
     private SocketAddress? _connectedTo;
-    private ulong _watchKey;
-    private bool _watched;
+    private ulong _watchKey; // 0 while the worker does not watch the socket (the waiter's keys start at 1)
     private int _disposed;
 
     private UdpChannel(Socket socket, Worker worker)
@@ -65,7 +64,6 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
         _sink = sink;
         if (_descriptor >= 0 && _worker.Waiter.TryWatch(_descriptor, this, out _watchKey))
         {
-            _watched = true;
             return;
         }
 
@@ -184,7 +182,7 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
             return;
         }
 
-        if (_watched)
+        if (_watchKey != 0)
         {
             _worker.Waiter.Unwatch(_descriptor, _watchKey);
         }

@@ -13,7 +13,6 @@ namespace Parley.Media.Routing;
 public sealed partial class Worker : IAsyncDisposable
 {
     private readonly ConcurrentQueue<WorkItem> _queue = new();
-    private readonly WorkerWaiter _waiter;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Thread _thread;
     private readonly Dictionary<string, Router> _routers = [];
@@ -35,7 +34,7 @@ public sealed partial class Worker : IAsyncDisposable
     /// <param name="portableWait">Sleep on an event and let the runtime read sockets, as on platforms without epoll.</param>
     internal Worker(string? name, bool portableWait)
     {
-        _waiter = WorkerWaiter.Create(portableWait || Environment.GetEnvironmentVariable("PARLEY_PORTABLE_WORKER") == "1");
+        Waiter = WorkerWaiter.Create(portableWait || Environment.GetEnvironmentVariable("PARLEY_PORTABLE_WORKER") == "1");
         Id = Guid.NewGuid().ToString();
         Name = name ?? "parley-worker-" + Id[..8];
         _thread = new Thread(Run) { IsBackground = true, Name = Name };
@@ -80,7 +79,7 @@ public sealed partial class Worker : IAsyncDisposable
     internal byte[] ReceiveScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
 
     /// <summary>How the thread sleeps; on Linux also the poller of its transports' sockets.</summary>
-    internal WorkerWaiter Waiter => _waiter;
+    internal WorkerWaiter Waiter { get; }
 
     /// <summary>Where a received RTX packet is restored to its original form; worker thread only.</summary>
     internal byte[] RepairScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
@@ -225,7 +224,7 @@ public sealed partial class Worker : IAsyncDisposable
     {
         if (Interlocked.CompareExchange(ref _sleeping, 0, 1) == 1)
         {
-            _waiter.Signal();
+            Waiter.Signal();
         }
     }
 
@@ -259,17 +258,17 @@ public sealed partial class Worker : IAsyncDisposable
                 Interlocked.Exchange(ref _sleeping, 0);
             }
 
-            var ready = _waiter.Wait(timeout);
+            var ready = Waiter.Wait(timeout);
             Interlocked.Exchange(ref _sleeping, 0);
             if (ready > 0)
             {
                 // The clock moves on before the datagrams are handled: the wait may have lasted up to a second.
                 Timers.RunDue(_clock.ElapsedMilliseconds);
-                _waiter.DispatchReady(ready);
+                Waiter.DispatchReady(ready);
             }
         }
 
-        _waiter.Dispose();
+        Waiter.Dispose();
         _stopped.TrySetResult();
         AbandonQueued();
     }

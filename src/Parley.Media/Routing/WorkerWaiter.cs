@@ -156,6 +156,7 @@ internal sealed unsafe class EpollWorkerWaiter : WorkerWaiter
         }
 
         _watched.TryRemove(key, out _);
+        key = 0;
         return false;
     }
 

@@ -62,13 +62,5 @@ public sealed class WebRtcConnectionAllocationTests : IDisposable
         Assert.Equal(2200, sent);
     }
 
-    private static long Measure(Action action)
-    {
-        for (var i = 0; i < 200; i++)
-            action();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 2000; i++)
-            action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
+    private static long Measure(Action action) => AllocationMeter.LeastPerRound(action, warmUp: 200, perRound: 400);
 }

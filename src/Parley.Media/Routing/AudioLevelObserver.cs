@@ -99,14 +99,13 @@ public sealed class AudioLevelObserver
             _silent = false;
             if (Volumes is { } handler)
             {
-                var args = new AudioLevelVolume(loudest, loudestVolume);
-                ThreadPool.UnsafeQueueUserWorkItem(state => handler(this, state), args, preferLocal: false);
+                Router.Worker.RaiseEvent(handler, this, new AudioLevelVolume(loudest, loudestVolume));
             }
         }
         else if (!_silent)
         {
             _silent = true;
-            Worker.RaiseEvent(Silence, this);
+            Router.Worker.RaiseEvent(Silence, this);
         }
     }
 }

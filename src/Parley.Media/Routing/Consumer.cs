@@ -126,6 +126,9 @@ public sealed partial class Consumer
 
     internal Transport Transport { get; }
 
+    /// <summary>The worker that owns the consumer (its transport's).</summary>
+    private Worker Worker => Transport.Worker;
+
     internal Producer Producer { get; }
 
     internal uint Ssrc { get; }

@@ -167,7 +167,7 @@ public sealed class Producer
 
         Transport.RemoveProducer(this);
         Transport.Router.RemoveProducer(this);
-        Routing.Worker.RaiseEvent(Closed, this);
+        Transport.Worker.RaiseEvent(Closed, this);
     }
 
     private void SetPaused(bool paused)

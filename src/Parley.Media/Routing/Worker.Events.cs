@@ -4,12 +4,11 @@ namespace Parley.Media.Routing;
 public sealed partial class Worker
 {
     /// <summary>Raises an event with <paramref name="args"/> off the worker thread, like <see cref="RaiseEvent(EventHandler?, object)"/>.</summary>
-    internal static void RaiseEvent<T>(EventHandler<T>? handler, object sender, T args)
+    internal void RaiseEvent<T>(EventHandler<T>? handler, object sender, T args)
     {
         if (handler is not null)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(
-                static state => state.handler(state.sender, state.args), (handler, sender, args), preferLocal: false);
+            _events.Post(() => handler(sender, args));
         }
     }
 }

@@ -16,6 +16,7 @@ public sealed partial class Worker : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Thread _thread;
     private readonly Dictionary<string, Router> _routers = [];
+    private readonly WorkerEventQueue _events = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _sleeping;
     private volatile bool _closing;
@@ -202,12 +203,12 @@ public sealed partial class Worker : IAsyncDisposable
         Enqueue(new WorkItem(null, sink, buffer, length, from));
     }
 
-    /// <summary>Raises an event off the worker thread, so that a slow handler never stalls media.</summary>
-    internal static void RaiseEvent(EventHandler? handler, object sender)
+    /// <summary>Raises an event off the worker thread, after every event raised before it (<see cref="WorkerEventQueue"/>).</summary>
+    internal void RaiseEvent(EventHandler? handler, object sender)
     {
         if (handler is not null)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.handler(state.sender, EventArgs.Empty), (handler, sender), preferLocal: false);
+            _events.Post(() => handler(sender, EventArgs.Empty));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Parley.Media.Ortc;
 using Parley.Media.Rtp;
 using Parley.Media.Tests.Ortc;
@@ -149,6 +150,37 @@ public sealed class ForwardingTests
         Assert.Same(consumer, await resumed);
         await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 2, 960, scenario.ProducerSsrc, [2]));
         Assert.Equal([2], TestRtp.Payload(await peer.ReceiveRtpAsync()));
+    }
+
+    [Fact]
+    public async Task Pause_and_resume_events_arrive_in_the_order_they_happened()
+    {
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.AudioOpusFile);
+        var (_, consumer, _) = await scenario.AddConsumerAsync();
+        var seen = new ConcurrentQueue<bool>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        const int Cycles = 200;
+        void Record(bool paused)
+        {
+            // Handlers that take varying time: raised independently on the thread pool, later events overtake.
+            Thread.SpinWait(Random.Shared.Next(2000));
+            seen.Enqueue(paused);
+            if (seen.Count == 2 * Cycles)
+            {
+                all.TrySetResult();
+            }
+        }
+
+        consumer.ProducerPaused += (_, _) => Record(true);
+        consumer.ProducerResumed += (_, _) => Record(false);
+        for (var i = 0; i < Cycles; i++)
+        {
+            await scenario.Producer.PauseAsync();
+            await scenario.Producer.ResumeAsync();
+        }
+
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(Enumerable.Range(0, 2 * Cycles).Select(i => i % 2 == 0), seen);
     }
 
     [Fact]

@@ -92,11 +92,12 @@ public abstract class BadInputTests(DatabaseFixture fixture)
     }
 
     [Fact]
-    public async Task A_body_that_is_not_json_content_is_415_with_a_problem()
+    public async Task A_body_that_is_not_json_content_is_400_with_a_problem_that_names_the_content_type()
     {
         var user = await App.SignUpAsync();
         var response = await user.Client.PostAsync("/api/rooms/create", new StringContent("""{"name":"ok"}""", Encoding.UTF8, "text/plain"));
-        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("Content-Type: application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     public static TheoryData<string> BadPatchBodies => new()

@@ -22,7 +22,7 @@ internal static class HttpServiceCollectionExtensions
     public static WebApplication UseParleyHttp(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.UseApiBodyLimit();
         app.UseDefaultFiles();
         app.UseStaticFiles();

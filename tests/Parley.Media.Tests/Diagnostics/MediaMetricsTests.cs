@@ -1,4 +1,5 @@
 using Parley.Media.Diagnostics;
+using Parley.Media.Net;
 using Parley.Media.Rtcp;
 using Parley.Media.Tests.Ortc;
 using Parley.Media.Tests.Routing;
@@ -207,5 +208,29 @@ public sealed class MediaMetricsTests
         Assert.True(observed["parley.media.consumers"] >= 2);
         // Other tests' workers add to the process-wide meter, never subtract from it.
         Assert.True(observed["parley.media.rtp.packets.sent"] - sentBefore >= 2 * PacketCount);
+    }
+
+    [Fact]
+    public async Task Drops_at_the_shared_WebRTC_port_are_counted_and_kept_after_the_server_is_disposed()
+    {
+        using var recorder = new MetricsRecorder(MediaMetrics.MeterName);
+        const string key = "parley.media.packets.dropped{layer=server,reason=Malformed}";
+        var before = recorder.Observe()[key];
+        var server = new WebRtcServer(new WebRtcServerOptions { Port = 0 });
+        server.Start();
+        using (var sender = new UdpPeer())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                sender.SendTo(server.UdpPort, Enumerable.Repeat((byte)0xFF, 20).ToArray());
+            }
+
+            await Eventually.TrueAsync(() => Task.FromResult(server.Counters.GetDropped(DropReason.Malformed) == 3), "the server to drop the datagrams");
+        }
+
+        // Other tests' servers only add to the process-wide count.
+        Assert.True(recorder.Observe()[key] - before >= 3);
+        server.Dispose();
+        Assert.True(recorder.Observe()[key] - before >= 3);
     }
 }

@@ -314,7 +314,8 @@ public sealed partial class Worker : IAsyncDisposable
     /// </summary>
     private long RefreshStatisticsIfDue()
     {
-        var now = _clock.ElapsedMilliseconds;
+        // The clock as the timers just read it: no second read of the stopwatch per loop turn.
+        var now = Timers.Now;
         if (now >= _nextStatisticsAt)
         {
             PublishStatistics();

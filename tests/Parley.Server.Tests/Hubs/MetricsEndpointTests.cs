@@ -5,8 +5,9 @@ using Parley.Server.Tests.Infrastructure;
 namespace Parley.Server.Tests.Hubs;
 
 /// <summary>
-/// The Parley.Server meter is per app, but OpenTelemetry listens to meters by name across the process: these tests run
-/// alone, so that no other test's server adds its participants to this one's scrape.
+/// The Parley.Server meter is per app, but an OpenTelemetry listener subscribes to meters by name, which may take in the
+/// meters of other test servers in the process: these tests run alone, so that no other server's participants can
+/// show in this one's scrape.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class MetricsCollection

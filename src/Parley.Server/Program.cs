@@ -4,6 +4,7 @@ using Parley.Server.Http;
 using Parley.Server.Hubs;
 using Parley.Server.RoomMedia;
 using Parley.Server.Rooms;
+using Parley.Server.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
@@ -17,6 +18,7 @@ builder.Services.AddParleyRooms();
 builder.Services.AddParleyHttp(builder.Configuration);
 builder.Services.AddParleyMedia(builder.Configuration);
 builder.Services.AddParleyHub(builder.Configuration);
+builder.Services.AddParleyTelemetry(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.InitializeParleyDatabaseAsync(app.Lifetime.ApplicationStopping);
@@ -26,6 +28,7 @@ app.MapAuthEndpoints();
 app.MapRoomEndpoints();
 app.MapParleyHub();
 app.MapParleyPages();
+app.MapParleyTelemetry();
 
 await app.RunAsync();
 

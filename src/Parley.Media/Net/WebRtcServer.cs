@@ -97,6 +97,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         }
 
         LocalCandidates = candidates;
+        Diagnostics.MediaMetrics.Registry.Add(this);
         _tickTimer = _timeProvider.CreateTimer(static state => ((WebRtcServer)state!).Tick(), this, _options.TickInterval, _options.TickInterval);
     }
 
@@ -144,6 +145,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         }
 
         _disposed = true;
+        Diagnostics.MediaMetrics.Registry.Remove(this);
         _tickTimer?.Dispose();
         _stopping.Cancel();
         foreach (var registration in _registrations.Keys)

@@ -121,6 +121,15 @@ public sealed class Router
 
     internal void RemoveTransport(Transport transport) => _transports.Remove(transport.Id);
 
+    /// <summary>On the worker thread: adds the open transports (and their producers and consumers) to a snapshot.</summary>
+    internal void AddStatisticsTo(Diagnostics.WorkerStatisticsBuilder builder)
+    {
+        foreach (var transport in _transports.Values)
+        {
+            transport.AddStatisticsTo(builder);
+        }
+    }
+
     internal void CloseOnWorker()
     {
         if (_closed)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Parley.Media.Diagnostics;
 using Parley.Media.Ortc;
 
 namespace Parley.Media.Routing;
@@ -23,6 +24,10 @@ public sealed partial class Worker : IAsyncDisposable
     private volatile int _routerCount;
     private int _openChannels;
     private long _failedDatagrams;
+    private readonly MediaStatisticsRegistry _registry;
+    private readonly MediaTrafficTotals _closedTraffic = new();
+    private WorkerStatistics _statistics = WorkerStatistics.Empty;
+    private long _nextStatisticsAt;
 
     /// <summary>Starts a worker thread.</summary>
     /// <param name="name">A name for the thread and for logs; a short id when omitted.</param>
@@ -33,12 +38,16 @@ public sealed partial class Worker : IAsyncDisposable
 
     /// <param name="name">A name for the thread and for logs.</param>
     /// <param name="portableWait">Sleep on an event and let the runtime read sockets, as on platforms without epoll.</param>
-    internal Worker(string? name, bool portableWait)
+    /// <param name="registry">Where the meter finds this worker's statistics (tests pass their own).</param>
+    internal Worker(string? name, bool portableWait, MediaStatisticsRegistry? registry = null)
     {
+        _registry = registry ?? MediaMetrics.Registry;
+        _nextStatisticsAt = (long)MediaMetrics.RefreshInterval.TotalMilliseconds;
         Waiter = WorkerWaiter.Create(portableWait || Environment.GetEnvironmentVariable("PARLEY_PORTABLE_WORKER") == "1");
         Id = Guid.NewGuid().ToString();
         Name = name ?? "parley-worker-" + Id[..8];
         _thread = new Thread(Run) { IsBackground = true, Name = Name };
+        _registry.Add(this);
         _thread.Start();
     }
 
@@ -90,6 +99,9 @@ public sealed partial class Worker : IAsyncDisposable
 
     internal bool IsWorkerThread => Thread.CurrentThread == _thread;
 
+    /// <summary>The latest snapshot <see cref="PublishStatistics"/> made; any thread.</summary>
+    internal WorkerStatistics Statistics => Volatile.Read(ref _statistics);
+
     /// <summary>Brings <see cref="WorkerTimers.Now"/> up to date between datagrams of one batch, without running timers.</summary>
     internal void AdvanceClock() => Timers.AdvanceTo(_clock.ElapsedMilliseconds);
 
@@ -125,10 +137,12 @@ public sealed partial class Worker : IAsyncDisposable
                 router.CloseOnWorker();
             }
 
+            PublishStatistics();
             _closing = true;
         }).ConfigureAwait(false);
         Wake();
         await _stopped.Task.ConfigureAwait(false);
+        _registry.Remove(this);
         RaiseEvent(Closed, this);
     }
 
@@ -138,6 +152,24 @@ public sealed partial class Worker : IAsyncDisposable
     internal void OnChannelOpened() => Interlocked.Increment(ref _openChannels);
 
     internal void OnChannelClosed() => Interlocked.Decrement(ref _openChannels);
+
+    /// <summary>
+    /// On the worker thread: sums the live routers, transports, producers and consumers and what closed ones carried
+    /// into a new snapshot for the meter (<see cref="MediaMetrics"/>), which reads it from its own threads.
+    /// </summary>
+    internal void PublishStatistics()
+    {
+        var builder = new WorkerStatisticsBuilder(_closedTraffic) { Routers = _routers.Count };
+        foreach (var router in _routers.Values)
+        {
+            router.AddStatisticsTo(builder);
+        }
+
+        Volatile.Write(ref _statistics, builder.Build());
+    }
+
+    /// <summary>On the worker thread: keeps a closing transport's cumulative counts in the worker's totals.</summary>
+    internal void OnTransportClosed(Transports.Transport transport) => transport.AddTrafficTo(_closedTraffic);
 
     internal void OnRouterClosed(Router router)
     {
@@ -250,6 +282,8 @@ public sealed partial class Worker : IAsyncDisposable
                 break;
             }
 
+            nextDue = Math.Min(nextDue, RefreshStatisticsIfDue());
+
             // Sockets are polled on every turn, so busy queues never starve them; the wait only blocks when idle.
             Interlocked.Exchange(ref _sleeping, 1);
             var timeout = !_queue.IsEmpty ? 0
@@ -272,6 +306,23 @@ public sealed partial class Worker : IAsyncDisposable
         Waiter.Dispose();
         _stopped.TrySetResult();
         AbandonQueued();
+    }
+
+    /// <summary>
+    /// The statistics refresh is the loop's own timer, apart from <see cref="Timers"/> (whose count tells leaks of
+    /// transports' timers); returns when it is next due.
+    /// </summary>
+    private long RefreshStatisticsIfDue()
+    {
+        // The clock as the timers just read it: no second read of the stopwatch per loop turn.
+        var now = Timers.Now;
+        if (now >= _nextStatisticsAt)
+        {
+            PublishStatistics();
+            _nextStatisticsAt = now + (long)MediaMetrics.RefreshInterval.TotalMilliseconds;
+        }
+
+        return _nextStatisticsAt;
     }
 
     private void AbandonQueued()

@@ -34,6 +34,15 @@ internal sealed class TransportTrafficCounters
 
     public long RtpPacketsSent { get; private set; }
 
+    /// <summary>RTX (retransmitted) packets sent, also counted in <see cref="RtpPacketsSent"/>.</summary>
+    public long RtxPacketsSent { get; private set; }
+
+    /// <summary>Bytes of the RTP and RTX packets received.</summary>
+    public long RtpBytesReceived => _rtpReceived.TotalBytes + _rtxReceived.TotalBytes;
+
+    /// <summary>Bytes of the RTP, RTX and probation packets sent.</summary>
+    public long RtpBytesSent => _rtpSent.TotalBytes + _rtxSent.TotalBytes + _probationSent.TotalBytes;
+
     /// <summary>Counts a datagram received.</summary>
     public void OnReceived(TrafficKind kind, int bytes, long nowMilliseconds)
     {
@@ -63,6 +72,7 @@ internal sealed class TransportTrafficCounters
                 break;
             case TrafficKind.Rtx:
                 RtpPacketsSent++;
+                RtxPacketsSent++;
                 _rtxSent.Update(bytes, nowMilliseconds);
                 break;
             case TrafficKind.Probation:

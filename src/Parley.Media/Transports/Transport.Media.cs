@@ -77,6 +77,7 @@ public abstract partial class Transport
                     OnPayloadFeedback(reader.CurrentHeader.Count, packet);
                     break;
                 case RtcpPacketType.TransportFeedback when reader.CurrentHeader.Count == RtcpFeedbackFormat.GenericNack:
+                    Counters.NacksReceived++;
                     if (RtcpGenericNack.TryParse(packet, out var nack) && _consumersBySsrc.TryGetValue(nack.MediaSsrc, out var nacked))
                     {
                         nacked.OnNack(nack.LostSequenceNumbers, Worker.Timers.Now);
@@ -175,6 +176,7 @@ public abstract partial class Transport
         Span<byte> buffer = stackalloc byte[RtcpPictureLossIndication.Size];
         if (new RtcpPictureLossIndication(RtcpSsrc, mediaSsrc).TryWrite(buffer, out var written))
         {
+            Counters.KeyFrameRequestsSent++;
             SendRtcp(buffer[..written]);
         }
     }

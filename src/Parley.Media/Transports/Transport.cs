@@ -1,3 +1,4 @@
+using Parley.Media.Diagnostics;
 using Parley.Media.Ortc;
 using Parley.Media.Rtc;
 using Parley.Media.Routing;
@@ -191,7 +192,58 @@ public abstract partial class Transport
         }
 
         CloseResources();
+        Worker.OnTransportClosed(this);
         Worker.RaiseEvent(Closed, this);
+    }
+
+    /// <summary>On the worker thread: counts this open transport, its producers and consumers, and its traffic.</summary>
+    internal void AddStatisticsTo(WorkerStatisticsBuilder builder)
+    {
+        if (_closed)
+        {
+            // Its traffic went into the worker's closed totals when it closed.
+            return;
+        }
+
+        if (this is WebRtcTransport)
+        {
+            builder.WebRtcTransports++;
+        }
+        else
+        {
+            builder.PlainTransports++;
+        }
+
+        foreach (var producer in _producers.Values)
+        {
+            if (producer.Kind == MediaKind.Audio)
+            {
+                builder.AudioProducers++;
+            }
+            else
+            {
+                builder.VideoProducers++;
+            }
+        }
+
+        builder.Consumers += _consumers.Count;
+        AddTrafficTo(builder.Traffic);
+    }
+
+    /// <summary>On the worker thread: adds the transport's cumulative counts to <paramref name="totals"/>.</summary>
+    internal virtual void AddTrafficTo(MediaTrafficTotals totals)
+    {
+        totals.RtpPacketsReceived += Traffic.RtpPacketsReceived;
+        totals.RtpBytesReceived += Traffic.RtpBytesReceived;
+        totals.RtpPacketsSent += Traffic.RtpPacketsSent;
+        totals.RtpBytesSent += Traffic.RtpBytesSent;
+        totals.RetransmissionsSent += Traffic.RtxPacketsSent;
+        totals.NacksReceived += Counters.NacksReceived;
+        totals.KeyFrameRequestsSent += Counters.KeyFrameRequestsSent;
+        for (var i = 0; i < totals.TransportDrops.Length; i++)
+        {
+            totals.TransportDrops[i] += Counters.Dropped((RtpDropReason)i);
+        }
     }
 
     /// <summary>On the worker, before a producer's parameters are mapped (WebRTC transports give RID-only encodings SSRCs).</summary>

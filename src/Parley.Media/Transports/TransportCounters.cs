@@ -15,6 +15,12 @@ internal sealed class TransportCounters
     public long RtpPacketsReceived;
     public long RtcpPacketsReceived;
 
+    /// <summary>Generic NACK packets received (for consumers of this transport).</summary>
+    public long NacksReceived;
+
+    /// <summary>PLIs sent to the remote producer.</summary>
+    public long KeyFrameRequestsSent;
+
     public void OnDropped(RtpDropReason reason) => _dropped[(int)reason]++;
 
     public long Dropped(RtpDropReason reason) => Volatile.Read(ref _dropped[(int)reason]);

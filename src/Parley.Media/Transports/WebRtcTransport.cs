@@ -87,6 +87,16 @@ public sealed class WebRtcTransport : Transport
 
     private protected override string StatsType => TransportStats.WebRtcTransportType;
 
+    /// <inheritdoc />
+    internal override void AddTrafficTo(Diagnostics.MediaTrafficTotals totals)
+    {
+        base.AddTrafficTo(totals);
+        for (var i = 0; i < totals.ConnectionDrops.Length; i++)
+        {
+            totals.ConnectionDrops[i] += _connection.Counters.Dropped((WebRtcDropReason)i);
+        }
+    }
+
     /// <summary>Decrypted packets too large for a pooled buffer (only possible over TCP framing), dropped.</summary>
     internal long OversizedDrops => Interlocked.Read(ref _oversizedDrops);
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Membership;
 using Parley.Server.RoomMedia;
 using Parley.Server.Rooms;
+using Parley.Server.Telemetry;
 
 namespace Parley.Server.Hubs;
 
@@ -27,6 +28,8 @@ internal static class HubServiceCollectionExtensions
         });
 
         services.TryAddSingleton<ConnectionRegistry>();
+        services.AddMetrics();
+        services.TryAddSingleton<ServerMetrics>();
         services.TryAddSingleton<RoomLocks>();
         services.TryAddSingleton<RoomEvents>();
         // The SFU registers its own IRoomMedia before this runs; until then rooms have signaling only.

@@ -17,6 +17,23 @@ internal sealed class ConnectionRegistry
         get { lock (_gate) return _connections.Count; }
     }
 
+    /// <summary>Rooms with someone in them, joined connections and waiting connections, for metrics.</summary>
+    public RegistryCounts Count()
+    {
+        lock (_gate)
+        {
+            int rooms = 0, members = 0, waiting = 0;
+            foreach (var room in _rooms.Values)
+            {
+                rooms += room.Members.Count > 0 ? 1 : 0;
+                members += room.Members.Count;
+                waiting += room.Waiting.Count;
+            }
+
+            return new RegistryCounts(_connections.Count, rooms, members, waiting);
+        }
+    }
+
     public void Add(string connectionId, string userId)
     {
         lock (_gate) _connections[connectionId] = new Connection(connectionId, userId);
@@ -322,6 +339,9 @@ internal sealed record ConnectionInfo(string ConnectionId, string UserId, string
 {
     public bool IsJoined => RoomId is not null && !IsWaiting;
 }
+
+/// <summary>What <see cref="ConnectionRegistry.Count"/> found: connections, rooms with a member, members, waiting connections.</summary>
+internal readonly record struct RegistryCounts(int Connections, int ActiveRooms, int Members, int Waiting);
 
 internal sealed record WaitingUser(string UserId, string Name);
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Parley.Data.Entities;
 using Parley.Server.RoomMedia;
 using Parley.Server.Rooms;
+using Parley.Server.Telemetry;
 
 namespace Parley.Server.Membership;
 
@@ -17,6 +18,7 @@ internal sealed class RoomMembershipService(
     RoomLocks locks,
     IRoomMedia media,
     RoomEvents events,
+    ServerMetrics metrics,
     ILogger<RoomMembershipService> logger)
 {
     // Membership changes must finish once begun (a half-done change is what the lock exists to prevent),
@@ -108,6 +110,7 @@ internal sealed class RoomMembershipService(
                 users = await store.ListMembersAsync(roomId, NoCancel);
                 await events.UserJoinedAsync(roomId, connectionId, Self(users, userId));
                 MembershipLog.Joined(logger, userId, roomId, connectionId);
+                metrics.Joined();
                 if (isOwner)
                 {
                     // A host arriving after people started waiting still has to see them.
@@ -245,6 +248,7 @@ internal sealed class RoomMembershipService(
             await events.UserLeftAsync(roomId, userId);
             await media.PeerLeftAsync(new MediaPeer(roomId, userId, target), NoCancel);
             MembershipLog.Removed(logger, host.UserId, userId, roomId);
+            metrics.Left(LeaveReason.Removed);
         }
     }
 
@@ -265,6 +269,7 @@ internal sealed class RoomMembershipService(
             await events.RoomClosedAsync([.. closed.Members.Select(m => m.ConnectionId), .. closed.WaitingConnections], roomId);
             await media.ReleaseRoomAsync(roomId, NoCancel);
             MembershipLog.RoomClosed(logger, roomId, closed.Members.Count, closed.WaitingConnections.Count);
+            metrics.Left(LeaveReason.RoomClosed, closed.Members.Count);
         }
     }
 
@@ -305,6 +310,7 @@ internal sealed class RoomMembershipService(
                 await events.RemoveFromRoomAsync(connection.ConnectionId, roomId);
                 await events.UserLeftAsync(roomId, userId);
                 MembershipLog.Left(logger, userId, roomId, connection.ConnectionId);
+                metrics.Left(LeaveReason.Left);
             }
             else
             {

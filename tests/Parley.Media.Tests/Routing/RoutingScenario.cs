@@ -1,4 +1,5 @@
 using System.Net;
+using Parley.Media.Diagnostics;
 using Parley.Media.Ortc;
 using Parley.Media.Routing;
 using Parley.Media.Tests.Ortc;
@@ -33,12 +34,13 @@ internal sealed class RoutingScenario : IAsyncDisposable
 
     /// <param name="producerFile">Captured producer parameters (see <see cref="OrtcTestData"/>).</param>
     /// <param name="portableWorker">Run the worker as on platforms without epoll: sockets read by the runtime, datagrams queued.</param>
-    public static Task<RoutingScenario> StartAsync(string producerFile, bool portableWorker = false) =>
-        StartAsync(OrtcTestData.Producer(producerFile), portableWorker);
+    /// <param name="registry">Where the worker reports its statistics (the metrics tests' own, not the process-wide one).</param>
+    public static Task<RoutingScenario> StartAsync(string producerFile, bool portableWorker = false, MediaStatisticsRegistry? registry = null) =>
+        StartAsync(OrtcTestData.Producer(producerFile), portableWorker, registry);
 
-    public static async Task<RoutingScenario> StartAsync(RtpParameters parameters, bool portableWorker = false)
+    public static async Task<RoutingScenario> StartAsync(RtpParameters parameters, bool portableWorker = false, MediaStatisticsRegistry? registry = null)
     {
-        var worker = new Worker(null, portableWorker);
+        var worker = new Worker(null, portableWorker, registry);
         var router = await worker.CreateRouterAsync();
         var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
         var scenario = new RoutingScenario(worker, router, transport);

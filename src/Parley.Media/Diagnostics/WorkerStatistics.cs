@@ -1,0 +1,24 @@
+namespace Parley.Media.Diagnostics;
+
+/// <summary>
+/// What one worker had live at its last refresh, and everything it has carried since it started (closed objects
+/// included, so cumulative counts never go down). Immutable once published; read by metric callbacks on any thread.
+/// </summary>
+internal sealed class WorkerStatistics
+{
+    public static readonly WorkerStatistics Empty = new();
+
+    public int Routers { get; init; }
+
+    public int WebRtcTransports { get; init; }
+
+    public int PlainTransports { get; init; }
+
+    public int AudioProducers { get; init; }
+
+    public int VideoProducers { get; init; }
+
+    public int Consumers { get; init; }
+
+    public MediaTrafficTotals Traffic { get; init; } = new();
+}

@@ -76,6 +76,7 @@ public sealed partial class Consumer
             if (Codecs.KeyFrameDetector.FromMimeType(mediaCodec.MimeType) == Codecs.VideoCodec.Vp8)
             {
                 _pictureIds = new Vp8PictureIdContinuity();
+                _temporalLayers = new Vp8TemporalLayerSelector();
             }
         }
 
@@ -200,8 +201,10 @@ public sealed partial class Consumer
             _keyFrameThrottle.OnKeyFrameReceived();
         }
 
-        if (!_sequencer.TryRewrite(packet.SequenceNumber, packet.Timestamp, nowMs, out var sequence, out var timestamp))
+        if (_temporalLayers is not null && !IsForwardedTemporal(stream, packet, isKeyFrame))
         {
+            _sequencer.Skip(packet.SequenceNumber);
+            _pictureIds!.Skip(packet.Payload);
             return;
         }
 
@@ -212,7 +215,17 @@ public sealed partial class Consumer
             return;
         }
 
-        _pictureIds?.Rewrite(copy[(length - packet.Length + packet.HeaderLength)..(length - packet.PaddingLength)]);
+        if (_pictureIds is not null && !_pictureIds.TryRewrite(copy[(length - packet.Length + packet.HeaderLength)..(length - packet.PaddingLength)]))
+        {
+            _sequencer.Skip(packet.SequenceNumber);
+            return;
+        }
+
+        if (!_sequencer.TryRewrite(packet.SequenceNumber, packet.Timestamp, nowMs, out var sequence, out var timestamp))
+        {
+            return;
+        }
+
         BinaryPrimitives.WriteUInt16BigEndian(copy[2..], sequence);
         BinaryPrimitives.WriteUInt32BigEndian(copy[4..], timestamp);
         BinaryPrimitives.WriteUInt32BigEndian(copy[8..], Ssrc);
@@ -283,7 +296,11 @@ public sealed partial class Consumer
             }
 
             outgoing.Ssrc = Ssrc;
-            _pictureIds?.Rewrite(outgoing.Payload);
+            if (_pictureIds is not null && !_pictureIds.TryRewrite(outgoing.Payload))
+            {
+                continue;
+            }
+
             if (_rtxPayloadType != NoPayloadType && RtxSsrc is { } rtxSsrc)
             {
                 if (RtxPacket.TryWrap(outgoing, rtx, rtxSsrc, _rtxPayloadType, _rtxSequence++, out var rtxLength))

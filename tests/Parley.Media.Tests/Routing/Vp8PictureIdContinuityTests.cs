@@ -9,7 +9,7 @@ public sealed class Vp8PictureIdContinuityTests
 
     private static (int PictureId, byte Tl0) Rewrite(Vp8PictureIdContinuity continuity, byte[] payload)
     {
-        continuity.Rewrite(payload);
+        Assert.True(continuity.TryRewrite(payload));
         Assert.True((payload[2] & 0x80) != 0, "the M bit stays");
         return (BinaryPrimitives.ReadUInt16BigEndian(payload.AsSpan(2)) & 0x7FFF, payload[4]);
     }
@@ -36,15 +36,15 @@ public sealed class Vp8PictureIdContinuityTests
     {
         var continuity = new Vp8PictureIdContinuity();
         byte[] first = [0x90, 0x80, 0x7F, 0x9d];
-        continuity.Rewrite(first);
+        Assert.True(continuity.TryRewrite(first));
         Assert.Equal(0x7F, first[2]);
         continuity.RequestSync();
         byte[] second = [0x90, 0x80, 0x10, 0x9d];
-        continuity.Rewrite(second);
+        Assert.True(continuity.TryRewrite(second));
         Assert.Equal(0x00, second[2]);
 
         byte[] plain = [0x10, 0x00, 0x9d, 0x01];
-        continuity.Rewrite(plain);
+        Assert.True(continuity.TryRewrite(plain));
         Assert.Equal([0x10, 0x00, 0x9d, 0x01], plain);
     }
 }

@@ -1,0 +1,203 @@
+namespace Parley.Media.Routing;
+
+/// <summary>
+/// Output numbers for a wrapping counter (RTP sequence numbers, VP8 picture IDs) of which a consumer drops some inputs,
+/// so that the outputs of the ones it forwards stay contiguous: a receiver takes a hole for a loss and asks for it
+/// again and again. The window behind the newest input remembers which inputs were dropped and which forwarded, so a
+/// late input is numbered with the drops after it taken into account, and an output traces back to its input. Only a
+/// drop of the newest input shifts the outputs after it; a late drop would collide with outputs already given, so it
+/// leaves a hole that maps back to nothing. Inputs older than the window are refused. Worker thread only; nothing is
+/// allocated after construction.
+/// </summary>
+internal sealed class SkippingNumberMap
+{
+    private readonly ulong[] _dropped;
+    private readonly ulong[] _forwarded;
+    private int _window;
+    private int _mask;
+    private int _highest;
+    private int _offset;
+    private bool _started;
+
+    /// <param name="capacity">The largest window (a power of two, at least 64); a counter's half range caps it.</param>
+    public SkippingNumberMap(int capacity)
+    {
+        _dropped = new ulong[capacity / 64];
+        _forwarded = new ulong[capacity / 64];
+    }
+
+    /// <summary>True once <see cref="Reset"/> has set a numbering.</summary>
+    public bool IsStarted => _started;
+
+    /// <summary>The counter's mask (0xFFFF for sequence numbers, 0x7FFF or 0x7F for picture IDs).</summary>
+    public int Mask => _mask;
+
+    /// <summary>The newest input seen.</summary>
+    public int HighestInput => _highest;
+
+    /// <summary>Starts numbering afresh: <paramref name="input"/> will go out as <paramref name="output"/>; nothing before it is known.</summary>
+    public void Reset(int input, int output, int mask)
+    {
+        _mask = mask;
+        _window = Math.Min(_dropped.Length * 64, (mask + 1) / 2);
+        Array.Clear(_dropped);
+        Array.Clear(_forwarded);
+        _highest = (input - 1) & mask;
+        _offset = (output - input) & mask;
+        _started = true;
+    }
+
+    /// <summary>Numbers a forwarded input; false when it is older than the window or was dropped.</summary>
+    public bool TryForward(int input, out int output)
+    {
+        output = 0;
+        if (!_started)
+        {
+            return false;
+        }
+
+        input &= _mask;
+        var dropsAfter = 0;
+        if (IsNewer(input))
+        {
+            Advance(input);
+        }
+        else if (!IsInWindow(input) || IsSet(_dropped, input))
+        {
+            return false;
+        }
+        else
+        {
+            dropsAfter = CountDroppedAfter(input);
+        }
+
+        Set(_forwarded, input);
+        output = (input + _offset + dropsAfter) & _mask;
+        return true;
+    }
+
+    /// <summary>
+    /// Leaves <paramref name="input"/> out: when it is the newest, the outputs after it close up; a late one leaves
+    /// the hole its output already had.
+    /// </summary>
+    public void Drop(int input)
+    {
+        input &= _mask;
+        if (!_started || !IsNewer(input))
+        {
+            return;
+        }
+
+        Advance(input);
+        Set(_dropped, input);
+        _offset = (_offset - 1) & _mask;
+    }
+
+    /// <summary>Whether <paramref name="input"/> is a recent input that was dropped (true) or forwarded (false); null when unknown.</summary>
+    public bool? WasDropped(int input)
+    {
+        input &= _mask;
+        if (!_started || IsNewer(input) || !IsInWindow(input))
+        {
+            return null;
+        }
+
+        return IsSet(_dropped, input) ? true : IsSet(_forwarded, input) ? false : null;
+    }
+
+    /// <summary>The forwarded input that went out as <paramref name="output"/>; false for a hole or one older than the window.</summary>
+    public bool TryMapBack(int output, out int input)
+    {
+        input = 0;
+        if (!_started)
+        {
+            return false;
+        }
+
+        // The outputs below the next one count down over the inputs that were not dropped, newest first.
+        var next = (_highest + 1 + _offset) & _mask;
+        var remaining = (next - (output & _mask)) & _mask;
+        if (remaining == 0 || remaining > _window)
+        {
+            return false;
+        }
+
+        for (var behind = 0; behind < _window; behind++)
+        {
+            var candidate = (_highest - behind) & _mask;
+            if (IsSet(_dropped, candidate) || --remaining > 0)
+            {
+                continue;
+            }
+
+            input = candidate;
+            return IsSet(_forwarded, candidate);
+        }
+
+        return false;
+    }
+
+    private bool IsNewer(int input)
+    {
+        var ahead = (input - _highest) & _mask;
+        return ahead != 0 && ahead <= _mask / 2;
+    }
+
+    private bool IsInWindow(int input) => ((_highest - input) & _mask) < _window;
+
+    private void Advance(int input)
+    {
+        var ahead = (input - _highest) & _mask;
+        if (ahead >= _window)
+        {
+            Array.Clear(_dropped);
+            Array.Clear(_forwarded);
+        }
+        else
+        {
+            for (var i = 1; i <= ahead; i++)
+            {
+                Clear((_highest + i) & _mask);
+            }
+        }
+
+        _highest = input;
+    }
+
+    private int CountDroppedAfter(int input)
+    {
+        var count = 0;
+        var behind = (_highest - input) & _mask;
+        for (var i = 1; i <= behind; i++)
+        {
+            if (IsSet(_dropped, (input + i) & _mask))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private int Slot(int input) => input & (_window - 1);
+
+    private bool IsSet(ulong[] bits, int input)
+    {
+        var slot = Slot(input);
+        return (bits[slot >> 6] & (1UL << (slot & 63))) != 0;
+    }
+
+    private void Set(ulong[] bits, int input)
+    {
+        var slot = Slot(input);
+        bits[slot >> 6] |= 1UL << (slot & 63);
+    }
+
+    private void Clear(int input)
+    {
+        var slot = Slot(input);
+        var bit = ~(1UL << (slot & 63));
+        _dropped[slot >> 6] &= bit;
+        _forwarded[slot >> 6] &= bit;
+    }
+}

@@ -212,6 +212,7 @@ public sealed partial class Consumer
         var length = RtpHeaderRewriter.Write(packet, _extensionIdMap, copy);
         if (length == 0)
         {
+            _sequencer.Skip(packet.SequenceNumber);
             return;
         }
 

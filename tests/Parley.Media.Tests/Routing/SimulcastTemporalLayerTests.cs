@@ -1,6 +1,8 @@
+using Parley.Media.Ortc;
 using Parley.Media.Rtcp;
 using Parley.Media.Routing;
 using Parley.Media.Rtp;
+using Parley.Media.Tests.Ortc;
 
 namespace Parley.Media.Tests.Routing;
 
@@ -193,5 +195,38 @@ public sealed partial class SimulcastTests
         Assert.Equal(2 * 2 * basePictures, sent); // two consumers, two packets of each base-layer picture of the top layer
         Assert.Equal(0, allocated);
         Assert.All(scenario.Consumers, c => Assert.Equal(new ConsumerLayers(2, 0), c.Consumer.CurrentLayers));
+    }
+
+    [Fact]
+    public async Task An_h264_simulcast_consumer_forwards_every_temporal_layer_and_reports_the_top_one()
+    {
+        var parameters = OrtcTestData.Producer(OrtcTestData.H264File);
+        parameters.Encodings.Clear();
+        for (var i = 0; i < 3; i++)
+        {
+            parameters.Encodings.Add(new RtpEncodingParameters
+            {
+                Ssrc = SimulcastSender.Ssrc(i), Rtx = new RtxParameters { Ssrc = SimulcastSender.Ssrc(i) + 0x100 }, ScalabilityMode = "L1T3",
+            });
+        }
+
+        await using var scenario = await RoutingScenario.StartAsync(parameters);
+        var (_, consumer, peer) = await scenario.AddConsumerAsync();
+        Assert.Equal(RtpParametersType.Simulcast, consumer.Type);
+        await consumer.SetPreferredLayersAsync(2, 0);
+
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 1, 0, SimulcastSender.Ssrc(2), TestRtp.H264DeltaFrame(0)));
+        await ReceivePliAsync(scenario, 2);
+        var sent = new List<byte[]>();
+        for (var i = 0; i < 8; i++)
+        {
+            var payload = i == 0 ? TestRtp.H264KeyFrame((byte)i) : TestRtp.H264DeltaFrame((byte)i);
+            sent.Add(payload);
+            await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, (ushort)(2 + i), (uint)(3000 * (i + 1)), SimulcastSender.Ssrc(2), payload));
+        }
+
+        var received = await ReceiveRtpAsync(peer, sent.Count);
+        Assert.Equal(sent, received.Select(TestRtp.Payload));
+        await Eventually.TrueAsync(() => Task.FromResult(consumer.CurrentLayers == new ConsumerLayers(2, 2)), "layers (2, 2)");
     }
 }

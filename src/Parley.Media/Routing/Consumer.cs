@@ -203,22 +203,17 @@ public sealed partial class Consumer
 
         if (_temporalLayers is not null && !IsForwardedTemporal(stream, packet, isKeyFrame))
         {
-            _sequencer.Skip(packet.SequenceNumber);
             _pictureIds!.Skip(packet.Payload);
+            Skip(packet, nowMs);
             return;
         }
 
         var copy = Transport.Worker.SendScratch.AsSpan();
         var length = RtpHeaderRewriter.Write(packet, _extensionIdMap, copy);
-        if (length == 0)
+        if (length == 0
+            || (_pictureIds is not null && !_pictureIds.TryRewrite(copy[(length - packet.Length + packet.HeaderLength)..(length - packet.PaddingLength)])))
         {
-            _sequencer.Skip(packet.SequenceNumber);
-            return;
-        }
-
-        if (_pictureIds is not null && !_pictureIds.TryRewrite(copy[(length - packet.Length + packet.HeaderLength)..(length - packet.PaddingLength)]))
-        {
-            _sequencer.Skip(packet.SequenceNumber);
+            Skip(packet, nowMs);
             return;
         }
 
@@ -233,6 +228,28 @@ public sealed partial class Consumer
         Transport.SendRtp(copy[..length]);
         _statistics.OnPacketSent(timestamp, length, nowMs);
         _bitrate.Update(length, nowMs);
+    }
+
+    /// <summary>
+    /// Leaves a packet out without a hole in the sequence numbers: the newest closes up; a late one keeps its number,
+    /// which a padding-only packet fills (a receiver takes padding as received and does not ask for it again).
+    /// </summary>
+    private void Skip(in RtpPacket packet, long nowMs)
+    {
+        if (!_sequencer.Skip(packet.SequenceNumber, packet.Timestamp, out var sequence, out var timestamp))
+        {
+            return;
+        }
+
+        var padding = Transport.Worker.SendScratch.AsSpan(0, RtpPacket.FixedHeaderLength + 1);
+        padding[0] = 0xA0; // version 2, P
+        padding[1] = packet.PayloadType;
+        BinaryPrimitives.WriteUInt16BigEndian(padding[2..], sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(padding[4..], timestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(padding[8..], Ssrc);
+        padding[^1] = 1; // the padding length, this byte included
+        Transport.SendRtp(padding);
+        _statistics.OnPacketSent(timestamp, padding.Length, nowMs);
     }
 
     /// <summary>The receiver asked for a keyframe (PLI or FIR).</summary>

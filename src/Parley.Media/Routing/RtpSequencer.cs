@@ -11,7 +11,8 @@ namespace Parley.Media.Routing;
 /// packet should get (a simulcast switch that knows it from the sender reports); it is taken when it keeps timestamps
 /// rising and is at most 200 ms ahead of the wall-clock guess (a timestamp far ahead would hold the receiver's playout).
 /// Packets the consumer chooses not to send (temporal layers it filters) are skipped: the sequence numbers of the rest
-/// stay contiguous, and only the packets sent map back for retransmission (<see cref="SkippingNumberMap"/>, over the
+/// stay contiguous (a late skipped packet's number is filled with padding by the caller), and only the packets sent
+/// map back for retransmission (<see cref="SkippingNumberMap"/>, over the
 /// last <see cref="Window"/> input sequence numbers; older packets are dropped).
 /// </summary>
 internal sealed class RtpSequencer(int clockRate)
@@ -116,14 +117,22 @@ internal sealed class RtpSequencer(int clockRate)
 
     /// <summary>
     /// Leaves an input packet out of the consumer's stream: when it is the newest, the next packet sent takes its
-    /// sequence number. Nothing to do before a period's first packet, which continues the sequence anyway.
+    /// sequence number. A late one (a newer packet went out already) keeps its number: true, with that number and the
+    /// timestamp, for a padding packet that fills it. Nothing to do before a period's first packet, which continues the
+    /// sequence anyway.
     /// </summary>
-    public void Skip(ushort sequence)
+    public bool Skip(ushort sequence, uint timestamp, out ushort fillSequence, out uint fillTimestamp)
     {
-        if (!_syncPending)
+        fillSequence = 0;
+        fillTimestamp = 0;
+        if (_syncPending || !_numbers.Drop(sequence, out var hole))
         {
-            _numbers.Drop(sequence);
+            return false;
         }
+
+        fillSequence = (ushort)hole;
+        fillTimestamp = timestamp + _timestampOffset;
+        return true;
     }
 
     /// <summary>The input sequence number a sent one came from, when it was sent in the current period (never a skipped one).</summary>

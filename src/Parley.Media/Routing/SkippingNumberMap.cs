@@ -5,8 +5,8 @@ namespace Parley.Media.Routing;
 /// so that the outputs of the ones it forwards stay contiguous: a receiver takes a hole for a loss and asks for it
 /// again and again. The window behind the newest input remembers which inputs were dropped and which forwarded, so a
 /// late input is numbered with the drops after it taken into account, and an output traces back to its input. Only a
-/// drop of the newest input shifts the outputs after it; a late drop would collide with outputs already given, so it
-/// leaves a hole that maps back to nothing. Inputs older than the window are refused. Worker thread only; nothing is
+/// drop of the newest input shifts the outputs after it; a late drop would collide with outputs already given, so its
+/// output stays taken (the caller fills it) and maps back to nothing. Inputs older than the window are refused. Worker thread only; nothing is
 /// allocated after construction.
 /// </summary>
 internal sealed class SkippingNumberMap
@@ -77,20 +77,35 @@ internal sealed class SkippingNumberMap
     }
 
     /// <summary>
-    /// Leaves <paramref name="input"/> out: when it is the newest, the outputs after it close up; a late one leaves
-    /// the hole its output already had.
+    /// Leaves <paramref name="input"/> out: when it is the newest, the outputs after it close up and the result is
+    /// false. A late one cannot close up (newer inputs have their outputs already): true, with the output it keeps,
+    /// which the caller fills (with a padding packet) so that the receiver does not miss it. False, too, for an input
+    /// already dropped or forwarded, or older than the window.
     /// </summary>
-    public void Drop(int input)
+    public bool Drop(int input, out int holeOutput)
     {
+        holeOutput = 0;
         input &= _mask;
-        if (!_started || !IsNewer(input))
+        if (!_started)
         {
-            return;
+            return false;
         }
 
-        Advance(input);
-        Set(_dropped, input);
-        _offset = (_offset - 1) & _mask;
+        if (IsNewer(input))
+        {
+            Advance(input);
+            Set(_dropped, input);
+            _offset = (_offset - 1) & _mask;
+            return false;
+        }
+
+        if (!IsInWindow(input) || IsSet(_dropped, input) || IsSet(_forwarded, input))
+        {
+            return false;
+        }
+
+        holeOutput = (input + _offset + CountDroppedAfter(input)) & _mask;
+        return true;
     }
 
     /// <summary>Whether <paramref name="input"/> is a recent input that was dropped (true) or forwarded (false); null when unknown.</summary>

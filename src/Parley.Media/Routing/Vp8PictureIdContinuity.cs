@@ -104,7 +104,7 @@ internal sealed class Vp8PictureIdContinuity
     {
         if (!_syncPending && TryReadPictureId(payload, out var pictureId, out var mask) && _pictureIds.IsStarted && _pictureIds.Mask == mask)
         {
-            _pictureIds.Drop(pictureId);
+            _pictureIds.Drop(pictureId, out _);
         }
     }
 

@@ -8,7 +8,9 @@ namespace Parley.Media.Routing;
 /// between pictures (a picture is the packets of one RTP timestamp, so a lost first packet does not hide a boundary):
 /// down at the next picture; up at a keyframe or a base-layer picture (TID 0), or, one layer at a time, at a layer
 /// sync picture (Y: it references only base-layer pictures) of a layer up to the target. A whole picture shares its
-/// first packet's fate; a late packet of an older picture follows what was done to that picture when that is known.
+/// first packet's fate. A late packet of an older picture follows what was done to that picture; one of a picture
+/// never seen goes out (as in mediasoup): a newer picture has taken the picture ID after it already, so dropping it
+/// would leave a hole in the picture IDs, which makes a receiver hold every later frame until a keyframe.
 /// Pure logic; worker thread only.
 /// </summary>
 internal sealed class Vp8TemporalLayerSelector
@@ -32,7 +34,7 @@ internal sealed class Vp8TemporalLayerSelector
 
     /// <summary>
     /// Whether a packet goes out. <paramref name="droppedBefore"/> tells, for a late packet of an older picture, whether
-    /// that picture was dropped (null: unknown). No allocation.
+    /// that picture was dropped (null: never seen, so it goes out). No allocation.
     /// </summary>
     public bool ShouldForward(in Vp8TemporalInfo info, uint timestamp, bool isKeyFrame, bool? droppedBefore)
     {
@@ -43,7 +45,7 @@ internal sealed class Vp8TemporalLayerSelector
 
         if (_hasPicture && (int)(timestamp - _pictureTimestamp) < 0)
         {
-            return droppedBefore is { } dropped ? !dropped : info.TemporalLayer <= Current;
+            return droppedBefore is not true;
         }
 
         // The first packet seen of a new picture: the place to change layers.

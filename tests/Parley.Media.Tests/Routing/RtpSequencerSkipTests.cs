@@ -6,6 +6,10 @@ namespace Parley.Media.Tests.Routing;
 /// <summary>Packets a consumer leaves out (temporal layers it filters) leave no hole in its sequence numbers.</summary>
 public sealed class RtpSequencerSkipTests
 {
+    /// <summary>Skips <paramref name="sequence"/>; the number a padding packet must fill, or null when it closed up.</summary>
+    private static ushort? Skip(RtpSequencer sequencer, ushort sequence) =>
+        sequencer.Skip(sequence, 1000, out var fill, out _) ? fill : null;
+
     private static ushort Rewrite(RtpSequencer sequencer, ushort sequence)
     {
         Assert.True(sequencer.TryRewrite(sequence, 0, 0, out var output, out _), $"{sequence} must be forwarded");
@@ -17,11 +21,11 @@ public sealed class RtpSequencerSkipTests
     {
         var sequencer = new RtpSequencer(90000);
         Assert.Equal(100, Rewrite(sequencer, 100));
-        sequencer.Skip(101);
+        Assert.Null(Skip(sequencer, 101));
         Assert.Equal(101, Rewrite(sequencer, 102));
-        sequencer.Skip(103);
-        sequencer.Skip(104);
-        sequencer.Skip(104); // a duplicate of a skipped packet is not counted twice
+        Assert.Null(Skip(sequencer, 103));
+        Assert.Null(Skip(sequencer, 104));
+        Assert.Null(Skip(sequencer, 104)); // a duplicate of a skipped packet is not counted twice
         Assert.Equal(102, Rewrite(sequencer, 105));
         Assert.Equal(102, sequencer.HighestSequence);
 
@@ -40,10 +44,10 @@ public sealed class RtpSequencerSkipTests
     {
         var sequencer = new RtpSequencer(90000);
         Assert.Equal(100, Rewrite(sequencer, 100));
-        sequencer.Skip(101);
+        Assert.Null(Skip(sequencer, 101));
         Assert.Equal(103, Rewrite(sequencer, 104)); // 102 and 103 are still on their way
         Assert.Equal(102, Rewrite(sequencer, 103));
-        sequencer.Skip(105);
+        Assert.Null(Skip(sequencer, 105));
         Assert.Equal(101, Rewrite(sequencer, 102)); // the skip of 105 came after it: it keeps its number
         Assert.Equal(104, Rewrite(sequencer, 106));
 
@@ -56,15 +60,17 @@ public sealed class RtpSequencerSkipTests
     }
 
     [Fact]
-    public void A_late_skip_leaves_a_hole_that_maps_back_to_nothing()
+    public void A_late_skip_keeps_its_number_for_a_filler_that_maps_back_to_nothing()
     {
         var sequencer = new RtpSequencer(90000);
         Assert.Equal(100, Rewrite(sequencer, 100));
         Assert.Equal(102, Rewrite(sequencer, 102));
-        sequencer.Skip(101); // 102 already has its number: closing up would give two packets one number
+        Assert.True(sequencer.Skip(101, 7000, out var fill, out var fillTimestamp)); // 102 has its number: 101 keeps its own
+        Assert.Equal((101, 7000u), (fill, fillTimestamp));
+        Assert.Equal((ushort)101, Skip(sequencer, 101)); // a duplicate fills again
         Assert.Equal(103, Rewrite(sequencer, 103));
 
-        Assert.False(sequencer.TryMapBack(101, out _));
+        Assert.False(sequencer.TryMapBack(101, out _)); // the filler is no packet to resend
         Assert.True(sequencer.TryMapBack(102, out var input));
         Assert.Equal(102, input);
     }
@@ -85,13 +91,13 @@ public sealed class RtpSequencerSkipTests
     {
         var sequencer = new RtpSequencer(90000);
         Assert.Equal(65534, Rewrite(sequencer, 65534));
-        sequencer.Skip(65535);
-        sequencer.Skip(0);
+        Assert.Null(Skip(sequencer, 65535));
+        Assert.Null(Skip(sequencer, 0));
         Assert.Equal(65535, Rewrite(sequencer, 1));
-        sequencer.Skip(2);
+        Assert.Null(Skip(sequencer, 2));
 
         sequencer.RequestSync();
-        sequencer.Skip(40); // before the new period's first packet: nothing to close up
+        Assert.Null(Skip(sequencer, 40)); // before the new period's first packet: nothing to close up
         Assert.Equal(0, Rewrite(sequencer, 41));
         Assert.True(sequencer.TryMapBack(0, out var input));
         Assert.Equal(41, input);
@@ -100,7 +106,8 @@ public sealed class RtpSequencerSkipTests
 
     /// <summary>
     /// Any pattern of skips and any reordering within a few packets: each packet forwarded gets its input number less
-    /// the skips counted before it, the numbers leave out only the late skips, and every number maps back to its packet.
+    /// the skips counted before it; a late skip keeps its number for a filler, which maps back to nothing; no number up
+    /// to the newest is neither; every packet's number maps back to it.
     /// </summary>
     [Property(MaxTest = 200)]
     public bool Outputs_close_up_over_skips_and_map_back_under_reordering(int seed, ushort start)
@@ -117,6 +124,7 @@ public sealed class RtpSequencerSkipTests
 
         var sequencer = new RtpSequencer(90000);
         var outputs = new Dictionary<int, ushort>();
+        var fills = new Dictionary<int, ushort>();
         var counted = new bool[count];
         var highest = -1;
         foreach (var index in order)
@@ -125,7 +133,10 @@ public sealed class RtpSequencerSkipTests
             if (dropped[index])
             {
                 counted[index] = index > highest;
-                sequencer.Skip(sequence);
+                if (sequencer.Skip(sequence, 0, out var fill, out _))
+                {
+                    fills[index] = fill;
+                }
             }
             else if (!sequencer.TryRewrite(sequence, 0, 0, out var output, out _))
             {
@@ -139,8 +150,8 @@ public sealed class RtpSequencerSkipTests
             highest = Math.Max(highest, index);
         }
 
-        // Each packet's number is its input less the skips counted before it: a late skip is not counted, so the
-        // number it would have had stays a hole, which maps back to nothing.
+        // Each packet's number is its input less the skips counted before it: a late skip is not counted, so it keeps
+        // the number it would have had, for a filler.
         var countedBefore = 0;
         var slots = new Dictionary<int, bool>();
         for (var index = 0; index < count; index++)
@@ -149,6 +160,11 @@ public sealed class RtpSequencerSkipTests
             if (dropped[index])
             {
                 countedBefore += counted[index] ? 1 : 0;
+                if (counted[index] == fills.ContainsKey(index) || (!counted[index] && fills[index] != (ushort)(start + slot)))
+                {
+                    return false;
+                }
+
                 if (!counted[index])
                 {
                     slots[slot] = false;
@@ -184,6 +200,6 @@ public sealed class RtpSequencerSkipTests
             }
         }
 
-        return (ushort)(start + newest) == sequencer.HighestSequence && holes <= dropped.Where((d, i) => d && !counted[i]).Count();
+        return (ushort)(start + newest) == sequencer.HighestSequence && holes <= fills.Count;
     }
 }

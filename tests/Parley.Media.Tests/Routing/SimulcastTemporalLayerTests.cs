@@ -141,6 +141,64 @@ public sealed partial class SimulcastTests
     }
 
     [Fact]
+    public async Task Reordered_packets_around_dropped_pictures_keep_every_number_and_a_late_drop_is_filled_with_padding()
+    {
+        var (scenario, sender, consumer, peer, _, _) = await StartAtTopLayerAsync();
+        await using var cleanup = scenario;
+        var before = await ReceiveRtpAsync(peer, 2);
+        await consumer.SetPreferredLayersAsync(2, 0);
+
+        var base0 = sender.BuildPicturePacket(2, 0, first: true, last: false);
+        var base0End = sender.BuildPicturePacket(2, 0, first: false, last: true);
+        var dropped = sender.BuildPicturePacket(2, 2, first: true, last: false);
+        var droppedEnd = sender.BuildPicturePacket(2, 2, first: false, last: true);
+        var base1 = sender.BuildPicturePacket(2, 0, first: true, last: false);
+        var base1End = sender.BuildPicturePacket(2, 0, first: false, last: true);
+        var unseen = sender.BuildPicturePacket(2, 2, first: true, last: true);
+        var base2 = sender.BuildPicturePacket(2, 0, first: true, last: true);
+
+        // The end of the dropped picture comes after the next picture started: its number is taken, so padding fills
+        // it. The layer-2 picture that comes after the next one was never seen: its picture ID is taken, so it goes out.
+        foreach (var (packet, _) in new[] { base0, dropped, base0End, base1, droppedEnd, base1End, base2, unseen })
+        {
+            await scenario.SendAndWaitAsync(packet);
+        }
+
+        var received = await ReceiveRtpAsync(peer, 7);
+        var first = (ushort)(TestRtp.Header(before[^1]).Sequence + 1);
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => (ushort)(first + i)), received.Select(p => TestRtp.Header(p).Sequence).Order());
+        var filler = received[3];
+        Assert.Equal(13, filler.Length);
+        Assert.Equal(0xA0, filler[0] & 0xE0); // version 2, padding
+        Assert.Equal(1, filler[^1]);
+        Assert.Equal((ushort)(first + 2), TestRtp.Header(filler).Sequence);
+        Assert.Equal(consumer.RtpParameters.Encodings[0].Ssrc, TestRtp.Header(filler).Ssrc);
+        var media = received.Where(p => p != filler).ToList();
+        Assert.Equal(new[] { base0, base0End, base1, base1End, base2, unseen }.Select(p => p.Body), media.Select(SimulcastSender.Body));
+        var (lastPictureId, lastTl0) = SimulcastSender.Ids(before[^1]);
+        (int, byte)[] ids = [(lastPictureId + 1, (byte)(lastTl0 + 1)), (lastPictureId + 2, (byte)(lastTl0 + 2)), (lastPictureId + 4, (byte)(lastTl0 + 3)), (lastPictureId + 3, (byte)(lastTl0 + 2))];
+        Assert.Equal(ids, new[] { media[0], media[2], media[4], media[5] }.Select(SimulcastSender.Ids));
+        var fillerTimestamp = TestRtp.Header(filler).Timestamp;
+        Assert.True(fillerTimestamp - TestRtp.Header(media[0]).Timestamp is > 0 and < 0x8000_0000, "the filler is timed in the dropped picture");
+        Assert.True(TestRtp.Header(media[2]).Timestamp - fillerTimestamp is > 0 and < 0x8000_0000, "the filler is timed in the dropped picture");
+
+        // A NACK for the filler is not answered (it is no packet); one for its neighbour is.
+        var (transport, _, _) = scenario.Consumers[0];
+        var nack = new byte[64];
+        Assert.True(RtcpGenericNack.TryWrite(
+            nack, 1, consumer.RtpParameters.Encodings[0].Ssrc!.Value, [TestRtp.Header(filler).Sequence, TestRtp.Header(media[2]).Sequence], out var nackLength));
+        peer.SendTo(transport.Tuple.LocalPort, nack.AsSpan(0, nackLength));
+        var rtxSsrc = consumer.RtpParameters.Encodings[0].Rtx!.Ssrc;
+        var rtx = await peer.ReceiveAsync(d => UdpPeer.IsRtp(d) && TestRtp.Header(d).Ssrc == rtxSsrc);
+        Assert.True(RtpPacket.TryParse(rtx, out var rtxPacket));
+        var restored = new byte[1500];
+        Assert.True(RtxPacket.TryUnwrap(rtxPacket, restored, 1, 0, out var restoredLength));
+        Assert.Equal(TestRtp.Payload(media[2]), TestRtp.Payload(restored[..restoredLength]));
+        await Eventually.TrueAsync(async () => (await consumer.GetStatsAsync())[0].NackPacketCount == 2, "the NACK to be handled");
+        Assert.Equal(1, (await consumer.GetStatsAsync())[0].PacketsRetransmitted);
+    }
+
+    [Fact]
     public async Task A_spatial_switch_applies_the_preferred_temporal_layer_from_the_new_keyframe_on()
     {
         var (scenario, sender, consumer, peer, changes, _) = await StartAtTopLayerAsync();

@@ -49,6 +49,14 @@ public sealed partial class SimulcastTests
         /// </summary>
         public async Task<byte[]> SendPicturePacketAsync(int layer, int temporalLayer, bool first, bool last, bool layerSync = false)
         {
+            var (packet, body) = BuildPicturePacket(layer, temporalLayer, first, last, layerSync);
+            await scenario.SendAndWaitAsync(packet);
+            return body;
+        }
+
+        /// <summary>Builds the packet <see cref="SendPicturePacketAsync"/> sends, to send later (reordered).</summary>
+        public (byte[] Packet, byte[] Body) BuildPicturePacket(int layer, int temporalLayer, bool first, bool last, bool layerSync = false)
+        {
             byte[] body = [(byte)(first ? 0x01 : 0xFF), 0x00, 0x00, (byte)temporalLayer, (byte)(layerSync ? 1 : 0), 0x2a, (byte)layer, _frame++];
             var pictureId = (ushort)(0x8000 | (_pictureId[layer] & 0x7FFF));
             var tl0 = temporalLayer == 0 ? _tl0[layer] : (byte)(_tl0[layer] - 1);
@@ -64,8 +72,7 @@ public sealed partial class SimulcastTests
                 }
             }
 
-            await scenario.SendAndWaitAsync(packet);
-            return body;
+            return (packet, body);
         }
 
         /// <summary>Sends a whole picture of <paramref name="packets"/> packets; returns their bodies.</summary>

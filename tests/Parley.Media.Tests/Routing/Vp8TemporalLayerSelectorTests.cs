@@ -79,7 +79,7 @@ public sealed class Vp8TemporalLayerSelectorTests
     }
 
     [Fact]
-    public void A_late_packet_of_an_older_picture_follows_what_was_done_to_that_picture()
+    public void A_late_packet_of_an_older_picture_follows_what_was_done_to_that_picture_and_goes_out_when_it_was_never_seen()
     {
         var selector = Start(2, keyFrameTimestamp: 100);
         Assert.True(Picture(selector, 3100, 2));
@@ -88,8 +88,8 @@ public sealed class Vp8TemporalLayerSelectorTests
         var late = new Vp8TemporalInfo(2, false, false);
         Assert.True(selector.ShouldForward(late, 3100, false, droppedBefore: false));
         Assert.False(selector.ShouldForward(late, 3100, false, droppedBefore: true));
-        Assert.False(selector.ShouldForward(late, 3100, false, droppedBefore: null)); // unknown: by the layer now
-        Assert.True(selector.ShouldForward(new Vp8TemporalInfo(0, false, false), 3100, false, droppedBefore: null));
+        Assert.True(selector.ShouldForward(late, 3100, false, droppedBefore: null)); // never seen: its picture ID is taken
+        Assert.Equal(0, selector.Current);
     }
 
     [Fact]

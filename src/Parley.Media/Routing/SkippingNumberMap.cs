@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Parley.Media.Routing;
 
 /// <summary>
@@ -137,16 +139,32 @@ internal sealed class SkippingNumberMap
             return false;
         }
 
-        for (var behind = 0; behind < _window; behind++)
+        // A whole word of the window at a time (a NACK may list hundreds of numbers), then bit by bit within the word.
+        var behind = 0;
+        while (behind < _window)
         {
-            var candidate = (_highest - behind) & _mask;
-            if (IsSet(_dropped, candidate) || --remaining > 0)
+            var length = ChunkLength(behind, _window - behind, out var word, out var bits);
+            var kept = length - BitOperations.PopCount(_dropped[word] & bits);
+            if (kept < remaining)
             {
+                remaining -= kept;
+                behind += length;
                 continue;
             }
 
-            input = candidate;
-            return IsSet(_forwarded, candidate);
+            for (var i = 0; i < length; i++)
+            {
+                var candidate = (_highest - behind - i) & _mask;
+                if (IsSet(_dropped, candidate) || --remaining > 0)
+                {
+                    continue;
+                }
+
+                input = candidate;
+                return IsSet(_forwarded, candidate);
+            }
+
+            return false;
         }
 
         return false;
@@ -182,16 +200,31 @@ internal sealed class SkippingNumberMap
     private int CountDroppedAfter(int input)
     {
         var count = 0;
-        var behind = (_highest - input) & _mask;
-        for (var i = 1; i <= behind; i++)
+        var remaining = (_highest - input) & _mask;
+        var behind = 0;
+        while (remaining > 0)
         {
-            if (IsSet(_dropped, (input + i) & _mask))
-            {
-                count++;
-            }
+            var length = ChunkLength(behind, remaining, out var word, out var bits);
+            count += BitOperations.PopCount(_dropped[word] & bits);
+            behind += length;
+            remaining -= length;
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// The inputs from <paramref name="behind"/> behind the newest downwards (at most <paramref name="limit"/>) that
+    /// share one word of the bitmaps: how many, the word and the bits of that word.
+    /// </summary>
+    private int ChunkLength(int behind, int limit, out int word, out ulong bits)
+    {
+        var slot = Slot((_highest - behind) & _mask);
+        var top = slot & 63;
+        var length = Math.Min(top + 1, limit);
+        word = slot >> 6;
+        bits = (length == 64 ? ulong.MaxValue : (1UL << length) - 1) << (top + 1 - length);
+        return length;
     }
 
     private int Slot(int input) => input & (_window - 1);

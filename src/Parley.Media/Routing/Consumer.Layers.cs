@@ -6,8 +6,11 @@ namespace Parley.Media.Routing;
 /// keyframe and the consumer keeps forwarding the current stream until the keyframe arrives, then switches there. The
 /// sequencer starts a new period at the switch, so the receiver sees one stream with no sequence gap and rising
 /// timestamps (placed through the sender reports of both encodings when there are some, else by the wall-clock time
-/// since the last packet), and VP8 picture IDs continue. Temporal layers are reported (an encoding's top layer) but
-/// not filtered.
+/// since the last packet), and VP8 picture IDs continue. Of a VP8 encoding with temporal layers, only the layers up to
+/// the preferred temporal layer go out (<see cref="Vp8TemporalLayerSelector"/>: switching between pictures only); the
+/// packets and pictures left out are skipped in the sequence numbers and picture IDs, and the layers reported are the
+/// ones forwarded. Other codecs (H264, VP9, AV1) are not filtered by temporal layer: they forward every packet of the
+/// encoding and report its top temporal layer.
 /// </content>
 public sealed partial class Consumer
 {
@@ -19,6 +22,7 @@ public sealed partial class Consumer
     private readonly bool _isSimulcast;
     private readonly int _maxTemporalLayer;
     private readonly Vp8PictureIdContinuity? _pictureIds;
+    private readonly Vp8TemporalLayerSelector? _temporalLayers;
     private int _preferredSpatial;
     private int _preferredTemporal;
     private int _targetSpatial = NoLayer;
@@ -30,14 +34,22 @@ public sealed partial class Consumer
     private volatile int _reportedLayers = NoLayer;
     private volatile int _preferredLayers = NoLayer;
 
+    // LayersChanged events not yet raised, oldest first, and whether a thread-pool item is raising them.
+    private readonly Queue<int> _layerEvents = new();
+    private bool _drainingLayerEvents;
+
     /// <summary>
-    /// Raised (on a thread-pool thread) when a simulcast consumer starts forwarding another layer, with the layers now
-    /// forwarded, or null when it forwards nothing (every stream stopped); mediasoup's
-    /// <c>layerschange</c>.
+    /// Raised (on a thread-pool thread, one event at a time, in order) when a simulcast consumer starts forwarding
+    /// another layer, spatial or temporal, with the layers now forwarded, or null when it forwards nothing (every stream
+    /// stopped); mediasoup's <c>layerschange</c>.
     /// </summary>
     public event EventHandler<ConsumerLayers?>? LayersChanged;
 
-    /// <summary>The layers a simulcast consumer forwards now; null when it forwards nothing, or is not simulcast.</summary>
+    /// <summary>
+    /// The layers a simulcast consumer forwards now; null when it forwards nothing, or is not simulcast. The temporal
+    /// layer is the one forwarded for VP8 (the preferred one once the stream allows the switch), the encoding's top
+    /// layer for other codecs, which are not filtered by temporal layer.
+    /// </summary>
     public ConsumerLayers? CurrentLayers => Unpack(_reportedLayers);
 
     /// <summary>The layers a simulcast consumer aims for (default: the highest); null when it is not simulcast.</summary>
@@ -45,7 +57,9 @@ public sealed partial class Consumer
 
     /// <summary>
     /// Sets the highest layers a simulcast consumer should forward. The consumer switches at the next keyframe of the
-    /// stream it then chooses (which it requests). A consumer of another type has no layers to choose and ignores it.
+    /// stream it then chooses (which it requests). The temporal layer applies to VP8 only: down at the next picture, up
+    /// at the next picture that allows it (a keyframe, a base-layer picture, a layer sync picture); other codecs forward
+    /// every temporal layer. A consumer of another type has no layers to choose and ignores it.
     /// </summary>
     /// <param name="spatialLayer">The highest spatial layer (encoding index) wanted.</param>
     /// <param name="temporalLayer">The highest temporal layer wanted; the highest there is when null.</param>
@@ -148,9 +162,37 @@ public sealed partial class Consumer
 
         _currentSpatial = index;
         _pictureIds?.RequestSync();
+        _temporalLayers?.Reset(TargetTemporalLayer(stream));
         ReportLayers();
         return true;
     }
+
+    /// <summary>
+    /// Whether a VP8 packet of the current stream is in the temporal layers forwarded now; a change of the layer forwarded
+    /// is reported. A stream without temporal layers, or a packet whose descriptor cannot be read (padding), passes.
+    /// Called per packet: no allocation.
+    /// </summary>
+    private bool IsForwardedTemporal(ProducerStream stream, in Rtp.RtpPacket packet, bool isKeyFrame)
+    {
+        var selector = _temporalLayers!;
+        var payload = packet.Payload;
+        if (stream.TopTemporalLayer == 0 || !Codecs.Vp8PayloadDescriptor.TryGetTemporalInfo(payload, out var info))
+        {
+            return true;
+        }
+
+        selector.Target = TargetTemporalLayer(stream);
+        var before = selector.Current;
+        var forward = selector.ShouldForward(info, packet.Timestamp, isKeyFrame, _pictureIds!.WasDropped(payload));
+        if (selector.Current != before)
+        {
+            ReportLayers();
+        }
+
+        return forward;
+    }
+
+    private int TargetTemporalLayer(ProducerStream stream) => Math.Min(_preferredTemporal, stream.TopTemporalLayer);
 
     /// <summary>
     /// The timestamp of <paramref name="from"/>'s clock for the instant that <paramref name="to"/>'s
@@ -239,15 +281,55 @@ public sealed partial class Consumer
 
     private void ReportLayers()
     {
-        var packed = _currentSpatial == NoLayer ? NoLayer : Pack(_currentSpatial, Producer.Streams[_currentSpatial].TopTemporalLayer);
+        var packed = _currentSpatial == NoLayer ? NoLayer : Pack(_currentSpatial, ForwardedTemporalLayer(Producer.Streams[_currentSpatial]));
         if (packed == _reportedLayers)
         {
             return;
         }
 
         _reportedLayers = packed;
-        Worker.RaiseEvent(LayersChanged, this, Unpack(packed));
+        if (LayersChanged is null)
+        {
+            return;
+        }
+
+        // Temporal switches can follow each other within milliseconds: one drain at a time keeps them in order.
+        lock (_layerEvents)
+        {
+            _layerEvents.Enqueue(packed);
+            if (_drainingLayerEvents)
+            {
+                return;
+            }
+
+            _drainingLayerEvents = true;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static consumer => consumer.DrainLayerEvents(), this, preferLocal: false);
     }
+
+    /// <summary>Raises the queued <see cref="LayersChanged"/> events in the order they happened (thread pool).</summary>
+    private void DrainLayerEvents()
+    {
+        while (true)
+        {
+            int packed;
+            lock (_layerEvents)
+            {
+                if (!_layerEvents.TryDequeue(out packed))
+                {
+                    _drainingLayerEvents = false;
+                    return;
+                }
+            }
+
+            LayersChanged?.Invoke(this, Unpack(packed));
+        }
+    }
+
+    /// <summary>The temporal layer forwarded of <paramref name="stream"/>: VP8's selected one, else (not filtered) the top.</summary>
+    private int ForwardedTemporalLayer(ProducerStream stream) =>
+        _temporalLayers is not null && stream.TopTemporalLayer > 0 ? _temporalLayers.Current : stream.TopTemporalLayer;
 
     private static int Pack(int spatial, int temporal) => (spatial << 8) | temporal;
 

@@ -76,6 +76,7 @@ public sealed partial class Consumer
             if (Codecs.KeyFrameDetector.FromMimeType(mediaCodec.MimeType) == Codecs.VideoCodec.Vp8)
             {
                 _pictureIds = new Vp8PictureIdContinuity();
+                _temporalLayers = new Vp8TemporalLayerSelector();
             }
         }
 
@@ -203,25 +204,55 @@ public sealed partial class Consumer
             _keyFrameThrottle.OnKeyFrameReceived();
         }
 
-        if (!_sequencer.TryRewrite(packet.SequenceNumber, packet.Timestamp, nowMs, out var sequence, out var timestamp))
+        if (_temporalLayers is not null && !IsForwardedTemporal(stream, packet, isKeyFrame))
         {
+            _pictureIds!.Skip(packet.Payload);
+            Skip(packet, nowMs);
             return;
         }
 
         var copy = Transport.Worker.SendScratch.AsSpan();
         var length = RtpHeaderRewriter.Write(packet, _extensionIdMap, copy);
-        if (length == 0)
+        if (length == 0
+            || (_pictureIds is not null && !_pictureIds.TryRewrite(copy[(length - packet.Length + packet.HeaderLength)..(length - packet.PaddingLength)])))
+        {
+            Skip(packet, nowMs);
+            return;
+        }
+
+        if (!_sequencer.TryRewrite(packet.SequenceNumber, packet.Timestamp, nowMs, out var sequence, out var timestamp))
         {
             return;
         }
 
-        _pictureIds?.Rewrite(copy[(length - packet.Length + packet.HeaderLength)..(length - packet.PaddingLength)]);
         BinaryPrimitives.WriteUInt16BigEndian(copy[2..], sequence);
         BinaryPrimitives.WriteUInt32BigEndian(copy[4..], timestamp);
         BinaryPrimitives.WriteUInt32BigEndian(copy[8..], Ssrc);
         Transport.SendRtp(copy[..length]);
         _statistics.OnPacketSent(timestamp, length, nowMs);
         _bitrate.Update(length, nowMs);
+    }
+
+    /// <summary>
+    /// Leaves a packet out without a hole in the sequence numbers: the newest closes up; a late one keeps its number,
+    /// which a padding-only packet fills (a receiver takes padding as received and does not ask for it again).
+    /// </summary>
+    private void Skip(in RtpPacket packet, long nowMs)
+    {
+        if (!_sequencer.Skip(packet.SequenceNumber, packet.Timestamp, out var sequence, out var timestamp))
+        {
+            return;
+        }
+
+        var padding = Transport.Worker.SendScratch.AsSpan(0, RtpPacket.FixedHeaderLength + 1);
+        padding[0] = 0xA0; // version 2, P
+        padding[1] = packet.PayloadType;
+        BinaryPrimitives.WriteUInt16BigEndian(padding[2..], sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(padding[4..], timestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(padding[8..], Ssrc);
+        padding[^1] = 1; // the padding length, this byte included
+        Transport.SendRtp(padding);
+        _statistics.OnPacketSent(timestamp, padding.Length, nowMs);
     }
 
     /// <summary>The receiver asked for a keyframe (PLI or FIR).</summary>
@@ -286,7 +317,11 @@ public sealed partial class Consumer
             }
 
             outgoing.Ssrc = Ssrc;
-            _pictureIds?.Rewrite(outgoing.Payload);
+            if (_pictureIds is not null && !_pictureIds.TryRewrite(outgoing.Payload))
+            {
+                continue;
+            }
+
             if (_rtxPayloadType != NoPayloadType && RtxSsrc is { } rtxSsrc)
             {
                 if (RtxPacket.TryWrap(outgoing, rtx, rtxSsrc, _rtxPayloadType, _rtxSequence++, out var rtxLength))

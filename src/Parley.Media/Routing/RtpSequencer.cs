@@ -10,14 +10,21 @@ namespace Parley.Media.Routing;
 /// older than the sync packet are dropped: they belong to the period before. A sync may bring the timestamp its first
 /// packet should get (a simulcast switch that knows it from the sender reports); it is taken when it keeps timestamps
 /// rising and is at most 200 ms ahead of the wall-clock guess (a timestamp far ahead would hold the receiver's playout).
+/// Packets the consumer chooses not to send (temporal layers it filters) are skipped: the sequence numbers of the rest
+/// stay contiguous (a late skipped packet's number is filled with padding by the caller), and only the packets sent
+/// map back for retransmission (<see cref="SkippingNumberMap"/>, over the
+/// last <see cref="Window"/> input sequence numbers; older packets are dropped).
 /// </summary>
 internal sealed class RtpSequencer(int clockRate)
 {
+    /// <summary>How many input sequence numbers behind the newest are still mapped (reordering, retransmission).</summary>
+    public const int Window = 1024;
+
+    private readonly SkippingNumberMap _numbers = new(Window);
     private bool _started;
     private bool _syncPending = true;
     private bool _hasTimestampHint;
     private uint _timestampHint;
-    private ushort _sequenceOffset;
     private uint _timestampOffset;
     private ushort _syncInputSequence;
     private ushort _highestSequence;
@@ -63,12 +70,12 @@ internal sealed class RtpSequencer(int clockRate)
             _syncInputSequence = sequence;
             if (!_started)
             {
-                _sequenceOffset = 0;
+                _numbers.Reset(sequence, sequence, 0xFFFF);
                 _timestampOffset = 0;
             }
             else
             {
-                _sequenceOffset = (ushort)(_highestSequence + 1 - sequence);
+                _numbers.Reset(sequence, (ushort)(_highestSequence + 1), 0xFFFF);
                 var elapsedMs = Math.Max(0, nowMs - _highestSentAtMs);
                 var ticks = (uint)Math.Max(1, elapsedMs * clockRate / 1000);
                 var next = _highestTimestamp + ticks;
@@ -88,7 +95,14 @@ internal sealed class RtpSequencer(int clockRate)
             return false;
         }
 
-        outSequence = (ushort)(sequence + _sequenceOffset);
+        if (!_numbers.TryForward(sequence, out var mapped))
+        {
+            outSequence = 0;
+            outTimestamp = 0;
+            return false;
+        }
+
+        outSequence = (ushort)mapped;
         outTimestamp = timestamp + _timestampOffset;
         if (!_started || SequenceNumbers.IsNewer(outSequence, _highestSequence))
         {
@@ -101,12 +115,36 @@ internal sealed class RtpSequencer(int clockRate)
         return true;
     }
 
-    /// <summary>The input sequence number a sent one came from, when it was sent in the current period.</summary>
+    /// <summary>
+    /// Leaves an input packet out of the consumer's stream: when it is the newest, the next packet sent takes its
+    /// sequence number. A late one (a newer packet went out already) keeps its number: true, with that number and the
+    /// timestamp, for a padding packet that fills it. Nothing to do before a period's first packet, which continues the
+    /// sequence anyway.
+    /// </summary>
+    public bool Skip(ushort sequence, uint timestamp, out ushort fillSequence, out uint fillTimestamp)
+    {
+        fillSequence = 0;
+        fillTimestamp = 0;
+        if (_syncPending || !_numbers.Drop(sequence, out var hole))
+        {
+            return false;
+        }
+
+        fillSequence = (ushort)hole;
+        fillTimestamp = timestamp + _timestampOffset;
+        return true;
+    }
+
+    /// <summary>The input sequence number a sent one came from, when it was sent in the current period (never a skipped one).</summary>
     public bool TryMapBack(ushort outSequence, out ushort inputSequence)
     {
-        inputSequence = (ushort)(outSequence - _sequenceOffset);
-        return _started && !_syncPending
-            && (inputSequence == _syncInputSequence || SequenceNumbers.IsNewer(inputSequence, _syncInputSequence))
-            && !SequenceNumbers.IsNewer(outSequence, _highestSequence);
+        inputSequence = 0;
+        if (!_started || _syncPending || !_numbers.TryMapBack(outSequence, out var input))
+        {
+            return false;
+        }
+
+        inputSequence = (ushort)input;
+        return true;
     }
 }

@@ -12,7 +12,7 @@ namespace Parley.Media.Tests.Routing;
 /// A VP8 producer with three simulcast encodings signaled by SSRC (160x120, 320x240, 640x480 in Chromium, each L1T3)
 /// and one simulcast consumer, over real UDP.
 /// </summary>
-public sealed class SimulcastTests
+public sealed partial class SimulcastTests
 {
     private const uint FirstSsrc = 0x5100_0000;
 
@@ -22,7 +22,6 @@ public sealed class SimulcastTests
     /// </summary>
     private sealed class SimulcastSender(RoutingScenario scenario)
     {
-        private const int DescriptorLength = 5;
         private readonly ushort[] _sequence = [100, 30_000, 65_500];
         private readonly uint[] _timestamp = [1_000, 2_000_000_000, 4_000_000_000];
         private readonly ushort[] _pictureId = [10, 20_000, 32_760];
@@ -43,7 +42,64 @@ public sealed class SimulcastTests
             return body;
         }
 
-        public static byte[] Body(byte[] packet) => TestRtp.Payload(packet)[DescriptorLength..];
+        /// <summary>
+        /// Sends one packet of a picture of <paramref name="layer"/> in temporal layer <paramref name="temporalLayer"/>
+        /// (the T bit set; Y when <paramref name="layerSync"/>); the last packet of a picture moves on to the next one,
+        /// and a base-layer picture counts TL0PICIDX up. Returns the body.
+        /// </summary>
+        public async Task<byte[]> SendPicturePacketAsync(int layer, int temporalLayer, bool first, bool last, bool layerSync = false)
+        {
+            var (packet, body) = BuildPicturePacket(layer, temporalLayer, first, last, layerSync);
+            await scenario.SendAndWaitAsync(packet);
+            return body;
+        }
+
+        /// <summary>Builds the packet <see cref="SendPicturePacketAsync"/> sends, to send later (reordered).</summary>
+        public (byte[] Packet, byte[] Body) BuildPicturePacket(int layer, int temporalLayer, bool first, bool last, bool layerSync = false)
+        {
+            byte[] body = [(byte)(first ? 0x01 : 0xFF), 0x00, 0x00, (byte)temporalLayer, (byte)(layerSync ? 1 : 0), 0x2a, (byte)layer, _frame++];
+            var pictureId = (ushort)(0x8000 | (_pictureId[layer] & 0x7FFF));
+            var tl0 = temporalLayer == 0 ? _tl0[layer] : (byte)(_tl0[layer] - 1);
+            byte[] descriptor = [(byte)(first ? 0x90 : 0x80), 0xE0, (byte)(pictureId >> 8), (byte)pictureId, tl0, (byte)((temporalLayer << 6) | (layerSync ? 0x20 : 0))];
+            var packet = TestRtp.Build(scenario.ProducerPayloadType, _sequence[layer]++, _timestamp[layer], Ssrc(layer), [.. descriptor, .. body]);
+            if (last)
+            {
+                _timestamp[layer] += 3000;
+                _pictureId[layer]++;
+                if (temporalLayer == 0)
+                {
+                    _tl0[layer]++;
+                }
+            }
+
+            return (packet, body);
+        }
+
+        /// <summary>Sends a whole picture of <paramref name="packets"/> packets; returns their bodies.</summary>
+        public async Task<List<byte[]>> SendPictureAsync(int layer, int temporalLayer, bool layerSync = false, int packets = 2)
+        {
+            var bodies = new List<byte[]>();
+            for (var i = 0; i < packets; i++)
+            {
+                bodies.Add(await SendPicturePacketAsync(layer, temporalLayer, first: i == 0, last: i == packets - 1, layerSync));
+            }
+
+            return bodies;
+        }
+
+        /// <summary>The frame body of a packet: what follows the descriptor (5 bytes, 6 with the T bit).</summary>
+        public static byte[] Body(byte[] packet)
+        {
+            var payload = TestRtp.Payload(packet);
+            return payload[((payload[1] & 0x20) != 0 ? 6 : 5)..];
+        }
+
+        /// <summary>The temporal layer of a received packet (0 without the T bit).</summary>
+        public static int TemporalLayer(byte[] packet)
+        {
+            var payload = TestRtp.Payload(packet);
+            return (payload[1] & 0x20) != 0 ? payload[5] >> 6 : 0;
+        }
 
         public uint NextTimestamp(int layer) => _timestamp[layer];
 

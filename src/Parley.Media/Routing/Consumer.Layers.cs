@@ -34,10 +34,6 @@ public sealed partial class Consumer
     private volatile int _reportedLayers = NoLayer;
     private volatile int _preferredLayers = NoLayer;
 
-    // LayersChanged events not yet raised, oldest first, and whether a thread-pool item is raising them.
-    private readonly Queue<int> _layerEvents = new();
-    private bool _drainingLayerEvents;
-
     /// <summary>
     /// Raised (on a thread-pool thread, one event at a time, in order) when a simulcast consumer starts forwarding
     /// another layer, spatial or temporal, with the layers now forwarded, or null when it forwards nothing (every stream
@@ -288,43 +284,7 @@ public sealed partial class Consumer
         }
 
         _reportedLayers = packed;
-        if (LayersChanged is null)
-        {
-            return;
-        }
-
-        // Temporal switches can follow each other within milliseconds: one drain at a time keeps them in order.
-        lock (_layerEvents)
-        {
-            _layerEvents.Enqueue(packed);
-            if (_drainingLayerEvents)
-            {
-                return;
-            }
-
-            _drainingLayerEvents = true;
-        }
-
-        ThreadPool.UnsafeQueueUserWorkItem(static consumer => consumer.DrainLayerEvents(), this, preferLocal: false);
-    }
-
-    /// <summary>Raises the queued <see cref="LayersChanged"/> events in the order they happened (thread pool).</summary>
-    private void DrainLayerEvents()
-    {
-        while (true)
-        {
-            int packed;
-            lock (_layerEvents)
-            {
-                if (!_layerEvents.TryDequeue(out packed))
-                {
-                    _drainingLayerEvents = false;
-                    return;
-                }
-            }
-
-            LayersChanged?.Invoke(this, Unpack(packed));
-        }
+        Worker.RaiseEvent(LayersChanged, this, Unpack(packed));
     }
 
     /// <summary>The temporal layer forwarded of <paramref name="stream"/>: VP8's selected one, else (not filtered) the top.</summary>

@@ -14,9 +14,6 @@ namespace Parley.Media.Routing;
 /// </content>
 public sealed partial class Consumer
 {
-    /// <summary>A stream with no packet for this long counts as stopped: a simulcast sender stops encodings it cannot afford.</summary>
-    internal const int StreamInactivityMs = 1000;
-
     private const int NoLayer = -1;
 
     private readonly bool _isSimulcast;
@@ -259,7 +256,7 @@ public sealed partial class Consumer
         for (var i = 0; i < streams.Count; i++)
         {
             var stream = streams[i];
-            if (!stream.IsReceiving(nowMs, StreamInactivityMs))
+            if (!stream.IsReceiving(nowMs, Transport.Router.StreamInactivityMs))
             {
                 continue;
             }

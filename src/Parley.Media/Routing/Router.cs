@@ -37,6 +37,9 @@ public sealed class Router
     /// <summary>True once closed.</summary>
     public bool IsClosed => _closed;
 
+    /// <summary>See <see cref="RouterOptions.StreamInactivityMs"/>.</summary>
+    internal int StreamInactivityMs { get; init; } = 1000;
+
     /// <summary>Raised (on a thread-pool thread) when the router closes, itself or with its worker.</summary>
     public event EventHandler? Closed;
 

@@ -114,7 +114,7 @@ public sealed partial class Worker : IAsyncDisposable
         var capabilities = OrtcRules.GenerateRouterRtpCapabilities(options.MediaCodecs ?? RouterDefaults.MediaCodecs);
         return InvokeAsync(() =>
         {
-            var router = new Router(this, capabilities, options.AppData);
+            var router = new Router(this, capabilities, options.AppData) { StreamInactivityMs = options.StreamInactivityMs };
             _routers.Add(router.Id, router);
             _routerCount = _routers.Count;
             return router;

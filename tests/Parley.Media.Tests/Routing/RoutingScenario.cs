@@ -38,10 +38,18 @@ internal sealed class RoutingScenario : IAsyncDisposable
     public static Task<RoutingScenario> StartAsync(string producerFile, bool portableWorker = false, MediaStatisticsRegistry? registry = null) =>
         StartAsync(OrtcTestData.Producer(producerFile), portableWorker, registry);
 
-    public static async Task<RoutingScenario> StartAsync(RtpParameters parameters, bool portableWorker = false, MediaStatisticsRegistry? registry = null)
+    /// <param name="parameters">The producer's RTP parameters.</param>
+    /// <param name="portableWorker">As above.</param>
+    /// <param name="registry">As above.</param>
+    /// <param name="streamInactivityMs">
+    /// When a silent simulcast stream counts as stopped. Long by default: a test machine that stalls for a second must
+    /// not look like a sender that stopped. Tests of stopped streams pass the production value.
+    /// </param>
+    public static async Task<RoutingScenario> StartAsync(
+        RtpParameters parameters, bool portableWorker = false, MediaStatisticsRegistry? registry = null, int streamInactivityMs = 60_000)
     {
         var worker = new Worker(null, portableWorker, registry);
-        var router = await worker.CreateRouterAsync();
+        var router = await worker.CreateRouterAsync(new RouterOptions { StreamInactivityMs = streamInactivityMs });
         var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
         var scenario = new RoutingScenario(worker, router, transport);
         var kind = parameters.Codecs[0].MimeType.StartsWith("audio", StringComparison.Ordinal) ? MediaKind.Audio : MediaKind.Video;

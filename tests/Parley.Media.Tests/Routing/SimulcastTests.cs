@@ -169,12 +169,13 @@ public sealed partial class SimulcastTests
 
     /// <summary>
     /// A consumer forwarding the top layer: all three encodings sending (the top one first, so that it is the first
-    /// target), a PLI for the top one, and its keyframe forwarded.
+    /// target), a PLI for the top one, and its keyframe forwarded. Streams count as stopped after
+    /// <paramref name="streamInactivityMs"/> (long unless the test is about stopped streams).
     /// </summary>
     private static async Task<(RoutingScenario Scenario, SimulcastSender Sender, Consumer Consumer, UdpPeer Peer, ConcurrentQueue<ConsumerLayers?> Changes, List<byte[]> Sent)>
-        StartAtTopLayerAsync()
+        StartAtTopLayerAsync(int streamInactivityMs = 60_000)
     {
-        var scenario = await RoutingScenario.StartAsync(SimulcastParameters());
+        var scenario = await RoutingScenario.StartAsync(SimulcastParameters(), streamInactivityMs: streamInactivityMs);
         var sender = new SimulcastSender(scenario);
         var (_, consumer, peer) = await scenario.AddConsumerAsync();
         var changes = new ConcurrentQueue<ConsumerLayers?>();
@@ -269,7 +270,8 @@ public sealed partial class SimulcastTests
     [Fact]
     public async Task When_the_top_layer_stops_the_consumer_falls_back_and_goes_up_again_when_it_returns()
     {
-        var (scenario, sender, consumer, peer, changes, _) = await StartAtTopLayerAsync();
+        // Layers 0 and 1 send every 50 ms below: only a stall of the test machine as long as this would stop them too.
+        var (scenario, sender, consumer, peer, changes, _) = await StartAtTopLayerAsync(streamInactivityMs: 2000);
         await using var cleanup = scenario;
         await ReceiveRtpAsync(peer, 2);
 
@@ -299,7 +301,7 @@ public sealed partial class SimulcastTests
     [Fact]
     public async Task When_every_layer_stops_nothing_is_forwarded_until_one_returns_with_a_keyframe()
     {
-        var (scenario, sender, consumer, peer, changes, _) = await StartAtTopLayerAsync();
+        var (scenario, sender, consumer, peer, changes, _) = await StartAtTopLayerAsync(streamInactivityMs: 1000);
         await using var cleanup = scenario;
         var before = await ReceiveRtpAsync(peer, 2);
 

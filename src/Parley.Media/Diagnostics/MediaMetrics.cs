@@ -32,10 +32,10 @@ public static class MediaMetrics
     {
         var meter = new Meter(name, typeof(MediaMetrics).Assembly.GetName().Version?.ToString());
         meter.CreateObservableUpDownCounter("parley.media.workers", () => registry.Read().Workers, "{worker}", "Live media workers (threads).");
-        meter.CreateObservableUpDownCounter("parley.media.routers", () => registry.Read().Routers, "{router}", "Open routers.");
+        meter.CreateObservableUpDownCounter("parley.media.routers", () => registry.Read().Counts.Routers, "{router}", "Open routers.");
         meter.CreateObservableUpDownCounter("parley.media.transports", () => Transports(registry.Read()), "{transport}", "Open transports by kind (webrtc, plain).");
         meter.CreateObservableUpDownCounter("parley.media.producers", () => Producers(registry.Read()), "{producer}", "Open producers by kind (audio, video).");
-        meter.CreateObservableUpDownCounter("parley.media.consumers", () => registry.Read().Consumers, "{consumer}", "Open consumers.");
+        meter.CreateObservableUpDownCounter("parley.media.consumers", () => registry.Read().Counts.Consumers, "{consumer}", "Open consumers.");
         meter.CreateObservableCounter("parley.media.rtp.packets.received", () => registry.Read().Traffic.RtpPacketsReceived, "{packet}", "RTP packets (RTX included) routed to producers.");
         meter.CreateObservableCounter("parley.media.rtp.packets.sent", () => registry.Read().Traffic.RtpPacketsSent, "{packet}", "RTP packets (RTX included) sent by transports.");
         meter.CreateObservableCounter("parley.media.rtp.bytes.received", () => registry.Read().Traffic.RtpBytesReceived, "By", "Bytes of the RTP packets received.");
@@ -50,14 +50,14 @@ public static class MediaMetrics
 
     private static Measurement<long>[] Transports(MediaStatisticsSummary summary) =>
     [
-        new(summary.WebRtcTransports, new KeyValuePair<string, object?>("kind", "webrtc")),
-        new(summary.PlainTransports, new KeyValuePair<string, object?>("kind", "plain")),
+        new(summary.Counts.WebRtcTransports, new KeyValuePair<string, object?>("kind", "webrtc")),
+        new(summary.Counts.PlainTransports, new KeyValuePair<string, object?>("kind", "plain")),
     ];
 
     private static Measurement<long>[] Producers(MediaStatisticsSummary summary) =>
     [
-        new(summary.AudioProducers, new KeyValuePair<string, object?>("kind", "audio")),
-        new(summary.VideoProducers, new KeyValuePair<string, object?>("kind", "video")),
+        new(summary.Counts.AudioProducers, new KeyValuePair<string, object?>("kind", "audio")),
+        new(summary.Counts.VideoProducers, new KeyValuePair<string, object?>("kind", "video")),
     ];
 
     private static List<Measurement<long>> Dropped(MediaStatisticsSummary summary)

@@ -73,12 +73,7 @@ internal sealed class MediaStatisticsRegistry
             {
                 var statistics = worker.Statistics;
                 summary.Workers++;
-                summary.Routers += statistics.Routers;
-                summary.WebRtcTransports += statistics.WebRtcTransports;
-                summary.PlainTransports += statistics.PlainTransports;
-                summary.AudioProducers += statistics.AudioProducers;
-                summary.VideoProducers += statistics.VideoProducers;
-                summary.Consumers += statistics.Consumers;
+                summary.Counts.Add(statistics.Counts);
                 summary.Traffic.Add(statistics.Traffic);
                 summary.FailedDatagrams += worker.FailedDatagramCount;
             }
@@ -105,12 +100,7 @@ internal sealed class MediaStatisticsRegistry
 internal sealed class MediaStatisticsSummary(int serverDropReasonCount)
 {
     public int Workers;
-    public int Routers;
-    public int WebRtcTransports;
-    public int PlainTransports;
-    public int AudioProducers;
-    public int VideoProducers;
-    public int Consumers;
+    public MediaObjectCounts Counts;
     public long FailedDatagrams;
 
     public MediaTrafficTotals Traffic { get; } = new();

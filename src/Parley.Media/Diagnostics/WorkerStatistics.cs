@@ -8,17 +8,7 @@ internal sealed class WorkerStatistics
 {
     public static readonly WorkerStatistics Empty = new();
 
-    public int Routers { get; init; }
-
-    public int WebRtcTransports { get; init; }
-
-    public int PlainTransports { get; init; }
-
-    public int AudioProducers { get; init; }
-
-    public int VideoProducers { get; init; }
-
-    public int Consumers { get; init; }
+    public MediaObjectCounts Counts { get; init; }
 
     public MediaTrafficTotals Traffic { get; init; } = new();
 }

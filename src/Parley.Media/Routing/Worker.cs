@@ -159,7 +159,8 @@ public sealed partial class Worker : IAsyncDisposable
     /// </summary>
     internal void PublishStatistics()
     {
-        var builder = new WorkerStatisticsBuilder(_closedTraffic) { Routers = _routers.Count };
+        var builder = new WorkerStatisticsBuilder(_closedTraffic);
+        builder.Counts.Routers = _routers.Count;
         foreach (var router in _routers.Values)
         {
             router.AddStatisticsTo(builder);

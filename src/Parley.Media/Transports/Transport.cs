@@ -207,26 +207,26 @@ public abstract partial class Transport
 
         if (this is WebRtcTransport)
         {
-            builder.WebRtcTransports++;
+            builder.Counts.WebRtcTransports++;
         }
         else
         {
-            builder.PlainTransports++;
+            builder.Counts.PlainTransports++;
         }
 
         foreach (var producer in _producers.Values)
         {
             if (producer.Kind == MediaKind.Audio)
             {
-                builder.AudioProducers++;
+                builder.Counts.AudioProducers++;
             }
             else
             {
-                builder.VideoProducers++;
+                builder.Counts.VideoProducers++;
             }
         }
 
-        builder.Consumers += _consumers.Count;
+        builder.Counts.Consumers += _consumers.Count;
         AddTrafficTo(builder.Traffic);
     }
 

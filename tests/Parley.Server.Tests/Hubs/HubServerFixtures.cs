@@ -3,18 +3,26 @@ using Parley.Server.Tests.Infrastructure;
 namespace Parley.Server.Tests.Hubs;
 
 /// <summary>A hub server on Kestrel over a fresh database from the shared database fixtures.</summary>
-public abstract class HubServerFixture(DatabaseFixture database) : IAsyncLifetime
+/// <param name="database">The database fixture.</param>
+/// <param name="settings">Configuration on top of the database's (e.g. a feature switched on).</param>
+public abstract class HubServerFixture(DatabaseFixture database, IReadOnlyDictionary<string, string>? settings = null) : IAsyncLifetime
 {
     public HubServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
-        Server = new HubServer(new Dictionary<string, string>
+        var configuration = new Dictionary<string, string>
         {
             ["Database:Provider"] = database.Provider,
             ["ConnectionStrings:Default"] = database.ConnectionString,
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            configuration[key] = value;
+        }
+
+        Server = new HubServer(configuration);
     }
 
     public async Task DisposeAsync()

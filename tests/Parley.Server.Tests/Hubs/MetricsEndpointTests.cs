@@ -16,31 +16,8 @@ public sealed class MetricsCollection
 }
 
 /// <summary>A hub server with the Prometheus endpoint on, over a fresh database.</summary>
-public abstract class MetricsHubServerFixture(DatabaseFixture database) : IAsyncLifetime
-{
-    public HubServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        Server = new HubServer(new Dictionary<string, string>
-        {
-            ["Database:Provider"] = database.Provider,
-            ["ConnectionStrings:Default"] = database.ConnectionString,
-            ["Telemetry:Prometheus:Enabled"] = "true",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-
-        await database.DisposeAsync();
-    }
-}
+public abstract class MetricsHubServerFixture(DatabaseFixture database)
+    : HubServerFixture(database, new Dictionary<string, string> { ["Telemetry:Prometheus:Enabled"] = "true" });
 
 public sealed class SqliteMetricsHubServerFixture() : MetricsHubServerFixture(new SqliteDatabaseFixture());
 

@@ -82,14 +82,14 @@ public sealed partial class Consumer
                 nameof(temporalLayer), temporalLayer, $"The producer has {_maxTemporalLayer + 1} temporal layers (0 to {_maxTemporalLayer}).");
         }
 
-        return Transport.Worker.InvokeAsync(() =>
+        return Worker.InvokeAsync(() =>
         {
             _preferredSpatial = spatialLayer;
             _preferredTemporal = temporalLayer ?? _maxTemporalLayer;
             _preferredLayers = Pack(_preferredSpatial, _preferredTemporal);
             if (IsActive)
             {
-                UpdateTargetLayer(Transport.Worker.Timers.Now);
+                UpdateTargetLayer(Worker.Timers.Now);
             }
         });
     }
@@ -103,7 +103,7 @@ public sealed partial class Consumer
         _bitrateLimit = Math.Max(0, bitsPerSecond ?? 0);
         if (_isSimulcast && IsActive)
         {
-            UpdateTargetLayer(Transport.Worker.Timers.Now);
+            UpdateTargetLayer(Worker.Timers.Now);
         }
     }
 

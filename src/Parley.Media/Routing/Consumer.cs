@@ -139,10 +139,10 @@ public sealed partial class Consumer
     private bool IsActive => !_paused && !_producerPaused && !_closed;
 
     /// <summary>Stops sending.</summary>
-    public Task PauseAsync() => Transport.Worker.InvokeAsync(() => _paused = true);
+    public Task PauseAsync() => Worker.InvokeAsync(() => _paused = true);
 
     /// <summary>Starts or resumes sending; video waits for a keyframe, which it requests upstream.</summary>
-    public Task ResumeAsync() => Transport.Worker.InvokeAsync(() =>
+    public Task ResumeAsync() => Worker.InvokeAsync(() =>
     {
         if (!_paused || _closed)
         {
@@ -157,18 +157,18 @@ public sealed partial class Consumer
     });
 
     /// <summary>Asks the producer's sender for a keyframe.</summary>
-    public Task RequestKeyFrameAsync() => Transport.Worker.InvokeAsync(() => RequestKeyFrame(Transport.Worker.Timers.Now));
+    public Task RequestKeyFrameAsync() => Worker.InvokeAsync(() => RequestKeyFrame(Worker.Timers.Now));
 
     /// <summary>Closes the consumer.</summary>
-    public Task CloseAsync() => _closed ? Task.CompletedTask : Transport.Worker.InvokeAsync(() => CloseOnWorker(sendBye: true));
+    public Task CloseAsync() => _closed ? Task.CompletedTask : Worker.InvokeAsync(() => CloseOnWorker(sendBye: true));
 
     /// <summary>
     /// The consumer's <c>outbound-rtp</c> stats followed by the <c>inbound-rtp</c> stats of the producer stream feeding
     /// it (mediasoup's <c>consumer.getStats()</c>).
     /// </summary>
-    public Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync() => Transport.Worker.InvokeAsync(() =>
+    public Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync() => Worker.InvokeAsync(() =>
     {
-        var now = Transport.Worker.Timers.Now;
+        var now = Worker.Timers.Now;
         var own = ConsumerStreamStats.Create(
             now, Kind == MediaKind.Audio ? "audio" : "video", RtpParameters.Codecs[0].MimeType, _statistics, _bitrate, _score, _counters, RtxSsrc);
         return (IReadOnlyList<RtpStreamStats>)[own, SelectedStream.GetStats(now)];
@@ -211,7 +211,7 @@ public sealed partial class Consumer
             return;
         }
 
-        var copy = Transport.Worker.SendScratch.AsSpan();
+        var copy = Worker.SendScratch.AsSpan();
         var length = RtpHeaderRewriter.Write(packet, _extensionIdMap, copy);
         if (length == 0
             || (_pictureIds is not null && !_pictureIds.TryRewrite(copy[(length - packet.Length + packet.HeaderLength)..(length - packet.PaddingLength)])))
@@ -244,7 +244,7 @@ public sealed partial class Consumer
             return;
         }
 
-        var padding = Transport.Worker.SendScratch.AsSpan(0, RtpPacket.FixedHeaderLength + 1);
+        var padding = Worker.SendScratch.AsSpan(0, RtpPacket.FixedHeaderLength + 1);
         padding[0] = 0xA0; // version 2, P
         padding[1] = packet.PayloadType;
         BinaryPrimitives.WriteUInt16BigEndian(padding[2..], sequence);
@@ -309,7 +309,7 @@ public sealed partial class Consumer
 
             packet.SequenceNumber = sequence;
             packet.Timestamp += _sequencer.TimestampOffset;
-            var copy = Transport.Worker.SendScratch.AsSpan();
+            var copy = Worker.SendScratch.AsSpan();
             var length = RtpHeaderRewriter.Write(packet, _extensionIdMap, copy);
             if (length == 0 || !RtpPacket.TryParse(copy[..length], out var outgoing))
             {
@@ -440,11 +440,11 @@ public sealed partial class Consumer
             _keyFrameThrottle.OnKeyFrameReceived();
             if (_isSimulcast)
             {
-                RestartLayers(Transport.Worker.Timers.Now);
+                RestartLayers(Worker.Timers.Now);
             }
             else
             {
-                RequestKeyFrame(Transport.Worker.Timers.Now);
+                RequestKeyFrame(Worker.Timers.Now);
             }
         }
     }

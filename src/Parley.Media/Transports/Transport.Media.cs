@@ -80,7 +80,7 @@ public abstract partial class Transport
                     Counters.NacksReceived++;
                     if (RtcpGenericNack.TryParse(packet, out var nack) && _consumersBySsrc.TryGetValue(nack.MediaSsrc, out var nacked))
                     {
-                        nacked.OnNack(nack.LostSequenceNumbers, Worker.Timers.Now);
+                        nacked.OnNack(nack.MediaSsrc, nack.LostSequenceNumbers, Worker.Timers.Now);
                     }
 
                     break;
@@ -105,16 +105,17 @@ public abstract partial class Transport
         {
             if (_consumersBySsrc.TryGetValue(pli.MediaSsrc, out var consumer))
             {
-                consumer.OnKeyFrameRequested(isFir: false, Worker.Timers.Now);
+                consumer.OnKeyFrameRequested(pli.MediaSsrc, isFir: false, Worker.Timers.Now);
             }
         }
         else if (format == RtcpFeedbackFormat.FullIntraRequest && RtcpFullIntraRequest.TryParse(packet, out var fir))
         {
             for (var i = 0; i < fir.EntryCount; i++)
             {
-                if (_consumersBySsrc.TryGetValue(fir.GetEntry(i).Ssrc, out var consumer))
+                var ssrc = fir.GetEntry(i).Ssrc;
+                if (_consumersBySsrc.TryGetValue(ssrc, out var consumer))
                 {
-                    consumer.OnKeyFrameRequested(isFir: true, Worker.Timers.Now);
+                    consumer.OnKeyFrameRequested(ssrc, isFir: true, Worker.Timers.Now);
                 }
             }
         }
@@ -143,12 +144,10 @@ public abstract partial class Transport
     {
         Span<byte> buffer = stackalloc byte[MaxRtcpLength];
         var now = Worker.Timers.Now;
+        var ntpNow = NtpTime.FromUnixMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         foreach (var consumer in _consumers.Values)
         {
-            if (consumer.TryWriteSenderReport(buffer, now, out var written))
-            {
-                SendRtcp(buffer[..written]);
-            }
+            consumer.SendSenderReports(buffer, now, ntpNow);
         }
 
         Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[RtcpHeader.MaxCount];

@@ -10,7 +10,7 @@ namespace Parley.Media.Transports;
 /// consumers it sends. Concrete transports (<see cref="PlainTransport"/>, later WebRtcTransport) only move datagrams
 /// (and decrypt/encrypt them); routing, demultiplexing by SSRC and RTCP handling live here.
 /// </summary>
-public abstract partial class Transport
+public abstract partial class Transport : IRtpSendTarget
 {
     private readonly Dictionary<string, Producer> _producers = [];
     private readonly Dictionary<string, Consumer> _consumers = [];
@@ -129,12 +129,15 @@ public abstract partial class Transport
 
             var parameters = OrtcRules.GetConsumerRtpParameters(producer.ConsumableRtpParameters, caps, pipe: false, enableRtx: true);
             parameters.Mid = NextConsumerMid();
-            var consumer = new Consumer(this, producer, parameters, appData, paused);
+            var consumer = Consumer.Create(this, producer, parameters, appData, paused);
             _consumers.Add(consumer.Id, consumer);
-            _consumersBySsrc.Add(consumer.Ssrc, consumer);
-            if (consumer.RtxSsrc is { } rtxSsrc)
+            foreach (var stream in consumer.SendStreams)
             {
-                _consumersBySsrc.Add(rtxSsrc, consumer);
+                _consumersBySsrc.Add(stream.Ssrc, consumer);
+                if (stream.RtxSsrc is { } rtxSsrc)
+                {
+                    _consumersBySsrc.Add(rtxSsrc, consumer);
+                }
             }
 
             producer.AddConsumer(consumer);
@@ -164,6 +167,8 @@ public abstract partial class Transport
 
     /// <summary>Sends one RTP packet to the remote side (encrypting it if the transport does).</summary>
     internal abstract void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false);
+
+    void IRtpSendTarget.SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission) => SendRtp(packet, isRetransmission);
 
     /// <summary>Sends one RTCP compound packet to the remote side.</summary>
     internal abstract void SendRtcp(ReadOnlySpan<byte> packet);
@@ -278,10 +283,13 @@ public abstract partial class Transport
     internal void RemoveConsumer(Consumer consumer)
     {
         _consumers.Remove(consumer.Id);
-        _consumersBySsrc.Remove(consumer.Ssrc);
-        if (consumer.RtxSsrc is { } rtxSsrc)
+        foreach (var stream in consumer.SendStreams)
         {
-            _consumersBySsrc.Remove(rtxSsrc);
+            _consumersBySsrc.Remove(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtxSsrc)
+            {
+                _consumersBySsrc.Remove(rtxSsrc);
+            }
         }
     }
 

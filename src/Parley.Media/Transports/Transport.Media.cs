@@ -26,19 +26,18 @@ public abstract partial class Transport
         if (!RtpPacket.TryParse(datagram, out var packet))
         {
             Counters.OnDropped(RtpDropReason.MalformedRtp);
-            Traffic.OnReceived(TrafficKind.Other, datagram.Length, now);
+            Counters.OnReceived(TrafficKind.Other, datagram.Length, now);
             return;
         }
 
         if (!_streamsBySsrc.TryGetValue(packet.Ssrc, out var stream))
         {
             Counters.OnDropped(RtpDropReason.UnknownSsrc);
-            Traffic.OnReceived(TrafficKind.Other, datagram.Length, now);
+            Counters.OnReceived(TrafficKind.Other, datagram.Length, now);
             return;
         }
 
-        Counters.RtpPacketsReceived++;
-        Traffic.OnReceived(stream.RtxSsrc == packet.Ssrc ? TrafficKind.Rtx : TrafficKind.Rtp, datagram.Length, now);
+        Counters.OnReceived(stream.RtxSsrc == packet.Ssrc ? TrafficKind.Rtx : TrafficKind.Rtp, datagram.Length, now);
         if (!stream.Receive(ref packet, now))
         {
             Counters.OnDropped(RtpDropReason.UnknownPayloadType);
@@ -48,7 +47,7 @@ public abstract partial class Transport
     /// <summary>Handles one plain RTCP compound packet: feedback for consumers, reports for producers.</summary>
     internal void HandleRtcp(ReadOnlySpan<byte> datagram)
     {
-        Traffic.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
+        Counters.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
         if (!RtcpCompoundReader.IsValid(datagram))
         {
             Counters.OnDropped(RtpDropReason.MalformedRtcp);

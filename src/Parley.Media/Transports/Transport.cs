@@ -53,8 +53,6 @@ public abstract partial class Transport : IRtpSendTarget
     /// <summary>Open consumers (worker thread).</summary>
     internal int ConsumerCount => _consumers.Count;
 
-    internal TransportTrafficCounters Traffic { get; } = new();
-
     /// <summary>mediasoup's stats <c>type</c> of this kind of transport.</summary>
     private protected abstract string StatsType { get; }
 
@@ -150,7 +148,7 @@ public abstract partial class Transport : IRtpSendTarget
     public Task<TransportStats> GetStatsAsync() => Worker.InvokeAsync(() => CreateStats(Worker.Timers.Now));
 
     /// <summary>The stats on the worker thread; WebRTC transports add their ICE and DTLS state.</summary>
-    private protected virtual TransportStats CreateStats(long now) => Traffic.CreateStats(Id, now, StatsType);
+    private protected virtual TransportStats CreateStats(long now) => Counters.CreateStats(Id, now, StatsType);
 
     /// <summary>The <c>mid</c> of the next consumer (WebRTC transports number them per transport); null for none.</summary>
     private protected virtual string? NextConsumerMid() => null;
@@ -210,14 +208,7 @@ public abstract partial class Transport : IRtpSendTarget
             return;
         }
 
-        if (this is WebRtcTransport)
-        {
-            builder.Counts.WebRtcTransports++;
-        }
-        else
-        {
-            builder.Counts.PlainTransports++;
-        }
+        CountTransport(ref builder.Counts);
 
         foreach (var producer in _producers.Values)
         {
@@ -235,14 +226,17 @@ public abstract partial class Transport : IRtpSendTarget
         AddTrafficTo(builder.Traffic);
     }
 
+    /// <summary>Counts this transport under its kind in <paramref name="counts"/>.</summary>
+    private protected abstract void CountTransport(ref MediaObjectCounts counts);
+
     /// <summary>On the worker thread: adds the transport's cumulative counts to <paramref name="totals"/>.</summary>
     internal virtual void AddTrafficTo(MediaTrafficTotals totals)
     {
-        totals.RtpPacketsReceived += Traffic.RtpPacketsReceived;
-        totals.RtpBytesReceived += Traffic.RtpBytesReceived;
-        totals.RtpPacketsSent += Traffic.RtpPacketsSent;
-        totals.RtpBytesSent += Traffic.RtpBytesSent;
-        totals.RetransmissionsSent += Traffic.RtxPacketsSent;
+        totals.RtpPacketsReceived += Counters.RtpPacketsReceived;
+        totals.RtpBytesReceived += Counters.RtpBytesReceived;
+        totals.RtpPacketsSent += Counters.RtpPacketsSent;
+        totals.RtpBytesSent += Counters.RtpBytesSent;
+        totals.RetransmissionsSent += Counters.RtxPacketsSent;
         totals.NacksReceived += Counters.NacksReceived;
         totals.KeyFrameRequestsSent += Counters.KeyFrameRequestsSent;
         for (var i = 0; i < totals.TransportDrops.Length; i++)

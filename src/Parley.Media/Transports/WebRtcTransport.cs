@@ -184,7 +184,7 @@ public sealed class WebRtcTransport : Transport
         OnSent(packet.Length, TrafficKind.Other);
     }
 
-    private protected override TransportStats CreateStats(long now) => Traffic.CreateStats(
+    private protected override TransportStats CreateStats(long now) => Counters.CreateStats(
         Id, now, StatsType, iceRole: "controlled",
         iceState: _connection.IceState.ToString().ToLowerInvariant(),
         dtlsState: _connection.DtlsState.ToString().ToLowerInvariant());
@@ -232,6 +232,8 @@ public sealed class WebRtcTransport : Transport
         }
     }
 
+    private protected override void CountTransport(ref Diagnostics.MediaObjectCounts counts) => counts.WebRtcTransports++;
+
     private protected override string? NextConsumerMid() => (_nextMid++).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
@@ -273,9 +275,7 @@ public sealed class WebRtcTransport : Transport
 
     private void OnSent(int length, TrafficKind kind)
     {
-        Counters.PacketsSent++;
-        Counters.BytesSent += length;
-        Traffic.OnSent(kind, length, Worker.Timers.Now);
+        Counters.OnSent(kind, length, Worker.Timers.Now);
     }
 
     /// <summary>On the server's I/O thread: the one copy of the packet, into a buffer the worker returns.</summary>
@@ -330,8 +330,7 @@ public sealed class WebRtcTransport : Transport
             return;
         }
 
-        Counters.PacketsReceived++;
-        Counters.BytesReceived += packet.Length;
+        Counters.OnDatagramReceived(packet.Length);
         if (isRtcp)
         {
             if (_ridStreams.IsActive)

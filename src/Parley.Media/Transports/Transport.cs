@@ -10,7 +10,7 @@ namespace Parley.Media.Transports;
 /// consumers it sends. Concrete transports (<see cref="PlainTransport"/>, later WebRtcTransport) only move datagrams
 /// (and decrypt/encrypt them); routing, demultiplexing by SSRC and RTCP handling live here.
 /// </summary>
-public abstract partial class Transport : IRtpSendTarget
+public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
 {
     private readonly Dictionary<string, Producer> _producers = [];
     private readonly Dictionary<string, Consumer> _consumers = [];
@@ -20,6 +20,7 @@ public abstract partial class Transport : IRtpSendTarget
     private WorkerTimer? _feedbackTimer;
     private string? _cname;
     private volatile bool _closed;
+    private volatile object? _closeReason;
 
     private protected Transport(Router router, object? appData)
     {
@@ -40,8 +41,11 @@ public abstract partial class Transport : IRtpSendTarget
     /// <summary>True once closed.</summary>
     public bool IsClosed => _closed;
 
-    /// <summary>Raised (on a thread-pool thread) when the transport closes, itself or with its router.</summary>
+    /// <summary>Raised (on a thread-pool thread) when the transport closes, itself or with its router; <see cref="CloseReason"/> says why.</summary>
     public event EventHandler? Closed;
+
+    /// <summary>Why the transport closed; null while open.</summary>
+    public TransportCloseReason? CloseReason => (TransportCloseReason?)_closeReason;
 
     internal Worker Worker => Router.Worker;
 
@@ -157,9 +161,12 @@ public abstract partial class Transport : IRtpSendTarget
     public Task<IReadOnlyDictionary<RtpDropReason, long>> GetDropCountsAsync() => Worker.InvokeAsync(Counters.DroppedByReason);
 
     /// <summary>Closes the transport with its producers (whose consumers elsewhere close too) and consumers.</summary>
-    public Task CloseAsync() => _closed ? Task.CompletedTask : Worker.InvokeAsync(() =>
+    public Task CloseAsync() => CloseAsync(TransportCloseReason.Closed);
+
+    /// <summary>Closes the transport for <paramref name="reason"/> (from any thread).</summary>
+    private protected Task CloseAsync(TransportCloseReason reason) => _closed ? Task.CompletedTask : Worker.InvokeAsync(() =>
     {
-        CloseOnWorker();
+        CloseOnWorker(reason);
         Router.RemoveTransport(this);
     });
 
@@ -174,7 +181,17 @@ public abstract partial class Transport : IRtpSendTarget
     /// <summary>Releases sockets and other resources of the concrete transport.</summary>
     private protected abstract void CloseResources();
 
-    internal void CloseOnWorker()
+    /// <summary>On the worker: one of the transport's callbacks threw; the transport may be half-updated, so it closes.</summary>
+    void IWorkerCallbackOwner.OnCallbackFault(Exception exception)
+    {
+        if (!_closed)
+        {
+            CloseOnWorker(TransportCloseReason.Fault);
+            Router.RemoveTransport(this);
+        }
+    }
+
+    internal void CloseOnWorker(TransportCloseReason reason)
     {
         if (_closed)
         {
@@ -182,6 +199,8 @@ public abstract partial class Transport : IRtpSendTarget
         }
 
         _closed = true;
+        _closeReason = reason;
+        LogClose(reason);
         _rtcpTimer?.Cancel();
         _feedbackTimer?.Cancel();
         foreach (var consumer in _consumers.Values.ToArray())
@@ -289,7 +308,23 @@ public abstract partial class Transport : IRtpSendTarget
 
     private void EnsureRtcpTimer()
     {
-        _rtcpTimer ??= Worker.Timers.StartPeriodic(RtcpIntervalMs, SendRtcpReports);
-        _feedbackTimer ??= Worker.Timers.StartPeriodic(FeedbackIntervalMs, OnFeedbackTimer);
+        _rtcpTimer ??= Worker.Timers.StartPeriodic(RtcpIntervalMs, SendRtcpReports, this);
+        _feedbackTimer ??= Worker.Timers.StartPeriodic(FeedbackIntervalMs, OnFeedbackTimer, this);
+    }
+
+    private void LogClose(TransportCloseReason reason)
+    {
+        switch (reason)
+        {
+            case TransportCloseReason.Fault:
+                MediaEngineLog.TransportClosedByFault(Worker.Logger, Id, Worker.Name);
+                break;
+            case TransportCloseReason.DtlsFailed:
+                MediaEngineLog.TransportFailed(Worker.Logger, Id, reason);
+                break;
+            default:
+                MediaEngineLog.TransportClosed(Worker.Logger, Id, reason);
+                break;
+        }
     }
 }

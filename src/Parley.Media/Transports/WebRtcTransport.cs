@@ -211,7 +211,7 @@ public sealed class WebRtcTransport : Transport
             }
         }
 
-        _transportCcTimer ??= Worker.Timers.StartPeriodic(TransportCcFeedbackIntervalMs, SendTransportCcFeedback);
+        _transportCcTimer ??= Worker.Timers.StartPeriodic(TransportCcFeedbackIntervalMs, SendTransportCcFeedback, this);
     }
 
     private protected override void OnProducerRemoved(Producer producer)
@@ -302,7 +302,7 @@ public sealed class WebRtcTransport : Transport
         IceStateChanged?.Invoke(this, state);
         if (state == IceState.Closed)
         {
-            CloseInBackground();
+            CloseInBackground(TransportCloseReason.IceClosed);
         }
     }
 
@@ -311,15 +311,15 @@ public sealed class WebRtcTransport : Transport
         DtlsStateChanged?.Invoke(this, state);
         if (state is DtlsState.Failed or DtlsState.Closed)
         {
-            CloseInBackground();
+            CloseInBackground(state == DtlsState.Failed ? TransportCloseReason.DtlsFailed : TransportCloseReason.DtlsClosed);
         }
     }
 
-    private void CloseInBackground()
+    private void CloseInBackground(TransportCloseReason reason)
     {
         if (!IsClosed)
         {
-            CloseAsync().ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            CloseAsync(reason).ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         }
     }
 

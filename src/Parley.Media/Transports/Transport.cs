@@ -203,9 +203,10 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
         LogClose(reason);
         _rtcpTimer?.Cancel();
         _feedbackTimer?.Cancel();
+        // After a fault the transport's state is suspect: it sends nothing more, not even a BYE.
         foreach (var consumer in _consumers.Values.ToArray())
         {
-            consumer.CloseOnWorker(sendBye: true);
+            consumer.CloseOnWorker(sendBye: reason != TransportCloseReason.Fault);
         }
 
         foreach (var producer in _producers.Values.ToArray())

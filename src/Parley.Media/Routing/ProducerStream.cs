@@ -11,7 +11,7 @@ namespace Parley.Media.Routing;
 /// detection, and the receive-side state (counters; loss detection, reports and the retransmission buffer hook in
 /// here). Runs on the worker thread only.
 /// </summary>
-internal sealed class ProducerStream
+internal sealed class ProducerStream : IRetransmissionSource
 {
     private const byte Unknown = 0xFF;
 

@@ -335,7 +335,7 @@ public sealed partial class SimulcastTests
         await using var cleanup = scenario;
 
         // Every layer sends more than 1 bit/s: only the lowest remains a choice.
-        await scenario.Worker.InvokeAsync(() => consumer.SetBitrateLimit(1));
+        await scenario.Worker.InvokeAsync(() => ((SimulcastConsumer)consumer).SetBitrateLimit(1));
         await ReceivePliAsync(scenario, 0);
     }
 

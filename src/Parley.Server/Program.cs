@@ -1,5 +1,6 @@
 using Parley.Data;
 using Parley.Server.Auth;
+using Parley.Server.Health;
 using Parley.Server.Http;
 using Parley.Server.Hubs;
 using Parley.Server.RoomMedia;
@@ -19,9 +20,21 @@ builder.Services.AddParleyHttp(builder.Configuration);
 builder.Services.AddParleyMedia(builder.Configuration);
 builder.Services.AddParleyHub(builder.Configuration);
 builder.Services.AddParleyTelemetry(builder.Configuration);
+builder.Services.AddParleyHealth();
 
 var app = builder.Build();
-await app.Services.InitializeParleyDatabaseAsync(app.Lifetime.ApplicationStopping);
+try
+{
+    await app.Services.InitializeParleyDatabaseAsync(app.Lifetime.ApplicationStopping);
+}
+catch (DatabaseStartupException e)
+{
+    // One line that says what to do; the stack trace would only hide it.
+    app.Logger.LogCritical(1000, "{Reason}", e.Message);
+    Environment.ExitCode = 1;
+    return;
+}
+
 
 app.UseParleyHttp();
 app.MapAuthEndpoints();
@@ -29,6 +42,7 @@ app.MapRoomEndpoints();
 app.MapParleyHub();
 app.MapParleyPages();
 app.MapParleyTelemetry();
+app.MapParleyHealth();
 
 await app.RunAsync();
 

@@ -39,7 +39,15 @@ public static partial class DatabaseStartup
             var creator = db.GetService<IRelationalDatabaseCreator>();
             if (!await creator.ExistsAsync(cancellationToken))
             {
-                // Connects to the cluster's maintenance database and runs CREATE DATABASE (needs the CREATEDB right).
+                // Asked first, so that a missing right is one clear line rather than EF's failed-command error.
+                if (!await MayCreateDatabaseAsync(db, cancellationToken))
+                {
+                    throw new DatabaseStartupException(
+                        $"The PostgreSQL database '{db.Database.GetDbConnection().Database}' does not exist and the configured user may not create it: " +
+                        "create it (CREATE DATABASE) or give the user the CREATEDB right, then start Parley again.");
+                }
+
+                // Connects to the cluster's maintenance database and runs CREATE DATABASE.
                 await creator.CreateAsync(cancellationToken);
                 LogCreated(logger, db.Database.GetDbConnection().Database);
             }
@@ -67,6 +75,15 @@ public static partial class DatabaseStartup
         }
     }
 
+    private static async Task<bool> MayCreateDatabaseAsync(ParleyDbContext db, CancellationToken cancellationToken)
+    {
+        var maintenance = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Database = "postgres", Pooling = false };
+        await using var connection = new Npgsql.NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
     private static string Explain(ParleyDbContext db, DbException e)
     {
         var connection = db.Database.GetDbConnection();
@@ -91,4 +108,15 @@ public static partial class DatabaseStartup
 }
 
 /// <summary>The database could not be opened, created or migrated at start-up; <see cref="Exception.Message"/> says what to do.</summary>
-public sealed class DatabaseStartupException(string message, Exception inner) : Exception(message, inner);
+public sealed class DatabaseStartupException : Exception
+{
+    public DatabaseStartupException(string message)
+        : base(message)
+    {
+    }
+
+    public DatabaseStartupException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

@@ -31,10 +31,8 @@ catch (DatabaseStartupException e)
 {
     // One line that says what to do; the stack trace would only hide it.
     app.Logger.LogCritical(1000, "{Reason}", e.Message);
-    Environment.ExitCode = 1;
-    return;
+    return 1;
 }
-
 
 app.UseParleyHttp();
 app.MapAuthEndpoints();
@@ -45,6 +43,7 @@ app.MapParleyTelemetry();
 app.MapParleyHealth();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so that integration tests can host the app.</summary>
 public partial class Program;

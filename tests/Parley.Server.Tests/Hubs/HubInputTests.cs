@@ -16,6 +16,10 @@ public abstract class HubInputTests
 {
     private const string Lone = "\\ud800";
 
+    /// <summary>The hub's own log category at Debug (the rest stays at Warning).</summary>
+    public static readonly IReadOnlyDictionary<string, string> DebugHubLog =
+        new Dictionary<string, string> { ["Logging:LogLevel:Parley.Server.Hubs"] = "Debug" };
+
     protected abstract HubServer Server { get; }
 
     public static TheoryData<string, string, string> LoneSurrogatePayloads => new()
@@ -133,6 +137,10 @@ public abstract class HubInputTests
 
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning && e.Exception is not null);
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
+        var refusal = Assert.Single(logs.Entries, e => e.EventId == 5001 && e.Message.Contains("Room not found", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Debug, refusal.Level);
+        Assert.Null(refusal.Exception);
+        Assert.Contains(logs.Entries, e => e.EventId == 5001 && e.Message.Contains("roomId must be a string", StringComparison.Ordinal));
     }
 
     private async Task<HttpResponseMessage> GetRoomAsync(TestUser user, string roomId)
@@ -145,12 +153,18 @@ public abstract class HubInputTests
     }
 }
 
-public sealed class HubInputSqliteTests(SqliteHubServerFixture fixture) : HubInputTests, IClassFixture<SqliteHubServerFixture>
+/// <summary>A hub server whose hub log is at Debug, so that refusals can be seen where they are logged.</summary>
+public sealed class SqliteHubDebugLogFixture() : HubServerFixture(new SqliteDatabaseFixture(), HubInputTests.DebugHubLog);
+
+/// <summary>The same on PostgreSQL.</summary>
+public sealed class PostgresHubDebugLogFixture() : HubServerFixture(new PostgresDatabaseFixture(), HubInputTests.DebugHubLog);
+
+public sealed class HubInputSqliteTests(SqliteHubDebugLogFixture fixture) : HubInputTests, IClassFixture<SqliteHubDebugLogFixture>
 {
     protected override HubServer Server => fixture.Server;
 }
 
-public sealed class HubInputPostgresTests(PostgresHubServerFixture fixture) : HubInputTests, IClassFixture<PostgresHubServerFixture>
+public sealed class HubInputPostgresTests(PostgresHubDebugLogFixture fixture) : HubInputTests, IClassFixture<PostgresHubDebugLogFixture>
 {
     protected override HubServer Server => fixture.Server;
 }

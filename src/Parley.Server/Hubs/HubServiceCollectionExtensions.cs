@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Membership;
 using Parley.Server.RoomMedia;
@@ -25,7 +26,9 @@ internal static class HubServiceCollectionExtensions
             options.KeepAliveInterval = settings.KeepAliveInterval;
             options.ClientTimeoutInterval = settings.ClientTimeout;
             options.MaximumReceiveMessageSize = settings.MaximumReceiveMessageSize;
+            options.AddFilter<HubCallLogFilter>();
         });
+        services.AddLogging(logging => logging.AddFilter(HubCallLogFilter.DispatcherCategory, LogLevel.Critical));
 
         services.TryAddSingleton<ConnectionRegistry>();
         services.AddMetrics();

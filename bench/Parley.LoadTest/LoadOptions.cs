@@ -36,6 +36,9 @@ internal sealed record LoadOptions
 
     public LayerChoice Layer { get; init; } = LayerChoice.Auto;
 
+    /// <summary>Percent of outgoing video RTP dropped before the socket, as a lossy uplink would (exercises NACK/RTX).</summary>
+    public double SendLossPercent { get; init; }
+
     public string? JsonFile { get; init; }
 
     public int? ServerPid { get; init; }
@@ -48,10 +51,12 @@ internal sealed record LoadOptions
     public const string Usage = """
         usage: Parley.LoadTest --server http://127.0.0.1:PORT [--rooms R] [--size S] [--publishers P] [--audio-only]
                                [--ramp PER_SECOND] [--seconds D] [--layer low|mid|high|auto] [--json FILE]
-                               [--server-pid PID]
+                               [--server-pid PID] [--send-loss PERCENT] [--quiet]
         Plays R x S WebRTC participants (guest sign-in, join by code, ICE + DTLS-SRTP, opus + 3-layer VP8 simulcast)
         against a Parley server on this machine, measures for D seconds once everyone receives everyone, and exits 0
         only when every participant received every publisher's tracks. Only loopback servers are accepted.
+        --send-loss drops that percent of the video packets each participant sends (kept in its history), so NACKs and
+        RTX retransmissions are exercised; loss is then reported after retransmission.
         The server's default auth rate limit (10 sign-ins a minute) is too low for more than 8 participants: start it
         with RateLimits__Auth__PermitLimit=100000 and RateLimits__JoinCode__PermitLimit=100000.
         """;
@@ -63,7 +68,7 @@ internal sealed record LoadOptions
         int? publishers = null, pid = null;
         var audioOnly = false;
         var quiet = false;
-        double ramp = 10, seconds = 10;
+        double ramp = 10, seconds = 10, sendLoss = 0;
         var layer = LayerChoice.Auto;
         string? json = null;
         for (var i = 0; i < args.Count; i++)
@@ -85,6 +90,7 @@ internal sealed record LoadOptions
                     break;
                 case "--json": json = Value(); break;
                 case "--server-pid": pid = Int(name, Value()); break;
+                case "--send-loss": sendLoss = Number(name, Value()); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }
@@ -102,6 +108,7 @@ internal sealed record LoadOptions
             JsonFile = json,
             ServerPid = pid,
             Quiet = quiet,
+            SendLossPercent = sendLoss,
         };
         options.Validate();
         return options;
@@ -117,6 +124,8 @@ internal sealed record LoadOptions
             throw new ArgumentException("--publishers is from 1 to --size");
         if (Ramp is <= 0 or > 1000)
             throw new ArgumentException("--ramp is from 0 to 1000 participants a second");
+        if (SendLossPercent is < 0 or > 50)
+            throw new ArgumentException("--send-loss is from 0 to 50 percent");
         if (Duration <= TimeSpan.Zero || Duration > TimeSpan.FromHours(1))
             throw new ArgumentException("--seconds is from 0 to 3600");
     }

@@ -37,9 +37,18 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
         var rampStart = Stopwatch.GetTimestamp();
 
         // Seat by seat across the rooms, so that in a webinar the publishers of every room are in before the viewers.
+        // Everyone after the first seat waits until the first seat publishes: then each later join finds a camera
+        // there, and its join time (code lookup → first remote frame) measures joining, not waiting for a publisher.
         var index = 0;
         for (var seat = 0; seat < options.Size; seat++)
         {
+            if (seat == 1)
+            {
+                while (!_participants.All(p => p.Ready || p.Error is not null) && setupClock.Elapsed < setupBudget)
+                    await Task.Delay(50, cancel);
+                rampStart = Stopwatch.GetTimestamp() - (long)(index / options.Ramp * Stopwatch.Frequency);
+            }
+
             for (var room = 0; room < options.Rooms; room++)
             {
                 var due = TimeSpan.FromSeconds(index / options.Ramp) - Stopwatch.GetElapsedTime(rampStart);

@@ -44,8 +44,11 @@ internal sealed class MediaSender : IDisposable
     private long _nextPeriodicKeyFrame;
     private int _transportSequence;
 
-    public MediaSender(ClientTransport transport, LoadCounters counters, string cname, bool video)
+    private readonly double _sendLoss;
+
+    public MediaSender(ClientTransport transport, LoadCounters counters, string cname, bool video, double sendLossPercent = 0)
     {
+        _sendLoss = sendLossPercent / 100;
         _transport = transport;
         _counters = counters;
         _cname = Encoding.ASCII.GetBytes(cname);
@@ -168,6 +171,13 @@ internal sealed class MediaSender : IDisposable
         {
             lock (stream.Gate)
                 history.Store(packet, sequence, Stopwatch.GetElapsedTime(_start).Ticks / TimeSpan.TicksPerMillisecond);
+        }
+
+        if (stream.History is not null && _sendLoss > 0 && Random.Shared.NextDouble() < _sendLoss)
+        {
+            stream.Packets++; // lost on the way, as far as the server can tell
+            Interlocked.Increment(ref _counters.RtpSent);
+            return;
         }
 
         if (_transport.SendRtp(packet))

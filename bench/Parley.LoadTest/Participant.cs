@@ -110,7 +110,7 @@ internal sealed class Participant : IAsyncDisposable
         {
             var send = await CreateTransportAsync(producing: true, cancel);
             var cname = $"load-{Index}";
-            var sender = new MediaSender(send.Transport, _counters, cname, video: !_options.AudioOnly);
+            var sender = new MediaSender(send.Transport, _counters, cname, video: !_options.AudioOnly, _options.SendLossPercent);
             await Invoke("produce", new
             {
                 transportId = send.Id, kind = "audio", rtpParameters = RtpProfile.Audio(sender.Audio.Ssrc, cname),

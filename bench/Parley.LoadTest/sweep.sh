@@ -6,7 +6,9 @@
 # Env:   SCENARIO=meeting (default: rooms of ROOM_SIZE, everyone publishes) or webinar (one room, 1 publisher, N-1 viewers)
 #        ROOM_SIZE (4), SECONDS_PER_RUN (10), RAMP (20 participants/s), LAYER (auto), EXTRA_ARGS (more generator options)
 #        SERVER_CORE (0), GENERATOR_CORE (1), OUT (docs/loadtest-<scenario>), PROFILE_AT=N (also record `perf` on the
-#        server for 10 s at that count into OUT/perf-N.txt; needs the Debian package linux-perf)
+#        server for 10 s at that count into OUT/perf-N.txt; needs the Debian package linux-perf),
+#        PLAIN_COMPARE="50 100" (then bench/forwarding/run.sh with those consumer counts, the PlainTransport figure of
+#        the same minutes, into OUT/plain.md)
 # Output: OUT/N.json (every figure of each run), OUT/sweep.tsv, OUT/sweep.png (gnuplot, Debian package gnuplot-nox,
 #        installed here with apt-get when missing).
 set -euo pipefail
@@ -123,4 +125,9 @@ set yrange [0:*]
 plot "$OUT/sweep.tsv" using 1:4 with linespoints title "loss", 0.1 with lines dt 2 title "0.1 %"
 unset multiplot
 GP
+if [ -n "${PLAIN_COMPARE:-}" ]; then
+  # shellcheck disable=SC2086
+  "$ROOT/bench/forwarding/run.sh" $PLAIN_COMPARE | tee "$OUT/plain.md"
+  echo "load average after the PlainTransport runs: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/plain.md"
+fi
 echo "plot: $OUT/sweep.png, data: $OUT/sweep.tsv and $OUT/*.json"

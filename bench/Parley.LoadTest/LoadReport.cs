@@ -55,6 +55,8 @@ internal sealed record LoadReport
     public required double? ServerRssKilobytesPerParticipant { get; init; }
     public required double GeneratorCpuPercent { get; init; }
     public required double[] LoadAverage { get; init; }
+    /// <summary>Each core's busy time over the window, every process's together (how crowded the machine was).</summary>
+    public required double[] CoreBusyPercent { get; init; }
     public required int ProcessorCount { get; init; }
     public required string[] Errors { get; init; }
 
@@ -74,12 +76,14 @@ internal sealed record LoadReport
         Row("NACKs sent / received", $"{NacksSent} ({NackedPacketsSent} pkts) / {NacksReceived} ({NackedPacketsReceived} pkts)");
         Row("retransmissions sent / received", $"{RetransmissionsSent} / {RetransmissionsReceived}");
         Row("PLIs sent / received, keyframes", $"{PlisSent} / {PlisReceived}, {KeyFramesSent}");
+        Row("SRTP failures, duplicates", $"{SrtpFailures}, {DuplicatesReceived}");
         Row("kbit/s per stream low/mid/high/audio", string.Join(" / ", ReceivedKilobitsPerSecondByLayer.Select(v => F(v, "F0"))));
         Row("server CPU (one core = 100 %)", $"{F(ServerCpuPercent)} % (pid {ServerPid?.ToString(CultureInfo.InvariantCulture) ?? "-"})");
         Row("server CPU per forwarded stream", $"{F(ServerCpuPercentPerForwardedStream, "F3")} %");
         Row("server RSS before / during", $"{F(ServerRssMegabytesBefore)} / {F(ServerRssMegabytes)} MB ({F(ServerRssKilobytesPerParticipant, "F0")} kB per participant)");
         Row("generator CPU", $"{F(GeneratorCpuPercent)} %");
         Row("load average (1/5/15 min)", string.Join(" ", LoadAverage.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))));
+        Row("cores busy (all processes)", string.Join(" ", CoreBusyPercent.Select(v => v.ToString("F0", CultureInfo.InvariantCulture) + " %")));
         foreach (var error in Errors.Take(10))
             b.AppendLine(CultureInfo.InvariantCulture, $"  error: {error}");
         return b.ToString();

@@ -74,6 +74,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
         var countersAtStart = _counters.Take();
         var serverCpuAtStart = server?.CpuSeconds();
         var generatorCpuAtStart = GeneratorCpu();
+        var coresAtStart = CoreSampler.Read();
         var windowClock = Stopwatch.StartNew();
         while (windowClock.Elapsed < options.Duration)
         {
@@ -85,6 +86,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
         var windowSeconds = windowClock.Elapsed.TotalSeconds;
         var serverCpuAtEnd = server?.CpuSeconds();
         var generatorCpuAtEnd = GeneratorCpu();
+        var coreBusy = CoreSampler.BusyPercent(coresAtStart, CoreSampler.Read());
         var rssDuring = server?.ResidentBytes();
         var endTime = Stopwatch.GetTimestamp();
         foreach (var stream in AllStreams())
@@ -165,7 +167,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
             PlisReceived = window.PlisReceived,
             KeyFramesSent = window.KeyFramesSent,
             DuplicatesReceived = window.DuplicatesReceived,
-            SrtpFailures = 0,
+            SrtpFailures = _participants.Sum(p => p.SrtpFailures),
             ReceivedKilobitsPerSecondByLayer = [.. Enumerable.Range(0, 4).Select(l => layerStreams[l] == 0 ? 0 : layerBytes[l] * 8 / windowSeconds / 1000 / layerStreams[l])],
             ServerPid = serverPid,
             ServerCpuPercent = serverCpu,
@@ -175,6 +177,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
             ServerRssKilobytesPerParticipant = (rssDuring - rssBefore) / 1024.0 / _participants.Count,
             GeneratorCpuPercent = (generatorCpuAtEnd - generatorCpuAtStart) / windowSeconds * 100,
             LoadAverage = LoadAverage(),
+            CoreBusyPercent = coreBusy,
             ProcessorCount = Environment.ProcessorCount,
             Errors = [.. _errors],
         };

@@ -55,6 +55,16 @@ internal sealed class Participant : IAsyncDisposable
 
     public string? Error { get; private set; }
 
+    /// <summary>Received SRTP/SRTCP packets that failed authentication or the replay check, on both transports.</summary>
+    public long SrtpFailures
+    {
+        get
+        {
+            lock (_transports)
+                return _transports.Sum(t => Interlocked.Read(ref t.SrtpFailures));
+        }
+    }
+
     /// <summary>Code lookup → first frame of a remote video; only for those who found a camera already there.</summary>
     public double? JoinMilliseconds { get; private set; }
 

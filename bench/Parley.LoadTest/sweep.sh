@@ -41,8 +41,8 @@ dotnet build -c Release "$ROOT/bench/Parley.LoadTest" -o "$TMP/loadtest" -v q -n
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 printf 'participants\tserver_cpu\tlatency_p99\tloss\tfreezes\tjoin_p50\tjoin_p99\tstreams\tgenerator_cpu\tload1\tlatency_p50\trss_kb_per_participant\tcpu_per_stream\tpackets_in_per_s\n' >"$OUT/sweep.tsv"
-echo "| participants | rooms | streams forwarded | server CPU | per stream | p50 / p99 latency | loss | freezes | join p50 / p99 | generator CPU | load avg |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| participants | rooms | streams forwarded | server CPU | per stream | p50 / p99 latency | loss | freezes | join p50 / p99 | generator CPU | cores busy | load avg |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for N in "${COUNTS[@]}"; do
   if [ "$SCENARIO" = webinar ]; then
     SHAPE=(--rooms 1 --size "$N" --publishers 1)
@@ -76,7 +76,9 @@ for N in "${COUNTS[@]}"; do
   set -e
   if [ -n "$PERF_PID" ]; then
     wait "$PERF_PID" || true
-    perf report -i "$TMP/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | head -80 >"$OUT/perf-$N.txt" || true
+    { echo "# by shared object"; perf report -i "$TMP/perf.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -15
+      echo "# top symbols"; perf report -i "$TMP/perf.data" --no-children --sort dso,symbol -g none --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -45
+    } >"$OUT/perf-$N.txt" || true
   fi
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
@@ -100,7 +102,8 @@ def f(v, d=1): return "-" if v in (None, "NaN") else f"{v:.{d}f}"
 ok = "" if sys.argv[3] == "0" else f" (exit {sys.argv[3]}: {r['participantsReceivingAll']}/{r['participants']} receiving all)"
 print(f"| {sys.argv[2]}{ok} | {r['rooms']} | {r['streamsForwarded']} | {f(r['serverCpuPercent'])} % | {f(r['serverCpuPercentPerForwardedStream'], 2)} % | "
       f"{f(r['latencyP50Milliseconds'], 2)} / {f(r['latencyP99Milliseconds'], 1)} ms | {r['lossPercent']:.3f} % | {r['freezes']} | "
-      f"{f(r['joinP50Milliseconds'], 0)} / {f(r['joinP99Milliseconds'], 0)} ms | {f(r['generatorCpuPercent'])} % | {r['loadAverage'][0]:.2f} |")
+      f"{f(r['joinP50Milliseconds'], 0)} / {f(r['joinP99Milliseconds'], 0)} ms | {f(r['generatorCpuPercent'])} % | "
+      f"{' / '.join(f'{c:.0f} %' for c in r['coreBusyPercent'])} | {r['loadAverage'][0]:.2f} |")
 PY
 done
 

@@ -6,7 +6,8 @@
 # Env:   SCENARIO=meeting (default: rooms of ROOM_SIZE, everyone publishes) or webinar (one room, 1 publisher, N-1 viewers)
 #        ROOM_SIZE (4), SECONDS_PER_RUN (10), RAMP (20 participants/s), LAYER (auto), EXTRA_ARGS (more generator options)
 #        SERVER_CORE (0), GENERATOR_CORE (1), OUT (docs/loadtest-<scenario>), PROFILE_AT=N (also record `perf` on the
-#        server for 10 s at that count into OUT/perf-N.txt; needs the Debian package linux-perf),
+#        server for 10 s at that count into OUT/perf-N.txt; needs the Debian package linux-perf; that one server runs
+#        with DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0 so that perf names JIT-compiled methods),
 #        PLAIN_COMPARE="50 100" (then bench/forwarding/run.sh with those consumer counts, the PlainTransport figure of
 #        the same minutes, into OUT/plain.md)
 # Output: OUT/N.json (every figure of each run), OUT/sweep.tsv, OUT/sweep.png (gnuplot, Debian package gnuplot-nox,
@@ -57,6 +58,7 @@ for N in "${COUNTS[@]}"; do
       Media__ListenAddress=127.0.0.1 Media__AnnouncedAddress=127.0.0.1 \
       RateLimits__Auth__PermitLimit=100000 RateLimits__JoinCode__PermitLimit=100000 Logging__LogLevel__Default=Warning \
       DOTNET_PerfMapEnabled=$([ "${PROFILE_AT:-}" = "$N" ] && echo 1 || echo 0) \
+      DOTNET_EnableWriteXorExecute=$([ "${PROFILE_AT:-}" = "$N" ] && echo 0 || echo 1) \
       exec taskset -c "$SERVER_CORE" dotnet "$TMP/server/Parley.Server.dll" --contentRoot "$ROOT/src/Parley.Server" >"$TMP/server.$N.log" 2>&1 ) &
   SERVER_PID=$!
   for _ in $(seq 1 300); do

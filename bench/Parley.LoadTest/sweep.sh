@@ -117,7 +117,7 @@ set key autotitle columnhead
 set multiplot layout 3,1 title "Parley WebRTC path, $SCENARIO (server on one core, generator on another) — $(date -u '+%Y-%m-%d %H:%M UTC')"
 set grid
 set xlabel "participants"
-set ylabel "server CPU (% of one core)"
+set ylabel "CPU (% of one core)"
 set yrange [0:*]
 plot "$OUT/sweep.tsv" using 1:2 with linespoints title "server CPU", "" using 1:9 with linespoints title "generator CPU"
 set ylabel "media latency (ms)"

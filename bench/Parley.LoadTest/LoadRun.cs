@@ -18,10 +18,12 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
     public async Task<LoadReport> RunAsync(CancellationToken cancel)
     {
         var setupClock = Stopwatch.StartNew();
-        var setupBudget = TimeSpan.FromSeconds(60 + (options.Participants / options.Ramp * 2));
+        // Joining may wait out the server's sign-in rate limit (one window, 60 s by default) on top of its own time.
+        var rateLimitPatience = TimeSpan.FromSeconds(70);
+        var setupBudget = rateLimitPatience + TimeSpan.FromSeconds(60 + (options.Participants / options.Ramp * 2));
         using var setupCancel = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var http = new HttpClient { BaseAddress = options.Server, Timeout = TimeSpan.FromSeconds(30) };
-        var api = new ParleyApi(http, rateLimitPatience: TimeSpan.FromSeconds(70));
+        var api = new ParleyApi(http, rateLimitPatience);
         var serverPid = options.ServerPid ?? ProcessSampler.FindListener(options.Server.Port);
         var server = serverPid is { } pid ? new ProcessSampler(pid) : null;
         var rssBefore = server?.ResidentBytes();
@@ -35,6 +37,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
         using var pacer = new Pacer();
         var starts = new List<Task>();
         var rampStart = Stopwatch.GetTimestamp();
+        var lastTick = (Stopwatch.GetTimestamp(), _counters.Take(), GeneratorCpu(), server?.CpuSeconds());
 
         // Seat by seat across the rooms, so that in a webinar the publishers of every room are in before the viewers.
         // Everyone after the first seat waits until the first seat publishes: then each later join finds a camera
@@ -44,8 +47,17 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
         {
             if (seat == 1)
             {
+                var waited = Stopwatch.StartNew();
                 while (!_participants.All(p => p.Ready || p.Error is not null) && setupClock.Elapsed < setupBudget)
+                {
                     await Task.Delay(50, cancel);
+                    if (waited.Elapsed >= TimeSpan.FromSeconds(1))
+                    {
+                        lastTick = Progress("joining", lastTick, server);
+                        waited.Restart();
+                    }
+                }
+
                 rampStart = Stopwatch.GetTimestamp() - (long)(index / options.Ramp * Stopwatch.Frequency);
             }
 
@@ -61,7 +73,6 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
             }
         }
 
-        var lastTick = (Stopwatch.GetTimestamp(), _counters.Take(), GeneratorCpu(), server?.CpuSeconds());
         while (!EveryoneReceivesEveryone() && setupClock.Elapsed < setupBudget && !_participants.Any(p => p.Error is not null))
         {
             await Task.Delay(TimeSpan.FromSeconds(1), cancel);
@@ -76,11 +87,11 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
         var generatorCpuAtStart = GeneratorCpu();
         var coresAtStart = CoreSampler.Read();
         var windowClock = Stopwatch.StartNew();
-        while (windowClock.Elapsed < options.Duration)
+        for (var left = options.Duration; left > TimeSpan.FromMilliseconds(1); left = options.Duration - windowClock.Elapsed)
         {
-            var left = options.Duration - windowClock.Elapsed;
             await Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancel);
-            lastTick = Progress("measuring", lastTick, server);
+            if (left >= TimeSpan.FromSeconds(1))
+                lastTick = Progress("measuring", lastTick, server);
         }
 
         var windowSeconds = windowClock.Elapsed.TotalSeconds;

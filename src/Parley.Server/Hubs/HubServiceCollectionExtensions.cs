@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Membership;
 using Parley.Server.RoomMedia;
@@ -20,12 +21,24 @@ internal static class HubServiceCollectionExtensions
                 $"{HubSettings.SectionName}: ClientTimeout ({settings.ClientTimeout}) must be longer than KeepAliveInterval ({settings.KeepAliveInterval}).");
         }
 
+        if (settings.RateLimit.Burst <= 0 || settings.RateLimit.PermitsPerSecond <= 0)
+        {
+            throw new InvalidOperationException($"{HubSettings.SectionName}:RateLimit: Burst and PermitsPerSecond must be positive.");
+        }
+
+        services.Configure<HubSettings>(configuration.GetSection(HubSettings.SectionName));
         services.AddSignalR(options =>
         {
             options.KeepAliveInterval = settings.KeepAliveInterval;
             options.ClientTimeoutInterval = settings.ClientTimeout;
             options.MaximumReceiveMessageSize = settings.MaximumReceiveMessageSize;
+            options.AddFilter<HubCallRateLimiter>();
         });
+        services.TryAddSingleton<HubCallRateLimiter>();
+        services.AddOptions<MembershipSettings>()
+            .Bind(configuration.GetSection(MembershipSettings.SectionName))
+            .Validate(s => s.ReconcileInterval > TimeSpan.Zero, $"{MembershipSettings.SectionName}:ReconcileInterval must be positive")
+            .ValidateOnStart();
 
         services.TryAddSingleton<ConnectionRegistry>();
         services.AddMetrics();
@@ -36,6 +49,11 @@ internal static class HubServiceCollectionExtensions
         services.TryAddSingleton<IRoomMedia, SignalingOnlyRoomMedia>();
         services.TryAddScoped<IMembershipStore, EfMembershipStore>();
         services.TryAddScoped<RoomMembershipService>();
+        services.TryAddScoped<MemberFlagsSync>();
+        services.TryAddScoped<MembershipReconciliation>();
+        services.TryAddSingleton<MembershipRepairs>();
+        services.TryAddSingleton<ServerDrain>();
+        services.AddHostedService<MembershipReconciler>();
         services.TryAddSingleton(TimeProvider.System);
         // Room deletion over HTTP reaches the hub through this; it replaces the rooms module's do-nothing default
         // whichever of the two is registered first.

@@ -1,6 +1,6 @@
 import type { types as ms } from 'mediasoup-client';
 import type { HubEvents, ProducerInfo, Room, RoomUser, User } from './contract';
-import { hubErrorMessage, isRoomNotFound } from './lib/hubError';
+import { hubErrorMessage, isRoomNotFound, isServerShuttingDown } from './lib/hubError';
 import { reconnectDelay } from './lib/retry';
 import type { LocalMedia } from './localMedia';
 import { MediaSession, type ConsumerLayers, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
@@ -265,7 +265,10 @@ export class Meeting {
     } catch (error) {
       if (generation !== this.joinGeneration || this.isEnded()) return;
       const message = hubErrorMessage(error);
-      if (isRoomNotFound(message)) {
+      if (isServerShuttingDown(message)) {
+        // Reconnected to a server that was still stopping: wait for the new one.
+        void this.serverRestarting();
+      } else if (isRoomNotFound(message)) {
         this.end({ reason: 'roomNotFound', title: 'Room not found', message: 'This room does not exist any more. Check the code or ask for a new link.', rejoin: false });
       } else if (this.signaling.state !== 'connected') {
         // The reconnect handler runs join again once the hub is back.
@@ -413,7 +416,8 @@ export class Meeting {
     this.view.connection(SERVER_RESTARTING);
     await this.signaling.stop().catch(() => undefined);
     const since = Date.now();
-    for (let attempt = 0; ; attempt++) {
+    // From the second step of the back-off: the server needs a moment to go, and to come back.
+    for (let attempt = 1; ; attempt++) {
       const delay = reconnectDelay(attempt, Date.now() - since);
       if (delay === null) {
         this.restarting = false;

@@ -125,6 +125,26 @@ describe('meeting', () => {
     assert.equal(view.ends.length, 0);
   });
 
+  it('a join refused because the server is still stopping waits for the server to come back', async () => {
+    const { hub, view, meeting } = setUp();
+    let refuse = true;
+    hub.respond('joinRoom', () => {
+      if (refuse) {
+        refuse = false;
+        throw new Error("An unexpected error occurred invoking 'JoinRoom' on the server. HubException: The server is shutting down; reconnect in a moment");
+      }
+      return joined('alice');
+    });
+    await meeting.start();
+    assert.equal(view.banner, SERVER_RESTARTING);
+    assert.equal(view.ends.length, 0);
+    const deadline = Date.now() + 10_000;
+    while (hub.callsOf('joinRoom').length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    assert.deepEqual(view.log, ['joined']);
+    assert.equal(view.banner, null);
+  });
+
   it('says the room is gone when joinRoom refuses with Room not found', async () => {
     const { hub, view, meeting } = setUp();
     hub.respond('createRoom', () => {

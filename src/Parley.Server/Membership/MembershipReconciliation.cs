@@ -52,12 +52,13 @@ internal sealed class MembershipReconciliation(
                 return;
             }
 
-            var reason = repairs.TakeLeaveReason(roomId, userId);
+            var recorded = repairs.TakeLeaveReason(roomId, userId);
+            var reason = recorded ?? LeftReason.Left;
             await events.UserLeftAsync(roomId, userId, reason);
             MembershipLog.StaleRowRemoved(logger, userId, roomId, reason.WireName());
-            if (reason == LeftReason.Left)
+            if (recorded is null)
             {
-                // A leave that was recorded (any other reason) was counted when it happened.
+                // A recorded leave was counted when it happened; this one is news.
                 metrics.Left(LeaveReason.Left);
             }
         }

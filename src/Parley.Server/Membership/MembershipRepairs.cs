@@ -24,9 +24,9 @@ internal sealed class MembershipRepairs
     /// <summary>A write failed; the reconciler should look soon.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
 
-    /// <summary>The reason a pending leave was for (plain "left" when none was recorded), forgetting it.</summary>
-    public LeftReason TakeLeaveReason(string roomId, string userId) =>
-        _leaveReasons.TryRemove((roomId, userId), out var reason) ? reason : LeftReason.Left;
+    /// <summary>The reason a pending leave was for, forgetting it; null when no leave was recorded.</summary>
+    public LeftReason? TakeLeaveReason(string roomId, string userId) =>
+        _leaveReasons.TryRemove((roomId, userId), out var reason) ? reason : null;
 
     /// <summary>The user is in the room again: a pending leave is moot.</summary>
     public void Forget(string roomId, string userId) => _leaveReasons.TryRemove((roomId, userId), out _);

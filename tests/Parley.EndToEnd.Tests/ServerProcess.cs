@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -19,8 +17,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(60);
 
     private readonly string _directory = Directory.CreateTempSubdirectory("parley-e2e-process-").FullName;
-    private readonly int _httpPort = FreePort();
-    private readonly int _mediaPort = FreePort();
+    private readonly int _httpPort = MeetingServer.FreePort();
+    private readonly int _mediaPort = MeetingServer.FreePort();
     private readonly StringBuilder _output = new();
     private Process? _process;
 
@@ -36,7 +34,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var project = Path.Combine(RepositoryRoot(), "src", "Parley.Server");
+        var project = Path.Combine(BrowserFixture.RepositoryRoot(), "src", "Parley.Server");
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var dll = Path.Combine(project, "bin", configuration, "net10.0", "Parley.Server.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -143,37 +141,4 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
-
-    private static int FreePort()
-    {
-        // Free for TCP and UDP alike (the SFU's port takes both).
-        for (var attempt = 0; ; attempt++)
-        {
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            try
-            {
-                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException) when (attempt < 20)
-            {
-            }
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Parley.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Parley.slnx not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -190,18 +190,7 @@ public abstract class RoomHubFlowTests
     }
 
     /// <summary>A room with its owner (host) and a guest joined.</summary>
-    protected async Task<(string RoomId, HubClient Host, HubClient Visitor, TestUser Guest)> TwoInARoomAsync()
-    {
-        var owner = await Server.RegisterAsync("Owner");
-        var guest = await Server.GuestAsync("Guest");
-        var roomId = await Server.CreateRoomAsync(owner);
-        var host = await Server.ConnectAsync(owner);
-        var visitor = await Server.ConnectAsync(guest);
-        await host.JoinAsync(roomId);
-        await visitor.JoinAsync(roomId);
-        await host.NextAsync("userJoined");
-        return (roomId, host, visitor, guest);
-    }
+    protected Task<(string RoomId, HubClient Host, HubClient Visitor, TestUser Guest)> TwoInARoomAsync() => Server.TwoInARoomAsync();
 
     /// <summary>The room's rows are exactly these "userId:role:mic:cam:screen", in any order.</summary>
     protected async Task AssertRowsAsync(string roomId, params string[] expected) =>

@@ -233,21 +233,8 @@ public abstract class RoomHubReliabilityTests
         Assert.Equal(reason, payload.GetProperty("reason").GetString());
     }
 
-    private Task<(string RoomId, HubClient Host, HubClient Visitor, TestUser Guest)> TwoInARoomAsync() =>
-        TwoInARoomAsync(owner: null);
-
-    private async Task<(string RoomId, HubClient Host, HubClient Visitor, TestUser Guest)> TwoInARoomAsync(TestUser? owner)
-    {
-        owner ??= await Server.RegisterAsync("Hilde");
-        var guest = await Server.GuestAsync("Gordon");
-        var roomId = await Server.CreateRoomAsync(owner);
-        var host = await Server.ConnectAsync(owner);
-        var visitor = await Server.ConnectAsync(guest);
-        await host.JoinAsync(roomId);
-        await visitor.JoinAsync(roomId);
-        await host.NextAsync("userJoined");
-        return (roomId, host, visitor, guest);
-    }
+    private Task<(string RoomId, HubClient Host, HubClient Visitor, TestUser Guest)> TwoInARoomAsync(TestUser? owner = null) =>
+        Server.TwoInARoomAsync(owner);
 }
 
 public sealed class RoomHubReliabilitySqliteTests(SqliteHubServerFixture fixture) : RoomHubReliabilityTests, IClassFixture<SqliteHubServerFixture>

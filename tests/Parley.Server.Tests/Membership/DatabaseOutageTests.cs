@@ -96,14 +96,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
     private async Task<(string RoomId, HubClient Host, HubClient Visitor)> TwoInARoomAsync()
     {
-        var owner = await _server.RegisterAsync("Olga");
-        var guest = await _server.GuestAsync("Gene");
-        var roomId = await _server.CreateRoomAsync(owner);
-        var host = await _server.ConnectAsync(owner);
-        var visitor = await _server.ConnectAsync(guest);
-        await host.JoinAsync(roomId);
-        await visitor.JoinAsync(roomId);
-        await host.NextAsync("userJoined");
+        var (roomId, host, visitor, _) = await _server.TwoInARoomAsync();
         return (roomId, host, visitor);
     }
 

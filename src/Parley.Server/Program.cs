@@ -1,5 +1,6 @@
 using Parley.Data;
 using Parley.Server.Auth;
+using Parley.Server.Health;
 using Parley.Server.Http;
 using Parley.Server.Hubs;
 using Parley.Server.RoomMedia;
@@ -19,9 +20,19 @@ builder.Services.AddParleyHttp(builder.Configuration);
 builder.Services.AddParleyMedia(builder.Configuration);
 builder.Services.AddParleyHub(builder.Configuration);
 builder.Services.AddParleyTelemetry(builder.Configuration);
+builder.Services.AddParleyHealth();
 
 var app = builder.Build();
-await app.Services.InitializeParleyDatabaseAsync(app.Lifetime.ApplicationStopping);
+try
+{
+    await app.Services.InitializeParleyDatabaseAsync(app.Lifetime.ApplicationStopping);
+}
+catch (DatabaseStartupException e)
+{
+    // One line that says what to do; the stack trace would only hide it.
+    app.Logger.LogCritical(1000, "{Reason}", e.Message);
+    return 1;
+}
 
 app.UseParleyHttp();
 app.MapAuthEndpoints();
@@ -29,8 +40,10 @@ app.MapRoomEndpoints();
 app.MapParleyHub();
 app.MapParleyPages();
 app.MapParleyTelemetry();
+app.MapParleyHealth();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so that integration tests can host the app.</summary>
 public partial class Program;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Parley.Server.Tests.Infrastructure;
@@ -11,7 +10,7 @@ public abstract class FreshDatabaseStartupTests(DatabaseFixture fixture)
     [Fact]
     public async Task The_first_start_migrates_and_logs_no_error()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new LogCapture();
         await using var app = fixture.CreateApp(
             new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" },
             services => services.AddSingleton<ILoggerProvider>(logs));
@@ -21,28 +20,6 @@ public abstract class FreshDatabaseStartupTests(DatabaseFixture fixture)
 
         Assert.Contains(logs.Entries, e => e.Message.StartsWith("Database ready on", StringComparison.Ordinal) && e.Message.EndsWith("applied 1 migration(s)", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
-    }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<(LogLevel Level, string Category, string Message)> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class CapturingLogger(CapturingLoggerProvider owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Entries.Enqueue((logLevel, category, formatter(state, exception)));
-        }
     }
 }
 

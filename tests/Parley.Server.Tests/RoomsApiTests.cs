@@ -154,8 +154,10 @@ public abstract class RoomsApiTests(DatabaseFixture fixture)
         var unchanged = (await (await owner.Client.PatchAsJsonAsync($"/api/rooms/{roomId}", new { })).ReadJsonAsync()).GetProperty("room");
         Assert.Equal(patched.ToString(), unchanged.ToString());
 
-        var stored = (await (await other.Client.GetAsync($"/api/rooms/{roomId}")).ReadJsonAsync()).GetProperty("room");
+        var stored = (await (await owner.Client.GetAsync($"/api/rooms/{roomId}")).ReadJsonAsync()).GetProperty("room");
         Assert.Equal("New name", stored.GetProperty("name").GetString());
+        // Now that the room admits people at the door, someone not let in cannot read it (docs/http-api.md).
+        await (await other.Client.GetAsync($"/api/rooms/{roomId}")).AssertProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]

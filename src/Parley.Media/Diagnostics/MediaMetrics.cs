@@ -45,6 +45,7 @@ public static class MediaMetrics
         meter.CreateObservableCounter("parley.media.keyframe_requests.sent", () => registry.Read().Traffic.KeyFrameRequestsSent, "{request}", "PLIs sent to producers' remote ends (consumers' requests forwarded, or unrepaired loss).");
         meter.CreateObservableCounter("parley.media.packets.dropped", () => Dropped(registry.Read()), "{packet}", "Packets dropped, by layer (transport, webrtc, server) and reason (the drop-reason enum's name).");
         meter.CreateObservableCounter("parley.media.datagrams.failed", () => registry.Read().FailedDatagrams, "{datagram}", "Datagrams whose handling threw (a bug; the worker carried on).");
+        meter.CreateObservableCounter("parley.media.worker.faults", () => registry.Read().WorkerFaults, "{fault}", "Worker callbacks other than datagram handlers that threw, timers included (a bug; the worker carried on and closed what the callback belonged to).");
         return meter;
     }
 

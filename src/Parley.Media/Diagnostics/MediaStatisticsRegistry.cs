@@ -18,6 +18,7 @@ internal sealed class MediaStatisticsRegistry
     private readonly MediaTrafficTotals _retiredTraffic = new();
     private readonly long[] _retiredServerDrops = new long[ServerDropReasonCount];
     private long _retiredFailedDatagrams;
+    private long _retiredWorkerFaults;
 
     public void Add(Worker worker)
     {
@@ -36,6 +37,7 @@ internal sealed class MediaStatisticsRegistry
             {
                 _retiredTraffic.Add(worker.Statistics.Traffic);
                 _retiredFailedDatagrams += worker.FailedDatagramCount;
+                _retiredWorkerFaults += worker.FaultCount;
             }
         }
     }
@@ -68,6 +70,7 @@ internal sealed class MediaStatisticsRegistry
         {
             summary.Traffic.Add(_retiredTraffic);
             summary.FailedDatagrams = _retiredFailedDatagrams;
+            summary.WorkerFaults = _retiredWorkerFaults;
             _retiredServerDrops.CopyTo(summary.ServerDrops, 0);
             foreach (var worker in _workers)
             {
@@ -76,6 +79,7 @@ internal sealed class MediaStatisticsRegistry
                 summary.Counts.Add(statistics.Counts);
                 summary.Traffic.Add(statistics.Traffic);
                 summary.FailedDatagrams += worker.FailedDatagramCount;
+                summary.WorkerFaults += worker.FaultCount;
             }
 
             foreach (var server in _servers)
@@ -102,6 +106,9 @@ internal sealed class MediaStatisticsSummary(int serverDropReasonCount)
     public int Workers;
     public MediaObjectCounts Counts;
     public long FailedDatagrams;
+
+    /// <summary>Worker callbacks other than datagram handlers that threw (timers, the loop's own work).</summary>
+    public long WorkerFaults;
 
     public MediaTrafficTotals Traffic { get; } = new();
 

@@ -20,7 +20,7 @@ public readonly record struct AudioLevelVolume(Producer Producer, int Volume);
 /// added to it and, every interval, reports the loudest one above the threshold (<see cref="Volumes"/>), or
 /// <see cref="Silence"/> once when none is. Paused producers count as silent.
 /// </summary>
-public sealed class AudioLevelObserver
+public sealed class AudioLevelObserver : IWorkerCallbackOwner
 {
     private readonly List<Producer> _producers = [];
     private readonly AudioLevelObserverOptions _options;
@@ -34,7 +34,7 @@ public sealed class AudioLevelObserver
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Threshold, 0, nameof(options));
         Router = router;
         _options = options;
-        _timer = router.Worker.Timers.StartPeriodic(options.IntervalMs, OnInterval);
+        _timer = router.Worker.Timers.StartPeriodic(options.IntervalMs, OnInterval, this);
     }
 
     /// <summary>The router whose producers it observes.</summary>
@@ -67,6 +67,9 @@ public sealed class AudioLevelObserver
 
     /// <summary>Stops sampling.</summary>
     public Task CloseAsync() => Router.Worker.InvokeAsync(CloseOnWorker);
+
+    /// <summary>Its timer threw: it stops observing (the router and its transports carry on).</summary>
+    void IWorkerCallbackOwner.OnCallbackFault(Exception exception) => CloseOnWorker();
 
     internal void CloseOnWorker()
     {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Parley.Media.Ortc;
 using Parley.Media.Rtc;
 using Parley.Media.Rtcp;
@@ -12,78 +11,31 @@ namespace Parley.Media.Routing;
 /// numbers, timestamps and header extension IDs. It starts paused; after a resume (its own or its producer's) a video
 /// consumer asks upstream for a keyframe and forwards nothing until one arrives.
 /// </summary>
-public sealed partial class Consumer
+/// <remarks>
+/// One class per kind of consumer (mediasoup's): <see cref="SimpleConsumer"/> sends a producer's one stream;
+/// <see cref="SimulcastConsumer"/> chooses one of a simulcast producer's streams (and, for VP8, its temporal layers).
+/// Each sends through an <see cref="RtpSendStream"/>, which rewrites, retransmits and reports. This base class holds
+/// what every kind shares: the object model (pause, resume, close, events, stats), keyframe requests, and the RTCP
+/// from the receiver, which it hands to the send stream its SSRC names.
+/// </remarks>
+public abstract partial class Consumer
 {
-    private const byte NoPayloadType = 0xFF;
-
-    private readonly bool[] _sendsPayloadType = new bool[128];
-    private readonly byte[] _extensionIdMap = new byte[256];
-    private readonly RtpSequencer _sequencer;
-    private readonly int _clockRate;
-    private readonly byte _rtxPayloadType = NoPayloadType;
-    private ushort _rtxSequence;
-    private bool _waitingForKeyFrame;
+    private readonly RtpSendStream[] _sendStreams;
+    private readonly KeyFrameRequestThrottle _keyFrameThrottle = new();
     private volatile bool _paused;
     private volatile bool _producerPaused;
     private volatile bool _closed;
-    private readonly SendStreamStatistics _statistics;
-    private readonly KeyFrameRequestThrottle _keyFrameThrottle = new();
-    private readonly BitrateCalculator _bitrate = new();
-    private readonly StreamScore _score = new();
-    private readonly RtpStreamCounters _counters = new();
-    private readonly byte[] _cname;
 
-    internal Consumer(Transport transport, Producer producer, RtpParameters rtpParameters, object? appData, bool paused)
+    private protected Consumer(Transport transport, Producer producer, RtpParameters rtpParameters, object? appData, bool paused, RtpSendStream[] sendStreams)
     {
         Transport = transport;
         Producer = producer;
         RtpParameters = rtpParameters;
         AppData = appData;
-        Type = producer.Type == RtpParametersType.Simple ? RtpParametersType.Simple : producer.Type;
+        Type = producer.Type;
         _paused = paused;
         _producerPaused = producer.IsPaused;
-        Ssrc = rtpParameters.Encodings[0].Ssrc!.Value;
-        RtxSsrc = rtpParameters.Encodings[0].Rtx?.Ssrc;
-
-        var mediaCodec = rtpParameters.Codecs[0];
-        _clockRate = mediaCodec.ClockRate;
-        _sequencer = new RtpSequencer(_clockRate);
-        _statistics = new SendStreamStatistics(Ssrc, (uint)_clockRate);
-        _cname = System.Text.Encoding.UTF8.GetBytes(rtpParameters.Rtcp.Cname ?? "");
-        foreach (var codec in rtpParameters.Codecs)
-        {
-            if (codec.MimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase))
-            {
-                if (codec.Parameters.TryGetValue("apt", out var apt) && apt.TryGetInt32(out var media) && media == mediaCodec.PayloadType)
-                {
-                    _rtxPayloadType = (byte)codec.PayloadType;
-                }
-            }
-            else
-            {
-                _sendsPayloadType[codec.PayloadType] = true;
-            }
-        }
-
-        BuildExtensionIdMap(producer.RtpParameters, rtpParameters, _extensionIdMap);
-        _isSimulcast = Type == RtpParametersType.Simulcast;
-        if (_isSimulcast)
-        {
-            _maxTemporalLayer = producer.Streams.Max(s => s.TopTemporalLayer);
-            _preferredSpatial = producer.Streams.Count - 1;
-            _preferredTemporal = _maxTemporalLayer;
-            _preferredLayers = Pack(_preferredSpatial, _preferredTemporal);
-            if (Codecs.KeyFrameDetector.FromMimeType(mediaCodec.MimeType) == Codecs.VideoCodec.Vp8)
-            {
-                _pictureIds = new Vp8PictureIdContinuity();
-                _temporalLayers = new Vp8TemporalLayerSelector();
-            }
-        }
-
-        if (IsActive)
-        {
-            StartPeriod();
-        }
+        _sendStreams = sendStreams;
     }
 
     /// <summary>Unique id.</summary>
@@ -98,7 +50,7 @@ public sealed partial class Consumer
     /// <summary>The consumer's RTP parameters, what the remote side must be told to receive; treat as read-only.</summary>
     public RtpParameters RtpParameters { get; }
 
-    /// <summary>The consumer type (mediasoup's <c>simple</c>, <c>simulcast</c>, <c>svc</c>).</summary>
+    /// <summary>The consumer type (mediasoup's <c>simple</c>, <c>simulcast</c>, <c>svc</c>): its producer's.</summary>
     public RtpParametersType Type { get; }
 
     /// <summary>The application's data given at creation.</summary>
@@ -127,16 +79,30 @@ public sealed partial class Consumer
 
     internal Transport Transport { get; }
 
-    /// <summary>The worker that owns the consumer (its transport's).</summary>
-    private Worker Worker => Transport.Worker;
-
     internal Producer Producer { get; }
 
-    internal uint Ssrc { get; }
+    /// <summary>The streams the consumer sends (one, for every kind so far).</summary>
+    internal IReadOnlyList<RtpSendStream> SendStreams => _sendStreams;
 
-    internal uint? RtxSsrc { get; }
+    /// <summary>The SSRC of the first stream sent.</summary>
+    internal uint Ssrc => _sendStreams[0].Ssrc;
 
-    private bool IsActive => !_paused && !_producerPaused && !_closed;
+    /// <summary>The RTX SSRC of the first stream sent, when RTX was negotiated.</summary>
+    internal uint? RtxSsrc => _sendStreams[0].RtxSsrc;
+
+    /// <summary>The worker that owns the consumer (its transport's).</summary>
+    private protected Worker Worker => Transport.Worker;
+
+    private protected bool IsActive => !_paused && !_producerPaused && !_closed;
+
+    /// <summary>True from the start of a forwarding period of a video consumer until its first keyframe goes out.</summary>
+    private protected bool WaitingForKeyFrame { get; set; }
+
+    /// <summary>Where keyframe requests go: the producer stream the consumer forwards, or the one it switches to.</summary>
+    private protected abstract ProducerStream KeyFrameStream { get; }
+
+    /// <summary>A keyframe is still awaited (the timer repeats the request while it is).</summary>
+    private protected virtual bool NeedsKeyFrame => WaitingForKeyFrame;
 
     /// <summary>Stops sending.</summary>
     public Task PauseAsync() => Worker.InvokeAsync(() => _paused = true);
@@ -169,34 +135,47 @@ public sealed partial class Consumer
     public Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync() => Worker.InvokeAsync(() =>
     {
         var now = Worker.Timers.Now;
-        var own = ConsumerStreamStats.Create(
-            now, Kind == MediaKind.Audio ? "audio" : "video", RtpParameters.Codecs[0].MimeType, _statistics, _bitrate, _score, _counters, RtxSsrc);
-        return (IReadOnlyList<RtpStreamStats>)[own, SelectedStream.GetStats(now)];
-    });
-
-    /// <summary>
-    /// Which producer stream feeds this consumer, for stats: the one forwarded, else (a simulcast consumer between
-    /// layers) the one it switches to, else the first.
-    /// </summary>
-    private ProducerStream SelectedStream => ForwardedStream ?? KeyFrameStream;
-
-    /// <summary>Sends this consumer's copy of a router-space packet. The hot path: no allocation.</summary>
-    internal void Forward(ProducerStream stream, in RtpPacket packet, bool isKeyFrame, long nowMs)
-    {
-        if (!IsActive || !_sendsPayloadType[packet.PayloadType]
-            || (_isSimulcast ? !IsForwardedSimulcast(stream, packet.Timestamp, isKeyFrame, nowMs) : stream.Index != 0))
+        var stats = new List<RtpStreamStats>(_sendStreams.Length + 1);
+        foreach (var stream in _sendStreams)
         {
-            return;
+            stats.Add(stream.GetStats(now, Kind));
         }
 
-        if (_waitingForKeyFrame)
+        stats.Add(StatsSource.GetStats(now));
+        return (IReadOnlyList<RtpStreamStats>)stats;
+    });
+
+    /// <summary>Sends this consumer's copy of a router-space packet, or not. The hot path: no allocation.</summary>
+    internal abstract void Forward(ProducerStream stream, in RtpPacket packet, bool isKeyFrame, long nowMs);
+
+    /// <summary>The producer stream a retransmission of <paramref name="sendStream"/> is taken from; null when none was sent in this period.</summary>
+    private protected abstract IRetransmissionSource? RetransmissionSource(RtpSendStream sendStream);
+
+    /// <summary>The producer stream whose stats go with the consumer's.</summary>
+    private protected virtual ProducerStream StatsSource => KeyFrameStream;
+
+    /// <summary>A new forwarding period began (a resume); a video consumer is already waiting for a keyframe.</summary>
+    private protected abstract void OnPeriodStarted(long nowMs);
+
+    /// <summary>On the transport's 40 ms timer, before keyframe requests.</summary>
+    private protected virtual void OnTick(long nowMs)
+    {
+    }
+
+    /// <summary>
+    /// The start-of-period gate of the per-packet path: while waiting for a keyframe, only a keyframe passes (and ends the
+    /// wait). A keyframe of the stream keyframes were asked of answers the request.
+    /// </summary>
+    private protected bool PassesKeyFrameGate(ProducerStream stream, bool isKeyFrame)
+    {
+        if (WaitingForKeyFrame)
         {
             if (!isKeyFrame)
             {
-                return;
+                return false;
             }
 
-            _waitingForKeyFrame = false;
+            WaitingForKeyFrame = false;
         }
 
         if (isKeyFrame && stream == KeyFrameStream)
@@ -204,67 +183,24 @@ public sealed partial class Consumer
             _keyFrameThrottle.OnKeyFrameReceived();
         }
 
-        if (_temporalLayers is not null && !IsForwardedTemporal(stream, packet, isKeyFrame))
-        {
-            _pictureIds!.Skip(packet.Payload);
-            Skip(packet, nowMs);
-            return;
-        }
-
-        var copy = Worker.SendScratch.AsSpan();
-        var length = RtpHeaderRewriter.Write(packet, _extensionIdMap, copy);
-        if (length == 0
-            || (_pictureIds is not null && !_pictureIds.TryRewrite(copy[(length - packet.Length + packet.HeaderLength)..(length - packet.PaddingLength)])))
-        {
-            Skip(packet, nowMs);
-            return;
-        }
-
-        if (!_sequencer.TryRewrite(packet.SequenceNumber, packet.Timestamp, nowMs, out var sequence, out var timestamp))
-        {
-            return;
-        }
-
-        BinaryPrimitives.WriteUInt16BigEndian(copy[2..], sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(copy[4..], timestamp);
-        BinaryPrimitives.WriteUInt32BigEndian(copy[8..], Ssrc);
-        Transport.SendRtp(copy[..length]);
-        _statistics.OnPacketSent(timestamp, length, nowMs);
-        _bitrate.Update(length, nowMs);
+        return true;
     }
 
-    /// <summary>
-    /// Leaves a packet out without a hole in the sequence numbers: the newest closes up; a late one keeps its number,
-    /// which a padding-only packet fills (a receiver takes padding as received and does not ask for it again).
-    /// </summary>
-    private void Skip(in RtpPacket packet, long nowMs)
+    /// <summary>The receiver asked for a keyframe of <paramref name="ssrc"/> (PLI or FIR).</summary>
+    internal void OnKeyFrameRequested(uint ssrc, bool isFir, long nowMs)
     {
-        if (!_sequencer.Skip(packet.SequenceNumber, packet.Timestamp, out var sequence, out var timestamp))
+        if (FindSendStream(ssrc) is not { } stream)
         {
             return;
         }
 
-        var padding = Worker.SendScratch.AsSpan(0, RtpPacket.FixedHeaderLength + 1);
-        padding[0] = 0xA0; // version 2, P
-        padding[1] = packet.PayloadType;
-        BinaryPrimitives.WriteUInt16BigEndian(padding[2..], sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(padding[4..], timestamp);
-        BinaryPrimitives.WriteUInt32BigEndian(padding[8..], Ssrc);
-        padding[^1] = 1; // the padding length, this byte included
-        Transport.SendRtp(padding);
-        _statistics.OnPacketSent(timestamp, padding.Length, nowMs);
-    }
-
-    /// <summary>The receiver asked for a keyframe (PLI or FIR).</summary>
-    internal void OnKeyFrameRequested(bool isFir, long nowMs)
-    {
         if (isFir)
         {
-            _counters.FirCount++;
+            stream.Counters.FirCount++;
         }
         else
         {
-            _counters.PliCount++;
+            stream.Counters.PliCount++;
         }
 
         if (IsActive)
@@ -279,94 +215,39 @@ public sealed partial class Consumer
     /// </summary>
     internal void OnTimer(long nowMs)
     {
-        OnLayerTimer(nowMs);
+        if (IsActive)
+        {
+            OnTick(nowMs);
+        }
+
         if (IsActive && (_keyFrameThrottle.TryForwardPending(nowMs) || (NeedsKeyFrame && _keyFrameThrottle.TryRequest(nowMs))))
         {
             Producer.RequestKeyFrame(KeyFrameStream);
         }
     }
 
-    /// <summary>The receiver lost packets: retransmit those still held, as RTX when negotiated.</summary>
-    internal void OnNack(NackLostSequenceEnumerator lost, long nowMs)
+    /// <summary>The receiver lost packets of <paramref name="ssrc"/>: the send stream retransmits those still held.</summary>
+    internal void OnNack(uint ssrc, NackLostSequenceEnumerator lost, long nowMs)
     {
-        _counters.NackCount++;
-        if (ForwardedStream is not { } stream)
+        if (FindSendStream(ssrc) is { } stream)
         {
-            return; // between simulcast layers: nothing sent in this period to resend
-        }
-
-        Span<byte> original = stackalloc byte[Routing.PacketBufferPool.BufferLength];
-        Span<byte> rtx = stackalloc byte[Routing.PacketBufferPool.BufferLength];
-        foreach (var sequence in lost)
-        {
-            _counters.NackPacketCount++;
-            if (!_sequencer.TryMapBack(sequence, out var inputSequence)
-                || !stream.TryGetForRetransmission(inputSequence, nowMs, original, out var written)
-                || !RtpPacket.TryParse(original[..written], out var packet))
-            {
-                continue;
-            }
-
-            packet.SequenceNumber = sequence;
-            packet.Timestamp += _sequencer.TimestampOffset;
-            var copy = Worker.SendScratch.AsSpan();
-            var length = RtpHeaderRewriter.Write(packet, _extensionIdMap, copy);
-            if (length == 0 || !RtpPacket.TryParse(copy[..length], out var outgoing))
-            {
-                continue;
-            }
-
-            outgoing.Ssrc = Ssrc;
-            if (_pictureIds is not null && !_pictureIds.TryRewrite(outgoing.Payload))
-            {
-                continue;
-            }
-
-            if (_rtxPayloadType != NoPayloadType && RtxSsrc is { } rtxSsrc)
-            {
-                if (RtxPacket.TryWrap(outgoing, rtx, rtxSsrc, _rtxPayloadType, _rtxSequence++, out var rtxLength))
-                {
-                    Transport.SendRtp(rtx[..rtxLength], isRetransmission: true);
-                    _statistics.OnPacketSent(outgoing.Timestamp, rtxLength, nowMs, isRetransmission: true);
-                }
-            }
-            else
-            {
-                Transport.SendRtp(copy[..length], isRetransmission: true);
-                _statistics.OnPacketSent(outgoing.Timestamp, length, nowMs, isRetransmission: true);
-            }
+            stream.Retransmit(lost, RetransmissionSource(stream), nowMs);
         }
     }
 
-    /// <summary>A report block about this consumer's stream from the receiver.</summary>
-    internal void OnReceiverReport(in RtcpReportBlock block, long nowMs)
+    /// <summary>A report block about one of this consumer's streams from the receiver.</summary>
+    internal void OnReceiverReport(in RtcpReportBlock block, long nowMs) => FindSendStream(block.Ssrc)?.OnReceiverReport(block, nowMs);
+
+    /// <summary>Sends a sender report (with SDES) for each stream that has sent.</summary>
+    internal void SendSenderReports(Span<byte> buffer, long nowMs, ulong ntpNow)
     {
-        _statistics.OnReceiverReport(block, nowMs);
-        _score.Update(
-            _statistics.RemoteExtendedHighestSequence == 0 ? 0 : _statistics.PacketCount,
-            Math.Max(0, _statistics.RemotePacketsLost),
-            _counters.PacketsRepaired,
-            _statistics.PacketsRetransmitted);
-    }
-
-    /// <summary>Writes an SR (NTP time now and the RTP timestamp of the same instant) and an SDES with the CNAME.</summary>
-    internal bool TryWriteSenderReport(Span<byte> destination, long nowMs, out int written)
-    {
-        written = 0;
-        if (!_statistics.CanSendSenderReport)
+        foreach (var stream in _sendStreams)
         {
-            return false;
+            if (stream.TryWriteSenderReport(buffer, nowMs, ntpNow, out var written))
+            {
+                Transport.SendRtcp(buffer[..written]);
+            }
         }
-
-        var composer = new RtcpComposer(destination);
-        if (!composer.TryAddSenderReport(_statistics, nowMs, NtpTime.FromUnixMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
-            || (_cname.Length > 0 && !composer.TryAddCname(Ssrc, _cname)))
-        {
-            return false;
-        }
-
-        written = composer.Length;
-        return true;
     }
 
     internal void OnProducerPauseChanged(bool paused)
@@ -394,10 +275,22 @@ public sealed partial class Consumer
         }
 
         _closed = true;
-        if (sendBye && _sequencer.HasSent)
+        if (sendBye)
         {
-            Span<uint> ssrcs = [Ssrc];
-            Transport.SendGoodbye(ssrcs);
+            Span<uint> ssrcs = stackalloc uint[_sendStreams.Length];
+            var count = 0;
+            foreach (var stream in _sendStreams)
+            {
+                if (stream.HasSent)
+                {
+                    ssrcs[count++] = stream.Ssrc;
+                }
+            }
+
+            if (count > 0)
+            {
+                Transport.SendGoodbye(ssrcs[..count]);
+            }
         }
 
         Producer.RemoveConsumer(this);
@@ -405,56 +298,55 @@ public sealed partial class Consumer
         Worker.RaiseEvent(Closed, this);
     }
 
-    /// <summary>
-    /// Maps each producer header extension ID to the consumer's ID for the same URI (0: dropped). Transport-level
-    /// extensions describe the producer's hop, not ours, so they never pass: MID, RID and repaired RID (the consumer
-    /// is identified by SSRC), abs-send-time and transport-wide-cc (bandwidth estimation writes its own).
-    /// </summary>
-    internal static void BuildExtensionIdMap(RtpParameters producer, RtpParameters consumer, Span<byte> map)
+    /// <summary>Creates the consumer class for <paramref name="producer"/>'s kind of stream (mediasoup's choice by type).</summary>
+    internal static Consumer Create(Transport transport, Producer producer, RtpParameters rtpParameters, object? appData, bool paused)
     {
-        map.Clear();
-        foreach (var produced in producer.HeaderExtensions)
+        var consumer = producer.Type == RtpParametersType.Simulcast
+            ? (Consumer)new SimulcastConsumer(transport, producer, rtpParameters, appData, paused)
+            : new SimpleConsumer(transport, producer, rtpParameters, appData, paused);
+        if (consumer.IsActive)
         {
-            if (produced.Id is <= 0 or > 255 || IsTransportLevel(produced.Uri))
-            {
-                continue;
-            }
-
-            var consumed = consumer.HeaderExtensions.FirstOrDefault(e => e.Uri == produced.Uri);
-            if (consumed is { Id: > 0 and <= 255 })
-            {
-                map[produced.Id] = (byte)consumed.Id;
-            }
+            consumer.StartPeriod();
         }
+
+        return consumer;
     }
 
-    private static bool IsTransportLevel(string uri) => uri is RtpHeaderExtensionUris.Mid or RtpHeaderExtensionUris.RtpStreamId
-        or RtpHeaderExtensionUris.RepairedRtpStreamId or RtpHeaderExtensionUris.AbsSendTime or RtpHeaderExtensionUris.TransportWideCcDraft01;
-
-    private void StartPeriod()
+    /// <summary>The send stream that <paramref name="ssrc"/> (media or RTX) names.</summary>
+    private protected RtpSendStream? FindSendStream(uint ssrc)
     {
-        _sequencer.RequestSync();
-        if (Kind == MediaKind.Video)
+        foreach (var stream in _sendStreams)
         {
-            _waitingForKeyFrame = true;
-            _keyFrameThrottle.OnKeyFrameReceived();
-            if (_isSimulcast)
+            if (stream.Ssrc == ssrc || stream.RtxSsrc == ssrc)
             {
-                RestartLayers(Worker.Timers.Now);
-            }
-            else
-            {
-                RequestKeyFrame(Worker.Timers.Now);
+                return stream;
             }
         }
+
+        return null;
     }
 
     /// <summary>Asks upstream for a keyframe, at most once per throttle interval; a held-back request goes on the timer.</summary>
-    private void RequestKeyFrame(long nowMs)
+    private protected void RequestKeyFrame(long nowMs)
     {
         if (_keyFrameThrottle.TryRequest(nowMs))
         {
             Producer.RequestKeyFrame(KeyFrameStream);
+        }
+    }
+
+    private void StartPeriod()
+    {
+        foreach (var stream in _sendStreams)
+        {
+            stream.RequestSync();
+        }
+
+        if (Kind == MediaKind.Video)
+        {
+            WaitingForKeyFrame = true;
+            _keyFrameThrottle.OnKeyFrameReceived();
+            OnPeriodStarted(Worker.Timers.Now);
         }
     }
 }

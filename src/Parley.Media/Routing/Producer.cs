@@ -102,7 +102,10 @@ public sealed class Producer
         }
     }
 
-    /// <summary>Fans one router-space packet out to the consumers; each writes its own copy.</summary>
+    /// <summary>
+    /// Fans one router-space packet out to the consumers; each writes its own copy. <paramref name="isKeyFrame"/> is set
+    /// only for a keyframe packet that is the newest of its stream: one that consumers may start or switch at.
+    /// </summary>
     internal void Dispatch(ProducerStream stream, in RtpPacket packet, bool isKeyFrame, long nowMs)
     {
         if (_paused)

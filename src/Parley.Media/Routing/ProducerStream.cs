@@ -11,7 +11,7 @@ namespace Parley.Media.Routing;
 /// detection, and the receive-side state (counters; loss detection, reports and the retransmission buffer hook in
 /// here). Runs on the worker thread only.
 /// </summary>
-internal sealed class ProducerStream
+internal sealed class ProducerStream : IRetransmissionSource
 {
     private const byte Unknown = 0xFF;
 
@@ -25,6 +25,8 @@ internal sealed class ProducerStream
     private readonly StreamScore _score = new();
     private readonly RtpStreamCounters _counters = new();
     private readonly ushort[] _nackScratch = new ushort[64];
+    private bool _hasSequence;
+    private ushort _highestSequence;
 
     public ProducerStream(Producer producer, int index, RtpEncodingParameters encoding, RtpEncodingMapping mapping, RtpMapping codecMapping)
     {
@@ -148,32 +150,50 @@ internal sealed class ProducerStream
         }
 
         var isKeyFrame = KeyFrameDetector.IsKeyFrame(_codecByPayloadType[payloadType], packet.Payload);
+        var sequence = packet.SequenceNumber;
+        var repaired = _nackGenerator is not null && _nackGenerator.OnPacket(sequence, isKeyFrame, isRepair, nowMs);
+        if (isRepair && !repaired)
+        {
+            // A retransmission nobody asked for: a copy of a packet already here, or the sender's bandwidth probing
+            // (Chromium probes with RTX copies of recent packets). Forwarded, it would reach consumers twice, and an old
+            // keyframe copy would look like a fresh switching point.
+            _counters.RtxPacketsDiscarded++;
+            return true;
+        }
+
         if (isKeyFrame)
         {
             KeyFrameCount++;
         }
 
-        var sequence = packet.SequenceNumber;
+        var isNewest = !_hasSequence || SequenceNumbers.IsNewer(sequence, _highestSequence);
+        if (isNewest)
+        {
+            _hasSequence = true;
+            _highestSequence = sequence;
+        }
+
         LastPacketAtMs = nowMs;
         _statistics.OnPacket(sequence, packet.Timestamp, packet.Length, nowMs, isRepair);
         _bitrate.Update(packet.Length, nowMs);
-        if (_nackGenerator is not null)
+        if (repaired)
         {
-            if (_nackGenerator.OnPacket(sequence, isKeyFrame, isRepair, nowMs))
-            {
-                _counters.PacketsRepaired++;
-            }
+            _counters.PacketsRepaired++;
+        }
 
-            if (_nackGenerator.HasUnsentNacks)
-            {
-                SendNacks(nowMs);
-            }
+        if (_nackGenerator is { HasUnsentNacks: true })
+        {
+            SendNacks(nowMs);
         }
 
         packet.PayloadType = routerPayloadType;
         packet.Ssrc = MappedSsrc;
         _retransmissionBuffer?.Store(packet.Buffer, sequence, nowMs);
-        Producer.Dispatch(this, packet, isKeyFrame, nowMs);
+
+        // Consumers start forwarding (or switch layers) at a keyframe. Only one that is the newest packet of the stream
+        // may start: at a late one (recovered by NACK after newer packets went by) the newer packets, already passed
+        // over, would be holes in the consumer's sequence that no NACK can fill, and the receiver would stall.
+        Producer.Dispatch(this, packet, isKeyFrame && isNewest, nowMs);
         return true;
     }
 

@@ -149,7 +149,7 @@ public sealed class Router
         _observers.Clear();
         foreach (var transport in _transports.Values.ToArray())
         {
-            transport.CloseOnWorker();
+            transport.CloseOnWorker(Transports.TransportCloseReason.RouterClosed);
         }
 
         Worker.OnRouterClosed(this);

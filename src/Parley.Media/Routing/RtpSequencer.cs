@@ -43,8 +43,8 @@ internal sealed class RtpSequencer(int clockRate)
     /// <summary>When the newest packet went out (worker clock, ms).</summary>
     public long HighestSentAtMs => _highestSentAtMs;
 
-    /// <summary>What the current period adds to input timestamps.</summary>
-    public uint TimestampOffset => _timestampOffset;
+    /// <summary>The output timestamp of input <paramref name="timestamp"/> in the current period: forwarding and retransmission alike.</summary>
+    public uint MapTimestamp(uint timestamp) => timestamp + _timestampOffset;
 
     /// <summary>Makes the next packet start a new period.</summary>
     public void RequestSync()
@@ -103,7 +103,7 @@ internal sealed class RtpSequencer(int clockRate)
         }
 
         outSequence = (ushort)mapped;
-        outTimestamp = timestamp + _timestampOffset;
+        outTimestamp = MapTimestamp(timestamp);
         if (!_started || SequenceNumbers.IsNewer(outSequence, _highestSequence))
         {
             _started = true;
@@ -131,7 +131,7 @@ internal sealed class RtpSequencer(int clockRate)
         }
 
         fillSequence = (ushort)hole;
-        fillTimestamp = timestamp + _timestampOffset;
+        fillTimestamp = MapTimestamp(timestamp);
         return true;
     }
 

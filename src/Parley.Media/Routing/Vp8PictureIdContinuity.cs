@@ -12,7 +12,7 @@ namespace Parley.Media.Routing;
 /// over the last 256 pictures, 64 with 7-bit IDs). TL0PICIDX needs no skipping: it changes only on base-layer
 /// pictures, which are never dropped. Worker thread only.
 /// </summary>
-internal sealed class Vp8PictureIdContinuity
+internal sealed class Vp8PictureIdContinuity : IRtpPayloadRewriter
 {
     private readonly SkippingNumberMap _pictureIds = new(256);
     private bool _started;

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Media.Diagnostics;
 using Parley.Media.Ortc;
 
@@ -10,6 +12,9 @@ namespace Parley.Media.Routing;
 /// touched only on this thread, so the per-packet path takes no locks. On Linux the thread is an event loop over its
 /// transports' own sockets (it reads them itself); datagrams of the shared WebRTC port, and of every socket elsewhere,
 /// arrive through one queue hop. Control calls from any thread are posted and awaited; timers run between packets.
+/// Every callback the thread runs is guarded: a datagram handler that throws costs its datagram, a control call that
+/// throws fails its task, a timer that throws is stopped and closes what it belongs to (a transport, with
+/// <see cref="Transports.TransportCloseReason.Fault"/>); faults are counted and logged, and the thread carries on.
 /// </summary>
 public sealed partial class Worker : IAsyncDisposable
 {
@@ -24,6 +29,7 @@ public sealed partial class Worker : IAsyncDisposable
     private volatile int _routerCount;
     private int _openChannels;
     private long _failedDatagrams;
+    private long _faults;
     private readonly MediaStatisticsRegistry _registry;
     private readonly MediaTrafficTotals _closedTraffic = new();
     private WorkerStatistics _statistics = WorkerStatistics.Empty;
@@ -36,11 +42,22 @@ public sealed partial class Worker : IAsyncDisposable
     {
     }
 
+    /// <summary>Starts a worker thread that logs its faults (and the transports they close) to <paramref name="loggerFactory"/>.</summary>
+    /// <param name="name">A name for the thread and for logs; a short id when null.</param>
+    /// <param name="loggerFactory">Where the worker logs (category <c>Parley.Media.Worker</c>).</param>
+    public Worker(string? name, ILoggerFactory loggerFactory)
+        : this(name, portableWait: false, loggerFactory: loggerFactory)
+    {
+    }
+
     /// <param name="name">A name for the thread and for logs.</param>
     /// <param name="portableWait">Sleep on an event and let the runtime read sockets, as on platforms without epoll.</param>
     /// <param name="registry">Where the meter finds this worker's statistics (tests pass their own).</param>
-    internal Worker(string? name, bool portableWait, MediaStatisticsRegistry? registry = null)
+    /// <param name="loggerFactory">Where the worker logs; nowhere when null.</param>
+    internal Worker(string? name, bool portableWait, MediaStatisticsRegistry? registry = null, ILoggerFactory? loggerFactory = null)
     {
+        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(MediaEngineLog.WorkerCategory);
+        Timers = new WorkerTimers(OnTimerFault);
         _registry = registry ?? MediaMetrics.Registry;
         _nextStatisticsAt = (long)MediaMetrics.RefreshInterval.TotalMilliseconds;
         Waiter = WorkerWaiter.Create(portableWait || Environment.GetEnvironmentVariable("PARLEY_PORTABLE_WORKER") == "1");
@@ -68,16 +85,25 @@ public sealed partial class Worker : IAsyncDisposable
 
     /// <summary>
     /// Raised (on a thread-pool thread) when handling a received datagram threw; the datagram was dropped and the
-    /// worker carried on. Every occurrence is a bug worth logging.
+    /// worker carried on. Every occurrence is a bug; the worker logs it at Error.
     /// </summary>
     public event EventHandler<Exception>? DatagramFailed;
 
     /// <summary>Datagrams dropped because their handling threw (see <see cref="DatagramFailed"/>).</summary>
     public long FailedDatagramCount => Interlocked.Read(ref _failedDatagrams);
 
+    /// <summary>
+    /// Other callbacks on the worker thread that threw (timers, the loop's own work); the worker carried on, and what a
+    /// timer belonged to was closed. Every one is a bug, logged at Error.
+    /// </summary>
+    public long FaultCount => Interlocked.Read(ref _faults);
+
+    /// <summary>Where the worker and everything on it log.</summary>
+    internal ILogger Logger { get; }
+
     internal PacketBufferPool Buffers { get; } = new();
 
-    internal WorkerTimers Timers { get; } = new();
+    internal WorkerTimers Timers { get; }
 
     /// <summary>Where consumers build their outgoing copy of a packet; used only on the worker thread, one packet at a time.</summary>
     internal byte[] SendScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
@@ -300,7 +326,7 @@ public sealed partial class Worker : IAsyncDisposable
             {
                 // The clock moves on before the datagrams are handled: the wait may have lasted up to a second.
                 Timers.RunDue(_clock.ElapsedMilliseconds);
-                Waiter.DispatchReady(ready);
+                DispatchReady(ready);
             }
         }
 
@@ -319,11 +345,57 @@ public sealed partial class Worker : IAsyncDisposable
         var now = Timers.Now;
         if (now >= _nextStatisticsAt)
         {
-            PublishStatistics();
             _nextStatisticsAt = now + (long)MediaMetrics.RefreshInterval.TotalMilliseconds;
+            try
+            {
+                PublishStatistics();
+            }
+            catch (Exception e)
+            {
+                OnLoopFault(e, "statistics");
+            }
         }
 
         return _nextStatisticsAt;
+    }
+
+    /// <summary>Reads the ready sockets; a socket's own reads guard their handlers, this guards the rest of the turn.</summary>
+    private void DispatchReady(int ready)
+    {
+        try
+        {
+            Waiter.DispatchReady(ready);
+        }
+        catch (Exception e)
+        {
+            OnLoopFault(e, "socket dispatch");
+        }
+    }
+
+    /// <summary>A timer's callback threw (the timer is stopped): counted, logged, and its owner closed.</summary>
+    private void OnTimerFault(WorkerTimer timer, Exception exception)
+    {
+        Interlocked.Increment(ref _faults);
+        MediaEngineLog.TimerFailed(Logger, exception, Name);
+        if (timer.Owner is not { } owner)
+        {
+            return;
+        }
+
+        try
+        {
+            owner.OnCallbackFault(exception);
+        }
+        catch (Exception e)
+        {
+            OnLoopFault(e, "closing after a timer fault");
+        }
+    }
+
+    private void OnLoopFault(Exception exception, string work)
+    {
+        Interlocked.Increment(ref _faults);
+        MediaEngineLog.LoopWorkFailed(Logger, exception, Name, work);
     }
 
     private void AbandonQueued()
@@ -365,11 +437,12 @@ public sealed partial class Worker : IAsyncDisposable
 
     /// <summary>
     /// A datagram's handler threw: a bug, but one packet must not take the worker (and every room on it) down. The
-    /// datagram is dropped and counted, and <see cref="DatagramFailed"/> tells the application, which can log it.
+    /// datagram is dropped, counted and logged, and <see cref="DatagramFailed"/> tells the application.
     /// </summary>
     internal void OnDatagramFault(Exception exception)
     {
         Interlocked.Increment(ref _failedDatagrams);
+        MediaEngineLog.DatagramFailed(Logger, exception, Name);
         RaiseEvent(DatagramFailed, this, exception);
     }
 

@@ -8,15 +8,22 @@ public sealed class WorkerPool : IAsyncDisposable
 {
     private readonly Worker[] _workers;
 
-    /// <summary>Starts <paramref name="workerCount"/> workers (default: one per processor).</summary>
+    /// <summary>Starts <paramref name="workerCount"/> workers (default: one per processor) that log nowhere.</summary>
     public WorkerPool(int? workerCount = null)
+        : this(new WorkerPoolOptions { WorkerCount = workerCount })
     {
-        var count = workerCount ?? Environment.ProcessorCount;
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(workerCount));
+    }
+
+    /// <summary>Starts the workers <paramref name="options"/> describe.</summary>
+    public WorkerPool(WorkerPoolOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var count = options.WorkerCount ?? Environment.ProcessorCount;
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(options));
         _workers = new Worker[count];
         for (var i = 0; i < count; i++)
         {
-            _workers[i] = new Worker($"parley-worker-{i}");
+            _workers[i] = new Worker($"parley-worker-{i}", options.LoggerFactory);
         }
     }
 

@@ -2,9 +2,12 @@ namespace Parley.Media.Routing;
 
 /// <summary>
 /// Timers of one worker, run on its thread between packets. A timer is a callback with a due time; periodic timers
-/// re-arm themselves. Cancelled timers stay in the heap until they come due, then are dropped.
+/// re-arm themselves. Cancelled timers stay in the heap until they come due, then are dropped. A callback that throws
+/// is cancelled and handed to the fault handler (the worker), which counts it, logs it and closes the timer's owner:
+/// one broken timer must not end the thread that every room on the worker shares.
 /// </summary>
-internal sealed class WorkerTimers
+/// <param name="onFault">Called on the worker thread with a timer whose callback threw (already cancelled).</param>
+internal sealed class WorkerTimers(Action<WorkerTimer, Exception> onFault)
 {
     private readonly PriorityQueue<WorkerTimer, long> _heap = new();
     private long _now;
@@ -16,10 +19,13 @@ internal sealed class WorkerTimers
     /// <summary>Milliseconds on the worker's clock as of the last run.</summary>
     public long Now => _now;
 
-    /// <summary>Arms a timer that calls <paramref name="callback"/> every <paramref name="periodMs"/> until cancelled.</summary>
-    public WorkerTimer StartPeriodic(int periodMs, Action callback)
+    /// <summary>
+    /// Arms a timer that calls <paramref name="callback"/> every <paramref name="periodMs"/> until cancelled;
+    /// <paramref name="owner"/> is what a fault in it leaves broken (closed when it throws).
+    /// </summary>
+    public WorkerTimer StartPeriodic(int periodMs, Action callback, IWorkerCallbackOwner? owner = null)
     {
-        var timer = new WorkerTimer(this, callback, periodMs);
+        var timer = new WorkerTimer(this, callback, periodMs, owner);
         Interlocked.Increment(ref _active);
         _heap.Enqueue(timer, _now + periodMs);
         return timer;
@@ -46,7 +52,16 @@ internal sealed class WorkerTimers
             }
 
             _heap.Dequeue();
-            timer.Callback();
+            try
+            {
+                timer.Callback();
+            }
+            catch (Exception e)
+            {
+                timer.Cancel();
+                onFault(timer, e);
+            }
+
             if (!timer.IsCancelled)
             {
                 _heap.Enqueue(timer, now + timer.PeriodMs);
@@ -60,11 +75,14 @@ internal sealed class WorkerTimers
 }
 
 /// <summary>A periodic timer of a <see cref="WorkerTimers"/>.</summary>
-internal sealed class WorkerTimer(WorkerTimers owner, Action callback, int periodMs)
+internal sealed class WorkerTimer(WorkerTimers timers, Action callback, int periodMs, IWorkerCallbackOwner? owner)
 {
     public Action Callback { get; } = callback;
 
     public int PeriodMs { get; } = periodMs;
+
+    /// <summary>What the timer works for, closed when its callback throws; null for none.</summary>
+    public IWorkerCallbackOwner? Owner { get; } = owner;
 
     public bool IsCancelled { get; private set; }
 
@@ -73,7 +91,14 @@ internal sealed class WorkerTimer(WorkerTimers owner, Action callback, int perio
         if (!IsCancelled)
         {
             IsCancelled = true;
-            owner.OnCancelled();
+            timers.OnCancelled();
         }
     }
+}
+
+/// <summary>An object whose callbacks run on a worker (a transport, an observer): closed when one of them throws.</summary>
+internal interface IWorkerCallbackOwner
+{
+    /// <summary>On the worker thread, after one of its callbacks threw: closes the owner, with an event saying why.</summary>
+    void OnCallbackFault(Exception exception);
 }

@@ -200,6 +200,8 @@ public sealed class PlainTransport : Transport
         Send(channel, remote, scratch[..length], TrafficKind.Other);
     }
 
+    private protected override void CountTransport(ref Diagnostics.MediaObjectCounts counts) => counts.PlainTransports++;
+
     private protected override void CloseResources()
     {
         _rtp.Dispose();
@@ -230,10 +232,7 @@ public sealed class PlainTransport : Transport
             Counters.OnDropped(RtpDropReason.SendFailed);
             return;
         }
-
-        Counters.PacketsSent++;
-        Counters.BytesSent += datagram.Length;
-        Traffic.OnSent(kind, datagram.Length, Worker.Timers.Now);
+        Counters.OnSent(kind, datagram.Length, Worker.Timers.Now);
     }
 
     private void OnRtpSocketDatagram(Span<byte> datagram, in TransportTuple from)
@@ -243,8 +242,7 @@ public sealed class PlainTransport : Transport
             return;
         }
 
-        Counters.PacketsReceived++;
-        Counters.BytesReceived += datagram.Length;
+        Counters.OnDatagramReceived(datagram.Length);
         if (!IsFromRemote(from, _remoteRtp, _remoteRtpTuple))
         {
             return;
@@ -254,7 +252,7 @@ public sealed class PlainTransport : Transport
         if (!isRtp && !IsRtcp(datagram))
         {
             Counters.OnDropped(RtpDropReason.NotRtpOrRtcp);
-            Traffic.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
+            Counters.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
             return;
         }
 
@@ -281,8 +279,7 @@ public sealed class PlainTransport : Transport
             return;
         }
 
-        Counters.PacketsReceived++;
-        Counters.BytesReceived += datagram.Length;
+        Counters.OnDatagramReceived(datagram.Length);
         if (!IsFromRemote(from, _remoteRtcp, _remoteRtcpTuple))
         {
             return;
@@ -291,7 +288,7 @@ public sealed class PlainTransport : Transport
         if (!IsRtcp(datagram))
         {
             Counters.OnDropped(RtpDropReason.NotRtpOrRtcp);
-            Traffic.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
+            Counters.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
             return;
         }
 

@@ -26,19 +26,18 @@ public abstract partial class Transport
         if (!RtpPacket.TryParse(datagram, out var packet))
         {
             Counters.OnDropped(RtpDropReason.MalformedRtp);
-            Traffic.OnReceived(TrafficKind.Other, datagram.Length, now);
+            Counters.OnReceived(TrafficKind.Other, datagram.Length, now);
             return;
         }
 
         if (!_streamsBySsrc.TryGetValue(packet.Ssrc, out var stream))
         {
             Counters.OnDropped(RtpDropReason.UnknownSsrc);
-            Traffic.OnReceived(TrafficKind.Other, datagram.Length, now);
+            Counters.OnReceived(TrafficKind.Other, datagram.Length, now);
             return;
         }
 
-        Counters.RtpPacketsReceived++;
-        Traffic.OnReceived(stream.RtxSsrc == packet.Ssrc ? TrafficKind.Rtx : TrafficKind.Rtp, datagram.Length, now);
+        Counters.OnReceived(stream.RtxSsrc == packet.Ssrc ? TrafficKind.Rtx : TrafficKind.Rtp, datagram.Length, now);
         if (!stream.Receive(ref packet, now))
         {
             Counters.OnDropped(RtpDropReason.UnknownPayloadType);
@@ -48,7 +47,7 @@ public abstract partial class Transport
     /// <summary>Handles one plain RTCP compound packet: feedback for consumers, reports for producers.</summary>
     internal void HandleRtcp(ReadOnlySpan<byte> datagram)
     {
-        Traffic.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
+        Counters.OnReceived(TrafficKind.Other, datagram.Length, Worker.Timers.Now);
         if (!RtcpCompoundReader.IsValid(datagram))
         {
             Counters.OnDropped(RtpDropReason.MalformedRtcp);
@@ -80,7 +79,7 @@ public abstract partial class Transport
                     Counters.NacksReceived++;
                     if (RtcpGenericNack.TryParse(packet, out var nack) && _consumersBySsrc.TryGetValue(nack.MediaSsrc, out var nacked))
                     {
-                        nacked.OnNack(nack.LostSequenceNumbers, Worker.Timers.Now);
+                        nacked.OnNack(nack.MediaSsrc, nack.LostSequenceNumbers, Worker.Timers.Now);
                     }
 
                     break;
@@ -105,16 +104,17 @@ public abstract partial class Transport
         {
             if (_consumersBySsrc.TryGetValue(pli.MediaSsrc, out var consumer))
             {
-                consumer.OnKeyFrameRequested(isFir: false, Worker.Timers.Now);
+                consumer.OnKeyFrameRequested(pli.MediaSsrc, isFir: false, Worker.Timers.Now);
             }
         }
         else if (format == RtcpFeedbackFormat.FullIntraRequest && RtcpFullIntraRequest.TryParse(packet, out var fir))
         {
             for (var i = 0; i < fir.EntryCount; i++)
             {
-                if (_consumersBySsrc.TryGetValue(fir.GetEntry(i).Ssrc, out var consumer))
+                var ssrc = fir.GetEntry(i).Ssrc;
+                if (_consumersBySsrc.TryGetValue(ssrc, out var consumer))
                 {
-                    consumer.OnKeyFrameRequested(isFir: true, Worker.Timers.Now);
+                    consumer.OnKeyFrameRequested(ssrc, isFir: true, Worker.Timers.Now);
                 }
             }
         }
@@ -143,12 +143,10 @@ public abstract partial class Transport
     {
         Span<byte> buffer = stackalloc byte[MaxRtcpLength];
         var now = Worker.Timers.Now;
+        var ntpNow = NtpTime.FromUnixMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         foreach (var consumer in _consumers.Values)
         {
-            if (consumer.TryWriteSenderReport(buffer, now, out var written))
-            {
-                SendRtcp(buffer[..written]);
-            }
+            consumer.SendSenderReports(buffer, now, ntpNow);
         }
 
         Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[RtcpHeader.MaxCount];

@@ -10,7 +10,7 @@ namespace Parley.Media.Transports;
 /// consumers it sends. Concrete transports (<see cref="PlainTransport"/>, later WebRtcTransport) only move datagrams
 /// (and decrypt/encrypt them); routing, demultiplexing by SSRC and RTCP handling live here.
 /// </summary>
-public abstract partial class Transport
+public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
 {
     private readonly Dictionary<string, Producer> _producers = [];
     private readonly Dictionary<string, Consumer> _consumers = [];
@@ -20,6 +20,7 @@ public abstract partial class Transport
     private WorkerTimer? _feedbackTimer;
     private string? _cname;
     private volatile bool _closed;
+    private volatile object? _closeReason;
 
     private protected Transport(Router router, object? appData)
     {
@@ -40,8 +41,11 @@ public abstract partial class Transport
     /// <summary>True once closed.</summary>
     public bool IsClosed => _closed;
 
-    /// <summary>Raised (on a thread-pool thread) when the transport closes, itself or with its router.</summary>
+    /// <summary>Raised (on a thread-pool thread) when the transport closes, itself or with its router; <see cref="CloseReason"/> says why.</summary>
     public event EventHandler? Closed;
+
+    /// <summary>Why the transport closed; null while open.</summary>
+    public TransportCloseReason? CloseReason => (TransportCloseReason?)_closeReason;
 
     internal Worker Worker => Router.Worker;
 
@@ -52,8 +56,6 @@ public abstract partial class Transport
 
     /// <summary>Open consumers (worker thread).</summary>
     internal int ConsumerCount => _consumers.Count;
-
-    internal TransportTrafficCounters Traffic { get; } = new();
 
     /// <summary>mediasoup's stats <c>type</c> of this kind of transport.</summary>
     private protected abstract string StatsType { get; }
@@ -129,12 +131,15 @@ public abstract partial class Transport
 
             var parameters = OrtcRules.GetConsumerRtpParameters(producer.ConsumableRtpParameters, caps, pipe: false, enableRtx: true);
             parameters.Mid = NextConsumerMid();
-            var consumer = new Consumer(this, producer, parameters, appData, paused);
+            var consumer = Consumer.Create(this, producer, parameters, appData, paused);
             _consumers.Add(consumer.Id, consumer);
-            _consumersBySsrc.Add(consumer.Ssrc, consumer);
-            if (consumer.RtxSsrc is { } rtxSsrc)
+            foreach (var stream in consumer.SendStreams)
             {
-                _consumersBySsrc.Add(rtxSsrc, consumer);
+                _consumersBySsrc.Add(stream.Ssrc, consumer);
+                if (stream.RtxSsrc is { } rtxSsrc)
+                {
+                    _consumersBySsrc.Add(rtxSsrc, consumer);
+                }
             }
 
             producer.AddConsumer(consumer);
@@ -147,7 +152,7 @@ public abstract partial class Transport
     public Task<TransportStats> GetStatsAsync() => Worker.InvokeAsync(() => CreateStats(Worker.Timers.Now));
 
     /// <summary>The stats on the worker thread; WebRTC transports add their ICE and DTLS state.</summary>
-    private protected virtual TransportStats CreateStats(long now) => Traffic.CreateStats(Id, now, StatsType);
+    private protected virtual TransportStats CreateStats(long now) => Counters.CreateStats(Id, now, StatsType);
 
     /// <summary>The <c>mid</c> of the next consumer (WebRTC transports number them per transport); null for none.</summary>
     private protected virtual string? NextConsumerMid() => null;
@@ -156,14 +161,19 @@ public abstract partial class Transport
     public Task<IReadOnlyDictionary<RtpDropReason, long>> GetDropCountsAsync() => Worker.InvokeAsync(Counters.DroppedByReason);
 
     /// <summary>Closes the transport with its producers (whose consumers elsewhere close too) and consumers.</summary>
-    public Task CloseAsync() => _closed ? Task.CompletedTask : Worker.InvokeAsync(() =>
+    public Task CloseAsync() => CloseAsync(TransportCloseReason.Closed);
+
+    /// <summary>Closes the transport for <paramref name="reason"/> (from any thread).</summary>
+    private protected Task CloseAsync(TransportCloseReason reason) => _closed ? Task.CompletedTask : Worker.InvokeAsync(() =>
     {
-        CloseOnWorker();
+        CloseOnWorker(reason);
         Router.RemoveTransport(this);
     });
 
     /// <summary>Sends one RTP packet to the remote side (encrypting it if the transport does).</summary>
     internal abstract void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false);
+
+    void IRtpSendTarget.SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission) => SendRtp(packet, isRetransmission);
 
     /// <summary>Sends one RTCP compound packet to the remote side.</summary>
     internal abstract void SendRtcp(ReadOnlySpan<byte> packet);
@@ -171,7 +181,17 @@ public abstract partial class Transport
     /// <summary>Releases sockets and other resources of the concrete transport.</summary>
     private protected abstract void CloseResources();
 
-    internal void CloseOnWorker()
+    /// <summary>On the worker: one of the transport's callbacks threw; the transport may be half-updated, so it closes.</summary>
+    void IWorkerCallbackOwner.OnCallbackFault(Exception exception)
+    {
+        if (!_closed)
+        {
+            CloseOnWorker(TransportCloseReason.Fault);
+            Router.RemoveTransport(this);
+        }
+    }
+
+    internal void CloseOnWorker(TransportCloseReason reason)
     {
         if (_closed)
         {
@@ -179,11 +199,14 @@ public abstract partial class Transport
         }
 
         _closed = true;
+        _closeReason = reason;
+        LogClose(reason);
         _rtcpTimer?.Cancel();
         _feedbackTimer?.Cancel();
+        // After a fault the transport's state is suspect: it sends nothing more, not even a BYE.
         foreach (var consumer in _consumers.Values.ToArray())
         {
-            consumer.CloseOnWorker(sendBye: true);
+            consumer.CloseOnWorker(sendBye: reason != TransportCloseReason.Fault);
         }
 
         foreach (var producer in _producers.Values.ToArray())
@@ -205,14 +228,7 @@ public abstract partial class Transport
             return;
         }
 
-        if (this is WebRtcTransport)
-        {
-            builder.Counts.WebRtcTransports++;
-        }
-        else
-        {
-            builder.Counts.PlainTransports++;
-        }
+        CountTransport(ref builder.Counts);
 
         foreach (var producer in _producers.Values)
         {
@@ -230,14 +246,17 @@ public abstract partial class Transport
         AddTrafficTo(builder.Traffic);
     }
 
+    /// <summary>Counts this transport under its kind in <paramref name="counts"/>.</summary>
+    private protected abstract void CountTransport(ref MediaObjectCounts counts);
+
     /// <summary>On the worker thread: adds the transport's cumulative counts to <paramref name="totals"/>.</summary>
     internal virtual void AddTrafficTo(MediaTrafficTotals totals)
     {
-        totals.RtpPacketsReceived += Traffic.RtpPacketsReceived;
-        totals.RtpBytesReceived += Traffic.RtpBytesReceived;
-        totals.RtpPacketsSent += Traffic.RtpPacketsSent;
-        totals.RtpBytesSent += Traffic.RtpBytesSent;
-        totals.RetransmissionsSent += Traffic.RtxPacketsSent;
+        totals.RtpPacketsReceived += Counters.RtpPacketsReceived;
+        totals.RtpBytesReceived += Counters.RtpBytesReceived;
+        totals.RtpPacketsSent += Counters.RtpPacketsSent;
+        totals.RtpBytesSent += Counters.RtpBytesSent;
+        totals.RetransmissionsSent += Counters.RtxPacketsSent;
         totals.NacksReceived += Counters.NacksReceived;
         totals.KeyFrameRequestsSent += Counters.KeyFrameRequestsSent;
         for (var i = 0; i < totals.TransportDrops.Length; i++)
@@ -278,16 +297,35 @@ public abstract partial class Transport
     internal void RemoveConsumer(Consumer consumer)
     {
         _consumers.Remove(consumer.Id);
-        _consumersBySsrc.Remove(consumer.Ssrc);
-        if (consumer.RtxSsrc is { } rtxSsrc)
+        foreach (var stream in consumer.SendStreams)
         {
-            _consumersBySsrc.Remove(rtxSsrc);
+            _consumersBySsrc.Remove(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtxSsrc)
+            {
+                _consumersBySsrc.Remove(rtxSsrc);
+            }
         }
     }
 
     private void EnsureRtcpTimer()
     {
-        _rtcpTimer ??= Worker.Timers.StartPeriodic(RtcpIntervalMs, SendRtcpReports);
-        _feedbackTimer ??= Worker.Timers.StartPeriodic(FeedbackIntervalMs, OnFeedbackTimer);
+        _rtcpTimer ??= Worker.Timers.StartPeriodic(RtcpIntervalMs, SendRtcpReports, this);
+        _feedbackTimer ??= Worker.Timers.StartPeriodic(FeedbackIntervalMs, OnFeedbackTimer, this);
+    }
+
+    private void LogClose(TransportCloseReason reason)
+    {
+        switch (reason)
+        {
+            case TransportCloseReason.Fault:
+                MediaEngineLog.TransportClosedByFault(Worker.Logger, Id, Worker.Name);
+                break;
+            case TransportCloseReason.DtlsFailed:
+                MediaEngineLog.TransportFailed(Worker.Logger, Id, reason);
+                break;
+            default:
+                MediaEngineLog.TransportClosed(Worker.Logger, Id, reason);
+                break;
+        }
     }
 }

@@ -184,7 +184,7 @@ public sealed class WebRtcTransport : Transport
         OnSent(packet.Length, TrafficKind.Other);
     }
 
-    private protected override TransportStats CreateStats(long now) => Traffic.CreateStats(
+    private protected override TransportStats CreateStats(long now) => Counters.CreateStats(
         Id, now, StatsType, iceRole: "controlled",
         iceState: _connection.IceState.ToString().ToLowerInvariant(),
         dtlsState: _connection.DtlsState.ToString().ToLowerInvariant());
@@ -211,7 +211,7 @@ public sealed class WebRtcTransport : Transport
             }
         }
 
-        _transportCcTimer ??= Worker.Timers.StartPeriodic(TransportCcFeedbackIntervalMs, SendTransportCcFeedback);
+        _transportCcTimer ??= Worker.Timers.StartPeriodic(TransportCcFeedbackIntervalMs, SendTransportCcFeedback, this);
     }
 
     private protected override void OnProducerRemoved(Producer producer)
@@ -231,6 +231,8 @@ public sealed class WebRtcTransport : Transport
             }
         }
     }
+
+    private protected override void CountTransport(ref Diagnostics.MediaObjectCounts counts) => counts.WebRtcTransports++;
 
     private protected override string? NextConsumerMid() => (_nextMid++).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -273,9 +275,7 @@ public sealed class WebRtcTransport : Transport
 
     private void OnSent(int length, TrafficKind kind)
     {
-        Counters.PacketsSent++;
-        Counters.BytesSent += length;
-        Traffic.OnSent(kind, length, Worker.Timers.Now);
+        Counters.OnSent(kind, length, Worker.Timers.Now);
     }
 
     /// <summary>On the server's I/O thread: the one copy of the packet, into a buffer the worker returns.</summary>
@@ -302,7 +302,7 @@ public sealed class WebRtcTransport : Transport
         IceStateChanged?.Invoke(this, state);
         if (state == IceState.Closed)
         {
-            CloseInBackground();
+            CloseInBackground(TransportCloseReason.IceClosed);
         }
     }
 
@@ -311,15 +311,15 @@ public sealed class WebRtcTransport : Transport
         DtlsStateChanged?.Invoke(this, state);
         if (state is DtlsState.Failed or DtlsState.Closed)
         {
-            CloseInBackground();
+            CloseInBackground(state == DtlsState.Failed ? TransportCloseReason.DtlsFailed : TransportCloseReason.DtlsClosed);
         }
     }
 
-    private void CloseInBackground()
+    private void CloseInBackground(TransportCloseReason reason)
     {
         if (!IsClosed)
         {
-            CloseAsync().ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            CloseAsync(reason).ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         }
     }
 
@@ -330,8 +330,7 @@ public sealed class WebRtcTransport : Transport
             return;
         }
 
-        Counters.PacketsReceived++;
-        Counters.BytesReceived += packet.Length;
+        Counters.OnDatagramReceived(packet.Length);
         if (isRtcp)
         {
             if (_ridStreams.IsActive)

@@ -10,11 +10,12 @@ using Parley.Data;
 using Parley.Data.Entities;
 using Parley.Server.Http;
 using Parley.Server.Rooms;
+using Parley.Server.Validation;
 
 namespace Parley.Server.Auth;
 
 /// <summary><c>/api/auth/*</c>: register, login, refresh, guest, me, logout.</summary>
-public static partial class AuthEndpoints
+public static class AuthEndpoints
 {
     private const int MaxEmailLength = 256;
     private const int MaxPasswordLength = 1024;
@@ -89,12 +90,12 @@ public static partial class AuthEndpoints
             return Problems.BadRequest(string.Join(" ", result.Errors.Select(e => e.Description)));
         }
 
-        LogRegistered(loggers.CreateLogger(typeof(AuthEndpoints)), user.Id);
+        AuthLog.Registered(Logger(loggers), user.Id);
         return TypedResults.Created("/api/auth/me", new RegisterResponse(new RegisteredUserDto(user.Id, user.Email, user.Name)));
     }
 
     private static async Task<Results<EmptyHttpResult, NoContent, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, bool? useCookies, SignInManager<ParleyUser> signIn)
+        LoginRequest request, bool? useCookies, SignInManager<ParleyUser> signIn, ILoggerFactory loggers)
     {
         var email = request.Email?.Trim();
         if (string.IsNullOrEmpty(email) || string.IsNullOrEmpty(request.Password))
@@ -107,28 +108,34 @@ public static partial class AuthEndpoints
             return Problems.BadRequest($"\"email\" must be an email address of at most {MaxEmailLength} characters.");
         }
 
+        var logger = Logger(loggers);
         var user = await signIn.UserManager.FindByEmailAsync(email);
         if (user is null || user.IsGuest)
         {
+            AuthLog.UnknownAccount(logger);
             return BadCredentials();
         }
 
         var check = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
         if (check.IsLockedOut)
         {
+            AuthLog.LockedOut(logger, user.Id);
             return Problems.Unauthorized("Too many wrong passwords for this account; it is locked for a few minutes. Try again later.");
         }
 
         if (!check.Succeeded)
         {
+            AuthLog.WrongPassword(logger, user.Id);
             return BadCredentials();
         }
 
-        return await SignInAsync(signIn, user, useCookies == true);
+        var result = await SignInAsync(signIn, user, useCookies == true);
+        AuthLog.SignedIn(logger, user.Id, Credential(useCookies));
+        return result;
     }
 
     private static async Task<Results<EmptyHttpResult, NoContent, ProblemHttpResult>> GuestAsync(
-        GuestRequest request, bool? useCookies, SignInManager<ParleyUser> signIn, TimeProvider time)
+        GuestRequest request, bool? useCookies, SignInManager<ParleyUser> signIn, TimeProvider time, ILoggerFactory loggers)
     {
         var name = NormalizeUserName(request.Name, out var nameError);
         if (name is null)
@@ -145,7 +152,9 @@ public static partial class AuthEndpoints
             return Problems.BadRequest(string.Join(" ", result.Errors.Select(e => e.Description)));
         }
 
-        return await SignInAsync(signIn, user, useCookies == true);
+        var signedIn = await SignInAsync(signIn, user, useCookies == true);
+        AuthLog.GuestSignedIn(Logger(loggers), user.Id, Credential(useCookies));
+        return signedIn;
     }
 
     private static async Task<Results<SignInHttpResult, ProblemHttpResult>> RefreshAsync(
@@ -180,12 +189,13 @@ public static partial class AuthEndpoints
         return TypedResults.Ok(new MeResponse(new UserDto(user.Id, user.Email, user.Name, user.IsGuest)));
     }
 
-    private static async Task<NoContent> LogoutAsync(HttpContext context, ClaimsPrincipal principal, UserManager<ParleyUser> users)
+    private static async Task<NoContent> LogoutAsync(HttpContext context, ClaimsPrincipal principal, UserManager<ParleyUser> users, ILoggerFactory loggers)
     {
         if (await users.GetUserAsync(principal) is { } user)
         {
             // A new security stamp invalidates every refresh token and session cookie issued so far.
             await users.UpdateSecurityStampAsync(user);
+            AuthLog.LoggedOut(Logger(loggers), user.Id);
         }
 
         await context.SignOutAsync(IdentityConstants.ApplicationScheme);
@@ -208,19 +218,11 @@ public static partial class AuthEndpoints
         return TypedResults.Empty;
     }
 
-    /// <summary>The display-name rule for people: 1–100 characters after trimming (the same as room names).</summary>
-    private static string? NormalizeUserName(string? raw, out string? error)
-    {
-        var name = raw?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > RoomService.MaxNameLength || name.Any(char.IsControl))
-        {
-            error = $"Send \"name\": the name others see, 1 to {RoomService.MaxNameLength} characters without control characters.";
-            return null;
-        }
+    /// <summary>The display-name rule for people: the same as room names (<see cref="TextInput.NormalizeName"/>).</summary>
+    private static string? NormalizeUserName(string? raw, out string? error) =>
+        TextInput.NormalizeName(raw, "name", "the name others see", RoomService.MaxNameLength, out error);
 
-        error = null;
-        return name;
-    }
+    private static string Credential(bool? useCookies) => useCookies == true ? "session cookie" : "bearer token";
 
     private static ProblemHttpResult EmailTaken(string email) =>
         Problems.Conflict($"An account with the email '{email}' already exists. Sign in instead, or use another email.");
@@ -228,6 +230,5 @@ public static partial class AuthEndpoints
     private static ProblemHttpResult BadCredentials() =>
         Problems.Unauthorized("The email or password is wrong.");
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "User {UserId} registered")]
-    private static partial void LogRegistered(ILogger logger, string userId);
+    private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(AuthEndpoints));
 }

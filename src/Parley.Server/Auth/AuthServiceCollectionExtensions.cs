@@ -87,7 +87,7 @@ public static class AuthServiceCollectionExtensions
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return Task.CompletedTask;
             },
-            OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync,
+            OnValidatePrincipal = SessionCookieValidator.ValidatePrincipalAsync,
         };
     }
 }

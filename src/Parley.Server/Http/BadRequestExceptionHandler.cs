@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Parley.Server.Validation;
 
 namespace Parley.Server.Http;
 
@@ -46,6 +47,9 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
 
         return exception.InnerException switch
         {
+            // The reader refuses "\ud800" (a lone surrogate) while unescaping a string; say which field and why.
+            JsonException { InnerException: InvalidOperationException invalid } json when invalid.Message.Contains("UTF-16", StringComparison.Ordinal) =>
+                TextInput.LoneSurrogateMessage(FieldName(json.Path)),
             JsonException json => $"The JSON body could not be read at {json.Path ?? "$"} (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}): check the JSON syntax and that the value there has the documented type (see /openapi/v1.json).",
             // Minimal APIs word these for the developer ("Implicit body inferred for parameter ..."); say what to send.
             _ when exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
@@ -53,4 +57,8 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             _ => exception.Message,
         };
     }
+
+    /// <summary>"$.user.name" → "user.name": the field as the client wrote it.</summary>
+    private static string FieldName(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
 }

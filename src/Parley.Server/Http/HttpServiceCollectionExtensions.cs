@@ -11,6 +11,7 @@ internal static class HttpServiceCollectionExtensions
             context.ProblemDetails.Detail ??= Problems.DefaultDetail(status);
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         // Binding failures throw BadHttpRequestException (handled above) instead of an empty 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddParleyRateLimiting(configuration);
@@ -36,7 +37,6 @@ internal static class HttpServiceCollectionExtensions
     public static WebApplication MapParleyPages(this WebApplication app)
     {
         app.MapOpenApi();
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         // The page routes on the client: /r/{joinCode} opens a room.
         app.MapFallbackToFile("/r/{joinCode}", "index.html");
         return app;

@@ -1,26 +1,24 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using Parley.Server.Membership;
 
 namespace Parley.Server.Hubs;
 
 /// <summary>
 /// A token bucket per hub connection (<see cref="HubSettings.RateLimit"/>): a call over the limit is refused with a
 /// <see cref="HubException"/> and the connection stays open. One partitioned limiter holds every bucket and drops a
-/// bucket once it is full and idle, so closed connections cost nothing.
+/// bucket once it is full and idle, so closed connections cost nothing. The refusal is logged by
+/// <see cref="HubCallLogFilter"/>, which runs around this filter.
 /// </summary>
 internal sealed class HubCallRateLimiter : IHubFilter, IDisposable
 {
     public const string Refusal = "Too many requests, slow down";
 
     private readonly PartitionedRateLimiter<string> _limiter;
-    private readonly ILogger<HubCallRateLimiter> _logger;
 
-    public HubCallRateLimiter(IOptions<HubSettings> options, ILogger<HubCallRateLimiter> logger)
+    public HubCallRateLimiter(IOptions<HubSettings> options)
     {
         var settings = options.Value.RateLimit;
-        _logger = logger;
         _limiter = PartitionedRateLimiter.Create<string, string>(connectionId => RateLimitPartition.GetTokenBucketLimiter(
             connectionId,
             _ => new TokenBucketRateLimiterOptions
@@ -36,12 +34,10 @@ internal sealed class HubCallRateLimiter : IHubFilter, IDisposable
     public async ValueTask<object?> InvokeMethodAsync(
         HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        var connectionId = invocationContext.Context.ConnectionId;
-        using (var lease = _limiter.AttemptAcquire(connectionId))
+        using (var lease = _limiter.AttemptAcquire(invocationContext.Context.ConnectionId))
         {
             if (!lease.IsAcquired)
             {
-                MembershipLog.RateLimited(_logger, invocationContext.HubMethodName, connectionId);
                 throw new HubException(Refusal);
             }
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Server.RoomMedia;
+using Parley.Server.Validation;
 
 namespace Parley.Server.Hubs;
 
@@ -15,12 +16,15 @@ internal static class HubPayload
     /// <summary>Room and user ids are 24-32 characters; anything much longer is not an id.</summary>
     public const int MaxIdLength = 64;
 
+    /// <summary>The argument is an object, and every string in it is well-formed text.</summary>
     public static void RequireObject(JsonElement argument, string method)
     {
         if (argument.ValueKind != JsonValueKind.Object)
         {
             throw new HubException($"{method} takes one object argument, not {Describe(argument.ValueKind)}");
         }
+
+        RequireWellFormedText(argument, method);
     }
 
     /// <summary>A required id field: a non-empty string of letters, digits, '-' and '_', at most <see cref="MaxIdLength"/> long.</summary>
@@ -37,7 +41,7 @@ internal static class HubPayload
             throw new HubException($"{method}: {field} must be a string, not {Describe(value.ValueKind)}");
         }
 
-        var id = value.GetString()!;
+        var id = RequireText(value, method, field);
         if (id.Length == 0)
         {
             throw new HubException($"{method}: {field} must not be empty");
@@ -70,6 +74,24 @@ internal static class HubPayload
             JsonValueKind.False => false,
             _ => throw new HubException($"{method}: {field} must be true or false, not {Describe(value.ValueKind)}"),
         };
+    }
+
+    /// <summary>
+    /// The text of a string value; a lone UTF-16 surrogate in it is a refusal naming the field (the shared rule in
+    /// <see cref="TextInput"/>), not a failure in <see cref="JsonElement.GetString"/>.
+    /// </summary>
+    public static string RequireText(JsonElement value, string method, string field) =>
+        JsonText.TryGetString(value, out var text)
+            ? text
+            : throw new HubException($"{method}: {TextInput.LoneSurrogateMessage(field)}");
+
+    /// <summary>Refuses an argument with a malformed string anywhere inside it (fields the method ignores included).</summary>
+    public static void RequireWellFormedText(JsonElement argument, string method)
+    {
+        if (JsonText.FindMalformedString(argument, "$") is { } path)
+        {
+            throw new HubException($"{method}: {TextInput.LoneSurrogateMessage(path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path)}");
+        }
     }
 
     public static MediaFlagsChange ReadFlags(JsonElement argument, string method)

@@ -32,8 +32,11 @@ internal static class HubServiceCollectionExtensions
             options.KeepAliveInterval = settings.KeepAliveInterval;
             options.ClientTimeoutInterval = settings.ClientTimeout;
             options.MaximumReceiveMessageSize = settings.MaximumReceiveMessageSize;
+            // The log filter first: it wraps the rate limiter, so a refusal for speed is logged like any refusal.
+            options.AddFilter<HubCallLogFilter>();
             options.AddFilter<HubCallRateLimiter>();
         });
+        services.AddLogging(logging => logging.AddFilter(HubCallLogFilter.DispatcherCategory, LogLevel.Critical));
         services.TryAddSingleton<HubCallRateLimiter>();
         services.AddOptions<MembershipSettings>()
             .Bind(configuration.GetSection(MembershipSettings.SectionName))

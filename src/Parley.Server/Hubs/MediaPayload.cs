@@ -10,6 +10,12 @@ namespace Parley.Server.Hubs;
 /// <summary>Reads the media methods' arguments; anything malformed is a <see cref="HubException"/> naming the method and field.</summary>
 internal static class MediaPayload
 {
+    /// <summary>
+    /// <c>appData</c> is relayed to everyone in the room with each producer, so it is kept small: at most this many
+    /// bytes as compact JSON (the client's <c>{source}</c> is about 20).
+    /// </summary>
+    public const int MaxAppDataBytes = 1024;
+
     public static bool RequireBool(JsonElement argument, string method, string field)
     {
         HubPayload.RequireObject(argument, method);
@@ -23,6 +29,15 @@ internal static class MediaPayload
             || fingerprints.Any(f => f is null || string.IsNullOrEmpty(f.Algorithm) || string.IsNullOrEmpty(f.Value)))
         {
             throw new HubException($"{method}: dtlsParameters.fingerprints must list at least one {{algorithm, value}}");
+        }
+
+        foreach (var fingerprint in fingerprints)
+        {
+            if (!DtlsFingerprint.SupportedAlgorithms.Contains(fingerprint.Algorithm, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new HubException(
+                    $"{method}: dtlsParameters.fingerprints: the algorithm \"{Shorten(fingerprint.Algorithm)}\" is not supported; use one of {string.Join(", ", DtlsFingerprint.SupportedAlgorithms)} (RFC 8122)");
+            }
         }
 
         return parameters;
@@ -61,7 +76,15 @@ internal static class MediaPayload
         }
 
         var appData = JsonNode.Parse(appDataElement.GetRawText())!.AsObject();
-        var sourceName = appDataElement.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        var size = System.Text.Encoding.UTF8.GetByteCount(appData.ToJsonString());
+        if (size > MaxAppDataBytes)
+        {
+            throw new HubException($"{method}: appData is {size} bytes as JSON; the limit is {MaxAppDataBytes} (it is relayed to everyone in the room)");
+        }
+
+        var sourceName = appDataElement.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String
+            ? HubPayload.RequireText(s, method, "appData.source")
+            : null;
         if (!MediaSources.TryParse(sourceName, out var source))
         {
             throw new HubException($"{method}: appData.source must be \"mic\", \"cam\", \"screen\" or \"screenAudio\"");
@@ -100,8 +123,10 @@ internal static class MediaPayload
 
     private static string RequireString(JsonElement argument, string method, string field) =>
         argument.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
+            ? HubPayload.RequireText(value, method, field)
             : throw new HubException($"{method}: {field} is required (a string)");
+
+    private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "…";
 
     private static T ReadObject<T>(JsonElement argument, string method, string field)
         where T : class

@@ -57,7 +57,4 @@ internal static partial class MembershipLog
 
     [LoggerMessage(3116, LogLevel.Warning, "Server stopping: clearing room {RoomId} failed: {Error}; its rows go at the next start")]
     public static partial void DrainFailed(ILogger logger, string roomId, string error);
-
-    [LoggerMessage(3117, LogLevel.Debug, "Hub call {Method} on connection {ConnectionId} refused: over the per-connection rate limit")]
-    public static partial void RateLimited(ILogger logger, string method, string connectionId);
 }

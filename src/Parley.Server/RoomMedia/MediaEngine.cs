@@ -10,7 +10,7 @@ namespace Parley.Server.RoomMedia;
 /// The process's media engine: one <see cref="WorkerPool"/> (a worker per core), one <see cref="WebRtcServer"/> on
 /// the shared port and one DTLS certificate, started with the app and disposed when it stops.
 /// </summary>
-internal sealed class MediaEngine(IOptions<MediaSettings> options, ILogger<MediaEngine> logger) : IHostedService, IAsyncDisposable
+internal sealed class MediaEngine(IOptions<MediaSettings> options, ILogger<MediaEngine> logger, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
     private WorkerPool? _workers;
     private WebRtcServer? _server;
@@ -38,11 +38,8 @@ internal sealed class MediaEngine(IOptions<MediaSettings> options, ILogger<Media
             Port = settings.Port,
         });
         _server.Start();
-        _workers = new WorkerPool(settings.WorkerCount);
-        foreach (var worker in _workers.Workers)
-        {
-            worker.DatagramFailed += (sender, exception) => MediaLog.DatagramFailed(logger, exception, ((Worker)sender!).Name);
-        }
+        // The workers log their own faults (category Parley.Media.Worker).
+        _workers = new WorkerPool(new WorkerPoolOptions { WorkerCount = settings.WorkerCount, LoggerFactory = loggerFactory });
 
         MediaLog.Started(logger, settings.ListenAddress, _server.UdpPort, _server.TcpPort, _workers.Workers.Count);
         return Task.CompletedTask;

@@ -16,7 +16,4 @@ internal static partial class MediaLog
 
     [LoggerMessage(3205, LogLevel.Warning, "Sending media event {EventName} failed")]
     public static partial void EventFailed(ILogger logger, Exception exception, string eventName);
-
-    [LoggerMessage(3206, LogLevel.Error, "Handling a datagram on media worker {Worker} failed; the datagram was dropped")]
-    public static partial void DatagramFailed(ILogger logger, Exception exception, string worker);
 }

@@ -17,7 +17,7 @@ public static class RoomEndpoints
         rooms.MapPost("/create", CreateAsync);
         rooms.MapGet("/join/{joinCode}", JoinAsync).RequireRateLimiting(RateLimiting.JoinCodePolicy)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        rooms.MapGet("/{roomId}", GetAsync);
+        rooms.MapGet("/{roomId}", GetAsync).ProducesProblem(StatusCodes.Status403Forbidden);
         rooms.MapGet("/", ListAsync);
         rooms.MapPatch("/{roomId}", UpdateAsync);
         rooms.MapDelete("/{roomId}", DeleteAsync);
@@ -52,12 +52,18 @@ public static class RoomEndpoints
     }
 
     private static async Task<Results<Ok<RoomWithUsersResponse>, ProblemHttpResult>> GetAsync(
-        string roomId, RoomService rooms, CancellationToken cancellationToken)
+        string roomId, ClaimsPrincipal principal, RoomService rooms, CancellationToken cancellationToken)
     {
         var room = await rooms.FindAsync(roomId, cancellationToken);
         if (room is null)
         {
             return RoomNotFound(roomId);
+        }
+
+        if (!RoomService.MaySeeParticipants(room, principal.GetUserId()!))
+        {
+            // The hub refuses getUsersInRoom at the door too: who is inside is for those let in.
+            return Problems.Forbidden("This room admits people at the door: you can see who is in it once the host has let you in.");
         }
 
         var users = await rooms.GetUsersAsync(room.Id, cancellationToken);

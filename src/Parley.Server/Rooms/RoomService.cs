@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
 using Parley.Data.Entities;
+using Parley.Server.Validation;
 
 namespace Parley.Server.Rooms;
 
@@ -21,33 +22,11 @@ public sealed partial class RoomService(
     public const int MaxNameLength = 100;
 
     /// <summary>
-    /// Trims <paramref name="raw"/> and checks it is 1–<see cref="MaxNameLength"/> characters.
+    /// Trims <paramref name="raw"/> and checks it is 1–<see cref="MaxNameLength"/> characters of visible, well-formed text.
     /// </summary>
     /// <returns>The trimmed name, or null with <paramref name="error"/> saying what is wrong.</returns>
-    public static string? NormalizeName(string? raw, out string? error)
-    {
-        var name = raw?.Trim();
-        if (string.IsNullOrEmpty(name))
-        {
-            error = "The room needs a name: send \"name\" with 1 to 100 characters.";
-            return null;
-        }
-
-        if (name.Length > MaxNameLength)
-        {
-            error = $"The room name is {name.Length} characters long; use at most {MaxNameLength}.";
-            return null;
-        }
-
-        if (name.Any(char.IsControl))
-        {
-            error = "The room name contains control characters (such as NUL or a line break); remove them.";
-            return null;
-        }
-
-        error = null;
-        return name;
-    }
+    public static string? NormalizeName(string? raw, out string? error) =>
+        TextInput.NormalizeName(raw, "name", "the room's name", MaxNameLength, out error);
 
     /// <summary>
     /// Creates a room owned by <paramref name="ownerId"/> (who is also put in <see cref="Room.Users"/>),
@@ -131,6 +110,13 @@ public sealed partial class RoomService(
         IdGenerator.IsWellFormed(roomId)
             ? await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken)
             : null;
+
+    /// <summary>
+    /// Whether <paramref name="userId"/> may read the room's participant list: always, unless the room admits
+    /// people at the door and they are neither its owner nor in <see cref="Room.Users"/> (admitted once).
+    /// </summary>
+    public static bool MaySeeParticipants(Room room, string userId) =>
+        !room.RequireAccessBeforeJoining || room.OwnerId == userId || room.Users.Contains(userId);
 
     /// <summary>Who is in the room right now (its <c>room_user</c> rows with names), earliest first.</summary>
     public async Task<IReadOnlyList<RoomUserDto>> GetUsersAsync(string roomId, CancellationToken cancellationToken) =>

@@ -198,7 +198,7 @@ public sealed class MediaMetricsTests
             "parley.media.workers", "parley.media.routers", "parley.media.transports", "parley.media.producers", "parley.media.consumers",
             "parley.media.rtp.packets.received", "parley.media.rtp.packets.sent", "parley.media.rtp.bytes.received", "parley.media.rtp.bytes.sent",
             "parley.media.rtp.retransmissions.sent", "parley.media.rtcp.nacks.received", "parley.media.keyframe_requests.sent",
-            "parley.media.packets.dropped", "parley.media.datagrams.failed",
+            "parley.media.packets.dropped", "parley.media.datagrams.failed", "parley.media.worker.faults",
         })
         {
             Assert.Contains(name, recorder.Instruments.Keys);

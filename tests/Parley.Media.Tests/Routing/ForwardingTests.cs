@@ -206,21 +206,57 @@ public sealed class ForwardingTests
     }
 
     [Fact]
-    public async Task Rtx_from_the_producer_is_restored_before_forwarding()
+    public async Task Rtx_the_router_asked_for_is_restored_before_forwarding()
     {
         await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.H264File);
         var (_, _, peer) = await scenario.AddConsumerAsync();
-        var encoding = scenario.Producer.RtpParameters.Encodings[0];
-        var rtxPayloadType = (byte)scenario.Producer.RtpParameters.Codecs.Single(c => c.MimeType == "video/rtx").PayloadType;
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 6, 3000, scenario.ProducerSsrc, TestRtp.H264KeyFrame(6)));
+        Assert.Equal(TestRtp.H264KeyFrame(6), TestRtp.Payload(await peer.ReceiveRtpAsync()));
 
-        var original = TestRtp.Build(scenario.ProducerPayloadType, 7, 6000, scenario.ProducerSsrc, TestRtp.H264KeyFrame(9));
-        Assert.True(RtpPacket.TryParse(original, out var originalPacket));
-        var rtx = new byte[1500];
-        Assert.True(RtxPacket.TryWrap(originalPacket, rtx, encoding.Rtx!.Ssrc, rtxPayloadType, 500, out var rtxLength));
-        await scenario.SendAndWaitAsync(rtx[..rtxLength]);
+        // 7 is lost on the way in; 8 opens the gap and the router NACKs 7; the sender's RTX of 7 is forwarded as 7.
+        var lost = TestRtp.Build(scenario.ProducerPayloadType, 7, 6000, scenario.ProducerSsrc, TestRtp.H264DeltaFrame(7));
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 8, 9000, scenario.ProducerSsrc, TestRtp.H264DeltaFrame(8)));
+        Assert.Equal(TestRtp.H264DeltaFrame(8), TestRtp.Payload(await peer.ReceiveRtpAsync()));
+        await scenario.Sender.ReceiveRtcpAsync(205, format: 1);
+        await scenario.SendAndWaitAsync(Rtx(scenario, lost, 500));
 
         var received = await peer.ReceiveRtpAsync();
-        Assert.Equal(TestRtp.H264KeyFrame(9), TestRtp.Payload(received));
-        Assert.Equal(1, (await scenario.Producer.GetStatsAsync()).Single().PacketsRetransmitted);
+        Assert.Equal(TestRtp.H264DeltaFrame(7), TestRtp.Payload(received));
+        Assert.Equal(7, TestRtp.Header(received).Sequence);
+        var stats = (await scenario.Producer.GetStatsAsync()).Single();
+        Assert.Equal(1, stats.PacketsRetransmitted);
+        Assert.Equal(0, stats.RtxPacketsDiscarded);
+    }
+
+    [Fact]
+    public async Task Rtx_nobody_asked_for_is_dropped_and_counted()
+    {
+        await using var scenario = await RoutingScenario.StartAsync(OrtcTestData.H264File);
+        var (_, _, peer) = await scenario.AddConsumerAsync();
+        var keyFrame = TestRtp.Build(scenario.ProducerPayloadType, 6, 3000, scenario.ProducerSsrc, TestRtp.H264KeyFrame(6));
+        await scenario.SendAndWaitAsync(keyFrame);
+        Assert.Equal(TestRtp.H264KeyFrame(6), TestRtp.Payload(await peer.ReceiveRtpAsync()));
+
+        // A copy of a packet already received (Chromium probes bandwidth with RTX copies of recent packets), and an RTX
+        // packet ahead of the stream (padding-only probing): neither reaches the consumer.
+        await scenario.SendAndWaitAsync(Rtx(scenario, keyFrame, 500));
+        await scenario.SendAndWaitAsync(Rtx(scenario, TestRtp.Build(scenario.ProducerPayloadType, 9, 9000, scenario.ProducerSsrc, [0, 0, 0]), 501));
+        await scenario.SendAndWaitAsync(TestRtp.Build(scenario.ProducerPayloadType, 7, 6000, scenario.ProducerSsrc, TestRtp.H264DeltaFrame(7)));
+
+        Assert.Equal(TestRtp.H264DeltaFrame(7), TestRtp.Payload(await peer.ReceiveRtpAsync()));
+        Assert.DoesNotContain(peer.Drain(), UdpPeer.IsRtp);
+        var stats = (await scenario.Producer.GetStatsAsync()).Single();
+        Assert.Equal(2, stats.RtxPacketsDiscarded);
+        Assert.Equal(0, stats.PacketsRetransmitted);
+    }
+
+    private static byte[] Rtx(RoutingScenario scenario, byte[] original, ushort rtxSequence)
+    {
+        var encoding = scenario.Producer.RtpParameters.Encodings[0];
+        var rtxPayloadType = (byte)scenario.Producer.RtpParameters.Codecs.Single(c => c.MimeType == "video/rtx").PayloadType;
+        Assert.True(RtpPacket.TryParse(original, out var packet));
+        var rtx = new byte[1500];
+        Assert.True(RtxPacket.TryWrap(packet, rtx, encoding.Rtx!.Ssrc, rtxPayloadType, rtxSequence, out var length));
+        return rtx[..length];
     }
 }

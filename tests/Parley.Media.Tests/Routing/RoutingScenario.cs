@@ -45,10 +45,15 @@ internal sealed class RoutingScenario : IAsyncDisposable
     /// When a silent simulcast stream counts as stopped. Long by default: a test machine that stalls for a second must
     /// not look like a sender that stopped. Tests of stopped streams pass the production value.
     /// </param>
+    /// <param name="loggerFactory">Where the worker logs (nowhere by default).</param>
     public static async Task<RoutingScenario> StartAsync(
-        RtpParameters parameters, bool portableWorker = false, MediaStatisticsRegistry? registry = null, int streamInactivityMs = 60_000)
+        RtpParameters parameters,
+        bool portableWorker = false,
+        MediaStatisticsRegistry? registry = null,
+        int streamInactivityMs = 60_000,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
-        var worker = new Worker(null, portableWorker, registry);
+        var worker = new Worker(null, portableWorker, registry, loggerFactory);
         var router = await worker.CreateRouterAsync(new RouterOptions { StreamInactivityMs = streamInactivityMs });
         var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
         var scenario = new RoutingScenario(worker, router, transport);

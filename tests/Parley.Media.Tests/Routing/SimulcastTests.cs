@@ -33,13 +33,20 @@ public sealed partial class SimulcastTests
         /// <summary>Sends one packet of <paramref name="layer"/>, waits until the producer transport counted it, returns the frame body.</summary>
         public async Task<byte[]> SendAsync(int layer, bool keyFrame = false)
         {
+            var (packet, body) = Build(layer, keyFrame);
+            await scenario.SendAndWaitAsync(packet);
+            return body;
+        }
+
+        /// <summary>Builds the next packet of <paramref name="layer"/> as <see cref="SendAsync"/> would send it, to send later (or never).</summary>
+        public (byte[] Packet, byte[] Body) Build(int layer, bool keyFrame = false)
+        {
             byte[] body = [(byte)(keyFrame ? 0x00 : 0x01), 0x00, 0x00, 0x9d, 0x01, 0x2a, (byte)layer, _frame++];
             var pictureId = (ushort)(0x8000 | (_pictureId[layer]++ & 0x7FFF));
             byte[] descriptor = [0x90, 0xC0, (byte)(pictureId >> 8), (byte)pictureId, _tl0[layer]++];
             var packet = TestRtp.Build(scenario.ProducerPayloadType, _sequence[layer]++, _timestamp[layer], Ssrc(layer), [.. descriptor, .. body]);
             _timestamp[layer] += 3000;
-            await scenario.SendAndWaitAsync(packet);
-            return body;
+            return (packet, body);
         }
 
         /// <summary>
@@ -328,7 +335,7 @@ public sealed partial class SimulcastTests
         await using var cleanup = scenario;
 
         // Every layer sends more than 1 bit/s: only the lowest remains a choice.
-        await scenario.Worker.InvokeAsync(() => consumer.SetBitrateLimit(1));
+        await scenario.Worker.InvokeAsync(() => ((SimulcastConsumer)consumer).SetBitrateLimit(1));
         await ReceivePliAsync(scenario, 0);
     }
 

@@ -1,4 +1,5 @@
 using Parley.Media.Rtc;
+using Parley.Media.Transports;
 
 namespace Parley.Media.Tests.Rtc;
 
@@ -66,7 +67,7 @@ public class RtcAllocationTests
         var receiveBitrate = new BitrateCalculator();
         var score = new StreamScore();
         var throttle = new KeyFrameRequestThrottle();
-        var traffic = new TransportTrafficCounters();
+        var traffic = new TransportCounters();
         long sum = 0;
         void Run(int count)
         {

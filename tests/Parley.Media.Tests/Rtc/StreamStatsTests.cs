@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Parley.Media.Rtc;
+using Parley.Media.Transports;
 using Parley.Media.Rtcp;
 
 namespace Parley.Media.Tests.Rtc;
@@ -84,7 +85,7 @@ public class StreamStatsTests
     [Fact]
     public void Transport_stats_split_traffic_by_kind()
     {
-        var traffic = new TransportTrafficCounters();
+        var traffic = new TransportCounters();
         traffic.OnReceived(TrafficKind.Rtp, 1000, 0);
         traffic.OnReceived(TrafficKind.Rtx, 500, 0);
         traffic.OnReceived(TrafficKind.Other, 100, 0);

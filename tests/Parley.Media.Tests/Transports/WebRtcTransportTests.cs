@@ -259,6 +259,8 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         await producerClosed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(producer.IsClosed);
         Assert.True(consumer.IsClosed);
+        Assert.Equal(TransportCloseReason.Closed, sendTransport.CloseReason);
+        Assert.Null(recvTransport.CloseReason);
         await sender.DtlsStates.WaitForAsync(DtlsState.Closed);
         await WaitUntil(() => sendTransport.DtlsState == DtlsState.Closed);
         Assert.False(recvTransport.IsClosed);
@@ -276,6 +278,7 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
 
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(transport.IsClosed);
+        Assert.Equal(TransportCloseReason.DtlsClosed, transport.CloseReason);
     }
 
     [Fact]
@@ -301,6 +304,7 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         await failed.Task.WaitAsync(TimeSpan.FromSeconds(15));
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(producer.IsClosed);
+        Assert.Equal(TransportCloseReason.DtlsFailed, transport.CloseReason);
     }
 
     private WebRtcTransportOptions Options() => new() { WebRtcServer = _server, Certificate = TestCertificates.Server };

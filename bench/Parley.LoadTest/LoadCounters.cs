@@ -1,0 +1,55 @@
+namespace Parley.LoadTest;
+
+/// <summary>Run-wide packet counters, bumped from every sender and receiver without locks.</summary>
+internal sealed class LoadCounters
+{
+    public long RtpSent;
+    public long RtpReceived;
+    public long NacksReceived;
+    public long NackedPacketsReceived;
+    public long NacksSent;
+    public long NackedPacketsSent;
+    public long PlisReceived;
+    public long PlisSent;
+    public long KeyFramesSent;
+    public long RetransmissionsSent;
+    public long RetransmissionsReceived;
+    public long DuplicatesReceived;
+    public long UnknownSsrcReceived;
+
+    /// <summary>One-way media latency of first arrivals (retransmissions excluded), for the measured window.</summary>
+    public LatencyHistogram Latency { get; private set; } = new();
+
+    /// <summary>True from the start of the measured window: freezes count from then on.</summary>
+    public volatile bool Measuring;
+
+    public long Freezes;
+    public long FreezeMilliseconds;
+
+    public void BeginWindow()
+    {
+        Latency = new LatencyHistogram();
+        Interlocked.Exchange(ref Freezes, 0);
+        Interlocked.Exchange(ref FreezeMilliseconds, 0);
+        Measuring = true;
+    }
+
+    public Snapshot Take() => new(
+        Interlocked.Read(ref RtpSent), Interlocked.Read(ref RtpReceived), Interlocked.Read(ref NacksReceived),
+        Interlocked.Read(ref NackedPacketsReceived), Interlocked.Read(ref NacksSent), Interlocked.Read(ref NackedPacketsSent),
+        Interlocked.Read(ref PlisReceived), Interlocked.Read(ref PlisSent), Interlocked.Read(ref KeyFramesSent),
+        Interlocked.Read(ref RetransmissionsSent), Interlocked.Read(ref RetransmissionsReceived), Interlocked.Read(ref DuplicatesReceived));
+
+    internal readonly record struct Snapshot(
+        long RtpSent, long RtpReceived, long NacksReceived, long NackedPacketsReceived, long NacksSent, long NackedPacketsSent,
+        long PlisReceived, long PlisSent, long KeyFramesSent, long RetransmissionsSent, long RetransmissionsReceived,
+        long DuplicatesReceived)
+    {
+        public static Snapshot operator -(Snapshot a, Snapshot b) => new(
+            a.RtpSent - b.RtpSent, a.RtpReceived - b.RtpReceived, a.NacksReceived - b.NacksReceived,
+            a.NackedPacketsReceived - b.NackedPacketsReceived, a.NacksSent - b.NacksSent, a.NackedPacketsSent - b.NackedPacketsSent,
+            a.PlisReceived - b.PlisReceived, a.PlisSent - b.PlisSent, a.KeyFramesSent - b.KeyFramesSent,
+            a.RetransmissionsSent - b.RetransmissionsSent, a.RetransmissionsReceived - b.RetransmissionsReceived,
+            a.DuplicatesReceived - b.DuplicatesReceived);
+    }
+}

@@ -1,0 +1,301 @@
+using System.Buffers.Binary;
+using Parley.Media.Ortc;
+using Parley.Media.Rtc;
+using Parley.Media.Rtcp;
+using Parley.Media.Rtp;
+
+namespace Parley.Media.Routing;
+
+/// <summary>
+/// One RTP stream a consumer sends (mediasoup's RtpStreamSend): the consumer's SSRC, payload types and header
+/// extension IDs, its own sequence numbers and timestamps (<see cref="RtpSequencer"/>), retransmission on NACK (as RTX
+/// when negotiated), sender reports and the stream's stats. A forwarded packet and its retransmission go through the
+/// same rewrite, so a NACKed packet goes out again exactly as it first did. The packets are held once, in router
+/// space, by the producer stream they came from (<see cref="IRetransmissionSource"/>); a retransmission maps the
+/// NACKed sequence number back to that packet and rewrites it again. Which packets to send is the consumer's choice;
+/// this class only sends them. Worker thread only; nothing on the per-packet path allocates.
+/// </summary>
+internal sealed class RtpSendStream
+{
+    private const byte NoPayloadType = 0xFF;
+
+    private readonly IRtpSendTarget _target;
+    private readonly byte[] _scratch;
+    private readonly IRtpPayloadRewriter? _payloadRewriter;
+    private readonly bool[] _sendsPayloadType = new bool[128];
+    private readonly byte[] _extensionIdMap = new byte[256];
+    private readonly RtpSequencer _sequencer;
+    private readonly byte _rtxPayloadType = NoPayloadType;
+    private readonly byte[] _cname;
+    private readonly SendStreamStatistics _statistics;
+    private readonly BitrateCalculator _bitrate = new();
+    private readonly StreamScore _score = new();
+    private ushort _rtxSequence;
+
+    /// <param name="producerParameters">The producer's parameters, whose header extension IDs packets arrive with.</param>
+    /// <param name="consumerParameters">The consumer's parameters; the stream sends its first encoding.</param>
+    /// <param name="target">Where packets go (the consumer's transport).</param>
+    /// <param name="scratch">Where outgoing copies are written, one at a time (the worker's send buffer).</param>
+    /// <param name="payloadRewriter">A codec's rewrite of the payload (VP8 picture IDs), or null.</param>
+    public RtpSendStream(
+        RtpParameters producerParameters, RtpParameters consumerParameters, IRtpSendTarget target, byte[] scratch, IRtpPayloadRewriter? payloadRewriter = null)
+    {
+        _target = target;
+        _scratch = scratch;
+        _payloadRewriter = payloadRewriter;
+        var encoding = consumerParameters.Encodings[0];
+        Ssrc = encoding.Ssrc ?? throw new ArgumentException("The consumer's encoding has no SSRC.", nameof(consumerParameters));
+        RtxSsrc = encoding.Rtx?.Ssrc;
+        var mediaCodec = consumerParameters.Codecs[0];
+        ClockRate = mediaCodec.ClockRate;
+        MimeType = mediaCodec.MimeType;
+        _sequencer = new RtpSequencer(ClockRate);
+        _statistics = new SendStreamStatistics(Ssrc, (uint)ClockRate);
+        _cname = System.Text.Encoding.UTF8.GetBytes(consumerParameters.Rtcp.Cname ?? "");
+        foreach (var codec in consumerParameters.Codecs)
+        {
+            if (!codec.MimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase))
+            {
+                _sendsPayloadType[codec.PayloadType] = true;
+            }
+            else if (codec.Parameters.TryGetValue("apt", out var apt) && apt.TryGetInt32(out var media) && media == mediaCodec.PayloadType)
+            {
+                _rtxPayloadType = (byte)codec.PayloadType;
+            }
+        }
+
+        BuildExtensionIdMap(producerParameters, consumerParameters, _extensionIdMap);
+    }
+
+    /// <summary>The SSRC of the media the stream sends.</summary>
+    public uint Ssrc { get; }
+
+    /// <summary>The SSRC of its retransmissions, when RTX was negotiated.</summary>
+    public uint? RtxSsrc { get; }
+
+    /// <summary>The media codec's clock rate.</summary>
+    public int ClockRate { get; }
+
+    /// <summary>The media codec's MIME type.</summary>
+    public string MimeType { get; }
+
+    /// <summary>True once a packet has gone out (a BYE then has something to end).</summary>
+    public bool HasSent => _sequencer.HasSent;
+
+    /// <summary>NACK, PLI and FIR counts for stats.</summary>
+    public RtpStreamCounters Counters { get; } = new();
+
+    /// <summary>Whether the stream sends media of router payload type <paramref name="payloadType"/>.</summary>
+    public bool SendsPayloadType(byte payloadType) => _sendsPayloadType[payloadType];
+
+    /// <summary>Makes the next packet start a new period (a resume): it continues the sequence, timed by the wall clock.</summary>
+    public void RequestSync() => _sequencer.RequestSync();
+
+    /// <summary>
+    /// Makes the next packet start a new period whose first packet stands for the instant that
+    /// <paramref name="previousSourceTimestamp"/> stood for in the source sent until now (a simulcast switch that
+    /// placed the new stream's packet on the old stream's clock).
+    /// </summary>
+    public void RequestSync(uint previousSourceTimestamp) => _sequencer.RequestSync(_sequencer.MapTimestamp(previousSourceTimestamp));
+
+    /// <summary>Sends this stream's copy of a router-space packet; false when it did not go out. The hot path.</summary>
+    public bool Send(in RtpPacket packet, long nowMs)
+    {
+        var copy = _scratch.AsSpan();
+        var length = Rewrite(packet, copy);
+        if (length == 0)
+        {
+            Skip(packet, nowMs);
+            return false;
+        }
+
+        if (!_sequencer.TryRewrite(packet.SequenceNumber, packet.Timestamp, nowMs, out var sequence, out var timestamp))
+        {
+            return false;
+        }
+
+        Stamp(copy, sequence, timestamp);
+        _target.SendRtp(copy[..length], isRetransmission: false);
+        _statistics.OnPacketSent(timestamp, length, nowMs);
+        _bitrate.Update(length, nowMs);
+        return true;
+    }
+
+    /// <summary>
+    /// Leaves a packet out without a hole in the sequence numbers: the newest closes up; a late one keeps its number,
+    /// which a padding-only packet fills (a receiver takes padding as received and does not ask for it again).
+    /// </summary>
+    public void Skip(in RtpPacket packet, long nowMs)
+    {
+        if (!_sequencer.Skip(packet.SequenceNumber, packet.Timestamp, out var sequence, out var timestamp))
+        {
+            return;
+        }
+
+        var padding = _scratch.AsSpan(0, RtpPacket.FixedHeaderLength + 1);
+        padding[0] = 0xA0; // version 2, P
+        padding[1] = packet.PayloadType;
+        Stamp(padding, sequence, timestamp);
+        padding[^1] = 1; // the padding length, this byte included
+        _target.SendRtp(padding, isRetransmission: false);
+        _statistics.OnPacketSent(timestamp, padding.Length, nowMs);
+    }
+
+    /// <summary>
+    /// The receiver lost <paramref name="lost"/>: each one still held by <paramref name="source"/> (the stream sent in
+    /// the current period) goes out again, rewritten as when it was forwarded, as RTX when negotiated. No allocation.
+    /// </summary>
+    public void Retransmit(NackLostSequenceEnumerator lost, IRetransmissionSource? source, long nowMs)
+    {
+        Counters.NackCount++;
+        if (source is null)
+        {
+            return; // between simulcast layers: nothing sent in this period to resend
+        }
+
+        Span<byte> original = stackalloc byte[PacketBufferPool.BufferLength];
+        Span<byte> rtx = stackalloc byte[PacketBufferPool.BufferLength];
+        foreach (var sequence in lost)
+        {
+            Counters.NackPacketCount++;
+            if (!_sequencer.TryMapBack(sequence, out var inputSequence)
+                || !source.TryGetForRetransmission(inputSequence, nowMs, original, out var written)
+                || !RtpPacket.TryParse(original[..written], out var packet))
+            {
+                continue;
+            }
+
+            var copy = _scratch.AsSpan();
+            var length = Rewrite(packet, copy);
+            if (length == 0)
+            {
+                continue;
+            }
+
+            var timestamp = _sequencer.MapTimestamp(packet.Timestamp);
+            Stamp(copy, sequence, timestamp);
+            if (_rtxPayloadType != NoPayloadType && RtxSsrc is { } rtxSsrc)
+            {
+                if (RtpPacket.TryParse(copy[..length], out var outgoing)
+                    && RtxPacket.TryWrap(outgoing, rtx, rtxSsrc, _rtxPayloadType, _rtxSequence++, out var rtxLength))
+                {
+                    _target.SendRtp(rtx[..rtxLength], isRetransmission: true);
+                    _statistics.OnPacketSent(timestamp, rtxLength, nowMs, isRetransmission: true);
+                }
+            }
+            else
+            {
+                _target.SendRtp(copy[..length], isRetransmission: true);
+                _statistics.OnPacketSent(timestamp, length, nowMs, isRetransmission: true);
+            }
+        }
+    }
+
+    /// <summary>A report block about this stream from the receiver.</summary>
+    public void OnReceiverReport(in RtcpReportBlock block, long nowMs)
+    {
+        _statistics.OnReceiverReport(block, nowMs);
+        _score.Update(
+            _statistics.RemoteExtendedHighestSequence == 0 ? 0 : _statistics.PacketCount,
+            Math.Max(0, _statistics.RemotePacketsLost),
+            Counters.PacketsRepaired,
+            _statistics.PacketsRetransmitted);
+    }
+
+    /// <summary>
+    /// Writes an SR (<paramref name="ntpNow"/> and the RTP timestamp of the same instant) and an SDES with the CNAME;
+    /// false before anything was sent.
+    /// </summary>
+    public bool TryWriteSenderReport(Span<byte> destination, long nowMs, ulong ntpNow, out int written)
+    {
+        written = 0;
+        if (!_statistics.CanSendSenderReport)
+        {
+            return false;
+        }
+
+        var composer = new RtcpComposer(destination);
+        if (!composer.TryAddSenderReport(_statistics, nowMs, ntpNow) || (_cname.Length > 0 && !composer.TryAddCname(Ssrc, _cname)))
+        {
+            return false;
+        }
+
+        written = composer.Length;
+        return true;
+    }
+
+    /// <summary>The stream's <c>outbound-rtp</c> stats.</summary>
+    public ConsumerStreamStats GetStats(long nowMs, MediaKind kind) => ConsumerStreamStats.Create(
+        nowMs, kind == MediaKind.Audio ? "audio" : "video", MimeType, _statistics, _bitrate, _score, Counters, RtxSsrc);
+
+    /// <summary>
+    /// Maps each producer header extension ID to the consumer's ID for the same URI (0: dropped). Transport-level
+    /// extensions describe the producer's hop, not ours, so they never pass: MID, RID and repaired RID (the consumer
+    /// is identified by SSRC), abs-send-time and transport-wide-cc (bandwidth estimation writes its own).
+    /// </summary>
+    internal static void BuildExtensionIdMap(RtpParameters producer, RtpParameters consumer, Span<byte> map)
+    {
+        map.Clear();
+        foreach (var produced in producer.HeaderExtensions)
+        {
+            if (produced.Id is <= 0 or > 255 || IsTransportLevel(produced.Uri))
+            {
+                continue;
+            }
+
+            var consumed = consumer.HeaderExtensions.FirstOrDefault(e => e.Uri == produced.Uri);
+            if (consumed is { Id: > 0 and <= 255 })
+            {
+                map[produced.Id] = (byte)consumed.Id;
+            }
+        }
+    }
+
+    private static bool IsTransportLevel(string uri) => uri is RtpHeaderExtensionUris.Mid or RtpHeaderExtensionUris.RtpStreamId
+        or RtpHeaderExtensionUris.RepairedRtpStreamId or RtpHeaderExtensionUris.AbsSendTime or RtpHeaderExtensionUris.TransportWideCcDraft01;
+
+    /// <summary>
+    /// The one rewrite of a router-space packet into this stream's form, for forwarding and retransmission alike:
+    /// header extensions renumbered, then the codec's payload rewrite. Returns the length; 0 when it does not fit or
+    /// the payload rewrite refuses it (a picture left out). The numbers are stamped after (<see cref="Stamp"/>).
+    /// </summary>
+    private int Rewrite(in RtpPacket packet, Span<byte> destination)
+    {
+        var length = RtpHeaderRewriter.Write(packet, _extensionIdMap, destination);
+        if (length == 0)
+        {
+            return 0;
+        }
+
+        var payloadStart = length - packet.Length + packet.HeaderLength;
+        return _payloadRewriter is null || _payloadRewriter.TryRewrite(destination[payloadStart..(length - packet.PaddingLength)]) ? length : 0;
+    }
+
+    private void Stamp(Span<byte> header, ushort sequence, uint timestamp)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(header[4..], timestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(header[8..], Ssrc);
+    }
+}
+
+/// <summary>Where a send stream's packets go: the consumer's transport (a test's capture).</summary>
+internal interface IRtpSendTarget
+{
+    /// <summary>Sends one RTP packet to the remote side; <paramref name="isRetransmission"/> counts it as such.</summary>
+    void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission);
+}
+
+/// <summary>Where a send stream finds a packet again for retransmission: the producer stream it was forwarded from.</summary>
+internal interface IRetransmissionSource
+{
+    /// <summary>Copies the router-space packet with sequence number <paramref name="sequence"/>, if still held.</summary>
+    bool TryGetForRetransmission(ushort sequence, long nowMs, Span<byte> destination, out int written);
+}
+
+/// <summary>A codec's rewrite of a consumer's copy of the payload (VP8 picture IDs), the same for forwarding and retransmission.</summary>
+internal interface IRtpPayloadRewriter
+{
+    /// <summary>Rewrites <paramref name="payload"/> in place; false when the packet must not go out.</summary>
+    bool TryRewrite(Span<byte> payload);
+}

@@ -1,0 +1,303 @@
+using Parley.Media.Codecs;
+using Parley.Media.Ortc;
+using Parley.Media.Rtp;
+using Parley.Media.Transports;
+
+namespace Parley.Media.Routing;
+
+/// <summary>
+/// A consumer of a simulcast producer (mediasoup's SimulcastConsumer): it forwards one of the producer's streams. The
+/// target is the highest stream at or below the preferred one that the sender is sending; a change of target asks that
+/// stream for a keyframe and the consumer keeps forwarding the current stream until the keyframe arrives, then switches
+/// there. The send stream starts a new period at the switch, so the receiver sees one stream with no sequence gap and
+/// rising timestamps (placed through the sender reports of both encodings when there are some, else by the wall-clock
+/// time since the last packet), and VP8 picture IDs continue (<see cref="Vp8PictureIdContinuity"/>, the send stream's
+/// payload rewrite). Of a VP8 encoding with temporal layers, only the layers up to the preferred temporal layer go out
+/// (<see cref="Vp8TemporalLayerSelector"/>: switching between pictures only); the packets and pictures left out are
+/// skipped in the sequence numbers and picture IDs, and the layers reported are the ones forwarded. Other codecs (H264,
+/// VP9, AV1) are not filtered by temporal layer: they forward every packet of the encoding and report its top temporal
+/// layer.
+/// </summary>
+internal sealed class SimulcastConsumer : Consumer
+{
+    private const int NoLayer = -1;
+
+    private readonly RtpSendStream _stream;
+    private readonly int _clockRate;
+    private readonly int _maxTemporalLayer;
+    private readonly Vp8PictureIdContinuity? _pictureIds;
+    private readonly Vp8TemporalLayerSelector? _temporalLayers;
+    private int _preferredSpatial;
+    private int _preferredTemporal;
+    private int _targetSpatial = NoLayer;
+    private int _currentSpatial = NoLayer;
+    private long _bitrateLimit;
+
+    // What LayersChanged last told (spatial << 8 | temporal, NoLayer for none) and the preference, packed so that any
+    // thread reads them whole.
+    private volatile int _reportedLayers = NoLayer;
+    private volatile int _preferredLayers = NoLayer;
+
+    internal SimulcastConsumer(Transport transport, Producer producer, RtpParameters rtpParameters, object? appData, bool paused)
+        : this(transport, producer, rtpParameters, appData, paused,
+            KeyFrameDetector.FromMimeType(rtpParameters.Codecs[0].MimeType) == VideoCodec.Vp8 ? new Vp8PictureIdContinuity() : null)
+    {
+    }
+
+    private SimulcastConsumer(
+        Transport transport, Producer producer, RtpParameters rtpParameters, object? appData, bool paused, Vp8PictureIdContinuity? pictureIds)
+        : base(transport, producer, rtpParameters, appData, paused,
+            [new RtpSendStream(producer.RtpParameters, rtpParameters, transport, transport.Worker.SendScratch, pictureIds)])
+    {
+        _stream = SendStreams[0];
+        _clockRate = _stream.ClockRate;
+        _pictureIds = pictureIds;
+        _temporalLayers = pictureIds is null ? null : new Vp8TemporalLayerSelector();
+        _maxTemporalLayer = producer.Streams.Max(s => s.TopTemporalLayer);
+        _preferredSpatial = producer.Streams.Count - 1;
+        _preferredTemporal = _maxTemporalLayer;
+        _preferredLayers = Pack(_preferredSpatial, _preferredTemporal);
+    }
+
+    public override ConsumerLayers? CurrentLayers => Unpack(_reportedLayers);
+
+    public override ConsumerLayers? PreferredLayers => Unpack(_preferredLayers);
+
+    /// <summary>A keyframe is still awaited: to start forwarding, or to switch to the target.</summary>
+    private protected override bool NeedsKeyFrame => _targetSpatial != NoLayer && (_targetSpatial != _currentSpatial || WaitingForKeyFrame);
+
+    /// <summary>Where keyframe requests go: the stream being switched to, else the one forwarded.</summary>
+    private protected override ProducerStream KeyFrameStream => _targetSpatial != NoLayer
+        ? Producer.Streams[_targetSpatial]
+        : ForwardedStream ?? Producer.Streams[0];
+
+    /// <summary>Stats go with the stream forwarded; between layers, with the one it switches to.</summary>
+    private protected override ProducerStream StatsSource => ForwardedStream ?? KeyFrameStream;
+
+    /// <summary>The stream whose packets go out now; null between layers.</summary>
+    private ProducerStream? ForwardedStream => _currentSpatial == NoLayer ? null : Producer.Streams[_currentSpatial];
+
+    internal override void Forward(ProducerStream stream, in RtpPacket packet, bool isKeyFrame, long nowMs)
+    {
+        if (!IsActive || !_stream.SendsPayloadType(packet.PayloadType) || !IsForwardedSpatial(stream, packet.Timestamp, isKeyFrame, nowMs)
+            || !PassesKeyFrameGate(stream, isKeyFrame))
+        {
+            return;
+        }
+
+        if (_temporalLayers is not null && !IsForwardedTemporal(stream, packet, isKeyFrame))
+        {
+            _pictureIds!.Skip(packet.Payload);
+            _stream.Skip(packet, nowMs);
+            return;
+        }
+
+        _stream.Send(packet, nowMs);
+    }
+
+    /// <summary>
+    /// The seam for send-side bandwidth estimation: a layer whose incoming bitrate exceeds <paramref name="bitsPerSecond"/>
+    /// is not chosen (the lowest sending one always may be). Null or 0 lifts the limit. Worker thread only.
+    /// </summary>
+    internal void SetBitrateLimit(long? bitsPerSecond)
+    {
+        _bitrateLimit = Math.Max(0, bitsPerSecond ?? 0);
+        if (IsActive)
+        {
+            UpdateTargetLayer(Worker.Timers.Now);
+        }
+    }
+
+    private protected override Task SetPreferredLayersCore(int spatialLayer, int? temporalLayer)
+    {
+        if (spatialLayer >= Producer.Streams.Count)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(spatialLayer), spatialLayer, $"The producer has {Producer.Streams.Count} spatial layers (0 to {Producer.Streams.Count - 1}).");
+        }
+
+        if (temporalLayer > _maxTemporalLayer)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(temporalLayer), temporalLayer, $"The producer has {_maxTemporalLayer + 1} temporal layers (0 to {_maxTemporalLayer}).");
+        }
+
+        return Worker.InvokeAsync(() =>
+        {
+            _preferredSpatial = spatialLayer;
+            _preferredTemporal = temporalLayer ?? _maxTemporalLayer;
+            _preferredLayers = Pack(_preferredSpatial, _preferredTemporal);
+            if (IsActive)
+            {
+                UpdateTargetLayer(Worker.Timers.Now);
+            }
+        });
+    }
+
+    private protected override IRetransmissionSource? RetransmissionSource(RtpSendStream sendStream) => ForwardedStream;
+
+    /// <summary>A new forwarding period (resume): nothing is forwarded until a keyframe of the target arrives.</summary>
+    private protected override void OnPeriodStarted(long nowMs)
+    {
+        _currentSpatial = NoLayer;
+        _targetSpatial = NoLayer;
+        UpdateTargetLayer(nowMs);
+    }
+
+    /// <summary>Re-evaluates the target on the transport's feedback timer (every 40 ms).</summary>
+    private protected override void OnTick(long nowMs) => UpdateTargetLayer(nowMs);
+
+    /// <summary>
+    /// Whether a packet of <paramref name="stream"/> goes out: packets of the current stream do, and the target's
+    /// first keyframe makes the target current. Called per packet: no allocation.
+    /// </summary>
+    private bool IsForwardedSpatial(ProducerStream stream, uint timestamp, bool isKeyFrame, long nowMs)
+    {
+        if (_targetSpatial == NoLayer)
+        {
+            // Nothing chosen yet (start, or every stream stopped): a packet may be the first sign of life.
+            UpdateTargetLayer(nowMs);
+        }
+
+        var index = stream.Index;
+        if (index == _currentSpatial)
+        {
+            return true;
+        }
+
+        if (index != _targetSpatial || !isKeyFrame)
+        {
+            return false;
+        }
+
+        if (_currentSpatial != NoLayer && TryMapTimestamp(Producer.Streams[_currentSpatial], stream, timestamp, out var aligned))
+        {
+            _stream.RequestSync(aligned);
+        }
+        else
+        {
+            _stream.RequestSync();
+        }
+
+        _currentSpatial = index;
+        _pictureIds?.RequestSync();
+        _temporalLayers?.Reset(TargetTemporalLayer(stream));
+        ReportLayers();
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a VP8 packet of the current stream is in the temporal layers forwarded now; a change of the layer forwarded
+    /// is reported. A stream without temporal layers, or a packet whose descriptor cannot be read (padding), passes.
+    /// Called per packet: no allocation.
+    /// </summary>
+    private bool IsForwardedTemporal(ProducerStream stream, in RtpPacket packet, bool isKeyFrame)
+    {
+        var selector = _temporalLayers!;
+        var payload = packet.Payload;
+        if (stream.TopTemporalLayer == 0 || !Vp8PayloadDescriptor.TryGetTemporalInfo(payload, out var info))
+        {
+            return true;
+        }
+
+        selector.Target = TargetTemporalLayer(stream);
+        var before = selector.Current;
+        var forward = selector.ShouldForward(info, packet.Timestamp, isKeyFrame, _pictureIds!.WasDropped(payload));
+        if (selector.Current != before)
+        {
+            ReportLayers();
+        }
+
+        return forward;
+    }
+
+    private int TargetTemporalLayer(ProducerStream stream) => Math.Min(_preferredTemporal, stream.TopTemporalLayer);
+
+    /// <summary>
+    /// The timestamp of <paramref name="from"/>'s clock for the instant that <paramref name="to"/>'s
+    /// <paramref name="timestamp"/> stands for, through the sender reports of both (the encodings of one sender share
+    /// its NTP clock); false before both have one. This keeps the capture timing (and lip sync) across a switch.
+    /// </summary>
+    private bool TryMapTimestamp(ProducerStream from, ProducerStream to, uint timestamp, out uint mapped)
+    {
+        var fromReport = from.Statistics;
+        var toReport = to.Statistics;
+        if (fromReport.LastSenderReportNtp == 0 || toReport.LastSenderReportNtp == 0)
+        {
+            mapped = 0;
+            return false;
+        }
+
+        var ntpDifference = (long)(toReport.LastSenderReportNtp - fromReport.LastSenderReportNtp) / 4294967296.0;
+        var ticksSinceReport = (int)(timestamp - toReport.LastSenderReportRtpTimestamp);
+        mapped = (uint)(fromReport.LastSenderReportRtpTimestamp + (long)Math.Round(ntpDifference * _clockRate) + ticksSinceReport);
+        return true;
+    }
+
+    private void UpdateTargetLayer(long nowMs)
+    {
+        var target = ChooseTargetLayer(nowMs);
+        if (target == _targetSpatial)
+        {
+            return;
+        }
+
+        _targetSpatial = target;
+        if (target == NoLayer)
+        {
+            _currentSpatial = NoLayer;
+            ReportLayers();
+        }
+        else if (target != _currentSpatial)
+        {
+            RequestKeyFrame(nowMs);
+        }
+    }
+
+    /// <summary>
+    /// The highest sending stream at or below the preference (and within the bitrate limit); when none there is
+    /// sending, the lowest sending one above it, so that the consumer shows something while any stream lives.
+    /// </summary>
+    private int ChooseTargetLayer(long nowMs)
+    {
+        var streams = Producer.Streams;
+        var chosen = NoLayer;
+        for (var i = 0; i < streams.Count; i++)
+        {
+            var stream = streams[i];
+            if (!stream.IsReceiving(nowMs, Transport.Router.StreamInactivityMs))
+            {
+                continue;
+            }
+
+            if (chosen != NoLayer && (i > _preferredSpatial || (_bitrateLimit > 0 && stream.GetBitrate(nowMs) > _bitrateLimit)))
+            {
+                break;
+            }
+
+            chosen = i;
+        }
+
+        return chosen;
+    }
+
+    private void ReportLayers()
+    {
+        var packed = _currentSpatial == NoLayer ? NoLayer : Pack(_currentSpatial, ForwardedTemporalLayer(Producer.Streams[_currentSpatial]));
+        if (packed == _reportedLayers)
+        {
+            return;
+        }
+
+        _reportedLayers = packed;
+        RaiseLayersChanged(Unpack(packed));
+    }
+
+    /// <summary>The temporal layer forwarded of <paramref name="stream"/>: VP8's selected one, else (not filtered) the top.</summary>
+    private int ForwardedTemporalLayer(ProducerStream stream) =>
+        _temporalLayers is not null && stream.TopTemporalLayer > 0 ? _temporalLayers.Current : stream.TopTemporalLayer;
+
+    private static int Pack(int spatial, int temporal) => (spatial << 8) | temporal;
+
+    private static ConsumerLayers? Unpack(int packed) => packed == NoLayer ? null : new ConsumerLayers(packed >> 8, packed & 0xFF);
+}

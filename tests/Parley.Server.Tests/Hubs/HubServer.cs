@@ -47,6 +47,10 @@ public sealed class HubServer : WebApplicationFactory<Program>
         builder.UseSetting("Media:Port", "0");
         builder.UseSetting("Media:RouterIdleTimeout", "00:00:01");
         builder.UseSetting("Media:WorkerCount", "1");
+        // Tests (the fuzzer above all) call fast from one connection; the per-connection limit has a test of its own,
+        // which sets it back down.
+        builder.UseSetting("Hub:RateLimit:Burst", "100000");
+        builder.UseSetting("Hub:RateLimit:PermitsPerSecond", "100000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -129,6 +133,20 @@ public sealed class HubServer : WebApplicationFactory<Program>
         var client = new HubClient(BuildConnection(user.Token), user.UserId);
         await client.Connection.StartAsync();
         return client;
+    }
+
+    /// <summary>A room with its owner (host; a new account unless given) and a guest joined; the host saw the guest arrive.</summary>
+    public async Task<(string RoomId, HubClient Host, HubClient Visitor, TestUser Guest)> TwoInARoomAsync(TestUser? owner = null)
+    {
+        owner ??= await RegisterAsync("Owner");
+        var guest = await GuestAsync("Guest");
+        var roomId = await CreateRoomAsync(owner);
+        var host = await ConnectAsync(owner);
+        var visitor = await ConnectAsync(guest);
+        await host.JoinAsync(roomId);
+        await visitor.JoinAsync(roomId);
+        await host.NextAsync("userJoined");
+        return (roomId, host, visitor, guest);
     }
 
     /// <summary>Runs a query on a fresh context of the server's database.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Parley.Server.Http;
 
 namespace Parley.Server.Hubs;
 
@@ -30,6 +31,13 @@ internal sealed partial class HubCallLogFilter(ILogger<HubCallLogFilter> logger)
             Abandoned(logger, invocationContext.HubMethodName, invocationContext.Context.UserIdentifier);
             throw;
         }
+        catch (Exception e) when (DatabaseFailures.IsUnavailable(e))
+        {
+            // Like HTTP's 503: the call was fine, the database is down for now. The caller is told so (not "an
+            // unexpected error"), and the log has one line without a stack; the reconciler heals what was left over.
+            DatabaseUnavailable(logger, invocationContext.HubMethodName, invocationContext.Context.UserIdentifier, DatabaseFailures.Innermost(e).Message);
+            throw new HubException("The server cannot reach its database right now. Try again in a few seconds.");
+        }
         catch (Exception e)
         {
             Failed(logger, e, invocationContext.HubMethodName, invocationContext.Context.UserIdentifier);
@@ -37,12 +45,15 @@ internal sealed partial class HubCallLogFilter(ILogger<HubCallLogFilter> logger)
         }
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Hub call {Method} by user {UserId} refused: {Reason}")]
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Debug, Message = "Hub call {Method} by user {UserId} refused: {Reason}")]
     private static partial void Refused(ILogger logger, string method, string? userId, string reason);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Debug, Message = "Hub call {Method} by user {UserId} abandoned: the connection closed")]
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Debug, Message = "Hub call {Method} by user {UserId} abandoned: the connection closed")]
     private static partial void Abandoned(ILogger logger, string method, string? userId);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Hub call {Method} by user {UserId} failed unexpectedly")]
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "Hub call {Method} by user {UserId} failed: the database is unavailable ({Reason})")]
+    private static partial void DatabaseUnavailable(ILogger logger, string method, string? userId, string reason);
+
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Error, Message = "Hub call {Method} by user {UserId} failed unexpectedly")]
     private static partial void Failed(ILogger logger, Exception exception, string method, string? userId);
 }

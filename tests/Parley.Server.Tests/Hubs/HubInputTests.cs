@@ -137,10 +137,10 @@ public abstract class HubInputTests
 
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning && e.Exception is not null);
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
-        var refusal = Assert.Single(logs.Entries, e => e.EventId == 5001 && e.Message.Contains("Room not found", StringComparison.Ordinal));
+        var refusal = Assert.Single(logs.Entries, e => e.EventId == 3301 && e.Message.Contains("Room not found", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Debug, refusal.Level);
         Assert.Null(refusal.Exception);
-        Assert.Contains(logs.Entries, e => e.EventId == 5001 && e.Message.Contains("roomId must be a string", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.EventId == 3301 && e.Message.Contains("roomId must be a string", StringComparison.Ordinal));
     }
 
     private async Task<HttpResponseMessage> GetRoomAsync(TestUser user, string roomId)

@@ -75,7 +75,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await visitor.InvokeAsync("pauseProducer", new { producerId });
         Assert.Equal(producerId, (await host.NextAsync("producerPaused")).GetProperty("producerId").GetString());
         // updateUser reads the row first: during the outage it fails and changes nothing.
-        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => visitor.InvokeAsync("updateUser", new { isCamActive = true }));
+        var refusal = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => visitor.InvokeAsync("updateUser", new { isCamActive = true }));
+        Assert.Contains("cannot reach its database", refusal.Message);
         await _cluster.StartServerAsync();
 
         var updated = await host.NextAsync("userUpdated", TimeoutAfterRecovery);

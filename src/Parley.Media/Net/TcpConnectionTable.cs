@@ -12,6 +12,7 @@ namespace Parley.Media.Net;
 /// </summary>
 internal sealed class TcpConnectionTable
 {
+    // Enumerated as pairs, never through Values, which copies the whole table on every call.
     private readonly ConcurrentDictionary<TransportTuple, TcpFramedConnection> _connections = new();
     private readonly WebRtcServerOptions _options;
     private readonly WebRtcServerCounters _counters;
@@ -88,7 +89,7 @@ internal sealed class TcpConnectionTable
     {
         var unboundTimeout = (long)_options.TcpUnboundTimeout.TotalMilliseconds;
         var idleTimeout = (long)_options.TcpIdleTimeout.TotalMilliseconds;
-        foreach (var connection in _connections.Values)
+        foreach (var (_, connection) in _connections)
         {
             if (connection.IsClosed)
             {
@@ -130,7 +131,7 @@ internal sealed class TcpConnectionTable
     private int CountBound(WebRtcServerRegistration registration)
     {
         var count = 0;
-        foreach (var connection in _connections.Values)
+        foreach (var (_, connection) in _connections)
         {
             if (connection.Registration == registration && !connection.IsClosed && registration.IsTupleBound(connection.Tuple))
             {
@@ -145,7 +146,7 @@ internal sealed class TcpConnectionTable
     private Census TakeCensus(in TransportTuple newcomer)
     {
         var census = default(Census);
-        foreach (var connection in _connections.Values)
+        foreach (var (_, connection) in _connections)
         {
             if (connection.IsClosed)
             {

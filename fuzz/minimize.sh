@@ -18,8 +18,8 @@ corpus="$here/corpus/$target"
 rm -f "$corpus"/afl-*.bin
 index=0
 for file in "$work/min"/*; do
-  # Inputs AFL started from are the seeds, already in the corpus.
-  [[ "$(basename "$file")" == *orig:* ]] && continue
+  # The hand-made seeds stay as they are; everything else that survived minimization (earlier afl-*.bin included) is kept.
+  [[ "$(basename "$file")" == *orig:seed-* ]] && continue
   cp "$file" "$corpus/$(printf 'afl-%03d.bin' "$index")"
   index=$((index + 1))
 done

@@ -67,10 +67,8 @@ internal static class RtcpTarget
 
         var blocks = CollectBlocks(report.ReportBlocks, report.ReportCount);
         Span<byte> output = new byte[packet.Length + 64];
-        FuzzInvariantException.Check(
-            RtcpSenderReport.TryWrite(output, report.Ssrc, report.NtpTimestamp, report.RtpTimestamp, report.PacketCount, report.OctetCount, blocks, out var written, report.ProfileExtension),
-            "a parsed SR writes");
-        FuzzInvariantException.Check(header.Padding || output[..written].SequenceEqual(packet), "an SR without padding round-trips byte for byte");
+        var writes = RtcpSenderReport.TryWrite(output, report.Ssrc, report.NtpTimestamp, report.RtpTimestamp, report.PacketCount, report.OctetCount, blocks, out var written, report.ProfileExtension);
+        CheckReportRoundTrip(packet, header, writes, output[..written], "SR");
     }
 
     private static void ReceiverReport(ReadOnlySpan<byte> packet, RtcpHeader header)
@@ -82,10 +80,19 @@ internal static class RtcpTarget
 
         var blocks = CollectBlocks(report.ReportBlocks, report.ReportCount);
         Span<byte> output = new byte[packet.Length + 64];
-        FuzzInvariantException.Check(
-            RtcpReceiverReport.TryWrite(output, report.Ssrc, blocks, out var written, report.ProfileExtension),
-            "a parsed RR writes");
-        FuzzInvariantException.Check(header.Padding || output[..written].SequenceEqual(packet), "an RR without padding round-trips byte for byte");
+        var writes = RtcpReceiverReport.TryWrite(output, report.Ssrc, blocks, out var written, report.ProfileExtension);
+        CheckReportRoundTrip(packet, header, writes, output[..written], "RR");
+    }
+
+    /// <summary>
+    /// A report without padding writes back byte for byte. With padding, the profile extension left after removing it
+    /// may be any length, which the writer (32-bit words only, RFC 3550 §6.4.1) refuses: only a write that succeeds is
+    /// checked then (fuzz/regressions/rtcp/ holds such packets).
+    /// </summary>
+    private static void CheckReportRoundTrip(ReadOnlySpan<byte> packet, RtcpHeader header, bool writes, ReadOnlySpan<byte> written, string kind)
+    {
+        FuzzInvariantException.Check(writes || header.Padding, $"a parsed {kind} without padding writes");
+        FuzzInvariantException.Check(!writes || header.Padding || written.SequenceEqual(packet), $"an {kind} without padding round-trips byte for byte");
     }
 
     private static RtcpReportBlock[] CollectBlocks(RtcpReportBlockEnumerator enumerator, int expected)

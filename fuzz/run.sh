@@ -56,3 +56,4 @@ grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|bitmap_cvg|edges_found
 crashes=$(find "$work/findings/default/crashes" -type f -name 'id:*' | wc -l)
 hangs=$(find "$work/findings/default/hangs" -type f -name 'id:*' | wc -l)
 echo "crash inputs: $crashes, hang inputs: $hangs (in $work/findings/default)"
+echo "next: fuzz/minimize.sh $target (adds the minimized queue to fuzz/corpus/$target); crash inputs go to fuzz/regressions/$target/"

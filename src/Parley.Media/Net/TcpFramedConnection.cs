@@ -19,8 +19,9 @@ internal sealed class TcpFramedConnection : IDisposable
     private readonly Lock _sendLock = new();
     private readonly CancellationTokenSource _lifetime;
     private int _disposed;
+    private long _lastActivityMilliseconds;
 
-    public TcpFramedConnection(Socket socket, ushort localPort, CancellationToken serverStopping)
+    public TcpFramedConnection(Socket socket, ushort localPort, long acceptSequence, long acceptedAtMilliseconds, CancellationToken serverStopping)
     {
         _socket = socket;
         _socket.NoDelay = true;
@@ -28,19 +29,34 @@ internal sealed class TcpFramedConnection : IDisposable
         // Sends are synchronous under the transport's gate: a peer that stops reading must not hold it for long.
         _socket.SendTimeout = SendTimeoutMilliseconds;
         Tuple = TransportTuple.Create(TransportProtocol.Tcp, (IPEndPoint)socket.RemoteEndPoint!, localPort);
+        AcceptSequence = acceptSequence;
+        AcceptedAtMilliseconds = acceptedAtMilliseconds;
+        _lastActivityMilliseconds = acceptedAtMilliseconds;
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
     }
 
     public TransportTuple Tuple { get; }
 
-    /// <summary>The transport the connection's first STUN request named; null until then.</summary>
+    /// <summary>Orders connections by age (the clock may not move between two accepts): lower is older.</summary>
+    public long AcceptSequence { get; }
+
+    /// <summary>When the connection was accepted, on the server's clock.</summary>
+    public long AcceptedAtMilliseconds { get; }
+
+    /// <summary>When a packet from the connection last reached its transport after ICE validated it.</summary>
+    public long LastActivityMilliseconds => Volatile.Read(ref _lastActivityMilliseconds);
+
+    /// <summary>
+    /// The transport the connection's first STUN request named; null until then. Naming a transport is not
+    /// binding to it: only a check the transport's ICE agent validated (message integrity with its password) does.
+    /// </summary>
     public WebRtcServerRegistration? Registration { get; set; }
 
-    /// <summary>Closes the connection unless <see cref="KeepAlive"/> is called before <paramref name="timeout"/>.</summary>
-    public void CloseIfUnboundAfter(TimeSpan timeout) => _lifetime.CancelAfter(timeout);
+    /// <summary>The connection was disposed (closed by either side, evicted or timed out).</summary>
+    public bool IsClosed => Volatile.Read(ref _disposed) != 0;
 
-    /// <summary>Cancels the pending unbound timeout once the connection is bound.</summary>
-    public void KeepAlive() => _lifetime.CancelAfter(Timeout.Infinite);
+    /// <summary>Records traffic that keeps a bound connection from expiring as idle.</summary>
+    public void MarkActive(long nowMilliseconds) => Volatile.Write(ref _lastActivityMilliseconds, nowMilliseconds);
 
     /// <summary>Reads frames until the peer closes, the server stops, or the connection is disposed.</summary>
     public async Task RunAsync(Func<TcpFramedConnection, ReadOnlyMemory<byte>, bool> onFrame)
@@ -77,13 +93,12 @@ internal sealed class TcpFramedConnection : IDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            // Peer reset, unbound timeout, or server shutdown: all end the connection the same way.
+            // Peer reset, timeout, eviction or server shutdown: all end the connection the same way.
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
             Dispose();
-            _lifetime.Dispose();
         }
     }
 
@@ -141,5 +156,8 @@ internal sealed class TcpFramedConnection : IDisposable
         }
 
         _socket.Dispose();
+
+        // A connection refused before it ever ran must still let go of its link to the server's token.
+        _lifetime.Dispose();
     }
 }

@@ -37,6 +37,9 @@ public readonly struct TransportTuple : IEquatable<TransportTuple>
     /// <summary>True when the remote address is IPv4.</summary>
     public bool IsIPv4 => _addressHigh == 0 && (_addressLow & 0xFFFF_FFFF_0000_0000) == MappedIPv4Prefix;
 
+    /// <summary>True when both tuples come from the same remote address, whatever the ports and protocol.</summary>
+    public bool HasSameRemoteAddress(in TransportTuple other) => _addressHigh == other._addressHigh && _addressLow == other._addressLow;
+
     /// <summary>Creates a tuple from a remote endpoint and the local port.</summary>
     public static TransportTuple Create(TransportProtocol protocol, IPEndPoint remote, int localPort)
     {

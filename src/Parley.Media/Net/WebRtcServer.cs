@@ -10,7 +10,9 @@ namespace Parley.Media.Net;
 /// Shares one UDP port and one TCP port (the same number) among all WebRTC transports of the process, the way
 /// mediasoup's WebRtcServer does. A UDP packet reaches its transport by the ufrag in a STUN request's USERNAME,
 /// otherwise by the tuple it came from once that tuple passed a valid ICE check. A TCP connection (RFC 6544
-/// passive, RFC 4571 framing) belongs to the transport its first STUN request names. Transports may instead
+/// passive, RFC 4571 framing) carries STUN to the transport its first STUN request names, and its other packets
+/// once that transport's ICE agent validated a check on it; <see cref="TcpConnectionTable"/> keeps the limits
+/// and timeouts of TCP connections. Transports may instead
 /// ask for a UDP port of their own from <see cref="WebRtcServerOptions.DedicatedPortMin"/>..<see cref="WebRtcServerOptions.DedicatedPortMax"/>.
 /// </summary>
 public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
@@ -18,7 +20,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
     private const int EphemeralBindAttempts = 16;
 
     private readonly WebRtcServerOptions _options;
-    private readonly ConcurrentDictionary<TransportTuple, TcpFramedConnection> _tcpConnections = new();
+    private readonly TcpConnectionTable _tcpConnections;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _registrationLock = new();
     private readonly string _announcedAddress;
@@ -48,6 +50,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
 
         _announcedAddress = string.IsNullOrWhiteSpace(options.AnnouncedAddress) ? options.ListenAddress.ToString() : options.AnnouncedAddress;
         _nextDedicatedPort = options.DedicatedPortMin;
+        _tcpConnections = new TcpConnectionTable(options, Counters);
     }
 
     /// <summary>Traffic and drop counters.</summary>
@@ -155,7 +158,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
 
         _udp?.Dispose();
         _tcpListener?.Dispose();
-        foreach (var connection in _tcpConnections.Values)
+        foreach (var connection in _tcpConnections.Connections)
         {
             connection.Dispose();
         }
@@ -191,7 +194,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         Router.RemoveUfrag(registration.UsernameFragment, registration);
     }
 
-    /// <summary>Gives every registered transport its periodic tick; the timer calls it, tests may too.</summary>
+    /// <summary>Gives every registered transport its periodic tick and expires TCP connections; the timer calls it, tests may too.</summary>
     internal void Tick()
     {
         var now = NowMilliseconds;
@@ -199,7 +202,15 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         {
             registration.Tick(now);
         }
+
+        _tcpConnections.Sweep(now);
     }
+
+    /// <summary>A transport's ICE agent validated a check on a TCP connection; false when the connection may not be bound to it.</summary>
+    internal bool TryBindTcp(WebRtcServerRegistration registration, in TransportTuple tuple) =>
+        _tcpConnections.TryBind(registration, tuple, NowMilliseconds);
+
+    internal void CloseTcp(TcpFramedConnection connection, TcpCloseReason reason) => _tcpConnections.Close(connection, reason);
 
     internal bool SendUdp(ReadOnlySpan<byte> datagram, in TransportTuple to)
     {
@@ -320,6 +331,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
     {
         var token = _stopping.Token;
         var localPort = (ushort)TcpPort;
+        long acceptSequence = 0;
         while (!token.IsCancellationRequested)
         {
             Socket socket;
@@ -340,16 +352,10 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
                 return;
             }
 
-            if (_tcpConnections.Count >= _options.MaxTcpConnections)
-            {
-                socket.Dispose();
-                continue;
-            }
-
             TcpFramedConnection connection;
             try
             {
-                connection = new TcpFramedConnection(socket, localPort, token);
+                connection = new TcpFramedConnection(socket, localPort, ++acceptSequence, NowMilliseconds, token);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -357,8 +363,11 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
                 continue;
             }
 
-            _tcpConnections[connection.Tuple] = connection;
-            connection.CloseIfUnboundAfter(_options.TcpUnboundTimeout);
+            if (!_tcpConnections.TryAdmit(connection))
+            {
+                continue;
+            }
+
             _ = Task.Run(() => RunConnectionAsync(connection), CancellationToken.None);
         }
     }
@@ -371,7 +380,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         }
         finally
         {
-            _tcpConnections.TryRemove(new KeyValuePair<TransportTuple, TcpFramedConnection>(connection.Tuple, connection));
+            _tcpConnections.Remove(connection);
             connection.Registration?.OnTcpClosed(connection);
         }
     }
@@ -404,20 +413,26 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
             }
         }
 
-        if (registration.IsDisposed)
+        if (registration.IsDisposed || connection.IsClosed)
         {
             return false;
         }
 
-        if (kind != PacketKind.Stun && !registration.IsTupleBound(connection.Tuple))
+        var bound = registration.IsTupleBound(connection.Tuple);
+        if (kind != PacketKind.Stun && !bound)
         {
             // The connection named a transport but has not passed a valid check yet.
             Counters.OnDropped(DropReason.UnknownTuple);
             return true;
         }
 
+        if (bound)
+        {
+            connection.MarkActive(NowMilliseconds);
+        }
+
         registration.Deliver(packet, connection.Tuple, kind);
-        return true;
+        return !connection.IsClosed;
     }
 
     private bool TryBindConnection(TcpFramedConnection connection, ReadOnlySpan<byte> packet, PacketKind kind, out WebRtcServerRegistration registration, out DropReason reason)
@@ -441,9 +456,10 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
             return false;
         }
 
+        // Naming a transport only lets the connection's STUN reach it; the connection is bound (and kept) only when
+        // the transport's ICE agent validates a check on it (WebRtcServerRegistration.BindTuple).
         reason = default;
         connection.Registration = registration;
-        connection.KeepAlive();
         registration.AttachTcp(connection);
         return true;
     }

@@ -4,6 +4,7 @@ namespace Parley.Media.Net;
 public sealed class WebRtcServerCounters
 {
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
+    private readonly long[] _tcpClosed = new long[Enum.GetValues<TcpCloseReason>().Length];
     private long _packetsReceived;
     private long _bytesReceived;
     private long _packetsSent;
@@ -23,6 +24,9 @@ public sealed class WebRtcServerCounters
 
     /// <summary>Packets dropped for <paramref name="reason"/>.</summary>
     public long GetDropped(DropReason reason) => Interlocked.Read(ref _dropped[(int)reason]);
+
+    /// <summary>TCP connections the server closed or refused for <paramref name="reason"/> (not those the peer closed).</summary>
+    public long GetTcpClosed(TcpCloseReason reason) => Interlocked.Read(ref _tcpClosed[(int)reason]);
 
     /// <summary>Packets dropped for any reason.</summary>
     public long TotalDropped
@@ -52,4 +56,6 @@ public sealed class WebRtcServerCounters
     }
 
     internal void OnDropped(DropReason reason) => Interlocked.Increment(ref _dropped[(int)reason]);
+
+    internal void OnTcpClosed(TcpCloseReason reason) => Interlocked.Increment(ref _tcpClosed[(int)reason]);
 }

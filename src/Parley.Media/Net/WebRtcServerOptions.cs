@@ -29,11 +29,23 @@ public sealed class WebRtcServerOptions
     /// <summary>Larger packets are dropped and counted as <see cref="DropReason.TooLarge"/>.</summary>
     public int MaxPacketSize { get; set; } = 8192;
 
-    /// <summary>TCP connections beyond this are refused.</summary>
+    /// <summary>
+    /// Open TCP connections at most. When full, the oldest unbound connection is closed to admit a new one; a new
+    /// connection is refused only when every open one is bound to a transport.
+    /// </summary>
     public int MaxTcpConnections { get; set; } = 1024;
 
-    /// <summary>A TCP connection whose first frames name no transport is closed after this long.</summary>
+    /// <summary>Open TCP connections from one remote address at most; beyond it the address's oldest unbound one is closed.</summary>
+    public int MaxTcpConnectionsPerAddress { get; set; } = 64;
+
+    /// <summary>TCP connections bound to one transport at most; a valid check on one more closes that connection.</summary>
+    public int MaxTcpConnectionsPerTransport { get; set; } = 4;
+
+    /// <summary>A TCP connection on which no transport validated a check (message integrity with its password) is closed after this long.</summary>
     public TimeSpan TcpUnboundTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A bound TCP connection from which nothing reached its transport for this long is closed.</summary>
+    public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often transports get <c>OnTick</c> (consent expiry and other timers).</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -49,6 +61,10 @@ public sealed class WebRtcServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPacketSize, 576);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxPacketSize, Rfc4571Framing.MaxFrameLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxTcpConnections);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxTcpConnectionsPerAddress);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxTcpConnectionsPerTransport);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TcpUnboundTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TcpIdleTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TickInterval, TimeSpan.Zero);
         if (!EnableUdp && !EnableTcp)
         {

@@ -74,6 +74,11 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
             return;
         }
 
+        if (tuple.Protocol == TransportProtocol.Tcp && !_server.TryBindTcp(this, tuple))
+        {
+            return;
+        }
+
         _boundTuples[tuple] = 0;
         if (_dedicatedUdp is null && tuple.Protocol == TransportProtocol.Udp)
         {
@@ -81,11 +86,15 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
         }
     }
 
-    /// <summary>Stops routing packets from <paramref name="tuple"/>; call when its ICE consent expired.</summary>
+    /// <summary>Stops routing packets from <paramref name="tuple"/>, closing its TCP connection; call when its ICE consent expired.</summary>
     public void UnbindTuple(in TransportTuple tuple)
     {
         _boundTuples.TryRemove(tuple, out _);
         _server.Router.UnbindTuple(tuple, this);
+        if (tuple.Protocol == TransportProtocol.Tcp && _tcpConnections.TryGetValue(tuple, out var connection))
+        {
+            _server.CloseTcp(connection, TcpCloseReason.ConsentWithdrawn);
+        }
     }
 
     public bool IsTupleBound(in TransportTuple tuple) => _boundTuples.ContainsKey(tuple);

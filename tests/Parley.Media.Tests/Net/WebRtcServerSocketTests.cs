@@ -318,7 +318,7 @@ public sealed class WebRtcServerSocketTests : IDisposable
 
     private static byte[] RtcpPacket() => Convert.FromHexString("81c90001" + "00000001");
 
-    private static byte[] Frame(byte[] payload)
+    internal static byte[] Frame(byte[] payload)
     {
         var frame = new byte[payload.Length + 2];
         BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)payload.Length);
@@ -326,7 +326,7 @@ public sealed class WebRtcServerSocketTests : IDisposable
         return frame;
     }
 
-    private static async Task<byte[]> ReadFrame(NetworkStream stream)
+    internal static async Task<byte[]> ReadFrame(NetworkStream stream)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         var header = new byte[2];

@@ -17,7 +17,8 @@ internal sealed class MediaSignalingService(
     ConnectionRegistry registry,
     RoomLocks locks,
     MemberFlagsSync flags,
-    MediaEvents events)
+    MediaEvents events,
+    IMembershipStore store)
 {
     public Task<RtpCapabilities> GetRouterRtpCapabilitiesAsync(string connectionId) =>
         InRoomAsync(connectionId, (room, _) => Task.FromResult(room.Router.RtpCapabilities.Clone()));
@@ -84,6 +85,9 @@ internal sealed class MediaSignalingService(
                 throw new HubException($"produce: there is already a {request.Source.Name()} producer; close it first");
             }
 
+            var policy = await ReadPolicyAsync(media.Peer);
+            policy.RequireMayProduce(request.Source);
+
             Parley.Media.Routing.Producer producer;
             try
             {
@@ -98,6 +102,16 @@ internal sealed class MediaSignalingService(
 
             var entry = new ProducerEntry(producer, request.Source, media.Peer.UserId, request.AppData, transport.Id);
             media.Producers[producer.Id] = entry;
+            if (registry.TakeFirstUse(connectionId, request.Source) && policy.StartsPaused(request.Source))
+            {
+                // muteOnEntry / camOffOnEntry: paused before anyone hears of it, and the mic counts as muted by a host.
+                await sfu.SetPausedAsync(room, entry, paused: true);
+                if (request.Source == MediaSource.Mic)
+                {
+                    registry.HoldMic(connectionId, held: true);
+                }
+            }
+
             if (request.Source == MediaSource.Mic)
             {
                 try
@@ -117,7 +131,18 @@ internal sealed class MediaSignalingService(
     public Task SetProducerPausedAsync(string connectionId, string producerId, bool paused) =>
         InRoomAsync(connectionId, async (room, media) =>
         {
-            await sfu.SetPausedAsync(room, FindProducer(media, producerId), paused);
+            var entry = FindProducer(media, producerId);
+            if (!paused && entry.Producer.IsPaused)
+            {
+                var policy = await ReadPolicyAsync(media.Peer);
+                policy.RequireMayProduce(entry.Source);
+                if (entry.Source == MediaSource.Mic)
+                {
+                    policy.RequireMayUnmute(registry.Find(connectionId)?.MicHeld == true);
+                }
+            }
+
+            await sfu.SetPausedAsync(room, entry, paused);
             await SyncFlagsAsync(media);
             return true;
         });
@@ -218,6 +243,13 @@ internal sealed class MediaSignalingService(
     /// (so a media call that took effect never answers an error). Call under the room's lock.
     /// </summary>
     public Task SyncFlagsAsync(PeerMedia media) => flags.SyncAsync(media.Peer);
+
+    private async Task<MediaPolicy> ReadPolicyAsync(MediaPeer peer)
+    {
+        var room = await store.FindRoomAsync(peer.RoomId, CancellationToken.None) ?? throw HubErrors.RoomNotFound();
+        var member = await store.FindMemberAsync(peer.RoomId, peer.UserId, CancellationToken.None) ?? throw HubErrors.NotInRoom();
+        return new MediaPolicy(room.View.Settings, member.Role);
+    }
 
     private async Task<T> InRoomAsync<T>(string connectionId, Func<MediaRoom, PeerMedia, Task<T>> action)
     {

@@ -88,6 +88,31 @@ internal sealed class SfuRoomMedia(
     public MediaFlags? ForwardedFlags(MediaPeer peer) =>
         FindRoom(peer.RoomId) is { } room && room.Peers.TryGetValue(peer.ConnectionId, out var media) ? media.ForwardedFlags() : default(MediaFlags);
 
+    public async ValueTask<MediaFlags> StopSourceAsync(MediaPeer peer, MediaFlags current, MediaSource source, bool close, CancellationToken cancellationToken)
+    {
+        if (FindRoom(peer.RoomId) is not { } room || !room.Peers.TryGetValue(peer.ConnectionId, out var media))
+        {
+            return default;
+        }
+
+        if (source == MediaSource.Mic && !close)
+        {
+            await ApplyAsync(room, media, MediaSource.Mic, active: false);
+            return media.ForwardedFlags();
+        }
+
+        MediaSource[] closing = source == MediaSource.Screen ? [MediaSource.Screen, MediaSource.ScreenAudio] : [source];
+        foreach (var each in closing)
+        {
+            if (media.FindBySource(each) is { } entry)
+            {
+                await CloseProducerAsync(room, media, entry);
+            }
+        }
+
+        return media.ForwardedFlags();
+    }
+
     public async ValueTask PeerLeftAsync(MediaPeer peer, CancellationToken cancellationToken)
     {
         if (FindRoom(peer.RoomId) is not { } room || !room.Peers.TryRemove(peer.ConnectionId, out var media))

@@ -36,6 +36,7 @@ internal sealed partial class RoomMembershipService
                 }
             }
 
+            await media.ApplyMaxVideoHeightAsync(room.Id, room.Settings.MaxVideoHeight, NoCancel);
             await events.ToRoomAsync(room.Id, HubEventNames.RoomUpdated, new { room });
         }
     }

@@ -37,6 +37,9 @@ internal interface IRoomMedia
     /// </summary>
     ValueTask<MediaFlags> StopSourceAsync(MediaPeer peer, MediaFlags current, MediaSource source, bool close, CancellationToken cancellationToken);
 
+    /// <summary>The room's <c>maxVideoHeight</c> changed: every simulcast consumer is capped (or uncapped) to match.</summary>
+    ValueTask ApplyMaxVideoHeightAsync(string roomId, int? maxVideoHeight, CancellationToken cancellationToken);
+
     /// <summary>A connection left the room (leave, removal, replacement, disconnect): close its transports and producers.</summary>
     ValueTask PeerLeftAsync(MediaPeer peer, CancellationToken cancellationToken);
 

@@ -181,7 +181,15 @@ internal sealed class MediaSignalingService(
                 throw new HubException("consume: " + e.Message);
             }
 
-            sfu.Track(media, new ConsumerEntry(consumer, transport.Id));
+            var entry = new ConsumerEntry(consumer, transport.Id);
+            sfu.Track(media, entry);
+            if (consumer.Type == RtpParametersType.Simulcast)
+            {
+                // maxVideoHeight holds from the first packet: the consumer starts paused, so it is capped before it sends.
+                var settings = (await store.FindRoomAsync(room.RoomId, CancellationToken.None) ?? throw HubErrors.RoomNotFound()).View.Settings;
+                await sfu.ApplyMaxVideoHeightAsync(room, entry, settings.MaxVideoHeight);
+            }
+
             return new ConsumedResult(
                 consumer.Id, producerId, consumer.Kind, consumer.RtpParameters, consumer.Type, consumer.IsProducerPaused,
                 (System.Text.Json.Nodes.JsonObject)producer.AppData.DeepClone());
@@ -203,13 +211,20 @@ internal sealed class MediaSignalingService(
         });
 
     public Task SetConsumerPreferredLayersAsync(string connectionId, string consumerId, int spatialLayer, int? temporalLayer) =>
-        InRoomAsync(connectionId, async (_, media) =>
+        InRoomAsync(connectionId, async (room, media) =>
         {
             // A simulcast consumer switches (consumerLayersChanged follows); a single-stream one has no layers to choose.
-            var consumer = FindConsumer(media, consumerId).Consumer;
+            var entry = FindConsumer(media, consumerId);
+            var consumer = entry.Consumer;
             try
             {
-                await consumer.SetPreferredLayersAsync(spatialLayer, temporalLayer);
+                // The client's wish is kept and followed as far as the room's maxVideoHeight allows.
+                var cap = consumer.Type == RtpParametersType.Simulcast && room.FindProducer(consumer.ProducerId) is { } producer
+                    ? VideoHeightCap.SpatialCap(producer, (await store.FindRoomAsync(room.RoomId, CancellationToken.None))?.View.Settings.MaxVideoHeight)
+                    : null;
+                await consumer.SetPreferredLayersAsync(spatialLayer < 0 || cap is not { } c ? spatialLayer : Math.Min(spatialLayer, c), temporalLayer);
+                entry.RequestedSpatialLayer = spatialLayer;
+                entry.RequestedTemporalLayer = temporalLayer;
             }
             catch (ArgumentOutOfRangeException e)
             {

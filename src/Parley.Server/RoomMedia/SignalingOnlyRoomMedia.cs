@@ -31,6 +31,8 @@ internal sealed class SignalingOnlyRoomMedia : IRoomMedia
             _ => current with { IsShareScreen = false },
         });
 
+    public ValueTask ApplyMaxVideoHeightAsync(string roomId, int? maxVideoHeight, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public ValueTask PeerLeftAsync(MediaPeer peer, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask ReleaseRoomAsync(string roomId, CancellationToken cancellationToken) => ValueTask.CompletedTask;

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.RoomMedia;
 using Parley.Server.Tests.Infrastructure;
 
 namespace Parley.Server.Tests.Hubs;
@@ -189,6 +191,34 @@ public abstract class RoomHubSettingsTests
             var cam = (await visitor.InvokeAsync("produce", Produce(transportId, "video", MediaTestData.H264Producer(), "cam"))).GetProperty("id").GetString()!;
             await host.InvokeAsync("updateRoom", new { settings = new { videoEnabled = false } });
             Assert.Equal(cam, (await host.NextAsync("producerClosed")).GetProperty("producerId").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task The_max_video_height_caps_every_simulcast_consumer_at_consume_and_live()
+    {
+        var (roomId, host, visitor, _) = await Server.TwoInARoomAsync();
+        await using (host)
+        await using (visitor)
+        {
+            // 720p camera in three layers (scaleResolutionDownBy 4, 2, 1): 180, 360 and 720 lines.
+            await host.InvokeAsync("updateRoom", new { settings = new { maxVideoHeight = 360 } });
+            var sendId = (await visitor.InvokeAsync("createWebRtcTransport", new { producing = true })).GetProperty("id").GetString()!;
+            var camId = (await visitor.InvokeAsync("produce", Produce(sendId, "video", MediaTestData.Vp8SimulcastProducer(), "cam"))).GetProperty("id").GetString()!;
+            var recvId = (await host.InvokeAsync("createWebRtcTransport", new { consuming = true })).GetProperty("id").GetString()!;
+            var consumerId = (await host.InvokeAsync("consume", new { transportId = recvId, producerId = camId, rtpCapabilities = MediaTestData.DeviceCapabilities().ToElement() }))
+                .GetProperty("id").GetString();
+            var consumer = Server.Services.GetRequiredService<SfuRoomMedia>().FindRoom(roomId)!.Peers.Values
+                .SelectMany(p => p.Consumers.Values).Single(c => c.Consumer.Id == consumerId).Consumer;
+            Assert.Equal(1, consumer.PreferredLayers!.Value.SpatialLayer);
+
+            // The client cannot ask past the cap; its wish is kept for when the cap goes.
+            await host.InvokeAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = 2 });
+            Assert.Equal(1, consumer.PreferredLayers!.Value.SpatialLayer);
+            await host.InvokeAsync("updateRoom", new { settings = new { maxVideoHeight = (int?)null } });
+            Assert.Equal(2, consumer.PreferredLayers!.Value.SpatialLayer);
+            await host.InvokeAsync("updateRoom", new { settings = new { maxVideoHeight = 180 } });
+            Assert.Equal(0, consumer.PreferredLayers!.Value.SpatialLayer);
         }
     }
 

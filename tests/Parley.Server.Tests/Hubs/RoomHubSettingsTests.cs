@@ -195,6 +195,33 @@ public abstract class RoomHubSettingsTests
     }
 
     [Fact]
+    public async Task Cameras_off_on_entry_pauses_a_participants_first_camera_only()
+    {
+        var (roomId, host, visitor, _) = await Server.TwoInARoomAsync();
+        await using (host)
+        await using (visitor)
+        {
+            await host.InvokeAsync("updateRoom", new { settings = new { camOffOnEntry = true } });
+            var transportId = (await visitor.InvokeAsync("createWebRtcTransport", new { producing = true })).GetProperty("id").GetString()!;
+            var cam = (await visitor.InvokeAsync("produce", Produce(transportId, "video", MediaTestData.H264Producer(), "cam"))).GetProperty("id").GetString()!;
+            Assert.True((await host.NextAsync("newProducer")).GetProperty("paused").GetBoolean());
+            Assert.Contains($"{visitor.UserId}:participant:False:False:False", await Server.RoomRowsAsync(roomId));
+
+            // Not held like a muted mic: they turn it on themselves, and a second camera is not "on entry".
+            await visitor.InvokeAsync("resumeProducer", new { producerId = cam });
+            await host.NextAsync("userUpdated", u => u.GetProperty("userId").GetString() == visitor.UserId && u.GetProperty("isCamActive").GetBoolean());
+            await visitor.InvokeAsync("closeProducer", new { producerId = cam });
+            await visitor.InvokeAsync("produce", Produce(transportId, "video", MediaTestData.H264Producer(), "cam"));
+            Assert.False((await host.NextAsync("newProducer")).GetProperty("paused").GetBoolean());
+
+            // The host's own camera is not paused.
+            var hostTransport = (await host.InvokeAsync("createWebRtcTransport", new { producing = true })).GetProperty("id").GetString()!;
+            await host.InvokeAsync("produce", Produce(hostTransport, "video", MediaTestData.H264Producer(), "cam"));
+            Assert.False((await visitor.NextAsync("newProducer")).GetProperty("paused").GetBoolean());
+        }
+    }
+
+    [Fact]
     public async Task The_max_video_height_caps_every_simulcast_consumer_at_consume_and_live()
     {
         var (roomId, host, visitor, _) = await Server.TwoInARoomAsync();

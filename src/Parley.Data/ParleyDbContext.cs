@@ -34,6 +34,9 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
     /// <summary>The SQL default of <see cref="Room.Users"/>: an empty JSON array.</summary>
     protected abstract string EmptyJsonArraySql { get; }
 
+    /// <summary>The SQL default of <see cref="Room.Settings"/>: an empty JSON object (every setting at its default).</summary>
+    protected abstract string EmptyJsonObjectSql { get; }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -61,6 +64,25 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
 
         builder.Entity<Room>(ConfigureRoom);
         builder.Entity<RoomUser>(ConfigureRoomUser);
+        ConfigureRolesAndSettings(builder);
+    }
+
+    /// <summary>Co-hosts, room settings and raised hands (the RolesAndSettings migration).</summary>
+    private void ConfigureRolesAndSettings(ModelBuilder builder)
+    {
+        builder.Entity<Room>(room =>
+        {
+            room.Property(r => r.CoHostIds)
+                .HasConversion(UserIdListJson.Converter, UserIdListJson.Comparer)
+                .HasColumnType(JsonColumnType)
+                .HasDefaultValueSql(EmptyJsonArraySql)
+                .IsRequired();
+            room.Property(r => r.Settings)
+                .HasConversion(RoomSettingsJson.Converter, RoomSettingsJson.Comparer)
+                .HasColumnType(JsonColumnType)
+                .HasDefaultValueSql(EmptyJsonObjectSql)
+                .IsRequired();
+        });
     }
 
     private void ConfigureRoom(EntityTypeBuilder<Room> room)
@@ -100,6 +122,21 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
             .HasForeignKey(ru => ru.UserId)
             .OnDelete(DeleteBehavior.Cascade);
     }
+}
+
+/// <summary><see cref="Room.Settings"/> as a JSON object in one column (camelCase, the contract's names).</summary>
+internal static class RoomSettingsJson
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public static readonly ValueConverter<RoomSettings, string> Converter = new(
+        settings => System.Text.Json.JsonSerializer.Serialize(settings, Options),
+        json => System.Text.Json.JsonSerializer.Deserialize<RoomSettings>(json, Options) ?? new RoomSettings());
+
+    public static readonly ValueComparer<RoomSettings> Comparer = new(
+        (a, b) => Equals(a, b),
+        settings => settings.GetHashCode(),
+        settings => settings); // immutable: the instance itself is a snapshot
 }
 
 /// <summary><see cref="Room.Users"/> as a JSON array in one column.</summary>

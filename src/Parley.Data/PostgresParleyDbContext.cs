@@ -8,4 +8,6 @@ public sealed class PostgresParleyDbContext(DbContextOptions<PostgresParleyDbCon
     protected override string JsonColumnType => "jsonb";
 
     protected override string EmptyJsonArraySql => "'[]'::jsonb";
+
+    protected override string EmptyJsonObjectSql => "'{}'::jsonb";
 }

@@ -10,6 +10,8 @@ public sealed class SqliteParleyDbContext(DbContextOptions<SqliteParleyDbContext
 
     protected override string EmptyJsonArraySql => "'[]'";
 
+    protected override string EmptyJsonObjectSql => "'{}'";
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         base.ConfigureConventions(configurationBuilder);

@@ -181,7 +181,7 @@ public abstract class BadInputTests(DatabaseFixture fixture)
         var rooms = scope.ServiceProvider.GetRequiredService<RoomService>();
         Assert.Null(await rooms.FindAsync("a\0b", CancellationToken.None));
         Assert.Empty(await rooms.GetUsersAsync("a\0b", CancellationToken.None));
-        Assert.Equal(RoomOutcomeStatus.NotFound, (await rooms.UpdateAsync("a\0b", user.Id, "n", null, CancellationToken.None)).Status);
+        Assert.Equal(RoomOutcomeStatus.NotFound, (await rooms.UpdateAsync("a\0b", user.Id, "n", null, RoomSettingsPatch.None, CancellationToken.None)).Status);
         Assert.Equal(RoomOutcomeStatus.NotFound, (await rooms.DeleteAsync("a\0b", user.Id, CancellationToken.None)).Status);
         Assert.Null(await rooms.FindByJoinCodeAsync("ABC\0EF", CancellationToken.None));
     }

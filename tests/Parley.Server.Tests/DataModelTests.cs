@@ -33,10 +33,10 @@ public abstract class DataModelTests(DatabaseFixture fixture)
             new HashSet<string> { "id", "name", "email", "is_guest", "created_at", "updated_at" },
             await ColumnsAsync(connection, "user"));
         Assert.Superset(
-            new HashSet<string> { "id", "name", "created_at", "updated_at", "join_code", "require_access_before_joining", "users", "owner_id" },
+            new HashSet<string> { "id", "name", "created_at", "updated_at", "join_code", "require_access_before_joining", "users", "owner_id", "co_host_ids", "settings" },
             await ColumnsAsync(connection, "room"));
         Assert.Equal(
-            new HashSet<string> { "id", "room_id", "user_id", "is_mic_active", "is_cam_active", "is_share_screen", "role", "created_at", "updated_at" },
+            new HashSet<string> { "id", "room_id", "user_id", "is_mic_active", "is_cam_active", "is_share_screen", "role", "created_at", "updated_at", "hand_raised_at" },
             await ColumnsAsync(connection, "room_user"));
     }
 

@@ -17,7 +17,7 @@ public abstract class JoinCodeTests(DatabaseFixture fixture)
         var rooms = scope.ServiceProvider.GetRequiredService<RoomService>();
         for (var i = 0; i < 1000; i++)
         {
-            var outcome = await rooms.CreateAsync(owner.Id, $"room {i}", false, CancellationToken.None);
+            var outcome = await rooms.CreateAsync(owner.Id, $"room {i}", false, RoomSettingsPatch.None, CancellationToken.None);
             Assert.Equal(RoomOutcomeStatus.Ok, outcome.Status);
             var code = outcome.Room!.JoinCode;
             Assert.Matches("^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$", code);
@@ -70,7 +70,7 @@ public abstract class JoinCodeTests(DatabaseFixture fixture)
 
         await using var scope = app.Services.CreateAsyncScope();
         var rooms = scope.ServiceProvider.GetRequiredService<RoomService>();
-        await Assert.ThrowsAsync<InvalidOperationException>(() => rooms.CreateAsync(owner.Id, "no code left", false, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => rooms.CreateAsync(owner.Id, "no code left", false, RoomSettingsPatch.None, CancellationToken.None));
         Assert.Equal(RoomService.MaxJoinCodeAttempts + 1, generator.Calls);
     }
 

@@ -12,7 +12,7 @@ public sealed class OpenApiTests(SqliteDatabaseFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var document = await response.ReadJsonAsync();
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/guest", "/api/auth/me", "/api/auth/logout", "/api/rooms/create", "/api/rooms/join/{joinCode}", "/api/rooms/{roomId}", "/api/rooms" })
+        foreach (var path in new[] { "/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/guest", "/api/auth/me", "/api/auth/logout", "/api/rooms/create", "/api/rooms/join/{joinCode}", "/api/rooms/{roomId}", "/api/rooms", "/api/rooms/{roomId}/join-code" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }
@@ -20,5 +20,16 @@ public sealed class OpenApiTests(SqliteDatabaseFixture fixture) : IClassFixture<
         var login = paths.GetProperty("/api/auth/login").GetProperty("post").GetProperty("responses");
         Assert.Contains("AccessTokenResponse", login.GetProperty("200").ToString());
         Assert.Contains("ProblemDetails", login.GetProperty("401").ToString());
+
+        // The room carries its co-hosts and settings, with every setting named.
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var room = schemas.GetProperty("RoomDto").GetProperty("properties");
+        Assert.True(room.TryGetProperty("coHostIds", out _));
+        Assert.True(room.TryGetProperty("settings", out _));
+        var settings = schemas.GetProperty("RoomSettings").GetProperty("properties");
+        foreach (var name in new[] { "locked", "muteOnEntry", "camOffOnEntry", "whoCanShareScreen", "whoCanUnmute", "chatEnabled", "videoEnabled", "maxParticipants", "maxVideoHeight", "defaultRole" })
+        {
+            Assert.True(settings.TryGetProperty(name, out _), $"settings.{name} is missing from the OpenAPI document");
+        }
     }
 }

@@ -13,10 +13,10 @@ namespace Parley.Server.Tests;
 public abstract class RoomsApiTests(DatabaseFixture fixture)
 {
     private static readonly string[] RoomProperties =
-        ["id", "name", "joinCode", "ownerId", "requireAccessBeforeJoining", "createdAt", "updatedAt"];
+        ["id", "name", "joinCode", "ownerId", "requireAccessBeforeJoining", "createdAt", "updatedAt", "coHostIds", "settings"];
 
     private static readonly string[] RoomUserProperties =
-        ["id", "roomId", "userId", "name", "role", "isMicActive", "isCamActive", "isShareScreen", "createdAt", "updatedAt"];
+        ["id", "roomId", "userId", "name", "role", "isMicActive", "isCamActive", "isShareScreen", "createdAt", "updatedAt", "handRaisedAt"];
 
     private ParleyApp App => fixture.App;
 
@@ -269,6 +269,8 @@ public abstract class RoomsApiTests(DatabaseFixture fixture)
 
             return Task.CompletedTask;
         }
+
+        public Task RoomUpdatedAsync(RoomDto room, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
 

@@ -26,9 +26,26 @@ export interface Room {
   readonly requireAccessBeforeJoining: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The users the owner named co-hosts. */
+  readonly coHostIds?: readonly string[];
+  readonly settings?: RoomSettings;
 }
 
-export type Role = 'host' | 'participant';
+/** The room's settings; the server enforces them (see docs/signaling.md). */
+export interface RoomSettings {
+  readonly locked: boolean;
+  readonly muteOnEntry: boolean;
+  readonly camOffOnEntry: boolean;
+  readonly whoCanShareScreen: 'everyone' | 'hosts';
+  readonly whoCanUnmute: 'everyone' | 'hosts';
+  readonly chatEnabled: boolean;
+  readonly videoEnabled: boolean;
+  readonly maxParticipants: number | null;
+  readonly maxVideoHeight: 180 | 360 | 720 | 1080 | null;
+  readonly defaultRole: 'participant' | 'viewer';
+}
+
+export type Role = 'host' | 'co-host' | 'participant' | 'viewer';
 
 export interface RoomUser {
   readonly id: string;
@@ -151,6 +168,10 @@ export interface HubEvents {
   denied: { roomId: string };
   removed: { roomId: string };
   roomClosed: { roomId: string };
+  /** A host ended the meeting for everyone. */
+  meetingEnded: { roomId: string };
+  /** The room's name, waiting room, co-hosts or settings changed. */
+  roomUpdated: { room: Room };
   sessionReplaced: Record<string, never>;
   /** The server is stopping (a restart or a deploy): reconnect when it is back. */
   serverShuttingDown: Record<string, never>;
@@ -175,6 +196,8 @@ export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
   'denied',
   'removed',
   'roomClosed',
+  'meetingEnded',
+  'roomUpdated',
   'sessionReplaced',
   'serverShuttingDown',
 ];

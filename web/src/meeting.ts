@@ -72,7 +72,7 @@ export class Meeting {
   ) {}
 
   get isHost(): boolean {
-    return this.self?.role === 'host' || this.room.ownerId === this.user.id;
+    return this.self?.role === 'host' || this.self?.role === 'co-host' || this.room.ownerId === this.user.id;
   }
 
   get selfUserId(): string {
@@ -374,6 +374,15 @@ export class Meeting {
     on('roomClosed', ({ roomId }) => {
       if (roomId !== this.room.id) return;
       this.end({ reason: 'roomClosed', title: 'Meeting ended', message: 'The host closed this room.', rejoin: false });
+    });
+    on('meetingEnded', ({ roomId }) => {
+      if (roomId !== this.room.id) return;
+      this.end({ reason: 'roomClosed', title: 'Meeting ended', message: 'A host ended the meeting for everyone.', rejoin: false });
+    });
+    on('roomUpdated', ({ room }) => {
+      if (room.id !== this.room.id) return;
+      if (room.name !== this.room.name) this.view.notice(`The room is now called "${room.name}".`);
+      else this.view.notice('A host changed the room\'s settings.');
     });
     on('serverShuttingDown', () => void this.serverRestarting());
     on('sessionReplaced', () => {

@@ -19,6 +19,11 @@ public class Room
 
     public required string OwnerId { get; set; }
 
+    /// <summary>Ids of the users the owner named co-hosts (hosts like the owner, except for naming co-hosts).</summary>
+    public List<string> CoHostIds { get; set; } = [];
+
+    public RoomSettings Settings { get; set; } = new();
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

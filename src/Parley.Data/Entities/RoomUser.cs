@@ -18,8 +18,11 @@ public class RoomUser
 
     public bool IsShareScreen { get; set; }
 
-    /// <summary><see cref="RoomRoles.Participant"/> or <see cref="RoomRoles.Host"/>.</summary>
+    /// <summary>One of <see cref="RoomRoles"/>.</summary>
     public string Role { get; set; } = RoomRoles.Participant;
+
+    /// <summary>When they raised their hand (the queue's order); null when it is down.</summary>
+    public DateTime? HandRaisedAt { get; set; }
 
     public DateTime CreatedAt { get; set; }
 
@@ -33,6 +36,13 @@ public class RoomUser
 /// <summary>The values of <see cref="RoomUser.Role"/>.</summary>
 public static class RoomRoles
 {
-    public const string Participant = "participant";
     public const string Host = "host";
+    public const string CoHost = "co-host";
+    public const string Participant = "participant";
+
+    /// <summary>Watches and chats, cannot produce.</summary>
+    public const string Viewer = "viewer";
+
+    /// <summary>The owner and the co-hosts.</summary>
+    public static bool IsHost(string role) => role is Host or CoHost;
 }

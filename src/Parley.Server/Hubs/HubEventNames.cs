@@ -23,4 +23,10 @@ internal static class HubEventNames
     public const string ConsumerResumed = "consumerResumed";
     public const string ConsumerLayersChanged = "consumerLayersChanged";
     public const string ActiveSpeaker = "activeSpeaker";
+    public const string RoomUpdated = "roomUpdated";
+    public const string MeetingEnded = "meetingEnded";
+    public const string UnmuteRequested = "unmuteRequested";
+    public const string HandRaised = "handRaised";
+    public const string HandLowered = "handLowered";
+    public const string Reaction = "reaction";
 }

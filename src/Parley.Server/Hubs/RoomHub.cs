@@ -14,7 +14,7 @@ namespace Parley.Server.Hubs;
 /// </summary>
 [Authorize]
 internal sealed partial class RoomHub(
-    RoomMembershipService membership, MediaSignalingService media, ServerDrain drain, ILogger<RoomHub> logger) : Hub
+    RoomMembershipService membership, MediaSignalingService media, RoomService rooms, ServerDrain drain, ILogger<RoomHub> logger) : Hub
 {
     private static readonly EmptyResult Empty = new();
 

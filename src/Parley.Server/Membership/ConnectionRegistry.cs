@@ -97,7 +97,56 @@ internal sealed class ConnectionRegistry
             connection.RoomId = roomId;
             connection.IsWaiting = false;
             connection.IsHost = isHost;
+            connection.MicHeld = false;
+            connection.EntrySourcesUsed = 0;
             return true;
+        }
+    }
+
+    /// <summary>Makes the user's connection in the room a host or not (named or unnamed co-host); false when not in it.</summary>
+    public bool SetHost(string roomId, string userId, bool isHost)
+    {
+        lock (_gate)
+        {
+            if (!_rooms.TryGetValue(roomId, out var room) || !room.Members.TryGetValue(userId, out var connection))
+            {
+                return false;
+            }
+
+            connection.IsHost = isHost;
+            return true;
+        }
+    }
+
+    /// <summary>Marks the connection's mic as muted by a host (or on entry), or frees it again (<c>askToUnmute</c>).</summary>
+    public void HoldMic(string connectionId, bool held)
+    {
+        lock (_gate)
+        {
+            if (_connections.TryGetValue(connectionId, out var connection))
+            {
+                connection.MicHeld = held;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True the first time after joining that the connection produces <paramref name="source"/> (the producer that
+    /// <c>muteOnEntry</c> / <c>camOffOnEntry</c> start paused); false every later time.
+    /// </summary>
+    public bool TakeFirstUse(string connectionId, RoomMedia.MediaSource source)
+    {
+        lock (_gate)
+        {
+            if (!_connections.TryGetValue(connectionId, out var connection))
+            {
+                return false;
+            }
+
+            var bit = 1 << (int)source;
+            var first = (connection.EntrySourcesUsed & bit) == 0;
+            connection.EntrySourcesUsed |= bit;
+            return first;
         }
     }
 
@@ -327,7 +376,13 @@ internal sealed class ConnectionRegistry
 
         public bool Closing { get; set; }
 
-        public ConnectionInfo Snapshot() => new(Id, UserId, RoomId, IsWaiting, IsHost);
+        /// <summary>A host (or muteOnEntry) muted the mic; with whoCanUnmute "hosts" they may not resume it.</summary>
+        public bool MicHeld { get; set; }
+
+        /// <summary>One bit per <see cref="RoomMedia.MediaSource"/> produced since joining.</summary>
+        public int EntrySourcesUsed { get; set; }
+
+        public ConnectionInfo Snapshot() => new(Id, UserId, RoomId, IsWaiting, IsHost, MicHeld);
     }
 
     private sealed record WaitingEntry(Connection Connection, string Name);
@@ -341,7 +396,7 @@ internal sealed class ConnectionRegistry
 }
 
 /// <summary>Where one connection is: in a room, waiting at one, or (RoomId null) nowhere.</summary>
-internal sealed record ConnectionInfo(string ConnectionId, string UserId, string? RoomId, bool IsWaiting, bool IsHost)
+internal sealed record ConnectionInfo(string ConnectionId, string UserId, string? RoomId, bool IsWaiting, bool IsHost, bool MicHeld = false)
 {
     public bool IsJoined => RoomId is not null && !IsWaiting;
 }

@@ -32,6 +32,7 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) :
             // A new connection starts with nothing sent: the flags follow its (not yet existing) producers.
             row.Role = role;
             row.IsMicActive = row.IsCamActive = row.IsShareScreen = false;
+            row.HandRaisedAt = null;
             row.UpdatedAt = now;
         }
 
@@ -142,6 +143,43 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) :
 
     public Task RemoveAllMembersAsync(string roomId, CancellationToken cancellationToken) =>
         db.RoomUsers.Where(ru => ru.RoomId == roomId).ExecuteDeleteAsync(cancellationToken);
+
+    public async Task<RoomUserDto?> SetRoleAsync(string roomId, string userId, string role, CancellationToken cancellationToken)
+    {
+        var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
+        if (row is null || room is null)
+        {
+            return null;
+        }
+
+        var now = Timestamps.UtcNow(time);
+        var coHost = role == RoomRoles.CoHost;
+        if (coHost != room.CoHostIds.Contains(userId))
+        {
+            room.CoHostIds = coHost ? [.. room.CoHostIds, userId] : room.CoHostIds.Where(id => id != userId).ToList();
+            room.UpdatedAt = now;
+        }
+
+        row.Role = role;
+        row.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return RoomUserDto.From(row, await FindUserNameAsync(userId, cancellationToken) ?? string.Empty);
+    }
+
+    public async Task<RoomUserDto?> SetHandAsync(string roomId, string userId, DateTime? raisedAt, CancellationToken cancellationToken)
+    {
+        var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        row.HandRaisedAt = raisedAt;
+        row.UpdatedAt = Timestamps.UtcNow(time);
+        await db.SaveChangesAsync(cancellationToken);
+        return RoomUserDto.From(row, await FindUserNameAsync(userId, cancellationToken) ?? string.Empty);
+    }
 
     private IQueryable<MemberRow> Members(string roomId, string? userId) =>
         from ru in db.RoomUsers.AsNoTracking()

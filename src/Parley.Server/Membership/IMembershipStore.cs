@@ -38,6 +38,15 @@ internal interface IMembershipStore
     Task<bool> GrantAccessAsync(string roomId, string userId, CancellationToken cancellationToken);
 
     Task RemoveAllMembersAsync(string roomId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the member's role; naming or unnaming a co-host also changes <c>room.co_host_ids</c> in the same
+    /// transaction. Null when the member or the room is gone.
+    /// </summary>
+    Task<RoomUserDto?> SetRoleAsync(string roomId, string userId, string role, CancellationToken cancellationToken);
+
+    /// <summary>Raises (a time) or lowers (null) the member's hand; null when there is no row.</summary>
+    Task<RoomUserDto?> SetHandAsync(string roomId, string userId, DateTime? raisedAt, CancellationToken cancellationToken);
 }
 
 /// <summary>A <c>room_user</c> row as the reconciler compares it with the live state.</summary>

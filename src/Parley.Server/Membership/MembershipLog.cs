@@ -57,4 +57,10 @@ internal static partial class MembershipLog
 
     [LoggerMessage(3116, LogLevel.Warning, "Server stopping: clearing room {RoomId} failed: {Error}; its rows go at the next start")]
     public static partial void DrainFailed(ILogger logger, string roomId, string error);
+
+    [LoggerMessage(3150, LogLevel.Information, "Host {HostId} made user {UserId} {Role} in room {RoomId}")]
+    public static partial void RoleChanged(ILogger logger, string hostId, string userId, string roomId, string role);
+
+    [LoggerMessage(3151, LogLevel.Information, "Host {HostId} ended the meeting in room {RoomId}")]
+    public static partial void MeetingEnded(ILogger logger, string hostId, string roomId);
 }

@@ -5,7 +5,7 @@ using Parley.Server.Rooms;
 
 namespace Parley.Server.Membership;
 
-/// <summary>A room as membership needs it: what the client sees, and who was granted access.</summary>
+/// <summary>A room as membership needs it: what the client sees (settings and co-hosts included), and who was granted access.</summary>
 internal sealed record RoomRecord(RoomDto View, IReadOnlyCollection<string> GrantedUserIds)
 {
     public string Id => View.Id;
@@ -14,7 +14,7 @@ internal sealed record RoomRecord(RoomDto View, IReadOnlyCollection<string> Gran
 
     /// <summary>Whether the user must wait for a host: the room asks for it and they are neither owner nor granted.</summary>
     public bool MustWait(string userId) =>
-        View.RequireAccessBeforeJoining && !IsOwner(userId) && !GrantedUserIds.Contains(userId);
+        View.RequireAccessBeforeJoining && !View.IsHost(userId) && !GrantedUserIds.Contains(userId);
 }
 
 /// <summary>What <c>joinRoom</c> returns: <see cref="JoinedResult"/> or <see cref="WaitingResult"/>.</summary>

@@ -56,6 +56,16 @@ internal sealed class RoomEvents(IHubContext<RoomHub> hub)
     public Task RoomClosedAsync(IReadOnlyList<string> connectionIds, string roomId) =>
         SendToAsync(connectionIds, HubEventNames.RoomClosed, new { roomId });
 
+    public Task MeetingEndedAsync(IReadOnlyList<string> connectionIds, string roomId) =>
+        SendToAsync(connectionIds, HubEventNames.MeetingEnded, new { roomId });
+
+    /// <summary>An event to everyone in the room, the caller included.</summary>
+    public Task ToRoomAsync(string roomId, string eventName, object payload) =>
+        hub.Clients.Group(GroupOf(roomId)).SendAsync(eventName, payload);
+
+    public Task ToConnectionAsync(string connectionId, string eventName, object payload) =>
+        hub.Clients.Client(connectionId).SendAsync(eventName, payload);
+
     public Task SessionReplacedAsync(string connectionId) =>
         hub.Clients.Client(connectionId).SendAsync(HubEventNames.SessionReplaced, new { });
 

@@ -12,7 +12,7 @@ namespace Parley.Server.Membership;
 /// go out under it too, so that everyone sees a room's changes in the order they happened.
 /// Refusals are <see cref="HubException"/>s whose message is meant for the person.
 /// </summary>
-internal sealed class RoomMembershipService(
+internal sealed partial class RoomMembershipService(
     IMembershipStore store,
     ConnectionRegistry registry,
     RoomLocks locks,
@@ -22,6 +22,7 @@ internal sealed class RoomMembershipService(
     MembershipRepairs repairs,
     ServerDrain drain,
     ServerMetrics metrics,
+    TimeProvider timeProvider,
     ILogger<RoomMembershipService> logger)
 {
     // Membership changes must finish once begun (a half-done change is what the lock exists to prevent),
@@ -71,6 +72,7 @@ internal sealed class RoomMembershipService(
             drain.ThrowIfDraining();
             var room = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
             var userId = before.UserId;
+            RequireRoomForNewcomer(room, connectionId, userId);
             if (room.MustWait(userId))
             {
                 await WaitAtDoorAsync(connectionId, userId, roomId);
@@ -80,13 +82,13 @@ internal sealed class RoomMembershipService(
             var current = registry.Find(connectionId)!;
             var alreadyIn = current.IsJoined && current.RoomId == roomId;
             IReadOnlyList<RoomUserDto>? users = null;
-            var isOwner = room.IsOwner(userId);
+            var isHost = room.View.IsHost(userId);
             // Joining the room one is in changes nothing; it only answers with the room's state again.
             if (!alreadyIn)
             {
                 var wasWaiting = current.IsWaiting && current.RoomId == roomId;
-                await UpsertMemberAsync(roomId, userId, isOwner);
-                if (!registry.TryJoin(roomId, connectionId, isOwner, out var replaced))
+                await UpsertMemberAsync(roomId, userId, room.View.RoleOf(userId));
+                if (!registry.TryJoin(roomId, connectionId, isHost, out var replaced))
                 {
                     // The connection dropped while joining: unless another connection of the user holds the place,
                     // the row just written has no connection to belong to.
@@ -119,7 +121,7 @@ internal sealed class RoomMembershipService(
                 await events.UserJoinedAsync(roomId, connectionId, Self(users, userId));
                 MembershipLog.Joined(logger, userId, roomId, connectionId);
                 metrics.Joined();
-                if (isOwner)
+                if (isHost)
                 {
                     // A host arriving after people started waiting still has to see them.
                     foreach (var waiting in registry.GetWaiting(roomId))
@@ -183,6 +185,7 @@ internal sealed class RoomMembershipService(
 
             // A failed read changes nothing; the media is touched only once the row is known.
             var current = await store.FindMemberAsync(roomId, caller.UserId, NoCancel) ?? throw HubErrors.NotInRoom();
+            await RequireMayTurnOnAsync(caller, current, change);
             var peer = new MediaPeer(roomId, caller.UserId, connectionId);
             var flags = await media.ApplyFlagsAsync(peer, current.Flags(), change, NoCancel);
             if (flags == current.Flags())
@@ -266,6 +269,11 @@ internal sealed class RoomMembershipService(
                 throw new HubException("The host cannot remove themselves; call leaveRoom to leave");
             }
 
+            if ((await store.FindRoomAsync(roomId, NoCancel))?.IsOwner(userId) == true)
+            {
+                throw OwnerUntouchable();
+            }
+
             var target = registry.GetMemberConnection(roomId, userId) ?? throw new HubException("That user is not in this room");
             // Removal also takes back access the host granted, so that the person cannot walk straight back in.
             await store.RemoveMemberAsync(roomId, userId, revokeAccess: true, NoCancel);
@@ -280,7 +288,13 @@ internal sealed class RoomMembershipService(
     }
 
     /// <summary>The room was deleted: everyone in it or at its door is told and taken out.</summary>
-    public async Task CloseRoomAsync(string roomId, CancellationToken cancellationToken)
+    public Task CloseRoomAsync(string roomId, CancellationToken cancellationToken) => CloseRoomAsync(roomId, meetingEnded: false);
+
+    /// <summary>
+    /// Everyone in the room or at its door is taken out (<c>userLeft</c> reason "ended") and told: <c>roomClosed</c>
+    /// when the room was deleted, <c>meetingEnded</c> when a host ended the meeting.
+    /// </summary>
+    private async Task CloseRoomAsync(string roomId, bool meetingEnded)
     {
         using (await locks.AcquireAsync(roomId))
         {
@@ -310,7 +324,8 @@ internal sealed class RoomMembershipService(
                 await media.PeerLeftAsync(new MediaPeer(roomId, member.UserId, member.ConnectionId), NoCancel);
             }
 
-            await events.RoomClosedAsync([.. closed.Members.Select(m => m.ConnectionId), .. closed.WaitingConnections], roomId);
+            IReadOnlyList<string> told = [.. closed.Members.Select(m => m.ConnectionId), .. closed.WaitingConnections];
+            await (meetingEnded ? events.MeetingEndedAsync(told, roomId) : events.RoomClosedAsync(told, roomId));
             await media.ReleaseRoomAsync(roomId, NoCancel);
             MembershipLog.RoomClosed(logger, roomId, closed.Members.Count, closed.WaitingConnections.Count);
             metrics.Left(LeaveReason.RoomClosed, closed.Members.Count);
@@ -410,11 +425,11 @@ internal sealed class RoomMembershipService(
     private static RoomUserDto Self(IReadOnlyList<RoomUserDto> users, string userId) =>
         users.FirstOrDefault(u => u.UserId == userId) ?? throw new InvalidOperationException("A joined user has no room_user row.");
 
-    private async Task UpsertMemberAsync(string roomId, string userId, bool isOwner)
+    private async Task UpsertMemberAsync(string roomId, string userId, string role)
     {
         try
         {
-            await store.UpsertMemberAsync(roomId, userId, isOwner ? RoomRoles.Host : RoomRoles.Participant, NoCancel);
+            await store.UpsertMemberAsync(roomId, userId, role, NoCancel);
         }
         catch (RoomGoneException)
         {

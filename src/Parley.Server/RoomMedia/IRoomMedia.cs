@@ -31,6 +31,15 @@ internal interface IRoomMedia
     /// </summary>
     MediaFlags? ForwardedFlags(MediaPeer peer);
 
+    /// <summary>
+    /// A host turns one of the peer's sources off: the mic producer is paused (closed with <paramref name="close"/>), a
+    /// camera or screen producer (with the screen's sound) is closed. Answers the flags to store, like <see cref="ApplyFlagsAsync"/>.
+    /// </summary>
+    ValueTask<MediaFlags> StopSourceAsync(MediaPeer peer, MediaFlags current, MediaSource source, bool close, CancellationToken cancellationToken);
+
+    /// <summary>The room's <c>maxVideoHeight</c> changed: every simulcast consumer is capped (or uncapped) to match.</summary>
+    ValueTask ApplyMaxVideoHeightAsync(string roomId, int? maxVideoHeight, CancellationToken cancellationToken);
+
     /// <summary>A connection left the room (leave, removal, replacement, disconnect): close its transports and producers.</summary>
     ValueTask PeerLeftAsync(MediaPeer peer, CancellationToken cancellationToken);
 

@@ -17,7 +17,8 @@ internal sealed class MediaSignalingService(
     ConnectionRegistry registry,
     RoomLocks locks,
     MemberFlagsSync flags,
-    MediaEvents events)
+    MediaEvents events,
+    IMembershipStore store)
 {
     public Task<RtpCapabilities> GetRouterRtpCapabilitiesAsync(string connectionId) =>
         InRoomAsync(connectionId, (room, _) => Task.FromResult(room.Router.RtpCapabilities.Clone()));
@@ -84,6 +85,9 @@ internal sealed class MediaSignalingService(
                 throw new HubException($"produce: there is already a {request.Source.Name()} producer; close it first");
             }
 
+            var policy = await ReadPolicyAsync(media.Peer);
+            policy.RequireMayProduce(request.Source);
+
             Parley.Media.Routing.Producer producer;
             try
             {
@@ -98,6 +102,16 @@ internal sealed class MediaSignalingService(
 
             var entry = new ProducerEntry(producer, request.Source, media.Peer.UserId, request.AppData, transport.Id);
             media.Producers[producer.Id] = entry;
+            if (registry.TakeFirstUse(connectionId, request.Source) && policy.StartsPaused(request.Source))
+            {
+                // muteOnEntry / camOffOnEntry: paused before anyone hears of it, and the mic counts as muted by a host.
+                await sfu.SetPausedAsync(room, entry, paused: true);
+                if (request.Source == MediaSource.Mic)
+                {
+                    registry.HoldMic(connectionId, held: true);
+                }
+            }
+
             if (request.Source == MediaSource.Mic)
             {
                 try
@@ -117,7 +131,18 @@ internal sealed class MediaSignalingService(
     public Task SetProducerPausedAsync(string connectionId, string producerId, bool paused) =>
         InRoomAsync(connectionId, async (room, media) =>
         {
-            await sfu.SetPausedAsync(room, FindProducer(media, producerId), paused);
+            var entry = FindProducer(media, producerId);
+            if (!paused && entry.Producer.IsPaused)
+            {
+                var policy = await ReadPolicyAsync(media.Peer);
+                policy.RequireMayProduce(entry.Source);
+                if (entry.Source == MediaSource.Mic)
+                {
+                    policy.RequireMayUnmute(registry.Find(connectionId)?.MicHeld == true);
+                }
+            }
+
+            await sfu.SetPausedAsync(room, entry, paused);
             await SyncFlagsAsync(media);
             return true;
         });
@@ -156,7 +181,15 @@ internal sealed class MediaSignalingService(
                 throw new HubException("consume: " + e.Message);
             }
 
-            sfu.Track(media, new ConsumerEntry(consumer, transport.Id));
+            var entry = new ConsumerEntry(consumer, transport.Id);
+            sfu.Track(media, entry);
+            if (consumer.Type == RtpParametersType.Simulcast)
+            {
+                // maxVideoHeight holds from the first packet: the consumer starts paused, so it is capped before it sends.
+                var settings = (await store.FindRoomAsync(room.RoomId, CancellationToken.None) ?? throw HubErrors.RoomNotFound()).View.Settings;
+                await sfu.ApplyMaxVideoHeightAsync(room, entry, settings.MaxVideoHeight);
+            }
+
             return new ConsumedResult(
                 consumer.Id, producerId, consumer.Kind, consumer.RtpParameters, consumer.Type, consumer.IsProducerPaused,
                 (System.Text.Json.Nodes.JsonObject)producer.AppData.DeepClone());
@@ -178,13 +211,20 @@ internal sealed class MediaSignalingService(
         });
 
     public Task SetConsumerPreferredLayersAsync(string connectionId, string consumerId, int spatialLayer, int? temporalLayer) =>
-        InRoomAsync(connectionId, async (_, media) =>
+        InRoomAsync(connectionId, async (room, media) =>
         {
             // A simulcast consumer switches (consumerLayersChanged follows); a single-stream one has no layers to choose.
-            var consumer = FindConsumer(media, consumerId).Consumer;
+            var entry = FindConsumer(media, consumerId);
+            var consumer = entry.Consumer;
             try
             {
-                await consumer.SetPreferredLayersAsync(spatialLayer, temporalLayer);
+                // The client's wish is kept and followed as far as the room's maxVideoHeight allows.
+                var cap = consumer.Type == RtpParametersType.Simulcast && room.FindProducer(consumer.ProducerId) is { } producer
+                    ? VideoHeightCap.SpatialCap(producer, (await store.FindRoomAsync(room.RoomId, CancellationToken.None))?.View.Settings.MaxVideoHeight)
+                    : null;
+                await consumer.SetPreferredLayersAsync(spatialLayer < 0 || cap is not { } c ? spatialLayer : Math.Min(spatialLayer, c), temporalLayer);
+                entry.RequestedSpatialLayer = spatialLayer;
+                entry.RequestedTemporalLayer = temporalLayer;
             }
             catch (ArgumentOutOfRangeException e)
             {
@@ -218,6 +258,13 @@ internal sealed class MediaSignalingService(
     /// (so a media call that took effect never answers an error). Call under the room's lock.
     /// </summary>
     public Task SyncFlagsAsync(PeerMedia media) => flags.SyncAsync(media.Peer);
+
+    private async Task<MediaPolicy> ReadPolicyAsync(MediaPeer peer)
+    {
+        var room = await store.FindRoomAsync(peer.RoomId, CancellationToken.None) ?? throw HubErrors.RoomNotFound();
+        var member = await store.FindMemberAsync(peer.RoomId, peer.UserId, CancellationToken.None) ?? throw HubErrors.NotInRoom();
+        return new MediaPolicy(room.View.Settings, member.Role);
+    }
 
     private async Task<T> InRoomAsync<T>(string connectionId, Func<MediaRoom, PeerMedia, Task<T>> action)
     {

@@ -17,6 +17,11 @@ internal sealed class ConsumerEntry(Consumer consumer, string transportId)
     public Consumer Consumer { get; } = consumer;
 
     public string TransportId { get; } = transportId;
+
+    /// <summary>The layers the client last asked for (<c>setConsumerPreferredLayers</c>); null for the top.</summary>
+    public int? RequestedSpatialLayer { get; set; }
+
+    public int? RequestedTemporalLayer { get; set; }
 }
 
 /// <summary>

@@ -88,6 +88,70 @@ internal sealed class SfuRoomMedia(
     public MediaFlags? ForwardedFlags(MediaPeer peer) =>
         FindRoom(peer.RoomId) is { } room && room.Peers.TryGetValue(peer.ConnectionId, out var media) ? media.ForwardedFlags() : default(MediaFlags);
 
+    public async ValueTask<MediaFlags> StopSourceAsync(MediaPeer peer, MediaFlags current, MediaSource source, bool close, CancellationToken cancellationToken)
+    {
+        if (FindRoom(peer.RoomId) is not { } room || !room.Peers.TryGetValue(peer.ConnectionId, out var media))
+        {
+            return default;
+        }
+
+        if (source == MediaSource.Mic && !close)
+        {
+            await ApplyAsync(room, media, MediaSource.Mic, active: false);
+            return media.ForwardedFlags();
+        }
+
+        MediaSource[] closing = source == MediaSource.Screen ? [MediaSource.Screen, MediaSource.ScreenAudio] : [source];
+        foreach (var each in closing)
+        {
+            if (media.FindBySource(each) is { } entry)
+            {
+                await CloseProducerAsync(room, media, entry);
+            }
+        }
+
+        return media.ForwardedFlags();
+    }
+
+    public async ValueTask ApplyMaxVideoHeightAsync(string roomId, int? maxVideoHeight, CancellationToken cancellationToken)
+    {
+        if (FindRoom(roomId) is not { } room)
+        {
+            return;
+        }
+
+        foreach (var peer in room.Peers.Values)
+        {
+            foreach (var entry in peer.Consumers.Values)
+            {
+                await ApplyMaxVideoHeightAsync(room, entry, maxVideoHeight);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets a simulcast consumer's preferred layers to what its client asked for, capped at the room's
+    /// <c>maxVideoHeight</c>. Call under the room's lock.
+    /// </summary>
+    public async Task ApplyMaxVideoHeightAsync(MediaRoom room, ConsumerEntry entry, int? maxVideoHeight)
+    {
+        if (entry.Consumer.IsClosed || entry.Consumer.Type != RtpParametersType.Simulcast
+            || room.FindProducer(entry.Consumer.ProducerId) is not { } producer)
+        {
+            return;
+        }
+
+        var top = producer.Producer.RtpParameters.Encodings.Count - 1;
+        var wanted = Math.Min(entry.RequestedSpatialLayer ?? top, VideoHeightCap.SpatialCap(producer, maxVideoHeight) ?? top);
+        if (entry.Consumer.PreferredLayers is { } preferred && preferred.SpatialLayer == wanted
+            && (entry.RequestedTemporalLayer is null || preferred.TemporalLayer == entry.RequestedTemporalLayer))
+        {
+            return;
+        }
+
+        await entry.Consumer.SetPreferredLayersAsync(Math.Max(0, wanted), entry.RequestedTemporalLayer);
+    }
+
     public async ValueTask PeerLeftAsync(MediaPeer peer, CancellationToken cancellationToken)
     {
         if (FindRoom(peer.RoomId) is not { } room || !room.Peers.TryRemove(peer.ConnectionId, out var media))

@@ -23,6 +23,16 @@ internal sealed class SignalingOnlyRoomMedia : IRoomMedia
 
     public MediaFlags? ForwardedFlags(MediaPeer peer) => null;
 
+    public ValueTask<MediaFlags> StopSourceAsync(MediaPeer peer, MediaFlags current, MediaSource source, bool close, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(source switch
+        {
+            MediaSource.Mic => current with { IsMicActive = false },
+            MediaSource.Cam => current with { IsCamActive = false },
+            _ => current with { IsShareScreen = false },
+        });
+
+    public ValueTask ApplyMaxVideoHeightAsync(string roomId, int? maxVideoHeight, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public ValueTask PeerLeftAsync(MediaPeer peer, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask ReleaseRoomAsync(string roomId, CancellationToken cancellationToken) => ValueTask.CompletedTask;

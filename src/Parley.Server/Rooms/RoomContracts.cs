@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Parley.Data.Entities;
 
 namespace Parley.Server.Rooms;
@@ -10,10 +11,20 @@ public sealed record RoomDto(
     string OwnerId,
     bool RequireAccessBeforeJoining,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    IReadOnlyList<string> CoHostIds,
+    RoomSettings Settings)
 {
     public static RoomDto From(Room room) => new(
-        room.Id, room.Name, room.JoinCode, room.OwnerId, room.RequireAccessBeforeJoining, room.CreatedAt, room.UpdatedAt);
+        room.Id, room.Name, room.JoinCode, room.OwnerId, room.RequireAccessBeforeJoining, room.CreatedAt, room.UpdatedAt,
+        room.CoHostIds.ToList(), room.Settings);
+
+    /// <summary>The owner and the co-hosts.</summary>
+    public bool IsHost(string userId) => OwnerId == userId || CoHostIds.Contains(userId);
+
+    /// <summary>The role someone joining gets: host (owner), co-host, or the room's default role.</summary>
+    public string RoleOf(string userId) =>
+        OwnerId == userId ? RoomRoles.Host : CoHostIds.Contains(userId) ? RoomRoles.CoHost : Settings.DefaultRole;
 }
 
 /// <summary>The contract's <c>roomUser</c> object: a <c>room_user</c> row with the user's display name.</summary>
@@ -27,11 +38,13 @@ public sealed record RoomUserDto(
     bool IsCamActive,
     bool IsShareScreen,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    DateTime? HandRaisedAt)
 {
     public static RoomUserDto From(RoomUser roomUser, string name) => new(
         roomUser.Id, roomUser.RoomId, roomUser.UserId, name, roomUser.Role,
-        roomUser.IsMicActive, roomUser.IsCamActive, roomUser.IsShareScreen, roomUser.CreatedAt, roomUser.UpdatedAt);
+        roomUser.IsMicActive, roomUser.IsCamActive, roomUser.IsShareScreen, roomUser.CreatedAt, roomUser.UpdatedAt,
+        roomUser.HandRaisedAt);
 }
 
 /// <summary><c>{room}</c></summary>
@@ -44,7 +57,8 @@ public sealed record RoomWithUsersResponse(RoomDto Room, IReadOnlyList<RoomUserD
 public sealed record RoomListResponse(IReadOnlyList<RoomDto> Rooms);
 
 /// <summary>Body of <c>POST /api/rooms/create</c>.</summary>
-public sealed record CreateRoomRequest(string? Name, bool? RequireAccessBeforeJoining);
+/// <remarks><c>settings</c> is read by <see cref="RoomSettingsPatch"/>; <c>templateId</c> is not taken yet.</remarks>
+public sealed record CreateRoomRequest(string? Name, bool? RequireAccessBeforeJoining, JsonElement? Settings = null);
 
 /// <summary>Body of <c>PATCH /api/rooms/{roomId}</c>; absent (or null) fields stay as they are.</summary>
-public sealed record UpdateRoomRequest(string? Name, bool? RequireAccessBeforeJoining);
+public sealed record UpdateRoomRequest(string? Name, bool? RequireAccessBeforeJoining, JsonElement? Settings = null);

@@ -21,6 +21,7 @@ public static class RoomEndpoints
         rooms.MapGet("/", ListAsync);
         rooms.MapPatch("/{roomId}", UpdateAsync);
         rooms.MapDelete("/{roomId}", DeleteAsync);
+        rooms.MapPost("/{roomId}/join-code", NewJoinCodeAsync);
         return app;
     }
 
@@ -33,7 +34,12 @@ public static class RoomEndpoints
             return Problems.BadRequest(error!);
         }
 
-        var outcome = await rooms.CreateAsync(principal.GetUserId()!, name, request.RequireAccessBeforeJoining ?? false, cancellationToken);
+        if (RoomSettingsPatch.Parse(request.Settings, out error) is not { } settings)
+        {
+            return Problems.BadRequest(error!);
+        }
+
+        var outcome = await rooms.CreateAsync(principal.GetUserId()!, name, request.RequireAccessBeforeJoining ?? false, settings, cancellationToken);
         return outcome.Status switch
         {
             RoomOutcomeStatus.Ok => TypedResults.Created($"/api/rooms/{outcome.Room!.Id}", new RoomResponse(RoomDto.From(outcome.Room))),
@@ -90,11 +96,28 @@ public static class RoomEndpoints
             }
         }
 
-        var outcome = await rooms.UpdateAsync(roomId, principal.GetUserId()!, name, request.RequireAccessBeforeJoining, cancellationToken);
+        if (RoomSettingsPatch.Parse(request.Settings, out var settingsError) is not { } settings)
+        {
+            return Problems.BadRequest(settingsError!);
+        }
+
+        var outcome = await rooms.UpdateAsync(roomId, principal.GetUserId()!, name, request.RequireAccessBeforeJoining, settings, cancellationToken);
         return outcome.Status switch
         {
             RoomOutcomeStatus.Ok => TypedResults.Ok(new RoomResponse(RoomDto.From(outcome.Room!))),
-            RoomOutcomeStatus.Forbidden => Problems.Forbidden("Only the room's owner can change it."),
+            RoomOutcomeStatus.Forbidden => Problems.Forbidden("Only the room's hosts (its owner and co-hosts) can change it."),
+            _ => RoomNotFound(roomId),
+        };
+    }
+
+    private static async Task<Results<Ok<RoomResponse>, ProblemHttpResult>> NewJoinCodeAsync(
+        string roomId, ClaimsPrincipal principal, RoomService rooms, CancellationToken cancellationToken)
+    {
+        var outcome = await rooms.NewJoinCodeAsync(roomId, principal.GetUserId()!, cancellationToken);
+        return outcome.Status switch
+        {
+            RoomOutcomeStatus.Ok => TypedResults.Ok(new RoomResponse(RoomDto.From(outcome.Room!))),
+            RoomOutcomeStatus.Forbidden => Problems.Forbidden("Only the room's owner can give it a new join code."),
             _ => RoomNotFound(roomId),
         };
     }

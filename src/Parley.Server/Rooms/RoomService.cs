@@ -33,7 +33,7 @@ public sealed partial class RoomService(
     /// with a fresh join code. <paramref name="name"/> must already be normalized.
     /// </summary>
     /// <returns>Ok with the room; Forbidden for a guest; UnknownUser when the owner does not exist.</returns>
-    public async Task<RoomOutcome> CreateAsync(string ownerId, string name, bool requireAccessBeforeJoining, CancellationToken cancellationToken)
+    public async Task<RoomOutcome> CreateAsync(string ownerId, string name, bool requireAccessBeforeJoining, RoomSettingsPatch settings, CancellationToken cancellationToken)
     {
         var isGuest = await db.Users
             .Where(u => u.Id == ownerId)
@@ -57,6 +57,7 @@ public sealed partial class RoomService(
             OwnerId = ownerId,
             RequireAccessBeforeJoining = requireAccessBeforeJoining,
             Users = [ownerId],
+            Settings = settings.Apply(new RoomSettings()),
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -126,7 +127,7 @@ public sealed partial class RoomService(
             .ThenBy(ru => ru.Id)
             .Select(ru => new RoomUserDto(
                 ru.Id, ru.RoomId, ru.UserId, ru.User!.Name, ru.Role,
-                ru.IsMicActive, ru.IsCamActive, ru.IsShareScreen, ru.CreatedAt, ru.UpdatedAt))
+                ru.IsMicActive, ru.IsCamActive, ru.IsShareScreen, ru.CreatedAt, ru.UpdatedAt, ru.HandRaisedAt))
             .ToListAsync(cancellationToken);
 
     /// <summary>The rooms <paramref name="ownerId"/> owns, newest first.</summary>
@@ -138,11 +139,13 @@ public sealed partial class RoomService(
             .ToListAsync(cancellationToken);
 
     /// <summary>
-    /// Renames the room and/or changes whether it requires access; null arguments leave a field as it is.
-    /// <paramref name="name"/> must already be normalized.
+    /// Renames the room, changes whether it requires access and/or changes its settings; null arguments leave a
+    /// field as it is. <paramref name="name"/> must already be normalized. A change reaches everyone in the room
+    /// as <c>roomUpdated</c> (through <see cref="IRoomNotifier"/>).
     /// </summary>
-    /// <returns>Ok with the room; NotFound; Forbidden when <paramref name="callerId"/> is not the owner.</returns>
-    public async Task<RoomOutcome> UpdateAsync(string roomId, string callerId, string? name, bool? requireAccessBeforeJoining, CancellationToken cancellationToken)
+    /// <returns>Ok with the room; NotFound; Forbidden when <paramref name="callerId"/> is not a host (owner or co-host).</returns>
+    public async Task<RoomOutcome> UpdateAsync(
+        string roomId, string callerId, string? name, bool? requireAccessBeforeJoining, RoomSettingsPatch settings, CancellationToken cancellationToken)
     {
         if (!IdGenerator.IsWellFormed(roomId))
         {
@@ -155,7 +158,7 @@ public sealed partial class RoomService(
             return RoomOutcome.NotFound;
         }
 
-        if (room.OwnerId != callerId)
+        if (room.OwnerId != callerId && !room.CoHostIds.Contains(callerId))
         {
             return RoomOutcome.Forbidden;
         }
@@ -173,6 +176,13 @@ public sealed partial class RoomService(
             changed = true;
         }
 
+        var newSettings = settings.Apply(room.Settings);
+        if (newSettings != room.Settings)
+        {
+            room.Settings = newSettings;
+            changed = true;
+        }
+
         if (changed)
         {
             room.UpdatedAt = Timestamps.UtcNow(time);
@@ -180,7 +190,76 @@ public sealed partial class RoomService(
         }
 
         db.Entry(room).State = EntityState.Detached;
+        if (changed)
+        {
+            await NotifyUpdatedAsync(room);
+        }
+
         return RoomOutcome.Ok(room);
+    }
+
+    /// <summary>
+    /// Gives the room a new join code; the old one finds nothing from then on.
+    /// </summary>
+    /// <returns>Ok with the room; NotFound; Forbidden when <paramref name="callerId"/> is not the owner.</returns>
+    public async Task<RoomOutcome> NewJoinCodeAsync(string roomId, string callerId, CancellationToken cancellationToken)
+    {
+        if (!IdGenerator.IsWellFormed(roomId))
+        {
+            return RoomOutcome.NotFound;
+        }
+
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
+        if (room is null)
+        {
+            return RoomOutcome.NotFound;
+        }
+
+        if (room.OwnerId != callerId)
+        {
+            return RoomOutcome.Forbidden;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var code = joinCodes.NewCode();
+            if (code == room.JoinCode || await JoinCodeTakenAsync(code, cancellationToken))
+            {
+                LogJoinCodeCollision(logger, attempt);
+                ThrowIfOutOfAttempts(attempt);
+                continue;
+            }
+
+            room.JoinCode = code;
+            room.UpdatedAt = Timestamps.UtcNow(time);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateException) when (attempt < MaxJoinCodeAttempts)
+            {
+                // Another room took the code between the check and the write: try another.
+                LogJoinCodeCollision(logger, attempt);
+            }
+        }
+
+        db.Entry(room).State = EntityState.Detached;
+        await NotifyUpdatedAsync(room);
+        return RoomOutcome.Ok(room);
+    }
+
+    private async Task NotifyUpdatedAsync(Room room)
+    {
+        try
+        {
+            await notifier.RoomUpdatedAsync(RoomDto.From(room), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The change is committed either way; a failed notification must not turn it into an error.
+            LogRoomUpdatedNotificationFailed(logger, room.Id, ex);
+        }
     }
 
     /// <summary>
@@ -249,4 +328,7 @@ public sealed partial class RoomService(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Telling room {RoomId} that it closed failed")]
     private static partial void LogRoomClosedNotificationFailed(ILogger logger, string roomId, Exception exception);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Telling room {RoomId} that it changed failed")]
+    private static partial void LogRoomUpdatedNotificationFailed(ILogger logger, string roomId, Exception exception);
 }

@@ -1,3 +1,4 @@
+using Parley.Server.Tests.Infrastructure;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -31,6 +32,11 @@ public abstract class HubFuzzTests
         ("pauseConsumer", ["consumerId"]), ("requestKeyFrame", ["consumerId"]),
         ("setConsumerPreferredLayers", ["consumerId", "spatialLayer", "temporalLayer"]),
         ("getStats", ["transportId", "producerId", "consumerId"]),
+        ("updateRoom", ["name", "requireAccessBeforeJoining", "settings"]), ("setRole", ["userId", "role"]),
+        ("muteUser", ["userId"]), ("stopVideo", ["userId", "source"]), ("muteAll", []), ("askToUnmute", ["userId"]),
+        ("raiseHand", []), ("lowerHand", ["userId"]), ("sendReaction", ["emoji"]),
+        // Last: it takes everyone out of the room (the test joins again afterwards).
+        ("endMeeting", []),
     ];
 
     protected abstract HubServer Server { get; }
@@ -153,19 +159,29 @@ public abstract class HubFuzzTests
 
         private string FieldName(int index) =>
             random.Next(3) == 0
-                ? new[] { "source", "role", "fingerprints", "algorithm", "value", "codecs", "mimeType", "encodings", "\\ud800" }[random.Next(9)]
+                ? new[] { "source", "role", "fingerprints", "algorithm", "value", "codecs", "mimeType", "encodings", "\\ud800", "locked", "maxParticipants", "maxVideoHeight", "defaultRole" }[random.Next(13)]
                 : "f" + index.ToString(CultureInfo.InvariantCulture);
 
         private static string Quote(string text) => "\"" + text + "\"";
     }
 }
 
-public sealed class HubFuzzSqliteTests(SqliteHubServerFixture fixture) : HubFuzzTests, IClassFixture<SqliteHubServerFixture>
+/// <summary>The fuzzer calls every method many times in a row: a burst above the rate limiter's default.</summary>
+internal static class FuzzSettings
+{
+    public static readonly IReadOnlyDictionary<string, string> LargeBurst = new Dictionary<string, string> { ["Hub:RateLimit:Burst"] = "5000" };
+}
+
+public sealed class SqliteFuzzHubServerFixture() : HubServerFixture(new SqliteDatabaseFixture(), FuzzSettings.LargeBurst);
+
+public sealed class PostgresFuzzHubServerFixture() : HubServerFixture(new PostgresDatabaseFixture(), FuzzSettings.LargeBurst);
+
+public sealed class HubFuzzSqliteTests(SqliteFuzzHubServerFixture fixture) : HubFuzzTests, IClassFixture<SqliteFuzzHubServerFixture>
 {
     protected override HubServer Server => fixture.Server;
 }
 
-public sealed class HubFuzzPostgresTests(PostgresHubServerFixture fixture) : HubFuzzTests, IClassFixture<PostgresHubServerFixture>
+public sealed class HubFuzzPostgresTests(PostgresFuzzHubServerFixture fixture) : HubFuzzTests, IClassFixture<PostgresFuzzHubServerFixture>
 {
     protected override HubServer Server => fixture.Server;
 }

@@ -319,6 +319,13 @@ namespace Parley.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("id");
 
+                    b.Property<string>("CoHostIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("co_host_ids")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -343,6 +350,13 @@ namespace Parley.Data.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasDefaultValue(false)
                         .HasColumnName("require_access_before_joining");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -377,6 +391,10 @@ namespace Parley.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("HandRaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hand_raised_at");
 
                     b.Property<bool>("IsCamActive")
                         .ValueGeneratedOnAdd()

@@ -308,6 +308,13 @@ namespace Parley.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("CoHostIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("co_host_ids")
+                        .HasDefaultValueSql("'[]'");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -332,6 +339,13 @@ namespace Parley.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasDefaultValue(false)
                         .HasColumnName("require_access_before_joining");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("settings")
+                        .HasDefaultValueSql("'{}'");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
@@ -366,6 +380,10 @@ namespace Parley.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("HandRaisedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hand_raised_at");
 
                     b.Property<bool>("IsCamActive")
                         .ValueGeneratedOnAdd()

@@ -92,7 +92,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await output;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -43,17 +43,20 @@ public sealed class MeetingFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (its own session storage, so its own signed-in person) on the home page.</summary>
-    public async Task<Participant> OpenAsync(string name)
+    public Task<Participant> OpenAsync(string name) => OpenAsync(name, Server.BaseAddress, Server.Log);
+
+    /// <summary>A participant of another server (one run as a process of its own).</summary>
+    public async Task<Participant> OpenAsync(string name, Uri baseAddress, ServerLog log)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.BaseAddress.ToString(),
+            BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1024, Height = 640 },
             Permissions = ["camera", "microphone", "clipboard-read", "clipboard-write"],
         });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
-        return new Participant(context, page, $"{name} {Interlocked.Increment(ref _names)}", Server.Log);
+        return new Participant(context, page, $"{name} {Interlocked.Increment(ref _names)}", log);
     }
 
     public async Task DisposeAsync()

@@ -81,7 +81,7 @@ public sealed class MeetingServer : WebApplicationFactory<Program>
     }
 
     /// <summary>A port free for both UDP and TCP right now (the SFU's shared port).</summary>
-    private static int FreePort()
+    internal static int FreePort()
     {
         for (var attempt = 0; ; attempt++)
         {

@@ -131,7 +131,8 @@ export interface HubMethods {
 /** Every hub event and its one argument. */
 export interface HubEvents {
   userJoined: RoomUser;
-  userLeft: { userId: string };
+  /** Why: leaveRoom or a closed connection, a host's removal, silence past the hub's client timeout, the room deleted. */
+  userLeft: { userId: string; reason: 'left' | 'removed' | 'disconnected' | 'ended' };
   userUpdated: RoomUser;
   newProducer: ProducerInfo;
   producerClosed: { producerId: string; userId: string };
@@ -151,6 +152,8 @@ export interface HubEvents {
   removed: { roomId: string };
   roomClosed: { roomId: string };
   sessionReplaced: Record<string, never>;
+  /** The server is stopping (a restart or a deploy): reconnect when it is back. */
+  serverShuttingDown: Record<string, never>;
 }
 
 export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
@@ -173,4 +176,5 @@ export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
   'removed',
   'roomClosed',
   'sessionReplaced',
+  'serverShuttingDown',
 ];

@@ -1,6 +1,7 @@
 import type { types as ms } from 'mediasoup-client';
 import type { HubEvents, ProducerInfo, Room, RoomUser, User } from './contract';
-import { hubErrorMessage, isRoomNotFound } from './lib/hubError';
+import { hubErrorMessage, isRoomNotFound, isServerShuttingDown } from './lib/hubError';
+import { reconnectDelay } from './lib/retry';
 import type { LocalMedia } from './localMedia';
 import { MediaSession, type ConsumerLayers, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
 import type { SignalingClient, SignalingState } from './signaling';
@@ -30,6 +31,9 @@ export interface MeetingView extends MediaListener {
 
 export type LocalSource = 'mic' | 'cam' | 'screen';
 
+/** The banner while the server restarts (end-to-end tests look for it). */
+export const SERVER_RESTARTING = 'The server is restarting — reconnecting…';
+
 /**
  * One person's stay in one room: joins through the hub (waiting room included), runs the media
  * session, routes hub events to it and the view, and after a dropped connection rejoins and
@@ -43,6 +47,8 @@ export class Meeting {
   private self: RoomUser | null = null;
   private joinGeneration = 0;
   private lastMediaRebuild = 0;
+  /** Set from serverShuttingDown until the connection is back: the meeting reconnects by itself meanwhile. */
+  private restarting = false;
   /** The media layer reports to the view, except a dead transport, which the meeting repairs. */
   private readonly mediaListener: MediaListener = {
     remoteTrackAdded: (track) => this.view.remoteTrackAdded(track),
@@ -259,7 +265,10 @@ export class Meeting {
     } catch (error) {
       if (generation !== this.joinGeneration || this.isEnded()) return;
       const message = hubErrorMessage(error);
-      if (isRoomNotFound(message)) {
+      if (isServerShuttingDown(message)) {
+        // Reconnected to a server that was still stopping: wait for the new one.
+        void this.serverRestarting();
+      } else if (isRoomNotFound(message)) {
         this.end({ reason: 'roomNotFound', title: 'Room not found', message: 'This room does not exist any more. Check the code or ask for a new link.', rejoin: false });
       } else if (this.signaling.state !== 'connected') {
         // The reconnect handler runs join again once the hub is back.
@@ -366,6 +375,7 @@ export class Meeting {
       if (roomId !== this.room.id) return;
       this.end({ reason: 'roomClosed', title: 'Meeting ended', message: 'The host closed this room.', rejoin: false });
     });
+    on('serverShuttingDown', () => void this.serverRestarting());
     on('sessionReplaced', () => {
       this.end({ reason: 'sessionReplaced', title: 'Joined from somewhere else', message: 'You joined this meeting from another tab or device, so this one left.', rejoin: true });
       // Stop so automatic reconnect does not take the room back from the newer session.
@@ -392,6 +402,41 @@ export class Meeting {
       .then(() => this.join());
   }
 
+  /**
+   * The server is stopping (a restart or a deploy). Close the connection at once (the server waits for its clients
+   * to go before it closes them), say so, and come back by ourselves: start again with the reconnect back-off until
+   * the server answers, then rejoin the same room, sending what was on before.
+   */
+  private async serverRestarting(): Promise<void> {
+    if (this.isEnded() || this.restarting) return;
+    this.restarting = true;
+    this.status = 'reconnecting';
+    this.joinGeneration++;
+    this.closeMedia();
+    this.view.connection(SERVER_RESTARTING);
+    await this.signaling.stop().catch(() => undefined);
+    const since = Date.now();
+    // From the second step of the back-off: the server needs a moment to go, and to come back.
+    for (let attempt = 1; ; attempt++) {
+      const delay = reconnectDelay(attempt, Date.now() - since);
+      if (delay === null) {
+        this.restarting = false;
+        this.end({ reason: 'connectionLost', title: 'Connection lost', message: 'The meeting server did not come back after restarting.', rejoin: true });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.isEnded()) return;
+      try {
+        await this.signaling.start();
+        break;
+      } catch {
+        this.view.connection(SERVER_RESTARTING);
+      }
+    }
+    this.restarting = false;
+    await this.join();
+  }
+
   private upsertUser(user: RoomUser): void {
     if (user.roomId !== undefined && user.roomId !== this.room.id) return;
     this.users.set(user.userId, user);
@@ -400,7 +445,8 @@ export class Meeting {
   }
 
   private connectionChanged(state: SignalingState, error?: Error): void {
-    if (this.isEnded()) return;
+    // While the server restarts the meeting reconnects by itself; the failed attempts are expected.
+    if (this.isEnded() || this.restarting) return;
     if (state === 'reconnecting') {
       this.status = 'reconnecting';
       this.joinGeneration++;

@@ -53,7 +53,18 @@ export class FakeHub implements SignalingClient {
     this.onReconnected();
   }
 
+  /** How many coming start() calls fail, as while a server restarts. */
+  failStarts = 0;
+  starts = 0;
+
   async start(): Promise<void> {
+    this.starts++;
+    if (this.failStarts > 0) {
+      this.failStarts--;
+      this.state = 'disconnected';
+      this.onStateChange('disconnected', new Error('Failed to complete negotiation with the server: TypeError: fetch failed'));
+      throw new Error('Failed to complete negotiation with the server: TypeError: fetch failed');
+    }
     this.state = 'connected';
   }
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
 import type { JoinRoomResult, ProducerInfo } from '../src/contract';
 import { LocalMedia } from '../src/localMedia';
-import { Meeting } from '../src/meeting';
+import { Meeting, SERVER_RESTARTING } from '../src/meeting';
 import { FakeHub, RecordingView, fakeDevice, room, roomUser, routerRtpCapabilities, settle, user } from './fakes';
 
 const alice = user('alice', 'Alice');
@@ -102,6 +102,49 @@ describe('meeting', () => {
     assert.equal(hub.stopped, 1, 'the replaced tab stops its connection so it cannot reconnect into the room');
   });
 
+  it('when the server restarts it says so, closes the connection and comes back into the same room by itself', async () => {
+    const { hub, view, meeting } = setUp();
+    hub.respond('joinRoom', () => joined('alice', [bobCam]));
+    await meeting.start();
+    const before = meeting.handles;
+    hub.failStarts = 1; // the server is still down at the first attempt
+
+    hub.emit('serverShuttingDown', {});
+
+    assert.equal(view.banner, SERVER_RESTARTING);
+    assert.equal(before.sendTransport?.closed, true, 'the media is closed at once');
+    await settle();
+    assert.equal(hub.stopped, 1, 'the connection is closed right away (the server waits for that)');
+    const deadline = Date.now() + 10_000;
+    while (hub.callsOf('joinRoom').length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    assert.equal(hub.starts, 3, 'the first start, one failed attempt while the server was down, then the one that worked');
+    assert.deepEqual(hub.callsOf('joinRoom'), [{ roomId: 'room1' }, { roomId: 'room1' }]);
+    assert.deepEqual(hub.callsOf('produce').map((p) => p.appData.source).sort(), ['cam', 'cam', 'mic', 'mic']);
+    assert.equal(view.banner, null);
+    assert.equal(view.ends.length, 0);
+  });
+
+  it('a join refused because the server is still stopping waits for the server to come back', async () => {
+    const { hub, view, meeting } = setUp();
+    let refuse = true;
+    hub.respond('joinRoom', () => {
+      if (refuse) {
+        refuse = false;
+        throw new Error("An unexpected error occurred invoking 'JoinRoom' on the server. HubException: The server is shutting down; reconnect in a moment");
+      }
+      return joined('alice');
+    });
+    await meeting.start();
+    assert.equal(view.banner, SERVER_RESTARTING);
+    assert.equal(view.ends.length, 0);
+    const deadline = Date.now() + 10_000;
+    while (hub.callsOf('joinRoom').length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    assert.deepEqual(view.log, ['joined']);
+    assert.equal(view.banner, null);
+  });
+
   it('says the room is gone when joinRoom refuses with Room not found', async () => {
     const { hub, view, meeting } = setUp();
     hub.respond('createRoom', () => {
@@ -140,7 +183,7 @@ describe('meeting', () => {
     hub.emit('joinRequest', { userId: 'erin', name: 'Erin' });
     hub.emit('joinRequestCancelled', { userId: 'erin' });
     assert.ok(view.log.includes('resolved:erin'));
-    hub.emit('userLeft', { userId: 'carol' });
+    hub.emit('userLeft', { userId: 'carol', reason: 'left' });
     assert.equal(view.users.has('carol'), false);
   });
 

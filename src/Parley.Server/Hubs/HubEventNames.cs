@@ -13,6 +13,7 @@ internal static class HubEventNames
     public const string Removed = "removed";
     public const string RoomClosed = "roomClosed";
     public const string SessionReplaced = "sessionReplaced";
+    public const string ServerShuttingDown = "serverShuttingDown";
     public const string NewProducer = "newProducer";
     public const string ProducerClosed = "producerClosed";
     public const string ProducerPaused = "producerPaused";

@@ -21,14 +21,27 @@ internal static class HubServiceCollectionExtensions
                 $"{HubSettings.SectionName}: ClientTimeout ({settings.ClientTimeout}) must be longer than KeepAliveInterval ({settings.KeepAliveInterval}).");
         }
 
+        if (settings.RateLimit.Burst <= 0 || settings.RateLimit.PermitsPerSecond <= 0)
+        {
+            throw new InvalidOperationException($"{HubSettings.SectionName}:RateLimit: Burst and PermitsPerSecond must be positive.");
+        }
+
+        services.Configure<HubSettings>(configuration.GetSection(HubSettings.SectionName));
         services.AddSignalR(options =>
         {
             options.KeepAliveInterval = settings.KeepAliveInterval;
             options.ClientTimeoutInterval = settings.ClientTimeout;
             options.MaximumReceiveMessageSize = settings.MaximumReceiveMessageSize;
+            // The log filter first: it wraps the rate limiter, so a refusal for speed is logged like any refusal.
             options.AddFilter<HubCallLogFilter>();
+            options.AddFilter<HubCallRateLimiter>();
         });
         services.AddLogging(logging => logging.AddFilter(HubCallLogFilter.DispatcherCategory, LogLevel.Critical));
+        services.TryAddSingleton<HubCallRateLimiter>();
+        services.AddOptions<MembershipSettings>()
+            .Bind(configuration.GetSection(MembershipSettings.SectionName))
+            .Validate(s => s.ReconcileInterval > TimeSpan.Zero, $"{MembershipSettings.SectionName}:ReconcileInterval must be positive")
+            .ValidateOnStart();
 
         services.TryAddSingleton<ConnectionRegistry>();
         services.AddMetrics();
@@ -39,6 +52,11 @@ internal static class HubServiceCollectionExtensions
         services.TryAddSingleton<IRoomMedia, SignalingOnlyRoomMedia>();
         services.TryAddScoped<IMembershipStore, EfMembershipStore>();
         services.TryAddScoped<RoomMembershipService>();
+        services.TryAddScoped<MemberFlagsSync>();
+        services.TryAddScoped<MembershipReconciliation>();
+        services.TryAddSingleton<MembershipRepairs>();
+        services.TryAddSingleton<ServerDrain>();
+        services.AddHostedService<MembershipReconciler>();
         services.TryAddSingleton(TimeProvider.System);
         // Room deletion over HTTP reaches the hub through this; it replaces the rooms module's do-nothing default
         // whichever of the two is registered first.

@@ -16,4 +16,27 @@ internal sealed class HubSettings
 
     /// <summary>The largest hub message accepted; mediasoup-client's device capabilities are about 7 KB.</summary>
     public long MaximumReceiveMessageSize { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// On a graceful stop, how long the server waits for clients to close after <c>serverShuttingDown</c> before it
+    /// closes their connections itself (the web client closes at once and reconnects when the server is back).
+    /// </summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The per-connection limit on hub calls.</summary>
+    public HubRateLimitSettings RateLimit { get; set; } = new();
+}
+
+/// <summary>
+/// <c>Hub:RateLimit</c>: a token bucket per connection. The burst is sized for joining a large room (mediasoup-client
+/// asks for a consumer and its resume per remote producer: about 4 calls per person with mic and camera on), the
+/// sustained rate stops a client from flooding the room with events.
+/// </summary>
+internal sealed class HubRateLimitSettings
+{
+    /// <summary>Calls a connection may make at once, when it has been quiet.</summary>
+    public int Burst { get; set; } = 200;
+
+    /// <summary>Calls per second a connection may keep up (added to its bucket once a second).</summary>
+    public int PermitsPerSecond { get; set; } = 20;
 }

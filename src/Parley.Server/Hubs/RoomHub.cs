@@ -13,7 +13,8 @@ namespace Parley.Server.Hubs;
 /// <see cref="RoomMembershipService"/>. Connections without a valid token or session cookie are refused.
 /// </summary>
 [Authorize]
-internal sealed partial class RoomHub(RoomMembershipService membership, MediaSignalingService media) : Hub
+internal sealed partial class RoomHub(
+    RoomMembershipService membership, MediaSignalingService media, ServerDrain drain, ILogger<RoomHub> logger) : Hub
 {
     private static readonly EmptyResult Empty = new();
 
@@ -26,13 +27,22 @@ internal sealed partial class RoomHub(RoomMembershipService membership, MediaSig
             return;
         }
 
+        drain.Arm();
         membership.Connected(Context.ConnectionId, userId);
         await base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        await membership.DisconnectedAsync(Context.ConnectionId);
+        // SignalR ends a connection whose client stayed silent past the client timeout with an
+        // OperationCanceledException; a closed socket or a client's stop comes without one or with an I/O error.
+        var reason = exception is OperationCanceledException ? LeftReason.Disconnected : LeftReason.Left;
+        if (reason == LeftReason.Disconnected)
+        {
+            MembershipLog.ClientTimedOut(logger, Context.ConnectionId, Context.UserIdentifier ?? string.Empty);
+        }
+
+        await membership.DisconnectedAsync(Context.ConnectionId, reason);
         await base.OnDisconnectedAsync(exception);
     }
 

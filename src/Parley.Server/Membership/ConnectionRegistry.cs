@@ -234,6 +234,12 @@ internal sealed class ConnectionRegistry
         }
     }
 
+    /// <summary>The rooms someone is in or waiting at.</summary>
+    public IReadOnlyList<string> RoomIds()
+    {
+        lock (_gate) return [.. _rooms.Keys];
+    }
+
     /// <summary>True when nobody is in the room or at its door.</summary>
     public bool IsVacant(string roomId)
     {

@@ -82,13 +82,17 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) :
         return RoomUserDto.From(row, name);
     }
 
-    public async Task RemoveMemberAsync(string roomId, string userId, bool revokeAccess, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredMember>> ListAllMembersAsync(CancellationToken cancellationToken) =>
+        await db.RoomUsers.AsNoTracking()
+            .Select(ru => new StoredMember(ru.RoomId, ru.UserId, new MediaFlags(ru.IsMicActive, ru.IsCamActive, ru.IsShareScreen)))
+            .ToListAsync(cancellationToken);
+
+    public async Task<bool> RemoveMemberAsync(string roomId, string userId, bool revokeAccess, CancellationToken cancellationToken)
     {
         if (!revokeAccess)
         {
             // The common case (leave, disconnect) in one statement.
-            await db.RoomUsers.Where(ru => ru.RoomId == roomId && ru.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-            return;
+            return await db.RoomUsers.Where(ru => ru.RoomId == roomId && ru.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
         }
 
         var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);
@@ -108,11 +112,13 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) :
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            return row is not null;
         }
         catch (DbUpdateConcurrencyException)
         {
             // The row went meanwhile (the room was deleted and cascaded): what we wanted gone is gone.
             db.ChangeTracker.Clear();
+            return false;
         }
     }
 

@@ -25,14 +25,23 @@ internal interface IMembershipStore
 
     Task<RoomUserDto?> SetFlagsAsync(string roomId, string userId, MediaFlags flags, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the user's row; with <paramref name="revokeAccess"/> also takes them out of <c>room.users</c>.</summary>
-    Task RemoveMemberAsync(string roomId, string userId, bool revokeAccess, CancellationToken cancellationToken);
+    /// <summary>Every <c>room_user</c> row of every room (for the reconciler: one server per database).</summary>
+    Task<IReadOnlyList<StoredMember>> ListAllMembersAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the user's row; with <paramref name="revokeAccess"/> also takes them out of <c>room.users</c>.
+    /// False when there was no row.
+    /// </summary>
+    Task<bool> RemoveMemberAsync(string roomId, string userId, bool revokeAccess, CancellationToken cancellationToken);
 
     /// <summary>Adds the user to <c>room.users</c>; false when the room is gone.</summary>
     Task<bool> GrantAccessAsync(string roomId, string userId, CancellationToken cancellationToken);
 
     Task RemoveAllMembersAsync(string roomId, CancellationToken cancellationToken);
 }
+
+/// <summary>A <c>room_user</c> row as the reconciler compares it with the live state.</summary>
+internal readonly record struct StoredMember(string RoomId, string UserId, MediaFlags Flags);
 
 /// <summary>The room disappeared between being found and being written to (deleted over HTTP meanwhile).</summary>
 internal sealed class RoomGoneException(string roomId) : Exception($"Room {roomId} was deleted.");

@@ -24,8 +24,15 @@ internal sealed class RoomEvents(IHubContext<RoomHub> hub)
     public Task UserUpdatedAsync(string roomId, string exceptConnectionId, RoomUserDto user) =>
         hub.Clients.GroupExcept(GroupOf(roomId), exceptConnectionId).SendAsync(HubEventNames.UserUpdated, user);
 
-    public Task UserLeftAsync(string roomId, string userId) =>
-        hub.Clients.Group(GroupOf(roomId)).SendAsync(HubEventNames.UserLeft, new { userId });
+    /// <summary><c>userUpdated</c> to everyone in the room, the user included (their flags changed without a call of theirs).</summary>
+    public Task UserUpdatedAsync(string roomId, RoomUserDto user) =>
+        hub.Clients.Group(GroupOf(roomId)).SendAsync(HubEventNames.UserUpdated, user);
+
+    public Task UserLeftAsync(string roomId, string userId, LeftReason reason) =>
+        hub.Clients.Group(GroupOf(roomId)).SendAsync(HubEventNames.UserLeft, new { userId, reason = reason.WireName() });
+
+    /// <summary>To every connection of this server: it is stopping, and they should reconnect.</summary>
+    public Task ServerShuttingDownAsync() => hub.Clients.All.SendAsync(HubEventNames.ServerShuttingDown, new { });
 
     public Task JoinRequestAsync(IReadOnlyList<string> hostConnectionIds, WaitingUser user) =>
         hostConnectionIds.Count == 0

@@ -18,6 +18,9 @@ internal sealed class RoomMembershipService(
     RoomLocks locks,
     IRoomMedia media,
     RoomEvents events,
+    MemberFlagsSync flagsSync,
+    MembershipRepairs repairs,
+    ServerDrain drain,
     ServerMetrics metrics,
     ILogger<RoomMembershipService> logger)
 {
@@ -27,13 +30,16 @@ internal sealed class RoomMembershipService(
 
     public void Connected(string connectionId, string userId) => registry.Add(connectionId, userId);
 
-    /// <summary>Leaves whatever room or queue the connection is in and forgets it.</summary>
-    public async Task DisconnectedAsync(string connectionId)
+    /// <summary>
+    /// Leaves whatever room or queue the connection is in and forgets it; <paramref name="reason"/> says whether it
+    /// closed (<see cref="LeftReason.Left"/>) or went silent (<see cref="LeftReason.Disconnected"/>).
+    /// </summary>
+    public async Task DisconnectedAsync(string connectionId, LeftReason reason)
     {
         registry.MarkClosing(connectionId);
         try
         {
-            await LeaveAsync(connectionId);
+            await LeaveAsync(connectionId, reason);
         }
         finally
         {
@@ -57,11 +63,12 @@ internal sealed class RoomMembershipService(
         {
             // A refused join must not cost the caller the room they are in: check the new one exists first.
             _ = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
-            await LeaveAsync(connectionId);
+            await LeaveAsync(connectionId, LeftReason.Left);
         }
 
         using (await locks.AcquireAsync(roomId))
         {
+            drain.ThrowIfDraining();
             var room = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
             var userId = before.UserId;
             if (room.MustWait(userId))
@@ -91,6 +98,7 @@ internal sealed class RoomMembershipService(
                     throw HubErrors.NotConnected();
                 }
 
+                repairs.Forget(roomId, userId);
                 await media.EnsureRouterAsync(roomId, NoCancel);
                 if (wasWaiting && !registry.GetWaiting(roomId).Any(w => w.UserId == userId))
                 {
@@ -128,7 +136,7 @@ internal sealed class RoomMembershipService(
     }
 
     /// <summary>Leaves the room or the waiting queue the connection is in; nothing happens when it is in none.</summary>
-    public async Task LeaveAsync(string connectionId)
+    public async Task LeaveAsync(string connectionId, LeftReason reason = LeftReason.Left)
     {
         // Another actor (a host, a room deletion, a newer session) may move the connection while we wait for the
         // lock, so the place is read again under it.
@@ -148,11 +156,12 @@ internal sealed class RoomMembershipService(
                     if (gone is not null)
                     {
                         await events.JoinRequestCancelledAsync(registry.GetHostConnections(roomId), gone.UserId);
+                        MembershipLog.StoppedWaiting(logger, gone.UserId, roomId);
                     }
                 }
                 else
                 {
-                    await LeaveJoinedAsync(now, roomId);
+                    await LeaveJoinedAsync(now, roomId, reason);
                 }
 
                 await ReleaseIfVacantAsync(roomId);
@@ -172,10 +181,28 @@ internal sealed class RoomMembershipService(
                 throw HubErrors.NotInRoom();
             }
 
+            // A failed read changes nothing; the media is touched only once the row is known.
             var current = await store.FindMemberAsync(roomId, caller.UserId, NoCancel) ?? throw HubErrors.NotInRoom();
             var peer = new MediaPeer(roomId, caller.UserId, connectionId);
             var flags = await media.ApplyFlagsAsync(peer, current.Flags(), change, NoCancel);
-            var updated = await store.SetFlagsAsync(roomId, caller.UserId, flags, NoCancel) ?? throw HubErrors.NotInRoom();
+            if (flags == current.Flags())
+            {
+                // Nothing changed, so nothing is broadcast (a client repeating itself must not flood the room).
+                return current;
+            }
+
+            RoomUserDto updated;
+            try
+            {
+                updated = await store.SetFlagsAsync(roomId, caller.UserId, flags, NoCancel) ?? throw HubErrors.NotInRoom();
+            }
+            catch (Exception exception) when (exception is not HubException && media.ForwardedFlags(peer) is not null)
+            {
+                // The producers changed and they are the authority: the call succeeded, the row follows later.
+                flagsSync.NotWritten(peer, exception);
+                return current with { IsMicActive = flags.IsMicActive, IsCamActive = flags.IsCamActive, IsShareScreen = flags.IsShareScreen };
+            }
+
             await events.UserUpdatedAsync(roomId, connectionId, updated);
             return updated;
         }
@@ -245,7 +272,7 @@ internal sealed class RoomMembershipService(
             registry.Leave(target, out _);
             await events.RemoveFromRoomAsync(target, roomId);
             await events.RemovedAsync(target, roomId);
-            await events.UserLeftAsync(roomId, userId);
+            await events.UserLeftAsync(roomId, userId, LeftReason.Removed);
             await media.PeerLeftAsync(new MediaPeer(roomId, userId, target), NoCancel);
             MembershipLog.Removed(logger, host.UserId, userId, roomId);
             metrics.Left(LeaveReason.Removed);
@@ -258,8 +285,25 @@ internal sealed class RoomMembershipService(
         using (await locks.AcquireAsync(roomId))
         {
             var closed = registry.Close(roomId);
-            // The rows normally went with the room (on delete cascade); this covers a caller that notifies first.
-            await store.RemoveAllMembersAsync(roomId, NoCancel);
+            try
+            {
+                // The rows normally went with the room (on delete cascade); this covers a caller that notifies first.
+                await store.RemoveAllMembersAsync(roomId, NoCancel);
+            }
+            catch (Exception exception)
+            {
+                foreach (var member in closed.Members)
+                {
+                    MembershipLog.CleanupFailed(logger, member.ConnectionId, member.UserId, roomId, exception.Message);
+                    repairs.LeaveNotWritten(roomId, member.UserId, LeftReason.Ended);
+                }
+            }
+
+            foreach (var member in closed.Members)
+            {
+                await events.UserLeftAsync(roomId, member.UserId, LeftReason.Ended);
+            }
+
             foreach (var member in closed.Members)
             {
                 await events.RemoveFromRoomAsync(member.ConnectionId, roomId);
@@ -273,6 +317,35 @@ internal sealed class RoomMembershipService(
         }
     }
 
+    /// <summary>
+    /// The server is stopping: everyone in the room or at its door loses their place, the rows go and the media
+    /// closes. Nobody is told here; every connection gets <c>serverShuttingDown</c> afterwards.
+    /// </summary>
+    public async Task<int> DrainRoomAsync(string roomId)
+    {
+        using (await locks.AcquireAsync(roomId))
+        {
+            var closed = registry.Close(roomId);
+            try
+            {
+                await store.RemoveAllMembersAsync(roomId, NoCancel);
+            }
+            finally
+            {
+                foreach (var member in closed.Members)
+                {
+                    await events.RemoveFromRoomAsync(member.ConnectionId, roomId);
+                    await media.PeerLeftAsync(new MediaPeer(roomId, member.UserId, member.ConnectionId), NoCancel);
+                    MembershipLog.Left(logger, member.UserId, roomId, member.ConnectionId, LeftReason.ServerShutdown.WireName());
+                }
+
+                await media.ReleaseRoomAsync(roomId, NoCancel);
+            }
+
+            return closed.Members.Count;
+        }
+    }
+
     private async Task WaitAtDoorAsync(string connectionId, string userId, string roomId)
     {
         var current = registry.Find(connectionId)!;
@@ -280,7 +353,7 @@ internal sealed class RoomMembershipService(
         {
             // Access was taken back while in the room (the host removed and the user rejoined is the usual way
             // here, but a joined connection cannot be inside and waiting at once).
-            await LeaveJoinedAsync(current, roomId);
+            await LeaveJoinedAsync(current, roomId, LeftReason.Left);
         }
 
         var name = await store.FindUserNameAsync(userId, NoCancel) ?? throw HubErrors.UserNotFound();
@@ -297,34 +370,36 @@ internal sealed class RoomMembershipService(
         MembershipLog.Waiting(logger, userId, roomId);
     }
 
-    private async Task LeaveJoinedAsync(ConnectionInfo connection, string roomId)
+    private async Task LeaveJoinedAsync(ConnectionInfo connection, string roomId, LeftReason reason)
     {
         var userId = connection.UserId;
+        // Only the connection that holds the user's place owns the row; a replaced one has already lost it.
+        var ownsRow = registry.GetMemberConnection(roomId, userId) == connection.ConnectionId;
         try
         {
-            // Only the connection that holds the user's place owns the row; a replaced one has already lost it.
-            if (registry.GetMemberConnection(roomId, userId) == connection.ConnectionId)
+            // The live state goes first and whatever the database says: a connection that left is out of the room.
+            registry.Leave(connection.ConnectionId, out _);
+            await events.RemoveFromRoomAsync(connection.ConnectionId, roomId);
+            if (!ownsRow)
+            {
+                return;
+            }
+
+            MembershipLog.Left(logger, userId, roomId, connection.ConnectionId, reason.WireName());
+            metrics.Left(reason.ForMetrics());
+            try
             {
                 await store.RemoveMemberAsync(roomId, userId, revokeAccess: false, NoCancel);
-                registry.Leave(connection.ConnectionId, out _);
-                await events.RemoveFromRoomAsync(connection.ConnectionId, roomId);
-                await events.UserLeftAsync(roomId, userId);
-                MembershipLog.Left(logger, userId, roomId, connection.ConnectionId);
-                metrics.Left(LeaveReason.Left);
             }
-            else
+            catch (Exception exception)
             {
-                registry.Leave(connection.ConnectionId, out _);
-                await events.RemoveFromRoomAsync(connection.ConnectionId, roomId);
+                // The database is unreachable: the reconciler deletes the row and tells the room once it is back.
+                MembershipLog.CleanupFailed(logger, connection.ConnectionId, userId, roomId, exception.Message);
+                repairs.LeaveNotWritten(roomId, userId, reason);
+                return;
             }
-        }
-        catch (Exception exception)
-        {
-            // The live state must not keep a connection the database could not forget; the stale row is swept at
-            // the next start. The caller still sees the failure.
-            MembershipLog.CleanupFailed(logger, exception, connection.ConnectionId, userId, roomId);
-            registry.Leave(connection.ConnectionId, out _);
-            throw;
+
+            await events.UserLeftAsync(roomId, userId, reason);
         }
         finally
         {

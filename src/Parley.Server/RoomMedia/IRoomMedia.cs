@@ -25,6 +25,12 @@ internal interface IRoomMedia
     /// </summary>
     ValueTask<MediaFlags> ApplyFlagsAsync(MediaPeer peer, MediaFlags current, MediaFlagsChange requested, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The flags the media really gives for a joined connection (all off when it has no media), or null when the media
+    /// keeps no state of its own and the row is the only authority (signaling only).
+    /// </summary>
+    MediaFlags? ForwardedFlags(MediaPeer peer);
+
     /// <summary>A connection left the room (leave, removal, replacement, disconnect): close its transports and producers.</summary>
     ValueTask PeerLeftAsync(MediaPeer peer, CancellationToken cancellationToken);
 

@@ -17,9 +17,6 @@ internal sealed class MediaEvents(IHubContext<RoomHub> hub, ILogger<MediaEvents>
         hub.Clients.Group(RoomEvents.GroupOf(roomId))
             .SendAsync(paused ? HubEventNames.ProducerPaused : HubEventNames.ProducerResumed, new { producerId });
 
-    public Task UserUpdatedAsync(string roomId, Rooms.RoomUserDto user) =>
-        hub.Clients.Group(RoomEvents.GroupOf(roomId)).SendAsync(HubEventNames.UserUpdated, user);
-
     /// <summary>An event for a whole room, raised from an SFU thread: failures are logged, not thrown.</summary>
     public void ToRoom(string roomId, string eventName, object payload) =>
         _ = SendLoggedAsync(hub.Clients.Group(RoomEvents.GroupOf(roomId)), eventName, payload);

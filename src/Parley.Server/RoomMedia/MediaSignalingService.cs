@@ -10,17 +10,15 @@ namespace Parley.Server.RoomMedia;
 /// <summary>
 /// The hub's media methods: each runs under the caller's room lock, uses only the caller's own transports,
 /// producers and consumers (any other id is "not found"), and keeps <c>room_user</c>'s media flags equal to the
-/// producers really forwarding, broadcasting <c>userUpdated</c> whenever they change.
+/// producers really forwarding, broadcasting <c>userUpdated</c> whenever they change (<see cref="MemberFlagsSync"/>).
 /// </summary>
 internal sealed class MediaSignalingService(
     SfuRoomMedia sfu,
     ConnectionRegistry registry,
     RoomLocks locks,
-    IMembershipStore store,
+    MemberFlagsSync flags,
     MediaEvents events)
 {
-    private static readonly CancellationToken NoCancel = CancellationToken.None;
-
     public Task<RtpCapabilities> GetRouterRtpCapabilitiesAsync(string connectionId) =>
         InRoomAsync(connectionId, (room, _) => Task.FromResult(room.Router.RtpCapabilities.Clone()));
 
@@ -216,28 +214,10 @@ internal sealed class MediaSignalingService(
 
     /// <summary>
     /// Writes the flags the peer's producers really give, if they differ from the row, and broadcasts
-    /// <c>userUpdated</c>. Only the connection that holds the user's place owns the row. Call under the room's lock.
+    /// <c>userUpdated</c>; a database failure leaves the media as it is and the reconciler writes the row later
+    /// (so a media call that took effect never answers an error). Call under the room's lock.
     /// </summary>
-    public async Task SyncFlagsAsync(PeerMedia media)
-    {
-        var peer = media.Peer;
-        if (registry.GetMemberConnection(peer.RoomId, peer.UserId) != peer.ConnectionId)
-        {
-            return;
-        }
-
-        var current = await store.FindMemberAsync(peer.RoomId, peer.UserId, NoCancel);
-        var flags = media.ForwardedFlags();
-        if (current is null || current.Flags() == flags)
-        {
-            return;
-        }
-
-        if (await store.SetFlagsAsync(peer.RoomId, peer.UserId, flags, NoCancel) is RoomUserDto updated)
-        {
-            await events.UserUpdatedAsync(peer.RoomId, updated);
-        }
-    }
+    public Task SyncFlagsAsync(PeerMedia media) => flags.SyncAsync(media.Peer);
 
     private async Task<T> InRoomAsync<T>(string connectionId, Func<MediaRoom, PeerMedia, Task<T>> action)
     {

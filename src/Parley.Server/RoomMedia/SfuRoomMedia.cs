@@ -85,6 +85,9 @@ internal sealed class SfuRoomMedia(
         return media.ForwardedFlags();
     }
 
+    public MediaFlags? ForwardedFlags(MediaPeer peer) =>
+        FindRoom(peer.RoomId) is { } room && room.Peers.TryGetValue(peer.ConnectionId, out var media) ? media.ForwardedFlags() : default(MediaFlags);
+
     public async ValueTask PeerLeftAsync(MediaPeer peer, CancellationToken cancellationToken)
     {
         if (FindRoom(peer.RoomId) is not { } room || !room.Peers.TryRemove(peer.ConnectionId, out var media))

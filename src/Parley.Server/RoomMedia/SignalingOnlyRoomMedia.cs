@@ -21,6 +21,8 @@ internal sealed class SignalingOnlyRoomMedia : IRoomMedia
     public ValueTask<MediaFlags> ApplyFlagsAsync(MediaPeer peer, MediaFlags current, MediaFlagsChange requested, CancellationToken cancellationToken) =>
         ValueTask.FromResult(current.With(requested));
 
+    public MediaFlags? ForwardedFlags(MediaPeer peer) => null;
+
     public ValueTask PeerLeftAsync(MediaPeer peer, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask ReleaseRoomAsync(string roomId, CancellationToken cancellationToken) => ValueTask.CompletedTask;

@@ -12,7 +12,7 @@ public sealed class HubClient : IAsyncDisposable
     public static readonly string[] EventNames =
     [
         "userJoined", "userLeft", "userUpdated", "joinRequest", "joinRequestCancelled",
-        "admitted", "denied", "removed", "roomClosed", "sessionReplaced",
+        "admitted", "denied", "removed", "roomClosed", "sessionReplaced", "serverShuttingDown",
         "newProducer", "producerClosed", "producerPaused", "producerResumed",
         "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker",
     ];
@@ -51,16 +51,19 @@ public sealed class HubClient : IAsyncDisposable
 
     public Task<JsonElement> JoinAsync(string roomId) => InvokeAsync("joinRoom", new { roomId });
 
-    public async Task<JsonElement> NextAsync(string eventName)
+    public Task<JsonElement> NextAsync(string eventName) => NextAsync(eventName, EventTimeout);
+
+    /// <summary>Waits up to <paramref name="within"/> for the next event of a kind.</summary>
+    public async Task<JsonElement> NextAsync(string eventName, TimeSpan within)
     {
-        using var timeout = new CancellationTokenSource(EventTimeout);
+        using var timeout = new CancellationTokenSource(within);
         try
         {
             return await _events[eventName].Reader.ReadAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
-            throw new Xunit.Sdk.XunitException($"{UserId} received no {eventName} within {EventTimeout.TotalSeconds} s");
+            throw new Xunit.Sdk.XunitException($"{UserId} received no {eventName} within {within.TotalSeconds} s");
         }
     }
 

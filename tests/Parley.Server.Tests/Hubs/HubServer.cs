@@ -131,6 +131,20 @@ public sealed class HubServer : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A room with its owner (host; a new account unless given) and a guest joined; the host saw the guest arrive.</summary>
+    public async Task<(string RoomId, HubClient Host, HubClient Visitor, TestUser Guest)> TwoInARoomAsync(TestUser? owner = null)
+    {
+        owner ??= await RegisterAsync("Owner");
+        var guest = await GuestAsync("Guest");
+        var roomId = await CreateRoomAsync(owner);
+        var host = await ConnectAsync(owner);
+        var visitor = await ConnectAsync(guest);
+        await host.JoinAsync(roomId);
+        await visitor.JoinAsync(roomId);
+        await host.NextAsync("userJoined");
+        return (roomId, host, visitor, guest);
+    }
+
     /// <summary>Runs a query on a fresh context of the server's database.</summary>
     public async Task<T> QueryAsync<T>(Func<ParleyDbContext, Task<T>> query)
     {

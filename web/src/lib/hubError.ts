@@ -23,3 +23,8 @@ export function hubErrorMessage(error: unknown): string {
 export function isRoomNotFound(message: string): boolean {
   return /room (was )?not found|no such room|room does not exist/i.test(message);
 }
+
+/** The server refuses joins while it stops (a restart): come back once it is up again. */
+export function isServerShuttingDown(message: string): boolean {
+  return /server is shutting down/i.test(message);
+}

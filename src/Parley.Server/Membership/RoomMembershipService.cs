@@ -22,6 +22,7 @@ internal sealed class RoomMembershipService(
     MembershipRepairs repairs,
     ServerDrain drain,
     ServerMetrics metrics,
+    IRoomActivitySink activity,
     ILogger<RoomMembershipService> logger)
 {
     // Membership changes must finish once begun (a half-done change is what the lock exists to prevent),
@@ -118,6 +119,14 @@ internal sealed class RoomMembershipService(
                 users = await store.ListMembersAsync(roomId, NoCancel);
                 await events.UserJoinedAsync(roomId, connectionId, Self(users, userId));
                 MembershipLog.Joined(logger, userId, roomId, connectionId);
+                if (replaced is null)
+                {
+                    // A reconnect that replaced the user's own session is not a new arrival.
+                    await activity.RecordAsync(registry.GetMemberUserIds(roomId).Count == 1
+                        ? [new MeetingStarted(roomId, room.View.OwnerId), new ParticipantJoined(roomId, userId)]
+                        : [new ParticipantJoined(roomId, userId)]);
+                }
+
                 metrics.Joined();
                 if (isOwner)
                 {
@@ -273,6 +282,7 @@ internal sealed class RoomMembershipService(
             await events.RemoveFromRoomAsync(target, roomId);
             await events.RemovedAsync(target, roomId);
             await events.UserLeftAsync(roomId, userId, LeftReason.Removed);
+            await activity.RecordAsync([new ParticipantLeft(roomId, userId, LeftReason.Removed)]);
             await media.PeerLeftAsync(new MediaPeer(roomId, userId, target), NoCancel);
             MembershipLog.Removed(logger, host.UserId, userId, roomId);
             metrics.Left(LeaveReason.Removed);
@@ -303,6 +313,8 @@ internal sealed class RoomMembershipService(
             {
                 await events.UserLeftAsync(roomId, member.UserId, LeftReason.Ended);
             }
+
+            await RecordEndAsync(roomId, closed.Members, LeftReason.Ended);
 
             foreach (var member in closed.Members)
             {
@@ -338,6 +350,8 @@ internal sealed class RoomMembershipService(
                     await media.PeerLeftAsync(new MediaPeer(roomId, member.UserId, member.ConnectionId), NoCancel);
                     MembershipLog.Left(logger, member.UserId, roomId, member.ConnectionId, LeftReason.ServerShutdown.WireName());
                 }
+
+                await RecordEndAsync(roomId, closed.Members, LeftReason.ServerShutdown);
 
                 await media.ReleaseRoomAsync(roomId, NoCancel);
             }
@@ -400,12 +414,20 @@ internal sealed class RoomMembershipService(
             }
 
             await events.UserLeftAsync(roomId, userId, reason);
+            await activity.RecordAsync(registry.GetMemberUserIds(roomId).Count == 0
+                ? [new ParticipantLeft(roomId, userId, reason), new MeetingEnded(roomId, reason)]
+                : [new ParticipantLeft(roomId, userId, reason)]);
         }
         finally
         {
             await media.PeerLeftAsync(new MediaPeer(roomId, userId, connection.ConnectionId), NoCancel);
         }
     }
+
+    private Task RecordEndAsync(string roomId, IReadOnlyList<MemberConnection> members, LeftReason reason) =>
+        members.Count == 0
+            ? Task.CompletedTask
+            : activity.RecordAsync([.. members.Select(m => new ParticipantLeft(roomId, m.UserId, reason)), new MeetingEnded(roomId, reason)]);
 
     private static RoomUserDto Self(IReadOnlyList<RoomUserDto> users, string userId) =>
         users.FirstOrDefault(u => u.UserId == userId) ?? throw new InvalidOperationException("A joined user has no room_user row.");

@@ -28,7 +28,9 @@ internal sealed class WebhookRegistrations(ParleyDbContext db, IOptions<WebhookS
             return Bad($"'events' must list 1 to 20 event types from: {string.Join(", ", WebhookEventTypes.All)}.");
         }
 
-        if (request.Events.FirstOrDefault(e => !WebhookEventTypes.All.Contains(e)) is { } unknown)
+        // JSON may hold nulls where the type says strings.
+        var unknown = request.Events.Where(e => e is null || !WebhookEventTypes.All.Contains(e)).Select(e => e ?? "null").FirstOrDefault();
+        if (unknown is not null)
         {
             return Bad($"'events' has an unknown type '{Truncate(unknown)}'; known types are {string.Join(", ", WebhookEventTypes.All)}.");
         }
@@ -126,7 +128,7 @@ internal sealed class WebhookRegistrations(ParleyDbContext db, IOptions<WebhookS
                 return null;
             }
         }
-        catch (Exception exception) when (exception is System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is System.Net.Sockets.SocketException or ArgumentException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return $"'url': the host '{Truncate(url.Host)}' could not be resolved.";
         }

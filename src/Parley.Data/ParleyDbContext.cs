@@ -26,6 +26,10 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
 
     public DbSet<RoomUser> RoomUsers => Set<RoomUser>();
 
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     /// <summary>The column type that holds <see cref="Room.Users"/> (a JSON array of user ids).</summary>
@@ -65,6 +69,7 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
         builder.Entity<Room>(ConfigureRoom);
         builder.Entity<RoomUser>(ConfigureRoomUser);
         ConfigureRolesAndSettings(builder);
+        WebhookModel.Configure(builder, JsonColumnType, EmptyJsonArraySql);
     }
 
     /// <summary>Co-hosts, room settings and raised hands (the RolesAndSettings migration).</summary>

@@ -6,6 +6,7 @@ using Parley.Server.Hubs;
 using Parley.Server.RoomMedia;
 using Parley.Server.Rooms;
 using Parley.Server.Telemetry;
+using Parley.Server.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
@@ -21,6 +22,7 @@ builder.Services.AddParleyMedia(builder.Configuration);
 builder.Services.AddParleyHub(builder.Configuration);
 builder.Services.AddParleyTelemetry(builder.Configuration);
 builder.Services.AddParleyHealth();
+builder.Services.AddParleyWebhooks(builder.Configuration);
 
 var app = builder.Build();
 try
@@ -37,6 +39,7 @@ catch (DatabaseStartupException e)
 app.UseParleyHttp();
 app.MapAuthEndpoints();
 app.MapRoomEndpoints();
+app.MapWebhookEndpoints();
 app.MapParleyHub();
 app.MapParleyPages();
 app.MapParleyTelemetry();

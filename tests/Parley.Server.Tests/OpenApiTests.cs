@@ -12,7 +12,7 @@ public sealed class OpenApiTests(SqliteDatabaseFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var document = await response.ReadJsonAsync();
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/guest", "/api/auth/me", "/api/auth/logout", "/api/rooms/create", "/api/rooms/join/{joinCode}", "/api/rooms/{roomId}", "/api/rooms", "/api/rooms/{roomId}/join-code" })
+        foreach (var path in new[] { "/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/guest", "/api/auth/me", "/api/auth/logout", "/api/rooms/create", "/api/rooms/join/{joinCode}", "/api/rooms/{roomId}", "/api/rooms", "/api/rooms/{roomId}/join-code", "/api/webhooks", "/api/webhooks/{webhookId}", "/api/webhooks/{webhookId}/deliveries" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }

@@ -23,6 +23,7 @@ internal sealed partial class RoomMembershipService(
     ServerDrain drain,
     ServerMetrics metrics,
     TimeProvider timeProvider,
+    IRoomActivitySink activity,
     ILogger<RoomMembershipService> logger)
 {
     // Membership changes must finish once begun (a half-done change is what the lock exists to prevent),
@@ -120,6 +121,14 @@ internal sealed partial class RoomMembershipService(
                 users = await store.ListMembersAsync(roomId, NoCancel);
                 await events.UserJoinedAsync(roomId, connectionId, Self(users, userId));
                 MembershipLog.Joined(logger, userId, roomId, connectionId);
+                if (replaced is null)
+                {
+                    // A reconnect that replaced the user's own session is not a new arrival.
+                    await activity.RecordAsync(registry.GetMemberUserIds(roomId).Count == 1
+                        ? [new MeetingStarted(roomId, room.View.OwnerId), new ParticipantJoined(roomId, userId)]
+                        : [new ParticipantJoined(roomId, userId)]);
+                }
+
                 metrics.Joined();
                 if (isHost)
                 {
@@ -281,6 +290,7 @@ internal sealed partial class RoomMembershipService(
             await events.RemoveFromRoomAsync(target, roomId);
             await events.RemovedAsync(target, roomId);
             await events.UserLeftAsync(roomId, userId, LeftReason.Removed);
+            await activity.RecordAsync([new ParticipantLeft(roomId, userId, LeftReason.Removed)]);
             await media.PeerLeftAsync(new MediaPeer(roomId, userId, target), NoCancel);
             MembershipLog.Removed(logger, host.UserId, userId, roomId);
             metrics.Left(LeaveReason.Removed);
@@ -318,6 +328,8 @@ internal sealed partial class RoomMembershipService(
                 await events.UserLeftAsync(roomId, member.UserId, LeftReason.Ended);
             }
 
+            await RecordEndAsync(roomId, closed.Members, LeftReason.Ended);
+
             foreach (var member in closed.Members)
             {
                 await events.RemoveFromRoomAsync(member.ConnectionId, roomId);
@@ -353,6 +365,8 @@ internal sealed partial class RoomMembershipService(
                     await media.PeerLeftAsync(new MediaPeer(roomId, member.UserId, member.ConnectionId), NoCancel);
                     MembershipLog.Left(logger, member.UserId, roomId, member.ConnectionId, LeftReason.ServerShutdown.WireName());
                 }
+
+                await RecordEndAsync(roomId, closed.Members, LeftReason.ServerShutdown);
 
                 await media.ReleaseRoomAsync(roomId, NoCancel);
             }
@@ -415,12 +429,20 @@ internal sealed partial class RoomMembershipService(
             }
 
             await events.UserLeftAsync(roomId, userId, reason);
+            await activity.RecordAsync(registry.GetMemberUserIds(roomId).Count == 0
+                ? [new ParticipantLeft(roomId, userId, reason), new MeetingEnded(roomId, reason)]
+                : [new ParticipantLeft(roomId, userId, reason)]);
         }
         finally
         {
             await media.PeerLeftAsync(new MediaPeer(roomId, userId, connection.ConnectionId), NoCancel);
         }
     }
+
+    private Task RecordEndAsync(string roomId, IReadOnlyList<MemberConnection> members, LeftReason reason) =>
+        members.Count == 0
+            ? Task.CompletedTask
+            : activity.RecordAsync([.. members.Select(m => new ParticipantLeft(roomId, m.UserId, reason)), new MeetingEnded(roomId, reason)]);
 
     private static RoomUserDto Self(IReadOnlyList<RoomUserDto> users, string userId) =>
         users.FirstOrDefault(u => u.UserId == userId) ?? throw new InvalidOperationException("A joined user has no room_user row.");

@@ -1,0 +1,15 @@
+namespace Parley.Server.Webhooks;
+
+/// <summary>The event types a webhook can ask for.</summary>
+internal static class WebhookEventTypes
+{
+    public const string MeetingStarted = "meeting.started";
+    public const string MeetingEnded = "meeting.ended";
+    public const string ParticipantJoined = "participant.joined";
+    public const string ParticipantLeft = "participant.left";
+
+    /// <summary>Accepted and documented; nothing raises it until recordings exist.</summary>
+    public const string RecordingReady = "recording.ready";
+
+    public static readonly IReadOnlyList<string> All = [MeetingStarted, MeetingEnded, ParticipantJoined, ParticipantLeft, RecordingReady];
+}

@@ -53,7 +53,7 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
     /// <summary>From now on <see cref="Receive(Span{byte}, int)"/> never waits: the handshake is over.</summary>
     internal void EnterRecordMode() => _recordMode = true;
 
-    /// <summary>Copies the datagram into the queue and wakes the DTLS thread.</summary>
+    /// <summary>Copies the datagram into the queue and wakes a handshake waiting on it.</summary>
     internal DtlsDropReason Enqueue(ReadOnlySpan<byte> datagram)
     {
         if (datagram.Length > _receiveLimit)

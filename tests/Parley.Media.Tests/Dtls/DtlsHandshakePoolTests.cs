@@ -46,14 +46,10 @@ public sealed class DtlsHandshakePoolTests
     [Fact]
     public async Task A_handshake_still_queued_when_its_timeout_ends_fails_without_sending()
     {
-        var silentPeer = new DtlsTransportOptions { HandshakeTimeout = TimeSpan.FromSeconds(20) };
-        using var first = new DtlsTransport(TestCertificates.Client, _ => { }, silentPeer, Pools);
-        using var second = new DtlsTransport(TestCertificates.Client, _ => { }, silentPeer, Pools);
-        first.Start(DtlsRole.Client, TestCertificates.Server.Fingerprints);
-        second.Start(DtlsRole.Client, TestCertificates.Server.Fingerprints);
-        await WaitUntil(() => first.Counters.DatagramsSent > 0 && second.Counters.DatagramsSent > 0);
+        var (first, second) = await OccupyBothClientThreadsAsync();
+        using var firstHeld = first;
+        using var secondHeld = second;
 
-        // Both client threads wait on silent servers, so the third handshake never gets one.
         int sent = 0;
         using var third = new DtlsTransport(TestCertificates.Client, _ => Interlocked.Increment(ref sent), new DtlsTransportOptions { HandshakeTimeout = TimeSpan.FromMilliseconds(300), InitialRetransmitTimeout = TimeSpan.FromMilliseconds(100) }, Pools);
         var states = StateRecorder.Attach(third);
@@ -68,11 +64,9 @@ public sealed class DtlsHandshakePoolTests
     [Fact]
     public async Task Closing_a_queued_handshake_closes_it_at_once()
     {
-        using var first = new DtlsTransport(TestCertificates.Client, _ => { }, null, Pools);
-        using var second = new DtlsTransport(TestCertificates.Client, _ => { }, null, Pools);
-        first.Start(DtlsRole.Client, TestCertificates.Server.Fingerprints);
-        second.Start(DtlsRole.Client, TestCertificates.Server.Fingerprints);
-        await WaitUntil(() => first.Counters.DatagramsSent > 0 && second.Counters.DatagramsSent > 0);
+        var (first, second) = await OccupyBothClientThreadsAsync();
+        using var firstHeld = first;
+        using var secondHeld = second;
         int sent = 0;
         using var queued = new DtlsTransport(TestCertificates.Client, _ => Interlocked.Increment(ref sent), null, Pools);
         var states = StateRecorder.Attach(queued);
@@ -106,6 +100,17 @@ public sealed class DtlsHandshakePoolTests
         Assert.Equal(1, droppedCcs);
         Assert.Equal(1, droppedFinished);
         Assert.Equal(pipe.Client.SrtpKeys!.LocalMasterKey.ToArray(), pipe.Server.SrtpKeys!.RemoteMasterKey.ToArray());
+    }
+
+    /// <summary>Two client handshakes whose servers never answer: they hold both client threads until closed.</summary>
+    private async Task<(DtlsTransport, DtlsTransport)> OccupyBothClientThreadsAsync()
+    {
+        var first = new DtlsTransport(TestCertificates.Client, _ => { }, null, Pools);
+        var second = new DtlsTransport(TestCertificates.Client, _ => { }, null, Pools);
+        first.Start(DtlsRole.Client, TestCertificates.Server.Fingerprints);
+        second.Start(DtlsRole.Client, TestCertificates.Server.Fingerprints);
+        await WaitUntil(() => first.Counters.DatagramsSent > 0 && second.Counters.DatagramsSent > 0);
+        return (first, second);
     }
 
     private static async Task WaitUntil(Func<bool> condition)

@@ -1,6 +1,5 @@
 using Parley.Media.Dtls;
 using Parley.Media.Net;
-using Parley.Media.Tests.Net;
 using Parley.Media.Routing;
 using Parley.Media.Tests.Dtls;
 using Parley.Media.Transports;
@@ -75,13 +74,7 @@ public sealed class WebRtcTransportThreadCountTests : IAsyncDisposable
         var transport = await router.CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = _server, Certificate = TestCertificates.Server });
         var peer = new LoopbackWebRtcPeer(_server.UdpPort);
         _peers.Add(peer);
-        var tuple = new TaskCompletionSource();
-        transport.IceSelectedTupleChanged += (_, t) => { if (t is not null) tuple.TrySetResult(); };
-        peer.SendCheck(transport.IceParameters);
-        await tuple.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await transport.ConnectAsync(peer.DtlsParameters);
-        await peer.ConnectDtlsAsync(transport.DtlsParameters);
-        await WebRtcServerSocketTests.WaitUntil(() => transport.DtlsState == DtlsState.Connected);
+        await peer.ConnectAsync(transport);
         return transport;
     }
 }

@@ -133,11 +133,13 @@ public sealed partial class DtlsTransport : IDisposable
             Role = localRole;
             _handshake = new DtlsHandshakeContext(SharedCrypto, _certificate, remoteFingerprints.ToArray(), _options);
             _peer = localRole == DtlsRole.Server ? new DtlsSrtpServer(_handshake) : new DtlsSrtpClient(_handshake);
-            _pool = _handshakePools?.Invoke(localRole) ?? DtlsHandshakePool.For(localRole);
         }
 
         ChangeState(DtlsState.Connecting, null);
         ArmHandshakeDeadline();
+
+        // Published after "connecting", so no handshake (queued by Feed once it sees the pool) can report before it.
+        Volatile.Write(ref _pool, _handshakePools?.Invoke(localRole) ?? DtlsHandshakePool.For(localRole));
         if (localRole == DtlsRole.Client || _datagrams.HasPending)
             QueueHandshake();
     }

@@ -11,7 +11,7 @@ namespace Parley.Media.Dtls;
 /// <summary>
 /// What our BouncyCastle server and client peers share: the settings of one handshake and what it
 /// produced (keys, the peer's certificate, why it failed, whether the peer said close_notify).
-/// Written on the DTLS thread, read from any thread.
+/// Written by the handshake and by whoever reads records after it, read from any thread.
 /// </summary>
 internal sealed class DtlsHandshakeContext
 {
@@ -21,6 +21,7 @@ internal sealed class DtlsHandshakeContext
         Certificate = certificate;
         RemoteFingerprints = remoteFingerprints;
         Options = options;
+        Deadline = Environment.TickCount64 + (long)options.HandshakeTimeout.TotalMilliseconds;
     }
 
     internal BcTlsCrypto Crypto { get; }
@@ -31,7 +32,13 @@ internal sealed class DtlsHandshakeContext
 
     internal DtlsTransportOptions Options { get; }
 
-    internal int HandshakeTimeoutMillis => (int)Options.HandshakeTimeout.TotalMilliseconds;
+    /// <summary>When the handshake must be over (<see cref="Environment.TickCount64"/>): the timeout counts from the start, queueing for a handshake thread included.</summary>
+    internal long Deadline { get; }
+
+    /// <summary>What is left of the handshake timeout; BouncyCastle reads it once, as its handshake begins on a pool thread.</summary>
+    internal int RemainingHandshakeMillis => (int)Math.Clamp(Deadline - Environment.TickCount64, 1, int.MaxValue);
+
+    internal bool IsPastDeadline => Environment.TickCount64 >= Deadline;
 
     internal int InitialRetransmitMillis => (int)Options.InitialRetransmitTimeout.TotalMilliseconds;
 

@@ -17,7 +17,7 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
 
     public override bool IgnoreCorruptDtlsRecords => true;
 
-    public override int GetHandshakeTimeoutMillis() => _handshake.HandshakeTimeoutMillis;
+    public override int GetHandshakeTimeoutMillis() => _handshake.RemainingHandshakeMillis;
 
     public override int GetHandshakeResendTimeMillis() => _handshake.InitialRetransmitMillis;
 

@@ -11,14 +11,20 @@ namespace Parley.Media.Dtls;
 /// <see cref="DtlsDatagramSender"/>. On success it exposes the negotiated SRTP profile and keys.
 /// </summary>
 /// <remarks>
-/// BouncyCastle's DTLS engine is blocking, so each started transport runs it on its own thread
-/// (small stack, background) for the handshake and then for receiving alerts, retransmitted
-/// handshake flights and application data. Events are raised on that thread.
+/// <para>No thread is held per session. BouncyCastle's handshake is blocking, so it runs on a small
+/// bounded pool of handshake threads (one pool per role; handshakes beyond the bound wait their turn,
+/// and <see cref="DtlsTransportOptions.HandshakeTimeout"/> counts from <see cref="Start(DtlsRole, IReadOnlyList{DtlsFingerprint})"/>,
+/// the wait included). A client's handshake is queued at once; a server's once the first datagram
+/// (the ClientHello) arrived, so a transport whose peer never speaks holds no thread at all.</para>
+/// <para>After the handshake, records (alerts, retransmitted handshake flights, application data)
+/// are read by the thread that calls <see cref="Feed"/>, from the queued datagrams, without waiting.
+/// <see cref="StateChanged"/> is raised on the handshake thread for <see cref="DtlsState.Connected"/>
+/// and a failed handshake, on the feeding thread for what records cause (a close_notify, a fatal
+/// alert), on the closing thread for a local close, and on a timer thread when a handshake that had
+/// not begun runs out of time. <see cref="ApplicationDataReceived"/> is raised on the feeding thread.</para>
 /// </remarks>
 public sealed partial class DtlsTransport : IDisposable
 {
-    private const int ThreadStackSize = 256 * 1024;
-
     private static readonly BcTlsCrypto SharedCrypto = new(new SecureRandom());
 
     private readonly object _gate = new();
@@ -29,7 +35,7 @@ public sealed partial class DtlsTransport : IDisposable
     private DtlsHandshakeContext? _handshake;
     private AbstractTlsPeer? _peer;
     private BcDtlsTransport? _connection;
-    private Thread? _thread;
+    private DtlsHandshakePool? _pool;
     private bool _closeRequested;
     private string? _closeReason;
 
@@ -48,10 +54,10 @@ public sealed partial class DtlsTransport : IDisposable
             _options.ReceiveQueueCapacity, _options.MaxDatagramSize, _options.MaxReceivedDatagramSize, sender, Counters);
     }
 
-    /// <summary>Raised on every state change, on the thread that caused it.</summary>
+    /// <summary>Raised on every state change, on the thread that caused it (see the remarks on <see cref="DtlsTransport"/>).</summary>
     public event EventHandler<DtlsStateChangedEventArgs>? StateChanged;
 
-    /// <summary>Raised on the DTLS thread for every application data record received while connected.</summary>
+    /// <summary>Raised on the thread that fed the datagram, for every application data record received while connected.</summary>
     public event DtlsApplicationDataHandler? ApplicationDataReceived;
 
     /// <summary>The current state.</summary>
@@ -127,11 +133,15 @@ public sealed partial class DtlsTransport : IDisposable
             Role = localRole;
             _handshake = new DtlsHandshakeContext(SharedCrypto, _certificate, remoteFingerprints.ToArray(), _options);
             _peer = localRole == DtlsRole.Server ? new DtlsSrtpServer(_handshake) : new DtlsSrtpClient(_handshake);
-            _thread = new Thread(Run, ThreadStackSize) { IsBackground = true, Name = $"dtls-{localRole.ToString().ToLowerInvariant()}" };
         }
 
         ChangeState(DtlsState.Connecting, null);
-        _thread.Start();
+        ArmHandshakeDeadline();
+
+        // Published after "connecting", so no handshake (queued by Feed once it sees the pool) can report before it.
+        Volatile.Write(ref _pool, _handshakePools?.Invoke(localRole) ?? DtlsHandshakePool.For(localRole));
+        if (localRole == DtlsRole.Client || _datagrams.HasPending)
+            QueueHandshake();
     }
 
     /// <summary>
@@ -150,7 +160,15 @@ public sealed partial class DtlsTransport : IDisposable
         if (reason == DtlsDropReason.None)
             reason = _datagrams.Enqueue(datagram);
         if (reason != DtlsDropReason.None)
+        {
             Counters.CountDropped(reason);
+            return;
+        }
+
+        if (Volatile.Read(ref _recordReader) is { } connection)
+            ReadQueuedRecords(connection);
+        else if (Volatile.Read(ref _pool) is not null)
+            QueueHandshake();
     }
 
     /// <summary>Sends application data (SCTP for data channels) in one DTLS record.</summary>
@@ -183,7 +201,6 @@ public sealed partial class DtlsTransport : IDisposable
     /// </summary>
     public void Close()
     {
-        Thread? thread;
         BcDtlsTransport? connection;
         AbstractTlsPeer? peer;
         lock (_gate)
@@ -191,26 +208,26 @@ public sealed partial class DtlsTransport : IDisposable
             if (_closeRequested || _state is DtlsState.Failed or DtlsState.Closed)
                 return;
             _closeRequested = true;
-            thread = _thread;
             connection = _connection;
             peer = _peer;
         }
 
-        if (thread is null)
+        if (peer is null || TryCancelQueuedHandshake())
         {
+            // Not started, or its handshake never got a thread: nothing was said to the peer yet.
             _datagrams.Close();
             ChangeState(DtlsState.Closed, "Closed locally.");
             return;
         }
 
         // Closing the engine sends close_notify (and user_canceled mid-handshake), then closes the
-        // datagram queue, which wakes the DTLS thread; it reports Closed as it exits.
+        // datagram queue, which ends a handshake waiting on its pool thread; that thread reports Closed.
         try
         {
             if (connection is not null)
                 connection.Close();
             else
-                peer?.Cancel();
+                peer.Cancel();
         }
         catch (IOException)
         {
@@ -221,8 +238,10 @@ public sealed partial class DtlsTransport : IDisposable
             _datagrams.Close();
         }
 
-        if (Thread.CurrentThread != thread)
-            thread.Join(TimeSpan.FromSeconds(5));
+        if (connection is not null)
+            Finish(null);
+        else
+            WaitForHandshakeThread();
     }
 
     /// <summary>Same as <see cref="Close"/>.</summary>

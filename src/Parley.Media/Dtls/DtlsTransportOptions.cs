@@ -17,7 +17,11 @@ public sealed class DtlsTransportOptions
     /// <summary>The largest datagram we accept from the peer: a full 2^14-byte record plus AEAD overhead.</summary>
     public int MaxReceivedDatagramSize { get; init; } = 16 * 1024 + 2048;
 
-    /// <summary>How long the whole handshake may take before the transport fails.</summary>
+    /// <summary>
+    /// How long the whole handshake may take before the transport fails, counted from
+    /// <see cref="DtlsTransport.Start(DtlsRole, IReadOnlyList{DtlsFingerprint})"/>: time spent waiting for the first
+    /// datagram or for a handshake thread counts too, as it does on the peer's clock.
+    /// </summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The first handshake retransmission delay; it doubles on each retry (RFC 6347 §4.2.4.1).</summary>
@@ -26,7 +30,7 @@ public sealed class DtlsTransportOptions
     /// <summary>SRTP profiles we offer or accept, most preferred first.</summary>
     public IReadOnlyList<SrtpProfile> SrtpProfiles { get; init; } = DtlsSrtpProfileSelection.DefaultPreference;
 
-    /// <summary>Received datagrams waiting for the DTLS thread; more are dropped and counted.</summary>
+    /// <summary>Received datagrams waiting for the DTLS engine to read them; more are dropped and counted.</summary>
     public int ReceiveQueueCapacity { get; init; } = 64;
 
     internal void Validate()

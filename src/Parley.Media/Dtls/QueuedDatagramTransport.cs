@@ -5,8 +5,10 @@ namespace Parley.Media.Dtls;
 
 /// <summary>
 /// Adapts the push model of our I/O layer (datagrams fed as they arrive) to the pull model of
-/// BouncyCastle's blocking DTLS engine: a bounded queue of pooled copies that the DTLS thread
-/// waits on, and a send path straight to the caller's <see cref="DtlsDatagramSender"/>.
+/// BouncyCastle's blocking DTLS engine: a bounded queue of pooled copies, and a send path straight
+/// to the caller's <see cref="DtlsDatagramSender"/>. During the handshake a pool thread waits on the
+/// queue (with BouncyCastle's retransmission timeouts); after it, in record mode, nothing ever waits:
+/// an empty queue ends the read at once (see <see cref="Receive(Span{byte}, int)"/>).
 /// </summary>
 internal sealed class QueuedDatagramTransport : DatagramTransport
 {
@@ -18,6 +20,7 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
     private readonly DtlsDatagramSender _sender;
     private readonly DtlsTransportCounters _counters;
     private bool _closed;
+    private volatile bool _recordMode;
 
     internal QueuedDatagramTransport(int capacity, int sendLimit, int receiveLimit, DtlsDatagramSender sender, DtlsTransportCounters counters)
     {
@@ -37,7 +40,20 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
         }
     }
 
-    /// <summary>Copies the datagram into the queue and wakes the DTLS thread.</summary>
+    /// <summary>Datagrams are queued that the engine has not read yet.</summary>
+    internal bool HasPending
+    {
+        get
+        {
+            lock (_gate)
+                return _queue.Count > 0;
+        }
+    }
+
+    /// <summary>From now on <see cref="Receive(Span{byte}, int)"/> never waits: the handshake is over.</summary>
+    internal void EnterRecordMode() => _recordMode = true;
+
+    /// <summary>Copies the datagram into the queue and wakes a handshake waiting on it.</summary>
     internal DtlsDropReason Enqueue(ReadOnlySpan<byte> datagram)
     {
         if (datagram.Length > _receiveLimit)
@@ -67,7 +83,8 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
 
     /// <summary>
     /// Waits up to <paramref name="waitMillis"/> (0 = forever, as for a socket timeout) for a datagram.
-    /// Returns -1 on timeout, which BouncyCastle treats as "retransmit or keep waiting".
+    /// Returns -1 on timeout, which BouncyCastle treats as "retransmit or keep waiting". In record mode
+    /// it never waits: an empty queue throws <see cref="NoDatagramPendingSignal"/>.
     /// </summary>
     /// <exception cref="DtlsTransportClosedException">
     /// The transport was closed. Thrown rather than returning -1, so an engine waiting forever stops
@@ -83,6 +100,8 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
             {
                 if (_closed)
                     throw new DtlsTransportClosedException();
+                if (_recordMode)
+                    throw new NoDatagramPendingSignal();
 
                 long remaining = deadline - Environment.TickCount64;
                 if (remaining <= 0)
@@ -139,6 +158,26 @@ internal sealed class DtlsTransportClosedException : IOException
 {
     internal DtlsTransportClosedException()
         : base("The DTLS datagram transport is closed.")
+    {
+    }
+}
+
+/// <summary>
+/// Ends a read in record mode when no datagram is queued, without failing the connection.
+/// </summary>
+/// <remarks>
+/// BouncyCastle's record layer loops until a record yields application data or its wait expires, and
+/// a wait of zero means forever; returning -1 from an empty queue would make it spin. Timeouts thrown
+/// by the transport are swallowed into that loop too. What ends the read cleanly is a bad_record_mac
+/// alert on a connection whose peer ignores corrupt records (<c>IgnoreCorruptDtlsRecords</c>, true in
+/// both our peers): <c>DtlsTransport.Receive</c> then returns -1 and leaves the connection as it was.
+/// It is thrown only after a datagram that held no application data (an alert, a retransmitted
+/// handshake flight), because the reader stops asking once the queue is empty.
+/// </remarks>
+internal sealed class NoDatagramPendingSignal : TlsFatalAlert
+{
+    internal NoDatagramPendingSignal()
+        : base(Org.BouncyCastle.Tls.AlertDescription.bad_record_mac, "No datagram is queued.")
     {
     }
 }

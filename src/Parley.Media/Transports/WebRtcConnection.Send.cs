@@ -55,7 +55,7 @@ public sealed partial class WebRtcConnection
         }
     }
 
-    /// <summary>The DTLS transport's datagram sender, called on the DTLS thread.</summary>
+    /// <summary>The DTLS transport's datagram sender, called on a handshake thread, the I/O loop or a closing thread.</summary>
     private void SendDtls(ReadOnlySpan<byte> datagram)
     {
         StrongBox<TransportTuple>? to = Volatile.Read(ref _sendTuple);

@@ -14,7 +14,8 @@ namespace Parley.Media.Transports;
 /// </summary>
 /// <remarks>
 /// Threading: received packets, ICE events and handlers run on the server's I/O loop under the registration's
-/// gate, one at a time. DTLS state events come from the DTLS thread. <see cref="SendRtp"/> and
+/// gate, one at a time. DTLS records after the handshake are read there too; DTLS "connected" and handshake failures
+/// come from a DTLS handshake pool thread (see <see cref="DtlsTransport"/>). <see cref="SendRtp"/> and
 /// <see cref="SendRtcp"/> may be called from any thread; they serialize on a send lock of their own.
 /// </remarks>
 public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposable
@@ -59,7 +60,7 @@ public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposab
     /// <summary>Raised on the I/O loop when <see cref="IceState"/> changes.</summary>
     public event Action<IceState>? IceStateChanged;
 
-    /// <summary>Raised (from the DTLS thread) when <see cref="DtlsState"/> changes; SRTP is ready before "connected" is raised.</summary>
+    /// <summary>Raised (on a handshake thread, the I/O loop or the closing thread) when <see cref="DtlsState"/> changes; SRTP is ready before "connected" is raised.</summary>
     public event Action<DtlsState>? DtlsStateChanged;
 
     /// <summary>Raised on the I/O loop when ICE selects another tuple to send to (null when none is left).</summary>
@@ -135,7 +136,7 @@ public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposab
         if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
 
-        // Not under the gate: closing DTLS joins its thread, which may be sending through us.
+        // Not under the gate: closing DTLS mid-handshake waits for its pool thread, which may be sending through us.
         _dtls.Close();
         lock (_registration.Gate)
         {

@@ -20,7 +20,7 @@ namespace Parley.Media.Transports;
 /// MID and RID; until simulcast layer switching exists, only a simulcast producer's first (lowest) encoding is
 /// forwarded, the others are dropped here and counted.</para>
 /// A DTLS failure, a DTLS close from the remote side or ICE closing closes the transport (<see cref="Transport.Closed"/>).
-/// The state events are raised on the server's I/O thread (ICE) or the DTLS thread (DTLS): handlers must not block.
+/// The state events are raised on the server's I/O thread (ICE, DTLS records) or a DTLS handshake thread: handlers must not block.
 /// </remarks>
 public sealed class WebRtcTransport : Transport
 {
@@ -76,7 +76,7 @@ public sealed class WebRtcTransport : Transport
     /// <summary>Raised (on the server's I/O thread) when <see cref="IceState"/> changes.</summary>
     public event EventHandler<IceState>? IceStateChanged;
 
-    /// <summary>Raised (on the DTLS thread) when <see cref="DtlsState"/> changes.</summary>
+    /// <summary>Raised (on a DTLS handshake thread or the server's I/O thread) when <see cref="DtlsState"/> changes.</summary>
     public event EventHandler<DtlsState>? DtlsStateChanged;
 
     /// <summary>Raised (on the server's I/O thread) when ICE selects another tuple.</summary>

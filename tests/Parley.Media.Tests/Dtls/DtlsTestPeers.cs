@@ -25,20 +25,22 @@ internal sealed class DtlsPipe : IDisposable
         DtlsTransportOptions? serverOptions = null,
         DtlsTransportOptions? clientOptions = null,
         Func<int, byte[], bool>? dropFromServer = null,
-        Func<int, byte[], bool>? dropFromClient = null)
+        Func<int, byte[], bool>? dropFromClient = null,
+        Func<DtlsRole, DtlsHandshakePool>? handshakePools = null)
     {
+        handshakePools ??= DtlsHandshakePool.For;
         Server = new DtlsTransport(TestCertificates.Server, datagram =>
         {
             int index = Interlocked.Increment(ref _serverDatagramIndex);
             if (dropFromServer?.Invoke(index, datagram.ToArray()) != true)
                 Client!.Feed(datagram);
-        }, serverOptions);
+        }, serverOptions, handshakePools);
         Client = new DtlsTransport(TestCertificates.Client, datagram =>
         {
             int index = Interlocked.Increment(ref _clientDatagramIndex);
             if (dropFromClient?.Invoke(index, datagram.ToArray()) != true)
                 Server.Feed(datagram);
-        }, clientOptions);
+        }, clientOptions, handshakePools);
         ServerStates = StateRecorder.Attach(Server);
         ClientStates = StateRecorder.Attach(Client);
     }

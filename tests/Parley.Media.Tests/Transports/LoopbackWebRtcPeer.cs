@@ -7,6 +7,8 @@ using Parley.Media.Srtp;
 using Parley.Media.Stun;
 using Parley.Media.Tests.Dtls;
 using Parley.Media.Tests.Ice;
+using Parley.Media.Tests.Net;
+using Parley.Media.Transports;
 
 namespace Parley.Media.Tests.Transports;
 
@@ -76,6 +78,18 @@ internal sealed class LoopbackWebRtcPeer : IDisposable
         datagram.CopyTo(frame, 2);
         lock (_tcpWriteLock)
             _tcp!.GetStream().Write(frame);
+    }
+
+    /// <summary>Connects to <paramref name="transport"/> as a browser would: an ICE check selects our tuple, then DTLS as client.</summary>
+    public async Task ConnectAsync(WebRtcTransport transport)
+    {
+        var tuple = new TaskCompletionSource();
+        transport.IceSelectedTupleChanged += (_, t) => { if (t is not null) tuple.TrySetResult(); };
+        SendCheck(transport.IceParameters);
+        await tuple.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await transport.ConnectAsync(DtlsParameters);
+        await ConnectDtlsAsync(transport.DtlsParameters);
+        await WebRtcServerSocketTests.WaitUntil(() => transport.DtlsState == DtlsState.Connected);
     }
 
     public async Task ConnectDtlsAsync(DtlsParameters server)

@@ -314,13 +314,7 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         var transport = await router.CreateWebRtcTransportAsync(Options());
         var peer = new LoopbackWebRtcPeer(_server.UdpPort);
         _peers.Add(peer);
-        var tuple = new TaskCompletionSource();
-        transport.IceSelectedTupleChanged += (_, t) => { if (t is not null) tuple.TrySetResult(); };
-        peer.SendCheck(transport.IceParameters);
-        await tuple.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await transport.ConnectAsync(peer.DtlsParameters);
-        await peer.ConnectDtlsAsync(transport.DtlsParameters);
-        await WaitUntil(() => transport.DtlsState == DtlsState.Connected);
+        await peer.ConnectAsync(transport);
         return (transport, peer);
     }
 

@@ -12,7 +12,7 @@ ConnectionStrings__Default="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Datab
 RateLimits__Auth__PermitLimit=1000 \
 Logging__LogLevel__Default=Warning \
 ASPNETCORE_URLS=http://127.0.0.1:5055 \
-  dotnet src/Parley.Server/bin/Release/net10.0/Parley.Server.dll --contentRoot src/Parley.Server &
+  dotnet src/Parley.Server/bin/Release/net10.0/Parley.Server.dll --contentRoot "$PWD/src/Parley.Server" &
 SERVER_PID=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:5055/healthz >/dev/null && break; sleep 0.2; done
 dotnet bench/Parley.HubLoad/bin/Release/net10.0/Parley.HubLoad.dll --url http://127.0.0.1:5055 "$@" --server-pid "$SERVER_PID"

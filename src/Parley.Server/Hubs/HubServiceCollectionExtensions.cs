@@ -41,6 +41,7 @@ internal static class HubServiceCollectionExtensions
         services.AddOptions<MembershipSettings>()
             .Bind(configuration.GetSection(MembershipSettings.SectionName))
             .Validate(s => s.ReconcileInterval > TimeSpan.Zero, $"{MembershipSettings.SectionName}:ReconcileInterval must be positive")
+            .Validate(s => s.ReconnectGrace >= TimeSpan.Zero, $"{MembershipSettings.SectionName}:ReconnectGrace must not be negative")
             .ValidateOnStart();
 
         services.TryAddSingleton<ConnectionRegistry>();
@@ -52,6 +53,7 @@ internal static class HubServiceCollectionExtensions
         services.TryAddSingleton<IRoomMedia, SignalingOnlyRoomMedia>();
         services.TryAddScoped<IMembershipStore, EfMembershipStore>();
         services.TryAddScoped<RoomMembershipService>();
+        services.TryAddSingleton<ReconnectGrace>();
         services.TryAddScoped<MemberFlagsSync>();
         services.TryAddScoped<MembershipReconciliation>();
         services.TryAddSingleton<MembershipRepairs>();

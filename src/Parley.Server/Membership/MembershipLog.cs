@@ -58,6 +58,15 @@ internal static partial class MembershipLog
     [LoggerMessage(3116, LogLevel.Warning, "Server stopping: clearing room {RoomId} failed: {Error}; its rows go at the next start")]
     public static partial void DrainFailed(ILogger logger, string roomId, string error);
 
+    [LoggerMessage(3117, LogLevel.Information, "User {UserId} lost connection {ConnectionId} in room {RoomId}; their place is kept for {Grace}")]
+    public static partial void ConnectionLost(ILogger logger, string userId, string roomId, string connectionId, TimeSpan grace);
+
+    [LoggerMessage(3118, LogLevel.Information, "User {UserId} is back in room {RoomId} on connection {ConnectionId}")]
+    public static partial void ConnectionBack(ILogger logger, string userId, string roomId, string connectionId);
+
+    [LoggerMessage(3119, LogLevel.Warning, "Ending the reconnect grace of connection {ConnectionId} failed: {Error}")]
+    public static partial void GraceEndFailed(ILogger logger, string connectionId, string error);
+
     [LoggerMessage(3150, LogLevel.Information, "Host {HostId} made user {UserId} {Role} in room {RoomId}")]
     public static partial void RoleChanged(ILogger logger, string hostId, string userId, string roomId, string role);
 

@@ -11,4 +11,11 @@ internal sealed class MembershipSettings
     /// the contract asks for 30 s.
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a participant whose hub connection closed or went silent keeps their place: the room is told
+    /// <c>userConnectionChanged {connected:false}</c> at once and <c>userLeft</c> only when the grace ends without the user
+    /// joining again (a reload, or the client's automatic reconnect, comes back well within it). Zero: leave at once.
+    /// </summary>
+    public TimeSpan ReconnectGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -31,6 +31,10 @@ internal sealed class RoomEvents(IHubContext<RoomHub> hub)
     public Task UserLeftAsync(string roomId, string userId, LeftReason reason) =>
         hub.Clients.Group(GroupOf(roomId)).SendAsync(HubEventNames.UserLeft, new { userId, reason = reason.WireName() });
 
+    /// <summary><c>userConnectionChanged</c> to everyone in the room: a participant's connection was lost or is back.</summary>
+    public Task UserConnectionChangedAsync(string roomId, string userId, bool connected) =>
+        hub.Clients.Group(GroupOf(roomId)).SendAsync(HubEventNames.UserConnectionChanged, new { userId, connected });
+
     /// <summary>To every connection of this server: it is stopping, and they should reconnect.</summary>
     public Task ServerShuttingDownAsync() => hub.Clients.All.SendAsync(HubEventNames.ServerShuttingDown, new { });
 

@@ -24,6 +24,7 @@ internal sealed partial class RoomMembershipService(
     ServerMetrics metrics,
     TimeProvider timeProvider,
     IRoomActivitySink activity,
+    ReconnectGrace reconnectGrace,
     ILogger<RoomMembershipService> logger)
 {
     // Membership changes must finish once begun (a half-done change is what the lock exists to prevent),
@@ -34,11 +35,17 @@ internal sealed partial class RoomMembershipService(
 
     /// <summary>
     /// Leaves whatever room or queue the connection is in and forgets it; <paramref name="reason"/> says whether it
-    /// closed (<see cref="LeftReason.Left"/>) or went silent (<see cref="LeftReason.Disconnected"/>).
+    /// closed (<see cref="LeftReason.Left"/>) or went silent (<see cref="LeftReason.Disconnected"/>). A participant
+    /// keeps their place for <see cref="MembershipSettings.ReconnectGrace"/> first (see <see cref="TryHoldPlaceAsync"/>).
     /// </summary>
     public async Task DisconnectedAsync(string connectionId, LeftReason reason)
     {
         registry.MarkClosing(connectionId);
+        if (await TryHoldPlaceAsync(connectionId, reason))
+        {
+            return;
+        }
+
         try
         {
             await LeaveAsync(connectionId, reason);
@@ -109,6 +116,7 @@ internal sealed partial class RoomMembershipService(
                     await events.JoinRequestCancelledAsync(registry.GetHostConnections(roomId), userId);
                 }
 
+                var returned = replaced is not null && EndHold(replaced);
                 if (replaced is not null)
                 {
                     MembershipLog.SessionReplaced(logger, userId, roomId, connectionId, replaced);
@@ -121,6 +129,12 @@ internal sealed partial class RoomMembershipService(
                 users = await store.ListMembersAsync(roomId, NoCancel);
                 await events.UserJoinedAsync(roomId, connectionId, Self(users, userId));
                 MembershipLog.Joined(logger, userId, roomId, connectionId);
+                if (returned)
+                {
+                    await events.UserConnectionChangedAsync(roomId, userId, connected: true);
+                    MembershipLog.ConnectionBack(logger, userId, roomId, connectionId);
+                }
+
                 if (replaced is null)
                 {
                     // A reconnect that replaced the user's own session is not a new arrival.

@@ -39,6 +39,9 @@ internal sealed class ServerDrain(
         }
     }
 
+    /// <summary>True once the server is stopping.</summary>
+    public bool IsDraining => _draining;
+
     /// <summary>Refuses a join once the server is stopping.</summary>
     public void ThrowIfDraining()
     {

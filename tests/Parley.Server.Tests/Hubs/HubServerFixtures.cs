@@ -40,3 +40,19 @@ public sealed class SqliteHubServerFixture() : HubServerFixture(new SqliteDataba
 
 /// <summary>Needs <c>PARLEY_TEST_POSTGRES</c> (scripts/test.sh, or <c>source scripts/postgres.sh &amp;&amp; pg_start</c>).</summary>
 public sealed class PostgresHubServerFixture() : HubServerFixture(new PostgresDatabaseFixture());
+
+/// <summary>Settings of the reconnect grace tests: places held for 8 s (a reconnect on a loaded machine fits well within).</summary>
+public static class ReconnectGraceSettings
+{
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(8);
+
+    public static readonly IReadOnlyDictionary<string, string> Values = new Dictionary<string, string>
+    {
+        ["Membership:ReconnectGrace"] = Grace.ToString(),
+    };
+}
+
+public sealed class SqliteReconnectGraceFixture() : HubServerFixture(new SqliteDatabaseFixture(), ReconnectGraceSettings.Values);
+
+/// <summary>Needs <c>PARLEY_TEST_POSTGRES</c>.</summary>
+public sealed class PostgresReconnectGraceFixture() : HubServerFixture(new PostgresDatabaseFixture(), ReconnectGraceSettings.Values);

@@ -19,7 +19,8 @@ public sealed class WebPageTests(SqliteDatabaseFixture fixture) : IClassFixture<
             await using var app = fixture.CreateApp().WithWebHostBuilder(builder => builder.UseWebRoot(webRoot));
             var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-            foreach (var path in new[] { "/", "/r/ABC234", "/r/abc234" })
+            // Any other page path gets the page too, which shows its own "not found" screen.
+            foreach (var path in new[] { "/", "/r/ABC234", "/r/abc234", "/no/such/page", "/settings" })
             {
                 var response = await client.GetAsync(path);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -28,6 +29,8 @@ public sealed class WebPageTests(SqliteDatabaseFixture fixture) : IClassFixture<
             }
 
             await (await client.GetAsync("/api/rooms/nothing/here")).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await client.GetAsync("/api/no-such-endpoint")).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await client.GetAsync("/API/nothing")).AssertProblemAsync(HttpStatusCode.NotFound);
         }
         finally
         {

@@ -1,6 +1,6 @@
-import type { Room, RoomUser, TokenResponse, User } from './contract';
+import type { Room, RoomChanges, RoomUser, TokenResponse, User } from './contract';
 import { problemMessage, statusMessage } from './lib/problem';
-import { loadSession, saveSession, sessionFromTokens, type StoredSession } from './session';
+import { loadSession, parseSession, saveSession, sessionFromTokens, storageKey, type StoredSession } from './session';
 
 /** An HTTP failure with the message to show and the status to branch on. */
 export class ApiError extends Error {
@@ -26,6 +26,18 @@ export class Api {
 
   /** Called when the session ended (refresh refused, sign-out). */
   onSignedOut: () => void = () => {};
+
+  constructor() {
+    // Another tab refreshed the tokens or signed out: follow it, so that tabs do not hold stale tokens.
+    if (typeof window !== 'undefined') {
+      window.addEventListener('storage', (event) => {
+        if (event.key !== storageKey) return;
+        const next = event.newValue === null ? null : parseSession(event.newValue);
+        if (next === null) this.drop(true);
+        else this.session = next;
+      });
+    }
+  }
 
   get hasSession(): boolean {
     return this.session !== null;
@@ -80,7 +92,7 @@ export class Api {
     return (await this.request<{ rooms: Room[] }>('GET', '/api/rooms')).rooms;
   }
 
-  async updateRoom(roomId: string, changes: { name?: string; requireAccessBeforeJoining?: boolean }): Promise<Room> {
+  async updateRoom(roomId: string, changes: RoomChanges): Promise<Room> {
     return (await this.request<{ room: Room }>('PATCH', `/api/rooms/${encodeURIComponent(roomId)}`, changes)).room;
   }
 

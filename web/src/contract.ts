@@ -143,6 +143,21 @@ export interface HubMethods {
   requestKeyFrame: [{ consumerId: string }, Empty];
   setConsumerPreferredLayers: [{ consumerId: string; spatialLayer: number; temporalLayer?: number }, Empty];
   getStats: [{ transportId?: string; producerId?: string; consumerId?: string }, { stats: unknown[] }];
+  // Roles and moderation (version 2); hosts only unless said.
+  updateRoom: [RoomChanges, { room: Room }];
+  setRole: [{ userId: string; role: 'co-host' | 'participant' | 'viewer' }, RoomUser];
+  muteUser: [{ userId: string }, Empty];
+  stopVideo: [{ userId: string; source: 'cam' | 'screen' }, Empty];
+  muteAll: [Empty, Empty];
+  askToUnmute: [{ userId: string }, Empty];
+  endMeeting: [Empty, Empty];
+}
+
+/** What `updateRoom` and `PATCH /api/rooms/{roomId}` change; absent fields stay, settings are partial. */
+export interface RoomChanges {
+  readonly name?: string;
+  readonly requireAccessBeforeJoining?: boolean;
+  readonly settings?: Partial<RoomSettings>;
 }
 
 /** Every hub event and its one argument. */
@@ -173,6 +188,10 @@ export interface HubEvents {
   /** The room's name, waiting room, co-hosts or settings changed. */
   roomUpdated: { room: Room };
   sessionReplaced: Record<string, never>;
+  /** A host asks this person to unmute; they decide. */
+  unmuteRequested: { byUserId: string };
+  /** A participant's hub connection was lost (they keep their place for the server's reconnect grace) or is back. */
+  userConnectionChanged: { userId: string; connected: boolean };
   /** The server is stopping (a restart or a deploy): reconnect when it is back. */
   serverShuttingDown: Record<string, never>;
 }
@@ -200,4 +219,6 @@ export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
   'roomUpdated',
   'sessionReplaced',
   'serverShuttingDown',
+  'unmuteRequested',
+  'userConnectionChanged',
 ];

@@ -4,6 +4,7 @@ import { isValidJoinCode } from './lib/joinCode';
 import { parseRoute, roomPath, type Route } from './lib/routes';
 import { LocalMedia } from './localMedia';
 import { Meeting, type MeetingEnd } from './meeting';
+import { forgetMeeting, meetingToRejoin, rememberMeeting } from './rejoin';
 import { Signaling } from './signaling';
 import { authView } from './ui/authView';
 import { h } from './ui/dom';
@@ -25,6 +26,8 @@ class App {
   private view: View | null = null;
   private meeting: Meeting | null = null;
   private renderGeneration = 0;
+  /** The room and person of the last meeting, for "Ask again" after a denial. */
+  private lastMeeting: { room: Room; user: User } | null = null;
 
   constructor(private readonly root: HTMLElement) {
     this.api.onSignedOut = () => {
@@ -33,7 +36,12 @@ class App {
     };
     window.addEventListener('popstate', () => void this.endMeeting().then(() => this.render()));
     // Closing the tab: close the hub connection so the server cleans up at once rather than on timeout.
-    window.addEventListener('pagehide', () => void this.signaling.stop());
+    window.addEventListener('pagehide', () => {
+      // A reload comes straight back into this meeting (see rejoin.ts); closing the tab forgets it with the tab.
+      const meeting = this.meeting;
+      if (meeting !== null) rememberMeeting({ joinCode: meeting.room.joinCode, mic: meeting.isOn('mic'), cam: meeting.isOn('cam') });
+      void this.signaling.stop();
+    });
     document.addEventListener('click', (event) => this.interceptLink(event));
   }
 
@@ -97,6 +105,20 @@ class App {
       return;
     }
     if (generation !== this.renderGeneration) return;
+    const rejoin = meetingToRejoin(room.joinCode);
+    if (rejoin !== null) {
+      // A reload during the meeting: straight back in, with what was on.
+      const local = new LocalMedia();
+      local.micWanted = rejoin.mic;
+      local.camWanted = rejoin.cam;
+      await Promise.allSettled([rejoin.mic ? local.openMic() : null, rejoin.cam ? local.openCam() : null]);
+      if (generation !== this.renderGeneration) {
+        local.stopAll();
+        return;
+      }
+      await this.startMeeting(room, user, local);
+      return;
+    }
     // Connect to the hub while the person looks at the preview, so Join does not wait for it.
     void this.signaling.start().catch(() => undefined);
     const local = new LocalMedia();
@@ -113,6 +135,8 @@ class App {
   }
 
   private async startMeeting(room: Room, user: User, local: LocalMedia): Promise<void> {
+    this.lastMeeting = { room, user };
+    forgetMeeting();
     const roomView = new RoomView({ room, selfUserId: user.id, onEnded: (end) => this.meetingEnded(end) });
     const meeting = new Meeting(this.signaling, room, user, local, roomView);
     roomView.attach(meeting);
@@ -126,8 +150,14 @@ class App {
     if (end.reason === 'connectionLost' || end.reason === 'sessionReplaced' || end.reason === 'left') {
       void this.signaling.stop();
     }
+    forgetMeeting();
     const actions: MessageAction[] = [this.homeAction()];
     if (end.rejoin) actions.unshift({ label: 'Rejoin', testId: 'btn-rejoin', primary: true, run: () => void this.render() });
+    const last = this.lastMeeting;
+    if (end.reason === 'denied' && last !== null) {
+      // Not a dead end: ask the hosts again, straight into the waiting room.
+      actions.unshift({ label: 'Ask again', testId: 'btn-ask-again', primary: true, run: () => void this.startMeeting(last.room, last.user, noMedia()) });
+    }
     this.show(messageView(end.title, end.message, actions, end.reason));
   }
 
@@ -172,6 +202,14 @@ class App {
     event.preventDefault();
     this.navigate(anchor.pathname);
   }
+}
+
+/** Media for asking again: off until the person turns it on in the meeting. */
+function noMedia(): LocalMedia {
+  const local = new LocalMedia();
+  local.micWanted = false;
+  local.camWanted = false;
+  return local;
 }
 
 const root = document.getElementById('app');

@@ -157,7 +157,33 @@ export class MediaSession {
     const producer = this.producers.get(source);
     if (producer === undefined || !producer.paused) return;
     producer.resume();
-    await this.signaling.resumeProducer(producer.id);
+    try {
+      await this.signaling.resumeProducer(producer.id);
+    } catch (error) {
+      // Refused (a host muted the mic and only hosts may unmute): it stays paused on the server, so here too.
+      producer.pause();
+      throw error;
+    }
+  }
+
+  /** Which of our producers has this id. */
+  sourceOfProducer(producerId: string): MediaSource | undefined {
+    for (const [source, producer] of this.producers) if (producer.id === producerId) return source;
+    return undefined;
+  }
+
+  /** The server paused our producer (a host, or mute on entry): follow it here without asking the server again. */
+  followPaused(source: MediaSource): void {
+    const producer = this.producers.get(source);
+    if (producer !== undefined && !producer.paused) producer.pause();
+  }
+
+  /** The server closed our producer (a host stopped it, or the role or the room's settings no longer allow it). */
+  followClosed(source: MediaSource): void {
+    const producer = this.producers.get(source);
+    if (producer === undefined) return;
+    this.forgetProducer(source, producer);
+    producer.close();
   }
 
   async closeProducer(source: MediaSource): Promise<void> {

@@ -1,6 +1,7 @@
 import type { types as ms } from 'mediasoup-client';
-import type { HubEvents, ProducerInfo, Room, RoomUser, User } from './contract';
+import type { HubEvents, MediaSource, ProducerInfo, Room, RoomChanges, RoomSettings, RoomUser, User } from './contract';
 import { hubErrorMessage, isRoomNotFound, isServerShuttingDown } from './lib/hubError';
+import { isHostRole, leftNotice, permissionsOf, settingsOf, type Permissions } from './lib/roles';
 import { reconnectDelay } from './lib/retry';
 import type { LocalMedia } from './localMedia';
 import { MediaSession, type ConsumerLayers, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
@@ -27,6 +28,14 @@ export interface MeetingView extends MediaListener {
   connection(message: string | null): void;
   notice(message: string): void;
   ended(end: MeetingEnd): void;
+  /** A neutral notice (someone joined or left, a host changed something), not an error. */
+  info?(message: string): void;
+  /** The room's name, co-hosts or settings changed (`roomUpdated`). */
+  roomChanged?(room: Room): void;
+  /** A participant's hub connection was lost (they keep their place for a while) or is back. */
+  userConnection?(userId: string, connected: boolean): void;
+  /** A host asks this person to unmute; they decide. */
+  unmuteRequested?(byName: string): void;
 }
 
 export type LocalSource = 'mic' | 'cam' | 'screen';
@@ -61,6 +70,12 @@ export class Meeting {
     },
   };
   readonly users = new Map<string, RoomUser>();
+  /** The room as last announced (joinRoom, roomUpdated); `room` is the one the meeting started with. */
+  private currentRoom: Room;
+  /** A host muted our mic (or it started muted on entry); with whoCanUnmute "hosts" only their request frees it. */
+  private micHeld = false;
+  /** producerPaused for a producer id not known yet: our own, paused before produce answered (mute on entry). */
+  private readonly pausedEarly = new Set<string>();
 
   constructor(
     private readonly signaling: SignalingClient,
@@ -69,10 +84,33 @@ export class Meeting {
     readonly local: LocalMedia,
     private readonly view: MeetingView,
     private readonly createDevice?: DeviceFactory,
-  ) {}
+  ) {
+    this.currentRoom = room;
+  }
+
+  get latestRoom(): Room {
+    return this.currentRoom;
+  }
+
+  get settings(): RoomSettings {
+    return settingsOf(this.currentRoom);
+  }
+
+  get isOwner(): boolean {
+    return this.currentRoom.ownerId === this.user.id;
+  }
+
+  get selfRole(): string | undefined {
+    return this.self?.role;
+  }
+
+  /** What the control bar offers (the server enforces the same). */
+  get permissions(): Permissions {
+    return permissionsOf(this.isOwner ? 'host' : this.self?.role, this.settings, this.micHeld);
+  }
 
   get isHost(): boolean {
-    return this.self?.role === 'host' || this.self?.role === 'co-host' || this.room.ownerId === this.user.id;
+    return isHostRole(this.self?.role) || this.room.ownerId === this.user.id;
   }
 
   get selfUserId(): string {
@@ -229,6 +267,49 @@ export class Meeting {
     await this.guard(() => this.signaling.removeUser(userId));
   }
 
+  // Moderation (hosts). A refusal shows the server's reason.
+
+  async muteUser(userId: string): Promise<void> {
+    await this.guard(() => this.signaling.muteUser(userId));
+  }
+
+  async stopVideo(userId: string, source: 'cam' | 'screen'): Promise<void> {
+    await this.guard(() => this.signaling.stopVideo(userId, source));
+  }
+
+  async askToUnmute(userId: string): Promise<void> {
+    await this.guard(() => this.signaling.askToUnmute(userId));
+  }
+
+  async setRole(userId: string, role: 'co-host' | 'participant' | 'viewer'): Promise<void> {
+    await this.guard(() => this.signaling.setRole(userId, role));
+  }
+
+  async muteAll(): Promise<void> {
+    await this.guard(() => this.signaling.muteAll());
+  }
+
+  async endMeeting(): Promise<void> {
+    await this.guard(() => this.signaling.endMeeting());
+  }
+
+  /** Changes the room live (`updateRoom`); true when the server took it. */
+  async updateRoom(changes: RoomChanges): Promise<boolean> {
+    let ok = false;
+    await this.guard(async () => {
+      const { room } = await this.signaling.updateRoom(changes);
+      this.roomChanged(room);
+      ok = true;
+    });
+    return ok;
+  }
+
+  /** The person accepted a host's request to unmute. */
+  async acceptUnmute(): Promise<void> {
+    this.micHeld = false;
+    if (!this.isOn('mic') || this.media?.producers.get('mic')?.paused === true) await this.toggleMic();
+  }
+
   private async join(): Promise<void> {
     if (this.status === 'ended') return;
     const generation = ++this.joinGeneration;
@@ -245,6 +326,9 @@ export class Meeting {
       }
       this.status = 'joined';
       this.self = result.self;
+      this.micHeld = false;
+      this.pausedEarly.clear();
+      this.currentRoom = result.room;
       this.users.clear();
       for (const user of result.users) this.users.set(user.userId, user);
       this.users.set(result.self.userId, result.self);
@@ -282,9 +366,10 @@ export class Meeting {
   /** Sends what was on before (the pre-join choice, or the state before a reconnect). */
   private async restoreLocalMedia(): Promise<void> {
     const tasks: Promise<void>[] = [];
-    if (this.local.micWanted && this.local.micTrack?.readyState === 'live') tasks.push(this.sendMic());
-    if (this.local.camWanted && this.local.camTrack?.readyState === 'live') tasks.push(this.sendCam());
-    if (this.local.screenTrack?.readyState === 'live') tasks.push(this.sendScreen());
+    const allowed = this.permissions;
+    if (this.local.micWanted && this.local.micTrack?.readyState === 'live' && allowed.mic) tasks.push(this.sendMic());
+    if (this.local.camWanted && this.local.camTrack?.readyState === 'live' && allowed.cam) tasks.push(this.sendCam());
+    if (this.local.screenTrack?.readyState === 'live' && allowed.screen) tasks.push(this.sendScreen());
     const results = await Promise.allSettled(tasks);
     for (const result of results) if (result.status === 'rejected') this.view.notice(hubErrorMessage(result.reason));
     this.view.localMediaChanged();
@@ -292,12 +377,12 @@ export class Meeting {
 
   private async sendMic(): Promise<void> {
     const track = this.local.micTrack?.readyState === 'live' ? this.local.micTrack : await this.local.openMic();
-    if (this.media !== null) await this.media.produce('mic', track);
+    if (this.media !== null) this.followEarlyPause('mic', await this.media.produce('mic', track));
   }
 
   private async sendCam(): Promise<void> {
     const track = this.local.camTrack;
-    if (track !== null && this.media !== null) await this.media.produce('cam', track);
+    if (track !== null && this.media !== null) this.followEarlyPause('cam', await this.media.produce('cam', track));
   }
 
   private async sendScreen(): Promise<void> {
@@ -331,10 +416,17 @@ export class Meeting {
     const on = <E extends keyof HubEvents>(event: E, handler: (payload: HubEvents[E]) => void): void => {
       this.unsubscribe.push(this.signaling.on(event, handler));
     };
-    on('userJoined', (user) => this.upsertUser(user));
+    on('userJoined', (user) => {
+      // A known user joining again is a reconnect, not an arrival.
+      if (!this.users.has(user.userId) && user.userId !== this.user.id) this.view.info?.(`${user.name} joined`);
+      this.upsertUser(user);
+    });
     on('userUpdated', (user) => this.upsertUser(user));
-    on('userLeft', ({ userId }) => {
+    on('userLeft', ({ userId, reason }) => {
       if (userId === this.user.id) return;
+      const name = this.users.get(userId)?.name;
+      const notice = name === undefined ? null : leftNotice(name, reason);
+      if (notice !== null) this.view.info?.(notice);
       this.users.delete(userId);
       this.media?.removeConsumersOfUser(userId);
       this.view.userRemoved(userId);
@@ -381,15 +473,94 @@ export class Meeting {
     });
     on('roomUpdated', ({ room }) => {
       if (room.id !== this.room.id) return;
-      if (room.name !== this.room.name) this.view.notice(`The room is now called "${room.name}".`);
-      else this.view.notice('A host changed the room\'s settings.');
+      const before = this.currentRoom;
+      this.roomChanged(room);
+      if (room.name !== before.name) this.view.info?.(`The room is now called "${room.name}".`);
+      else if (JSON.stringify(room.settings) !== JSON.stringify(before.settings)) this.view.info?.('A host changed the room\'s settings.');
     });
+    this.subscribeModeration(on);
     on('serverShuttingDown', () => void this.serverRestarting());
     on('sessionReplaced', () => {
       this.end({ reason: 'sessionReplaced', title: 'Joined from somewhere else', message: 'You joined this meeting from another tab or device, so this one left.', rejoin: true });
       // Stop so automatic reconnect does not take the room back from the newer session.
       void this.signaling.stop();
     });
+  }
+
+  /** What hosts do to this person's media, and how others' connections come and go. */
+  private subscribeModeration(on: <E extends keyof HubEvents>(event: E, handler: (payload: HubEvents[E]) => void) => void): void {
+    on('producerPaused', ({ producerId }) => {
+      const source = this.media?.sourceOfProducer(producerId);
+      if (source === undefined) {
+        if (this.status === 'joined') this.pausedEarly.add(producerId);
+        return;
+      }
+      this.serverPaused(source, false);
+    });
+    on('producerClosed', ({ producerId, userId }) => {
+      if (userId !== this.user.id) return;
+      const source = this.media?.sourceOfProducer(producerId);
+      // Undefined: we closed it ourselves.
+      if (source !== undefined) void this.serverClosed(source);
+    });
+    on('unmuteRequested', ({ byUserId }) => {
+      this.micHeld = false;
+      this.view.localMediaChanged();
+      this.view.unmuteRequested?.(this.users.get(byUserId)?.name ?? 'A host');
+    });
+    on('userConnectionChanged', ({ userId, connected }) => {
+      if (userId === this.user.id) return;
+      const name = this.users.get(userId)?.name ?? 'Someone';
+      this.view.info?.(connected ? `${name} is back` : `${name} lost connection`);
+      this.view.userConnection?.(userId, connected);
+    });
+  }
+
+  private roomChanged(room: Room): void {
+    this.currentRoom = room;
+    this.view.roomChanged?.(room);
+    this.view.localMediaChanged();
+  }
+
+  /** Our producer was paused before produce answered (mute / camera off on entry): follow it now. */
+  private followEarlyPause(source: MediaSource, producer: ms.Producer): void {
+    if (this.pausedEarly.delete(producer.id)) this.serverPaused(source, true);
+    this.pausedEarly.clear();
+  }
+
+  /** The server paused one of our producers: a host muted the mic, or the room mutes / turns cameras off on entry. */
+  private serverPaused(source: MediaSource, onEntry: boolean): void {
+    const producer = this.media?.producers.get(source);
+    // Already paused here: the event is the echo of our own pause.
+    if (producer === undefined || producer.paused) return;
+    if (source === 'mic') {
+      this.media?.followPaused('mic');
+      this.local.micWanted = false;
+      this.micHeld = true;
+      this.view.info?.(onEntry ? 'Microphones are muted on entry in this room.' : 'A host muted your microphone.');
+    } else if (source === 'cam') {
+      this.view.info?.('Cameras are off on entry in this room; turn yours on when you are ready.');
+      void this.toggleCam();
+      return;
+    }
+    this.view.localMediaChanged();
+  }
+
+  /** The server closed one of our producers: a host stopped it, or our role or the room no longer allows it. */
+  private async serverClosed(source: MediaSource): Promise<void> {
+    this.media?.followClosed(source);
+    if (source === 'mic') {
+      this.local.micWanted = false;
+      this.local.stopMic();
+    } else if (source === 'cam') {
+      this.local.camWanted = false;
+      this.local.stopCam();
+      this.view.info?.(this.permissions.cam ? 'A host turned off your camera.' : 'Video is off for you in this room.');
+    } else if (source === 'screen') {
+      this.view.info?.(this.permissions.screen ? 'A host stopped your screen share.' : 'You can no longer share your screen in this room.');
+      await this.stopScreen();
+    }
+    this.view.localMediaChanged();
   }
 
   /**

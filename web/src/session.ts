@@ -1,8 +1,10 @@
 import type { TokenResponse } from './contract';
 
 /**
- * The bearer tokens of this tab. sessionStorage (not localStorage) keeps them per tab, so a reload
- * stays signed in while two tabs can be two different people — handy for trying a meeting alone.
+ * The bearer tokens of this browser profile, in localStorage: a new tab, an invite link opened later and a browser
+ * restart stay signed in (the refresh token lives 14 days; logout revokes it on the server). Why not the HttpOnly
+ * session cookie: the hub and the nodes a room may be redirected to take the bearer token (a SameSite=Strict cookie
+ * does not go to another node's origin); see docs/http-api.md, "Sign-in persistence".
  */
 export interface StoredSession {
   readonly accessToken: string;
@@ -11,7 +13,7 @@ export interface StoredSession {
   readonly expiresAt: number;
 }
 
-const storageKey = 'parley.session';
+export const storageKey = 'parley.session';
 
 export function sessionFromTokens(tokens: TokenResponse, now: number): StoredSession {
   return {
@@ -23,8 +25,18 @@ export function sessionFromTokens(tokens: TokenResponse, now: number): StoredSes
 
 export function loadSession(): StoredSession | null {
   try {
-    const raw = sessionStorage.getItem(storageKey);
+    const raw = localStorage.getItem(storageKey) ?? sessionStorage.getItem(storageKey);
     if (raw === null) return null;
+    return parseSession(raw);
+  } catch {
+    // Storage disabled or a corrupt entry: behave as signed out.
+  }
+  return null;
+}
+
+/** A stored session, or null when the text is not one. */
+export function parseSession(raw: string): StoredSession | null {
+  try {
     const parsed: unknown = JSON.parse(raw);
     if (
       typeof parsed === 'object' &&
@@ -39,15 +51,17 @@ export function loadSession(): StoredSession | null {
       return { accessToken: parsed.accessToken, refreshToken: parsed.refreshToken, expiresAt: parsed.expiresAt };
     }
   } catch {
-    // Storage disabled or a corrupt entry: behave as signed out.
+    // A corrupt entry: behave as signed out.
   }
   return null;
 }
 
 export function saveSession(session: StoredSession | null): void {
   try {
-    if (session === null) sessionStorage.removeItem(storageKey);
-    else sessionStorage.setItem(storageKey, JSON.stringify(session));
+    // Pages from before sign-in persisted kept it per tab; that copy goes.
+    sessionStorage.removeItem(storageKey);
+    if (session === null) localStorage.removeItem(storageKey);
+    else localStorage.setItem(storageKey, JSON.stringify(session));
   } catch {
     // Private modes may refuse storage; the session then lasts until the page is closed.
   }

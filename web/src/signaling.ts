@@ -5,7 +5,7 @@ import {
   LogLevel,
   type HubConnection,
 } from '@microsoft/signalr';
-import { HUB_EVENT_NAMES, type HubEvents, type HubMethods, type MediaFlags } from './contract';
+import { HUB_EVENT_NAMES, type HubEvents, type HubMethods, type MediaFlags, type RoomChanges } from './contract';
 import { reconnectDelay } from './lib/retry';
 
 export type SignalingState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -17,6 +17,7 @@ export type SignalingClient = Pick<
   | 'createRoom' | 'joinRoom' | 'leaveRoom' | 'admitUser' | 'denyUser' | 'removeUser'
   | 'createWebRtcTransport' | 'connectTransport' | 'restartIce' | 'produce' | 'pauseProducer' | 'resumeProducer'
   | 'closeProducer' | 'consume' | 'resumeConsumer' | 'setConsumerPreferredLayers'
+  | 'updateRoom' | 'setRole' | 'muteUser' | 'stopVideo' | 'muteAll' | 'askToUnmute' | 'endMeeting'
 >;
 
 type Handler<E extends keyof HubEvents> = (payload: HubEvents[E]) => void;
@@ -142,6 +143,15 @@ export class Signaling {
   requestKeyFrame(consumerId: string) { return this.invoke('requestKeyFrame', { consumerId }); }
   setConsumerPreferredLayers(options: HubMethods['setConsumerPreferredLayers'][0]) { return this.invoke('setConsumerPreferredLayers', options); }
   getStats(target: HubMethods['getStats'][0]) { return this.invoke('getStats', target); }
+
+  // Moderation (hosts)
+  updateRoom(changes: RoomChanges) { return this.invoke('updateRoom', changes); }
+  setRole(userId: string, role: HubMethods['setRole'][0]['role']) { return this.invoke('setRole', { userId, role }); }
+  muteUser(userId: string) { return this.invoke('muteUser', { userId }); }
+  stopVideo(userId: string, source: 'cam' | 'screen') { return this.invoke('stopVideo', { userId, source }); }
+  muteAll() { return this.invoke('muteAll', {}); }
+  askToUnmute(userId: string) { return this.invoke('askToUnmute', { userId }); }
+  endMeeting() { return this.invoke('endMeeting', {}); }
 
   private dispatch(event: keyof HubEvents, payload: unknown): void {
     const set = this.handlers.get(event);

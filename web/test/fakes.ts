@@ -96,6 +96,13 @@ export class FakeHub implements SignalingClient {
   consume(options: HubMethods['consume'][0]) { return this.call('consume', options); }
   resumeConsumer(consumerId: string) { return this.call('resumeConsumer', { consumerId }); }
   setConsumerPreferredLayers(options: HubMethods['setConsumerPreferredLayers'][0]) { return this.call('setConsumerPreferredLayers', options); }
+  updateRoom(changes: HubMethods['updateRoom'][0]) { return this.call('updateRoom', changes); }
+  setRole(userId: string, role: HubMethods['setRole'][0]['role']) { return this.call('setRole', { userId, role }); }
+  muteUser(userId: string) { return this.call('muteUser', { userId }); }
+  stopVideo(userId: string, source: 'cam' | 'screen') { return this.call('stopVideo', { userId, source }); }
+  muteAll() { return this.call('muteAll', {}); }
+  askToUnmute(userId: string) { return this.call('askToUnmute', { userId }); }
+  endMeeting() { return this.call('endMeeting', {}); }
 
   private async call<M extends Method>(method: M, argument: HubMethods[M][0]): Promise<HubMethods[M][1]> {
     this.calls.push({ method, argument });
@@ -151,6 +158,10 @@ export class RecordingView implements MeetingView {
   localMediaChanged(): void {}
   connection(message: string | null): void { this.banner = message; }
   notice(message: string): void { this.notices.push(message); }
+  readonly infos: string[] = [];
+  info(message: string): void { this.infos.push(message); }
+  userConnection(userId: string, connected: boolean): void { this.log.push(`connection:${userId}:${connected}`); }
+  unmuteRequested(byName: string): void { this.log.push(`unmute?:${byName}`); }
   ended(end: MeetingEnd): void { this.ends.push(end); }
   remoteTrackAdded(track: RemoteTrack): void { this.added.push(track); }
   remoteTrackRemoved(track: RemoteTrack): void { this.removed.push(track); }

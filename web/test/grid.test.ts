@@ -27,14 +27,23 @@ describe('video grid layout', () => {
     assert.equal(shape(8, 390, 700), '2x4');
   });
 
-  it('keeps tiles inside the container at 16:9', () => {
+  it('puts two people side by side in the stage left beside an open side panel', () => {
+    // 1280×720 window: the stage is about 950×570 with the 300 px people panel open.
+    assert.equal(shape(2, 950, 570), '2x1');
+    assert.equal(shape(2, 880, 600), '2x1');
+    const layout = gridLayout(2, 950, 570);
+    assert.ok(layout.tileWidth >= 400 && layout.tileHeight >= 300, JSON.stringify(layout));
+  });
+
+  it('keeps tiles inside the container, between 4:3 and 16:9', () => {
     for (const count of [1, 2, 3, 4, 7, 12, 25]) {
       for (const [width, height] of [[1280, 720], [390, 700], [1920, 1000], [300, 200]] as const) {
         const layout = gridLayout(count, width, height);
         assert.ok(layout.columns * layout.rows >= count, `${count} fit`);
         assert.ok(layout.columns * layout.tileWidth + 8 * (layout.columns - 1) <= width + 1, `${count} in ${width} wide`);
         assert.ok(layout.rows * layout.tileHeight + 8 * (layout.rows - 1) <= height + 1, `${count} in ${height} high`);
-        assert.ok(Math.abs(layout.tileWidth / Math.max(1, layout.tileHeight) - 16 / 9) < 0.05);
+        const aspect = layout.tileWidth / Math.max(1, layout.tileHeight);
+        assert.ok(aspect <= 16 / 9 + 0.05 && aspect >= 4 / 3 - 0.05, `aspect ${aspect}`);
       }
     }
   });

@@ -14,6 +14,7 @@ internal static class HttpServiceCollectionExtensions
         services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         // Binding failures throw BadHttpRequestException (handled above) instead of an empty 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<RouteOptions>(options => options.SetParameterPolicy<PagePathConstraint>(PagePathConstraint.Name));
         services.AddParleyRateLimiting(configuration);
         services.AddOpenApi();
         return services;
@@ -37,8 +38,10 @@ internal static class HttpServiceCollectionExtensions
     public static WebApplication MapParleyPages(this WebApplication app)
     {
         app.MapOpenApi();
-        // The page routes on the client: /r/{joinCode} opens a room.
+        // The page routes on the client: /r/{joinCode} opens a room, and any other page path gets the page, which
+        // shows its own "not found" screen; the API, the hub and the server's own endpoints keep their 404s.
         app.MapFallbackToFile("/r/{joinCode}", "index.html");
+        app.MapFallbackToFile($"{{*path:nonfile:{PagePathConstraint.Name}}}", "index.html");
         return app;
     }
 }

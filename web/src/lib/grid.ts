@@ -7,14 +7,20 @@ export interface GridLayout {
 }
 
 /**
- * Picks the column count that makes tiles of the given aspect ratio as large as possible in the
- * container, so 2 tiles sit side by side on a laptop but stack on a phone, 3–4 make 2×2, 5–9 make 3×3.
+ * Picks the column count that gives each tile the most area in the container. A tile may be anything from
+ * `minAspect` (4:3, its video cropped at the sides) to `maxAspect` (16:9), so that two people sit side by side
+ * in a narrow stage (the side panel open) instead of stacking as two thin strips; a phone held upright still
+ * stacks, 3–4 make 2×2, 5–9 make 3×3. In a landscape stage more columns win
+ * unless they cost more than 15 % of the tile's area.
  */
-export function gridLayout(count: number, width: number, height: number, aspect = 16 / 9, gap = 8): GridLayout {
+export function gridLayout(count: number, width: number, height: number, maxAspect = 16 / 9, gap = 8, minAspect = 4 / 3): GridLayout {
   const tiles = Math.max(1, Math.floor(count));
   const usableWidth = Math.max(1, width);
   const usableHeight = Math.max(1, height);
   let best: GridLayout = { columns: 1, rows: tiles, tileWidth: 0, tileHeight: 0 };
+  let bestArea = 0;
+  // In a landscape stage a few more columns are worth a slightly smaller tile: people expect to sit side by side.
+  const threshold = usableWidth > usableHeight ? 0.85 : 1.0001;
   for (let columns = 1; columns <= tiles; columns++) {
     const rows = Math.ceil(tiles / columns);
     // A column count that leaves a whole empty row is never better than one fewer column.
@@ -22,9 +28,12 @@ export function gridLayout(count: number, width: number, height: number, aspect 
     const cellWidth = (usableWidth - gap * (columns - 1)) / columns;
     const cellHeight = (usableHeight - gap * (rows - 1)) / rows;
     if (cellWidth <= 0 || cellHeight <= 0) continue;
-    const tileWidth = Math.min(cellWidth, cellHeight * aspect);
-    if (tileWidth > best.tileWidth + 0.5) {
-      best = { columns, rows, tileWidth: Math.floor(tileWidth), tileHeight: Math.floor(tileWidth / aspect) };
+    const tileWidth = Math.min(cellWidth, cellHeight * maxAspect);
+    const tileHeight = Math.min(cellHeight, tileWidth / minAspect);
+    const area = tileWidth * tileHeight;
+    if (area >= bestArea * threshold) {
+      bestArea = area;
+      best = { columns, rows, tileWidth: Math.floor(tileWidth), tileHeight: Math.floor(tileHeight) };
     }
   }
   return best;

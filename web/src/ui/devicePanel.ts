@@ -1,5 +1,7 @@
 import type { LocalMedia } from '../localMedia';
+import { canChooseOutput, currentOutput, listOutputs } from './audioOutput';
 import { fillDeviceSelect } from './deviceSelect';
+import { noticeSoundOn, setNoticeSound } from './noticeSound';
 import { h } from './dom';
 
 export type DeviceKindChoice = 'mic' | 'cam';
@@ -9,11 +11,15 @@ export class DevicePanel {
   readonly element: HTMLElement;
   private readonly micSelect: HTMLSelectElement;
   private readonly camSelect: HTMLSelectElement;
+  private readonly speakerSelect: HTMLSelectElement;
 
   constructor(
     private readonly local: () => LocalMedia | null,
     onPick: (kind: DeviceKindChoice, deviceId: string) => void,
+    onSpeaker: (deviceId: string) => void = () => {},
   ) {
+    this.speakerSelect = h('select', { 'data-testid': 'settings-speaker', 'aria-label': 'Speaker' });
+    this.speakerSelect.addEventListener('change', () => onSpeaker(this.speakerSelect.value));
     this.micSelect = h('select', { 'data-testid': 'settings-mic', 'aria-label': 'Microphone' });
     this.camSelect = h('select', { 'data-testid': 'settings-cam', 'aria-label': 'Camera' });
     this.micSelect.addEventListener('change', () => onPick('mic', this.micSelect.value));
@@ -21,6 +27,9 @@ export class DevicePanel {
     this.element = h('div', { className: 'device-panel card', 'data-testid': 'settings-panel', role: 'dialog', 'aria-label': 'Devices', hidden: true },
       h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Microphone'), this.micSelect),
       h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Camera'), this.camSelect),
+      // Only where the browser can route audio to a chosen output (setSinkId).
+      canChooseOutput() ? h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Speaker'), this.speakerSelect) : null,
+      h('label', { className: 'check' }, soundToggle(), h('span', {}, 'A soft sound when people join or leave')),
     );
   }
 
@@ -35,5 +44,13 @@ export class DevicePanel {
     const { microphones, cameras } = await local.listDevices();
     fillDeviceSelect(this.micSelect, microphones, local.micDeviceId, 'No microphone');
     fillDeviceSelect(this.camSelect, cameras, local.camDeviceId, 'No camera');
+    if (canChooseOutput()) fillDeviceSelect(this.speakerSelect, await listOutputs(), currentOutput(), 'Default speaker');
   }
+}
+
+function soundToggle(): HTMLInputElement {
+  const input = h('input', { type: 'checkbox', 'data-testid': 'settings-notice-sound' });
+  input.checked = noticeSoundOn();
+  input.addEventListener('change', () => setNoticeSound(input.checked));
+  return input;
 }

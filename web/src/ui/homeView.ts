@@ -3,6 +3,7 @@ import type { Room, User } from '../contract';
 import { inviteLink, parseJoinInput } from '../lib/routes';
 import { whileBusy } from './busy';
 import { clear, copyText, h, icon } from './dom';
+import { openSettingsDialog } from './settingsDialog';
 import { toast } from './toast';
 import type { View } from './view';
 
@@ -17,7 +18,8 @@ export function homeView(api: Api, options: HomeOptions): View {
   const { user } = options;
   const isGuest = user.isGuest === true || user.email === null;
 
-  const createdSlot = h('div', { className: 'created-slot' });
+  // The room just created is highlighted in the list (with its invite link), not shown a second time above it.
+  let createdId: string | null = null;
   const createError = h('p', { className: 'form-error', role: 'alert', 'data-testid': 'create-error', hidden: true });
   const nameInput = h('input', { type: 'text', required: true, maxlength: 100, placeholder: 'Weekly sync', 'data-testid': 'room-name' });
   const waitingInput = h('input', { type: 'checkbox', 'data-testid': 'room-waiting' });
@@ -39,9 +41,8 @@ export function homeView(api: Api, options: HomeOptions): View {
       try {
         const room = await api.createRoom(name, waitingInput.checked);
         nameInput.value = '';
-        clear(createdSlot);
-        createdSlot.appendChild(roomCard(room, options, true));
-        void refreshRooms();
+        createdId = room.id;
+        await refreshRooms();
       } catch (error) {
         showError(createError, error instanceof Error ? error.message : String(error));
       }
@@ -73,7 +74,7 @@ export function homeView(api: Api, options: HomeOptions): View {
   const refreshRooms = async (): Promise<void> => {
     if (isGuest) return;
     try {
-      const rooms = await api.myRooms();
+      const rooms = (await api.myRooms()).sort((a, b) => Number(b.id === createdId) - Number(a.id === createdId));
       clear(roomList);
       if (rooms.length === 0) roomList.appendChild(h('li', { className: 'muted empty' }, 'No rooms yet. Create one above.'));
       for (const room of rooms) {
@@ -86,7 +87,17 @@ export function homeView(api: Api, options: HomeOptions): View {
             toast(error instanceof Error ? error.message : String(error), 'error');
           }
         };
-        roomList.appendChild(h('li', {}, roomCard(room, options, false, remove)));
+        const settings = (): void => {
+          openSettingsDialog(room, async (changes) => {
+            await api.updateRoom(room.id, changes);
+            toast('Room settings saved');
+            void refreshRooms();
+            return true;
+          });
+        };
+        const created = room.id === createdId;
+        roomList.appendChild(h('li', created ? { className: 'created-item', 'data-testid': 'created-room', 'data-room-id': room.id } : {},
+          roomCard(room, options, created, remove, settings)));
       }
     } catch (error) {
       clear(roomList);
@@ -106,7 +117,7 @@ export function homeView(api: Api, options: HomeOptions): View {
       isGuest
         ? h('section', { className: 'card' }, h('h2', {}, 'New meeting'),
             h('p', { className: 'muted' }, 'Guests can join meetings but not create rooms. Sign up to host your own.'))
-        : h('section', { className: 'card' }, h('h2', {}, 'New meeting'), createForm, createdSlot),
+        : h('section', { className: 'card' }, h('h2', {}, 'New meeting'), createForm),
       h('section', { className: 'card' }, h('h2', {}, 'Join a meeting'), joinForm),
       isGuest ? null : h('section', { className: 'card wide' }, h('h2', {}, 'Your rooms'), roomList),
     ),
@@ -115,14 +126,14 @@ export function homeView(api: Api, options: HomeOptions): View {
 }
 
 /** A room with its join code, copy buttons for code and invite link, and Join. */
-function roomCard(room: Room, options: HomeOptions, highlight: boolean, remove?: () => Promise<void>): HTMLElement {
+function roomCard(room: Room, options: HomeOptions, highlight: boolean, remove?: () => Promise<void>, settings?: () => void): HTMLElement {
   const link = inviteLink(location.origin, room.joinCode);
   const copy = async (text: string, what: string): Promise<void> => {
     toast((await copyText(text)) ? `${what} copied` : `Could not copy; select it and copy by hand: ${text}`);
   };
-  return h('div', { className: highlight ? 'room-card created' : 'room-card', 'data-testid': highlight ? 'created-room' : 'room-item', 'data-room-id': room.id },
+  return h('div', { className: highlight ? 'room-card created' : 'room-card', 'data-testid': 'room-item', 'data-room-id': room.id },
     h('div', { className: 'room-card-main' },
-      h('strong', { className: 'room-card-name' }, room.name),
+      h('strong', { className: 'room-card-name', title: room.name, 'data-testid': 'room-card-name' }, room.name),
       room.requireAccessBeforeJoining ? h('span', { className: 'badge' }, 'waiting room') : null,
     ),
     h('div', { className: 'room-card-code' },
@@ -133,6 +144,7 @@ function roomCard(room: Room, options: HomeOptions, highlight: boolean, remove?:
     ),
     h('div', { className: 'room-card-actions' },
       h('button', { type: 'button', className: 'btn btn-primary', 'data-testid': 'btn-open-room', onclick: () => options.openRoom(room.joinCode) }, 'Join'),
+      settings !== undefined ? h('button', { type: 'button', className: 'btn', 'data-testid': 'btn-room-settings', onclick: settings }, 'Settings') : null,
       remove !== undefined ? h('button', { type: 'button', className: 'btn btn-ghost btn-danger', 'data-testid': 'btn-delete-room', onclick: () => void remove() }, 'Delete') : null,
     ),
   );

@@ -6,7 +6,15 @@ import type { RemoteTrack } from '../media';
 import type { Meeting, MeetingEnd, MeetingView } from '../meeting';
 import { clear, copyText, h, icon } from './dom';
 import { DevicePanel } from './devicePanel';
-import { ParticipantTile, ScreenTile } from './tile';
+import { chooseOutput } from './audioOutput';
+import { NetworkQualityMonitor } from './networkQuality';
+import { hostTools, personItem } from './peoplePanel';
+import { openSettingsDialog } from './settingsDialog';
+import { StageLayout } from './stageLayout';
+import { playNoticeSound } from './noticeSound';
+import { showUnmutePrompt } from './unmutePrompt';
+import { isHostRole } from '../lib/roles';
+import { ParticipantTile, ScreenTile, toggleFullscreen } from './tile';
 import { toast } from './toast';
 import type { View } from './view';
 
@@ -45,6 +53,11 @@ export class RoomView implements MeetingView, View {
   private readonly devicePanel: DevicePanel;
   private activeSpeakerId: string | null = null;
   private room: Room;
+  /** Users whose hub connection is lost (the server keeps their place for its reconnect grace). */
+  private readonly lost = new Set<string>();
+  private readonly hostToolsSlot: HTMLElement;
+  private readonly stageLayout: StageLayout;
+  private readonly qualityMonitor: NetworkQualityMonitor;
 
   constructor(private readonly options: RoomViewOptions) {
     this.room = options.room;
@@ -66,10 +79,14 @@ export class RoomView implements MeetingView, View {
     );
     this.requests = h('ul', { className: 'request-list', 'data-testid': 'join-requests' });
     this.people = h('ul', { className: 'people-list', 'data-testid': 'people-list' });
+    this.hostToolsSlot = h('div', { className: 'host-tools-slot' });
     this.sidePanel = h('aside', { className: 'side-panel', 'data-testid': 'side-panel', hidden: true },
+      this.hostToolsSlot,
       h('h2', {}, 'Join requests'), this.requests,
       h('h2', {}, 'People'), this.people,
     );
+    this.stageLayout = new StageLayout(this.grid, this.tiles, () => this.activeSpeakerId, () => this.layout());
+    this.qualityMonitor = new NetworkQualityMonitor(() => this.meeting, (userId, level, detail) => this.tiles.get(userId)?.setQuality(level, detail));
     this.micButton = controlButton('btn-mic', 'Microphone', () => void this.meeting?.toggleMic());
     this.camButton = controlButton('btn-cam', 'Camera', () => void this.meeting?.toggleCam());
     this.screenButton = controlButton('btn-screen', 'Share screen', () => void this.meeting?.toggleScreen());
@@ -77,7 +94,7 @@ export class RoomView implements MeetingView, View {
     this.peopleButton.append(icon('people'));
     this.devicePanel = new DevicePanel(() => this.meeting?.local ?? null, (kind, deviceId) => {
       void this.meeting?.switchDevice(kind, deviceId).then(() => this.devicePanel.refresh());
-    });
+    }, (deviceId) => chooseOutput(deviceId, [...this.tiles.values()].flatMap((tile) => tile.audioElements())));
     const settingsButton = controlButton('btn-settings', 'Devices', () => void this.devicePanel.toggle());
     settingsButton.append(icon('settings'));
     const leaveButton = controlButton('btn-leave', 'Leave', () => void this.meeting?.leave());
@@ -96,7 +113,7 @@ export class RoomView implements MeetingView, View {
       this.banner,
       h('div', { className: 'room-body' }, this.stage, this.waitingPanel, this.sidePanel),
       this.devicePanel.element,
-      h('footer', { className: 'controls' }, this.micButton, this.camButton, this.screenButton, settingsButton, this.peopleButton, leaveButton),
+      h('footer', { className: 'controls' }, this.micButton, this.camButton, this.screenButton, settingsButton, this.stageLayout.button, this.stageFullscreenButton(), this.peopleButton, leaveButton),
     );
     this.resizeObserver = new ResizeObserver(() => this.layout());
     this.resizeObserver.observe(this.grid);
@@ -109,6 +126,8 @@ export class RoomView implements MeetingView, View {
   }
 
   dispose(): void {
+    this.qualityMonitor.stop();
+    document.querySelector('[data-testid="unmute-prompt"]')?.remove();
     this.resizeObserver.disconnect();
     for (const tile of this.tiles.values()) tile.dispose();
     for (const tile of this.screens.values()) tile.dispose();
@@ -141,6 +160,8 @@ export class RoomView implements MeetingView, View {
     this.userUpserted(self);
     this.sidePanel.hidden = !this.isHost() || this.sidePanel.dataset['closed'] === 'true';
     this.peopleButton.hidden = false;
+    this.roomChanged(room);
+    this.qualityMonitor.start();
   }
 
   userUpserted(user: RoomUser): void {
@@ -149,6 +170,9 @@ export class RoomView implements MeetingView, View {
     if (tile === undefined) {
       const isSelf = user.userId === this.options.selfUserId;
       tile = new ParticipantTile(user.userId, isSelf);
+      const userId = user.userId;
+      tile.pinButton.addEventListener('click', () => this.stageLayout.togglePin(userId));
+      tile.setConnectionLost(this.lost.has(userId));
       this.tiles.set(user.userId, tile);
       if (isSelf) this.grid.prepend(tile.element);
       else this.grid.append(tile.element);
@@ -167,6 +191,8 @@ export class RoomView implements MeetingView, View {
     this.screens.get(userId)?.dispose();
     this.screens.delete(userId);
     this.users.delete(userId);
+    this.lost.delete(userId);
+    this.stageLayout.forget(userId);
     this.joinRequestResolved(userId);
     this.renderPeople();
     this.layout();
@@ -222,6 +248,33 @@ export class RoomView implements MeetingView, View {
   activeSpeaker(userId: string | null): void {
     this.activeSpeakerId = userId;
     for (const [id, tile] of this.tiles) tile.setSpeaking(id === userId);
+    this.stageLayout.speakerChanged();
+  }
+
+  info(message: string): void {
+    console.info(`[parley] ${message}`);
+    toast(message);
+    playNoticeSound();
+  }
+
+  roomChanged(room: Room): void {
+    this.room = room;
+    this.title.textContent = room.name;
+    this.title.title = room.name;
+    this.element.dataset['locked'] = String(room.settings?.locked === true);
+    this.renderPeople();
+    this.localMediaChanged();
+  }
+
+  userConnection(userId: string, connected: boolean): void {
+    if (connected) this.lost.delete(userId);
+    else this.lost.add(userId);
+    this.tiles.get(userId)?.setConnectionLost(!connected);
+    this.renderPeople();
+  }
+
+  unmuteRequested(byName: string): void {
+    showUnmutePrompt(byName, () => void this.meeting?.acceptUnmute());
   }
 
   joinRequest(userId: string, name: string): void {
@@ -252,6 +305,16 @@ export class RoomView implements MeetingView, View {
     setControl(this.camButton, camOn, camOn ? 'cam' : 'camOff', camOn ? 'Turn camera off' : 'Turn camera on');
     setControl(this.screenButton, screenOn, 'screen', screenOn ? 'Stop sharing' : 'Share screen');
     this.screenButton.classList.toggle('sharing', screenOn);
+    // What the role and the room's settings allow; the server refuses the rest anyway.
+    const allowed = meeting?.permissions;
+    if (allowed !== undefined) {
+      this.micButton.hidden = !allowed.mic;
+      this.camButton.hidden = !allowed.cam && !camOn;
+      this.screenButton.hidden = (!allowed.screen && !screenOn) || typeof navigator.mediaDevices?.getDisplayMedia !== 'function';
+      const micMuted = !micOn || meeting?.local.micWanted === false;
+      this.micButton.disabled = micMuted && !allowed.unmute;
+      if (this.micButton.disabled) this.micButton.title = 'A host muted you; only hosts can unmute people here';
+    }
 
     const selfTile = this.tiles.get(this.options.selfUserId);
     const camTrack = meeting?.local.camTrack ?? null;
@@ -292,9 +355,11 @@ export class RoomView implements MeetingView, View {
     const hasScreens = this.screens.size > 0;
     this.screenArea.hidden = !hasScreens;
     this.stage.classList.toggle('with-screens', hasScreens);
+    this.stageLayout.apply();
     const count = Math.max(1, this.tiles.size);
     const { width, height } = this.grid.getBoundingClientRect();
     const layout = gridLayout(count, width, height);
+    this.grid.style.setProperty('--tile-height', `${layout.tileHeight}px`);
     this.grid.style.setProperty('--columns', String(layout.columns));
     this.grid.style.setProperty('--tile-width', `${layout.tileWidth}px`);
     this.grid.dataset['columns'] = String(layout.columns);
@@ -304,7 +369,18 @@ export class RoomView implements MeetingView, View {
   }
 
   private isHost(): boolean {
-    return this.users.get(this.options.selfUserId)?.role === 'host' || this.room.ownerId === this.options.selfUserId;
+    return isHostRole(this.users.get(this.options.selfUserId)?.role) || this.room.ownerId === this.options.selfUserId;
+  }
+
+  private stageFullscreenButton(): HTMLButtonElement {
+    const button = controlButton('btn-fullscreen-stage', 'Full screen', () => void toggleFullscreen(this.stage));
+    button.append(icon('fullscreen'));
+    return button;
+  }
+
+  private openRoomSettings(): void {
+    const meeting = this.meeting;
+    if (meeting !== null) openSettingsDialog(this.room, (changes) => meeting.updateRoom(changes));
   }
 
   private toggleSidePanel(): void {
@@ -320,17 +396,15 @@ export class RoomView implements MeetingView, View {
 
   private renderPeople(): void {
     clear(this.people);
-    const host = this.isHost();
-    for (const user of this.users.values()) {
-      const isSelf = user.userId === this.options.selfUserId;
-      this.people.append(h('li', { className: 'person', 'data-testid': `person-${user.userId}` },
-        h('span', { className: 'person-name' }, isSelf ? `${user.name} (you)` : user.name),
-        user.role === 'host' ? h('span', { className: 'badge' }, 'host') : null,
-        host && !isSelf
-          ? h('button', { type: 'button', className: 'btn btn-small btn-ghost btn-danger', 'data-testid': `remove-${user.userId}`, onclick: () => void this.meeting?.remove(user.userId) }, 'Remove')
-          : null,
-      ));
-    }
+    const viewer = {
+      selfUserId: this.options.selfUserId,
+      selfRole: this.room.ownerId === this.options.selfUserId ? 'host' : this.users.get(this.options.selfUserId)?.role,
+      room: this.room,
+      meeting: this.meeting,
+      lost: this.lost,
+    };
+    for (const user of this.users.values()) this.people.append(personItem(user, viewer));
+    this.hostToolsSlot.replaceChildren(hostTools(viewer, () => this.openRoomSettings()) ?? '');
     this.peopleButton.hidden = false;
   }
 }

@@ -1,5 +1,6 @@
 import type { RoomUser } from '../contract';
 import { initials } from '../lib/names';
+import { routeAudio } from './audioOutput';
 import { h, icon } from './dom';
 
 /**
@@ -17,6 +18,9 @@ export class ParticipantTile {
   private readonly audios = new Map<string, HTMLAudioElement>();
   private videoTrack: MediaStreamTrack | null = null;
   private videoPaused = false;
+  private readonly lostLabel: HTMLElement;
+  private readonly qualityIcon: HTMLElement;
+  readonly pinButton: HTMLButtonElement;
 
   constructor(
     readonly userId: string,
@@ -29,10 +33,16 @@ export class ParticipantTile {
     this.micIndicator = h('span', { className: 'indicator', 'data-testid': 'mic-indicator' });
     this.camIndicator = h('span', { className: 'indicator', 'data-testid': 'cam-indicator' });
     this.screenIndicator = h('span', { className: 'indicator', 'data-testid': 'screen-indicator' }, icon('screen'));
-    this.element = h('div', { className: 'tile', 'data-testid': 'tile', 'data-user-id': userId, 'data-self': isSelf ? 'true' : 'false' },
+    this.lostLabel = h('div', { className: 'tile-lost', 'data-testid': 'tile-lost', hidden: true }, 'Connection lost');
+    this.qualityIcon = qualityBars();
+    this.pinButton = h('button', { type: 'button', className: 'tile-button', 'data-testid': 'btn-pin', title: 'Pin', 'aria-pressed': 'false' }, icon('pin'));
+    const fullscreen = h('button', { type: 'button', className: 'tile-button', 'data-testid': 'btn-fullscreen', title: 'Full screen', onclick: () => void toggleFullscreen(this.element) }, icon('fullscreen'));
+    this.element = h('div', { className: 'tile', 'data-testid': 'tile', 'data-user-id': userId, 'data-self': isSelf ? 'true' : 'false', 'data-connection': 'ok' },
       this.video,
       this.avatar,
-      h('div', { className: 'tile-footer' }, this.micIndicator, this.nameLabel, this.camIndicator, this.screenIndicator),
+      this.lostLabel,
+      h('div', { className: 'tile-tools' }, this.pinButton, fullscreen),
+      h('div', { className: 'tile-footer' }, this.micIndicator, this.nameLabel, this.camIndicator, this.screenIndicator, isSelf ? null : this.qualityIcon),
     );
     this.renderVideo();
   }
@@ -68,6 +78,7 @@ export class ParticipantTile {
     this.removeAudio(id);
     const audio = h('audio', { autoplay: true, 'data-testid': 'tile-audio', 'data-consumer-id': id });
     audio.srcObject = new MediaStream([track]);
+    routeAudio(audio);
     this.audios.set(id, audio);
     this.element.appendChild(audio);
     void audio.play().catch(() => {
@@ -94,6 +105,31 @@ export class ParticipantTile {
     this.element.remove();
   }
 
+  /** The person's hub connection is lost (they keep their place a while): dimmed, with a label. */
+  setConnectionLost(lost: boolean): void {
+    this.element.classList.toggle('lost', lost);
+    this.element.dataset['connection'] = lost ? 'lost' : 'ok';
+    this.lostLabel.hidden = !lost;
+  }
+
+  /** Network quality 0 (bad) – 3 (good), null when unknown, with what it is made of as the tooltip. */
+  setQuality(level: number | null, detail: string): void {
+    this.qualityIcon.dataset['level'] = level === null ? '' : String(level);
+    this.qualityIcon.hidden = level === null;
+    this.qualityIcon.title = detail;
+  }
+
+  setPinned(pinned: boolean): void {
+    this.element.classList.toggle('pinned', pinned);
+    this.pinButton.setAttribute('aria-pressed', String(pinned));
+    this.pinButton.title = pinned ? 'Unpin' : 'Pin';
+  }
+
+  /** The audio elements, for the speaker (output) choice. */
+  audioElements(): HTMLAudioElement[] {
+    return [...this.audios.values()];
+  }
+
   private renderVideo(): void {
     const show = this.videoTrack !== null && this.videoTrack.readyState === 'live' && !this.videoPaused;
     const current = this.video.srcObject instanceof MediaStream ? this.video.srcObject.getVideoTracks()[0] : undefined;
@@ -106,6 +142,21 @@ export class ParticipantTile {
     this.avatar.hidden = show;
     this.element.dataset['hasVideo'] = String(show);
   }
+}
+
+/** Full screen for a tile or the whole stage, or back. */
+export async function toggleFullscreen(element: HTMLElement): Promise<void> {
+  try {
+    if (document.fullscreenElement === element) await document.exitFullscreen();
+    else await element.requestFullscreen();
+  } catch {
+    // Refused (no user gesture, an iframe without permission): nothing to do.
+  }
+}
+
+function qualityBars(): HTMLElement {
+  return h('span', { className: 'quality', 'data-testid': 'network-quality', hidden: true },
+    h('i', { className: 'bar bar-1' }), h('i', { className: 'bar bar-2' }), h('i', { className: 'bar bar-3' }));
 }
 
 /** The big tile of someone's screen share. */
@@ -125,6 +176,8 @@ export class ScreenTile {
     this.element = h('div', { className: 'screen-tile', 'data-testid': 'screen-tile', 'data-user-id': userId, 'data-self': String(isSelf) },
       this.video,
       h('div', { className: 'tile-footer' }, h('span', { className: 'indicator', 'data-active': 'true' }, icon('screen')), h('span', { className: 'tile-name' }, isSelf ? 'You are sharing your screen' : `${name}'s screen`)),
+      h('div', { className: 'tile-tools' },
+        h('button', { type: 'button', className: 'tile-button', 'data-testid': 'btn-fullscreen', title: 'Full screen', onclick: () => void toggleFullscreen(this.element) }, icon('fullscreen'))),
     );
   }
 

@@ -1,0 +1,37 @@
+/** What the browser's stats say about one received stream. */
+export interface StreamStats {
+  /** Packets lost over the last interval, as a fraction of those expected (0–1). */
+  readonly lossFraction: number;
+  /** Round-trip time in milliseconds, or null when unknown. */
+  readonly rttMs: number | null;
+  /** The spatial layer the server forwards and the highest there is (simulcast only), or null. */
+  readonly layer: { readonly spatial: number; readonly max: number } | null;
+}
+
+/**
+ * Network quality as 0–3 bars: loss above 10 % or a round trip above 600 ms is bad (0), above 3 % / 300 ms poor
+ * (1), above 1 % / 150 ms or a layer below the top fair (2), otherwise good (3). Thresholds follow what people
+ * hear: a few percent loss is audible, a few hundred milliseconds make talking over each other.
+ */
+export function qualityLevel(stats: StreamStats): number {
+  const rtt = stats.rttMs ?? 0;
+  if (stats.lossFraction > 0.1 || rtt > 600) return 0;
+  if (stats.lossFraction > 0.03 || rtt > 300) return 1;
+  if (stats.lossFraction > 0.01 || rtt > 150 || (stats.layer !== null && stats.layer.spatial < stats.layer.max)) return 2;
+  return 3;
+}
+
+export function qualityDetail(stats: StreamStats): string {
+  const parts = [`loss ${(stats.lossFraction * 100).toFixed(1)} %`];
+  if (stats.rttMs !== null) parts.push(`round trip ${Math.round(stats.rttMs)} ms`);
+  if (stats.layer !== null) parts.push(`layer ${stats.layer.spatial + 1} of ${stats.layer.max + 1}`);
+  return parts.join(', ');
+}
+
+/** Loss over an interval from the cumulative counters of two samples. */
+export function lossBetween(before: { lost: number; received: number } | undefined, now: { lost: number; received: number }): number {
+  const lost = now.lost - (before?.lost ?? 0);
+  const received = now.received - (before?.received ?? 0);
+  const expected = lost + received;
+  return expected <= 0 ? 0 : Math.max(0, Math.min(1, lost / expected));
+}

@@ -115,6 +115,27 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
 
     public ILocator ByTestId(string testId) => Page.GetByTestId(testId);
 
+    /// <summary>Whether the page wrote a console line containing <paramref name="text"/> (room notices go there as <c>[parley] …</c>).</summary>
+    public bool ConsoleContains(string text) => _console.Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>How many console lines contain <paramref name="text"/>.</summary>
+    public int CountConsole(string text) => _console.Count(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>Waits for a console line containing <paramref name="text"/>; fails with the page's state and console.</summary>
+    public async Task WaitForConsoleAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!ConsoleContains(text))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"{Name} waiting for console \"{text}\"\n{await DescribeAsync()}\n{ConsoleTail}\nserver:\n{serverLog.Tail()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public async Task SignUpAsync()
     {
         await Page.GotoAsync("/");

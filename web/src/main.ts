@@ -28,6 +28,8 @@ class App {
   private renderGeneration = 0;
   /** The room and person of the last meeting, for "Ask again" after a denial. */
   private lastMeeting: { room: Room; user: User } | null = null;
+  /** The page is going away (pagehide): the meeting ending now is the unload, not the person leaving. */
+  private unloading = false;
 
   constructor(private readonly root: HTMLElement) {
     this.api.onSignedOut = () => {
@@ -39,8 +41,13 @@ class App {
     window.addEventListener('pagehide', () => {
       // A reload comes straight back into this meeting (see rejoin.ts); closing the tab forgets it with the tab.
       const meeting = this.meeting;
+      this.unloading = true;
       if (meeting !== null) rememberMeeting({ joinCode: meeting.room.joinCode, mic: meeting.isOn('mic'), cam: meeting.isOn('cam') });
       void this.signaling.stop();
+    });
+    // Back from the back-forward cache: the page lives on.
+    window.addEventListener('pageshow', () => {
+      this.unloading = false;
     });
     document.addEventListener('click', (event) => this.interceptLink(event));
   }
@@ -136,7 +143,8 @@ class App {
 
   private async startMeeting(room: Room, user: User, local: LocalMedia): Promise<void> {
     this.lastMeeting = { room, user };
-    forgetMeeting();
+    // Remembered from the start (and updated on pagehide), so that a reload comes back even if pagehide is skipped.
+    rememberMeeting({ joinCode: room.joinCode, mic: local.micWanted, cam: local.camWanted });
     const roomView = new RoomView({ room, selfUserId: user.id, onEnded: (end) => this.meetingEnded(end) });
     const meeting = new Meeting(this.signaling, room, user, local, roomView);
     roomView.attach(meeting);
@@ -150,7 +158,7 @@ class App {
     if (end.reason === 'connectionLost' || end.reason === 'sessionReplaced' || end.reason === 'left') {
       void this.signaling.stop();
     }
-    forgetMeeting();
+    if (!this.unloading) forgetMeeting();
     const actions: MessageAction[] = [this.homeAction()];
     if (end.rejoin) actions.unshift({ label: 'Rejoin', testId: 'btn-rejoin', primary: true, run: () => void this.render() });
     const last = this.lastMeeting;

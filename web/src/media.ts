@@ -261,6 +261,11 @@ export class MediaSession {
   }
 
   /** The server switched a consumer's simulcast layers (`consumerLayersChanged`). */
+  /** The spatial layer this page last asked for, for the network quality grade. */
+  preferredLayerOf(consumerId: string): number | undefined {
+    return this.preferredLayers.get(consumerId);
+  }
+
   setConsumerLayers(consumerId: string, layers: ConsumerLayers): void {
     if (this.consumers.has(consumerId)) this.consumerLayers.set(consumerId, layers);
   }

@@ -40,6 +40,17 @@ export interface MeetingView extends MediaListener {
 
 export type LocalSource = 'mic' | 'cam' | 'screen';
 
+function roleNotice(role: string): string {
+  switch (role) {
+    case 'co-host':
+      return 'You are now a co-host.';
+    case 'viewer':
+      return 'A host made you a viewer: you can watch and chat, not send audio or video.';
+    default:
+      return 'You are now a participant.';
+  }
+}
+
 /** The banner while the server restarts (end-to-end tests look for it). */
 export const SERVER_RESTARTING = 'The server is restarting — reconnecting…';
 
@@ -247,6 +258,11 @@ export class Meeting {
         await this.media?.replaceTrack('cam', track);
       }
     });
+  }
+
+  /** The spatial layer the page asked for (the tile's size); the network quality grade compares with it. */
+  preferredLayerOf(consumerId: string): number | undefined {
+    return this.media?.preferredLayerOf(consumerId);
   }
 
   preferSpatialLayer(consumerId: string, spatialLayer: number): void {
@@ -620,7 +636,10 @@ export class Meeting {
   private upsertUser(user: RoomUser): void {
     if (user.roomId !== undefined && user.roomId !== this.room.id) return;
     this.users.set(user.userId, user);
-    if (user.userId === this.user.id) this.self = user;
+    if (user.userId === this.user.id) {
+      if (this.self !== null && this.self.role !== user.role) this.view.info?.(roleNotice(user.role));
+      this.self = user;
+    }
     this.view.userUpserted(user);
   }
 

@@ -31,6 +31,8 @@ describe('video grid layout', () => {
     // 1280×720 window: the stage is about 950×570 with the 300 px people panel open.
     assert.equal(shape(2, 950, 570), '2x1');
     assert.equal(shape(2, 880, 600), '2x1');
+    // The end-to-end tests' 1024×640 window with the panel open.
+    assert.equal(shape(2, 708, 490), '2x1');
     const layout = gridLayout(2, 950, 570);
     assert.ok(layout.tileWidth >= 400 && layout.tileHeight >= 300, JSON.stringify(layout));
   });

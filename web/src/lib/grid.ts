@@ -11,16 +11,16 @@ export interface GridLayout {
  * `minAspect` (4:3, its video cropped at the sides) to `maxAspect` (16:9), so that two people sit side by side
  * in a narrow stage (the side panel open) instead of stacking as two thin strips; a phone held upright still
  * stacks, 3–4 make 2×2, 5–9 make 3×3. In a landscape stage more columns win
- * unless they cost more than 15 % of the tile's area.
+ * unless they cost more than a quarter of the largest tile's area.
  */
 export function gridLayout(count: number, width: number, height: number, maxAspect = 16 / 9, gap = 8, minAspect = 4 / 3): GridLayout {
   const tiles = Math.max(1, Math.floor(count));
   const usableWidth = Math.max(1, width);
   const usableHeight = Math.max(1, height);
   let best: GridLayout = { columns: 1, rows: tiles, tileWidth: 0, tileHeight: 0 };
-  let bestArea = 0;
-  // In a landscape stage a few more columns are worth a slightly smaller tile: people expect to sit side by side.
-  const threshold = usableWidth > usableHeight ? 0.85 : 1.0001;
+  let largestArea = 0;
+  // In a landscape stage more columns are worth a somewhat smaller tile: people expect to sit side by side.
+  const threshold = usableWidth > usableHeight ? 0.75 : 1.0001;
   for (let columns = 1; columns <= tiles; columns++) {
     const rows = Math.ceil(tiles / columns);
     // A column count that leaves a whole empty row is never better than one fewer column.
@@ -31,8 +31,9 @@ export function gridLayout(count: number, width: number, height: number, maxAspe
     const tileWidth = Math.min(cellWidth, cellHeight * maxAspect);
     const tileHeight = Math.min(cellHeight, tileWidth / minAspect);
     const area = tileWidth * tileHeight;
-    if (area >= bestArea * threshold) {
-      bestArea = area;
+    const better = area >= largestArea * threshold;
+    largestArea = Math.max(largestArea, area);
+    if (better) {
       best = { columns, rows, tileWidth: Math.floor(tileWidth), tileHeight: Math.floor(tileHeight) };
     }
   }

@@ -4,13 +4,13 @@ export interface StreamStats {
   readonly lossFraction: number;
   /** Round-trip time in milliseconds, or null when unknown. */
   readonly rttMs: number | null;
-  /** The spatial layer the server forwards and the highest there is (simulcast only), or null. */
+  /** The spatial layer the server forwards and the one wanted (simulcast only), or null. */
   readonly layer: { readonly spatial: number; readonly max: number } | null;
 }
 
 /**
  * Network quality as 0–3 bars: loss above 10 % or a round trip above 600 ms is bad (0), above 3 % / 300 ms poor
- * (1), above 1 % / 150 ms or a layer below the top fair (2), otherwise good (3). Thresholds follow what people
+ * (1), above 1 % / 150 ms or a layer below the one wanted fair (2), otherwise good (3). Thresholds follow what people
  * hear: a few percent loss is audible, a few hundred milliseconds make talking over each other.
  */
 export function qualityLevel(stats: StreamStats): number {
@@ -24,7 +24,7 @@ export function qualityLevel(stats: StreamStats): number {
 export function qualityDetail(stats: StreamStats): string {
   const parts = [`loss ${(stats.lossFraction * 100).toFixed(1)} %`];
   if (stats.rttMs !== null) parts.push(`round trip ${Math.round(stats.rttMs)} ms`);
-  if (stats.layer !== null) parts.push(`layer ${stats.layer.spatial + 1} of ${stats.layer.max + 1}`);
+  if (stats.layer !== null) parts.push(`layer ${stats.layer.spatial + 1} (wanted ${stats.layer.max + 1})`);
   return parts.join(', ');
 }
 

@@ -60,7 +60,8 @@ export class NetworkQualityMonitor {
         const lossFraction = lossBetween(this.previous.get(consumerId), counters);
         this.previous.set(consumerId, counters);
         const layers = handles.consumerLayers.get(consumerId);
-        const maxSpatial = spatialLayers(consumer.rtpParameters.encodings?.[0]?.scalabilityMode) - 1;
+        // Below the layer the tile asked for is a network (or a room's cap) limit; below the top is not, for a small tile.
+        const maxSpatial = meeting.preferredLayerOf(consumerId) ?? spatialLayers(consumer.rtpParameters.encodings?.[0]?.scalabilityMode) - 1;
         const stats: StreamStats = {
           lossFraction,
           rttMs,

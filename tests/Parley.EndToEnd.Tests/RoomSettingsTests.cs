@@ -1,0 +1,85 @@
+using static Microsoft.Playwright.Assertions;
+
+namespace Parley.EndToEnd.Tests;
+
+/// <summary>
+/// Room settings from the room list (PATCH) and inside the meeting (<c>updateRoom</c>), applied live and enforced by
+/// the server: mute on entry, who may share the screen, the highest video quality (the consumer's layer), the most
+/// participants, and video off.
+/// </summary>
+[Collection(MeetingCollection.Name)]
+public sealed class RoomSettingsTests(MeetingFixture fixture)
+{
+    [Fact]
+    public async Task Settings_changed_at_home_and_in_the_meeting_apply_live()
+    {
+        await using var host = await fixture.OpenAsync("Host");
+        await using var bob = await fixture.OpenAsync("Bob");
+        await using var carol = await fixture.OpenAsync("Carol");
+        await host.SignUpAsync();
+        var joinCode = await host.CreateRoomAsync();
+
+        // From the room list, before the meeting: microphones muted on entry.
+        await host.ByTestId("created-room").GetByTestId("btn-room-settings").ClickAsync();
+        await Expect(host.ByTestId("settings-dialog")).ToBeVisibleAsync();
+        await host.ByTestId("setting-mute-on-entry").CheckAsync();
+        await host.ScreenshotAsync("settings-01-dialog-from-home.png");
+        await host.ByTestId("btn-settings-save").ClickAsync();
+        await Expect(host.ByTestId("settings-dialog")).ToHaveCountAsync(0);
+
+        await host.EnterCreatedRoomAsync();
+        await bob.SignUpAsync();
+        await bob.JoinByCodeAsync(joinCode);
+        // Bob came in with his mic on: the server paused it, and his page shows it muted (red).
+        await Expect(bob.ByTestId("btn-mic")).ToHaveAttributeAsync("data-active", "false");
+        await Expect(host.TileOf(bob).GetByTestId("mic-indicator")).ToHaveAttributeAsync("data-active", "false");
+        await bob.WaitForConsoleAsync("Microphones are muted on entry");
+        await bob.ScreenshotAsync("settings-02-muted-on-entry.png");
+        // He may unmute himself (who may unmute: everyone).
+        await bob.ByTestId("btn-mic").ClickAsync();
+        await Expect(host.TileOf(bob).GetByTestId("mic-indicator")).ToHaveAttributeAsync("data-active", "true");
+
+        // Inside the meeting: only hosts share the screen. Bob's button goes; the host keeps it.
+        await Expect(bob.ByTestId("btn-screen")).ToBeVisibleAsync();
+        await ChangeAsync(host, async () => await host.ByTestId("setting-share").SelectOptionAsync("hosts"));
+        await Expect(bob.ByTestId("btn-screen")).ToBeHiddenAsync();
+        await Expect(host.ByTestId("btn-screen")).ToBeVisibleAsync();
+        await bob.WaitForConsoleAsync("A host changed the room's settings");
+
+        // The highest video quality: with a big window the host's page asks for an upper layer of Bob's camera;
+        // capped at 180 lines the server forwards only the lowest.
+        await host.Page.SetViewportSizeAsync(1920, 1080);
+        await host.WaitForCameraAsync(bob, c => c is { SpatialLayer: >= 1, FramesDecoded: > 0 }, "an upper layer", TimeSpan.FromSeconds(40));
+        await ChangeAsync(host, async () => await host.ByTestId("setting-max-height").SelectOptionAsync("180"));
+        var capped = await host.WaitForCameraAsync(bob, c => c is { SpatialLayer: 0 } && c.FrameWidth is > 0 and <= 320, "the lowest layer", TimeSpan.FromSeconds(30));
+        Assert.True(capped.TileWidth > 400, $"the tile ({capped.TileWidth} px) would want an upper layer without the cap");
+        await host.ScreenshotAsync("settings-03-video-capped.png");
+        await host.Page.SetViewportSizeAsync(1024, 640);
+
+        // The most participants: two (the host counts) — Carol is refused, with the server's reason.
+        await ChangeAsync(host, async () => await host.ByTestId("setting-max-participants").FillAsync("2"));
+        await carol.Page.GotoAsync($"/r/{joinCode}");
+        await carol.ByTestId("guest-name").FillAsync(carol.Name);
+        await carol.ByTestId("btn-guest").ClickAsync();
+        await carol.ClickJoinAsync();
+        await Expect(carol.ByTestId("error-message")).ToContainTextAsync("Room is full");
+        await carol.ScreenshotAsync("settings-04-room-full.png");
+
+        // Video off: Bob's camera stops, his camera button goes, and the host sees no video from him.
+        await ChangeAsync(host, async () => await host.ByTestId("setting-video").UncheckAsync());
+        await Expect(bob.ByTestId("btn-cam")).ToBeHiddenAsync();
+        await Expect(host.TileOf(bob)).ToHaveAttributeAsync("data-has-video", "false");
+        await Expect(host.TileOf(bob).GetByTestId("cam-indicator")).ToHaveAttributeAsync("data-active", "false");
+        await bob.ScreenshotAsync("settings-05-video-off.png");
+    }
+
+    /// <summary>Opens the in-meeting settings dialog, makes a change and saves it.</summary>
+    private static async Task ChangeAsync(Participant host, Func<Task> change)
+    {
+        await host.ByTestId("btn-room-settings").ClickAsync();
+        await Expect(host.ByTestId("settings-dialog")).ToBeVisibleAsync();
+        await change();
+        await host.ByTestId("btn-settings-save").ClickAsync();
+        await Expect(host.ByTestId("settings-dialog")).ToHaveCountAsync(0);
+    }
+}

@@ -87,6 +87,8 @@ export class Meeting {
   private micHeld = false;
   /** producerPaused for a producer id not known yet: our own, paused before produce answered (mute on entry). */
   private readonly pausedEarly = new Set<string>();
+  /** Our own updateRoom calls in flight: their roomUpdated needs no notice for the one who made the change. */
+  private updatingRoom = 0;
 
   constructor(
     private readonly signaling: SignalingClient,
@@ -312,11 +314,16 @@ export class Meeting {
   /** Changes the room live (`updateRoom`); true when the server took it. */
   async updateRoom(changes: RoomChanges): Promise<boolean> {
     let ok = false;
-    await this.guard(async () => {
-      const { room } = await this.signaling.updateRoom(changes);
-      this.roomChanged(room);
-      ok = true;
-    });
+    this.updatingRoom++;
+    try {
+      await this.guard(async () => {
+        const { room } = await this.signaling.updateRoom(changes);
+        this.roomChanged(room);
+        ok = true;
+      });
+    } finally {
+      this.updatingRoom--;
+    }
     return ok;
   }
 
@@ -491,6 +498,7 @@ export class Meeting {
       if (room.id !== this.room.id) return;
       const before = this.currentRoom;
       this.roomChanged(room);
+      if (this.updatingRoom > 0) return;
       if (room.name !== before.name) this.view.info?.(`The room is now called "${room.name}".`);
       else if (JSON.stringify(room.settings) !== JSON.stringify(before.settings)) this.view.info?.('A host changed the room\'s settings.');
     });

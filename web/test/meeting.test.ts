@@ -283,4 +283,53 @@ describe('meeting', () => {
     hub.emit('userJoined', roomUser('zed', 'Zed'));
     assert.equal(view.users.has('zed'), false, 'no events after leaving');
   });
+  it('follows a host muting its mic, and unmutes when it accepts a request to', async () => {
+    const { hub, view, meeting } = setUp({ self: bob });
+    hub.respond('joinRoom', () => joined('bob', [], [roomUser('alice', 'Alice', 'host')]));
+    await meeting.start();
+    const mic = [...meeting.handles.producers.values()].find((p) => p.appData['source'] === 'mic');
+    assert.ok(mic);
+    hub.emit('producerPaused', { producerId: mic.id });
+    assert.equal(mic.paused, true);
+    assert.equal(meeting.isOn('mic'), false);
+    assert.deepEqual(view.infos, ['A host muted your microphone.']);
+    assert.equal(hub.callsOf('pauseProducer').length, 0, 'the server paused it; the page only follows');
+
+    hub.emit('unmuteRequested', { byUserId: 'alice' });
+    assert.ok(view.log.includes('unmute?:Alice'));
+    await meeting.acceptUnmute();
+    assert.deepEqual(hub.callsOf('resumeProducer'), [{ producerId: mic.id }]);
+    assert.equal(meeting.isOn('mic'), true);
+  });
+
+  it('follows mute on entry even when the pause comes before produce answers', async () => {
+    const { hub, view, meeting } = setUp({ self: bob });
+    hub.respond('joinRoom', () => joined('bob', [], [roomUser('alice', 'Alice', 'host')]));
+    let n = 0;
+    hub.respond('produce', (request) => {
+      const id = `early-${++n}`;
+      if (request.appData.source === 'mic') hub.emit('producerPaused', { producerId: id });
+      return { id };
+    });
+    await meeting.start();
+    await settle();
+    assert.equal(meeting.isOn('mic'), false);
+    assert.equal(meeting.isOn('cam'), true);
+    assert.deepEqual(view.infos, ['Microphones are muted on entry in this room.']);
+  });
+
+  it('tells who joined, who left and why, and whose connection was lost and is back', async () => {
+    const { hub, view, meeting } = setUp();
+    hub.respond('joinRoom', () => joined('alice'));
+    await meeting.start();
+    hub.emit('userJoined', roomUser('carol', 'Carol'));
+    hub.emit('userConnectionChanged', { userId: 'carol', connected: false });
+    // Back within the reconnect grace: a known user joining again is no new arrival.
+    hub.emit('userJoined', roomUser('carol', 'Carol'));
+    hub.emit('userConnectionChanged', { userId: 'carol', connected: true });
+    hub.emit('userLeft', { userId: 'carol', reason: 'removed' });
+    hub.emit('userLeft', { userId: 'bob', reason: 'disconnected' });
+    assert.deepEqual(view.infos, ['Carol joined', 'Carol lost connection', 'Carol is back', 'Carol was removed by a host', 'Bob left (connection lost)']);
+    assert.ok(view.log.includes('connection:carol:false') && view.log.includes('connection:carol:true'));
+  });
 });

@@ -57,7 +57,8 @@ export class StageLayout {
     const featured = this.featured;
     this.grid.classList.toggle('featured-view', featured !== null);
     this.grid.dataset['layout'] = featured !== null ? 'speaker' : 'grid';
-    this.grid.style.setProperty('--strip-rows', String(Math.max(1, this.tiles.size - 1)));
+    // At least four rows, so that one or two people in the strip keep a tile's shape rather than a tall sliver.
+    this.grid.style.setProperty('--strip-rows', String(Math.max(4, this.tiles.size - 1)));
     for (const [userId, tile] of this.tiles) {
       tile.element.classList.toggle('featured', userId === featured);
       tile.setPinned(userId === this.pinned);

@@ -78,7 +78,7 @@ public sealed class ConnectionAndNavigationTests(MeetingFixture fixture)
         await tab.GotoAsync("/");
         await Expect(tab.GetByTestId("home-view")).ToBeVisibleAsync();
         await Expect(tab.GetByTestId("user-name")).ToHaveTextAsync(bob.Name);
-        await tab.ScreenshotAsync(new() { Path = ScreenshotPath("connection-04-new-tab-signed-in.png") });
+        await tab.ScreenshotAsync(new() { Path = Participant.ScreenshotPath("connection-04-new-tab-signed-in.png") });
         await tab.CloseAsync();
 
         // The speaker picker where the browser can choose an output (Chromium can).
@@ -119,12 +119,5 @@ public sealed class ConnectionAndNavigationTests(MeetingFixture fixture)
         await Expect(carol.ByTestId("message-view")).ToHaveAttributeAsync("data-reason", "notFound");
         await Expect(carol.ByTestId("message-title")).ToHaveTextAsync("Page not found");
         await carol.ScreenshotAsync("navigation-02-not-found.png");
-    }
-
-    private static string ScreenshotPath(string fileName)
-    {
-        var directory = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(directory);
-        return Path.Combine(directory, fileName);
     }
 }

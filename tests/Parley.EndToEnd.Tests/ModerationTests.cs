@@ -84,10 +84,7 @@ public sealed class ModerationTests(MeetingFixture fixture)
         // Lock: nobody new gets in, and the page says why (the server's reason).
         await host.ByTestId("btn-lock").ClickAsync();
         await Expect(host.ByTestId("btn-lock")).ToHaveAttributeAsync("data-active", "true");
-        await dave.Page.GotoAsync($"/r/{joinCode}");
-        await dave.ByTestId("guest-name").FillAsync(dave.Name);
-        await dave.ByTestId("btn-guest").ClickAsync();
-        await dave.ClickJoinAsync();
+        await dave.TryJoinAsGuestAsync(joinCode);
         await Expect(dave.ByTestId("message-view")).ToHaveAttributeAsync("data-reason", "error");
         await Expect(dave.ByTestId("error-message")).ToContainTextAsync("Room is locked");
         await dave.ScreenshotAsync("moderation-06-locked-out.png");

@@ -182,10 +182,22 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
     /// <summary>Follows an invite link with no session: guest sign-in, then the pre-join screen.</summary>
     public async Task JoinAsGuestAsync(string joinCode, string expectedStatus = "joined")
     {
+        await SignInAsGuestAtAsync(joinCode);
+        await JoinFromPrejoinAsync(expectedStatus);
+    }
+
+    /// <summary>Follows an invite link as a guest and clicks Join, whatever the answer (a refusal shows a message).</summary>
+    public async Task TryJoinAsGuestAsync(string joinCode)
+    {
+        await SignInAsGuestAtAsync(joinCode);
+        await ClickJoinAsync();
+    }
+
+    private async Task SignInAsGuestAtAsync(string joinCode)
+    {
         await Page.GotoAsync($"/r/{joinCode}");
         await ByTestId("guest-name").FillAsync(Name);
         await ByTestId("btn-guest").ClickAsync();
-        await JoinFromPrejoinAsync(expectedStatus);
     }
 
     public async Task ClickJoinAsync()
@@ -322,11 +334,14 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
         """);
 
     /// <summary>A PNG of the page in <c>TestResults/screenshots/</c> under the test output directory.</summary>
-    public async Task ScreenshotAsync(string fileName)
+    public Task ScreenshotAsync(string fileName) => Page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(fileName) });
+
+    /// <summary>Where a screenshot of that name goes (<c>TestResults/screenshots/</c> under the test output directory).</summary>
+    public static string ScreenshotPath(string fileName)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
         Directory.CreateDirectory(directory);
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, fileName) });
+        return Path.Combine(directory, fileName);
     }
 
     public async ValueTask DisposeAsync() => await context.CloseAsync();

@@ -58,10 +58,7 @@ public sealed class RoomSettingsTests(MeetingFixture fixture)
 
         // The most participants: two (the host counts) — Carol is refused, with the server's reason.
         await ChangeAsync(host, async () => await host.ByTestId("setting-max-participants").FillAsync("2"));
-        await carol.Page.GotoAsync($"/r/{joinCode}");
-        await carol.ByTestId("guest-name").FillAsync(carol.Name);
-        await carol.ByTestId("btn-guest").ClickAsync();
-        await carol.ClickJoinAsync();
+        await carol.TryJoinAsGuestAsync(joinCode);
         await Expect(carol.ByTestId("error-message")).ToContainTextAsync("Room is full");
         await carol.ScreenshotAsync("settings-04-room-full.png");
 

@@ -6,9 +6,10 @@ namespace Parley.Server.Membership;
 /// <summary>
 /// The places held for participants whose connection was lost (see <see cref="MembershipSettings.ReconnectGrace"/>),
 /// each with the timer that ends the hold. One per process, because the membership service lives per hub call.
+/// Disposed with the host: holds still pending then end with the process (a stopping server has emptied its rooms).
 /// </summary>
 internal sealed class ReconnectGrace(
-    IOptions<MembershipSettings> options, IServiceScopeFactory scopes, TimeProvider timeProvider, ILogger<ReconnectGrace> logger)
+    IOptions<MembershipSettings> options, IServiceScopeFactory scopes, TimeProvider timeProvider, ILogger<ReconnectGrace> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, ITimer> _held = new(StringComparer.Ordinal);
 
@@ -33,6 +34,14 @@ internal sealed class ReconnectGrace(
 
         timer.Dispose();
         return true;
+    }
+
+    public void Dispose()
+    {
+        foreach (var connectionId in _held.Keys)
+        {
+            TryEnd(connectionId);
+        }
     }
 
     private async Task ExpireAsync(string connectionId, LeftReason reason)

@@ -33,7 +33,8 @@ public sealed class ModerationTests(MeetingFixture fixture)
         await Expect(host.ByTestId($"role-{host.UserId}")).ToHaveTextAsync("host");
 
         await carol.JoinAsGuestAsync(joinCode);
-        await host.WaitForCameraAndMicAsync(carol);
+        // A third person joining a loaded machine: the camera may take longer than the default 20 s to decode.
+        await host.WaitForCameraAndMicAsync(carol, TimeSpan.FromSeconds(45));
         var carolMic = host.TileOf(carol).GetByTestId("mic-indicator");
         await Expect(carolMic).ToHaveAttributeAsync("data-active", "true");
 

@@ -29,4 +29,6 @@ internal static class HubEventNames
     public const string HandRaised = "handRaised";
     public const string HandLowered = "handLowered";
     public const string Reaction = "reaction";
+    public const string ChatMessage = "chatMessage";
+    public const string ChatMessageDeleted = "chatMessageDeleted";
 }

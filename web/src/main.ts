@@ -113,7 +113,7 @@ class App {
   }
 
   private async startMeeting(room: Room, user: User, local: LocalMedia): Promise<void> {
-    const roomView = new RoomView({ room, selfUserId: user.id, onEnded: (end) => this.meetingEnded(end) });
+    const roomView = new RoomView({ room, selfUserId: user.id, hub: this.signaling, onEnded: (end) => this.meetingEnded(end) });
     const meeting = new Meeting(this.signaling, room, user, local, roomView);
     roomView.attach(meeting);
     this.show(roomView);

@@ -4,8 +4,10 @@ import { spatialLayerFor } from '../lib/layers';
 import { inviteLink } from '../lib/routes';
 import type { RemoteTrack } from '../media';
 import type { Meeting, MeetingEnd, MeetingView } from '../meeting';
+import type { RoomHub } from './chatPanel';
 import { clear, copyText, h, icon } from './dom';
 import { DevicePanel } from './devicePanel';
+import { MeetingExtras } from './meetingExtras';
 import { ParticipantTile, ScreenTile } from './tile';
 import { toast } from './toast';
 import type { View } from './view';
@@ -14,6 +16,8 @@ export interface RoomViewOptions {
   readonly room: Room;
   readonly selfUserId: string;
   readonly onEnded: (end: MeetingEnd) => void;
+  /** The hub, for chat, hands and reactions (absent: the screen has none of them). */
+  readonly hub?: RoomHub;
 }
 
 /**
@@ -43,6 +47,7 @@ export class RoomView implements MeetingView, View {
   private readonly peopleButton: HTMLButtonElement;
   private readonly resizeObserver: ResizeObserver;
   private readonly devicePanel: DevicePanel;
+  private readonly extras: MeetingExtras | null;
   private activeSpeakerId: string | null = null;
   private room: Room;
 
@@ -66,8 +71,10 @@ export class RoomView implements MeetingView, View {
     );
     this.requests = h('ul', { className: 'request-list', 'data-testid': 'join-requests' });
     this.people = h('ul', { className: 'people-list', 'data-testid': 'people-list' });
+    this.extras = options.hub === undefined ? null : new MeetingExtras(options.hub, options.selfUserId, (userId) => this.tiles.get(userId)?.element);
     this.sidePanel = h('aside', { className: 'side-panel', 'data-testid': 'side-panel', hidden: true },
       h('h2', {}, 'Join requests'), this.requests,
+      this.extras?.hands.queue,
       h('h2', {}, 'People'), this.people,
     );
     this.micButton = controlButton('btn-mic', 'Microphone', () => void this.meeting?.toggleMic());
@@ -94,9 +101,9 @@ export class RoomView implements MeetingView, View {
         h('button', { type: 'button', className: 'btn btn-small', 'data-testid': 'btn-copy-link', title: link, onclick: () => void copy(link, 'Invite link') }, icon('copy'), 'Invite link'),
       ),
       this.banner,
-      h('div', { className: 'room-body' }, this.stage, this.waitingPanel, this.sidePanel),
+      h('div', { className: 'room-body' }, this.stage, this.waitingPanel, this.sidePanel, this.extras?.chat.element),
       this.devicePanel.element,
-      h('footer', { className: 'controls' }, this.micButton, this.camButton, this.screenButton, settingsButton, this.peopleButton, leaveButton),
+      h('footer', { className: 'controls' }, this.micButton, this.camButton, this.screenButton, settingsButton, this.peopleButton, ...(this.extras?.controls ?? []), leaveButton),
     );
     this.resizeObserver = new ResizeObserver(() => this.layout());
     this.resizeObserver.observe(this.grid);
@@ -110,6 +117,7 @@ export class RoomView implements MeetingView, View {
 
   dispose(): void {
     this.resizeObserver.disconnect();
+    this.extras?.dispose();
     for (const tile of this.tiles.values()) tile.dispose();
     for (const tile of this.screens.values()) tile.dispose();
     this.tiles.clear();
@@ -139,6 +147,7 @@ export class RoomView implements MeetingView, View {
     }
     for (const user of users) this.userUpserted(user);
     this.userUpserted(self);
+    this.extras?.joined(room, self, users);
     this.sidePanel.hidden = !this.isHost() || this.sidePanel.dataset['closed'] === 'true';
     this.peopleButton.hidden = false;
   }
@@ -157,6 +166,7 @@ export class RoomView implements MeetingView, View {
     tile.setUser(user);
     this.screens.get(user.userId)?.setName(user.name);
     if (user.userId === this.options.selfUserId) this.localMediaChanged();
+    this.extras?.userUpserted(user);
     this.renderPeople();
     this.layout();
   }
@@ -167,6 +177,7 @@ export class RoomView implements MeetingView, View {
     this.screens.get(userId)?.dispose();
     this.screens.delete(userId);
     this.users.delete(userId);
+    this.extras?.userRemoved(userId);
     this.joinRequestResolved(userId);
     this.renderPeople();
     this.layout();

@@ -3,7 +3,7 @@ import { CHAT_PAGE, ChatHistory, chatHeading, chatTime } from '../lib/chatHistor
 import { hubErrorMessage } from '../lib/hubError';
 import { splitLinks } from '../lib/links';
 import type { Signaling } from '../signaling';
-import { clear, h } from './dom';
+import { clear, h, icon } from './dom';
 
 /** The part of the hub connection the meeting's extra panels use. */
 export type RoomHub = Pick<Signaling, 'invoke' | 'on'>;
@@ -40,20 +40,24 @@ export class ChatPanel {
   private chatEnabled = true;
   private renderedAsHost = false;
   private loadingEarlier = false;
+  /** Whether the reader is at the newest message, so new ones scroll into view (false once they scroll up to read). */
+  private stickToEnd = true;
   private loadGeneration = 0;
 
   constructor(private readonly options: ChatPanelOptions) {
     this.button = h('button', {
       type: 'button', className: 'btn btn-round control', 'data-testid': 'btn-chat', 'aria-label': 'Chat', title: 'Chat', 'aria-pressed': 'false',
       onclick: () => this.toggle(),
-    }, h('span', { className: 'control-glyph', 'aria-hidden': 'true' }, '💬'));
+    }, icon('chat'));
     this.list = h('ol', { className: 'chat-messages', 'data-testid': 'chat-messages', 'aria-live': 'polite' });
     this.list.addEventListener('scroll', () => {
+      this.stickToEnd = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 48;
       if (this.list.scrollTop === 0 && this.history.hasEarlier) void this.loadEarlier();
     });
     this.earlierButton = h('button', { type: 'button', className: 'btn btn-small btn-ghost chat-earlier', 'data-testid': 'btn-chat-earlier', hidden: true, onclick: () => void this.loadEarlier() }, 'Load earlier messages');
     this.recipient = h('select', { className: 'chat-to', 'data-testid': 'chat-to', 'aria-label': 'Send to' });
     this.input = h('textarea', { className: 'chat-input', 'data-testid': 'chat-input', rows: 2, placeholder: 'Message everyone', 'aria-label': 'Message' });
+    this.input.addEventListener('input', () => this.showError(null));
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -185,9 +189,8 @@ export class ChatPanel {
 
   private received(message: ChatMessage): void {
     if (!this.history.append(message)) return;
-    const nearEnd = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 48;
     this.list.append(this.renderMessage(message));
-    if (nearEnd || message.fromUserId === this.options.selfUserId) this.scrollToEnd();
+    if (this.stickToEnd || message.fromUserId === this.options.selfUserId) this.scrollToEnd();
     if (!this.isOpen && message.fromUserId !== this.options.selfUserId) {
       this.unread++;
       this.renderBadge();
@@ -207,6 +210,8 @@ export class ChatPanel {
   private showError(message: string | null): void {
     this.errorLine.textContent = message ?? '';
     this.errorLine.hidden = message === null;
+    // The line takes room from the list: keep the newest message in view.
+    if (this.stickToEnd) this.scrollToEnd();
   }
 
   private renderBadge(): void {

@@ -2,7 +2,7 @@ import { REACTIONS, type RoomUser } from '../contract';
 import { handQueue } from '../lib/handQueue';
 import { hubErrorMessage } from '../lib/hubError';
 import type { RoomHub } from './chatPanel';
-import { clear, h } from './dom';
+import { clear, h, icon } from './dom';
 import { toast } from './toast';
 
 export interface HandsAndReactionsOptions {
@@ -39,7 +39,7 @@ export class HandsAndReactions {
     this.handButton = h('button', {
       type: 'button', className: 'btn btn-round control', 'data-testid': 'btn-hand', 'aria-pressed': 'false',
       onclick: () => void this.toggleHand(),
-    }, h('span', { className: 'control-glyph', 'aria-hidden': 'true' }, '✋'));
+    }, icon('hand'));
     this.picker = h('div', { className: 'reaction-picker', 'data-testid': 'reaction-picker', role: 'menu', hidden: true },
       ...REACTIONS.map((emoji) => h('button', {
         type: 'button', className: 'reaction-option', role: 'menuitem', 'data-testid': 'reaction-option', 'data-emoji': emoji, 'aria-label': `React ${emoji}`,
@@ -48,7 +48,7 @@ export class HandsAndReactions {
     this.reactionButton = h('button', {
       type: 'button', className: 'btn btn-round control', 'data-testid': 'btn-reactions', 'aria-label': 'Reactions', title: 'Reactions', 'aria-haspopup': 'menu',
       onclick: () => { this.picker.hidden = !this.picker.hidden; },
-    }, h('span', { className: 'control-glyph', 'aria-hidden': 'true' }, '🙂'));
+    }, icon('smile'));
     this.reactionControl = h('span', { className: 'reaction-control' }, this.reactionButton, this.picker);
     this.queueList = h('ol', { className: 'hand-queue-list' });
     this.queue = h('section', { className: 'hand-queue', 'data-testid': 'hand-queue', hidden: true }, h('h2', {}, 'Raised hands'), this.queueList);

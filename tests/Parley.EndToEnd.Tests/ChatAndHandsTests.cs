@@ -145,7 +145,9 @@ public sealed class ChatAndHandsTests(MeetingFixture fixture)
         await Expect(onAlice).ToHaveAttributeAsync("data-emoji", "🎉");
         await Expect(carol.TileOf(bob).GetByTestId("reaction")).ToHaveTextAsync("🎉");
         await alice.ScreenshotAsync("reaction-over-tile-alice.png");
-        await Expect(onAlice).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        // It is removed 4 s after it arrived; the wait is long because a loaded machine (load average over 60 seen here)
+        // starves the page's timers, and it still fails if the reaction stays.
+        await Expect(onAlice).ToHaveCountAsync(0, new() { Timeout = 45_000 });
     }
 
     private static ILocator Texts(Participant participant) =>

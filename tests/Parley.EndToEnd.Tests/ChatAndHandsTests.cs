@@ -10,13 +10,8 @@ public sealed class ChatAndHandsTests(MeetingFixture fixture)
     [Fact]
     public async Task Chat_in_order_with_history_private_messages_limits_links_deletion_and_chat_turned_off()
     {
-        await using var alice = await fixture.OpenAsync("Alice");
-        await using var bob = await fixture.OpenAsync("Bob");
-        await using var carol = await fixture.OpenAsync("Carol");
-        await alice.SignUpAsync();
-        var joinCode = await alice.CreateRoomAsync();
-        await alice.EnterCreatedRoomAsync();
-        await bob.JoinAsGuestAsync(joinCode);
+        await using var people = await AliceHostsBobAsync();
+        var (alice, bob, carol, joinCode) = people;
 
         // Order between two people, and the unread badge while Bob's panel is closed.
         await OpenChatAsync(alice);
@@ -102,13 +97,8 @@ public sealed class ChatAndHandsTests(MeetingFixture fixture)
     [Fact]
     public async Task Raised_hands_queue_in_order_for_the_host_who_lowers_them_and_a_reaction_shows_over_the_tile()
     {
-        await using var alice = await fixture.OpenAsync("Alice");
-        await using var bob = await fixture.OpenAsync("Bob");
-        await using var carol = await fixture.OpenAsync("Carol");
-        await alice.SignUpAsync();
-        var joinCode = await alice.CreateRoomAsync();
-        await alice.EnterCreatedRoomAsync();
-        await bob.JoinAsGuestAsync(joinCode);
+        await using var people = await AliceHostsBobAsync();
+        var (alice, bob, carol, joinCode) = people;
         await carol.JoinAsGuestAsync(joinCode);
         await Expect(alice.Page.GetByTestId("tile")).ToHaveCountAsync(3);
 
@@ -150,6 +140,25 @@ public sealed class ChatAndHandsTests(MeetingFixture fixture)
         await Expect(onAlice).ToHaveCountAsync(0, new() { Timeout = 45_000 });
     }
 
+    /// <summary>Alice signs up, creates a room and is in it as its host; Bob is in it as a guest; Carol is ready to join.</summary>
+    private async Task<People> AliceHostsBobAsync()
+    {
+        var people = new People(await fixture.OpenAsync("Alice"), await fixture.OpenAsync("Bob"), await fixture.OpenAsync("Carol"), "");
+        try
+        {
+            await people.Alice.SignUpAsync();
+            people = people with { JoinCode = await people.Alice.CreateRoomAsync() };
+            await people.Alice.EnterCreatedRoomAsync();
+            await people.Bob.JoinAsGuestAsync(people.JoinCode);
+            return people;
+        }
+        catch
+        {
+            await people.DisposeAsync();
+            throw;
+        }
+    }
+
     private static ILocator Texts(Participant participant) =>
         participant.ByTestId("chat-messages").GetByTestId("chat-text");
 
@@ -179,4 +188,14 @@ public sealed class ChatAndHandsTests(MeetingFixture fixture)
               return response.status;
             }
             """, new object[] { host.RoomId!, enabled });
+
+    private sealed record People(Participant Alice, Participant Bob, Participant Carol, string JoinCode) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Alice.DisposeAsync();
+            await Bob.DisposeAsync();
+            await Carol.DisposeAsync();
+        }
+    }
 }

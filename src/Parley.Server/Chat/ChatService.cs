@@ -39,7 +39,8 @@ internal sealed class ChatService(
         using (await locks.AcquireAsync(roomId))
         {
             var sender = RequireJoined(connectionId, roomId);
-            if (await store.IsChatEnabledAsync(roomId, NoCancel) is not true)
+            var chatEnabled = await store.IsChatEnabledAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
+            if (!chatEnabled)
             {
                 throw new HubException(ChatOff);
             }
@@ -70,7 +71,7 @@ internal sealed class ChatService(
                     Text = request.Text,
                     CreatedAt = Timestamps.UtcNow(time),
                 },
-                NoCancel);
+                NoCancel) ?? throw HubErrors.RoomNotFound();
             await AnnounceAsync(message, HubEventNames.ChatMessage, message);
             return message;
         }

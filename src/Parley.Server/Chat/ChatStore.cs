@@ -17,10 +17,25 @@ internal sealed class ChatStore(ParleyDbContext db)
     public Task<string?> FindUserNameAsync(string userId, CancellationToken cancellationToken) =>
         db.Users.Where(u => u.Id == userId).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken);
 
-    public async Task<ChatMessageDto> AddAsync(ChatMessage message, CancellationToken cancellationToken)
+    /// <summary>Stores a message; null when its room was deleted meanwhile (the room's deletion does not wait for chat).</summary>
+    public async Task<ChatMessageDto?> AddAsync(ChatMessage message, CancellationToken cancellationToken)
     {
         db.ChatMessages.Add(message);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (!await db.Rooms.AnyAsync(r => r.Id == message.RoomId, cancellationToken))
+            {
+                return null;
+            }
+
+            throw;
+        }
+
         db.ChangeTracker.Clear();
         return ChatMessageDto.From(message);
     }

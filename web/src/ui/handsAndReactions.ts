@@ -53,6 +53,16 @@ export class HandsAndReactions {
     this.queueList = h('ol', { className: 'hand-queue-list' });
     this.queue = h('section', { className: 'hand-queue', 'data-testid': 'hand-queue', hidden: true }, h('h2', {}, 'Raised hands'), this.queueList);
     this.renderHandButton();
+    // The picker closes on a click elsewhere or Escape, like a menu.
+    const closePicker = (event: Event): void => {
+      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !this.reactionControl.contains(event.target as Node)) this.picker.hidden = true;
+    };
+    document.addEventListener('click', closePicker);
+    document.addEventListener('keydown', closePicker);
+    this.unsubscribe.push(() => {
+      document.removeEventListener('click', closePicker);
+      document.removeEventListener('keydown', closePicker);
+    });
     const hub = options.hub;
     this.unsubscribe.push(
       hub.on('handRaised', ({ userId, raisedAt }) => {

@@ -1,5 +1,6 @@
 using Parley.Data;
 using Parley.Server.Auth;
+using Parley.Server.Chat;
 using Parley.Server.Health;
 using Parley.Server.Http;
 using Parley.Server.Hubs;
@@ -23,6 +24,7 @@ builder.Services.AddParleyHub(builder.Configuration);
 builder.Services.AddParleyTelemetry(builder.Configuration);
 builder.Services.AddParleyHealth();
 builder.Services.AddParleyWebhooks(builder.Configuration);
+builder.Services.AddParleyChat(builder.Configuration);
 
 var app = builder.Build();
 try

@@ -58,7 +58,25 @@ export interface RoomUser {
   readonly isShareScreen: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** When they raised their hand (the queue's order); null when it is down. */
+  readonly handRaisedAt?: string | null;
 }
+
+/** A chat message; `toUserId` is null for a message to everyone. Its text is plain text, never HTML. */
+export interface ChatMessage {
+  readonly id: string;
+  readonly roomId: string;
+  readonly fromUserId: string;
+  readonly fromName: string;
+  readonly toUserId: string | null;
+  readonly text: string;
+  readonly createdAt: string;
+}
+
+/** The reactions `sendReaction` takes. */
+export const REACTIONS = ['👍', '👎', '👏', '🙌', '🎉', '❤️', '😂', '😮', '🤔', '🙏'] as const;
+
+export type Reaction = (typeof REACTIONS)[number];
 
 /** What a producer carries; `appData.source` tells the tile where to put it. */
 export type MediaSource = 'mic' | 'cam' | 'screen' | 'screenAudio';
@@ -151,6 +169,12 @@ export interface HubMethods {
   muteAll: [Empty, Empty];
   askToUnmute: [{ userId: string }, Empty];
   endMeeting: [Empty, Empty];
+  raiseHand: [Empty, Empty];
+  lowerHand: [{ userId?: string }, Empty];
+  sendReaction: [{ emoji: Reaction }, Empty];
+  sendMessage: [{ text: string; toUserId?: string | null }, ChatMessage];
+  getMessages: [{ before?: string; limit?: number }, { messages: ChatMessage[] }];
+  deleteMessage: [{ messageId: string }, Empty];
 }
 
 /** What `updateRoom` and `PATCH /api/rooms/{roomId}` change; absent fields stay, settings are partial. */
@@ -194,6 +218,11 @@ export interface HubEvents {
   userConnectionChanged: { userId: string; connected: boolean };
   /** The server is stopping (a restart or a deploy): reconnect when it is back. */
   serverShuttingDown: Record<string, never>;
+  handRaised: { userId: string; raisedAt: string };
+  handLowered: { userId: string };
+  reaction: { userId: string; emoji: string };
+  chatMessage: ChatMessage;
+  chatMessageDeleted: { id: string };
 }
 
 export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
@@ -221,4 +250,9 @@ export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
   'serverShuttingDown',
   'unmuteRequested',
   'userConnectionChanged',
+  'handRaised',
+  'handLowered',
+  'reaction',
+  'chatMessage',
+  'chatMessageDeleted',
 ];

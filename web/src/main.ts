@@ -145,7 +145,7 @@ class App {
     this.lastMeeting = { room, user };
     // Remembered from the start (and updated on pagehide), so that a reload comes back even if pagehide is skipped.
     rememberMeeting({ joinCode: room.joinCode, mic: local.micWanted, cam: local.camWanted });
-    const roomView = new RoomView({ room, selfUserId: user.id, onEnded: (end) => this.meetingEnded(end) });
+    const roomView = new RoomView({ room, selfUserId: user.id, hub: this.signaling, onEnded: (end) => this.meetingEnded(end) });
     const meeting = new Meeting(this.signaling, room, user, local, roomView);
     roomView.attach(meeting);
     this.show(roomView);

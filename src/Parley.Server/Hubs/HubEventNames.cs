@@ -30,4 +30,6 @@ internal static class HubEventNames
     public const string HandLowered = "handLowered";
     public const string Reaction = "reaction";
     public const string UserConnectionChanged = "userConnectionChanged";
+    public const string ChatMessage = "chatMessage";
+    public const string ChatMessageDeleted = "chatMessageDeleted";
 }

@@ -17,6 +17,7 @@ public sealed class HubClient : IAsyncDisposable
         "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker",
         "roomUpdated", "meetingEnded", "unmuteRequested", "handRaised", "handLowered", "reaction",
         "userConnectionChanged",
+        "chatMessage", "chatMessageDeleted",
     ];
 
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(15);

@@ -4,6 +4,7 @@ import { spatialLayerFor } from '../lib/layers';
 import { inviteLink } from '../lib/routes';
 import type { RemoteTrack } from '../media';
 import type { Meeting, MeetingEnd, MeetingView } from '../meeting';
+import type { RoomHub } from './chatPanel';
 import { clear, copyText, h, icon } from './dom';
 import { DevicePanel } from './devicePanel';
 import { chooseOutput } from './audioOutput';
@@ -15,6 +16,7 @@ import { playNoticeSound } from './noticeSound';
 import { showUnmutePrompt } from './unmutePrompt';
 import { isHostRole } from '../lib/roles';
 import { ParticipantTile, ScreenTile, toggleFullscreen } from './tile';
+import { MeetingExtras } from './meetingExtras';
 import { toast } from './toast';
 import type { View } from './view';
 
@@ -22,6 +24,8 @@ export interface RoomViewOptions {
   readonly room: Room;
   readonly selfUserId: string;
   readonly onEnded: (end: MeetingEnd) => void;
+  /** The hub, for chat, hands and reactions (absent: the screen has none of them). */
+  readonly hub?: RoomHub;
 }
 
 /**
@@ -51,6 +55,7 @@ export class RoomView implements MeetingView, View {
   private readonly peopleButton: HTMLButtonElement;
   private readonly resizeObserver: ResizeObserver;
   private readonly devicePanel: DevicePanel;
+  private readonly extras: MeetingExtras | null;
   private activeSpeakerId: string | null = null;
   private room: Room;
   /** Users whose hub connection is lost (the server keeps their place for its reconnect grace). */
@@ -80,9 +85,11 @@ export class RoomView implements MeetingView, View {
     this.requests = h('ul', { className: 'request-list', 'data-testid': 'join-requests' });
     this.people = h('ul', { className: 'people-list', 'data-testid': 'people-list' });
     this.hostToolsSlot = h('div', { className: 'host-tools-slot' });
+    this.extras = options.hub === undefined ? null : new MeetingExtras(options.hub, options.selfUserId, (userId) => this.tiles.get(userId)?.element);
     this.sidePanel = h('aside', { className: 'side-panel', 'data-testid': 'side-panel', hidden: true },
       this.hostToolsSlot,
       h('h2', {}, 'Join requests'), this.requests,
+      this.extras?.hands.queue,
       h('h2', {}, 'People'), this.people,
     );
     this.stageLayout = new StageLayout(this.grid, this.tiles, () => this.activeSpeakerId, () => this.layout());
@@ -111,9 +118,9 @@ export class RoomView implements MeetingView, View {
         h('button', { type: 'button', className: 'btn btn-small', 'data-testid': 'btn-copy-link', title: link, onclick: () => void copy(link, 'Invite link') }, icon('copy'), 'Invite link'),
       ),
       this.banner,
-      h('div', { className: 'room-body' }, this.stage, this.waitingPanel, this.sidePanel),
+      h('div', { className: 'room-body' }, this.stage, this.waitingPanel, this.sidePanel, this.extras?.chat.element),
       this.devicePanel.element,
-      h('footer', { className: 'controls' }, this.micButton, this.camButton, this.screenButton, settingsButton, this.stageLayout.button, this.stageFullscreenButton(), this.peopleButton, leaveButton),
+      h('footer', { className: 'controls' }, this.micButton, this.camButton, this.screenButton, settingsButton, this.stageLayout.button, this.stageFullscreenButton(), this.peopleButton, ...(this.extras?.controls ?? []), leaveButton),
     );
     this.resizeObserver = new ResizeObserver(() => this.layout());
     this.resizeObserver.observe(this.grid);
@@ -129,6 +136,7 @@ export class RoomView implements MeetingView, View {
     this.qualityMonitor.stop();
     document.querySelector('[data-testid="unmute-prompt"]')?.remove();
     this.resizeObserver.disconnect();
+    this.extras?.dispose();
     for (const tile of this.tiles.values()) tile.dispose();
     for (const tile of this.screens.values()) tile.dispose();
     this.tiles.clear();
@@ -158,6 +166,7 @@ export class RoomView implements MeetingView, View {
     }
     for (const user of users) this.userUpserted(user);
     this.userUpserted(self);
+    this.extras?.joined(room, self, users);
     this.sidePanel.hidden = !this.isHost() || this.sidePanel.dataset['closed'] === 'true';
     this.peopleButton.hidden = false;
     this.roomChanged(room);
@@ -181,6 +190,7 @@ export class RoomView implements MeetingView, View {
     tile.setUser(user);
     this.screens.get(user.userId)?.setName(user.name);
     if (user.userId === this.options.selfUserId) this.localMediaChanged();
+    this.extras?.userUpserted(user);
     this.renderPeople();
     this.layout();
   }
@@ -193,6 +203,7 @@ export class RoomView implements MeetingView, View {
     this.users.delete(userId);
     this.lost.delete(userId);
     this.stageLayout.forget(userId);
+    this.extras?.userRemoved(userId);
     this.joinRequestResolved(userId);
     this.renderPeople();
     this.layout();

@@ -209,6 +209,61 @@ namespace Parley.Data.Migrations.Postgres
                     b.ToTable("user_token", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Entities.ChatMessage", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FromName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("from_name");
+
+                    b.Property<string>("FromUserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("from_user_id");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<string>("ToUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("to_user_id");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_chat_message");
+
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_chat_message_id");
+
+                    b.HasIndex("RoomId", "Sequence")
+                        .HasDatabaseName("ix_chat_message_room_id_sequence");
+
+                    b.ToTable("chat_message", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Entities.ParleyUser", b =>
                 {
                     b.Property<string>("Id")
@@ -639,6 +694,16 @@ namespace Parley.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_token_user_user_id");
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.ChatMessage", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_chat_message_room_room_id");
                 });
 
             modelBuilder.Entity("Parley.Data.Entities.Room", b =>

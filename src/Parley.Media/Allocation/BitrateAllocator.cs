@@ -38,9 +38,22 @@ internal sealed class BitrateAllocator
         {
             Array.Resize(ref _ordered, Math.Max(4, _ordered.Length * 2));
         }
+
+        _ordered[_consumers.Count - 1] = consumer;
     }
 
-    public bool Remove(AllocatedConsumer consumer) => _consumers.Remove(consumer);
+    public bool Remove(AllocatedConsumer consumer)
+    {
+        var index = Array.IndexOf(_ordered, consumer, 0, _consumers.Count);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        Array.Copy(_ordered, index + 1, _ordered, index, _consumers.Count - index - 1);
+        _ordered[_consumers.Count - 1] = null!;
+        return _consumers.Remove(consumer);
+    }
 
     /// <summary>
     /// What the consumers would use at their preferred layers, with the upgrade headroom, plus
@@ -173,13 +186,14 @@ internal sealed class BitrateAllocator
         return VideoLayer.None;
     }
 
-    // Insertion sort: a transport has tens of consumers, and the order rarely changes between runs.
+    // Insertion sort in place: the order is kept between runs and changes only with a priority, so a run over an
+    // ordered array costs one comparison per consumer.
     private int Sort()
     {
         var count = _consumers.Count;
-        for (var i = 0; i < count; i++)
+        for (var i = 1; i < count; i++)
         {
-            var consumer = _consumers[i];
+            var consumer = _ordered[i];
             var j = i - 1;
             while (j >= 0 && Before(consumer, _ordered[j]))
             {

@@ -172,6 +172,32 @@ public class BitrateAllocatorTests
     }
 
     [Fact]
+    public void A_removed_consumer_frees_its_share_and_a_priority_change_reorders()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var first = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        var second = new AllocatedConsumer(2, Camera(), ConsumerPriority.Other);
+        var third = new AllocatedConsumer(3, Camera(), ConsumerPriority.Other);
+        allocator.Add(first);
+        allocator.Add(second);
+        allocator.Add(third);
+        allocator.Allocate(1_600_000, 0, 0);
+        Assert.Equal(new VideoLayer(2, 2), first.Current);
+        Assert.True(third.Current < first.Current);
+
+        third.Priority = ConsumerPriority.ActiveSpeaker;
+        allocator.Allocate(1_600_000, 0, 10 * Second);
+        Assert.Equal(new VideoLayer(2, 2), third.Current);
+        Assert.True(first.Current < third.Current);
+
+        Assert.True(allocator.Remove(third));
+        Assert.False(allocator.Remove(third));
+        allocator.Allocate(1_600_000, 0, 20 * Second);
+        Assert.Equal(2, allocator.Count);
+        Assert.Equal(new VideoLayer(2, 2), first.Current);
+    }
+
+    [Fact]
     public void Allocating_allocates_nothing()
     {
         var allocator = new BitrateAllocator(AllocatorOptions.Default);

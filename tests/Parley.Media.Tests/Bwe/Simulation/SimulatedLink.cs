@@ -1,62 +1,50 @@
+using Parley.NetRelay;
+
 namespace Parley.Media.Tests.Bwe.Simulation;
 
 /// <summary>
-/// A bottleneck in virtual time: packets are serialised at <see cref="CapacityBitsPerSecond"/> through a drop-tail
-/// queue of <see cref="QueueLimitBytes"/>, then delayed by the propagation delay plus uniform jitter (order kept, as a
-/// single path does), and lost at random with <see cref="LossRate"/>. Seeded: a run is reproducible.
+/// A bottleneck in virtual time: the UDP relay's <see cref="LinkImpairment"/> (the same model the browser tests put
+/// between Chromium and the server) with no burst allowance, so packets are serialised at the capacity through a
+/// drop-tail queue, then lost at random, delayed and jittered with order kept. Seeded: a run is reproducible.
 /// </summary>
 internal sealed class SimulatedLink
 {
-    private readonly Random _random;
-    private long _lastDeparture;
-    private long _lastArrival;
+    private readonly LinkImpairment _link;
 
     public SimulatedLink(long capacityBitsPerSecond, long propagationDelayMicroseconds, int queueLimitBytes, int seed)
     {
-        CapacityBitsPerSecond = capacityBitsPerSecond;
-        PropagationDelayMicroseconds = propagationDelayMicroseconds;
-        QueueLimitBytes = queueLimitBytes;
-        _random = new Random(seed);
+        _link = new LinkImpairment(seed)
+        {
+            Settings = new ImpairmentSettings(
+                capacityBitsPerSecond,
+                BurstBytes: 0,
+                queueLimitBytes,
+                TimeSpan.FromMicroseconds(propagationDelayMicroseconds),
+                TimeSpan.Zero,
+                LossRate: 0),
+        };
     }
 
-    public long CapacityBitsPerSecond { get; set; }
+    public long CapacityBitsPerSecond
+    {
+        get => _link.Settings.RateBitsPerSecond;
+        set => _link.Settings = _link.Settings with { RateBitsPerSecond = value };
+    }
 
-    public long PropagationDelayMicroseconds { get; set; }
+    public long PropagationDelayMicroseconds => (long)_link.Settings.Delay.TotalMicroseconds;
 
-    public int QueueLimitBytes { get; set; }
+    public double LossRate
+    {
+        get => _link.Settings.LossRate;
+        set => _link.Settings = _link.Settings with { LossRate = value };
+    }
 
-    public double LossRate { get; set; }
-
-    public long JitterMicroseconds { get; set; }
-
-    public long QueueDrops { get; private set; }
-
-    public long RandomDrops { get; private set; }
-
-    /// <summary>Bytes waiting in the bottleneck queue at <paramref name="now"/>.</summary>
-    public long QueuedBytes(long now) => Math.Max(0, _lastDeparture - now) * CapacityBitsPerSecond / 8_000_000;
+    public long JitterMicroseconds
+    {
+        get => (long)_link.Settings.Jitter.TotalMicroseconds;
+        set => _link.Settings = _link.Settings with { Jitter = TimeSpan.FromMicroseconds(value) };
+    }
 
     /// <summary>Offers a packet at <paramref name="now"/>; false when it is lost, else when it arrives.</summary>
-    public bool TrySend(long now, int size, out long arrival)
-    {
-        arrival = 0;
-        if (QueuedBytes(now) + size > QueueLimitBytes)
-        {
-            QueueDrops++;
-            return false;
-        }
-
-        var departure = Math.Max(now, _lastDeparture) + (size * 8_000_000L / CapacityBitsPerSecond);
-        _lastDeparture = departure;
-        if (LossRate > 0 && _random.NextDouble() < LossRate)
-        {
-            RandomDrops++;
-            return false;
-        }
-
-        var jitter = JitterMicroseconds > 0 ? _random.NextInt64(JitterMicroseconds + 1) : 0;
-        arrival = Math.Max(_lastArrival, departure + PropagationDelayMicroseconds + jitter);
-        _lastArrival = arrival;
-        return true;
-    }
+    public bool TrySend(long now, int size, out long arrival) => _link.TryAdmit(now, size, out arrival);
 }

@@ -98,18 +98,7 @@ public class EstimatorOnSimulatedLinkTests
     [MemberData(nameof(Links))]
     public void Steady_state_utilisation_is_80_to_100_percent(int seed, long delay, long jitter)
     {
-        var sim = Simulate(seed, delay, jitter);
-        long startBytes = 0;
-        sim.RunUntil(40 * Second, s =>
-        {
-            if (s.Now == 10 * Second)
-            {
-                startBytes = s.DeliveredBytes;
-            }
-        });
-
-        var utilisation = (sim.DeliveredBytes - startBytes) * 8.0 / (High * 30);
-        Assert.InRange(utilisation, 0.8, 1.0);
+        Assert.InRange(UtilisationFrom10To40Seconds(Simulate(seed, delay, jitter)), 0.8, 1.0);
     }
 
     [Fact]
@@ -117,17 +106,8 @@ public class EstimatorOnSimulatedLinkTests
     {
         var sim = Simulate(5, 40_000, 0);
         sim.Link.LossRate = 0.01;
-        long startBytes = 0;
-        sim.RunUntil(40 * Second, s =>
-        {
-            if (s.Now == 10 * Second)
-            {
-                startBytes = s.DeliveredBytes;
-            }
-        });
 
-        var utilisation = (sim.DeliveredBytes - startBytes) * 8.0 / (High * 30);
-        Assert.InRange(utilisation, 0.75, 1.0);
+        Assert.InRange(UtilisationFrom10To40Seconds(sim), 0.75, 1.0);
     }
 
     [Fact]
@@ -154,6 +134,20 @@ public class EstimatorOnSimulatedLinkTests
 
         Assert.Equal(first.DeliveredBytes, second.DeliveredBytes);
         Assert.Equal(first.Estimator.TargetBitrate, second.Estimator.TargetBitrate);
+    }
+
+    private static double UtilisationFrom10To40Seconds(BweSimulation sim)
+    {
+        long startBytes = 0;
+        sim.RunUntil(40 * Second, s =>
+        {
+            if (s.Now == 10 * Second)
+            {
+                startBytes = s.DeliveredBytes;
+            }
+        });
+
+        return (sim.DeliveredBytes - startBytes) * 8.0 / (High * 30);
     }
 
     private static BweSimulation Simulate(int seed, long delay, long jitter)

@@ -1,0 +1,212 @@
+namespace Parley.Media.Allocation;
+
+/// <summary>
+/// Shares a transport's available bitrate among its video consumers: audio is taken off the top (never starved);
+/// then, by priority (screen share, active speaker, others; equal priorities in the order added), each consumer
+/// first gets its lowest layer if it fits — those that get nothing are paused — and then, in the same order, the
+/// highest layer (spatial, then temporal) that fits in what is left and that its preference allows. Keeping or
+/// lowering a layer needs only that it fits; raising one or resuming needs headroom and the layer held for a
+/// minimum time. No allocation per run.
+/// </summary>
+internal sealed class BitrateAllocator
+{
+    private readonly AllocatorOptions _options;
+    private readonly List<AllocatedConsumer> _consumers = [];
+    private AllocatedConsumer[] _ordered = [];
+    private long _nextOrder;
+
+    public BitrateAllocator(AllocatorOptions options)
+    {
+        if (options.UpgradeHeadroom < 0 || options.MinHoldMicroseconds < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options));
+        }
+
+        _options = options;
+    }
+
+    public int Count => _consumers.Count;
+
+    /// <summary>Video bitrate that was not given to any consumer at the last run.</summary>
+    public long Unallocated { get; private set; }
+
+    public void Add(AllocatedConsumer consumer)
+    {
+        consumer.Order = _nextOrder++;
+        _consumers.Add(consumer);
+        if (_ordered.Length < _consumers.Count)
+        {
+            Array.Resize(ref _ordered, Math.Max(4, _ordered.Length * 2));
+        }
+
+        _ordered[_consumers.Count - 1] = consumer;
+    }
+
+    public bool Remove(AllocatedConsumer consumer)
+    {
+        var index = Array.IndexOf(_ordered, consumer, 0, _consumers.Count);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        Array.Copy(_ordered, index + 1, _ordered, index, _consumers.Count - index - 1);
+        _ordered[_consumers.Count - 1] = null!;
+        return _consumers.Remove(consumer);
+    }
+
+    /// <summary>
+    /// What the consumers would use at their preferred layers, with the upgrade headroom, plus
+    /// <paramref name="audioBitrate"/>: the rate worth probing for.
+    /// </summary>
+    public long DesiredBitrate(long audioBitrate)
+    {
+        long total = 0;
+        foreach (var consumer in _consumers)
+        {
+            var best = Highest(consumer, consumer.PreferredMax);
+            total += (long)(consumer.Layers[best] * (1 + _options.UpgradeHeadroom));
+        }
+
+        return total + audioBitrate;
+    }
+
+    /// <summary>
+    /// Allocates <paramref name="availableBitrate"/> (the transport's estimate) minus <paramref name="audioBitrate"/>;
+    /// returns how many consumers changed layer (see <see cref="AllocatedConsumer.Changed"/>).
+    /// </summary>
+    public int Allocate(long availableBitrate, long audioBitrate, long nowMicroseconds)
+    {
+        var count = Sort();
+        var remaining = Math.Max(0, availableBitrate - audioBitrate);
+
+        for (var i = 0; i < count; i++)
+        {
+            var consumer = _ordered[i];
+            var lowest = Lowest(consumer);
+            var cost = consumer.Layers[lowest];
+            var fits = !lowest.IsNone && (consumer.Paused ? CanRaise(consumer, cost, remaining, nowMicroseconds) : cost <= remaining);
+            consumer.Tentative = fits ? lowest : VideoLayer.None;
+            remaining -= fits ? cost : 0;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var consumer = _ordered[i];
+            if (consumer.Tentative.IsNone)
+            {
+                continue;
+            }
+
+            var baseCost = consumer.Layers[consumer.Tentative];
+            var max = consumer.PreferredMax;
+            for (var s = Math.Min(max.Spatial, consumer.Layers.SpatialLayers - 1); s >= 0; s--)
+            {
+                var chosen = false;
+                for (var t = Math.Min(max.Temporal, consumer.Layers.TemporalLayers - 1); t >= 0; t--)
+                {
+                    var candidate = new VideoLayer(s, t);
+                    var cost = consumer.Layers[candidate];
+                    if (cost == 0 || candidate <= consumer.Tentative)
+                    {
+                        continue;
+                    }
+
+                    var extra = cost - baseCost;
+                    var allowed = candidate <= consumer.Current
+                        ? extra <= remaining
+                        : CanRaise(consumer, cost, remaining + baseCost, nowMicroseconds);
+                    if (allowed)
+                    {
+                        consumer.Tentative = candidate;
+                        remaining -= extra;
+                        chosen = true;
+                        break;
+                    }
+                }
+
+                if (chosen)
+                {
+                    break;
+                }
+            }
+        }
+
+        var changed = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var consumer = _ordered[i];
+            consumer.Changed = consumer.Tentative != consumer.Current;
+            if (consumer.Changed)
+            {
+                consumer.Previous = consumer.Current;
+                consumer.Current = consumer.Tentative;
+                consumer.LastChange = nowMicroseconds;
+                changed++;
+            }
+        }
+
+        Unallocated = remaining;
+        return changed;
+    }
+
+    private bool CanRaise(AllocatedConsumer consumer, long cost, long available, long now) =>
+        cost * (1 + _options.UpgradeHeadroom) <= available
+        && (consumer.LastChange == long.MinValue || now - consumer.LastChange >= _options.MinHoldMicroseconds);
+
+    private static VideoLayer Lowest(AllocatedConsumer consumer)
+    {
+        for (var s = 0; s < consumer.Layers.SpatialLayers && s <= consumer.PreferredMax.Spatial; s++)
+        {
+            for (var t = 0; t < consumer.Layers.TemporalLayers; t++)
+            {
+                if (consumer.Layers[s, t] > 0)
+                {
+                    return new VideoLayer(s, t);
+                }
+            }
+        }
+
+        return VideoLayer.None;
+    }
+
+    private static VideoLayer Highest(AllocatedConsumer consumer, VideoLayer max)
+    {
+        for (var s = Math.Min(max.Spatial, consumer.Layers.SpatialLayers - 1); s >= 0; s--)
+        {
+            for (var t = Math.Min(max.Temporal, consumer.Layers.TemporalLayers - 1); t >= 0; t--)
+            {
+                if (consumer.Layers[s, t] > 0)
+                {
+                    return new VideoLayer(s, t);
+                }
+            }
+        }
+
+        return VideoLayer.None;
+    }
+
+    // Insertion sort in place: the order is kept between runs and changes only with a priority, so a run over an
+    // ordered array costs one comparison per consumer.
+    private int Sort()
+    {
+        var count = _consumers.Count;
+        for (var i = 1; i < count; i++)
+        {
+            var consumer = _ordered[i];
+            var j = i - 1;
+            while (j >= 0 && Before(consumer, _ordered[j]))
+            {
+                _ordered[j + 1] = _ordered[j];
+                j--;
+            }
+
+            _ordered[j + 1] = consumer;
+        }
+
+        return count;
+    }
+
+    private static bool Before(AllocatedConsumer a, AllocatedConsumer b) =>
+        a.Priority != b.Priority ? a.Priority < b.Priority : a.Order < b.Order;
+}

@@ -1,0 +1,35 @@
+namespace Parley.Media.Allocation;
+
+/// <summary>
+/// What forwarding each layer of a producer costs, in bits per second, as measured on its incoming streams: the
+/// entry for (s, t) is the rate of spatial layer s with temporal layers 0..t (what a consumer at that layer gets).
+/// 0 marks a layer that is not being received (a paused simulcast encoding, a layer the sender dropped).
+/// </summary>
+internal sealed class LayerBitrates
+{
+    private readonly long[] _bitrates;
+
+    public LayerBitrates(int spatialLayers, int temporalLayers)
+    {
+        if (spatialLayers <= 0 || temporalLayers <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spatialLayers));
+        }
+
+        SpatialLayers = spatialLayers;
+        TemporalLayers = temporalLayers;
+        _bitrates = new long[spatialLayers * temporalLayers];
+    }
+
+    public int SpatialLayers { get; }
+
+    public int TemporalLayers { get; }
+
+    public long this[int spatial, int temporal]
+    {
+        get => _bitrates[(spatial * TemporalLayers) + temporal];
+        set => _bitrates[(spatial * TemporalLayers) + temporal] = Math.Max(0, value);
+    }
+
+    public long this[VideoLayer layer] => layer.IsNone ? 0 : this[layer.Spatial, layer.Temporal];
+}

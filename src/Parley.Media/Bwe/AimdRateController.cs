@@ -1,0 +1,152 @@
+namespace Parley.Media.Bwe;
+
+/// <summary>
+/// The delay-based rate controller (draft-ietf-rmcat-gcc-02 §5.5): on overuse the rate drops to 0.85 × the
+/// acknowledged bitrate and holds; on a normal reading it increases — 8 % per second while far from the link's
+/// known capacity, about one packet per response time near it; underuse holds. Increases never take the rate above
+/// 1.5 × what is acknowledged, so an idle sender does not inflate the estimate.
+/// </summary>
+internal sealed class AimdRateController
+{
+    public const double Beta = 0.85;
+    private const double MultiplicativeGrowthPerSecond = 1.08;
+    private const long MinIncreaseBitrate = 1_000;
+    private const long MinAdditiveIncreasePerSecond = 4_000;
+    private const long ResponseTimeExtraMicroseconds = 100_000;
+    private const double AcknowledgedHeadroom = 1.5;
+    private const long AcknowledgedExtraBitrate = 10_000;
+    private const int FramesPerSecond = 30;
+    private const int PacketBits = 1200 * 8;
+
+    private readonly long _minBitrate;
+    private readonly long _maxBitrate;
+    private readonly LinkCapacityEstimator _linkCapacity = new();
+    private State _state = State.Increase;
+    private long _lastChange = -1;
+    private long _lastDecrease = -1;
+    private long _roundTripTime = 200_000;
+
+    public AimdRateController(long startBitrate, long minBitrate, long maxBitrate)
+    {
+        _minBitrate = minBitrate;
+        _maxBitrate = maxBitrate;
+        Bitrate = Math.Clamp(startBitrate, minBitrate, maxBitrate);
+    }
+
+    public long Bitrate { get; private set; }
+
+    /// <summary>True once an overuse has set the rate from measurement, not from the start value.</summary>
+    public bool Initialized { get; private set; }
+
+    public long? LinkCapacity => _linkCapacity.HasEstimate ? (long)_linkCapacity.Estimate : null;
+
+    public void SetRoundTripTime(long roundTripTimeMicroseconds) => _roundTripTime = Math.Max(0, roundTripTimeMicroseconds);
+
+    /// <summary>Sets the rate from a measurement (a probe), keeping the controller's state.</summary>
+    public void SetEstimate(long bitrate, long nowMicroseconds)
+    {
+        Initialized = true;
+        Bitrate = Math.Clamp(bitrate, _minBitrate, _maxBitrate);
+        _lastChange = nowMicroseconds;
+    }
+
+    /// <summary>
+    /// Whether another decrease is due: at most one per round trip (bounded to 10–200 ms), unless what is
+    /// acknowledged has fallen under half the rate.
+    /// </summary>
+    public bool TimeToReduceFurther(long nowMicroseconds, long acknowledgedBitrate)
+    {
+        var interval = Math.Clamp(_roundTripTime, 10_000, 200_000);
+        return _lastChange < 0
+            || nowMicroseconds - _lastChange >= interval
+            || (Initialized && acknowledgedBitrate < Bitrate / 2);
+    }
+
+    public long Update(BandwidthUsage usage, long acknowledgedBitrate, long nowMicroseconds)
+    {
+        _state = (usage, _state) switch
+        {
+            (BandwidthUsage.Overusing, _) => State.Decrease,
+            (BandwidthUsage.Underusing, _) => State.Hold,
+            (BandwidthUsage.Normal, State.Hold) => State.Increase,
+            (BandwidthUsage.Normal, State.Decrease) => State.Hold,
+            _ => _state,
+        };
+
+        var next = Bitrate;
+        switch (_state)
+        {
+            case State.Increase:
+                next = Increased(acknowledgedBitrate, nowMicroseconds);
+                _lastChange = nowMicroseconds;
+                break;
+            case State.Decrease:
+                next = Decreased(acknowledgedBitrate);
+                _linkCapacity.OnOveruse(acknowledgedBitrate > 0 ? acknowledgedBitrate : Bitrate);
+                Initialized = true;
+                _state = State.Hold;
+                _lastChange = nowMicroseconds;
+                _lastDecrease = nowMicroseconds;
+                break;
+        }
+
+        Bitrate = Math.Clamp(next, _minBitrate, _maxBitrate);
+        return Bitrate;
+    }
+
+    private long Increased(long acknowledged, long now)
+    {
+        if (acknowledged > 0 && _linkCapacity.HasEstimate && acknowledged > _linkCapacity.UpperBound)
+        {
+            _linkCapacity.Reset();
+        }
+
+        var elapsed = _lastChange < 0 ? 0 : Math.Min(now - _lastChange, 1_000_000);
+        long increase;
+        if (_linkCapacity.HasEstimate)
+        {
+            var responseTime = _roundTripTime + ResponseTimeExtraMicroseconds;
+            var bitsPerFrame = Bitrate / (double)FramesPerSecond;
+            var packetsPerFrame = Math.Ceiling(bitsPerFrame / PacketBits);
+            var packetBits = bitsPerFrame / packetsPerFrame;
+            var perSecond = Math.Max(MinAdditiveIncreasePerSecond, packetBits * 1_000_000 / responseTime);
+            increase = (long)(perSecond * elapsed / 1_000_000);
+        }
+        else
+        {
+            var alpha = Math.Pow(MultiplicativeGrowthPerSecond, elapsed / 1_000_000.0);
+            increase = Math.Max((long)(Bitrate * (alpha - 1)), elapsed > 0 ? MinIncreaseBitrate : 0);
+        }
+
+        var next = Bitrate + increase;
+        if (acknowledged > 0)
+        {
+            var limit = (long)(acknowledged * AcknowledgedHeadroom) + AcknowledgedExtraBitrate;
+            if (next > limit)
+            {
+                next = Math.Max(Bitrate, limit);
+            }
+        }
+
+        return next;
+    }
+
+    private long Decreased(long acknowledged)
+    {
+        var basis = acknowledged > 0 ? acknowledged : Bitrate;
+        var decreased = (long)(Beta * basis);
+        if (decreased > Bitrate && _linkCapacity.HasEstimate)
+        {
+            decreased = (long)(Beta * _linkCapacity.Estimate);
+        }
+
+        return Math.Min(decreased, Bitrate);
+    }
+
+    private enum State
+    {
+        Hold,
+        Increase,
+        Decrease,
+    }
+}

@@ -1,0 +1,74 @@
+namespace Parley.Media.Bwe;
+
+/// <summary>
+/// The delay-based half of the estimator: packets from each feedback go through the inter-arrival grouper, the
+/// trendline filter and the overuse detector; once per feedback the AIMD controller moves the rate by the reading.
+/// An overuse anywhere in a feedback counts (a short queue spike between two reports must not be missed).
+/// </summary>
+internal sealed class DelayBasedEstimator
+{
+    private readonly InterArrivalGrouper _grouper = new();
+    private readonly TrendlineEstimator _trendline = new();
+    private readonly OveruseDetector _detector = new();
+    private readonly AimdRateController _rate;
+    private BandwidthUsage _feedbackUsage;
+    private bool _sawOveruse;
+
+    public DelayBasedEstimator(long startBitrate, long minBitrate, long maxBitrate)
+    {
+        _rate = new AimdRateController(startBitrate, minBitrate, maxBitrate);
+    }
+
+    public long Bitrate => _rate.Bitrate;
+
+    public BandwidthUsage Usage => _detector.State;
+
+    public double ThresholdMs => _detector.ThresholdMs;
+
+    public long? LinkCapacity => _rate.LinkCapacity;
+
+    public void SetRoundTripTime(long roundTripTimeMicroseconds) => _rate.SetRoundTripTime(roundTripTimeMicroseconds);
+
+    /// <summary>Feeds one received packet, in sequence order within a feedback.</summary>
+    public void OnPacket(in PacketResult packet)
+    {
+        if (!packet.Received)
+        {
+            return;
+        }
+
+        if (_grouper.TryAdd(packet.SendTimeMicroseconds, packet.ArrivalTimeMicroseconds, packet.Size, out var sendDelta, out var arrivalDelta))
+        {
+            _trendline.Update(sendDelta, arrivalDelta, packet.ArrivalTimeMicroseconds);
+            _feedbackUsage = _detector.Detect(_trendline.Trend, _trendline.DeltaCount, sendDelta, packet.ArrivalTimeMicroseconds);
+            _sawOveruse |= _feedbackUsage == BandwidthUsage.Overusing;
+        }
+    }
+
+    /// <summary>
+    /// Ends a feedback: updates the rate from what the detector saw, or from <paramref name="probeBitrate"/> (a
+    /// probe's measured rate, 0 when none) when the path is not overused and the probe found more than the estimate.
+    /// </summary>
+    public long OnFeedbackEnd(long acknowledgedBitrate, long probeBitrate, long nowMicroseconds)
+    {
+        var usage = _sawOveruse ? BandwidthUsage.Overusing : _feedbackUsage;
+        _sawOveruse = false;
+        if (usage == BandwidthUsage.Overusing)
+        {
+            if (_rate.TimeToReduceFurther(nowMicroseconds, acknowledgedBitrate))
+            {
+                _rate.Update(usage, acknowledgedBitrate, nowMicroseconds);
+            }
+        }
+        else if (probeBitrate > _rate.Bitrate)
+        {
+            _rate.SetEstimate(probeBitrate, nowMicroseconds);
+        }
+        else
+        {
+            _rate.Update(usage, acknowledgedBitrate, nowMicroseconds);
+        }
+
+        return _rate.Bitrate;
+    }
+}

@@ -1,0 +1,41 @@
+namespace Parley.Media.Bwe;
+
+/// <summary>
+/// The acknowledged bitrate at the moments overuse was detected, averaged with its variance: where the link's
+/// capacity probably is. Near it the rate controller increases additively; far above it the estimate is dropped.
+/// </summary>
+internal sealed class LinkCapacityEstimator
+{
+    private const double Smoothing = 0.05;
+    private const double MinNormalizedVariance = 0.4;
+    private const double MaxNormalizedVariance = 2.5;
+
+    private double _estimate = -1;
+    private double _variance = MinNormalizedVariance;
+
+    public bool HasEstimate => _estimate > 0;
+
+    public double Estimate => _estimate;
+
+    /// <summary>Three standard deviations above the estimate.</summary>
+    public double UpperBound => _estimate + (3 * Deviation);
+
+    // The variance is normalised in kbit/s, as in libwebrtc, whose constants these are.
+    private double Deviation => Math.Sqrt(_variance * _estimate / 1000) * 1000;
+
+    public void OnOveruse(double acknowledgedBitrate)
+    {
+        if (_estimate <= 0)
+        {
+            _estimate = acknowledgedBitrate;
+            return;
+        }
+
+        _estimate = ((1 - Smoothing) * _estimate) + (Smoothing * acknowledgedBitrate);
+        var error = _estimate - acknowledgedBitrate;
+        _variance = ((1 - Smoothing) * _variance) + (Smoothing * error * error / (1000 * Math.Max(_estimate, 1)));
+        _variance = Math.Clamp(_variance, MinNormalizedVariance, MaxNormalizedVariance);
+    }
+
+    public void Reset() => _estimate = -1;
+}

@@ -1,0 +1,97 @@
+namespace Parley.Media.Bwe;
+
+/// <summary>
+/// Measures what a probe cluster got through: once 80 % of its packets and bytes are reported received, the send
+/// rate (bytes but the last over the send interval) and the receive rate (bytes but the first over the arrival
+/// interval). When the receiver got clearly less than we sent, the link is saturated and its capacity is about the
+/// receive rate; otherwise the lower of the two. Keeps a few clusters in fixed slots.
+/// </summary>
+internal sealed class ProbeResultEvaluator
+{
+    public const int Slots = 4;
+    private const double MinReceivedFraction = 0.8;
+    private const double SaturatedRatio = 0.9;
+    private const double SaturatedUtilization = 0.95;
+    private const long MaxIntervalMicroseconds = 1_000_000;
+
+    private readonly Aggregate[] _clusters = new Aggregate[Slots];
+
+    /// <summary>Clusters whose intervals made no sense (reordered, too long); no result was taken from them.</summary>
+    public long Invalid { get; private set; }
+
+    /// <summary>Starts tracking <paramref name="cluster"/>, replacing the oldest one tracked.</summary>
+    public void OnClusterStarted(in ProbeCluster cluster)
+    {
+        ref var slot = ref _clusters[cluster.Id % Slots];
+        slot = new Aggregate { Cluster = cluster, FirstSend = long.MaxValue, FirstArrival = long.MaxValue, LastSend = long.MinValue, LastArrival = long.MinValue };
+    }
+
+    /// <summary>Adds a reported probe packet; returns the cluster's measured bitrate when it is complete enough, else 0.</summary>
+    public long OnPacket(in PacketResult packet)
+    {
+        if (packet.ProbeClusterId <= 0 || !packet.Received)
+        {
+            return 0;
+        }
+
+        ref var slot = ref _clusters[packet.ProbeClusterId % Slots];
+        if (slot.Cluster.Id != packet.ProbeClusterId)
+        {
+            return 0;
+        }
+
+        if (packet.SendTimeMicroseconds < slot.FirstSend)
+        {
+            slot.FirstSend = packet.SendTimeMicroseconds;
+        }
+
+        if (packet.SendTimeMicroseconds > slot.LastSend)
+        {
+            slot.LastSend = packet.SendTimeMicroseconds;
+            slot.LastSendSize = packet.Size;
+        }
+
+        if (packet.ArrivalTimeMicroseconds < slot.FirstArrival)
+        {
+            slot.FirstArrival = packet.ArrivalTimeMicroseconds;
+            slot.FirstArrivalSize = packet.Size;
+        }
+
+        slot.LastArrival = Math.Max(slot.LastArrival, packet.ArrivalTimeMicroseconds);
+        slot.Packets++;
+        slot.Bytes += packet.Size;
+
+        if (slot.Packets < slot.Cluster.MinPackets * MinReceivedFraction || slot.Bytes < slot.Cluster.MinBytes * MinReceivedFraction)
+        {
+            return 0;
+        }
+
+        var sendInterval = slot.LastSend - slot.FirstSend;
+        var receiveInterval = slot.LastArrival - slot.FirstArrival;
+        if (sendInterval <= 0 || sendInterval > MaxIntervalMicroseconds || receiveInterval <= 0 || receiveInterval > MaxIntervalMicroseconds)
+        {
+            Invalid++;
+            return 0;
+        }
+
+        var sendRate = (slot.Bytes - slot.LastSendSize) * 8_000_000.0 / sendInterval;
+        var receiveRate = (slot.Bytes - slot.FirstArrivalSize) * 8_000_000.0 / receiveInterval;
+        var rate = receiveRate < SaturatedRatio * sendRate
+            ? SaturatedUtilization * receiveRate
+            : Math.Min(sendRate, receiveRate);
+        return (long)rate;
+    }
+
+    private struct Aggregate
+    {
+        public ProbeCluster Cluster;
+        public long FirstSend;
+        public long LastSend;
+        public int LastSendSize;
+        public long FirstArrival;
+        public int FirstArrivalSize;
+        public long LastArrival;
+        public int Packets;
+        public long Bytes;
+    }
+}

@@ -1,0 +1,138 @@
+using Parley.Media.Rtcp;
+
+namespace Parley.Media.Bwe;
+
+/// <summary>
+/// A transport's send-side bandwidth estimate: the delay-based rate and the loss-based bound fed from transport-cc
+/// feedback, combined as their minimum, capped by the receiver's REMB when it sends one, within the configured
+/// bounds; probe results lift both. One instance per transport, driven by explicit timestamps from the worker's
+/// thread; nothing here reads a clock, locks or allocates after construction.
+/// </summary>
+internal sealed class SendSideBandwidthEstimator
+{
+    /// <summary>A feedback packet covers at most this many packets here; libwebrtc sends one every 50–250 ms.</summary>
+    public const int MaxResultsPerFeedback = 2048;
+
+    private readonly BandwidthEstimatorOptions _options;
+    private readonly SendTimeHistory _history = new();
+    private readonly AcknowledgedBitrateEstimator _acknowledged = new();
+    private readonly DelayBasedEstimator _delayBased;
+    private readonly LossBasedEstimator _lossBased;
+    private readonly ProbeResultEvaluator _probes = new();
+    private readonly ProbeController _probeController;
+    private readonly PacketResult[] _results = new PacketResult[MaxResultsPerFeedback];
+    private long _remb = long.MaxValue;
+
+    public SendSideBandwidthEstimator(BandwidthEstimatorOptions options, long nowMicroseconds)
+    {
+        if (options.MinBitrate <= 0 || options.MaxBitrate < options.MinBitrate)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "0 < MinBitrate <= MaxBitrate.");
+        }
+
+        _options = options;
+        _delayBased = new DelayBasedEstimator(options.StartBitrate, options.MinBitrate, options.MaxBitrate);
+        _lossBased = new LossBasedEstimator(options.StartBitrate, options.MinBitrate, options.MaxBitrate);
+        _probeController = new ProbeController(options.MaxBitrate);
+        TargetBitrate = Math.Clamp(options.StartBitrate, options.MinBitrate, options.MaxBitrate);
+        _probeController.OnStart(TargetBitrate, nowMicroseconds);
+    }
+
+    /// <summary>The bitrate the transport may send, media and retransmissions together.</summary>
+    public long TargetBitrate { get; private set; }
+
+    public long DelayBasedBitrate => _delayBased.Bitrate;
+
+    public long LossBasedBitrate => _lossBased.Bound;
+
+    public long AcknowledgedBitrate => _acknowledged.Bitrate;
+
+    public double LossFraction => _lossBased.LossFraction;
+
+    public BandwidthUsage Usage => _delayBased.Usage;
+
+    public long BytesInFlight => _history.BytesInFlight;
+
+    /// <summary>The last probe result taken, bits per second (0 before any).</summary>
+    public long LastProbeBitrate { get; private set; }
+
+    public SendTimeHistory History => _history;
+
+    /// <summary>Records a packet leaving with transport-wide sequence number <paramref name="sequenceNumber"/>.</summary>
+    public void OnPacketSent(ushort sequenceNumber, long sendTimeMicroseconds, int size, int probeClusterId = ProbeCluster.None)
+        => _history.OnPacketSent(sequenceNumber, sendTimeMicroseconds, size, probeClusterId);
+
+    /// <summary>The pacer started sending <paramref name="cluster"/>.</summary>
+    public void OnProbeClusterStarted(in ProbeCluster cluster) => _probes.OnClusterStarted(cluster);
+
+    /// <summary>The next probe cluster to send, if one is planned.</summary>
+    public bool TryTakeProbeCluster(out ProbeCluster cluster) => _probeController.TryTake(out cluster);
+
+    /// <summary>What the allocator would use; probing aims at it while the estimate is lower.</summary>
+    public void SetDesiredBitrate(long bitrate, long nowMicroseconds)
+    {
+        _probeController.SetDesiredBitrate(bitrate);
+        _probeController.OnEstimate(TargetBitrate, nowMicroseconds);
+    }
+
+    public void OnRoundTripTime(long roundTripTimeMicroseconds)
+    {
+        _delayBased.SetRoundTripTime(roundTripTimeMicroseconds);
+        _lossBased.SetRoundTripTime(roundTripTimeMicroseconds);
+    }
+
+    /// <summary>A receiver's REMB: from now on the target stays at or under it (a receiver-side estimate as fallback).</summary>
+    public void OnRemb(ulong bitrate, long nowMicroseconds)
+    {
+        _remb = (long)Math.Min(bitrate, long.MaxValue);
+        UpdateTarget(nowMicroseconds);
+    }
+
+    /// <summary>Processes one transport-cc feedback packet received at <paramref name="nowMicroseconds"/>; returns the new target.</summary>
+    public long OnTransportFeedback(in RtcpTransportFeedback feedback, long nowMicroseconds)
+    {
+        var count = _history.ProcessFeedback(feedback, _results);
+        if (count == 0)
+        {
+            return TargetBitrate;
+        }
+
+        var lost = 0;
+        long probe = 0;
+        for (var i = 0; i < count; i++)
+        {
+            ref readonly var result = ref _results[i];
+            if (!result.Received)
+            {
+                lost++;
+                continue;
+            }
+
+            _acknowledged.OnReceived(result.ArrivalTimeMicroseconds, result.Size);
+            _delayBased.OnPacket(result);
+            var measured = _probes.OnPacket(result);
+            if (measured > 0)
+            {
+                probe = measured;
+            }
+        }
+
+        if (probe > 0)
+        {
+            LastProbeBitrate = probe;
+            _lossBased.OnProbeResult(probe);
+        }
+
+        _delayBased.OnFeedbackEnd(_acknowledged.Bitrate, probe, nowMicroseconds);
+        _lossBased.OnPackets(lost, count, TargetBitrate, nowMicroseconds);
+        UpdateTarget(nowMicroseconds);
+        return TargetBitrate;
+    }
+
+    private void UpdateTarget(long now)
+    {
+        var target = Math.Min(Math.Min(_delayBased.Bitrate, _lossBased.Bound), _remb);
+        TargetBitrate = Math.Clamp(target, _options.MinBitrate, _options.MaxBitrate);
+        _probeController.OnEstimate(TargetBitrate, now);
+    }
+}

@@ -1,0 +1,237 @@
+using Parley.Media.Bwe;
+
+namespace Parley.Media.Pacing;
+
+/// <summary>
+/// A leaky-bucket pacer: a byte budget fills at the pacing rate and each send spends it (going into debt for the
+/// packet that crosses zero), so bursts (keyframes) leave at the rate instead of tripping the delay-based estimate.
+/// Classes are served by priority: audio at once, then retransmissions, then video, then padding. When the oldest
+/// queued packet nears the queue-time limit the rate rises to drain the queue in time. A probe cluster raises the
+/// rate to its target and tags what is sent, padding when nothing is queued, until its packets and bytes are out.
+/// Driven by explicit timestamps: the caller asks <see cref="TryGetNext"/> and sleeps until <see cref="NextSendTime"/>.
+/// </summary>
+internal sealed class Pacer
+{
+    private readonly PacerOptions _options;
+    private readonly PacketQueue _audio;
+    private readonly PacketQueue _retransmission;
+    private readonly PacketQueue _video;
+    private long _pacingBitrate;
+    private long _paddingBitrate;
+    private long _budgetBits;
+    private long _paddingBudgetBits;
+    private long _lastRefill = long.MinValue;
+    private ProbeCluster _probe;
+    private bool _probing;
+    private int _probePackets;
+    private long _probeBytes;
+
+    public Pacer(PacerOptions options, long pacingBitrate)
+    {
+        if (options.QueueCapacity <= 0 || options.MaxPaddingSize <= 0 || options.MaxBurstMicroseconds <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options));
+        }
+
+        _options = options;
+        _audio = new PacketQueue(options.QueueCapacity);
+        _retransmission = new PacketQueue(options.QueueCapacity);
+        _video = new PacketQueue(options.QueueCapacity);
+        SetPacingBitrate(pacingBitrate);
+    }
+
+    /// <summary>Packets refused because their class queue was full.</summary>
+    public long Refused { get; private set; }
+
+    public long QueuedBytes => _audio.Bytes + _retransmission.Bytes + _video.Bytes;
+
+    public int QueuedPackets => _audio.Count + _retransmission.Count + _video.Count;
+
+    public bool Probing => _probing;
+
+    /// <summary>Sets the rate media is paced at (typically a multiple of the target, e.g. 2.5×).</summary>
+    public void SetPacingBitrate(long bitsPerSecond) => _pacingBitrate = Math.Max(1, bitsPerSecond);
+
+    /// <summary>Sets the rate of padding sent while the queues are empty (0: none).</summary>
+    public void SetPaddingBitrate(long bitsPerSecond) => _paddingBitrate = Math.Max(0, bitsPerSecond);
+
+    /// <summary>Starts sending <paramref name="cluster"/>; a cluster already running is abandoned.</summary>
+    public void StartProbe(in ProbeCluster cluster)
+    {
+        _probe = cluster;
+        _probing = true;
+        _probePackets = 0;
+        _probeBytes = 0;
+    }
+
+    /// <summary>Queues a packet; false (and counted) when its class is full. Padding cannot be queued.</summary>
+    public bool TryEnqueue(PacketPriority priority, long packetId, int size, long nowMicroseconds)
+    {
+        var queue = QueueFor(priority);
+        if (queue is null || size <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(priority));
+        }
+
+        if (!queue.TryEnqueue(packetId, size, nowMicroseconds))
+        {
+            Refused++;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The next send due at <paramref name="nowMicroseconds"/>, if any. Call until false.</summary>
+    public bool TryGetNext(long nowMicroseconds, out PacerDecision decision)
+    {
+        Refill(nowMicroseconds);
+        if (_audio.Count > 0)
+        {
+            return Send(_audio, PacketPriority.Audio, out decision);
+        }
+
+        if (_budgetBits <= 0)
+        {
+            decision = default;
+            return false;
+        }
+
+        if (_retransmission.Count > 0)
+        {
+            return Send(_retransmission, PacketPriority.Retransmission, out decision);
+        }
+
+        if (_video.Count > 0)
+        {
+            return Send(_video, PacketPriority.Video, out decision);
+        }
+
+        if (_probing)
+        {
+            var size = (int)Math.Clamp(_probe.MinBytes - _probeBytes, 200, _options.MaxPaddingSize);
+            return SendPadding(size, out decision);
+        }
+
+        if (_paddingBitrate > 0 && _paddingBudgetBits > 0)
+        {
+            var size = (int)Math.Min(_options.MaxPaddingSize, Math.Max(1, _paddingBudgetBits / 8));
+            _paddingBudgetBits -= size * 8L;
+            return SendPadding(size, out decision);
+        }
+
+        decision = default;
+        return false;
+    }
+
+    /// <summary>When <see cref="TryGetNext"/> will next have something; <see cref="long.MaxValue"/> when idle.</summary>
+    public long NextSendTime(long nowMicroseconds)
+    {
+        Refill(nowMicroseconds);
+        if (_audio.Count > 0)
+        {
+            return nowMicroseconds;
+        }
+
+        var pending = _retransmission.Count > 0 || _video.Count > 0 || _probing;
+        if (!pending && _paddingBitrate == 0)
+        {
+            return long.MaxValue;
+        }
+
+        if (_budgetBits > 0 && (pending || _paddingBudgetBits > 0))
+        {
+            return nowMicroseconds;
+        }
+
+        var rate = pending ? CurrentRate(nowMicroseconds) : Math.Min(_pacingBitrate, _paddingBitrate);
+        var bitsNeeded = Math.Max(1 - _budgetBits, pending ? 1 : 1 - _paddingBudgetBits);
+        return nowMicroseconds + Math.Max(1, (bitsNeeded * 1_000_000 + rate - 1) / rate);
+    }
+
+    private PacketQueue? QueueFor(PacketPriority priority) => priority switch
+    {
+        PacketPriority.Audio => _audio,
+        PacketPriority.Retransmission => _retransmission,
+        PacketPriority.Video => _video,
+        _ => null,
+    };
+
+    private bool Send(PacketQueue queue, PacketPriority priority, out PacerDecision decision)
+    {
+        var (id, size) = queue.Dequeue();
+        _budgetBits -= size * 8L;
+        decision = new PacerDecision(id, size, priority, priority == PacketPriority.Audio ? ProbeCluster.None : ProbeTag(size));
+        return true;
+    }
+
+    private bool SendPadding(int size, out PacerDecision decision)
+    {
+        _budgetBits -= size * 8L;
+        decision = new PacerDecision(-1, size, PacketPriority.Padding, ProbeTag(size));
+        return true;
+    }
+
+    private int ProbeTag(int size)
+    {
+        if (!_probing)
+        {
+            return ProbeCluster.None;
+        }
+
+        var id = _probe.Id;
+        _probePackets++;
+        _probeBytes += size;
+        if (_probePackets >= _probe.MinPackets && _probeBytes >= _probe.MinBytes)
+        {
+            _probing = false;
+        }
+
+        return id;
+    }
+
+    private long CurrentRate(long now)
+    {
+        var rate = _pacingBitrate;
+        if (_probing)
+        {
+            rate = Math.Max(rate, _probe.TargetBitrate);
+        }
+
+        var waiting = _retransmission.Bytes + _video.Bytes;
+        if (waiting > 0)
+        {
+            var oldest = Math.Min(
+                _retransmission.Count > 0 ? _retransmission.OldestEnqueuedAt : long.MaxValue,
+                _video.Count > 0 ? _video.OldestEnqueuedAt : long.MaxValue);
+            var remaining = Math.Max(1_000, _options.MaxQueueTimeMicroseconds - (now - oldest));
+            rate = Math.Max(rate, waiting * 8 * 1_000_000 / remaining);
+        }
+
+        return rate;
+    }
+
+    private void Refill(long now)
+    {
+        if (_lastRefill == long.MinValue)
+        {
+            // A fresh pacer may send one burst's worth at once.
+            _lastRefill = now;
+            _budgetBits = Math.Max(_pacingBitrate * _options.MaxBurstMicroseconds / 1_000_000, 1);
+            return;
+        }
+
+        if (now <= _lastRefill)
+        {
+            return;
+        }
+
+        var elapsed = now - _lastRefill;
+        _lastRefill = now;
+        var rate = CurrentRate(now);
+        var cap = Math.Max(rate * _options.MaxBurstMicroseconds / 1_000_000, 1);
+        _budgetBits = Math.Min(_budgetBits + (rate * elapsed / 1_000_000), cap);
+        var paddingCap = Math.Max(_paddingBitrate * _options.MaxBurstMicroseconds / 1_000_000, 0);
+        _paddingBudgetBits = Math.Min(_paddingBudgetBits + (_paddingBitrate * elapsed / 1_000_000), paddingCap);
+    }
+}

@@ -1,0 +1,221 @@
+using Parley.Media.Allocation;
+
+namespace Parley.Media.Tests.Allocation;
+
+public class BitrateAllocatorTests
+{
+    private const long Second = 1_000_000;
+
+    // The camera: three simulcast encodings of 140, 465 and 1,100 kbit/s, three temporal layers each.
+    internal static LayerBitrates Camera()
+    {
+        var layers = new LayerBitrates(3, 3);
+        long[] top = [140_000, 465_000, 1_100_000];
+        for (var s = 0; s < 3; s++)
+        {
+            layers[s, 0] = top[s] * 50 / 100;
+            layers[s, 1] = top[s] * 75 / 100;
+            layers[s, 2] = top[s];
+        }
+
+        return layers;
+    }
+
+    [Fact]
+    public void When_everything_fits_each_consumer_gets_its_preferred_layer()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var big = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        var small = new AllocatedConsumer(2, Camera(), ConsumerPriority.Other) { PreferredMax = new VideoLayer(0, 2) };
+        allocator.Add(big);
+        allocator.Add(small);
+
+        Assert.Equal(2, allocator.Allocate(5_000_000, 50_000, 0));
+
+        Assert.Equal(new VideoLayer(2, 2), big.Current);
+        Assert.Equal(new VideoLayer(0, 2), small.Current);
+        Assert.True(big.Changed);
+        Assert.Equal(5_000_000 - 50_000 - 1_100_000 - 140_000, allocator.Unallocated);
+    }
+
+    [Fact]
+    public void Screen_share_then_active_speaker_are_served_before_others()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var other = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        var speaker = new AllocatedConsumer(2, Camera(), ConsumerPriority.ActiveSpeaker);
+        var screen = new AllocatedConsumer(3, Camera(), ConsumerPriority.ScreenShare);
+        allocator.Add(other);
+        allocator.Add(speaker);
+        allocator.Add(screen);
+
+        // Lowest layers first (3 × 70), then the screen share takes 1,100, the speaker 465 (550 with headroom would
+        // not fit), and the other what is left: 140.
+        allocator.Allocate(1_800_000, 0, 0);
+
+        Assert.Equal(new VideoLayer(2, 2), screen.Current);
+        Assert.Equal(new VideoLayer(1, 2), speaker.Current);
+        Assert.Equal(new VideoLayer(0, 2), other.Current);
+
+        allocator.Allocate(1_300_000, 0, 10 * Second);
+
+        Assert.Equal(new VideoLayer(2, 2), screen.Current);
+        Assert.Equal(new VideoLayer(0, 1), speaker.Current);
+        Assert.Equal(new VideoLayer(0, 0), other.Current);
+    }
+
+    [Fact]
+    public void Audio_is_taken_off_the_top()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        allocator.Add(consumer);
+
+        allocator.Allocate(300_000, 200_000, 0);
+
+        Assert.Equal(new VideoLayer(0, 0), consumer.Current);
+        Assert.Equal(100_000 - 70_000, allocator.Unallocated);
+    }
+
+    [Fact]
+    public void Consumers_that_get_nothing_are_paused_and_resumed_when_bandwidth_returns()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var first = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        var second = new AllocatedConsumer(2, Camera(), ConsumerPriority.Other);
+        allocator.Add(first);
+        allocator.Add(second);
+        allocator.Allocate(1_000_000, 0, 0);
+        Assert.False(second.Paused);
+
+        allocator.Allocate(100_000, 0, 10 * Second);
+
+        Assert.Equal(new VideoLayer(0, 0), first.Current);
+        Assert.True(second.Paused);
+        Assert.True(second.Changed);
+
+        // Back just over the lowest layer's cost: not enough headroom to resume.
+        allocator.Allocate(70_000 + 72_000, 0, 20 * Second);
+        Assert.True(second.Paused);
+
+        allocator.Allocate(70_000 + 81_000, 0, 20 * Second);
+        Assert.Equal(new VideoLayer(0, 0), second.Current);
+    }
+
+    [Fact]
+    public void A_consumer_is_not_given_a_layer_above_its_preference_or_a_layer_not_received()
+    {
+        var layers = Camera();
+        layers[2, 0] = 0;
+        layers[2, 1] = 0;
+        layers[2, 2] = 0;
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var consumer = new AllocatedConsumer(1, layers, ConsumerPriority.Other) { PreferredMax = new VideoLayer(2, 1) };
+        allocator.Add(consumer);
+
+        allocator.Allocate(10_000_000, 0, 0);
+
+        Assert.Equal(new VideoLayer(1, 1), consumer.Current);
+    }
+
+    [Fact]
+    public void Downgrades_are_immediate_but_upgrades_wait_for_the_hold_time_and_headroom()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        allocator.Add(consumer);
+        allocator.Allocate(2_000_000, 0, 0);
+        Assert.Equal(new VideoLayer(2, 2), consumer.Current);
+
+        allocator.Allocate(1_000_000, 0, 100_000);
+        Assert.Equal(new VideoLayer(2, 1), consumer.Current);
+
+        // Enough again, but the layer was set 0.5 s ago.
+        allocator.Allocate(2_000_000, 0, 600_000);
+        Assert.Equal(new VideoLayer(2, 1), consumer.Current);
+
+        // Held long enough, but 1,100 kbit/s fits without the 15 % headroom only.
+        allocator.Allocate(1_200_000, 0, 3 * Second);
+        Assert.Equal(new VideoLayer(2, 1), consumer.Current);
+
+        allocator.Allocate(1_300_000, 0, 3 * Second);
+        Assert.Equal(new VideoLayer(2, 2), consumer.Current);
+    }
+
+    [Fact]
+    public void An_estimate_wobbling_around_a_layer_cost_does_not_switch_layers()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        allocator.Add(consumer);
+        var random = new Random(3);
+        var switches = 0;
+        for (var t = 0L; t < 60 * Second; t += 100_000)
+        {
+            // ±10 % around the top layer's cost.
+            var available = (long)(1_150_000 * (0.9 + (0.2 * random.NextDouble())));
+            switches += allocator.Allocate(available, 0, t);
+        }
+
+        // The first allocation, at most a downgrade, and one return after the hold.
+        Assert.InRange(switches, 1, 3);
+    }
+
+    [Fact]
+    public void Desired_bitrate_is_the_preferred_layers_with_headroom_plus_audio()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        allocator.Add(new AllocatedConsumer(1, Camera(), ConsumerPriority.Other));
+        allocator.Add(new AllocatedConsumer(2, Camera(), ConsumerPriority.Other) { PreferredMax = new VideoLayer(0, 2) });
+
+        Assert.Equal((long)(1_100_000 * 1.15) + (long)(140_000 * 1.15) + 50_000, allocator.DesiredBitrate(50_000));
+    }
+
+    [Fact]
+    public void A_removed_consumer_frees_its_share_and_a_priority_change_reorders()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var first = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        var second = new AllocatedConsumer(2, Camera(), ConsumerPriority.Other);
+        var third = new AllocatedConsumer(3, Camera(), ConsumerPriority.Other);
+        allocator.Add(first);
+        allocator.Add(second);
+        allocator.Add(third);
+        allocator.Allocate(1_600_000, 0, 0);
+        Assert.Equal(new VideoLayer(2, 2), first.Current);
+        Assert.True(third.Current < first.Current);
+
+        third.Priority = ConsumerPriority.ActiveSpeaker;
+        allocator.Allocate(1_600_000, 0, 10 * Second);
+        Assert.Equal(new VideoLayer(2, 2), third.Current);
+        Assert.True(first.Current < third.Current);
+
+        Assert.True(allocator.Remove(third));
+        Assert.False(allocator.Remove(third));
+        allocator.Allocate(1_600_000, 0, 20 * Second);
+        Assert.Equal(2, allocator.Count);
+        Assert.Equal(new VideoLayer(2, 2), first.Current);
+    }
+
+    [Fact]
+    public void Allocating_allocates_nothing()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        for (var i = 0; i < 20; i++)
+        {
+            allocator.Add(new AllocatedConsumer(i, Camera(), (ConsumerPriority)(i % 3)));
+        }
+
+        long now = 0;
+        var allocated = AllocationMeter.LeastPerRound(
+            () =>
+            {
+                now += 100_000;
+                allocator.Allocate(3_000_000 + (now % 5_000_000), 100_000, now);
+            },
+            warmUp: 10,
+            perRound: 50);
+
+        Assert.Equal(0, allocated);
+    }
+}

@@ -1,0 +1,280 @@
+using Parley.Media.Bwe;
+
+namespace Parley.Media.Tests.Bwe;
+
+public class EstimatorComponentTests
+{
+    [Fact]
+    public void Inter_arrival_groups_packets_sent_within_5_ms_and_reports_group_deltas()
+    {
+        var grouper = new InterArrivalGrouper();
+        Assert.False(grouper.TryAdd(0, 100_000, 1000, out _, out _));
+        Assert.False(grouper.TryAdd(2_000, 102_000, 1000, out _, out _));
+        Assert.False(grouper.TryAdd(10_000, 111_000, 1000, out _, out _)); // second group starts
+        Assert.False(grouper.TryAdd(12_000, 113_500, 1000, out _, out _));
+
+        Assert.True(grouper.TryAdd(20_000, 121_000, 1000, out var sendDelta, out var arrivalDelta)); // third starts
+
+        Assert.Equal(12_000 - 2_000, sendDelta);
+        Assert.Equal(113_500 - 102_000, arrivalDelta);
+    }
+
+    [Fact]
+    public void Inter_arrival_folds_a_burst_arriving_after_a_queue_drains_into_the_group()
+    {
+        var grouper = new InterArrivalGrouper();
+        grouper.TryAdd(0, 100_000, 1000, out _, out _);
+        // Sent 20 ms later but arriving 1 ms after the previous: a queue released it; same group.
+        Assert.False(grouper.TryAdd(20_000, 101_000, 1000, out _, out _));
+        Assert.False(grouper.TryAdd(40_000, 140_000, 1000, out _, out _));
+        Assert.True(grouper.TryAdd(60_000, 160_000, 1000, out var sendDelta, out _));
+        Assert.Equal(40_000 - 20_000, sendDelta);
+    }
+
+    [Fact]
+    public void Trendline_and_detector_report_overuse_for_a_growing_delay_and_underuse_for_a_shrinking_one()
+    {
+        Assert.Equal(BandwidthUsage.Overusing, Feed(delayGrowthPerGroup: 2_000));
+        Assert.Equal(BandwidthUsage.Underusing, Feed(delayGrowthPerGroup: -2_000));
+        Assert.Equal(BandwidthUsage.Normal, Feed(delayGrowthPerGroup: 0));
+    }
+
+    [Fact]
+    public void Detector_threshold_adapts_towards_the_trend_within_bounds()
+    {
+        var detector = new OveruseDetector();
+        for (var i = 0; i < 1000; i++)
+        {
+            detector.Detect(0, 100, 5_000, i * 5_000L);
+        }
+
+        Assert.Equal(6, detector.ThresholdMs, 3);
+    }
+
+    [Fact]
+    public void Aimd_decreases_to_085_of_acknowledged_on_overuse_holds_on_underuse_then_increases_additively()
+    {
+        var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
+
+        Assert.Equal(850_000, aimd.Update(BandwidthUsage.Overusing, 1_000_000, 0));
+        Assert.Equal(850_000, aimd.Update(BandwidthUsage.Underusing, 1_000_000, 100_000));
+        var increased = aimd.Update(BandwidthUsage.Normal, 1_000_000, 1_100_000);
+        Assert.True(increased > 850_000);
+        Assert.True(increased < 850_000 * 1.08, "near the link's known capacity the increase is additive");
+    }
+
+    [Fact]
+    public void Aimd_grows_about_8_percent_a_second_far_from_a_known_capacity_and_not_past_15x_acknowledged()
+    {
+        var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Normal, 2_000_000, 0);
+
+        Assert.InRange(aimd.Update(BandwidthUsage.Normal, 2_000_000, 1_000_000), 1_079_000, 1_081_000);
+        Assert.Equal(1_080_000, aimd.Update(BandwidthUsage.Normal, 100_000, 2_000_000));
+    }
+
+    [Fact]
+    public void Aimd_underuse_holds()
+    {
+        var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Normal, 1_000_000, 0);
+        Assert.Equal(1_000_000, aimd.Update(BandwidthUsage.Underusing, 1_000_000, 1_000_000));
+    }
+
+    [Theory]
+    [InlineData(0, 20, true)]
+    [InlineData(1, 100, true)]
+    [InlineData(5, 100, false)]
+    [InlineData(20, 100, false)]
+    public void Loss_based_bound_grows_under_2_percent_holds_to_10_and_cuts_above(int lost, int expected, bool grows)
+    {
+        var loss = new LossBasedEstimator(1_000_000, 10_000, 10_000_000);
+        loss.OnPackets(0, 20, 1_000_000, 0);
+        loss.OnPackets(lost, expected, 1_000_000, 1_000_000);
+
+        if (grows)
+        {
+            Assert.True(loss.Bound > 1_000_000);
+        }
+        else if (lost * 10 <= expected)
+        {
+            Assert.Equal(1_000_000, loss.Bound);
+        }
+        else
+        {
+            Assert.Equal((long)(1_000_000 * (1 - (lost / (double)expected / 2))), loss.Bound);
+        }
+    }
+
+    [Fact]
+    public void Loss_based_cuts_at_most_once_per_round_trip_plus_300_ms()
+    {
+        var loss = new LossBasedEstimator(1_000_000, 10_000, 10_000_000);
+        loss.SetRoundTripTime(100_000);
+        loss.OnPackets(50, 100, 1_000_000, 0);
+        var cut = loss.Bound;
+        loss.OnPackets(50, 100, cut, 200_000);
+        Assert.Equal(cut, loss.Bound);
+        loss.OnPackets(50, 100, cut, 400_000);
+        Assert.True(loss.Bound < cut);
+    }
+
+    [Fact]
+    public void Loss_based_waits_for_20_packets()
+    {
+        var loss = new LossBasedEstimator(1_000_000, 10_000, 10_000_000);
+        loss.OnPackets(10, 19, 1_000_000, 0);
+        Assert.Equal(1_000_000, loss.Bound);
+        Assert.Equal(0, loss.LossFraction);
+    }
+
+    [Fact]
+    public void Acknowledged_bitrate_counts_bytes_over_the_arrival_window()
+    {
+        var acknowledged = new AcknowledgedBitrateEstimator();
+        Assert.Equal(0, acknowledged.Bitrate);
+        for (var t = 0L; t < 1_000_000; t += 10_000)
+        {
+            acknowledged.OnReceived(t + 5_000_000, 1250); // 1 Mbit/s
+        }
+
+        Assert.InRange(acknowledged.Bitrate, 950_000, 1_050_000);
+    }
+
+    [Fact]
+    public void Probe_result_is_the_rate_sent_when_the_link_carries_it()
+    {
+        var evaluator = new ProbeResultEvaluator();
+        var cluster = ProbeCluster.For(1, 2_000_000);
+        evaluator.OnClusterStarted(cluster);
+        long result = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            // 1000 bytes every 4 ms = 2 Mbit/s, arriving at the same spacing.
+            result = evaluator.OnPacket(new PacketResult(i, i * 4_000, 50_000 + (i * 4_000), 1000, 1));
+        }
+
+        Assert.InRange(result, 1_990_000, 2_010_000);
+    }
+
+    [Fact]
+    public void Probe_result_is_near_the_receive_rate_when_the_link_is_saturated()
+    {
+        var evaluator = new ProbeResultEvaluator();
+        evaluator.OnClusterStarted(ProbeCluster.For(2, 2_000_000));
+        long result = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            // Sent at 2 Mbit/s, arriving at 1 Mbit/s.
+            result = evaluator.OnPacket(new PacketResult(i, i * 4_000, 50_000 + (i * 8_000), 1000, 2));
+        }
+
+        Assert.InRange(result, 940_000, 960_000);
+    }
+
+    [Fact]
+    public void Probe_packets_of_an_unknown_cluster_or_lost_are_ignored()
+    {
+        var evaluator = new ProbeResultEvaluator();
+        evaluator.OnClusterStarted(ProbeCluster.For(3, 2_000_000));
+        Assert.Equal(0, evaluator.OnPacket(new PacketResult(0, 0, 0, 1000, 9)));
+        Assert.Equal(0, evaluator.OnPacket(new PacketResult(0, 0, PacketResult.NotReceived, 1000, 3)));
+    }
+
+    [Fact]
+    public void Probe_controller_plans_start_probes_then_probes_towards_the_desired_rate_with_backoff()
+    {
+        var controller = new ProbeController(10_000_000);
+        controller.OnStart(500_000, 0);
+        Assert.True(controller.TryTake(out var first));
+        Assert.True(controller.TryTake(out var second));
+        Assert.Equal([1_500_000L, 3_000_000], [first.TargetBitrate, second.TargetBitrate]);
+        Assert.False(controller.TryTake(out _));
+
+        // The start probes fail (estimate stays at 500k): after the 1 s timeout, wait 1 s, then probe at 2× estimate.
+        controller.SetDesiredBitrate(2_000_000);
+        controller.OnEstimate(500_000, 1_000_000);
+        controller.OnEstimate(500_000, 1_500_000);
+        Assert.False(controller.TryTake(out _));
+        controller.OnEstimate(500_000, 2_000_000);
+        Assert.True(controller.TryTake(out var third));
+        Assert.Equal(1_000_000, third.TargetBitrate);
+
+        // It works: the next one follows at once.
+        controller.OnEstimate(900_000, 2_100_000);
+        Assert.True(controller.TryTake(out var fourth));
+        Assert.Equal(1_800_000, fourth.TargetBitrate);
+    }
+
+    [Fact]
+    public void Probe_controller_does_not_probe_when_the_estimate_covers_the_wish()
+    {
+        var controller = new ProbeController(10_000_000);
+        controller.SetDesiredBitrate(400_000);
+        controller.OnEstimate(500_000, 10_000_000);
+        Assert.False(controller.TryTake(out _));
+    }
+
+    [Fact]
+    public void Remb_caps_the_target()
+    {
+        var estimator = new SendSideBandwidthEstimator(BandwidthEstimatorOptions.Default, 0);
+        estimator.OnRemb(250_000, 0);
+        Assert.Equal(250_000, estimator.TargetBitrate);
+        estimator.OnRemb(ulong.MaxValue, 0);
+        Assert.Equal(BandwidthEstimatorOptions.Default.StartBitrate, estimator.TargetBitrate);
+    }
+
+    [Fact]
+    public void Target_stays_within_the_configured_bounds()
+    {
+        var estimator = new SendSideBandwidthEstimator(new BandwidthEstimatorOptions(100_000, 50_000, 200_000), 0);
+        estimator.OnRemb(1_000, 0);
+        Assert.Equal(50_000, estimator.TargetBitrate);
+    }
+
+    [Fact]
+    public void Sending_and_processing_feedback_allocate_nothing()
+    {
+        var estimator = new SendSideBandwidthEstimator(BandwidthEstimatorOptions.Default, 0);
+        var arrivals = Enumerable.Range(0, 50).Select(i => new Parley.Media.Rtcp.TransportCcArrival((ushort)i, i * 1_000)).ToArray();
+        var packet = FeedbackBuilder.Build(arrivals);
+        ushort next = 0;
+        long now = 0;
+
+        var allocated = AllocationMeter.LeastPerRound(
+            () =>
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    estimator.OnPacketSent(next++, now + (i * 1_000), 1_000);
+                }
+
+                Parley.Media.Rtcp.RtcpTransportFeedback.TryParse(packet, out var feedback);
+                now += 50_000;
+                estimator.OnTransportFeedback(feedback, now);
+                estimator.TryTakeProbeCluster(out _);
+            },
+            warmUp: 10,
+            perRound: 20);
+
+        Assert.Equal(0, allocated);
+    }
+
+    private static BandwidthUsage Feed(long delayGrowthPerGroup)
+    {
+        var trendline = new TrendlineEstimator();
+        var detector = new OveruseDetector();
+        var usage = BandwidthUsage.Normal;
+        long arrival = 0;
+        for (var i = 0; i < 60; i++)
+        {
+            arrival += 10_000 + delayGrowthPerGroup;
+            trendline.Update(10_000, 10_000 + delayGrowthPerGroup, arrival);
+            var reading = detector.Detect(trendline.Trend, trendline.DeltaCount, 10_000, arrival);
+            usage = reading == BandwidthUsage.Normal ? usage : reading;
+        }
+
+        return delayGrowthPerGroup == 0 ? detector.State : usage;
+    }
+}

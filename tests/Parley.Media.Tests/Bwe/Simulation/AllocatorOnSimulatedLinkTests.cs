@@ -1,0 +1,90 @@
+using Parley.Media.Allocation;
+using Parley.Media.Bwe;
+using Parley.Media.Tests.Allocation;
+
+namespace Parley.Media.Tests.Bwe.Simulation;
+
+/// <summary>
+/// The case in virtual time: one receiver consuming a three-layer simulcast camera (140/465/1,100 kbit/s)
+/// behind a link that drops from 3 Mbit/s to 300 kbit/s and back. What is sent is the allocated layer's bitrate
+/// (the sender is application-limited, so only probes find the link again).
+/// </summary>
+public class AllocatorOnSimulatedLinkTests
+{
+    private const long Second = 1_000_000;
+    private const long AudioBitrate = 48_000;
+    private const long High = 3_000_000;
+    private const long Low = 300_000;
+    private const long DropAt = 30 * Second;
+    private const long RestoreAt = 50 * Second;
+    private const long End = 130 * Second;
+
+    [Theory]
+    [InlineData(1, 40_000, 0)]
+    [InlineData(2, 25_000, 5_000)]
+    [InlineData(3, 80_000, 2_000)]
+    public void Layers_step_down_within_2_s_return_to_the_top_within_10_s_and_hold_still_in_steady_state(int seed, long delay, long jitter)
+    {
+        var link = new SimulatedLink(High, delay, queueLimitBytes: 40_000, seed) { JitterMicroseconds = jitter };
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var camera = BitrateAllocatorTests.Camera();
+        var consumer = new AllocatedConsumer(1, camera, ConsumerPriority.Other);
+        allocator.Add(consumer);
+        var sim = new BweSimulation(link, BandwidthEstimatorOptions.Default, _ => consumer.Paused ? 0 : camera[consumer.Current]);
+        var top = new VideoLayer(2, 2);
+        long fittedAt = -1, recoveredAt = -1;
+        var switchesBeforeDrop = 0;
+        var switchesAfterRecovery = 0;
+        var reachedTop = false;
+
+        sim.RunUntil(End, s =>
+        {
+            if (s.Now == DropAt)
+            {
+                s.Link.CapacityBitsPerSecond = Low;
+            }
+
+            if (s.Now == RestoreAt)
+            {
+                s.Link.CapacityBitsPerSecond = High;
+            }
+
+            if (s.Now % 100_000 != 0)
+            {
+                return;
+            }
+
+            var changed = allocator.Allocate(s.Estimator.TargetBitrate, AudioBitrate, s.Now);
+            s.DesiredBitrate = allocator.DesiredBitrate(AudioBitrate);
+            reachedTop |= consumer.Current == top;
+            if (reachedTop && s.Now > 10 * Second && s.Now < DropAt)
+            {
+                switchesBeforeDrop += changed;
+            }
+
+            if (s.Now > DropAt && fittedAt < 0 && camera[consumer.Current] + AudioBitrate <= Low && s.Estimator.TargetBitrate <= Low)
+            {
+                fittedAt = s.Now;
+            }
+
+            if (s.Now > RestoreAt && recoveredAt < 0 && consumer.Current == top)
+            {
+                recoveredAt = s.Now;
+            }
+
+            if (recoveredAt > 0 && s.Now > recoveredAt + (5 * Second))
+            {
+                switchesAfterRecovery += changed;
+            }
+        });
+
+        Assert.True(reachedTop, "the top layer was never reached at 3 Mbit/s");
+        Assert.Equal(0, switchesBeforeDrop);
+        Assert.InRange(fittedAt, DropAt, DropAt + (2 * Second));
+        Assert.InRange(recoveredAt, RestoreAt, RestoreAt + (10 * Second));
+
+        // At least a minute of steady state after the recovery: at most one switch a minute.
+        Assert.True(End - (recoveredAt + (5 * Second)) >= 60 * Second);
+        Assert.InRange(switchesAfterRecovery, 0, 1);
+    }
+}

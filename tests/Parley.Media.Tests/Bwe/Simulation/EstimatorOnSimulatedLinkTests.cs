@@ -1,0 +1,161 @@
+using Parley.Media.Bwe;
+
+namespace Parley.Media.Tests.Bwe.Simulation;
+
+/// <summary>
+/// The estimator, pacer and feedback path against a simulated bottleneck, with an encoder that follows the target
+/// (the hardest case for the estimator: nothing holds the sender back but the estimate). Virtual time; seeded.
+/// </summary>
+public class EstimatorOnSimulatedLinkTests
+{
+    private const long Second = 1_000_000;
+    private const long High = 2_000_000;
+    private const long Halved = 1_000_000;
+    private const long AudioBitrate = 48_000;
+
+    public static TheoryData<int, long, long> Links => new()
+    {
+        { 1, 40_000, 0 },
+        { 2, 20_000, 0 },
+        { 3, 80_000, 5_000 },
+        { 4, 40_000, 10_000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Links))]
+    public void After_the_bottleneck_halves_the_estimate_fits_under_it_within_2_s(int seed, long delay, long jitter)
+    {
+        var sim = Simulate(seed, delay, jitter);
+        long fittedAt = -1;
+        sim.RunUntil(40 * Second, s =>
+        {
+            if (s.Now == 30 * Second)
+            {
+                s.Link.CapacityBitsPerSecond = Halved;
+            }
+
+            if (s.Now > 30 * Second && fittedAt < 0 && s.Estimator.TargetBitrate <= Halved)
+            {
+                fittedAt = s.Now;
+            }
+        });
+
+        Assert.InRange(fittedAt, 30 * Second, 32 * Second);
+    }
+
+    [Theory]
+    [MemberData(nameof(Links))]
+    public void Once_fitted_the_estimate_stays_under_the_halved_bottleneck_most_of_the_time(int seed, long delay, long jitter)
+    {
+        var sim = Simulate(seed, delay, jitter);
+        var samples = 0;
+        var over = 0;
+        sim.RunUntil(50 * Second, s =>
+        {
+            if (s.Now == 30 * Second)
+            {
+                s.Link.CapacityBitsPerSecond = Halved;
+            }
+
+            if (s.Now >= 32 * Second)
+            {
+                samples++;
+                over += s.Estimator.TargetBitrate > Halved * 1.1 ? 1 : 0;
+            }
+        });
+
+        Assert.True(over < samples / 10, $"{over} of {samples} ms above 110 % of the bottleneck");
+    }
+
+    [Theory]
+    [MemberData(nameof(Links))]
+    public void After_the_bottleneck_is_restored_the_estimate_recovers_within_10_s(int seed, long delay, long jitter)
+    {
+        var sim = Simulate(seed, delay, jitter);
+        long recoveredAt = -1;
+        sim.RunUntil(65 * Second, s =>
+        {
+            if (s.Now == 30 * Second)
+            {
+                s.Link.CapacityBitsPerSecond = Halved;
+            }
+
+            if (s.Now == 45 * Second)
+            {
+                s.Link.CapacityBitsPerSecond = High;
+            }
+
+            if (s.Now > 45 * Second && recoveredAt < 0 && s.Estimator.TargetBitrate >= High * 0.85)
+            {
+                recoveredAt = s.Now;
+            }
+        });
+
+        Assert.InRange(recoveredAt, 45 * Second, 55 * Second);
+    }
+
+    [Theory]
+    [MemberData(nameof(Links))]
+    public void Steady_state_utilisation_is_80_to_100_percent(int seed, long delay, long jitter)
+    {
+        Assert.InRange(UtilisationFrom10To40Seconds(Simulate(seed, delay, jitter)), 0.8, 1.0);
+    }
+
+    [Fact]
+    public void Light_random_loss_does_not_pull_the_estimate_down()
+    {
+        var sim = Simulate(5, 40_000, 0);
+        sim.Link.LossRate = 0.01;
+
+        Assert.InRange(UtilisationFrom10To40Seconds(sim), 0.75, 1.0);
+    }
+
+    [Fact]
+    public void Heavy_random_loss_cuts_the_estimate_by_loss_not_delay()
+    {
+        var sim = Simulate(6, 40_000, 0);
+        sim.RunUntil(20 * Second);
+        var before = sim.Estimator.TargetBitrate;
+        sim.Link.LossRate = 0.25;
+        sim.RunUntil(30 * Second);
+
+        Assert.InRange(sim.Estimator.LossFraction, 0.08, 0.4);
+        Assert.True(sim.Estimator.LossBasedBitrate < before / 3, $"{sim.Estimator.LossBasedBitrate} after {before}");
+        Assert.Equal(sim.Estimator.LossBasedBitrate, sim.Estimator.TargetBitrate);
+    }
+
+    [Fact]
+    public void A_run_is_reproducible()
+    {
+        var first = Simulate(7, 40_000, 5_000);
+        var second = Simulate(7, 40_000, 5_000);
+        first.RunUntil(20 * Second);
+        second.RunUntil(20 * Second);
+
+        Assert.Equal(first.DeliveredBytes, second.DeliveredBytes);
+        Assert.Equal(first.Estimator.TargetBitrate, second.Estimator.TargetBitrate);
+    }
+
+    private static double UtilisationFrom10To40Seconds(BweSimulation sim)
+    {
+        long startBytes = 0;
+        sim.RunUntil(40 * Second, s =>
+        {
+            if (s.Now == 10 * Second)
+            {
+                startBytes = s.DeliveredBytes;
+            }
+        });
+
+        return (sim.DeliveredBytes - startBytes) * 8.0 / (High * 30);
+    }
+
+    private static BweSimulation Simulate(int seed, long delay, long jitter)
+    {
+        var link = new SimulatedLink(High, delay, queueLimitBytes: 60_000, seed) { JitterMicroseconds = jitter };
+        return new BweSimulation(link, BandwidthEstimatorOptions.Default, s => Math.Max(0, s.Estimator.TargetBitrate - AudioBitrate))
+        {
+            DesiredBitrate = 2_500_000,
+        };
+    }
+}

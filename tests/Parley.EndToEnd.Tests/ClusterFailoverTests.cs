@@ -52,11 +52,13 @@ public sealed class ClusterFailoverTests(MeetingFixture fixture, ITestOutputHelp
     [Fact]
     public async Task A_meeting_redirected_to_another_node_continues_on_a_live_node_after_its_node_is_killed()
     {
-        int portA = MeetingServer.FreePort(), portB = MeetingServer.FreePort();
-        string urlA = $"http://127.0.0.1:{portA}", urlB = $"http://127.0.0.1:{portB}";
+        Dictionary<string, string> settingsA = [], settingsB = [];
+        await using var nodeA = new ServerProcess(settingsA);
+        await using var nodeB = new ServerProcess(settingsB);
+        string urlA = nodeA.BaseAddress.ToString().TrimEnd('/'), urlB = nodeB.BaseAddress.ToString().TrimEnd('/');
         // Equal load is settled by the node id: the first room goes to "node-1", which is B.
-        await using var nodeA = new ServerProcess(Node("node-2", urlA, urlB));
-        await using var nodeB = new ServerProcess(Node("node-1", urlB, urlA));
+        Configure(settingsA, "node-2", urlA, urlB);
+        Configure(settingsB, "node-1", urlB, urlA);
         await nodeA.StartAsync();
         await nodeB.StartAsync();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis);
@@ -66,13 +68,21 @@ public sealed class ClusterFailoverTests(MeetingFixture fixture, ITestOutputHelp
         var log = new ServerLog();
         await using var alice = await fixture.OpenAsync("Alice", nodeA.BaseAddress, log);
         await using var bob = await fixture.OpenAsync("Bob", nodeA.BaseAddress, log);
-        await alice.SignUpAsync();
-        var joinCode = await alice.CreateRoomAsync();
-        await alice.EnterCreatedRoomAsync();
-        await bob.SignUpAsync();
-        await bob.JoinByCodeAsync(joinCode);
-        await alice.WaitForCameraAndMicAsync(bob);
-        await bob.WaitForCameraAndMicAsync(alice);
+        try
+        {
+            await alice.SignUpAsync();
+            var joinCode = await alice.CreateRoomAsync();
+            await alice.EnterCreatedRoomAsync();
+            await bob.SignUpAsync();
+            await bob.JoinByCodeAsync(joinCode);
+            await alice.WaitForCameraAndMicAsync(bob);
+            await bob.WaitForCameraAndMicAsync(alice);
+        }
+        catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+        {
+            Assert.Fail($"{e.Message}\nAlice: {alice.ConsoleTail}\nBob: {bob.ConsoleTail}\nnode A:\n{Tail(nodeA.Output)}\nnode B:\n{Tail(nodeB.Output)}");
+        }
+
         Assert.Equal(["node-1", "node-1"], await RowNodesAsync());
 
         var before = (await alice.ReceivedAsync()).Concat(await bob.ReceivedAsync()).Select(t => t.ConsumerId).ToHashSet();
@@ -89,17 +99,18 @@ public sealed class ClusterFailoverTests(MeetingFixture fixture, ITestOutputHelp
         Assert.Equal(["node-2", "node-2"], await RowNodesAsync());
     }
 
-    private Dictionary<string, string> Node(string id, string url, string otherUrl) => new()
+    private static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(30));
+
+    private void Configure(Dictionary<string, string> settings, string id, string url, string otherUrl)
     {
-        ["Database__Provider"] = "Postgres",
-        ["ConnectionStrings__Default"] = new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString,
-        ["ConnectionStrings__Redis"] = _redis,
-        ["Node__Id"] = id,
-        ["Node__PublicUrl"] = url,
-        ["Node__AllowedOrigins__0"] = otherUrl,
-        ["Node__RedisPrefix"] = _prefix,
-        ["Logging__LogLevel__Parley.Server.Cluster"] = "Information",
-    };
+        settings["Database__Provider"] = "Postgres";
+        settings["ConnectionStrings__Default"] = new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString;
+        settings["ConnectionStrings__Redis"] = _redis;
+        settings["Node__Id"] = id;
+        settings["Node__PublicUrl"] = url;
+        settings["Node__AllowedOrigins__0"] = otherUrl;
+        settings["Node__RedisPrefix"] = _prefix;
+    }
 
     private static async Task WaitForNewMediaAsync(Participant viewer, Participant sender, HashSet<string> old) =>
         await viewer.WaitForReceivedAsync(

@@ -41,7 +41,8 @@ export class Signaling {
   onReconnected: () => void = () => {};
 
   constructor(accessTokenFactory: () => Promise<string>, url = '/ws') {
-    this.home = url;
+    // Absolute: SignalR resolves a relative URL only when the connection is built, not when it is changed later.
+    this.home = typeof location === 'undefined' ? url : new URL(url, location.href).href;
     this.connection = new HubConnectionBuilder()
       .withUrl(url, {
         accessTokenFactory,

@@ -14,11 +14,7 @@ internal sealed class ClusterJoinFilter(RoomPlacement placement, NodeHeartbeat h
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (context.HubMethodName != "JoinRoom"
-            || context.HubMethodArguments is not [JsonElement { ValueKind: JsonValueKind.Object } request]
-            || !request.TryGetProperty("roomId", out var id)
-            || id.ValueKind != JsonValueKind.String
-            || id.GetString() is not { Length: > 0 } roomId)
+        if (context.HubMethodName != "JoinRoom" || ReadRoomId(context) is not { } roomId)
         {
             return await next(context);
         }
@@ -35,6 +31,24 @@ internal sealed class ClusterJoinFilter(RoomPlacement placement, NodeHeartbeat h
         }
 
         return url is null ? await next(context) : new RedirectResult(url);
+    }
+
+    /// <summary>The room id the hub would accept (the same checks), or null to let the hub refuse the call.</summary>
+    private static string? ReadRoomId(HubInvocationContext context)
+    {
+        if (context.HubMethodArguments is not [JsonElement request])
+        {
+            return null;
+        }
+
+        try
+        {
+            return Hubs.HubPayload.RequireId(request, "joinRoom", "roomId");
+        }
+        catch (HubException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -130,6 +130,21 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_join_the_hub_would_refuse_is_refused_the_same_way_and_places_nothing()
+    {
+        var a = _cluster.Start("a-node");
+        await ClusterNodes.WaitForNodesAsync(a, a);
+        var guest = await a.GuestAsync("Guest");
+        await using var client = await a.ConnectAsync(guest);
+        var tooLong = new string('x', 5000);
+
+        var reason = await client.RefusedAsync("joinRoom", new { roomId = tooLong });
+
+        Assert.StartsWith("joinRoom: roomId", reason);
+        Assert.Null(await ClusterNodes.Directory(a).LeaseHolderAsync(tooLong));
+    }
+
+    [Fact]
     public async Task Ready_is_503_while_redis_cannot_be_reached()
     {
         var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

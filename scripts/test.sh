@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, starts a throwaway PostgreSQL cluster, builds,
+# The whole test suite: installs what is missing, starts a throwaway PostgreSQL cluster and Redis, builds,
 # runs the web client's unit tests and every .NET test project (the data tests on SQLite and on
 # that PostgreSQL), stops the cluster, and ends with one "N passed, N failed" line.
 set -euo pipefail
@@ -9,8 +9,11 @@ root=$PWD
 bash scripts/deps.sh
 # shellcheck source=postgres.sh
 source scripts/postgres.sh
-trap pg_stop EXIT
+# shellcheck source=redis.sh
+source scripts/redis.sh
+trap 'pg_stop; redis_stop' EXIT
 pg_start
+redis_start
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Parley.slnx -c Release -warnaserror

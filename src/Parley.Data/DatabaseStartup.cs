@@ -11,20 +11,23 @@ namespace Parley.Data;
 public static partial class DatabaseStartup
 {
     /// <summary>
-    /// Creates the PostgreSQL database if it does not exist, applies pending migrations, then deletes every
-    /// <c>room_user</c> row: those rows mean "connected right now", and no connection survives a restart.
+    /// Creates the PostgreSQL database if it does not exist, applies pending migrations, then deletes the
+    /// <c>room_user</c> rows this server left: those rows mean "connected right now", and no connection survives a
+    /// restart. With <paramref name="nodeId"/> (one of several nodes on the database) only that node's rows go;
+    /// without it (the only server) every row does.
     /// </summary>
     /// <exception cref="DatabaseStartupException">
     /// The database cannot be reached or created; the message says what to do (the caller logs it as one line).
     /// </exception>
-    public static async Task InitializeParleyDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    public static async Task InitializeParleyDatabaseAsync(
+        this IServiceProvider services, CancellationToken cancellationToken = default, string? nodeId = null)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup));
         try
         {
-            await MigrateAsync(db, logger, cancellationToken);
+            await MigrateAsync(db, logger, nodeId, cancellationToken);
         }
         catch (DbException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -32,7 +35,7 @@ public static partial class DatabaseStartup
         }
     }
 
-    private static async Task MigrateAsync(ParleyDbContext db, ILogger logger, CancellationToken cancellationToken)
+    private static async Task MigrateAsync(ParleyDbContext db, ILogger logger, string? nodeId, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
         {
@@ -68,7 +71,7 @@ public static partial class DatabaseStartup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        var stale = await db.RoomUsers.ExecuteDeleteAsync(cancellationToken);
+        var stale = await db.RoomUsers.Where(ru => nodeId == null || ru.NodeId == nodeId).ExecuteDeleteAsync(cancellationToken);
         if (stale > 0)
         {
             LogStaleRoomUsersDeleted(logger, stale);

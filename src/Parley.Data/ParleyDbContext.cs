@@ -71,6 +71,7 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
         builder.Entity<Room>(ConfigureRoom);
         builder.Entity<RoomUser>(ConfigureRoomUser);
         ConfigureRolesAndSettings(builder);
+        ConfigureNodeOwnership(builder);
         WebhookModel.Configure(builder, JsonColumnType, EmptyJsonArraySql);
         ChatModel.Configure(builder);
     }
@@ -90,6 +91,16 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
                 .HasColumnType(JsonColumnType)
                 .HasDefaultValueSql(EmptyJsonObjectSql)
                 .IsRequired();
+        });
+    }
+
+    /// <summary>Which node holds each <c>room_user</c> row's connection (the NodeOwnership migration).</summary>
+    private static void ConfigureNodeOwnership(ModelBuilder builder)
+    {
+        builder.Entity<RoomUser>(roomUser =>
+        {
+            roomUser.Property(ru => ru.NodeId).IsRequired().HasDefaultValue(string.Empty);
+            roomUser.HasIndex(ru => ru.NodeId);
         });
     }
 

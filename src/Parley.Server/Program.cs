@@ -1,6 +1,7 @@
 using Parley.Data;
 using Parley.Server.Auth;
 using Parley.Server.Chat;
+using Parley.Server.Cluster;
 using Parley.Server.Health;
 using Parley.Server.Http;
 using Parley.Server.Hubs;
@@ -21,6 +22,7 @@ builder.Services.AddParleyRooms();
 builder.Services.AddParleyHttp(builder.Configuration);
 builder.Services.AddParleyMedia(builder.Configuration);
 builder.Services.AddParleyHub(builder.Configuration);
+builder.Services.AddParleyCluster(builder.Configuration);
 builder.Services.AddParleyTelemetry(builder.Configuration);
 builder.Services.AddParleyHealth();
 builder.Services.AddParleyWebhooks(builder.Configuration);
@@ -29,7 +31,7 @@ builder.Services.AddParleyChat(builder.Configuration);
 var app = builder.Build();
 try
 {
-    await app.Services.InitializeParleyDatabaseAsync(app.Lifetime.ApplicationStopping);
+    await app.Services.InitializeParleyDatabaseAsync(app.Lifetime.ApplicationStopping, app.Services.StartupCleanupNodeId());
 }
 catch (DatabaseStartupException e)
 {
@@ -38,6 +40,7 @@ catch (DatabaseStartupException e)
     return 1;
 }
 
+app.UseParleyCluster();
 app.UseParleyHttp();
 app.MapAuthEndpoints();
 app.MapRoomEndpoints();

@@ -10,9 +10,10 @@ namespace Parley.EndToEnd.Tests;
 /// of src/Parley.Server, content root there so that it serves the built page), on fixed ports and a SQLite file, so
 /// that it can get a real SIGTERM and be started again on the same ports and database.
 /// </summary>
-public sealed partial class ServerProcess : IAsyncDisposable
+public sealed partial class ServerProcess(IReadOnlyDictionary<string, string>? environment = null) : IAsyncDisposable
 {
     private const int Sigterm = 15;
+    private const int Sigkill = 9;
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(60);
 
@@ -58,6 +59,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Parley"] = "Information";
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -99,6 +105,17 @@ public sealed partial class ServerProcess : IAsyncDisposable
         using var limit = new CancellationTokenSource(StopLimit);
         await process.WaitForExitAsync(limit.Token);
         Assert.True(process.ExitCode == 0, $"The server exited with {process.ExitCode}:\n{Output}");
+        process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Kills the process with SIGKILL (a crash: nothing is cleaned up, nobody is told) and waits for it to go.</summary>
+    public async Task KillAsync()
+    {
+        var process = _process ?? throw new InvalidOperationException("Not started.");
+        Assert.Equal(0, Kill(process.Id, Sigkill));
+        using var limit = new CancellationTokenSource(StopLimit);
+        await process.WaitForExitAsync(limit.Token);
         process.Dispose();
         _process = null;
     }

@@ -36,7 +36,7 @@ public abstract class DataModelTests(DatabaseFixture fixture)
             new HashSet<string> { "id", "name", "created_at", "updated_at", "join_code", "require_access_before_joining", "users", "owner_id", "co_host_ids", "settings" },
             await ColumnsAsync(connection, "room"));
         Assert.Equal(
-            new HashSet<string> { "id", "room_id", "user_id", "is_mic_active", "is_cam_active", "is_share_screen", "role", "created_at", "updated_at", "hand_raised_at" },
+            new HashSet<string> { "id", "room_id", "user_id", "is_mic_active", "is_cam_active", "is_share_screen", "role", "created_at", "updated_at", "hand_raised_at", "node_id" },
             await ColumnsAsync(connection, "room_user"));
     }
 

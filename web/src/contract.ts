@@ -98,7 +98,9 @@ export type JoinRoomResult =
       readonly routerRtpCapabilities: ms.RtpCapabilities;
       readonly producers: readonly ProducerInfo[];
     }
-  | { readonly status: 'waiting' };
+  | { readonly status: 'waiting' }
+  /** Another node holds the room: connect the hub to `url + "/ws"` (same access token) and join there. */
+  | { readonly status: 'redirect'; readonly url: string };
 
 export interface TransportInfo {
   readonly id: string;

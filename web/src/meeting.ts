@@ -50,6 +50,8 @@ function roleNotice(role: string): string {
       return 'You are now a participant.';
   }
 }
+/** How many nodes a join follows before it gives up (one is normal; more means the rooms are moving). */
+const maxRedirects = 3;
 
 /** The banner while the server restarts (end-to-end tests look for it). */
 export const SERVER_RESTARTING = 'The server is restarting — reconnecting…';
@@ -340,8 +342,22 @@ export class Meeting {
     this.closeMedia();
     try {
       if (this.room.ownerId === this.user.id) await this.signaling.createRoom(this.room.id);
-      const result = await this.signaling.joinRoom(this.room.id);
+      let result = await this.signaling.joinRoom(this.room.id);
+      // The room lives on another node: follow (a node that died meanwhile sends us back and round again).
+      for (let hops = 0; result.status === 'redirect' && hops < maxRedirects; hops++) {
+        if (generation !== this.joinGeneration || this.isEnded()) return;
+        const url = result.url;
+        try {
+          await this.signaling.redirect(url);
+        } catch {
+          // That node is gone and its room not yet moved: start over from the starting address in a moment.
+          if (generation === this.joinGeneration && !this.isEnded()) void this.serverRestarting();
+          return;
+        }
+        result = await this.signaling.joinRoom(this.room.id);
+      }
       if (generation !== this.joinGeneration || this.isEnded()) return;
+      if (result.status === 'redirect') throw new Error('The meeting could not be found on any server; try again.');
       if (result.status === 'waiting') {
         this.status = 'waiting';
         this.view.waiting();

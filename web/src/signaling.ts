@@ -13,7 +13,7 @@ export type SignalingState = 'disconnected' | 'connecting' | 'connected' | 'reco
 /** The part of the hub connection that the meeting and the media session use (tests substitute it). */
 export type SignalingClient = Pick<
   Signaling,
-  | 'state' | 'start' | 'stop' | 'on' | 'onStateChange' | 'onReconnected'
+  | 'state' | 'start' | 'stop' | 'redirect' | 'on' | 'onStateChange' | 'onReconnected'
   | 'createRoom' | 'joinRoom' | 'leaveRoom' | 'admitUser' | 'denyUser' | 'removeUser'
   | 'createWebRtcTransport' | 'connectTransport' | 'restartIce' | 'produce' | 'pauseProducer' | 'resumeProducer'
   | 'closeProducer' | 'consume' | 'resumeConsumer' | 'setConsumerPreferredLayers'
@@ -33,11 +33,17 @@ export class Signaling {
   private readonly handlers = new Map<keyof HubEvents, Set<AnyHandler>>();
   private starting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
+  /** The address the page started from; after losing a node the connection comes back through it. */
+  private readonly home: string;
+  /** True while moving to another node (a redirect): the close on the way is not a lost connection. */
+  private moving = false;
 
   onStateChange: (state: SignalingState, error?: Error) => void = () => {};
   onReconnected: () => void = () => {};
 
   constructor(accessTokenFactory: () => Promise<string>, url = '/ws') {
+    // Absolute: SignalR resolves a relative URL only when the connection is built, not when it is changed later.
+    this.home = typeof location === 'undefined' ? url : new URL(url, location.href).href;
     this.connection = new HubConnectionBuilder()
       .withUrl(url, {
         accessTokenFactory,
@@ -51,12 +57,18 @@ export class Signaling {
     for (const event of HUB_EVENT_NAMES) {
       this.connection.on(event, (payload: unknown) => this.dispatch(event, payload));
     }
-    this.connection.onreconnecting((error) => this.onStateChange('reconnecting', error));
+    this.connection.onreconnecting((error) => {
+      // The node we were sent to may be gone: come back through the starting address, which redirects again.
+      this.connection.baseUrl = this.home;
+      this.onStateChange('reconnecting', error);
+    });
     this.connection.onreconnected(() => {
       this.onStateChange('connected');
       this.onReconnected();
     });
-    this.connection.onclose((error) => this.onStateChange('disconnected', error));
+    this.connection.onclose((error) => {
+      if (!this.moving) this.onStateChange('disconnected', error);
+    });
   }
 
   get state(): SignalingState {
@@ -99,8 +111,28 @@ export class Signaling {
   async stop(): Promise<void> {
     this.stopping ??= this.connection.stop().finally(() => {
       this.stopping = null;
+      // The next start goes through the starting address (a redirect sets its own).
+      if (!this.moving) this.connection.baseUrl = this.home;
     });
     return this.stopping;
+  }
+
+  /**
+   * Moves the connection to the node `joinRoom` redirected to (`url + "/ws"`, same access token). When that node
+   * cannot be reached the connection goes back to the starting address and the error is thrown.
+   */
+  async redirect(url: string): Promise<void> {
+    this.moving = true;
+    try {
+      await this.stop();
+      this.connection.baseUrl = url.replace(/\/+$/, '') + '/ws';
+      await this.connection.start();
+    } catch (error) {
+      this.connection.baseUrl = this.home;
+      throw error;
+    } finally {
+      this.moving = false;
+    }
   }
 
   /** Subscribes to a hub event; returns the unsubscribe function. */

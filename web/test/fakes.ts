@@ -73,6 +73,15 @@ export class FakeHub implements SignalingClient {
     this.state = 'disconnected';
   }
 
+  /** The nodes `redirect` was sent to. */
+  readonly redirects: string[] = [];
+
+  async redirect(url: string): Promise<void> {
+    this.redirects.push(url);
+    await this.stop();
+    await this.start();
+  }
+
   on<E extends keyof HubEvents>(event: E, handler: (payload: HubEvents[E]) => void): () => void {
     let set = this.handlers.get(event);
     if (set === undefined) this.handlers.set(event, (set = new Set()));

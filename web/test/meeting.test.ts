@@ -40,6 +40,17 @@ function setUp(options: { self?: typeof alice; local?: LocalMedia; ownerId?: str
 }
 
 describe('meeting', () => {
+  it('follows a redirect to the node that holds the room and joins there', async () => {
+    const { hub, view, meeting } = setUp();
+    let joins = 0;
+    hub.respond('joinRoom', () => (++joins === 1 ? { status: 'redirect' as const, url: 'http://node-b:5000' } : joined('alice', [bobCam])));
+    await meeting.start();
+    assert.deepEqual(hub.redirects, ['http://node-b:5000']);
+    assert.equal(hub.callsOf('joinRoom').length, 2);
+    assert.deepEqual(view.log, ['joined']);
+    assert.deepEqual(hub.callsOf('consume').map((c) => c.producerId), ['p-bob-cam']);
+  });
+
   it('the owner creates the router, joins, sends mic and camera and receives what is there', async () => {
     const { hub, view, meeting } = setUp();
     hub.respond('joinRoom', () => joined('alice', [bobCam, bobMic]));

@@ -24,6 +24,12 @@ public class RoomUser
     /// <summary>When they raised their hand (the queue's order); null when it is down.</summary>
     public DateTime? HandRaisedAt { get; set; }
 
+    /// <summary>
+    /// The server node that holds the user's connection (<c>Node:Id</c>): at start-up a node deletes only its own
+    /// rows, and the other nodes delete a dead node's rows once its heartbeat expires.
+    /// </summary>
+    public string NodeId { get; set; } = string.Empty;
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

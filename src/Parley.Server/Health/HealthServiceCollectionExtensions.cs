@@ -16,7 +16,7 @@ internal static class HealthServiceCollectionExtensions
     public const string ReadyPath = "/health/ready";
     public const string LegacyLivePath = "/healthz";
 
-    private const string ReadyTag = "ready";
+    internal const string ReadyTag = "ready";
 
     public static IServiceCollection AddParleyHealth(this IServiceCollection services)
     {

@@ -283,6 +283,12 @@ internal sealed class ConnectionRegistry
         }
     }
 
+    /// <summary>Every connection of this process.</summary>
+    public IReadOnlyList<string> ConnectionIds()
+    {
+        lock (_gate) return [.. _connections.Keys];
+    }
+
     /// <summary>The rooms someone is in or waiting at.</summary>
     public IReadOnlyList<string> RoomIds()
     {

@@ -7,7 +7,7 @@ using Parley.Server.Rooms;
 namespace Parley.Server.Membership;
 
 /// <summary><see cref="IMembershipStore"/> on <see cref="ParleyDbContext"/>: one short transaction per call.</summary>
-internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) : IMembershipStore
+internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time, Cluster.NodeIdentity node) : IMembershipStore
 {
     public async Task<RoomRecord?> FindRoomAsync(string roomId, CancellationToken cancellationToken)
     {
@@ -24,7 +24,7 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) :
         var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);
         if (row is null)
         {
-            row = new RoomUser { RoomId = roomId, UserId = userId, Role = role, CreatedAt = now, UpdatedAt = now };
+            row = new RoomUser { RoomId = roomId, UserId = userId, Role = role, NodeId = node.Id, CreatedAt = now, UpdatedAt = now };
             db.RoomUsers.Add(row);
         }
         else
@@ -33,6 +33,8 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) :
             row.Role = role;
             row.IsMicActive = row.IsCamActive = row.IsShareScreen = false;
             row.HandRaisedAt = null;
+            // The row now belongs to this node's connection (the person may have come back from a dead node).
+            row.NodeId = node.Id;
             row.UpdatedAt = now;
         }
 
@@ -85,6 +87,7 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time) :
 
     public async Task<IReadOnlyList<StoredMember>> ListAllMembersAsync(CancellationToken cancellationToken) =>
         await db.RoomUsers.AsNoTracking()
+            .Where(ru => !node.Clustered || ru.NodeId == node.Id)
             .Select(ru => new StoredMember(ru.RoomId, ru.UserId, new MediaFlags(ru.IsMicActive, ru.IsCamActive, ru.IsShareScreen)))
             .ToListAsync(cancellationToken);
 

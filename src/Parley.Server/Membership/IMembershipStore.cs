@@ -25,7 +25,7 @@ internal interface IMembershipStore
 
     Task<RoomUserDto?> SetFlagsAsync(string roomId, string userId, MediaFlags flags, CancellationToken cancellationToken);
 
-    /// <summary>Every <c>room_user</c> row of every room (for the reconciler: one server per database).</summary>
+    /// <summary>Every <c>room_user</c> row of this node's connections (for the reconciler; every row when it is the only node).</summary>
     Task<IReadOnlyList<StoredMember>> ListAllMembersAsync(CancellationToken cancellationToken);
 
     /// <summary>

@@ -35,8 +35,12 @@ internal sealed class RoomEvents(IHubContext<RoomHub> hub)
     public Task UserConnectionChangedAsync(string roomId, string userId, bool connected) =>
         hub.Clients.Group(GroupOf(roomId)).SendAsync(HubEventNames.UserConnectionChanged, new { userId, connected });
 
-    /// <summary>To every connection of this server: it is stopping, and they should reconnect.</summary>
-    public Task ServerShuttingDownAsync() => hub.Clients.All.SendAsync(HubEventNames.ServerShuttingDown, new { });
+    /// <summary>
+    /// To every connection of this server: it is stopping, and they should reconnect. Named one by one, because
+    /// with the Redis backplane "all" would be every node's connections.
+    /// </summary>
+    public Task ServerShuttingDownAsync(IReadOnlyList<string> connectionIds) =>
+        SendToAsync(connectionIds, HubEventNames.ServerShuttingDown, new { });
 
     public Task JoinRequestAsync(IReadOnlyList<string> hostConnectionIds, WaitingUser user) =>
         hostConnectionIds.Count == 0

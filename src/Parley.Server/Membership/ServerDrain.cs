@@ -72,7 +72,7 @@ internal sealed class ServerDrain(
         try
         {
             MembershipLog.Drained(logger, members, rooms, registry.ConnectionCount);
-            await events.ServerShuttingDownAsync();
+            await events.ServerShuttingDownAsync(registry.ConnectionIds());
         }
         finally
         {

@@ -469,6 +469,13 @@ namespace Parley.Data.Migrations.Postgres
                         .HasDefaultValue(false)
                         .HasColumnName("is_share_screen");
 
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("node_id");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -492,6 +499,9 @@ namespace Parley.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_room_user");
+
+                    b.HasIndex("NodeId")
+                        .HasDatabaseName("ix_room_user_node_id");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_room_user_user_id");

@@ -456,6 +456,13 @@ namespace Parley.Data.Migrations.Sqlite
                         .HasDefaultValue(false)
                         .HasColumnName("is_share_screen");
 
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("")
+                        .HasColumnName("node_id");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -479,6 +486,9 @@ namespace Parley.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_room_user");
+
+                    b.HasIndex("NodeId")
+                        .HasDatabaseName("ix_room_user_node_id");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_room_user_user_id");

@@ -1,0 +1,32 @@
+namespace Parley.Server.Cluster;
+
+/// <summary>Several-node log messages (event ids 3800-3899); docs/scaling.md lists them.</summary>
+internal static partial class ClusterLog
+{
+    [LoggerMessage(3800, LogLevel.Information, "Node {NodeId} joined the cluster at {PublicUrl}")]
+    public static partial void NodeStarted(ILogger logger, string nodeId, string publicUrl);
+
+    [LoggerMessage(3801, LogLevel.Information, "Node {NodeId} left the cluster and released its rooms")]
+    public static partial void NodeLeft(ILogger logger, string nodeId);
+
+    [LoggerMessage(3802, LogLevel.Warning, "Cluster heartbeat failed ({Error}: {Message}); retrying")]
+    public static partial void HeartbeatFailed(ILogger logger, string error, string message);
+
+    [LoggerMessage(3803, LogLevel.Information, "Room {RoomId} placed on node {NodeId} (previous holder: {PreviousNodeId})")]
+    public static partial void RoomPlaced(ILogger logger, string roomId, string nodeId, string? previousNodeId);
+
+    [LoggerMessage(3804, LogLevel.Debug, "Room {RoomId} released: nobody is in it")]
+    public static partial void LeaseReleased(ILogger logger, string roomId);
+
+    [LoggerMessage(3805, LogLevel.Warning, "Room {RoomId} has people here but node {HolderId} holds its lease (this node was thought dead)")]
+    public static partial void LeaseLost(ILogger logger, string roomId, string holderId);
+
+    [LoggerMessage(3806, LogLevel.Information, "Node {NodeId} is dead (heartbeat expired): deleted its {Count} room_user row(s)")]
+    public static partial void DeadNodeSwept(ILogger logger, string nodeId, int count);
+
+    [LoggerMessage(3807, LogLevel.Debug, "Forwarded {Kind} of room {RoomId} to node {NodeId}")]
+    public static partial void CommandForwarded(ILogger logger, string kind, string roomId, string nodeId);
+
+    [LoggerMessage(3808, LogLevel.Warning, "Dropped a room command from another node: {Reason}")]
+    public static partial void CommandDropped(ILogger logger, string reason);
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+
+namespace Parley.Server.Cluster;
+
+/// <summary>
+/// Every <see cref="ClusterSettings.HeartbeatInterval"/>: writes this node's heartbeat (address and load), renews
+/// the leases of its rooms and cleans the rows of dead nodes. A failed round (Redis or the database unreachable) is
+/// logged and the next one tries again. On stopping the node leaves the registry and gives its rooms back.
+/// </summary>
+internal sealed class NodeHeartbeat(
+    IOptions<ClusterSettings> options,
+    ClusterDirectory directory,
+    RoomPlacement placement,
+    RoomLeases leases,
+    NodeIdentity node,
+    IServiceScopeFactory scopes,
+    IHostApplicationLifetime lifetime,
+    ILogger<NodeHeartbeat> logger) : BackgroundService
+{
+    private int _left;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        ClusterLog.NodeStarted(logger, node.Id, node.PublicUrl);
+        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval);
+        do
+        {
+            // A stopping node takes no new rooms: from the first moment of the stop it is out of the registry.
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await directory.HeartbeatAsync(placement.Self());
+                await leases.RenewAsync();
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<DeadNodeSweep>().RunAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                ClusterLog.HeartbeatFailed(logger, exception.GetType().Name, exception.Message);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await LeaveAsync();
+    }
+
+    /// <summary>Takes the node out of the registry and releases its leases; once, whoever calls first.</summary>
+    public async Task LeaveAsync()
+    {
+        if (Interlocked.Exchange(ref _left, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await directory.RemoveNodeAsync(node.Id);
+            await leases.ReleaseAllAsync();
+            ClusterLog.NodeLeft(logger, node.Id);
+        }
+        catch (Exception exception)
+        {
+            // Redis is gone too: the heartbeat and leases expire by themselves.
+            ClusterLog.HeartbeatFailed(logger, exception.GetType().Name, exception.Message);
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.SignalR;
+using Parley.Server.Membership;
+
+namespace Parley.Server.Cluster;
+
+/// <summary>
+/// Where a room lives: the node holding its lease while that node is alive, otherwise (an idle room, or its node
+/// died) the least-loaded live node, which then gets the lease. Answers null when the room lives here.
+/// </summary>
+internal sealed class RoomPlacement(
+    ClusterDirectory directory,
+    RoomLeases leases,
+    NodeIdentity node,
+    ConnectionRegistry registry,
+    IHostApplicationLifetime lifetime,
+    ILogger<RoomPlacement> logger)
+{
+    // Nodes racing for one room settle it in a round or two; more means something is wrong.
+    private const int MaxAttempts = 4;
+
+    /// <returns>The base URL of the node that holds the room, or null when it is this one.</returns>
+    public async Task<string?> LocateAsync(string roomId)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var holder = await directory.LeaseHolderAsync(roomId);
+            if (holder == node.Id)
+            {
+                leases.Hold(roomId);
+                return null;
+            }
+
+            if (holder is not null && await directory.FindNodeAsync(holder) is { } holding)
+            {
+                return holding.PublicUrl;
+            }
+
+            var target = await LeastLoadedAsync();
+            if (target is null)
+            {
+                throw new HubException("No server takes new meetings right now; try again in a moment");
+            }
+
+            var won = holder is null
+                ? await directory.TryPlaceAsync(roomId, target.Id)
+                : await directory.TakeOverAsync(roomId, holder, target.Id);
+            if (!won)
+            {
+                continue;
+            }
+
+            ClusterLog.RoomPlaced(logger, roomId, target.Id, holder);
+            if (target.Id == node.Id)
+            {
+                leases.Hold(roomId);
+                return null;
+            }
+
+            return target.PublicUrl;
+        }
+
+        throw new HubException("The meeting is being moved between servers; try again in a moment");
+    }
+
+    /// <summary>The live nodes with this one's load as it is now (its heartbeat may be a second old); a stopping node takes nothing.</summary>
+    private async Task<NodeRecord?> LeastLoadedAsync()
+    {
+        // A node that has not learnt its address yet (its first second) cannot be sent to.
+        var nodes = (await directory.LiveNodesAsync()).Where(n => n.Id != node.Id && n.PublicUrl.Length > 0).ToList();
+        if (!lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            nodes.Add(Self());
+        }
+
+        return nodes.Count == 0 ? null : nodes.Min(NodeRecord.ByLoad);
+    }
+
+    /// <summary>This node's heartbeat as it would be written now.</summary>
+    public NodeRecord Self()
+    {
+        var counts = registry.Count();
+        return new NodeRecord(node.Id, node.PublicUrl, node.MediaAddress, counts.Members + counts.Waiting, Math.Max(counts.ActiveRooms, leases.RoomIds.Count));
+    }
+}

@@ -103,7 +103,7 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
             _worker.AdvanceClock();
             try
             {
-                _sink!.OnDatagram(buffer.AsSpan(0, (int)received), from);
+                _sink!.OnDatagram(buffer.AsSpan(0, (int)received), from, arrivalTimestamp: 0);
             }
             catch (Exception e)
             {

@@ -230,6 +230,9 @@ public sealed partial class Worker : IAsyncDisposable
         return true;
     });
 
+    /// <summary>Queues a call that nobody awaits (e.g. a transport's periodic tick); the same object may be queued again.</summary>
+    internal void Post(WorkerCallBase call) => EnqueueCall(call);
+
     /// <summary>Queues a control call; it is abandoned (its task fails) if the worker has stopped.</summary>
     private void EnqueueCall(WorkerCallBase call)
     {
@@ -239,7 +242,7 @@ public sealed partial class Worker : IAsyncDisposable
             return;
         }
 
-        Enqueue(new WorkItem(call, null, null, 0, default));
+        Enqueue(new WorkItem(call, null, null, 0, default, 0));
         if (_stopped.Task.IsCompleted)
         {
             // The loop may have drained its queue for the last time before this call went in.
@@ -251,7 +254,12 @@ public sealed partial class Worker : IAsyncDisposable
     /// Hands a received datagram (in a buffer rented from <see cref="Buffers"/>) to <paramref name="sink"/> on the worker
     /// thread; the worker returns the buffer afterwards. The one queue hop between socket and media thread.
     /// </summary>
-    internal void PostDatagram(IDatagramSink sink, byte[] buffer, int length, in Net.TransportTuple from)
+    /// <param name="sink">Who handles it on the worker.</param>
+    /// <param name="buffer">The datagram's buffer, rented from <see cref="Buffers"/>.</param>
+    /// <param name="length">The datagram's length.</param>
+    /// <param name="from">Where it came from.</param>
+    /// <param name="arrivalTimestamp">When the datagram was read from its socket (<see cref="Stopwatch.GetTimestamp"/>), or 0.</param>
+    internal void PostDatagram(IDatagramSink sink, byte[] buffer, int length, in Net.TransportTuple from, long arrivalTimestamp = 0)
     {
         if (_stopped.Task.IsCompleted)
         {
@@ -259,7 +267,7 @@ public sealed partial class Worker : IAsyncDisposable
             return;
         }
 
-        Enqueue(new WorkItem(null, sink, buffer, length, from));
+        Enqueue(new WorkItem(null, sink, buffer, length, from, arrivalTimestamp));
     }
 
     /// <summary>Raises an event off the worker thread, after every event raised before it (<see cref="WorkerEventQueue"/>).</summary>
@@ -423,7 +431,7 @@ public sealed partial class Worker : IAsyncDisposable
 
         try
         {
-            item.Sink!.OnDatagram(item.Buffer.AsSpan(0, item.Length), item.From);
+            item.Sink!.OnDatagram(item.Buffer.AsSpan(0, item.Length), item.From, item.ArrivalTimestamp);
         }
         catch (Exception e)
         {
@@ -446,7 +454,7 @@ public sealed partial class Worker : IAsyncDisposable
         RaiseEvent(DatagramFailed, this, exception);
     }
 
-    private readonly record struct WorkItem(WorkerCallBase? Call, IDatagramSink? Sink, byte[]? Buffer, int Length, Net.TransportTuple From);
+    private readonly record struct WorkItem(WorkerCallBase? Call, IDatagramSink? Sink, byte[]? Buffer, int Length, Net.TransportTuple From, long ArrivalTimestamp);
 }
 
 /// <summary>A control call queued to a worker: run on its thread, or abandoned when the worker has stopped.</summary>
@@ -482,5 +490,8 @@ internal sealed class WorkerCall<T>(Func<T> action) : WorkerCallBase
 /// <summary>Receives datagrams on the worker thread; the bytes are valid only during the call.</summary>
 internal interface IDatagramSink
 {
-    void OnDatagram(Span<byte> datagram, in Net.TransportTuple from);
+    /// <param name="datagram">The datagram, writable in place.</param>
+    /// <param name="from">Where it came from.</param>
+    /// <param name="arrivalTimestamp">When it was read from its socket (<see cref="Stopwatch.GetTimestamp"/>), or 0 where nobody needs it.</param>
+    void OnDatagram(Span<byte> datagram, in Net.TransportTuple from, long arrivalTimestamp);
 }

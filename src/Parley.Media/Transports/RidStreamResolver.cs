@@ -69,19 +69,14 @@ internal sealed class RidStreamResolver
     }
 
     /// <summary>
-    /// Rewrites the SSRC of <paramref name="packet"/> to its stand-in, binding it on the first packet with MID and RID.
+    /// Rewrites the SSRC of <paramref name="rtp"/> (parsed once, by the transport) to its stand-in, binding it on the first packet with MID and RID.
     /// Packets of signaled SSRCs pass unchanged. Only binding allocates (the RID string), once per stream.
     /// </summary>
-    public void Resolve(Span<byte> packet)
+    public void Resolve(ref RtpPacket rtp)
     {
-        if (!RtpPacket.TryParse(packet, out var rtp))
-        {
-            return;
-        }
-
         if (_standInByReal.TryGetValue(rtp.Ssrc, out var standIn))
         {
-            BinaryPrimitives.WriteUInt32BigEndian(packet[8..], standIn);
+            rtp.Ssrc = standIn;
             return;
         }
 
@@ -116,7 +111,7 @@ internal sealed class RidStreamResolver
 
         _standInByReal[rtp.Ssrc] = bound;
         _realByStandIn[bound] = rtp.Ssrc;
-        BinaryPrimitives.WriteUInt32BigEndian(packet[8..], bound);
+        rtp.Ssrc = bound;
     }
 
     /// <summary>

@@ -20,7 +20,9 @@ public abstract partial class Transport
         datagram.Length >= RtpPacket.FixedHeaderLength && datagram[0] >> 6 == 2 && datagram[1] is < 192 or > 223;
 
     /// <summary>Routes one plain RTP packet (already decrypted) to the producer stream its SSRC names.</summary>
-    internal void HandleRtp(Span<byte> datagram)
+    /// <param name="datagram">The packet, writable in place.</param>
+    /// <param name="arrivalTimestamp">When its datagram was read from the socket (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), or 0.</param>
+    internal void HandleRtp(Span<byte> datagram, long arrivalTimestamp = 0)
     {
         var now = Worker.Timers.Now;
         if (!RtpPacket.TryParse(datagram, out var packet))
@@ -29,6 +31,8 @@ public abstract partial class Transport
             Counters.OnReceived(TrafficKind.Other, datagram.Length, now);
             return;
         }
+
+        OnRtpParsed(ref packet, arrivalTimestamp);
 
         if (!_streamsBySsrc.TryGetValue(packet.Ssrc, out var stream))
         {
@@ -42,6 +46,11 @@ public abstract partial class Transport
         {
             Counters.OnDropped(RtpDropReason.UnknownPayloadType);
         }
+    }
+
+    /// <summary>What a kind of transport does with an RTP packet before it is routed by SSRC; the packet is parsed once, here.</summary>
+    private protected virtual void OnRtpParsed(ref RtpPacket packet, long arrivalTimestamp)
+    {
     }
 
     /// <summary>Handles one plain RTCP compound packet: feedback for consumers, reports for producers.</summary>

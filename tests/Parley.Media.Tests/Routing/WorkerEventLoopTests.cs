@@ -129,7 +129,7 @@ public sealed class WorkerEventLoopTests
     {
         public int Calls;
 
-        public void OnDatagram(Span<byte> datagram, in Parley.Media.Net.TransportTuple from)
+        public void OnDatagram(Span<byte> datagram, in Parley.Media.Net.TransportTuple from, long arrivalTimestamp)
         {
             Calls++;
             throw new InvalidOperationException("a handler bug");

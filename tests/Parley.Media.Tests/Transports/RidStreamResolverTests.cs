@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Parley.Media.Ortc;
+using Parley.Media.Rtp;
 using Parley.Media.Tests.Routing;
 using Parley.Media.Transports;
 
@@ -30,14 +31,14 @@ public sealed class RidStreamResolverTests
         Assert.Null(parameters.Encodings[1].Rtx); // no RTX codec
 
         var wrongMid = TestRtp.Build(96, 1, 0, 0x1234, [1], (4, "9"u8.ToArray()), (10, "r1"u8.ToArray()));
-        resolver.Resolve(wrongMid);
+        Resolve(resolver, wrongMid);
         Assert.Equal(0x1234u, TestRtp.Header(wrongMid).Ssrc);
 
         var first = TestRtp.Build(96, 1, 0, 0x1234, [1], (4, "1"u8.ToArray()), (10, "r1"u8.ToArray()));
-        resolver.Resolve(first);
+        Resolve(resolver, first);
         Assert.Equal(standIn, TestRtp.Header(first).Ssrc);
         var plain = TestRtp.Build(96, 2, 0, 0x1234, [1]);
-        resolver.Resolve(plain);
+        Resolve(resolver, plain);
         Assert.Equal(standIn, TestRtp.Header(plain).Ssrc);
 
         // A PLI (PSFB FMT 1) for the stand-in goes out for the real SSRC.
@@ -67,7 +68,13 @@ public sealed class RidStreamResolverTests
 
         resolver.Remove(standIn);
         var after = TestRtp.Build(96, 3, 0, 0x1234, [1]);
-        resolver.Resolve(after);
+        Resolve(resolver, after);
         Assert.Equal(0x1234u, TestRtp.Header(after).Ssrc);
+    }
+
+    private static void Resolve(RidStreamResolver resolver, byte[] packet)
+    {
+        Assert.True(RtpPacket.TryParse(packet, out var rtp));
+        resolver.Resolve(ref rtp);
     }
 }

@@ -197,37 +197,80 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Receiving_recording_transport_cc_and_forwarding_through_srtp_allocates_nothing_on_the_worker()
+    public async Task Unprotecting_receiving_recording_transport_cc_and_forwarding_through_srtp_allocates_nothing_on_the_worker()
     {
         var router = await _worker.CreateRouterAsync();
-        var (sendTransport, _) = await ConnectedTransportAsync(router);
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
         var (recvTransport, receiver) = await ConnectedTransportAsync(router);
         var producer = await sendTransport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
         var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
         await consumer.ResumeAsync();
         var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
         var extensionId = (byte)producer.RtpParameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01).Id;
-        var packets = Enumerable.Range(0, 750)
-            .Select(i => RtpWithTransportSequence((ushort)i, ssrc, (byte)producer.RtpParameters.Codecs[0].PayloadType, extensionId, (ushort)i))
-            .ToArray();
+
+        // The datagrams as they arrive on the shared port: SRTP-protected by the browser's side.
+        var wire = Enumerable.Range(0, 750).Select(i =>
+        {
+            var plain = RtpWithTransportSequence((ushort)i, ssrc, (byte)producer.RtpParameters.Codecs[0].PayloadType, extensionId, (ushort)i);
+            var buffer = new byte[plain.Length + 32];
+            plain.CopyTo(buffer, 0);
+            Assert.Equal(Parley.Media.Srtp.SrtpResult.Ok, sender.Srtp.Send.ProtectRtp(buffer, plain.Length, out var length));
+            return buffer[..length];
+        }).ToArray();
+        IWebRtcServerTransport connection = sendTransport.Connection;
+        var from = sendTransport.IceSelectedTuple!.Value;
+        var datagram = new byte[PacketBufferPool.BufferLength];
+
+        void Deliver(int i)
+        {
+            // Unprotect works in place, as in the worker's own buffer: each delivery gets a fresh copy.
+            wire[i].CopyTo(datagram, 0);
+            connection.OnPacket(datagram.AsSpan(0, wire[i].Length), from, PacketKind.Rtp, arrivalTimestamp: 1 + i);
+        }
 
         var (allocated, sent) = await _worker.InvokeAsync(() =>
         {
             // Warm-up long enough for tiered JIT to settle; the steady state must not allocate.
             for (var i = 0; i < 500; i++)
-                sendTransport.OnWorkerPacket(packets[i], isRtcp: false);
+                Deliver(i);
             var sentBefore = recvTransport.Counters.PacketsSent;
             var allocated = AllocationMeter.LeastPerRound(round =>
             {
                 for (var i = 500 + (round * 50); i < 550 + (round * 50); i++)
-                    sendTransport.OnWorkerPacket(packets[i], isRtcp: false);
+                    Deliver(i);
             });
             return (allocated, recvTransport.Counters.PacketsSent - sentBefore);
         });
 
         Assert.Equal(250, sent);
         Assert.Equal(0, allocated);
+        Assert.Equal(750, sendTransport.ConnectionCounters.RtpPacketsReceived);
         await WaitUntil(() => receiver.Media.Any(IsRtp));
+    }
+
+    [Fact]
+    public async Task Srtp_arriving_on_the_shared_port_is_unprotected_on_the_owning_worker_thread()
+    {
+        await using var other = new Worker("webrtc-other-worker");
+        var router = await _worker.CreateRouterAsync();
+        var elsewhere = await other.CreateRouterAsync();
+        var (transport, peer) = await ConnectedTransportAsync(router);
+        var (bystander, _) = await ConnectedTransportAsync(elsewhere);
+        var producer = await transport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
+        var payloadType = (byte)producer.RtpParameters.Codecs[0].PayloadType;
+        var workerThread = await _worker.InvokeAsync(() => Environment.CurrentManagedThreadId);
+        var threads = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        transport.Connection.RtpUnprotected += () => threads.Enqueue(Environment.CurrentManagedThreadId);
+
+        for (var i = 0; i < 200; i++)
+            peer.SendProtected(MakeRtp((ushort)i, ssrc, 100, payloadType), isRtcp: false);
+
+        await WaitUntil(() => threads.Count == 200);
+        Assert.All(threads, thread => Assert.Equal(workerThread, thread));
+        Assert.NotEqual(workerThread, await other.InvokeAsync(() => Environment.CurrentManagedThreadId));
+        Assert.Equal(200, (await transport.GetStatsAsync()).RtpPacketCountReceived);
+        Assert.Equal(0, bystander.ConnectionCounters.RtpPacketsReceived);
     }
 
     [Fact]

@@ -32,14 +32,20 @@ public abstract partial class Transport
             return;
         }
 
-        OnRtpParsed(ref packet, arrivalTimestamp);
-
         if (!_streamsBySsrc.TryGetValue(packet.Ssrc, out var stream))
         {
-            Counters.OnDropped(RtpDropReason.UnknownSsrc);
-            Counters.OnReceived(TrafficKind.Other, datagram.Length, now);
-            return;
+            stream = BindUnknownSsrc(ref packet);
+            if (stream is null)
+            {
+                Counters.OnDropped(RtpDropReason.UnknownSsrc);
+                Counters.OnReceived(TrafficKind.Other, datagram.Length, now);
+                return;
+            }
+
+            _streamsBySsrc.Add(packet.Ssrc, stream);
         }
+
+        OnRtpRouted(ref packet, arrivalTimestamp);
 
         Counters.OnReceived(stream.RtxSsrc == packet.Ssrc ? TrafficKind.Rtx : TrafficKind.Rtp, datagram.Length, now);
         if (!stream.Receive(ref packet, now))
@@ -48,8 +54,15 @@ public abstract partial class Transport
         }
     }
 
-    /// <summary>What a kind of transport does with an RTP packet before it is routed by SSRC; the packet is parsed once, here.</summary>
-    private protected virtual void OnRtpParsed(ref RtpPacket packet, long arrivalTimestamp)
+    /// <summary>
+    /// A packet of an SSRC no stream has: a kind of transport may bind it to a stream signaled without one (RID-only
+    /// simulcast), which it returns after <see cref="ProducerStream.BindSsrc"/> or <see cref="ProducerStream.BindRtxSsrc"/>;
+    /// the transport routes the SSRC to it from then on. Null drops the packet.
+    /// </summary>
+    private protected virtual ProducerStream? BindUnknownSsrc(ref RtpPacket packet) => null;
+
+    /// <summary>What a kind of transport does with a packet of a known stream before the stream takes it (the one parse is the caller's).</summary>
+    private protected virtual void OnRtpRouted(ref RtpPacket packet, long arrivalTimestamp)
     {
     }
 

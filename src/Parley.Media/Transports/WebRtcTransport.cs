@@ -29,8 +29,7 @@ public sealed class WebRtcTransport : Transport
     private readonly IReadOnlyList<IceCandidate> _candidates;
     private readonly Dictionary<uint, byte> _transportCcIdBySsrc = [];
     private readonly TransportCcFeedbackRecorder _transportCc = new();
-    private readonly RidStreamResolver _ridStreams = new();
-    private readonly byte[] _rtcpScratch = new byte[PacketBufferPool.BufferLength];
+    private readonly RidStreamBinder _ridStreams = new();
     private readonly long _createdTimestamp = Stopwatch.GetTimestamp();
     private WorkerTimer? _transportCcTimer;
     private uint _lastTransportCcSsrc;
@@ -159,11 +158,6 @@ public sealed class WebRtcTransport : Transport
 
     internal override void SendRtcp(ReadOnlySpan<byte> packet)
     {
-        if (_ridStreams.TryRewriteOutgoingRtcp(packet, _rtcpScratch, out var length))
-        {
-            packet = _rtcpScratch.AsSpan(0, length);
-        }
-
         if (!_connection.SendRtcp(packet))
         {
             Counters.OnDropped(RtpDropReason.SendFailed);
@@ -181,10 +175,9 @@ public sealed class WebRtcTransport : Transport
     /// <summary>Every 100 ms while a producer sends the transport-wide-cc extension (libwebrtc's default interval).</summary>
     internal const int TransportCcFeedbackIntervalMs = 100;
 
-    private protected override void PrepareProducerParameters(RtpParameters parameters) => _ridStreams.AssignStandIns(parameters);
-
     private protected override void OnProducerAdded(Producer producer)
     {
+        _ridStreams.Add(producer);
         var extension = producer.RtpParameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
         if (extension is null || extension.Id is <= 0 or > 255)
         {
@@ -193,7 +186,11 @@ public sealed class WebRtcTransport : Transport
 
         foreach (var stream in producer.Streams)
         {
-            _transportCcIdBySsrc[stream.Ssrc] = (byte)extension.Id;
+            if (stream.IsBound)
+            {
+                _transportCcIdBySsrc[stream.Ssrc] = (byte)extension.Id;
+            }
+
             if (stream.RtxSsrc is { } rtx)
             {
                 _transportCcIdBySsrc[rtx] = (byte)extension.Id;
@@ -205,15 +202,14 @@ public sealed class WebRtcTransport : Transport
 
     private protected override void OnProducerRemoved(Producer producer)
     {
+        _ridStreams.Remove(producer);
         foreach (var stream in producer.Streams)
         {
-            _ridStreams.Remove(stream.Ssrc);
-            if (stream.RtxSsrc is { } rtxStandIn)
+            if (stream.IsBound)
             {
-                _ridStreams.Remove(rtxStandIn);
+                _transportCcIdBySsrc.Remove(stream.Ssrc);
             }
 
-            _transportCcIdBySsrc.Remove(stream.Ssrc);
             if (stream.RtxSsrc is { } rtx)
             {
                 _transportCcIdBySsrc.Remove(rtx);
@@ -304,11 +300,6 @@ public sealed class WebRtcTransport : Transport
         Counters.OnDatagramReceived(packet.Length);
         if (isRtcp)
         {
-            if (_ridStreams.IsActive)
-            {
-                _ridStreams.ResolveSenderReports(packet);
-            }
-
             HandleRtcp(packet);
             return;
         }
@@ -316,14 +307,26 @@ public sealed class WebRtcTransport : Transport
         HandleRtp(packet, arrivalTimestamp);
     }
 
-    /// <summary>The one parse of the packet, before routing: RID-only streams are bound, transport-cc arrivals recorded.</summary>
-    private protected override void OnRtpParsed(ref RtpPacket packet, long arrivalTimestamp)
+    /// <summary>An SSRC not signaled: the RID-only encoding (or its RTX) whose MID and RID the packet carries, if any.</summary>
+    private protected override ProducerStream? BindUnknownSsrc(ref RtpPacket packet)
     {
-        if (_ridStreams.IsActive)
+        if (!_ridStreams.IsActive || _ridStreams.TryBind(ref packet) is not { } stream)
         {
-            _ridStreams.Resolve(ref packet);
+            return null;
         }
 
+        var extension = stream.Producer.RtpParameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
+        if (extension is not null && extension.Id is > 0 and <= 255)
+        {
+            _transportCcIdBySsrc[packet.Ssrc] = (byte)extension.Id;
+        }
+
+        return stream;
+    }
+
+    /// <summary>Records the transport-cc arrival of a packet of a known stream (parsed once, by the caller).</summary>
+    private protected override void OnRtpRouted(ref RtpPacket packet, long arrivalTimestamp)
+    {
         if (_transportCcIdBySsrc.Count == 0
             || !_transportCcIdBySsrc.TryGetValue(packet.Ssrc, out var id)
             || !packet.TryGetExtension(id, out var value)

@@ -190,10 +190,47 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         // r0 came first, so the consumer starts on it; r1's packet is routed to its own stream but not forwarded yet.
         await WaitUntil(() => receiver.Media.Count(m => IsRtp(m) && BinaryPrimitives.ReadUInt32BigEndian(m.AsSpan(8)) == consumer.Ssrc) == 2);
         var streams = await producer.GetStatsAsync();
+        Assert.Equal(2, streams.Count); // r2 has sent nothing: no stream, no stats (as mediasoup)
         Assert.Equal(2, streams[0].PacketCount);
         Assert.Equal(1, streams[1].PacketCount);
-        Assert.Equal(0, streams[2].PacketCount);
         Assert.Equal(new ConsumerLayers(0, 2), consumer.CurrentLayers);
+    }
+
+    [Fact]
+    public async Task Rid_only_streams_are_known_by_their_wire_ssrcs_in_stats_and_in_feedback_upstream()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var (recvTransport, receiver) = await ConnectedTransportAsync(router);
+        var parameters = OrtcTestData.Producer("chromium-produce-video-vp8-simulcast.json");
+        var producer = await sendTransport.ProduceAsync(MediaKind.Video, parameters);
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        await consumer.ResumeAsync();
+
+        byte Id(string uri) => (byte)parameters.HeaderExtensions.Single(e => e.Uri == uri).Id;
+        var mid = (Id(RtpHeaderExtensionUris.Mid), System.Text.Encoding.ASCII.GetBytes(parameters.Mid!));
+        var payloadType = (byte)parameters.Codecs[0].PayloadType;
+        var rtxPayloadType = (byte)parameters.Codecs.First(c => c.MimeType == "video/rtx").PayloadType;
+        byte[] keyFrame = [0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00, 7, 7, 7];
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 100, 0, 0xAAAA0001, keyFrame, mid, (Id(RtpHeaderExtensionUris.RtpStreamId), "r0"u8.ToArray())), isRtcp: false);
+        // RTX of r0 (a repair of packet 100, its original sequence number first), bound by its repaired RID.
+        byte[] repair = [0, 100, .. keyFrame];
+        sender.SendProtected(Routing.TestRtp.Build(rtxPayloadType, 7, 0, 0xBBBB0001, repair, mid, (Id(RtpHeaderExtensionUris.RepairedRtpStreamId), "r0"u8.ToArray())), isRtcp: false);
+        await WaitUntil(() => receiver.Media.Any(m => IsRtp(m) && BinaryPrimitives.ReadUInt32BigEndian(m.AsSpan(8)) == consumer.Ssrc));
+
+        // Counted on the worker as the packet is decrypted, before it is routed: the stats call queues behind both.
+        await WaitUntil(() => sendTransport.ConnectionCounters.RtpPacketsReceived == 2);
+        var stats = Assert.Single(await producer.GetStatsAsync());
+        Assert.Equal(0xAAAA0001u, stats.Ssrc);
+        Assert.Equal(0xBBBB0001u, stats.RtxSsrc);
+        Assert.Equal("r0", stats.Rid);
+        Assert.Null(producer.RtpParameters.Encodings[0].Ssrc); // nothing made up in the producer's parameters
+
+        // The receiving browser asks for a keyframe: the PLI upstream names the wire SSRC as it is, nothing rewritten.
+        var pli = new byte[Parley.Media.Rtcp.RtcpPictureLossIndication.Size];
+        Assert.True(new Parley.Media.Rtcp.RtcpPictureLossIndication(0x1234, consumer.Ssrc).TryWrite(pli, out _));
+        receiver.SendProtected(pli, isRtcp: true);
+        await WaitUntil(() => sender.Media.Any(m => IsPli(m, 0xAAAA0001)));
     }
 
     [Fact]

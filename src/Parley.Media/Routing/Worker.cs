@@ -30,6 +30,8 @@ public sealed partial class Worker : IAsyncDisposable
     private int _openChannels;
     private long _failedDatagrams;
     private long _faults;
+    private readonly long[] _overloadDrops = new long[2];
+    private readonly OverloadShedding _queueShedding;
     private readonly MediaStatisticsRegistry _registry;
     private readonly MediaTrafficTotals _closedTraffic = new();
     private WorkerStatistics _statistics = WorkerStatistics.Empty;
@@ -54,8 +56,12 @@ public sealed partial class Worker : IAsyncDisposable
     /// <param name="portableWait">Sleep on an event and let the runtime read sockets, as on platforms without epoll.</param>
     /// <param name="registry">Where the meter finds this worker's statistics (tests pass their own).</param>
     /// <param name="loggerFactory">Where the worker logs; nowhere when null.</param>
-    internal Worker(string? name, bool portableWait, MediaStatisticsRegistry? registry = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="maxQueueDelay">How long a received datagram may wait before it is dropped (<see cref="OverloadShedding"/>); the default when null.</param>
+    internal Worker(string? name, bool portableWait, MediaStatisticsRegistry? registry = null, ILoggerFactory? loggerFactory = null, TimeSpan? maxQueueDelay = null)
     {
+        MaxQueueDelay = maxQueueDelay ?? OverloadShedding.DefaultMaxQueueDelay;
+        _queueShedding = new OverloadShedding((long)(MaxQueueDelay.TotalSeconds * Stopwatch.Frequency));
+        SocketShedding = new OverloadShedding((long)(MaxQueueDelay.TotalMilliseconds * 1_000_000));
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(MediaEngineLog.WorkerCategory);
         Timers = new WorkerTimers(OnTimerFault);
         _registry = registry ?? MediaMetrics.Registry;
@@ -97,6 +103,18 @@ public sealed partial class Worker : IAsyncDisposable
     /// timer belonged to was closed. Every one is a bug, logged at Error.
     /// </summary>
     public long FaultCount => Interlocked.Read(ref _faults);
+
+    /// <summary>How long a received datagram may wait (in a socket's queue or the worker's) before it is dropped unhandled.</summary>
+    public TimeSpan MaxQueueDelay { get; }
+
+    /// <summary>Datagrams dropped because they waited longer than <see cref="MaxQueueDelay"/>, by where they waited.</summary>
+    public long GetOverloadDropCount(OverloadDropReason reason) => Interlocked.Read(ref _overloadDrops[(int)reason]);
+
+    /// <summary>The budget in nanoseconds of the kernel's receive timestamps (<see cref="Net.UdpChannel"/>).</summary>
+    internal OverloadShedding SocketShedding { get; }
+
+    /// <summary>Counts a datagram dropped for its age (worker thread, or the runtime's receive loop).</summary>
+    internal void OnOverloadDrop(OverloadDropReason reason) => Interlocked.Increment(ref _overloadDrops[(int)reason]);
 
     /// <summary>Where the worker and everything on it log.</summary>
     internal ILogger Logger { get; }
@@ -426,6 +444,13 @@ public sealed partial class Worker : IAsyncDisposable
         if (item.Call is not null)
         {
             item.Call.Execute();
+            return;
+        }
+
+        if (_queueShedding.IsTooLate(item.ArrivalTimestamp, Stopwatch.GetTimestamp()))
+        {
+            OnOverloadDrop(OverloadDropReason.WorkerQueue);
+            Buffers.Return(item.Buffer!);
             return;
         }
 

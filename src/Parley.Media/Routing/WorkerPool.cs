@@ -23,7 +23,7 @@ public sealed class WorkerPool : IAsyncDisposable
         _workers = new Worker[count];
         for (var i = 0; i < count; i++)
         {
-            _workers[i] = new Worker($"parley-worker-{i}", options.LoggerFactory);
+            _workers[i] = new Worker($"parley-worker-{i}", portableWait: false, loggerFactory: options.LoggerFactory, maxQueueDelay: options.MaxQueueDelay);
         }
     }
 

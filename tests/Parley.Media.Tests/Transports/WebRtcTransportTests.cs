@@ -17,7 +17,7 @@ namespace Parley.Media.Tests.Transports;
 public sealed class WebRtcTransportTests : IAsyncDisposable
 {
     private readonly WebRtcServer _server;
-    private readonly Worker _worker = new();
+    private readonly Worker _worker = new(null, portableWait: false, maxQueueDelay: Routing.RoutingScenario.TestMaxQueueDelay);
     private readonly List<IDisposable> _peers = [];
 
     public WebRtcTransportTests()

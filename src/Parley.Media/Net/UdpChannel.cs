@@ -33,9 +33,7 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
         _socket = socket;
         _worker = worker;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _descriptor = OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("PARLEY_MANAGED_SENDTO") is null
-            ? (int)socket.SafeHandle.DangerousGetHandle()
-            : -1;
+        _descriptor = OperatingSystem.IsLinux() ? (int)socket.SafeHandle.DangerousGetHandle() : -1;
         if (_descriptor >= 0 && LinuxNative.HasArrivalTimestamps)
         {
             // The arrival time of each datagram, so that one that waited too long in the socket's queue is dropped

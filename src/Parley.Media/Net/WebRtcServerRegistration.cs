@@ -253,7 +253,11 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDatagramS
 
             var buffer = worker.Buffers.Rent();
             packet.CopyTo(buffer);
-            worker.PostDatagram(this, buffer, packet.Length, from, arrivalTimestamp);
+
+            // Only media is shed when the worker falls behind (OverloadShedding): a late STUN check or DTLS flight still
+            // matters, and they are few. Without an arrival time a queued datagram is never shed.
+            var media = kind is PacketKind.Rtp or PacketKind.Rtcp;
+            worker.PostDatagram(this, buffer, packet.Length, from, media ? arrivalTimestamp : 0);
             return;
         }
 

@@ -66,7 +66,7 @@ public sealed partial class Worker : IAsyncDisposable
         Timers = new WorkerTimers(OnTimerFault);
         _registry = registry ?? MediaMetrics.Registry;
         _nextStatisticsAt = (long)MediaMetrics.RefreshInterval.TotalMilliseconds;
-        Waiter = WorkerWaiter.Create(portableWait || Environment.GetEnvironmentVariable("PARLEY_PORTABLE_WORKER") == "1");
+        Waiter = WorkerWaiter.Create(portableWait);
         Id = Guid.NewGuid().ToString();
         Name = name ?? "parley-worker-" + Id[..8];
         _thread = new Thread(Run) { IsBackground = true, Name = Name };

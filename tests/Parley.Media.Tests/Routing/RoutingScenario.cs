@@ -20,9 +20,6 @@ internal sealed class RoutingScenario : IAsyncDisposable
         ProducerTransport = producerTransport;
     }
 
-    /// <summary>How long a datagram may wait for a test's worker: long, since test machines stall.</summary>
-    public static readonly TimeSpan TestMaxQueueDelay = TimeSpan.FromSeconds(10);
-
     public Worker Worker { get; }
 
     public Router Router { get; }
@@ -56,9 +53,8 @@ internal sealed class RoutingScenario : IAsyncDisposable
         int streamInactivityMs = 60_000,
         Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
-        // A loaded test machine that stalls the worker is not an overloaded worker: bursts must all be forwarded here
-        // (shedding has its own tests, OverloadSheddingTests).
-        var worker = new Worker(null, portableWorker, registry, loggerFactory, maxQueueDelay: TestMaxQueueDelay);
+        // Not shed on a stalled test machine (TestWorkers).
+        var worker = new Worker(null, portableWorker, registry, loggerFactory, maxQueueDelay: TestWorkers.MaxQueueDelay);
         var router = await worker.CreateRouterAsync(new RouterOptions { StreamInactivityMs = streamInactivityMs });
         var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
         var scenario = new RoutingScenario(worker, router, transport);

@@ -55,7 +55,7 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
         """;
 
     private readonly WebRtcServer _server;
-    private readonly Parley.Media.Routing.Worker _worker = new("chromium-webrtc-tests");
+    private readonly Parley.Media.Routing.Worker _worker = TestWorkers.Create("chromium-webrtc-tests");
     private readonly ConcurrentQueue<byte[]> _rtp = new();
     private readonly ConcurrentQueue<byte[]> _rtcp = new();
     private WebRtcConnection _connection = null!;

@@ -17,7 +17,7 @@ namespace Parley.Media.Tests.Transports;
 public sealed class WebRtcConnectionAllocationTests : IDisposable
 {
     private readonly WebRtcServer _server = new(new WebRtcServerOptions { Port = 0 });
-    private readonly Worker _worker = new("webrtc-allocation-tests");
+    private readonly Worker _worker = TestWorkers.Create("webrtc-allocation-tests");
     private readonly WebRtcConnection _connection;
 
     public WebRtcConnectionAllocationTests()

@@ -17,7 +17,7 @@ namespace Parley.Media.Tests.Transports;
 public sealed class WebRtcConnectionTests : IDisposable
 {
     private readonly WebRtcServer _server;
-    private readonly Worker _worker = new("webrtc-connection-tests");
+    private readonly Worker _worker = TestWorkers.Create("webrtc-connection-tests");
     private readonly WebRtcConnection _connection;
     private readonly ConcurrentQueue<byte[]> _rtp = new();
     private readonly ConcurrentQueue<byte[]> _rtcp = new();

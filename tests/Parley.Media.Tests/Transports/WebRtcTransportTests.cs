@@ -17,7 +17,7 @@ namespace Parley.Media.Tests.Transports;
 public sealed class WebRtcTransportTests : IAsyncDisposable
 {
     private readonly WebRtcServer _server;
-    private readonly Worker _worker = new(null, portableWait: false, maxQueueDelay: Routing.RoutingScenario.TestMaxQueueDelay);
+    private readonly Worker _worker = TestWorkers.Create();
     private readonly List<IDisposable> _peers = [];
 
     public WebRtcTransportTests()
@@ -288,7 +288,7 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
     [Fact]
     public async Task Srtp_arriving_on_the_shared_port_is_unprotected_on_the_owning_worker_thread()
     {
-        await using var other = new Worker("webrtc-other-worker");
+        await using var other = TestWorkers.Create("webrtc-other-worker");
         var router = await _worker.CreateRouterAsync();
         var elsewhere = await other.CreateRouterAsync();
         var (transport, peer) = await ConnectedTransportAsync(router);

@@ -92,7 +92,8 @@ foreach (var transport in consumerTransports)
 }
 
 var producerDecryptFailed = producerKeys is null ? "" : $",\"producerDecryptFailed\":{(await producerTransport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.DecryptFailed)}";
-Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed}{producerDecryptFailed}}}");
+var shed = worker.GetOverloadDropCount(OverloadDropReason.SocketBacklog) + worker.GetOverloadDropCount(OverloadDropReason.WorkerQueue);
+Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed},\"shedLate\":{shed}{producerDecryptFailed}}}");
 
 // Memory the consumers cost: the managed heap after a full collection, and the process's resident set.
 static (long Heap, long Rss) MemoryNow()

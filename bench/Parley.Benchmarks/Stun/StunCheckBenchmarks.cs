@@ -81,7 +81,7 @@ public class StunCheckBenchmarks
     {
         public string LocalUsernameFragment => "benchufrag";
 
-        public void OnPacket(ReadOnlySpan<byte> packet, in TransportTuple from, PacketKind kind)
+        public void OnPacket(Span<byte> packet, in TransportTuple from, PacketKind kind, long arrivalTimestamp)
         {
         }
 

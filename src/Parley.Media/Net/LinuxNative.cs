@@ -48,11 +48,79 @@ internal static unsafe partial class LinuxNative
     [LibraryImport("libc", EntryPoint = "recvfrom")]
     public static partial nint ReceiveFrom(int descriptor, byte* buffer, nuint length, int flags, byte* address, int* addressLength);
 
+    [LibraryImport("libc", EntryPoint = "recvmsg")]
+    public static partial nint ReceiveMessage(int descriptor, MessageHeader* message, int flags);
+
     [LibraryImport("libc", EntryPoint = "connect")]
     public static partial int Connect(int descriptor, byte* address, int addressLength);
 
     [LibraryImport("libc", EntryPoint = "sendto")]
     public static partial nint SendTo(int descriptor, byte* buffer, nuint length, int flags, byte* address, int addressLength);
+
+    /// <summary>SOL_SOCKET and SO_TIMESTAMPNS (also the control message's type): the kernel stamps each datagram's arrival (CLOCK_REALTIME).</summary>
+    public const int SolSocket = 1;
+    public const int SoTimestampNs = 35;
+
+    /// <summary>
+    /// Whether <see cref="TryReadTimestamp"/> understands this platform's control messages: 64-bit Linux, where a
+    /// <c>cmsghdr</c> is 16 bytes and a <c>timespec</c> two 64-bit fields.
+    /// </summary>
+    public static bool HasArrivalTimestamps => OperatingSystem.IsLinux() && IntPtr.Size == 8
+        && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+
+    /// <summary>Room for one <c>SCM_TIMESTAMPNS</c> control message.</summary>
+    public const int TimestampControlBytes = 64;
+
+    /// <summary><c>struct msghdr</c>; sequential layout matches the C one where pointers and <c>size_t</c> are the same width.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MessageHeader
+    {
+        public byte* Name;
+        public int NameLength;
+        public IoVector* Vectors;
+        public nuint VectorCount;
+        public byte* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    /// <summary><c>struct iovec</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVector
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    /// <summary>The kernel's arrival time of a datagram, in nanoseconds since the Unix epoch, from its control messages; false when absent.</summary>
+    public static bool TryReadTimestamp(byte* control, nuint controlLength, out long unixNanoseconds)
+    {
+        const int headerBytes = 16;
+        unixNanoseconds = 0;
+        for (nuint offset = 0; offset + headerBytes <= controlLength;)
+        {
+            var length = *(nuint*)(control + offset);
+            if (length < headerBytes || offset + length > controlLength)
+            {
+                return false;
+            }
+
+            if (*(int*)(control + offset + 8) == SolSocket && *(int*)(control + offset + 12) == SoTimestampNs && length >= headerBytes + 16)
+            {
+                var seconds = *(long*)(control + offset + headerBytes);
+                var nanoseconds = *(long*)(control + offset + headerBytes + 8);
+                unixNanoseconds = (seconds * 1_000_000_000) + nanoseconds;
+                return true;
+            }
+
+            offset += (length + 7) & ~(nuint)7;
+        }
+
+        return false;
+    }
+
+    /// <summary>Now on the clock of the kernel's receive timestamps (CLOCK_REALTIME), in nanoseconds since the Unix epoch.</summary>
+    public static long UnixNanosecondsNow() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
     /// <summary>Registers or removes <paramref name="descriptor"/> for readability, tagged with <paramref name="key"/>.</summary>
     public static bool EpollControl(int epoll, int operation, int descriptor, ulong key)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Parley.Media.Routing;
@@ -25,15 +26,22 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
     private SocketAddress? _connectedTo;
     private ulong _watchKey; // 0 while the worker does not watch the socket (the waiter's keys start at 1)
     private int _disposed;
+    private bool _timestamped;
 
     private UdpChannel(Socket socket, Worker worker)
     {
         _socket = socket;
         _worker = worker;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _descriptor = OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("PARLEY_MANAGED_SENDTO") is null
-            ? (int)socket.SafeHandle.DangerousGetHandle()
-            : -1;
+        _descriptor = OperatingSystem.IsLinux() ? (int)socket.SafeHandle.DangerousGetHandle() : -1;
+        if (_descriptor >= 0 && LinuxNative.HasArrivalTimestamps)
+        {
+            // The arrival time of each datagram, so that one that waited too long in the socket's queue is dropped
+            // unread by a worker that fell behind (OverloadShedding) rather than forwarded late.
+            socket.SetRawSocketOption(LinuxNative.SolSocket, LinuxNative.SoTimestampNs, [1, 0, 0, 0]);
+            _timestamped = true;
+        }
+
         worker.OnChannelOpened();
     }
 
@@ -79,19 +87,48 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
     {
         var buffer = _worker.ReceiveScratch;
         var address = stackalloc byte[SocketAddressBytes];
+        var control = stackalloc byte[LinuxNative.TimestampControlBytes];
         var localPort = (ushort)LocalEndPoint.Port;
         for (var i = 0; i < ReadsPerTurn && _disposed == 0; i++)
         {
             var addressLength = SocketAddressBytes;
             nint received;
+            nuint controlLength = 0;
             fixed (byte* data = buffer)
             {
-                received = LinuxNative.ReceiveFrom(_descriptor, data, (nuint)buffer.Length, LinuxNative.MsgDontWait | MsgTrunc, address, &addressLength);
+                if (_timestamped)
+                {
+                    var vector = new LinuxNative.IoVector { Base = data, Length = (nuint)buffer.Length };
+                    var message = new LinuxNative.MessageHeader
+                    {
+                        Name = address,
+                        NameLength = SocketAddressBytes,
+                        Vectors = &vector,
+                        VectorCount = 1,
+                        Control = control,
+                        ControlLength = LinuxNative.TimestampControlBytes,
+                    };
+                    received = LinuxNative.ReceiveMessage(_descriptor, &message, LinuxNative.MsgDontWait | MsgTrunc);
+                    addressLength = message.NameLength;
+                    controlLength = message.ControlLength;
+                }
+                else
+                {
+                    received = LinuxNative.ReceiveFrom(_descriptor, data, (nuint)buffer.Length, LinuxNative.MsgDontWait | MsgTrunc, address, &addressLength);
+                }
             }
 
             if (received < 0)
             {
                 return;
+            }
+
+            if (controlLength > 0
+                && LinuxNative.TryReadTimestamp(control, controlLength, out var arrivedAt)
+                && _worker.SocketShedding.IsTooLate(arrivedAt, LinuxNative.UnixNanosecondsNow()))
+            {
+                _worker.OnOverloadDrop(OverloadDropReason.SocketBacklog);
+                continue;
             }
 
             if (received >= buffer.Length
@@ -103,7 +140,7 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
             _worker.AdvanceClock();
             try
             {
-                _sink!.OnDatagram(buffer.AsSpan(0, (int)received), from);
+                _sink!.OnDatagram(buffer.AsSpan(0, (int)received), from, arrivalTimestamp: 0);
             }
             catch (Exception e)
             {
@@ -228,7 +265,7 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
                 continue;
             }
 
-            _worker.PostDatagram(_sink!, buffer, received, from);
+            _worker.PostDatagram(_sink!, buffer, received, from, Stopwatch.GetTimestamp());
         }
     }
 }

@@ -6,7 +6,10 @@ namespace Parley.Media.Net;
 /// <summary>Receives datagrams from a <see cref="UdpSocketListener"/>; the bytes are valid only during the call.</summary>
 internal interface IUdpDatagramHandler
 {
-    void OnDatagram(ReadOnlySpan<byte> datagram, in TransportTuple from);
+    /// <param name="datagram">The datagram, in the loop's receive buffer.</param>
+    /// <param name="from">Where it came from.</param>
+    /// <param name="arrivalTimestamp">When the read returned (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</param>
+    void OnDatagram(ReadOnlySpan<byte> datagram, in TransportTuple from, long arrivalTimestamp);
 }
 
 /// <summary>
@@ -176,6 +179,7 @@ internal sealed class UdpSocketListener : IDisposable
                 return;
             }
 
+            var arrivalTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
             _counters.OnReceived(received);
             if (received > _maxPacketSize)
             {
@@ -191,7 +195,7 @@ internal sealed class UdpSocketListener : IDisposable
 
             try
             {
-                _handler.OnDatagram(buffer.AsSpan(0, received), from);
+                _handler.OnDatagram(buffer.AsSpan(0, received), from, arrivalTimestamp);
             }
             catch (Exception)
             {

@@ -175,7 +175,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         _stopping.Dispose();
     }
 
-    void IUdpDatagramHandler.OnDatagram(ReadOnlySpan<byte> datagram, in TransportTuple from)
+    void IUdpDatagramHandler.OnDatagram(ReadOnlySpan<byte> datagram, in TransportTuple from, long arrivalTimestamp)
     {
         var kind = PacketDemux.Classify(datagram);
         var registration = Router.Route(datagram, kind, from, out var reason);
@@ -185,7 +185,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
             return;
         }
 
-        registration.Deliver(datagram, from, kind);
+        registration.Deliver(datagram, from, kind, arrivalTimestamp);
     }
 
     internal void Unregister(WebRtcServerRegistration registration)
@@ -388,6 +388,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
     /// <summary>One frame from a TCP connection; returns false to close the connection.</summary>
     private bool OnTcpFrame(TcpFramedConnection connection, ReadOnlyMemory<byte> frame)
     {
+        var arrivalTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         var packet = frame.Span;
         Counters.OnReceived(packet.Length);
         if (packet.Length > _options.MaxPacketSize)
@@ -431,7 +432,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
             connection.MarkActive(NowMilliseconds);
         }
 
-        registration.Deliver(packet, connection.Tuple, kind);
+        registration.Deliver(packet, connection.Tuple, kind, arrivalTimestamp);
         return !connection.IsClosed;
     }
 

@@ -1,16 +1,21 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Parley.Media.Ice;
+using Parley.Media.Routing;
 
 namespace Parley.Media.Net;
 
 /// <summary>
 /// A transport's handle on a <see cref="WebRtcServer"/>: sends to tuples, tells the server which tuples are
 /// the transport's (after ICE validated them), follows ufrag changes on ICE restart, and unregisters on
-/// dispose. Packets for the transport are delivered under <see cref="Gate"/>. See <see cref="IWebRtcServerTransport"/>.
+/// dispose. Packets for a transport owned by a worker are copied into one of the worker's buffers and queued to it,
+/// still encrypted: the worker does the rest. See <see cref="IWebRtcServerTransport"/>.
 /// </summary>
-internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposable
+internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDatagramSink, IDisposable
 {
     private readonly WebRtcServer _server;
+    private readonly Worker? _worker;
+    private readonly TickCall? _tickCall;
     private readonly ConcurrentDictionary<TransportTuple, byte> _boundTuples = new();
     private readonly ConcurrentDictionary<TransportTuple, TcpFramedConnection> _tcpConnections = new();
     private UdpSocketListener? _dedicatedUdp;
@@ -21,11 +26,16 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
         _server = server;
         Transport = transport;
         UsernameFragment = usernameFragment;
+        _worker = transport.Worker;
+        _tickCall = _worker is null ? null : new TickCall(this);
     }
 
     public IWebRtcServerTransport Transport { get; }
 
-    /// <summary>Serializes everything that touches the transport: packet delivery and the transport's own timers.</summary>
+    /// <summary>
+    /// For a transport without a worker only: serializes packet delivery and ticks from the I/O loops. A transport owned
+    /// by a worker is only ever called on that worker's thread and needs no lock.
+    /// </summary>
     public Lock Gate { get; } = new();
 
     /// <summary>The ufrag that routes STUN requests to this transport.</summary>
@@ -163,12 +173,24 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
         }
 
         _boundTuples.TryRemove(connection.Tuple, out _);
+        var tuple = connection.Tuple;
+        if (_worker is not null)
+        {
+            _ = _worker.InvokeAsync(() =>
+            {
+                if (!_disposed)
+                {
+                    Transport.OnTupleClosed(tuple);
+                }
+            });
+            return;
+        }
 
         lock (Gate)
         {
             try
             {
-                Transport.OnTupleClosed(connection.Tuple);
+                Transport.OnTupleClosed(tuple);
             }
             catch (Exception)
             {
@@ -177,8 +199,20 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
         }
     }
 
+    /// <summary>On the server's tick timer: the transport's tick runs on its worker (queued) or here under the gate.</summary>
     internal void Tick(long nowMilliseconds)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        if (_worker is not null)
+        {
+            _worker.Post(_tickCall!);
+            return;
+        }
+
         lock (Gate)
         {
             if (_disposed)
@@ -197,9 +231,36 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
         }
     }
 
-    /// <summary>Hands one packet to the transport, one at a time; a throwing transport costs a counted drop, not the I/O loop.</summary>
-    internal void Deliver(ReadOnlySpan<byte> packet, in TransportTuple from, PacketKind kind)
+    /// <summary>
+    /// Hands one packet to the transport: to a worker-owned one by a copy into a worker buffer and one queue hop, no
+    /// lock and nothing decrypted here; to a transport without a worker inline, one at a time. A throwing transport
+    /// costs a counted drop, not the I/O loop.
+    /// </summary>
+    internal void Deliver(ReadOnlySpan<byte> packet, in TransportTuple from, PacketKind kind, long arrivalTimestamp)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        if (_worker is { } worker)
+        {
+            if (packet.Length > PacketBufferPool.BufferLength)
+            {
+                _server.Counters.OnDropped(DropReason.TooLarge);
+                return;
+            }
+
+            var buffer = worker.Buffers.Rent();
+            packet.CopyTo(buffer);
+
+            // Only media is shed when the worker falls behind (OverloadShedding): a late STUN check or DTLS flight still
+            // matters, and they are few. Without an arrival time a queued datagram is never shed.
+            var media = kind is PacketKind.Rtp or PacketKind.Rtcp;
+            worker.PostDatagram(this, buffer, packet.Length, from, media ? arrivalTimestamp : 0);
+            return;
+        }
+
         lock (Gate)
         {
             if (_disposed)
@@ -209,7 +270,8 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
 
             try
             {
-                Transport.OnPacket(packet, from, kind);
+                // The I/O loops' receive buffers are their own; the transport may decrypt in place.
+                Transport.OnPacket(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(packet), packet.Length), from, kind, arrivalTimestamp);
             }
             catch (Exception)
             {
@@ -218,8 +280,17 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
         }
     }
 
+    /// <summary>On the worker: a queued packet reaches the transport (the worker guards and counts a throwing one).</summary>
+    void IDatagramSink.OnDatagram(Span<byte> datagram, in TransportTuple from, long arrivalTimestamp)
+    {
+        if (!_disposed)
+        {
+            Transport.OnPacket(datagram, from, PacketDemux.Classify(datagram), arrivalTimestamp);
+        }
+    }
+
     /// <summary>A datagram on this transport's dedicated port: STUN always reaches the transport, the rest only from bound tuples.</summary>
-    void IUdpDatagramHandler.OnDatagram(ReadOnlySpan<byte> datagram, in TransportTuple from)
+    void IUdpDatagramHandler.OnDatagram(ReadOnlySpan<byte> datagram, in TransportTuple from, long arrivalTimestamp)
     {
         var kind = PacketDemux.Classify(datagram);
         if (kind == PacketKind.Unknown)
@@ -228,11 +299,27 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDisposabl
         }
         else if (kind == PacketKind.Stun || _boundTuples.ContainsKey(from))
         {
-            Deliver(datagram, from, kind);
+            Deliver(datagram, from, kind, arrivalTimestamp);
         }
         else
         {
             _server.Counters.OnDropped(DropReason.UnknownTuple);
+        }
+    }
+
+    /// <summary>The transport's tick as a worker call, one object per registration, reused every tick.</summary>
+    private sealed class TickCall(WebRtcServerRegistration registration) : WorkerCallBase
+    {
+        public override void Execute()
+        {
+            if (!registration._disposed)
+            {
+                registration.Transport.OnTick(registration.NowMilliseconds);
+            }
+        }
+
+        public override void Abandon()
+        {
         }
     }
 }

@@ -85,7 +85,8 @@ public sealed class Producer
     public Task<IReadOnlyList<ProducerStreamStats>> GetStatsAsync() => Transport.Worker.InvokeAsync(() =>
     {
         var now = Transport.Worker.Timers.Now;
-        return (IReadOnlyList<ProducerStreamStats>)Streams.Select(s => s.GetStats(now)).ToArray();
+        // As mediasoup: a RID-only encoding has no stats until its first packet bound its SSRC.
+        return (IReadOnlyList<ProducerStreamStats>)Streams.Where(s => s.IsBound).Select(s => s.GetStats(now)).ToArray();
     });
 
     internal void AddConsumer(Consumer consumer)
@@ -142,7 +143,7 @@ public sealed class Producer
     /// <summary>Asks the remote producer for a keyframe of <paramref name="stream"/>.</summary>
     internal void RequestKeyFrame(ProducerStream stream)
     {
-        if (!_closed && Kind == MediaKind.Video)
+        if (!_closed && Kind == MediaKind.Video && stream.IsBound)
         {
             Transport.SendPictureLossIndication(stream.Ssrc);
         }

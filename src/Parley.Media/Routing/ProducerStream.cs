@@ -32,7 +32,10 @@ internal sealed class ProducerStream : IRetransmissionSource
     {
         Producer = producer;
         Index = index;
-        Ssrc = encoding.Ssrc ?? throw new NotSupportedException("Encodings without an SSRC (RID-only simulcast) are not routed yet.");
+        // A RID-only encoding (Chromium's simulcast) has no SSRC until its first packet names its RID (BindSsrc).
+        Ssrc = encoding.Ssrc ?? 0;
+        IsBound = encoding.Ssrc is not null;
+        Rid = encoding.Rid;
         RtxSsrc = encoding.Rtx?.Ssrc;
         MappedSsrc = mapping.MappedSsrc;
         TopTemporalLayer = Math.Max(0, ScalabilityMode.Parse(encoding.ScalabilityMode).TemporalLayers - 1);
@@ -82,11 +85,17 @@ internal sealed class ProducerStream : IRetransmissionSource
     /// <summary>Position among the producer's encodings.</summary>
     public int Index { get; }
 
-    /// <summary>The SSRC the remote producer sends media with.</summary>
-    public uint Ssrc { get; }
+    /// <summary>The SSRC the remote producer sends media with, as on the wire (0 while <see cref="IsBound"/> is false).</summary>
+    public uint Ssrc { get; private set; }
 
-    /// <summary>The SSRC of its retransmissions, when it negotiated RTX.</summary>
-    public uint? RtxSsrc { get; }
+    /// <summary>False for a RID-only encoding until its first packet bound its SSRC.</summary>
+    public bool IsBound { get; private set; }
+
+    /// <summary>The encoding's RID, if it was signaled with one.</summary>
+    public string? Rid { get; }
+
+    /// <summary>The SSRC of its retransmissions, when it negotiated RTX (and, for a RID-only encoding, one was seen).</summary>
+    public uint? RtxSsrc { get; private set; }
 
     /// <summary>The SSRC the router knows the stream by.</summary>
     public uint MappedSsrc { get; }
@@ -243,6 +252,17 @@ internal sealed class ProducerStream : IRetransmissionSource
         }
     }
 
+    /// <summary>A RID-only encoding's first packet names its SSRC: the stream is known by it from now on.</summary>
+    public void BindSsrc(uint ssrc)
+    {
+        Ssrc = ssrc;
+        IsBound = true;
+        _statistics.Ssrc = ssrc;
+    }
+
+    /// <summary>A RID-only encoding's first retransmission (its repaired RID) names its RTX SSRC.</summary>
+    public void BindRtxSsrc(uint ssrc) => RtxSsrc = ssrc;
+
     public ProducerStreamStats GetStats(long nowMs) => ProducerStreamStats.Create(
         nowMs,
         Producer.Kind == MediaKind.Audio ? "audio" : "video",
@@ -252,7 +272,7 @@ internal sealed class ProducerStream : IRetransmissionSource
         _score,
         _counters,
         RtxSsrc,
-        Producer.RtpParameters.Encodings[Index].Rid);
+        Rid);
 
     /// <summary>Returns the retransmission buffer's memory to its pool.</summary>
     public void Close() => _retransmissionBuffer?.Dispose();

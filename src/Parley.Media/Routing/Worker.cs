@@ -30,6 +30,8 @@ public sealed partial class Worker : IAsyncDisposable
     private int _openChannels;
     private long _failedDatagrams;
     private long _faults;
+    private readonly long[] _overloadDrops = new long[2];
+    private readonly OverloadShedding _queueShedding;
     private readonly MediaStatisticsRegistry _registry;
     private readonly MediaTrafficTotals _closedTraffic = new();
     private WorkerStatistics _statistics = WorkerStatistics.Empty;
@@ -54,13 +56,17 @@ public sealed partial class Worker : IAsyncDisposable
     /// <param name="portableWait">Sleep on an event and let the runtime read sockets, as on platforms without epoll.</param>
     /// <param name="registry">Where the meter finds this worker's statistics (tests pass their own).</param>
     /// <param name="loggerFactory">Where the worker logs; nowhere when null.</param>
-    internal Worker(string? name, bool portableWait, MediaStatisticsRegistry? registry = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="maxQueueDelay">How long a received datagram may wait before it is dropped (<see cref="OverloadShedding"/>); the default when null.</param>
+    internal Worker(string? name, bool portableWait, MediaStatisticsRegistry? registry = null, ILoggerFactory? loggerFactory = null, TimeSpan? maxQueueDelay = null)
     {
+        MaxQueueDelay = maxQueueDelay ?? OverloadShedding.DefaultMaxQueueDelay;
+        _queueShedding = new OverloadShedding((long)(MaxQueueDelay.TotalSeconds * Stopwatch.Frequency));
+        SocketShedding = new OverloadShedding((long)(MaxQueueDelay.TotalMilliseconds * 1_000_000));
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(MediaEngineLog.WorkerCategory);
         Timers = new WorkerTimers(OnTimerFault);
         _registry = registry ?? MediaMetrics.Registry;
         _nextStatisticsAt = (long)MediaMetrics.RefreshInterval.TotalMilliseconds;
-        Waiter = WorkerWaiter.Create(portableWait || Environment.GetEnvironmentVariable("PARLEY_PORTABLE_WORKER") == "1");
+        Waiter = WorkerWaiter.Create(portableWait);
         Id = Guid.NewGuid().ToString();
         Name = name ?? "parley-worker-" + Id[..8];
         _thread = new Thread(Run) { IsBackground = true, Name = Name };
@@ -97,6 +103,18 @@ public sealed partial class Worker : IAsyncDisposable
     /// timer belonged to was closed. Every one is a bug, logged at Error.
     /// </summary>
     public long FaultCount => Interlocked.Read(ref _faults);
+
+    /// <summary>How long a received datagram may wait (in a socket's queue or the worker's) before it is dropped unhandled.</summary>
+    public TimeSpan MaxQueueDelay { get; }
+
+    /// <summary>Datagrams dropped because they waited longer than <see cref="MaxQueueDelay"/>, by where they waited.</summary>
+    public long GetOverloadDropCount(OverloadDropReason reason) => Interlocked.Read(ref _overloadDrops[(int)reason]);
+
+    /// <summary>The budget in nanoseconds of the kernel's receive timestamps (<see cref="Net.UdpChannel"/>).</summary>
+    internal OverloadShedding SocketShedding { get; }
+
+    /// <summary>Counts a datagram dropped for its age (worker thread, or the runtime's receive loop).</summary>
+    internal void OnOverloadDrop(OverloadDropReason reason) => Interlocked.Increment(ref _overloadDrops[(int)reason]);
 
     /// <summary>Where the worker and everything on it log.</summary>
     internal ILogger Logger { get; }
@@ -230,6 +248,9 @@ public sealed partial class Worker : IAsyncDisposable
         return true;
     });
 
+    /// <summary>Queues a call that nobody awaits (e.g. a transport's periodic tick); the same object may be queued again.</summary>
+    internal void Post(WorkerCallBase call) => EnqueueCall(call);
+
     /// <summary>Queues a control call; it is abandoned (its task fails) if the worker has stopped.</summary>
     private void EnqueueCall(WorkerCallBase call)
     {
@@ -239,7 +260,7 @@ public sealed partial class Worker : IAsyncDisposable
             return;
         }
 
-        Enqueue(new WorkItem(call, null, null, 0, default));
+        Enqueue(new WorkItem(call, null, null, 0, default, 0));
         if (_stopped.Task.IsCompleted)
         {
             // The loop may have drained its queue for the last time before this call went in.
@@ -251,7 +272,12 @@ public sealed partial class Worker : IAsyncDisposable
     /// Hands a received datagram (in a buffer rented from <see cref="Buffers"/>) to <paramref name="sink"/> on the worker
     /// thread; the worker returns the buffer afterwards. The one queue hop between socket and media thread.
     /// </summary>
-    internal void PostDatagram(IDatagramSink sink, byte[] buffer, int length, in Net.TransportTuple from)
+    /// <param name="sink">Who handles it on the worker.</param>
+    /// <param name="buffer">The datagram's buffer, rented from <see cref="Buffers"/>.</param>
+    /// <param name="length">The datagram's length.</param>
+    /// <param name="from">Where it came from.</param>
+    /// <param name="arrivalTimestamp">When the datagram was read from its socket (<see cref="Stopwatch.GetTimestamp"/>), or 0.</param>
+    internal void PostDatagram(IDatagramSink sink, byte[] buffer, int length, in Net.TransportTuple from, long arrivalTimestamp = 0)
     {
         if (_stopped.Task.IsCompleted)
         {
@@ -259,7 +285,7 @@ public sealed partial class Worker : IAsyncDisposable
             return;
         }
 
-        Enqueue(new WorkItem(null, sink, buffer, length, from));
+        Enqueue(new WorkItem(null, sink, buffer, length, from, arrivalTimestamp));
     }
 
     /// <summary>Raises an event off the worker thread, after every event raised before it (<see cref="WorkerEventQueue"/>).</summary>
@@ -421,9 +447,16 @@ public sealed partial class Worker : IAsyncDisposable
             return;
         }
 
+        if (_queueShedding.IsTooLate(item.ArrivalTimestamp, Stopwatch.GetTimestamp()))
+        {
+            OnOverloadDrop(OverloadDropReason.WorkerQueue);
+            Buffers.Return(item.Buffer!);
+            return;
+        }
+
         try
         {
-            item.Sink!.OnDatagram(item.Buffer.AsSpan(0, item.Length), item.From);
+            item.Sink!.OnDatagram(item.Buffer.AsSpan(0, item.Length), item.From, item.ArrivalTimestamp);
         }
         catch (Exception e)
         {
@@ -446,7 +479,7 @@ public sealed partial class Worker : IAsyncDisposable
         RaiseEvent(DatagramFailed, this, exception);
     }
 
-    private readonly record struct WorkItem(WorkerCallBase? Call, IDatagramSink? Sink, byte[]? Buffer, int Length, Net.TransportTuple From);
+    private readonly record struct WorkItem(WorkerCallBase? Call, IDatagramSink? Sink, byte[]? Buffer, int Length, Net.TransportTuple From, long ArrivalTimestamp);
 }
 
 /// <summary>A control call queued to a worker: run on its thread, or abandoned when the worker has stopped.</summary>
@@ -482,5 +515,8 @@ internal sealed class WorkerCall<T>(Func<T> action) : WorkerCallBase
 /// <summary>Receives datagrams on the worker thread; the bytes are valid only during the call.</summary>
 internal interface IDatagramSink
 {
-    void OnDatagram(Span<byte> datagram, in Net.TransportTuple from);
+    /// <param name="datagram">The datagram, writable in place.</param>
+    /// <param name="from">Where it came from.</param>
+    /// <param name="arrivalTimestamp">When it was read from its socket (<see cref="Stopwatch.GetTimestamp"/>), or 0 where nobody needs it.</param>
+    void OnDatagram(Span<byte> datagram, in Net.TransportTuple from, long arrivalTimestamp);
 }

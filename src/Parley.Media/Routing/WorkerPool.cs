@@ -2,7 +2,8 @@ namespace Parley.Media.Routing;
 
 /// <summary>
 /// One <see cref="Worker"/> per core. A router lives on one worker, chosen as the one with the fewest routers; a
-/// producer on one worker reaches consumers on another only through a pipe (see <see cref="IPipeTransportSeam"/>).
+/// router's producers reach consumers on that worker only (piping between workers, mediasoup's <c>pipeToRouter</c>,
+/// is not built).
 /// </summary>
 public sealed class WorkerPool : IAsyncDisposable
 {
@@ -23,7 +24,7 @@ public sealed class WorkerPool : IAsyncDisposable
         _workers = new Worker[count];
         for (var i = 0; i < count; i++)
         {
-            _workers[i] = new Worker($"parley-worker-{i}", options.LoggerFactory);
+            _workers[i] = new Worker($"parley-worker-{i}", portableWait: false, loggerFactory: options.LoggerFactory, maxQueueDelay: options.MaxQueueDelay);
         }
     }
 
@@ -56,16 +57,4 @@ public sealed class WorkerPool : IAsyncDisposable
             await worker.CloseAsync().ConfigureAwait(false);
         }
     }
-}
-
-/// <summary>
-/// The seam for piping a producer to a router on another worker (mediasoup's <c>router.pipeToRouter</c>): a
-/// PipeTransport pair, one on each worker, carrying the producer's RTP as a pipe consumer
-/// (<see cref="Ortc.OrtcRules.GetPipeConsumerRtpParameters"/>) into a pipe producer on the other side. Not implemented
-/// yet; a worker's routers are self-contained until then.
-/// </summary>
-public interface IPipeTransportSeam
-{
-    /// <summary>Makes <paramref name="producerId"/> of <paramref name="source"/> consumable on <paramref name="destination"/>.</summary>
-    Task<Producer> PipeToRouterAsync(Router source, string producerId, Router destination);
 }

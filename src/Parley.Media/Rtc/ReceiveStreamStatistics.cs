@@ -26,7 +26,8 @@ internal sealed class ReceiveStreamStatistics
         ClockRate = clockRate;
     }
 
-    public uint Ssrc { get; }
+    /// <summary>The stream's SSRC on the wire (set once a RID-only stream's first packet binds it).</summary>
+    public uint Ssrc { get; set; }
 
     public uint ClockRate { get; }
 

@@ -354,11 +354,11 @@ public sealed class PlainTransport : Transport
 
     private sealed class RtpSink(PlainTransport transport) : IDatagramSink
     {
-        public void OnDatagram(Span<byte> datagram, in TransportTuple from) => transport.OnRtpSocketDatagram(datagram, from);
+        public void OnDatagram(Span<byte> datagram, in TransportTuple from, long arrivalTimestamp) => transport.OnRtpSocketDatagram(datagram, from);
     }
 
     private sealed class RtcpSink(PlainTransport transport) : IDatagramSink
     {
-        public void OnDatagram(Span<byte> datagram, in TransportTuple from) => transport.OnRtcpSocketDatagram(datagram, from);
+        public void OnDatagram(Span<byte> datagram, in TransportTuple from, long arrivalTimestamp) => transport.OnRtcpSocketDatagram(datagram, from);
     }
 }

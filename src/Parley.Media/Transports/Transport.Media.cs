@@ -20,7 +20,9 @@ public abstract partial class Transport
         datagram.Length >= RtpPacket.FixedHeaderLength && datagram[0] >> 6 == 2 && datagram[1] is < 192 or > 223;
 
     /// <summary>Routes one plain RTP packet (already decrypted) to the producer stream its SSRC names.</summary>
-    internal void HandleRtp(Span<byte> datagram)
+    /// <param name="datagram">The packet, writable in place.</param>
+    /// <param name="arrivalTimestamp">When its datagram was read from the socket (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), or 0.</param>
+    internal void HandleRtp(Span<byte> datagram, long arrivalTimestamp = 0)
     {
         var now = Worker.Timers.Now;
         if (!RtpPacket.TryParse(datagram, out var packet))
@@ -32,16 +34,36 @@ public abstract partial class Transport
 
         if (!_streamsBySsrc.TryGetValue(packet.Ssrc, out var stream))
         {
-            Counters.OnDropped(RtpDropReason.UnknownSsrc);
-            Counters.OnReceived(TrafficKind.Other, datagram.Length, now);
-            return;
+            stream = BindUnknownSsrc(ref packet);
+            if (stream is null)
+            {
+                Counters.OnDropped(RtpDropReason.UnknownSsrc);
+                Counters.OnReceived(TrafficKind.Other, datagram.Length, now);
+                return;
+            }
+
+            _streamsBySsrc.Add(packet.Ssrc, stream);
         }
+
+        OnRtpRouted(ref packet, arrivalTimestamp);
 
         Counters.OnReceived(stream.RtxSsrc == packet.Ssrc ? TrafficKind.Rtx : TrafficKind.Rtp, datagram.Length, now);
         if (!stream.Receive(ref packet, now))
         {
             Counters.OnDropped(RtpDropReason.UnknownPayloadType);
         }
+    }
+
+    /// <summary>
+    /// A packet of an SSRC no stream has: a kind of transport may bind it to a stream signaled without one (RID-only
+    /// simulcast), which it returns after <see cref="ProducerStream.BindSsrc"/> or <see cref="ProducerStream.BindRtxSsrc"/>;
+    /// the transport routes the SSRC to it from then on. Null drops the packet.
+    /// </summary>
+    private protected virtual ProducerStream? BindUnknownSsrc(ref RtpPacket packet) => null;
+
+    /// <summary>What a kind of transport does with a packet of a known stream before the stream takes it (the one parse is the caller's).</summary>
+    private protected virtual void OnRtpRouted(ref RtpPacket packet, long arrivalTimestamp)
+    {
     }
 
     /// <summary>Handles one plain RTCP compound packet: feedback for consumers, reports for producers.</summary>

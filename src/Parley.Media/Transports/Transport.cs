@@ -76,22 +76,26 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
         return Worker.InvokeAsync(() =>
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            PrepareProducerParameters(parameters);
             var mapping = OrtcRules.GetProducerRtpParametersMapping(parameters, Router.RtpCapabilities);
             _cname = OrtcRules.AssignProducerCname(parameters, _cname);
             var consumable = OrtcRules.GetConsumableRtpParameters(kind, parameters, Router.RtpCapabilities, mapping);
             var producer = new Producer(this, kind, parameters, consumable, mapping, appData, paused);
             foreach (var stream in producer.Streams)
             {
-                if (_streamsBySsrc.ContainsKey(stream.Ssrc) || (stream.RtxSsrc is { } taken && _streamsBySsrc.ContainsKey(taken)))
+                if ((stream.IsBound && _streamsBySsrc.ContainsKey(stream.Ssrc)) || (stream.RtxSsrc is { } taken && _streamsBySsrc.ContainsKey(taken)))
                 {
                     throw new InvalidOperationException($"SSRC {stream.Ssrc} is already in use on transport {Id}.");
                 }
             }
 
+            // Signaled SSRCs are routed now; a RID-only encoding's when its first packet arrives (BindUnknownSsrc).
             foreach (var stream in producer.Streams)
             {
-                _streamsBySsrc.Add(stream.Ssrc, stream);
+                if (stream.IsBound)
+                {
+                    _streamsBySsrc.Add(stream.Ssrc, stream);
+                }
+
                 if (stream.RtxSsrc is { } rtxSsrc)
                 {
                     _streamsBySsrc.Add(rtxSsrc, stream);
@@ -265,11 +269,6 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
         }
     }
 
-    /// <summary>On the worker, before a producer's parameters are mapped (WebRTC transports give RID-only encodings SSRCs).</summary>
-    private protected virtual void PrepareProducerParameters(RtpParameters parameters)
-    {
-    }
-
     /// <summary>On the worker, once a producer is routed (WebRTC transports learn its transport-wide-cc extension id).</summary>
     private protected virtual void OnProducerAdded(Producer producer)
     {
@@ -286,7 +285,11 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
         OnProducerRemoved(producer);
         foreach (var stream in producer.Streams)
         {
-            _streamsBySsrc.Remove(stream.Ssrc);
+            if (stream.IsBound)
+            {
+                _streamsBySsrc.Remove(stream.Ssrc);
+            }
+
             if (stream.RtxSsrc is { } rtxSsrc)
             {
                 _streamsBySsrc.Remove(rtxSsrc);

@@ -3,12 +3,13 @@ using Parley.Media.Srtp;
 
 namespace Parley.Media.Transports;
 
-public sealed partial class WebRtcConnection
+internal sealed partial class WebRtcConnection
 {
-    /// <summary>Large enough for any UDP datagram and RFC 4571 frame; unprotect needs the packet writable.</summary>
-    private readonly byte[] _receiveBuffer = new byte[ushort.MaxValue];
+    /// <summary>For tests: raised on the thread that just unprotected an RTP packet, before <see cref="RtpReceived"/>.</summary>
+    internal event Action? RtpUnprotected;
 
-    void IWebRtcServerTransport.OnPacket(ReadOnlySpan<byte> packet, in TransportTuple from, PacketKind kind)
+    /// <summary>On the worker: the datagram is in one of the worker's buffers, decrypted there in place.</summary>
+    void IWebRtcServerTransport.OnPacket(Span<byte> packet, in TransportTuple from, PacketKind kind, long arrivalTimestamp)
     {
         if (kind == PacketKind.Stun)
         {
@@ -33,12 +34,12 @@ public sealed partial class WebRtcConnection
                 break;
             case PacketKind.Rtp:
             case PacketKind.Rtcp:
-                ReceiveMedia(packet, kind == PacketKind.Rtcp);
+                ReceiveMedia(packet, kind == PacketKind.Rtcp, arrivalTimestamp);
                 break;
         }
     }
 
-    private void ReceiveMedia(ReadOnlySpan<byte> packet, bool isRtcp)
+    private void ReceiveMedia(Span<byte> packet, bool isRtcp, long arrivalTimestamp)
     {
         SrtpSession? session = Volatile.Read(ref _srtp);
         if (session is null)
@@ -47,12 +48,10 @@ public sealed partial class WebRtcConnection
             return;
         }
 
-        Span<byte> buffer = _receiveBuffer.AsSpan(0, packet.Length);
-        packet.CopyTo(buffer);
         int plainLength;
         SrtpResult result = isRtcp
-            ? session.Receive.UnprotectRtcp(buffer, buffer.Length, out plainLength)
-            : session.Receive.UnprotectRtp(buffer, buffer.Length, out plainLength);
+            ? session.Receive.UnprotectRtcp(packet, packet.Length, out plainLength)
+            : session.Receive.UnprotectRtp(packet, packet.Length, out plainLength);
         switch (result)
         {
             case SrtpResult.Ok:
@@ -71,12 +70,13 @@ public sealed partial class WebRtcConnection
         if (isRtcp)
         {
             Counters.CountRtcpReceived();
-            RtcpReceived?.Invoke(buffer.Slice(0, plainLength));
+            RtcpReceived?.Invoke(packet[..plainLength], arrivalTimestamp);
         }
         else
         {
             Counters.CountRtpReceived();
-            RtpReceived?.Invoke(buffer.Slice(0, plainLength));
+            RtpUnprotected?.Invoke();
+            RtpReceived?.Invoke(packet[..plainLength], arrivalTimestamp);
         }
     }
 }

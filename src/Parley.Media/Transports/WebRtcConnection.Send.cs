@@ -1,18 +1,18 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using Parley.Media.Net;
 using Parley.Media.Srtp;
 
 namespace Parley.Media.Transports;
 
-public sealed partial class WebRtcConnection
+internal sealed partial class WebRtcConnection
 {
-    /// <summary>Protects one plain RTP packet and sends it to the selected tuple; false when it was dropped (counted).</summary>
+    /// <summary>On the worker: protects one plain RTP packet and sends it to the selected tuple; false when it was dropped (counted).</summary>
     public bool SendRtp(ReadOnlySpan<byte> packet) => SendMedia(packet, isRtcp: false);
 
-    /// <summary>Protects one plain (compound) RTCP packet and sends it to the selected tuple; false when it was dropped (counted).</summary>
+    /// <summary>On the worker: protects one plain (compound) RTCP packet and sends it to the selected tuple; false when it was dropped (counted).</summary>
     public bool SendRtcp(ReadOnlySpan<byte> packet) => SendMedia(packet, isRtcp: true);
 
+    /// <summary>Protects into the worker's SRTP scratch buffer and sends from there: no lock, no buffer rented.</summary>
     private bool SendMedia(ReadOnlySpan<byte> packet, bool isRtcp)
     {
         if (Volatile.Read(ref _closed) != 0)
@@ -20,42 +20,32 @@ public sealed partial class WebRtcConnection
         StrongBox<TransportTuple>? to = Volatile.Read(ref _sendTuple);
         if (to is null)
             return Drop(WebRtcDropReason.NoSelectedTuple);
+        SrtpSession? session = Volatile.Read(ref _srtp);
+        if (session is null)
+            return Drop(WebRtcDropReason.BeforeSrtpKeys);
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(packet.Length + 32);
-        try
-        {
-            SrtpResult result;
-            int protectedLength;
-            lock (_sendLock)
-            {
-                SrtpSession? session = _srtp;
-                if (session is null)
-                    return Drop(WebRtcDropReason.BeforeSrtpKeys);
-                packet.CopyTo(buffer);
-                result = isRtcp
-                    ? session.Send.ProtectRtcp(buffer, packet.Length, out protectedLength)
-                    : session.Send.ProtectRtp(buffer, packet.Length, out protectedLength);
-            }
+        Span<byte> buffer = _worker.SrtpScratch;
+        if (packet.Length > buffer.Length)
+            return Drop(WebRtcDropReason.InvalidOutgoing);
+        packet.CopyTo(buffer);
+        int protectedLength;
+        SrtpResult result = isRtcp
+            ? session.Send.ProtectRtcp(buffer, packet.Length, out protectedLength)
+            : session.Send.ProtectRtp(buffer, packet.Length, out protectedLength);
+        if (result != SrtpResult.Ok)
+            return Drop(WebRtcDropReason.InvalidOutgoing);
+        if (!_registration.Send(buffer[..protectedLength], to.Value))
+            return false;
 
-            if (result != SrtpResult.Ok)
-                return Drop(WebRtcDropReason.InvalidOutgoing);
-            if (!_registration.Send(buffer.AsSpan(0, protectedLength), to.Value))
-                return false;
-
-            Counters.CountSent(protectedLength);
-            if (isRtcp)
-                Counters.CountRtcpSent();
-            else
-                Counters.CountRtpSent();
-            return true;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        Counters.CountSent(protectedLength);
+        if (isRtcp)
+            Counters.CountRtcpSent();
+        else
+            Counters.CountRtpSent();
+        return true;
     }
 
-    /// <summary>The DTLS transport's datagram sender, called on a handshake thread, the I/O loop or a closing thread.</summary>
+    /// <summary>The DTLS transport's datagram sender, called on a handshake thread, the worker or a closing thread.</summary>
     private void SendDtls(ReadOnlySpan<byte> datagram)
     {
         StrongBox<TransportTuple>? to = Volatile.Read(ref _sendTuple);

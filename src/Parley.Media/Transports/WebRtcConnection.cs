@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Parley.Media.Dtls;
 using Parley.Media.Ice;
 using Parley.Media.Net;
+using Parley.Media.Routing;
 using Parley.Media.Srtp;
 
 namespace Parley.Media.Transports;
@@ -9,22 +10,25 @@ namespace Parley.Media.Transports;
 /// <summary>
 /// The WebRTC transport layer of one peer connection on a <see cref="WebRtcServer"/>: an ICE-lite agent answers
 /// checks and selects the tuple, a DTLS transport runs the handshake over it, and the exported keys drive SRTP.
-/// Received SRTP/SRTCP is decrypted and handed to <see cref="RtpReceived"/> / <see cref="RtcpReceived"/>;
+/// Received SRTP/SRTCP is decrypted in place and handed to <see cref="RtpReceived"/> / <see cref="RtcpReceived"/>;
 /// <see cref="SendRtp"/> / <see cref="SendRtcp"/> protect and send to the selected tuple.
 /// </summary>
 /// <remarks>
-/// Threading: received packets, ICE events and handlers run on the server's I/O loop under the registration's
-/// gate, one at a time. DTLS records after the handshake are read there too; DTLS "connected" and handshake failures
-/// come from a DTLS handshake pool thread (see <see cref="DtlsTransport"/>). <see cref="SendRtp"/> and
-/// <see cref="SendRtcp"/> may be called from any thread; they serialize on a send lock of their own.
+/// Threading: the connection belongs to one <see cref="Routing.Worker"/>. The server's I/O loops only demultiplex its
+/// datagrams (still encrypted) and queue them to that worker, which runs everything else: STUN and ICE events, DTLS
+/// records after the handshake, SRTP, the handlers, ticks. <see cref="SendRtp"/>, <see cref="SendRtcp"/>,
+/// <see cref="Connect"/> and <see cref="RestartIce"/> are called on the worker too, so nothing here takes a lock.
+/// The DTLS handshake itself runs on a handshake pool thread (see <see cref="DtlsTransport"/>), which raises
+/// "connected" (after publishing the SRTP session) and handshake failures; <see cref="Close"/> may be called anywhere.
 /// </remarks>
-public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposable
+internal sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposable
 {
+    private readonly Worker _worker;
     private readonly IceLiteAgent _agent;
     private readonly WebRtcServerRegistration _registration;
     private readonly IceServerBinding _binding;
     private readonly DtlsTransport _dtls;
-    private readonly Lock _sendLock = new();
+    private volatile IceParameters _localParameters;
     private StrongBox<TransportTuple>? _sendTuple;
     private SrtpSession? _srtp;
     private DtlsParameters? _remoteDtls;
@@ -33,15 +37,19 @@ public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposab
 
     /// <summary>Creates the connection and registers it on <paramref name="server"/>; it answers ICE checks at once.</summary>
     /// <param name="server">The started server whose UDP/TCP ports carry this connection.</param>
+    /// <param name="worker">The worker whose thread runs the connection.</param>
     /// <param name="certificate">Our DTLS certificate; its fingerprints go into <see cref="DtlsParameters"/>.</param>
     /// <param name="options">Options, or null for <see cref="WebRtcConnectionOptions.Default"/>.</param>
-    public WebRtcConnection(WebRtcServer server, DtlsCertificate certificate, WebRtcConnectionOptions? options = null)
+    public WebRtcConnection(WebRtcServer server, Worker worker, DtlsCertificate certificate, WebRtcConnectionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(worker);
         ArgumentNullException.ThrowIfNull(certificate);
         options ??= WebRtcConnectionOptions.Default;
 
+        _worker = worker;
         _agent = new IceLiteAgent(consentTimeout: options.ConsentTimeout);
+        _localParameters = _agent.LocalParameters;
         _agent.StateChanged += OnIceStateChanged;
         _agent.SelectedTupleChanged += OnSelectedTupleChanged;
         _dtls = new DtlsTransport(certificate, SendDtls, options.Dtls);
@@ -57,30 +65,23 @@ public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposab
     /// <summary>The DTLS state: new, connecting, connected, failed or closed.</summary>
     public DtlsState DtlsState => _dtls.State;
 
-    /// <summary>Raised on the I/O loop when <see cref="IceState"/> changes.</summary>
+    /// <summary>Raised on the worker when <see cref="IceState"/> changes.</summary>
     public event Action<IceState>? IceStateChanged;
 
-    /// <summary>Raised (on a handshake thread, the I/O loop or the closing thread) when <see cref="DtlsState"/> changes; SRTP is ready before "connected" is raised.</summary>
+    /// <summary>Raised (on a handshake thread, the worker or the closing thread) when <see cref="DtlsState"/> changes; SRTP is ready before "connected" is raised.</summary>
     public event Action<DtlsState>? DtlsStateChanged;
 
-    /// <summary>Raised on the I/O loop when ICE selects another tuple to send to (null when none is left).</summary>
+    /// <summary>Raised on the worker when ICE selects another tuple to send to (null when none is left).</summary>
     public event Action<TransportTuple?>? SelectedTupleChanged;
 
-    /// <summary>Each decrypted RTP packet, on the I/O loop.</summary>
+    /// <summary>Each decrypted RTP packet, on the worker.</summary>
     public event MediaPacketHandler? RtpReceived;
 
-    /// <summary>Each decrypted (compound) RTCP packet, on the I/O loop.</summary>
+    /// <summary>Each decrypted (compound) RTCP packet, on the worker.</summary>
     public event MediaPacketHandler? RtcpReceived;
 
-    /// <summary>Our ICE parameters for signaling (mediasoup's <c>iceParameters</c>: usernameFragment, password, iceLite).</summary>
-    public IceParameters IceParameters
-    {
-        get
-        {
-            lock (_registration.Gate)
-                return _agent.LocalParameters;
-        }
-    }
+    /// <summary>Our ICE parameters for signaling (mediasoup's <c>iceParameters</c>: usernameFragment, password, iceLite); any thread.</summary>
+    public IceParameters IceParameters => _localParameters;
 
     /// <summary>Our host candidates for signaling (mediasoup's <c>iceCandidates</c>).</summary>
     public IReadOnlyList<IceCandidate> IceCandidates => _registration.LocalCandidates;
@@ -97,10 +98,13 @@ public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposab
     /// <summary>Traffic and drop counters.</summary>
     public WebRtcConnectionCounters Counters { get; } = new();
 
+    /// <summary>The worker that runs this connection.</summary>
+    public Worker Worker => _worker;
+
     /// <summary>
     /// Gives the remote DTLS parameters (mediasoup's <c>transport.connect({ dtlsParameters })</c>) and starts DTLS in
     /// the role they imply (<see cref="DtlsRoleNegotiation.ResolveLocalRole"/>): as server at once, waiting for the
-    /// ClientHello; as client once ICE selected a tuple to send it on.
+    /// ClientHello; as client once ICE selected a tuple to send it on. On the worker.
     /// </summary>
     /// <exception cref="InvalidOperationException">Already connected, or closed.</exception>
     public void Connect(DtlsParameters remoteParameters)
@@ -108,56 +112,53 @@ public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposab
         ArgumentNullException.ThrowIfNull(remoteParameters);
         if (remoteParameters.Fingerprints.Count == 0)
             throw new ArgumentException("The remote DTLS parameters carry no fingerprint.", nameof(remoteParameters));
-        lock (_registration.Gate)
-        {
-            if (Volatile.Read(ref _closed) != 0)
-                throw new InvalidOperationException("The connection is closed.");
-            if (_remoteDtls is not null)
-                throw new InvalidOperationException("Connect was already called.");
-            _remoteDtls = remoteParameters;
-            StartDtlsWhenReady();
-        }
+        if (Volatile.Read(ref _closed) != 0)
+            throw new InvalidOperationException("The connection is closed.");
+        if (_remoteDtls is not null)
+            throw new InvalidOperationException("Connect was already called.");
+        _remoteDtls = remoteParameters;
+        StartDtlsWhenReady();
     }
 
-    /// <summary>Restarts ICE with new local credentials (mediasoup's <c>restartIce</c>); returns them for signaling.</summary>
+    /// <summary>Restarts ICE with new local credentials (mediasoup's <c>restartIce</c>); returns them for signaling. On the worker.</summary>
     public IceParameters RestartIce()
     {
-        lock (_registration.Gate)
-        {
-            if (Volatile.Read(ref _closed) != 0)
-                throw new InvalidOperationException("The connection is closed.");
-            return _binding.RestartIce();
-        }
+        if (Volatile.Read(ref _closed) != 0)
+            throw new InvalidOperationException("The connection is closed.");
+        _localParameters = _binding.RestartIce();
+        return _localParameters;
     }
 
-    /// <summary>Closes DTLS (sending close_notify), ICE and the registration. Idempotent.</summary>
+    /// <summary>Closes DTLS (sending close_notify), the registration, then ICE and SRTP on the worker. Idempotent; any thread.</summary>
     public void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
 
-        // Not under the gate: closing DTLS mid-handshake waits for its pool thread, which may be sending through us.
+        // DTLS first: closing mid-handshake waits for its pool thread, which may still publish an SRTP session.
         _dtls.Close();
-        lock (_registration.Gate)
+        _registration.Dispose();
+        if (_worker.IsWorkerThread)
         {
-            _agent.Close();
-            _binding.Dispose();
+            CloseOnWorker();
+            return;
         }
 
-        _registration.Dispose();
-        lock (_registration.Gate)
-        lock (_sendLock)
-        {
-            Volatile.Write(ref _sendTuple, null);
-            _srtp?.Dispose();
-            _srtp = null;
-        }
+        // A worker that has stopped abandons the call: its thread is gone, so this thread may finish the close.
+        _worker.InvokeAsync(CloseOnWorker).ContinueWith(
+            static (task, state) => ((WebRtcConnection)state!).CloseOnWorker(),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
 
     string IWebRtcServerTransport.LocalUsernameFragment => _agent.LocalParameters.UsernameFragment;
+
+    Worker? IWebRtcServerTransport.Worker => _worker;
 
     void IWebRtcServerTransport.OnTupleClosed(in TransportTuple tuple)
     {
@@ -169,7 +170,15 @@ public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposab
 
     void IWebRtcServerTransport.OnTick(long nowMilliseconds) => _binding.Tick(nowMilliseconds);
 
-    /// <summary>Under the gate: starts DTLS once remote parameters are known and, for the client role, a tuple is selected.</summary>
+    private void CloseOnWorker()
+    {
+        _agent.Close();
+        _binding.Dispose();
+        Volatile.Write(ref _sendTuple, null);
+        Interlocked.Exchange(ref _srtp, null)?.Dispose();
+    }
+
+    /// <summary>On the worker: starts DTLS once remote parameters are known and, for the client role, a tuple is selected.</summary>
     private void StartDtlsWhenReady()
     {
         if (_dtlsStarted || _remoteDtls is null || Volatile.Read(ref _closed) != 0)
@@ -198,14 +207,13 @@ public sealed partial class WebRtcConnection : IWebRtcServerTransport, IDisposab
     {
         if (e.State == DtlsState.Connected && _dtls.SrtpKeys is { } keys)
         {
+            // Published before "connected" is raised; Close waits for this thread (DTLS closes first), so a session
+            // published here is disposed by CloseOnWorker, and one created after the close is never published.
             var session = SrtpSession.Create(keys);
-            lock (_sendLock)
-            {
-                if (Volatile.Read(ref _closed) != 0)
-                    session.Dispose();
-                else
-                    Volatile.Write(ref _srtp, session);
-            }
+            if (Volatile.Read(ref _closed) != 0)
+                session.Dispose();
+            else
+                Volatile.Write(ref _srtp, session);
         }
 
         DtlsStateChanged?.Invoke(e.State);

@@ -11,8 +11,9 @@ namespace Parley.Media.Transports;
 
 /// <summary>
 /// A browser's transport (mediasoup's WebRtcTransport): a <see cref="WebRtcConnection"/> (ICE-lite, DTLS, SRTP) on a
-/// shared <see cref="WebRtcServer"/> port, whose decrypted RTP/RTCP is copied into a pooled buffer on the server's I/O
-/// thread and handed to the router's worker, where the producers and consumers of <see cref="Transport"/> take over.
+/// shared <see cref="WebRtcServer"/> port. The port's I/O thread queues this transport's datagrams, still encrypted, to
+/// the router's worker, which decrypts them and hands the plain RTP/RTCP straight to the producers and consumers of
+/// <see cref="Transport"/>, and which protects and sends what they send.
 /// </summary>
 /// <remarks>
 /// <para>Producers' packets carrying the transport-wide-cc-01 extension are acknowledged with transport feedback every
@@ -20,22 +21,18 @@ namespace Parley.Media.Transports;
 /// MID and RID; until simulcast layer switching exists, only a simulcast producer's first (lowest) encoding is
 /// forwarded, the others are dropped here and counted.</para>
 /// A DTLS failure, a DTLS close from the remote side or ICE closing closes the transport (<see cref="Transport.Closed"/>).
-/// The state events are raised on the server's I/O thread (ICE, DTLS records) or a DTLS handshake thread: handlers must not block.
+/// The state events are raised on the worker (ICE, DTLS records) or a DTLS handshake thread: handlers must not block.
 /// </remarks>
 public sealed class WebRtcTransport : Transport
 {
     private readonly WebRtcConnection _connection;
     private readonly IReadOnlyList<IceCandidate> _candidates;
-    private readonly IDatagramSink _rtpSink;
-    private readonly IDatagramSink _rtcpSink;
     private readonly Dictionary<uint, byte> _transportCcIdBySsrc = [];
     private readonly TransportCcFeedbackRecorder _transportCc = new();
-    private readonly RidStreamResolver _ridStreams = new();
-    private readonly byte[] _rtcpScratch = new byte[PacketBufferPool.BufferLength];
+    private readonly RidStreamBinder _ridStreams = new();
     private readonly long _createdTimestamp = Stopwatch.GetTimestamp();
     private WorkerTimer? _transportCcTimer;
     private uint _lastTransportCcSsrc;
-    private long _oversizedDrops;
     private int _nextMid;
 
     private WebRtcTransport(Router router, WebRtcTransportOptions options, WebRtcConnection connection)
@@ -43,10 +40,8 @@ public sealed class WebRtcTransport : Transport
     {
         _connection = connection;
         _candidates = SelectCandidates(connection.IceCandidates, options);
-        _rtpSink = new RtpSink(this);
-        _rtcpSink = new RtcpSink(this);
-        connection.RtpReceived += packet => PostToWorker(_rtpSink, packet);
-        connection.RtcpReceived += packet => PostToWorker(_rtcpSink, packet);
+        connection.RtpReceived += (packet, arrivalTimestamp) => OnWorkerPacket(packet, isRtcp: false, arrivalTimestamp);
+        connection.RtcpReceived += (packet, arrivalTimestamp) => OnWorkerPacket(packet, isRtcp: true, arrivalTimestamp);
         connection.IceStateChanged += OnIceStateChanged;
         connection.DtlsStateChanged += OnDtlsStateChanged;
         connection.SelectedTupleChanged += tuple => IceSelectedTupleChanged?.Invoke(this, tuple);
@@ -73,13 +68,13 @@ public sealed class WebRtcTransport : Transport
     /// <summary>Everything mediasoup-client's <c>createSendTransport/createRecvTransport</c> take.</summary>
     public WebRtcTransportInfo Info => new(Id, IceParameters, IceCandidates, DtlsParameters);
 
-    /// <summary>Raised (on the server's I/O thread) when <see cref="IceState"/> changes.</summary>
+    /// <summary>Raised (on the worker) when <see cref="IceState"/> changes.</summary>
     public event EventHandler<IceState>? IceStateChanged;
 
-    /// <summary>Raised (on a DTLS handshake thread or the server's I/O thread) when <see cref="DtlsState"/> changes.</summary>
+    /// <summary>Raised (on a DTLS handshake thread or the worker) when <see cref="DtlsState"/> changes.</summary>
     public event EventHandler<DtlsState>? DtlsStateChanged;
 
-    /// <summary>Raised (on the server's I/O thread) when ICE selects another tuple.</summary>
+    /// <summary>Raised (on the worker) when ICE selects another tuple.</summary>
     public event EventHandler<TransportTuple?>? IceSelectedTupleChanged;
 
     /// <summary>Counters of the ICE/DTLS/SRTP layer.</summary>
@@ -97,8 +92,8 @@ public sealed class WebRtcTransport : Transport
         }
     }
 
-    /// <summary>Decrypted packets too large for a pooled buffer (only possible over TCP framing), dropped.</summary>
-    internal long OversizedDrops => Interlocked.Read(ref _oversizedDrops);
+    /// <summary>The ICE/DTLS/SRTP layer (tests reach its hooks).</summary>
+    internal WebRtcConnection Connection => _connection;
 
     /// <summary>
     /// Gives the remote side's DTLS parameters (mediasoup's <c>transport.connect({ dtlsParameters })</c>): a remote
@@ -109,31 +104,24 @@ public sealed class WebRtcTransport : Transport
     public Task ConnectAsync(DtlsParameters dtlsParameters)
     {
         ArgumentNullException.ThrowIfNull(dtlsParameters);
-        try
+        if (IsClosed)
         {
-            ObjectDisposedException.ThrowIf(IsClosed, this);
-            _connection.Connect(dtlsParameters);
-            return Task.CompletedTask;
+            return Task.FromException(new ObjectDisposedException(nameof(WebRtcTransport)));
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            return Task.FromException(e);
-        }
+
+        return Worker.InvokeAsync(() => _connection.Connect(dtlsParameters));
     }
 
     /// <summary>New ICE credentials (mediasoup's <c>restartIce()</c>); give them to the client's <c>restartIce</c>.</summary>
     /// <exception cref="InvalidOperationException">The transport is closed.</exception>
     public Task<IceParameters> RestartIceAsync()
     {
-        try
+        if (IsClosed)
         {
-            ObjectDisposedException.ThrowIf(IsClosed, this);
-            return Task.FromResult(_connection.RestartIce());
+            return Task.FromException<IceParameters>(new ObjectDisposedException(nameof(WebRtcTransport)));
         }
-        catch (InvalidOperationException e)
-        {
-            return Task.FromException<IceParameters>(e);
-        }
+
+        return Worker.InvokeAsync(_connection.RestartIce);
     }
 
     internal static WebRtcTransport Create(Router router, WebRtcTransportOptions options)
@@ -145,7 +133,7 @@ public sealed class WebRtcTransport : Transport
             throw new ArgumentException("Enable UDP, TCP or both.", nameof(options));
         }
 
-        var connection = new WebRtcConnection(options.WebRtcServer, options.Certificate, options.Connection);
+        var connection = new WebRtcConnection(options.WebRtcServer, router.Worker, options.Certificate, options.Connection);
         try
         {
             return new WebRtcTransport(router, options, connection);
@@ -170,11 +158,6 @@ public sealed class WebRtcTransport : Transport
 
     internal override void SendRtcp(ReadOnlySpan<byte> packet)
     {
-        if (_ridStreams.TryRewriteOutgoingRtcp(packet, _rtcpScratch, out var length))
-        {
-            packet = _rtcpScratch.AsSpan(0, length);
-        }
-
         if (!_connection.SendRtcp(packet))
         {
             Counters.OnDropped(RtpDropReason.SendFailed);
@@ -192,10 +175,9 @@ public sealed class WebRtcTransport : Transport
     /// <summary>Every 100 ms while a producer sends the transport-wide-cc extension (libwebrtc's default interval).</summary>
     internal const int TransportCcFeedbackIntervalMs = 100;
 
-    private protected override void PrepareProducerParameters(RtpParameters parameters) => _ridStreams.AssignStandIns(parameters);
-
     private protected override void OnProducerAdded(Producer producer)
     {
+        _ridStreams.Add(producer);
         var extension = producer.RtpParameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
         if (extension is null || extension.Id is <= 0 or > 255)
         {
@@ -204,7 +186,11 @@ public sealed class WebRtcTransport : Transport
 
         foreach (var stream in producer.Streams)
         {
-            _transportCcIdBySsrc[stream.Ssrc] = (byte)extension.Id;
+            if (stream.IsBound)
+            {
+                _transportCcIdBySsrc[stream.Ssrc] = (byte)extension.Id;
+            }
+
             if (stream.RtxSsrc is { } rtx)
             {
                 _transportCcIdBySsrc[rtx] = (byte)extension.Id;
@@ -216,15 +202,14 @@ public sealed class WebRtcTransport : Transport
 
     private protected override void OnProducerRemoved(Producer producer)
     {
+        _ridStreams.Remove(producer);
         foreach (var stream in producer.Streams)
         {
-            _ridStreams.Remove(stream.Ssrc);
-            if (stream.RtxSsrc is { } rtxStandIn)
+            if (stream.IsBound)
             {
-                _ridStreams.Remove(rtxStandIn);
+                _transportCcIdBySsrc.Remove(stream.Ssrc);
             }
 
-            _transportCcIdBySsrc.Remove(stream.Ssrc);
             if (stream.RtxSsrc is { } rtx)
             {
                 _transportCcIdBySsrc.Remove(rtx);
@@ -278,25 +263,6 @@ public sealed class WebRtcTransport : Transport
         Counters.OnSent(kind, length, Worker.Timers.Now);
     }
 
-    /// <summary>On the server's I/O thread: the one copy of the packet, into a buffer the worker returns.</summary>
-    private void PostToWorker(IDatagramSink sink, Span<byte> packet)
-    {
-        if (IsClosed)
-        {
-            return;
-        }
-
-        if (packet.Length > PacketBufferPool.BufferLength)
-        {
-            Interlocked.Increment(ref _oversizedDrops);
-            return;
-        }
-
-        var buffer = Worker.Buffers.Rent();
-        packet.CopyTo(buffer);
-        Worker.PostDatagram(sink, buffer, packet.Length, default);
-    }
-
     private void OnIceStateChanged(IceState state)
     {
         IceStateChanged?.Invoke(this, state);
@@ -323,7 +289,8 @@ public sealed class WebRtcTransport : Transport
         }
     }
 
-    internal void OnWorkerPacket(Span<byte> packet, bool isRtcp)
+    /// <summary>On the worker: one decrypted packet, in the worker buffer it arrived in.</summary>
+    internal void OnWorkerPacket(Span<byte> packet, bool isRtcp, long arrivalTimestamp = 0)
     {
         if (IsClosed)
         {
@@ -333,38 +300,45 @@ public sealed class WebRtcTransport : Transport
         Counters.OnDatagramReceived(packet.Length);
         if (isRtcp)
         {
-            if (_ridStreams.IsActive)
-            {
-                _ridStreams.ResolveSenderReports(packet);
-            }
-
             HandleRtcp(packet);
             return;
         }
 
-        if (_ridStreams.IsActive)
-        {
-            _ridStreams.Resolve(packet);
-        }
-
-        RecordTransportCc(packet);
-
-        HandleRtp(packet);
+        HandleRtp(packet, arrivalTimestamp);
     }
 
-    private void RecordTransportCc(Span<byte> packet)
+    /// <summary>An SSRC not signaled: the RID-only encoding (or its RTX) whose MID and RID the packet carries, if any.</summary>
+    private protected override ProducerStream? BindUnknownSsrc(ref RtpPacket packet)
+    {
+        if (!_ridStreams.IsActive || _ridStreams.TryBind(ref packet) is not { } stream)
+        {
+            return null;
+        }
+
+        var extension = stream.Producer.RtpParameters.HeaderExtensions.FirstOrDefault(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
+        if (extension is not null && extension.Id is > 0 and <= 255)
+        {
+            _transportCcIdBySsrc[packet.Ssrc] = (byte)extension.Id;
+        }
+
+        return stream;
+    }
+
+    /// <summary>Records the transport-cc arrival of a packet of a known stream (parsed once, by the caller).</summary>
+    private protected override void OnRtpRouted(ref RtpPacket packet, long arrivalTimestamp)
     {
         if (_transportCcIdBySsrc.Count == 0
-            || !RtpPacket.TryParse(packet, out var rtp)
-            || !_transportCcIdBySsrc.TryGetValue(rtp.Ssrc, out var id)
-            || !rtp.TryGetExtension(id, out var value)
+            || !_transportCcIdBySsrc.TryGetValue(packet.Ssrc, out var id)
+            || !packet.TryGetExtension(id, out var value)
             || value.Length < 2)
         {
             return;
         }
 
-        _lastTransportCcSsrc = rtp.Ssrc;
-        var microseconds = (long)Stopwatch.GetElapsedTime(_createdTimestamp).TotalMicroseconds;
+        // The arrival time is the socket read's, so queueing on the worker is not reported as network delay.
+        _lastTransportCcSsrc = packet.Ssrc;
+        var arrival = arrivalTimestamp != 0 ? arrivalTimestamp : Stopwatch.GetTimestamp();
+        var microseconds = (arrival - _createdTimestamp) * 1_000_000 / Stopwatch.Frequency;
         _transportCc.Record(System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value), microseconds);
     }
 
@@ -375,15 +349,5 @@ public sealed class WebRtcTransport : Transport
         {
             SendRtcp(buffer[..written]);
         }
-    }
-
-    private sealed class RtpSink(WebRtcTransport transport) : IDatagramSink
-    {
-        public void OnDatagram(Span<byte> datagram, in TransportTuple from) => transport.OnWorkerPacket(datagram, isRtcp: false);
-    }
-
-    private sealed class RtcpSink(WebRtcTransport transport) : IDatagramSink
-    {
-        public void OnDatagram(Span<byte> datagram, in TransportTuple from) => transport.OnWorkerPacket(datagram, isRtcp: true);
     }
 }

@@ -64,7 +64,7 @@ public class HotPathAllocationTests
     {
         public string LocalUsernameFragment => "hotpathufrag";
 
-        public void OnPacket(ReadOnlySpan<byte> packet, in TransportTuple from, PacketKind kind)
+        public void OnPacket(Span<byte> packet, in TransportTuple from, PacketKind kind, long arrivalTimestamp)
         {
         }
 

@@ -108,7 +108,7 @@ public sealed class PacketRouterTests : IDisposable
     {
         public string LocalUsernameFragment => "unused";
 
-        public void OnPacket(ReadOnlySpan<byte> packet, in TransportTuple from, PacketKind kind)
+        public void OnPacket(Span<byte> packet, in TransportTuple from, PacketKind kind, long arrivalTimestamp)
         {
         }
 

@@ -34,7 +34,7 @@ internal sealed class TestIceTransport : IWebRtcServerTransport, IDisposable
 
     public int RefusedMedia => Volatile.Read(ref _refusedMedia);
 
-    public void OnPacket(ReadOnlySpan<byte> packet, in TransportTuple from, PacketKind kind)
+    public void OnPacket(Span<byte> packet, in TransportTuple from, PacketKind kind, long arrivalTimestamp)
     {
         if (kind == PacketKind.Stun)
         {

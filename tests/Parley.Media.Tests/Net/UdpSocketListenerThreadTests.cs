@@ -40,7 +40,7 @@ public sealed class UdpSocketListenerThreadTests
     {
         public System.Collections.Concurrent.ConcurrentQueue<byte> Delivered { get; } = new();
 
-        public void OnDatagram(ReadOnlySpan<byte> datagram, in TransportTuple from)
+        public void OnDatagram(ReadOnlySpan<byte> datagram, in TransportTuple from, long arrivalTimestamp)
         {
             if (datagram[0] < 3)
             {

@@ -350,7 +350,7 @@ public sealed class WebRtcServerSocketTests : IDisposable
     {
         public string LocalUsernameFragment => ufrag;
 
-        public void OnPacket(ReadOnlySpan<byte> packet, in TransportTuple from, PacketKind kind)
+        public void OnPacket(Span<byte> packet, in TransportTuple from, PacketKind kind, long arrivalTimestamp)
         {
         }
 

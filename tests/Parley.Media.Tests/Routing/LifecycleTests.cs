@@ -102,7 +102,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Calls_on_a_closed_worker_fail_instead_of_hanging()
     {
-        var worker = new Worker();
+        var worker = TestWorkers.Create();
         var router = await worker.CreateRouterAsync();
         var closed = Eventually.EventAsync<Worker>(h => worker.Closed += h);
         await worker.CloseAsync();

@@ -53,7 +53,8 @@ internal sealed class RoutingScenario : IAsyncDisposable
         int streamInactivityMs = 60_000,
         Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
-        var worker = new Worker(null, portableWorker, registry, loggerFactory);
+        // Not shed on a stalled test machine (TestWorkers).
+        var worker = new Worker(null, portableWorker, registry, loggerFactory, maxQueueDelay: TestWorkers.MaxQueueDelay);
         var router = await worker.CreateRouterAsync(new RouterOptions { StreamInactivityMs = streamInactivityMs });
         var transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
         var scenario = new RoutingScenario(worker, router, transport);

@@ -14,7 +14,7 @@ public sealed class SrtpPlainTransportTests
     [InlineData(SrtpCryptoSuites.AeadAes256Gcm)]
     public async Task Srtp_in_and_out_with_each_side_keying_its_own_direction(string suite)
     {
-        await using var worker = new Worker();
+        await using var worker = TestWorkers.Create();
         var router = await worker.CreateRouterAsync();
         var producerTransport = await router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true, EnableSrtp = true, SrtpCryptoSuite = suite });
         var consumerTransport = await router.CreatePlainTransportAsync(new PlainTransportOptions { EnableSrtp = true, SrtpCryptoSuite = suite });
@@ -57,7 +57,7 @@ public sealed class SrtpPlainTransportTests
     [Fact]
     public async Task Srtp_keying_must_match_the_transport()
     {
-        await using var worker = new Worker();
+        await using var worker = TestWorkers.Create();
         var router = await worker.CreateRouterAsync();
         var plain = await router.CreatePlainTransportAsync();
         var secure = await router.CreatePlainTransportAsync(new PlainTransportOptions { EnableSrtp = true });

@@ -20,7 +20,7 @@ public sealed class WebRtcTransportRoutingTests
     {
         using var server = new WebRtcServer(new WebRtcServerOptions { Port = 0 });
         server.Start();
-        await using var worker = new Worker();
+        await using var worker = TestWorkers.Create();
         var router = await worker.CreateRouterAsync();
         var webRtc = await router.CreateWebRtcTransportAsync(server, TestCertificates.Server);
         using var peer = new LoopbackWebRtcPeer(server.UdpPort);

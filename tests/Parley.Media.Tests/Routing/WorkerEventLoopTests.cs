@@ -10,7 +10,7 @@ public sealed class WorkerEventLoopTests
     public async Task On_linux_the_worker_watches_its_transport_sockets_and_lets_go_of_them_on_close()
     {
         Assert.True(OperatingSystem.IsLinux(), "these tests run on Linux, where the worker polls its own sockets");
-        await using var worker = new Worker();
+        await using var worker = TestWorkers.Create();
         Assert.IsType<EpollWorkerWaiter>(worker.Waiter);
         var router = await worker.CreateRouterAsync();
         var before = ((EpollWorkerWaiter)worker.Waiter).WatchedCount;
@@ -27,7 +27,7 @@ public sealed class WorkerEventLoopTests
     [Fact]
     public async Task A_portable_worker_sleeps_on_an_event_and_watches_nothing()
     {
-        await using var worker = new Worker(null, portableWait: true);
+        await using var worker = TestWorkers.Create(portableWait: true);
         Assert.IsType<EventWorkerWaiter>(worker.Waiter);
         Assert.False(worker.Waiter.WatchesSockets);
     }
@@ -54,7 +54,7 @@ public sealed class WorkerEventLoopTests
     [Fact]
     public async Task Control_calls_wake_a_worker_that_sleeps_in_epoll()
     {
-        await using var worker = new Worker();
+        await using var worker = TestWorkers.Create();
         // Long enough for the loop to be asleep with no timer due; each call must wake it at once.
         await Task.Delay(200);
         for (var i = 0; i < 50; i++)
@@ -99,7 +99,7 @@ public sealed class WorkerEventLoopTests
     [InlineData(true)]
     public async Task A_handler_that_throws_costs_its_datagram_not_the_worker(bool portableWorker)
     {
-        await using var worker = new Worker(null, portableWorker);
+        await using var worker = TestWorkers.Create(portableWait: portableWorker);
         var failures = new List<Exception>();
         worker.DatagramFailed += (_, e) =>
         {
@@ -129,7 +129,7 @@ public sealed class WorkerEventLoopTests
     {
         public int Calls;
 
-        public void OnDatagram(Span<byte> datagram, in Parley.Media.Net.TransportTuple from)
+        public void OnDatagram(Span<byte> datagram, in Parley.Media.Net.TransportTuple from, long arrivalTimestamp)
         {
             Calls++;
             throw new InvalidOperationException("a handler bug");

@@ -48,7 +48,7 @@ public sealed class WorkerFaultTests
     [Fact]
     public async Task A_throwing_timer_of_nothing_is_stopped_and_counted()
     {
-        await using var worker = new Worker();
+        await using var worker = TestWorkers.Create();
         var calls = 0;
         await worker.InvokeAsync(() => worker.Timers.StartPeriodic(5, () =>
         {

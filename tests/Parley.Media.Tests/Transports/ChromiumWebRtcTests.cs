@@ -55,6 +55,7 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
         """;
 
     private readonly WebRtcServer _server;
+    private readonly Parley.Media.Routing.Worker _worker = TestWorkers.Create("chromium-webrtc-tests");
     private readonly ConcurrentQueue<byte[]> _rtp = new();
     private readonly ConcurrentQueue<byte[]> _rtcp = new();
     private WebRtcConnection _connection = null!;
@@ -69,6 +70,7 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
     {
         _connection?.Dispose();
         _server.Dispose();
+        _worker.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Theory]
@@ -79,26 +81,27 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
     {
         // Offering Chromium one profile at a time checks each against libwebrtc's SRTP. Chromium no longer
         // offers AES_CM_128_HMAC_SHA1_32 for DTLS-SRTP (the handshake fails), so libsrtp covers that profile.
-        _connection = new WebRtcConnection(_server, Dtls.TestCertificates.Server, new WebRtcConnectionOptions
+        _connection = new WebRtcConnection(_server, _worker, Dtls.TestCertificates.Server, new WebRtcConnectionOptions
         {
             Dtls = new DtlsTransportOptions { SrtpProfiles = [profile] },
         });
         var offered = new OfferedMedia();
-        _connection.RtpReceived += packet =>
+        _connection.RtpReceived += (packet, _) =>
         {
             _rtp.Enqueue(packet.ToArray());
             Echo(packet, offered);
         };
-        _connection.RtcpReceived += packet => _rtcp.Enqueue(packet.ToArray());
+        _connection.RtcpReceived += (packet, _) => _rtcp.Enqueue(packet.ToArray());
         var result = await RunChromium(
             offer =>
             {
                 offered.ParseFrom(offer);
-                _connection.Connect(new DtlsParameters
+                var remote = new DtlsParameters
                 {
                     Role = DtlsRole.Client,
                     Fingerprints = [new DtlsFingerprint("sha-256", FingerprintPattern().Match(offer).Groups[1].Value)],
-                });
+                };
+                _worker.InvokeAsync(() => _connection.Connect(remote)).GetAwaiter().GetResult();
                 return Answer(offered);
             },
             () => HasEnough(offered));

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Parley.Media.Ice;
 using Parley.Media.Net;
+using Parley.Media.Routing;
 using Parley.Media.Srtp;
 using Parley.Media.Tests.Dtls;
 using Parley.Media.Transports;
@@ -9,22 +10,27 @@ using static Parley.Media.Tests.Srtp.SrtpTestPackets;
 
 namespace Parley.Media.Tests.Transports;
 
-/// <summary>Receiving (unprotect + handler) and sending (protect + socket) one media packet must not allocate.</summary>
+/// <summary>
+/// On the worker, receiving (unprotect + handler) and sending (protect + socket) one media packet must not allocate.
+/// Measured on the worker's own thread, where the connection runs.
+/// </summary>
 public sealed class WebRtcConnectionAllocationTests : IDisposable
 {
     private readonly WebRtcServer _server = new(new WebRtcServerOptions { Port = 0 });
+    private readonly Worker _worker = TestWorkers.Create("webrtc-allocation-tests");
     private readonly WebRtcConnection _connection;
 
     public WebRtcConnectionAllocationTests()
     {
         _server.Start();
-        _connection = new WebRtcConnection(_server, TestCertificates.Server);
+        _connection = new WebRtcConnection(_server, _worker, TestCertificates.Server);
     }
 
     public void Dispose()
     {
         _connection.Dispose();
         _server.Dispose();
+        _worker.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Fact]
@@ -33,12 +39,12 @@ public sealed class WebRtcConnectionAllocationTests : IDisposable
         using var peer = new LoopbackWebRtcPeer(_server.UdpPort);
         peer.SendCheck(_connection.IceParameters);
         await WaitUntil(() => _connection.IceState == IceState.Completed);
-        _connection.Connect(peer.DtlsParameters);
+        await _worker.InvokeAsync(() => _connection.Connect(peer.DtlsParameters));
         await peer.ConnectDtlsAsync(_connection.DtlsParameters);
         await WaitUntil(() => _connection.SrtpProfile is not null);
 
         var received = 0;
-        _connection.RtpReceived += packet => received += packet.Length > 0 ? 1 : 0;
+        _connection.RtpReceived += (packet, _) => received += packet.Length > 0 ? 1 : 0;
         var from = _connection.SelectedTuple!.Value;
         IWebRtcServerTransport transport = _connection;
         var plain = MakeRtp(0, 0x5151, 1000);
@@ -50,14 +56,14 @@ public sealed class WebRtcConnectionAllocationTests : IDisposable
             plain.CopyTo(wire, 0);
             BinaryPrimitives.WriteUInt16BigEndian(wire.AsSpan(2), sequence++);
             peer.Srtp.Send.ProtectRtp(wire, plain.Length, out var length);
-            transport.OnPacket(wire.AsSpan(0, length), from, PacketKind.Rtp);
+            transport.OnPacket(wire.AsSpan(0, length), from, PacketKind.Rtp, arrivalTimestamp: 1);
         }
 
         var sent = 0;
         void SendOne() => sent += _connection.SendRtp(plain) ? 1 : 0;
 
-        Assert.Equal(0, Measure(ReceiveOne));
-        Assert.Equal(0, Measure(SendOne));
+        Assert.Equal(0, await _worker.InvokeAsync(() => Measure(ReceiveOne)));
+        Assert.Equal(0, await _worker.InvokeAsync(() => Measure(SendOne)));
         Assert.Equal(2200, received);
         Assert.Equal(2200, sent);
     }

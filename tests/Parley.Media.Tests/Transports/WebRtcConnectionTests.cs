@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Parley.Media.Dtls;
 using Parley.Media.Ice;
 using Parley.Media.Net;
+using Parley.Media.Routing;
 using Parley.Media.Srtp;
 using Parley.Media.Tests.Dtls;
 using Parley.Media.Transports;
@@ -16,6 +17,7 @@ namespace Parley.Media.Tests.Transports;
 public sealed class WebRtcConnectionTests : IDisposable
 {
     private readonly WebRtcServer _server;
+    private readonly Worker _worker = TestWorkers.Create("webrtc-connection-tests");
     private readonly WebRtcConnection _connection;
     private readonly ConcurrentQueue<byte[]> _rtp = new();
     private readonly ConcurrentQueue<byte[]> _rtcp = new();
@@ -26,9 +28,9 @@ public sealed class WebRtcConnectionTests : IDisposable
     {
         _server = new WebRtcServer(new WebRtcServerOptions { Port = 0 });
         _server.Start();
-        _connection = new WebRtcConnection(_server, TestCertificates.Server);
-        _connection.RtpReceived += packet => _rtp.Enqueue(packet.ToArray());
-        _connection.RtcpReceived += packet => _rtcp.Enqueue(packet.ToArray());
+        _connection = new WebRtcConnection(_server, _worker, TestCertificates.Server);
+        _connection.RtpReceived += (packet, _) => _rtp.Enqueue(packet.ToArray());
+        _connection.RtcpReceived += (packet, _) => _rtcp.Enqueue(packet.ToArray());
         _connection.IceStateChanged += _iceStates.Enqueue;
         _connection.DtlsStateChanged += _dtlsStates.Enqueue;
     }
@@ -37,6 +39,7 @@ public sealed class WebRtcConnectionTests : IDisposable
     {
         _connection.Dispose();
         _server.Dispose();
+        _worker.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Fact]
@@ -71,8 +74,8 @@ public sealed class WebRtcConnectionTests : IDisposable
         Assert.Equal(rtcp, _rtcp.Single());
 
         var back = MakeRtp(9, 0x22, 300, payloadType: 100);
-        Assert.True(_connection.SendRtp(back));
-        Assert.True(_connection.SendRtcp(MakeRtcp(0x22)));
+        Assert.True(await OnWorker(() => _connection.SendRtp(back)));
+        Assert.True(await OnWorker(() => _connection.SendRtcp(MakeRtcp(0x22))));
         await WaitUntil(() => peer.Media.Count == 2);
         Assert.Contains(peer.Media, m => m.AsSpan().SequenceEqual(back));
         Assert.Contains(peer.Media, m => m.AsSpan().SequenceEqual(MakeRtcp(0x22)));
@@ -97,7 +100,7 @@ public sealed class WebRtcConnectionTests : IDisposable
         await WaitUntil(() => _rtp.Count == 1);
         Assert.Equal(rtp, _rtp.Single());
 
-        Assert.True(_connection.SendRtcp(MakeRtcp(0x31)));
+        Assert.True(await OnWorker(() => _connection.SendRtcp(MakeRtcp(0x31))));
         await WaitUntil(() => peer.Media.Count == 1);
         Assert.Equal(MakeRtcp(0x31), peer.Media.Single());
     }
@@ -113,7 +116,7 @@ public sealed class WebRtcConnectionTests : IDisposable
         peer.SendRaw(MakeRtp(1, 1, 50));
         await WaitUntil(() => _connection.Counters.Dropped(WebRtcDropReason.BeforeSrtpKeys) == 1);
 
-        _connection.Connect(peer.DtlsParameters);
+        await OnWorker(() => _connection.Connect(peer.DtlsParameters));
         await peer.ConnectDtlsAsync(_connection.DtlsParameters);
         await WaitUntil(() => _connection.DtlsState == DtlsState.Connected);
 
@@ -158,22 +161,22 @@ public sealed class WebRtcConnectionTests : IDisposable
     [Fact]
     public async Task Sending_before_a_tuple_or_keys_is_refused_and_counted()
     {
-        Assert.False(_connection.SendRtp(MakeRtp(1, 1)));
+        Assert.False(await OnWorker(() => _connection.SendRtp(MakeRtp(1, 1))));
         Assert.Equal(1, _connection.Counters.Dropped(WebRtcDropReason.NoSelectedTuple));
 
         using var peer = new LoopbackWebRtcPeer(_server.UdpPort);
         peer.SendCheck(_connection.IceParameters);
         await WaitUntil(() => _connection.SelectedTuple is not null);
-        Assert.False(_connection.SendRtp(MakeRtp(1, 1)));
+        Assert.False(await OnWorker(() => _connection.SendRtp(MakeRtp(1, 1))));
         Assert.Equal(1, _connection.Counters.Dropped(WebRtcDropReason.BeforeSrtpKeys));
-        Assert.False(_connection.SendRtcp(new byte[3]));
+        Assert.False(await OnWorker(() => _connection.SendRtcp(new byte[3])));
     }
 
     [Fact]
     public async Task As_dtls_client_it_waits_for_ice_then_sends_the_client_hello()
     {
         using var peer = new LoopbackWebRtcPeer(_server.UdpPort);
-        _connection.Connect(TestCertificates.Client.ToParameters(DtlsRole.Server));
+        await OnWorker(() => _connection.Connect(TestCertificates.Client.ToParameters(DtlsRole.Server)));
         Assert.Equal(DtlsState.New, _connection.DtlsState);
 
         peer.Dtls.Start(DtlsRole.Server, TestCertificates.Server.Fingerprints);
@@ -193,9 +196,9 @@ public sealed class WebRtcConnectionTests : IDisposable
 
         _connection.Close();
         await peer.DtlsStates.WaitForAsync(DtlsState.Closed);
-        Assert.Equal(IceState.Closed, _connection.IceState);
+        await WaitUntil(() => _connection.IceState == IceState.Closed);
         Assert.Contains(DtlsState.Closed, _dtlsStates);
-        Assert.False(_connection.SendRtp(MakeRtp(1, 1)));
+        Assert.False(await OnWorker(() => _connection.SendRtp(MakeRtp(1, 1))));
         Assert.Equal(1, _connection.Counters.Dropped(WebRtcDropReason.Closed));
         _connection.Close();
     }
@@ -205,7 +208,7 @@ public sealed class WebRtcConnectionTests : IDisposable
     {
         using var peer = new LoopbackWebRtcPeer(_server.UdpPort);
         var old = _connection.IceParameters;
-        var restarted = _connection.RestartIce();
+        var restarted = await _worker.InvokeAsync(_connection.RestartIce);
         Assert.NotEqual(old.UsernameFragment, restarted.UsernameFragment);
         Assert.Equal(restarted, _connection.IceParameters);
 
@@ -223,12 +226,12 @@ public sealed class WebRtcConnectionTests : IDisposable
         using var peer = new LoopbackWebRtcPeer(_server.UdpPort);
         peer.SendCheck(_connection.IceParameters);
         await WaitUntil(() => _connection.IceState == IceState.Completed);
-        _connection.Connect(TestCertificates.Stranger.ToParameters(DtlsRole.Client));
+        await OnWorker(() => _connection.Connect(TestCertificates.Stranger.ToParameters(DtlsRole.Client)));
         peer.Dtls.Start(DtlsRole.Client, _connection.DtlsParameters.Fingerprints);
 
         await WaitUntil(() => _dtlsStates.Contains(DtlsState.Failed));
         Assert.Null(_connection.SrtpProfile);
-        Assert.False(_connection.SendRtp(MakeRtp(1, 1)));
+        Assert.False(await OnWorker(() => _connection.SendRtp(MakeRtp(1, 1))));
         Assert.Equal(1, _connection.Counters.Dropped(WebRtcDropReason.BeforeSrtpKeys));
     }
 
@@ -237,7 +240,7 @@ public sealed class WebRtcConnectionTests : IDisposable
     {
         using var server = new WebRtcServer(new WebRtcServerOptions { Port = 0, TickInterval = TimeSpan.FromMilliseconds(50) });
         server.Start();
-        using var connection = new WebRtcConnection(server, TestCertificates.Server, new WebRtcConnectionOptions { ConsentTimeout = TimeSpan.FromMilliseconds(300) });
+        using var connection = new WebRtcConnection(server, _worker, TestCertificates.Server, new WebRtcConnectionOptions { ConsentTimeout = TimeSpan.FromMilliseconds(300) });
         var states = new ConcurrentQueue<IceState>();
         connection.IceStateChanged += states.Enqueue;
         using var peer = new LoopbackWebRtcPeer(server.UdpPort);
@@ -247,7 +250,7 @@ public sealed class WebRtcConnectionTests : IDisposable
         await WaitUntil(() => connection.IceState == IceState.Disconnected);
         Assert.Equal([IceState.Completed, IceState.Disconnected], states.ToArray());
         Assert.Null(connection.SelectedTuple);
-        Assert.False(connection.SendRtp(MakeRtp(1, 1)));
+        Assert.False(await OnWorker(() => connection.SendRtp(MakeRtp(1, 1))));
         Assert.Equal(1, connection.Counters.Dropped(WebRtcDropReason.NoSelectedTuple));
 
         // A new valid check revives it.
@@ -256,19 +259,23 @@ public sealed class WebRtcConnectionTests : IDisposable
     }
 
     [Fact]
-    public void Connect_refuses_a_second_call_and_parameters_without_fingerprints()
+    public async Task Connect_refuses_a_second_call_and_parameters_without_fingerprints()
     {
-        Assert.Throws<ArgumentException>(() => _connection.Connect(new DtlsParameters { Role = DtlsRole.Client }));
-        _connection.Connect(TestCertificates.Client.ToParameters(DtlsRole.Client));
-        Assert.Throws<InvalidOperationException>(() => _connection.Connect(TestCertificates.Client.ToParameters(DtlsRole.Client)));
+        await Assert.ThrowsAsync<ArgumentException>(() => OnWorker(() => _connection.Connect(new DtlsParameters { Role = DtlsRole.Client })));
+        await OnWorker(() => _connection.Connect(TestCertificates.Client.ToParameters(DtlsRole.Client)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => OnWorker(() => _connection.Connect(TestCertificates.Client.ToParameters(DtlsRole.Client))));
     }
 
     private async Task ConnectAsync(LoopbackWebRtcPeer peer)
     {
         peer.SendCheck(_connection.IceParameters);
         await WaitUntil(() => _connection.IceState == IceState.Completed);
-        _connection.Connect(peer.DtlsParameters);
+        await OnWorker(() => _connection.Connect(peer.DtlsParameters));
         await peer.ConnectDtlsAsync(_connection.DtlsParameters);
         await WaitUntil(() => _connection.DtlsState == DtlsState.Connected && _connection.SrtpProfile is not null);
     }
+
+    private Task<T> OnWorker<T>(Func<T> call) => _worker.InvokeAsync(call);
+
+    private Task OnWorker(Action call) => _worker.InvokeAsync(call);
 }

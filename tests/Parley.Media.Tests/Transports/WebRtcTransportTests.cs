@@ -17,7 +17,7 @@ namespace Parley.Media.Tests.Transports;
 public sealed class WebRtcTransportTests : IAsyncDisposable
 {
     private readonly WebRtcServer _server;
-    private readonly Worker _worker = new();
+    private readonly Worker _worker = TestWorkers.Create();
     private readonly List<IDisposable> _peers = [];
 
     public WebRtcTransportTests()
@@ -190,44 +190,124 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         // r0 came first, so the consumer starts on it; r1's packet is routed to its own stream but not forwarded yet.
         await WaitUntil(() => receiver.Media.Count(m => IsRtp(m) && BinaryPrimitives.ReadUInt32BigEndian(m.AsSpan(8)) == consumer.Ssrc) == 2);
         var streams = await producer.GetStatsAsync();
+        Assert.Equal(2, streams.Count); // r2 has sent nothing: no stream, no stats (as mediasoup)
         Assert.Equal(2, streams[0].PacketCount);
         Assert.Equal(1, streams[1].PacketCount);
-        Assert.Equal(0, streams[2].PacketCount);
         Assert.Equal(new ConsumerLayers(0, 2), consumer.CurrentLayers);
     }
 
     [Fact]
-    public async Task Receiving_recording_transport_cc_and_forwarding_through_srtp_allocates_nothing_on_the_worker()
+    public async Task Rid_only_streams_are_known_by_their_wire_ssrcs_in_stats_and_in_feedback_upstream()
     {
         var router = await _worker.CreateRouterAsync();
-        var (sendTransport, _) = await ConnectedTransportAsync(router);
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
+        var (recvTransport, receiver) = await ConnectedTransportAsync(router);
+        var parameters = OrtcTestData.Producer("chromium-produce-video-vp8-simulcast.json");
+        var producer = await sendTransport.ProduceAsync(MediaKind.Video, parameters);
+        var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
+        await consumer.ResumeAsync();
+
+        byte Id(string uri) => (byte)parameters.HeaderExtensions.Single(e => e.Uri == uri).Id;
+        var mid = (Id(RtpHeaderExtensionUris.Mid), System.Text.Encoding.ASCII.GetBytes(parameters.Mid!));
+        var payloadType = (byte)parameters.Codecs[0].PayloadType;
+        var rtxPayloadType = (byte)parameters.Codecs.First(c => c.MimeType == "video/rtx").PayloadType;
+        byte[] keyFrame = [0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00, 7, 7, 7];
+        sender.SendProtected(Routing.TestRtp.Build(payloadType, 100, 0, 0xAAAA0001, keyFrame, mid, (Id(RtpHeaderExtensionUris.RtpStreamId), "r0"u8.ToArray())), isRtcp: false);
+        // RTX of r0 (a repair of packet 100, its original sequence number first), bound by its repaired RID.
+        byte[] repair = [0, 100, .. keyFrame];
+        sender.SendProtected(Routing.TestRtp.Build(rtxPayloadType, 7, 0, 0xBBBB0001, repair, mid, (Id(RtpHeaderExtensionUris.RepairedRtpStreamId), "r0"u8.ToArray())), isRtcp: false);
+        await WaitUntil(() => receiver.Media.Any(m => IsRtp(m) && BinaryPrimitives.ReadUInt32BigEndian(m.AsSpan(8)) == consumer.Ssrc));
+
+        // Counted on the worker as the packet is decrypted, before it is routed: the stats call queues behind both.
+        await WaitUntil(() => sendTransport.ConnectionCounters.RtpPacketsReceived == 2);
+        var stats = Assert.Single(await producer.GetStatsAsync());
+        Assert.Equal(0xAAAA0001u, stats.Ssrc);
+        Assert.Equal(0xBBBB0001u, stats.RtxSsrc);
+        Assert.Equal("r0", stats.Rid);
+        Assert.Null(producer.RtpParameters.Encodings[0].Ssrc); // nothing made up in the producer's parameters
+
+        // The receiving browser asks for a keyframe: the PLI upstream names the wire SSRC as it is, nothing rewritten.
+        var pli = new byte[Parley.Media.Rtcp.RtcpPictureLossIndication.Size];
+        Assert.True(new Parley.Media.Rtcp.RtcpPictureLossIndication(0x1234, consumer.Ssrc).TryWrite(pli, out _));
+        receiver.SendProtected(pli, isRtcp: true);
+        await WaitUntil(() => sender.Media.Any(m => IsPli(m, 0xAAAA0001)));
+    }
+
+    [Fact]
+    public async Task Unprotecting_receiving_recording_transport_cc_and_forwarding_through_srtp_allocates_nothing_on_the_worker()
+    {
+        var router = await _worker.CreateRouterAsync();
+        var (sendTransport, sender) = await ConnectedTransportAsync(router);
         var (recvTransport, receiver) = await ConnectedTransportAsync(router);
         var producer = await sendTransport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
         var consumer = await recvTransport.ConsumeAsync(producer.Id, OrtcTestData.DeviceCapabilities());
         await consumer.ResumeAsync();
         var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
         var extensionId = (byte)producer.RtpParameters.HeaderExtensions.Single(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01).Id;
-        var packets = Enumerable.Range(0, 750)
-            .Select(i => RtpWithTransportSequence((ushort)i, ssrc, (byte)producer.RtpParameters.Codecs[0].PayloadType, extensionId, (ushort)i))
-            .ToArray();
+
+        // The datagrams as they arrive on the shared port: SRTP-protected by the browser's side.
+        var wire = Enumerable.Range(0, 750).Select(i =>
+        {
+            var plain = RtpWithTransportSequence((ushort)i, ssrc, (byte)producer.RtpParameters.Codecs[0].PayloadType, extensionId, (ushort)i);
+            var buffer = new byte[plain.Length + 32];
+            plain.CopyTo(buffer, 0);
+            Assert.Equal(Parley.Media.Srtp.SrtpResult.Ok, sender.Srtp.Send.ProtectRtp(buffer, plain.Length, out var length));
+            return buffer[..length];
+        }).ToArray();
+        IWebRtcServerTransport connection = sendTransport.Connection;
+        var from = sendTransport.IceSelectedTuple!.Value;
+        var datagram = new byte[PacketBufferPool.BufferLength];
+
+        void Deliver(int i)
+        {
+            // Unprotect works in place, as in the worker's own buffer: each delivery gets a fresh copy.
+            wire[i].CopyTo(datagram, 0);
+            connection.OnPacket(datagram.AsSpan(0, wire[i].Length), from, PacketKind.Rtp, arrivalTimestamp: 1 + i);
+        }
 
         var (allocated, sent) = await _worker.InvokeAsync(() =>
         {
             // Warm-up long enough for tiered JIT to settle; the steady state must not allocate.
             for (var i = 0; i < 500; i++)
-                sendTransport.OnWorkerPacket(packets[i], isRtcp: false);
+                Deliver(i);
             var sentBefore = recvTransport.Counters.PacketsSent;
             var allocated = AllocationMeter.LeastPerRound(round =>
             {
                 for (var i = 500 + (round * 50); i < 550 + (round * 50); i++)
-                    sendTransport.OnWorkerPacket(packets[i], isRtcp: false);
+                    Deliver(i);
             });
             return (allocated, recvTransport.Counters.PacketsSent - sentBefore);
         });
 
         Assert.Equal(250, sent);
         Assert.Equal(0, allocated);
+        Assert.Equal(750, sendTransport.ConnectionCounters.RtpPacketsReceived);
         await WaitUntil(() => receiver.Media.Any(IsRtp));
+    }
+
+    [Fact]
+    public async Task Srtp_arriving_on_the_shared_port_is_unprotected_on_the_owning_worker_thread()
+    {
+        await using var other = TestWorkers.Create("webrtc-other-worker");
+        var router = await _worker.CreateRouterAsync();
+        var elsewhere = await other.CreateRouterAsync();
+        var (transport, peer) = await ConnectedTransportAsync(router);
+        var (bystander, _) = await ConnectedTransportAsync(elsewhere);
+        var producer = await transport.ProduceAsync(MediaKind.Audio, OrtcTestData.Producer("chromium-produce-audio-opus.json"));
+        var ssrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
+        var payloadType = (byte)producer.RtpParameters.Codecs[0].PayloadType;
+        var workerThread = await _worker.InvokeAsync(() => Environment.CurrentManagedThreadId);
+        var threads = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        transport.Connection.RtpUnprotected += () => threads.Enqueue(Environment.CurrentManagedThreadId);
+
+        for (var i = 0; i < 200; i++)
+            peer.SendProtected(MakeRtp((ushort)i, ssrc, 100, payloadType), isRtcp: false);
+
+        await WaitUntil(() => threads.Count == 200);
+        Assert.All(threads, thread => Assert.Equal(workerThread, thread));
+        Assert.NotEqual(workerThread, await other.InvokeAsync(() => Environment.CurrentManagedThreadId));
+        Assert.Equal(200, (await transport.GetStatsAsync()).RtpPacketCountReceived);
+        Assert.Equal(0, bystander.ConnectionCounters.RtpPacketsReceived);
     }
 
     [Fact]

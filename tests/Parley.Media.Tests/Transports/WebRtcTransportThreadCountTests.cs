@@ -20,7 +20,7 @@ public sealed class WebRtcTransportThreadCountTests : IAsyncDisposable
     private const int RuntimeSlack = 12;
 
     private readonly WebRtcServer _server;
-    private readonly Worker _worker = new();
+    private readonly Worker _worker = TestWorkers.Create();
     private readonly List<IDisposable> _peers = [];
 
     public WebRtcTransportThreadCountTests()

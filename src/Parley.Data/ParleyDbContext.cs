@@ -30,6 +30,8 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    public DbSet<Recording> Recordings => Set<Recording>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     /// <summary>The column type that holds <see cref="Room.Users"/> (a JSON array of user ids).</summary>
@@ -70,6 +72,7 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
         builder.Entity<RoomUser>(ConfigureRoomUser);
         ConfigureRolesAndSettings(builder);
         WebhookModel.Configure(builder, JsonColumnType, EmptyJsonArraySql);
+        RecordingModel.Configure(builder);
     }
 
     /// <summary>Co-hosts, room settings and raised hands (the RolesAndSettings migration).</summary>

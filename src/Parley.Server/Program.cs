@@ -3,6 +3,7 @@ using Parley.Server.Auth;
 using Parley.Server.Health;
 using Parley.Server.Http;
 using Parley.Server.Hubs;
+using Parley.Server.Recording;
 using Parley.Server.RoomMedia;
 using Parley.Server.Rooms;
 using Parley.Server.Telemetry;
@@ -23,6 +24,7 @@ builder.Services.AddParleyHub(builder.Configuration);
 builder.Services.AddParleyTelemetry(builder.Configuration);
 builder.Services.AddParleyHealth();
 builder.Services.AddParleyWebhooks(builder.Configuration);
+builder.Services.AddParleyRecording(builder.Configuration);
 
 var app = builder.Build();
 try
@@ -40,6 +42,7 @@ app.UseParleyHttp();
 app.MapAuthEndpoints();
 app.MapRoomEndpoints();
 app.MapWebhookEndpoints();
+app.MapRecordingEndpoints();
 app.MapParleyHub();
 app.MapParleyPages();
 app.MapParleyTelemetry();

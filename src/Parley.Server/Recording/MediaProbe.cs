@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Parley.Server.Recording;
+
+/// <summary>Asks ffprobe how long a media file is (null when it has no readable stream).</summary>
+internal static class MediaProbe
+{
+    public static async Task<double?> DurationAsync(string ffprobe, string path, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(ffprobe)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("ffprobe did not start.");
+        try
+        {
+            var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            return process.ExitCode == 0 && double.TryParse(output.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? seconds
+                : null;
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+}

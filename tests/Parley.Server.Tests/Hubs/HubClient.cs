@@ -16,6 +16,7 @@ public sealed class HubClient : IAsyncDisposable
         "newProducer", "producerClosed", "producerPaused", "producerResumed",
         "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker",
         "roomUpdated", "meetingEnded", "unmuteRequested", "handRaised", "handLowered", "reaction",
+        "recordingStarted", "recordingStopped",
     ];
 
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(15);

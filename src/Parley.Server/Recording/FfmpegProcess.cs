@@ -12,6 +12,7 @@ internal sealed partial class FfmpegProcess : IDisposable
 {
     private const int Sigint = 2;
     private const int KeptErrorLines = 20;
+    private static readonly TimeSpan QuitWait = TimeSpan.FromSeconds(2);
 
     private readonly Process _process;
     private readonly Queue<string> _errors = new();
@@ -94,7 +95,8 @@ internal sealed partial class FfmpegProcess : IDisposable
         }
 
         // 'q' is only read between packets; while ffmpeg still waits for its first ones, SIGINT is what ends it.
-        if (await WaitAsync(timeout / 2))
+        var forQuit = TimeSpan.FromTicks(Math.Min(QuitWait.Ticks, timeout.Ticks / 3));
+        if (await WaitAsync(forQuit))
         {
             return;
         }
@@ -104,7 +106,7 @@ internal sealed partial class FfmpegProcess : IDisposable
             _ = Kill(_process.Id, Sigint);
         }
 
-        if (!await WaitAsync(timeout / 2))
+        if (!await WaitAsync(timeout - forQuit))
         {
             Kill();
             await Completion;

@@ -120,8 +120,11 @@ internal sealed class TrackRecorder(
         "-protocol_whitelist", "file,udp,rtp",
         // Loopback RTP arrives in order; a short queue keeps ffmpeg's latency to the file low.
         "-reorder_queue_size", "64",
+        // The codec is in the SDP; a short probe keeps the first second of media instead of spending five on probing.
+        "-analyzeduration", "200000",
         "-i", sdpPath,
-        "-map", "0", "-c", "copy", "-y", fileName,
+        // Every packet reaches the disk at once: a crash (of ffmpeg or the server) loses nothing already received.
+        "-map", "0", "-c", "copy", "-flush_packets", "1", "-y", fileName,
     ];
 
     private async Task RequestEarlyKeyFramesAsync(Consumer consumer)
@@ -196,6 +199,14 @@ internal sealed class TrackRecorder(
 
     private async Task CloseSegmentAsync()
     {
+        // ffmpeg first, while packets still arrive: it reads 'q' between packets and then writes its file's end.
+        if (_ffmpeg is { } ffmpeg)
+        {
+            _ffmpeg = null;
+            await ffmpeg.StopAsync(settings.StopTimeout);
+            ffmpeg.Dispose();
+        }
+
         if (_transport is { } transport)
         {
             _transport = null;
@@ -209,13 +220,6 @@ internal sealed class TrackRecorder(
             {
                 // The worker is gone (shutdown).
             }
-        }
-
-        if (_ffmpeg is { } ffmpeg)
-        {
-            _ffmpeg = null;
-            await ffmpeg.StopAsync(settings.StopTimeout);
-            ffmpeg.Dispose();
         }
     }
 }

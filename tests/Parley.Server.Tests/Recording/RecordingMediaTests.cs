@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.Recording;
+using Parley.Server.RoomMedia;
+using Parley.Server.Tests.Hubs;
+
+namespace Parley.Server.Tests.Recording;
+
+/// <summary>
+/// Records real media (VP8 and Opus RTP from ffmpeg into the room's router) through the hub, with a participant who
+/// joins and turns the camera on later, and checks the composed file with ffprobe and ffmpeg.
+/// </summary>
+public sealed class RecordingMediaTests(RecordingSqliteServerFixture fixture) : IClassFixture<RecordingSqliteServerFixture>
+{
+    private HubServer Server => fixture.Server;
+
+    [Fact]
+    public async Task A_meeting_with_a_late_joiner_is_recorded_and_composed_into_one_playable_file()
+    {
+        var owner = await Server.RegisterAsync("Owner");
+        var roomId = await Server.CreateRoomAsync(owner);
+        await using var host = await Server.ConnectAsync(owner);
+        await host.JoinAsync(roomId);
+        await using var hostCam = await RtpSource.StartAsync(Server, roomId, host, MediaSource.Cam);
+        await using var hostMic = await RtpSource.StartAsync(Server, roomId, host, MediaSource.Mic);
+
+        var recordingId = (await host.InvokeAsync("startRecording", new { })).GetProperty("recordingId").GetString()!;
+        var started = await host.NextAsync("recordingStarted");
+        Assert.Equal(recordingId, started.GetProperty("recordingId").GetString());
+        var folder = await FolderOfAsync(roomId, recordingId);
+        await WaitForMediaAsync(folder, hostCam.ProducerId, 50_000);
+
+        // A late joiner learns of the recording from joinRoom's answer, then turns the camera on.
+        var guestUser = await Server.GuestAsync("Late guest");
+        await using var guest = await Server.ConnectAsync(guestUser);
+        var joined = await guest.JoinAsync(roomId);
+        Assert.Equal(recordingId, joined.GetProperty("recording").GetProperty("recordingId").GetString());
+        await using var guestCam = await RtpSource.StartAsync(Server, roomId, guest, MediaSource.Cam);
+        await WaitForMediaAsync(folder, guestCam.ProducerId, 40_000);
+
+        await host.InvokeAsync("stopRecording", new { });
+        Assert.Equal(recordingId, (await guest.NextAsync("recordingStopped")).GetProperty("recordingId").GetString());
+        var recording = await WaitForStatusAsync(owner, recordingId, "ready");
+
+        var manifest = (await RecordingFiles.ReadManifestAsync(folder))!;
+        var hostOffset = manifest.Segments.Single(s => s.ProducerId == hostCam.ProducerId).OffsetSeconds;
+        var guestOffset = manifest.Segments.Single(s => s.ProducerId == guestCam.ProducerId).OffsetSeconds;
+        Assert.True(guestOffset >= hostOffset + 1, $"the late camera starts at {guestOffset} s, the first at {hostOffset} s");
+        Assert.Equal(3, manifest.Segments.Count);
+        Assert.All(manifest.Segments, s => Assert.False(File.Exists(Path.Combine(folder, s.FileName)), "track files are removed by default"));
+
+        var expected = (recording.GetProperty("endedAt").GetDateTime() - recording.GetProperty("startedAt").GetDateTime()).TotalSeconds;
+        Assert.InRange(recording.GetProperty("durationSeconds").GetDouble(), expected - 1, expected + 1);
+        Assert.Equal("video/mp4", recording.GetProperty("mimeType").GetString());
+        var file = Path.Combine(folder, RecordingComposer.OutputName);
+        Assert.Equal(new FileInfo(file).Length, recording.GetProperty("sizeBytes").GetInt64());
+
+        var probe = await CompositionCommandTests.RunAsync("ffprobe", folder, "-v", "error", "-show_entries", "stream=codec_type,width,height:format=duration", "-of", "compact=p=0:nk=0", RecordingComposer.OutputName);
+        Assert.Contains("codec_type=video|width=1280|height=720", probe);
+        Assert.Contains("codec_type=audio", probe);
+        var volume = await FfmpegStderrAsync(folder, "-i", RecordingComposer.OutputName, "-vn", "-af", "volumedetect", "-f", "null", "-");
+        var mean = double.Parse(volume.Split("mean_volume: ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        Assert.True(mean > -40, $"the tone is in the mix (mean volume {mean} dB)");
+
+        // The second camera's cell (the right half of a two-camera grid) is black before the late joiner's offset and shows them after.
+        var before = await RightHalfBrightnessAsync(folder, Math.Max(0, guestOffset - 0.8));
+        var after = await RightHalfBrightnessAsync(folder, Math.Min(expected - 0.3, guestOffset + 0.8));
+        Assert.True(before < 20 && after > 40, $"right half brightness {before} before the late joiner, {after} after");
+    }
+
+    private async Task<string> FolderOfAsync(string roomId, string recordingId) =>
+        await Task.FromResult(RecordingFiles.RecordingFolder(Server.Services.GetRequiredService<RecordingService>().Root, roomId, recordingId));
+
+    /// <summary>Waits until the producer's track file holds at least <paramref name="bytes"/>.</summary>
+    internal static async Task WaitForMediaAsync(string folder, string producerId, long bytes)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var manifest = await RecordingFiles.ReadManifestAsync(folder);
+            var segment = manifest?.Segments.LastOrDefault(s => s.ProducerId == producerId);
+            if (segment is not null && File.Exists(Path.Combine(folder, segment.FileName)) && new FileInfo(Path.Combine(folder, segment.FileName)).Length >= bytes)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no {bytes} bytes of {producerId} recorded within 60 s");
+            await Task.Delay(100);
+        }
+    }
+
+    internal static async Task<JsonElement> WaitForStatusAsync(HubServer server, TestUser owner, string recordingId, string status)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/recordings/{recordingId}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owner.Token);
+            using var response = await server.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var recording = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("recording");
+            var now = recording.GetProperty("status").GetString();
+            if (now == status)
+            {
+                return recording;
+            }
+
+            Assert.True(now is "recording" or "processing", $"recording {recordingId} is {now}: {recording}");
+            Assert.True(DateTime.UtcNow < deadline, $"recording {recordingId} still {now} after 120 s");
+            await Task.Delay(200);
+        }
+    }
+
+    private Task<JsonElement> WaitForStatusAsync(TestUser owner, string recordingId, string status) =>
+        WaitForStatusAsync(Server, owner, recordingId, status);
+
+    private static async Task<double> RightHalfBrightnessAsync(string folder, double at)
+    {
+        var output = await FfmpegStderrAsync(folder, "-ss", at.ToString("0.000", CultureInfo.InvariantCulture), "-i", RecordingComposer.OutputName,
+            "-frames:v", "1", "-vf", "crop=640:720:640:0,signalstats,metadata=print:key=lavfi.signalstats.YAVG", "-f", "null", "-");
+        return double.Parse(output.Split("lavfi.signalstats.YAVG=")[1].Split('\n')[0].Trim(), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> FfmpegStderrAsync(string folder, params string[] arguments)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("ffmpeg") { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
+        foreach (var argument in (string[])["-hide_banner", "-nostdin", .. arguments])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        return await error;
+    }
+}

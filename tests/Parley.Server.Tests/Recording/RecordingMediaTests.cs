@@ -70,6 +70,44 @@ public sealed class RecordingMediaTests(RecordingSqliteServerFixture fixture) : 
         var before = await RightHalfBrightnessAsync(folder, Math.Max(0, guestOffset - 0.8));
         var after = await RightHalfBrightnessAsync(folder, Math.Min(expected - 0.3, guestOffset + 0.8));
         Assert.True(before < 20 && after > 40, $"right half brightness {before} before the late joiner, {after} after");
+
+        // Downloadable by the host with range requests (a browser seeks with them), by nobody else; deletable.
+        using (var range = Request(HttpMethod.Get, $"/api/recordings/{recordingId}/file", owner))
+        {
+            range.Headers.Range = new RangeHeaderValue(100, 199);
+            using var partial = await Server.Http.SendAsync(range);
+            Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+            Assert.Equal("video/mp4", partial.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(100, (await partial.Content.ReadAsByteArrayAsync()).Length);
+            Assert.Equal(new FileInfo(file).Length, partial.Content.Headers.ContentRange?.Length);
+        }
+
+        using (var whole = await Server.Http.SendAsync(Request(HttpMethod.Get, $"/api/recordings/{recordingId}/file", owner)))
+        {
+            Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+            Assert.Equal(new FileInfo(file).Length, (await whole.Content.ReadAsByteArrayAsync()).LongLength);
+        }
+
+        using (var forbidden = await Server.Http.SendAsync(Request(HttpMethod.Get, $"/api/recordings/{recordingId}/file", guestUser)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+
+        using (var deleted = await Server.Http.SendAsync(Request(HttpMethod.Delete, $"/api/recordings/{recordingId}", owner)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        Assert.False(Directory.Exists(folder));
+        using var gone = await Server.Http.SendAsync(Request(HttpMethod.Get, $"/api/recordings/{recordingId}", owner));
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    internal static HttpRequestMessage Request(HttpMethod method, string path, TestUser user)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+        return request;
     }
 
     private async Task<string> FolderOfAsync(string roomId, string recordingId) =>

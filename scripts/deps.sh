@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs, once, the Debian packages the test suite needs: a PostgreSQL server for the Postgres
 # half of the data tests, Chromium for the browser tests, OpenSSL, python3-aioice and libsrtp2 as
-# independent peers for the media interop tests. A no-op when they are all present.
+# independent peers for the media interop tests, ffmpeg for recording. A no-op when they are all present.
 set -euo pipefail
 
-packages=(postgresql chromium openssl python3-aioice libsrtp2-1 gcc libc6-dev)
+packages=(postgresql chromium openssl python3-aioice libsrtp2-1 gcc libc6-dev ffmpeg)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -79,8 +79,29 @@ export type JoinRoomResult =
       readonly users: readonly RoomUser[];
       readonly routerRtpCapabilities: ms.RtpCapabilities;
       readonly producers: readonly ProducerInfo[];
+      /** The room's running recording, or null (servers before recording leave it out). */
+      readonly recording?: ActiveRecording | null;
     }
   | { readonly status: 'waiting' };
+
+/** A recording that is running: `recordingStarted`, `joinRoom`'s `recording`, `GET /api/rooms/{roomId}/recording`. */
+export interface ActiveRecording {
+  readonly recordingId: string;
+  readonly startedAt: string;
+}
+
+/** A room's recording as the HTTP API lists it. */
+export interface Recording {
+  readonly id: string;
+  readonly roomId: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly durationSeconds: number | null;
+  readonly sizeBytes: number | null;
+  readonly status: 'recording' | 'processing' | 'ready' | 'failed';
+  readonly mimeType: string | null;
+  readonly error: string | null;
+}
 
 export interface TransportInfo {
   readonly id: string;
@@ -143,6 +164,8 @@ export interface HubMethods {
   requestKeyFrame: [{ consumerId: string }, Empty];
   setConsumerPreferredLayers: [{ consumerId: string; spatialLayer: number; temporalLayer?: number }, Empty];
   getStats: [{ transportId?: string; producerId?: string; consumerId?: string }, { stats: unknown[] }];
+  startRecording: [Empty, { recordingId: string }];
+  stopRecording: [Empty, Empty];
 }
 
 /** Every hub event and its one argument. */
@@ -175,6 +198,10 @@ export interface HubEvents {
   sessionReplaced: Record<string, never>;
   /** The server is stopping (a restart or a deploy): reconnect when it is back. */
   serverShuttingDown: Record<string, never>;
+  /** A host started recording the meeting. */
+  recordingStarted: ActiveRecording;
+  /** The recording stopped (its file is composed next). */
+  recordingStopped: { recordingId: string };
 }
 
 export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
@@ -200,4 +227,6 @@ export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
   'roomUpdated',
   'sessionReplaced',
   'serverShuttingDown',
+  'recordingStarted',
+  'recordingStopped',
 ];

@@ -17,6 +17,7 @@ export type SignalingClient = Pick<
   | 'createRoom' | 'joinRoom' | 'leaveRoom' | 'admitUser' | 'denyUser' | 'removeUser'
   | 'createWebRtcTransport' | 'connectTransport' | 'restartIce' | 'produce' | 'pauseProducer' | 'resumeProducer'
   | 'closeProducer' | 'consume' | 'resumeConsumer' | 'setConsumerPreferredLayers'
+  | 'startRecording' | 'stopRecording'
 >;
 
 type Handler<E extends keyof HubEvents> = (payload: HubEvents[E]) => void;
@@ -125,6 +126,8 @@ export class Signaling {
   getUsersInRoom(roomId: string) { return this.invoke('getUsersInRoom', { roomId }); }
   admitUser(userId: string) { return this.invoke('admitUser', { userId }); }
   denyUser(userId: string) { return this.invoke('denyUser', { userId }); }
+  startRecording() { return this.invoke('startRecording', {}); }
+  stopRecording() { return this.invoke('stopRecording', {}); }
   removeUser(userId: string) { return this.invoke('removeUser', { userId }); }
 
   // Media

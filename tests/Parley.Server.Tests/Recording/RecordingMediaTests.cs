@@ -110,6 +110,72 @@ public sealed class RecordingMediaTests(RecordingSqliteServerFixture fixture) : 
         return request;
     }
 
+    [Fact]
+    public async Task A_killed_track_ffmpeg_is_restarted_from_a_keyframe_and_the_gap_noted()
+    {
+        var owner = await Server.RegisterAsync("Owner");
+        var roomId = await Server.CreateRoomAsync(owner);
+        await using var host = await Server.ConnectAsync(owner);
+        await host.JoinAsync(roomId);
+        await using var cam = await RtpSource.StartAsync(Server, roomId, host, MediaSource.Cam);
+        var recordingId = (await host.InvokeAsync("startRecording", new { })).GetProperty("recordingId").GetString()!;
+        var folder = await FolderOfAsync(roomId, recordingId);
+        await WaitForMediaAsync(folder, cam.ProducerId, 20_000);
+
+        var trackFfmpeg = Assert.Single(FfmpegsIn(folder));
+        trackFfmpeg.Kill();
+        await trackFfmpeg.WaitForExitAsync();
+
+        // A new segment from a keyframe, with the gap in the manifest.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        RecordingManifest manifest;
+        while ((manifest = (await RecordingFiles.ReadManifestAsync(folder))!).Segments.Count < 2 || manifest.Gaps.Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no new segment within 60 s of killing the track's ffmpeg");
+            await Task.Delay(100);
+        }
+
+        var gap = Assert.Single(manifest.Gaps);
+        Assert.Equal(cam.ProducerId, gap.ProducerId);
+        Assert.True(gap.ToSeconds >= gap.FromSeconds);
+        Assert.True(manifest.Segments[1].OffsetSeconds >= gap.FromSeconds);
+        await WaitForMediaAsync(folder, cam.ProducerId, 20_000);
+
+        await host.InvokeAsync("stopRecording", new { });
+        var recording = await WaitForStatusAsync(owner, recordingId, "ready");
+        var expected = (recording.GetProperty("endedAt").GetDateTime() - recording.GetProperty("startedAt").GetDateTime()).TotalSeconds;
+        Assert.InRange(recording.GetProperty("durationSeconds").GetDouble(), expected - 1, expected + 1);
+        Assert.Empty(FfmpegsIn(folder));
+    }
+
+    /// <summary>The ffmpeg processes working in a recording's folder (the track recorders'; the test's senders work elsewhere).</summary>
+    private static List<System.Diagnostics.Process> FfmpegsIn(string folder)
+    {
+        var found = new List<System.Diagnostics.Process>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (Path.GetFileName(new FileInfo(Path.Combine(entry, "exe")).LinkTarget) == "ffmpeg"
+                    && new DirectoryInfo(Path.Combine(entry, "cwd")).LinkTarget == folder)
+                {
+                    found.Add(System.Diagnostics.Process.GetProcessById(pid));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                // Gone meanwhile.
+            }
+        }
+
+        return found;
+    }
+
     private async Task<string> FolderOfAsync(string roomId, string recordingId) =>
         await Task.FromResult(RecordingFiles.RecordingFolder(Server.Services.GetRequiredService<RecordingService>().Root, roomId, recordingId));
 

@@ -15,6 +15,8 @@ namespace Parley.Server.Recording;
 internal sealed class TrackRecorder(
     RoomRecorder owner, Router router, ProducerEntry producer, RecordingSettings settings, ILogger logger)
 {
+    private const int StartAttempts = 3;
+
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PlainTransport? _transport;
@@ -50,18 +52,28 @@ internal sealed class TrackRecorder(
         await _gate.WaitAsync();
         try
         {
-            if (_stopping.IsCancellationRequested || producer.Producer.IsClosed)
+            // A few attempts: the free port pair may be taken by someone else before ffmpeg binds it.
+            for (var attempt = 1; ; attempt++)
             {
-                return false;
-            }
+                if (_stopping.IsCancellationRequested || producer.Producer.IsClosed)
+                {
+                    return false;
+                }
 
-            return await OpenSegmentAsync();
-        }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or KeyNotFoundException or OrtcException or IOException or System.ComponentModel.Win32Exception or System.Net.Sockets.SocketException)
-        {
-            RecordingLog.TrackFailed(logger, owner.RecordingId, Name, e.Message);
-            await CloseSegmentAsync();
-            return false;
+                try
+                {
+                    return await OpenSegmentAsync();
+                }
+                catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or KeyNotFoundException or OrtcException or IOException or System.ComponentModel.Win32Exception or System.Net.Sockets.SocketException)
+                {
+                    RecordingLog.TrackFailed(logger, owner.RecordingId, Name, e.Message);
+                    await CloseSegmentAsync();
+                    if (attempt >= StartAttempts || e is ObjectDisposedException or KeyNotFoundException or OrtcException)
+                    {
+                        return false;
+                    }
+                }
+            }
         }
         finally
         {

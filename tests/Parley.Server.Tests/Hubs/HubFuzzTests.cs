@@ -35,6 +35,7 @@ public abstract class HubFuzzTests
         ("updateRoom", ["name", "requireAccessBeforeJoining", "settings"]), ("setRole", ["userId", "role"]),
         ("muteUser", ["userId"]), ("stopVideo", ["userId", "source"]), ("muteAll", []), ("askToUnmute", ["userId"]),
         ("raiseHand", []), ("lowerHand", ["userId"]), ("sendReaction", ["emoji"]),
+        ("startRecording", []), ("stopRecording", []),
         // Last: it takes everyone out of the room (the test joins again afterwards).
         ("endMeeting", []),
     ];

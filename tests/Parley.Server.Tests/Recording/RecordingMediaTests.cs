@@ -21,10 +21,8 @@ public sealed class RecordingMediaTests(RecordingSqliteServerFixture fixture) : 
     [Fact]
     public async Task A_meeting_with_a_late_joiner_is_recorded_and_composed_into_one_playable_file()
     {
-        var owner = await Server.RegisterAsync("Owner");
-        var roomId = await Server.CreateRoomAsync(owner);
-        await using var host = await Server.ConnectAsync(owner);
-        await host.JoinAsync(roomId);
+        var (owner, roomId, host) = await HostInARoomAsync();
+        await using var _ = host;
         await using var hostCam = await RtpSource.StartAsync(Server, roomId, host, MediaSource.Cam);
         await using var hostMic = await RtpSource.StartAsync(Server, roomId, host, MediaSource.Mic);
 
@@ -113,10 +111,8 @@ public sealed class RecordingMediaTests(RecordingSqliteServerFixture fixture) : 
     [Fact]
     public async Task A_killed_track_ffmpeg_is_restarted_from_a_keyframe_and_the_gap_noted()
     {
-        var owner = await Server.RegisterAsync("Owner");
-        var roomId = await Server.CreateRoomAsync(owner);
-        await using var host = await Server.ConnectAsync(owner);
-        await host.JoinAsync(roomId);
+        var (owner, roomId, host) = await HostInARoomAsync();
+        await using var _ = host;
         await using var cam = await RtpSource.StartAsync(Server, roomId, host, MediaSource.Cam);
         var recordingId = (await host.InvokeAsync("startRecording", new { })).GetProperty("recordingId").GetString()!;
         var folder = await FolderOfAsync(roomId, recordingId);
@@ -176,13 +172,22 @@ public sealed class RecordingMediaTests(RecordingSqliteServerFixture fixture) : 
         return found;
     }
 
+    private async Task<(TestUser Owner, string RoomId, HubClient Host)> HostInARoomAsync()
+    {
+        var owner = await Server.RegisterAsync("Owner");
+        var roomId = await Server.CreateRoomAsync(owner);
+        var host = await Server.ConnectAsync(owner);
+        await host.JoinAsync(roomId);
+        return (owner, roomId, host);
+    }
+
     private async Task<string> FolderOfAsync(string roomId, string recordingId) =>
         await Task.FromResult(RecordingFiles.RecordingFolder(Server.Services.GetRequiredService<RecordingService>().Root, roomId, recordingId));
 
     /// <summary>Waits until the producer's track file holds at least <paramref name="bytes"/>.</summary>
     internal static async Task WaitForMediaAsync(string folder, string producerId, long bytes)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (true)
         {
             var manifest = await RecordingFiles.ReadManifestAsync(folder);
@@ -192,7 +197,7 @@ public sealed class RecordingMediaTests(RecordingSqliteServerFixture fixture) : 
                 return;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"no {bytes} bytes of {producerId} recorded within 60 s");
+            Assert.True(DateTime.UtcNow < deadline, $"no {bytes} bytes of {producerId} recorded within 120 s");
             await Task.Delay(100);
         }
     }

@@ -31,6 +31,7 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
+    public DbSet<Recording> Recordings => Set<Recording>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
@@ -74,6 +75,7 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
         ConfigureNodeOwnership(builder);
         WebhookModel.Configure(builder, JsonColumnType, EmptyJsonArraySql);
         ChatModel.Configure(builder);
+        RecordingModel.Configure(builder);
     }
 
     /// <summary>Co-hosts, room settings and raised hands (the RolesAndSettings migration).</summary>

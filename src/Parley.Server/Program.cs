@@ -5,6 +5,7 @@ using Parley.Server.Cluster;
 using Parley.Server.Health;
 using Parley.Server.Http;
 using Parley.Server.Hubs;
+using Parley.Server.Recording;
 using Parley.Server.RoomMedia;
 using Parley.Server.Rooms;
 using Parley.Server.Telemetry;
@@ -27,6 +28,7 @@ builder.Services.AddParleyTelemetry(builder.Configuration);
 builder.Services.AddParleyHealth();
 builder.Services.AddParleyWebhooks(builder.Configuration);
 builder.Services.AddParleyChat(builder.Configuration);
+builder.Services.AddParleyRecording(builder.Configuration);
 
 var app = builder.Build();
 try
@@ -45,6 +47,7 @@ app.UseParleyHttp();
 app.MapAuthEndpoints();
 app.MapRoomEndpoints();
 app.MapWebhookEndpoints();
+app.MapRecordingEndpoints();
 app.MapParleyHub();
 app.MapParleyPages();
 app.MapParleyTelemetry();

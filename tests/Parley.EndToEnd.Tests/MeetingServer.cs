@@ -35,6 +35,9 @@ public sealed class MeetingServer : WebApplicationFactory<Program>
     /// <summary>The server's warnings and errors so far.</summary>
     public ServerLog Log { get; } = new();
 
+    /// <summary>Where this server writes recordings (a temp directory of its own).</summary>
+    public string RecordingPath { get; } = Directory.CreateTempSubdirectory("parley-e2e-recordings-").FullName;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -47,6 +50,7 @@ public sealed class MeetingServer : WebApplicationFactory<Program>
         builder.UseSetting("Media:Port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Media:ListenAddress", "127.0.0.1");
         builder.UseSetting("Media:AnnouncedAddress", "127.0.0.1");
+        builder.UseSetting("Recording:Path", RecordingPath);
         // The default client timeout (25 s) stays: the page's SignalR client pings only every 15 s.
     }
 

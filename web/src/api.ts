@@ -1,4 +1,4 @@
-import type { Room, RoomChanges, RoomUser, TokenResponse, User } from './contract';
+import type { ActiveRecording, Recording, Room, RoomChanges, RoomUser, TokenResponse, User } from './contract';
 import { problemMessage, statusMessage } from './lib/problem';
 import { loadSession, parseSession, saveSession, sessionFromTokens, storageKey, type StoredSession } from './session';
 
@@ -98,6 +98,27 @@ export class Api {
 
   async deleteRoom(roomId: string): Promise<void> {
     await this.request<void>('DELETE', `/api/rooms/${encodeURIComponent(roomId)}`);
+  }
+
+  async recordings(roomId: string): Promise<Recording[]> {
+    return (await this.request<{ recordings: Recording[] }>('GET', `/api/rooms/${encodeURIComponent(roomId)}/recordings`)).recordings;
+  }
+
+  async currentRecording(roomId: string): Promise<ActiveRecording | null> {
+    return (await this.request<{ recording: ActiveRecording | null }>('GET', `/api/rooms/${encodeURIComponent(roomId)}/recording`)).recording;
+  }
+
+  async deleteRecording(recordingId: string): Promise<void> {
+    await this.request<void>('DELETE', `/api/recordings/${encodeURIComponent(recordingId)}`);
+  }
+
+  /** A recording's file (the API takes a bearer token, which a plain link cannot send). */
+  async recordingFile(recordingId: string): Promise<Blob> {
+    const path = `/api/recordings/${encodeURIComponent(recordingId)}/file`;
+    let response = await this.send('GET', path, undefined, true);
+    if (response.status === 401 && this.session !== null && (await this.refresh())) response = await this.send('GET', path, undefined, true);
+    if (!response.ok) throw new ApiError(response.status, problemMessage(response.status, await readJson(response)));
+    return response.blob();
   }
 
   private adopt(tokens: TokenResponse): void {

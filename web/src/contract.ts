@@ -97,10 +97,31 @@ export type JoinRoomResult =
       readonly users: readonly RoomUser[];
       readonly routerRtpCapabilities: ms.RtpCapabilities;
       readonly producers: readonly ProducerInfo[];
+      /** The room's running recording, or null (servers before recording leave it out). */
+      readonly recording?: ActiveRecording | null;
     }
   | { readonly status: 'waiting' }
   /** Another node holds the room: connect the hub to `url + "/ws"` (same access token) and join there. */
   | { readonly status: 'redirect'; readonly url: string };
+
+/** A recording that is running: `recordingStarted`, `joinRoom`'s `recording`, `GET /api/rooms/{roomId}/recording`. */
+export interface ActiveRecording {
+  readonly recordingId: string;
+  readonly startedAt: string;
+}
+
+/** A room's recording as the HTTP API lists it. */
+export interface Recording {
+  readonly id: string;
+  readonly roomId: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly durationSeconds: number | null;
+  readonly sizeBytes: number | null;
+  readonly status: 'recording' | 'processing' | 'ready' | 'failed';
+  readonly mimeType: string | null;
+  readonly error: string | null;
+}
 
 export interface TransportInfo {
   readonly id: string;
@@ -177,6 +198,8 @@ export interface HubMethods {
   sendMessage: [{ text: string; toUserId?: string | null }, ChatMessage];
   getMessages: [{ before?: string; limit?: number }, { messages: ChatMessage[] }];
   deleteMessage: [{ messageId: string }, Empty];
+  startRecording: [Empty, { recordingId: string }];
+  stopRecording: [Empty, Empty];
 }
 
 /** What `updateRoom` and `PATCH /api/rooms/{roomId}` change; absent fields stay, settings are partial. */
@@ -225,6 +248,10 @@ export interface HubEvents {
   reaction: { userId: string; emoji: string };
   chatMessage: ChatMessage;
   chatMessageDeleted: { id: string };
+  /** A host started recording the meeting. */
+  recordingStarted: ActiveRecording;
+  /** The recording stopped (its file is composed next). */
+  recordingStopped: { recordingId: string };
 }
 
 export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
@@ -257,4 +284,6 @@ export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
   'reaction',
   'chatMessage',
   'chatMessageDeleted',
+  'recordingStarted',
+  'recordingStopped',
 ];

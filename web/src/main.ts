@@ -134,6 +134,7 @@ class App {
       user,
       local,
       onJoin: () => void this.startMeeting(room, user, local),
+      recording: () => this.api.currentRecording(room.id),
       onCancel: () => {
         local.stopAll();
         this.navigate('/');

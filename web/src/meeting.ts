@@ -1,5 +1,5 @@
 import type { types as ms } from 'mediasoup-client';
-import type { HubEvents, MediaSource, ProducerInfo, Room, RoomChanges, RoomSettings, RoomUser, User } from './contract';
+import type { ActiveRecording, HubEvents, MediaSource, ProducerInfo, Room, RoomChanges, RoomSettings, RoomUser, User } from './contract';
 import { hubErrorMessage, isRoomNotFound, isServerShuttingDown } from './lib/hubError';
 import { isHostRole, leftNotice, permissionsOf, settingsOf, type Permissions } from './lib/roles';
 import { reconnectDelay } from './lib/retry';
@@ -36,6 +36,8 @@ export interface MeetingView extends MediaListener {
   userConnection?(userId: string, connected: boolean): void;
   /** A host asks this person to unmute; they decide. */
   unmuteRequested?(byName: string): void;
+  /** The meeting started or stopped being recorded (null: not recording). */
+  recordingChanged?(recording: ActiveRecording | null): void;
 }
 
 export type LocalSource = 'mic' | 'cam' | 'screen';
@@ -273,6 +275,15 @@ export class Meeting {
     this.media?.preferSpatialLayer(consumerId, spatialLayer);
   }
 
+  /** Hosts: start or stop recording the meeting (the room hears recordingStarted / recordingStopped). */
+  async startRecording(): Promise<void> {
+    await this.guard(() => this.signaling.startRecording());
+  }
+
+  async stopRecording(): Promise<void> {
+    await this.guard(() => this.signaling.stopRecording());
+  }
+
   async admit(userId: string): Promise<void> {
     await this.guard(() => this.signaling.admitUser(userId));
     this.view.joinRequestResolved(userId);
@@ -373,6 +384,7 @@ export class Meeting {
       this.users.set(result.self.userId, result.self);
       this.pendingProducers = [...result.producers, ...this.pendingProducers];
       this.view.joined(result.room, result.self, [...this.users.values()]);
+      this.view.recordingChanged?.(result.recording ?? null);
       this.view.connection(null);
 
       const media = await MediaSession.open(this.signaling, result.routerRtpCapabilities, this.user.id, this.mediaListener, this.createDevice);
@@ -487,6 +499,8 @@ export class Meeting {
     on('consumerLayersChanged', ({ consumerId, spatialLayer, temporalLayer }) =>
       this.media?.setConsumerLayers(consumerId, { spatialLayer, temporalLayer }));
     on('activeSpeaker', ({ userId }) => this.view.activeSpeaker(userId ?? null));
+    on('recordingStarted', (recording) => this.view.recordingChanged?.(recording));
+    on('recordingStopped', () => this.view.recordingChanged?.(null));
     on('joinRequest', ({ userId, name }) => {
       if (this.isHost) this.view.joinRequest(userId, name);
     });

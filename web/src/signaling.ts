@@ -18,6 +18,7 @@ export type SignalingClient = Pick<
   | 'createWebRtcTransport' | 'connectTransport' | 'restartIce' | 'produce' | 'pauseProducer' | 'resumeProducer'
   | 'closeProducer' | 'consume' | 'resumeConsumer' | 'setConsumerPreferredLayers'
   | 'updateRoom' | 'setRole' | 'muteUser' | 'stopVideo' | 'muteAll' | 'askToUnmute' | 'endMeeting'
+  | 'startRecording' | 'stopRecording'
 >;
 
 type Handler<E extends keyof HubEvents> = (payload: HubEvents[E]) => void;
@@ -158,6 +159,8 @@ export class Signaling {
   getUsersInRoom(roomId: string) { return this.invoke('getUsersInRoom', { roomId }); }
   admitUser(userId: string) { return this.invoke('admitUser', { userId }); }
   denyUser(userId: string) { return this.invoke('denyUser', { userId }); }
+  startRecording() { return this.invoke('startRecording', {}); }
+  stopRecording() { return this.invoke('stopRecording', {}); }
   removeUser(userId: string) { return this.invoke('removeUser', { userId }); }
 
   // Media

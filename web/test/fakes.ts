@@ -1,5 +1,5 @@
 import { Device, FakeHandler, testFakeParameters, type types as ms } from 'mediasoup-client';
-import type { HubEvents, HubMethods, Room, RoomUser, User } from '../src/contract';
+import type { ActiveRecording, HubEvents, HubMethods, Room, RoomUser, User } from '../src/contract';
 import type { RemoteTrack } from '../src/media';
 import type { MeetingEnd, MeetingView } from '../src/meeting';
 import type { SignalingClient, SignalingState } from '../src/signaling';
@@ -95,6 +95,8 @@ export class FakeHub implements SignalingClient {
   admitUser(userId: string) { return this.call('admitUser', { userId }); }
   denyUser(userId: string) { return this.call('denyUser', { userId }); }
   removeUser(userId: string) { return this.call('removeUser', { userId }); }
+  startRecording() { return this.call('startRecording', {}); }
+  stopRecording() { return this.call('stopRecording', {}); }
   createWebRtcTransport(options: HubMethods['createWebRtcTransport'][0]) { return this.call('createWebRtcTransport', options); }
   connectTransport(options: HubMethods['connectTransport'][0]) { return this.call('connectTransport', options); }
   restartIce(transportId: string) { return this.call('restartIce', { transportId }); }
@@ -172,6 +174,8 @@ export class RecordingView implements MeetingView {
   userConnection(userId: string, connected: boolean): void { this.log.push(`connection:${userId}:${connected}`); }
   unmuteRequested(byName: string): void { this.log.push(`unmute?:${byName}`); }
   ended(end: MeetingEnd): void { this.ends.push(end); }
+  readonly recordings: (ActiveRecording | null)[] = [];
+  recordingChanged(recording: ActiveRecording | null): void { this.recordings.push(recording); }
   remoteTrackAdded(track: RemoteTrack): void { this.added.push(track); }
   remoteTrackRemoved(track: RemoteTrack): void { this.removed.push(track); }
   remoteTrackPaused(track: RemoteTrack, paused: boolean): void { this.log.push(`${paused ? 'paused' : 'resumed'}:${track.producerId}`); }

@@ -53,8 +53,12 @@ internal sealed partial class RoomHub(
         return new RoomIdResult(roomId);
     }
 
-    public Task<JoinRoomResult> JoinRoom(JsonElement request) =>
-        membership.JoinRoomAsync(Context.ConnectionId, HubPayload.RequireId(request, "joinRoom", "roomId"));
+    public async Task<JoinRoomResult> JoinRoom(JsonElement request, Recording.RecordingService recordings)
+    {
+        var roomId = HubPayload.RequireId(request, "joinRoom", "roomId");
+        var result = await membership.JoinRoomAsync(Context.ConnectionId, roomId);
+        return result is JoinedResult joined ? joined with { Recording = recordings.Current(roomId) } : result;
+    }
 
     public async Task<EmptyResult> LeaveRoom(JsonElement request)
     {

@@ -28,3 +28,6 @@ internal sealed record ParticipantLeft(string RoomId, string UserId, LeftReason 
 
 /// <summary>The last person left, the room was deleted, or the server stopped with people in it.</summary>
 internal sealed record MeetingEnded(string RoomId, LeftReason Reason) : RoomActivity(RoomId);
+
+/// <summary>A recording of the room was composed and can be downloaded.</summary>
+internal sealed record RecordingReady(string RoomId, string RecordingId, double DurationSeconds, long SizeBytes, string MimeType) : RoomActivity(RoomId);

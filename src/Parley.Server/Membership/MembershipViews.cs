@@ -32,6 +32,9 @@ internal sealed record JoinedResult(
     IReadOnlyList<ProducerInfo> Producers) : JoinRoomResult
 {
     public override string Status => "joined";
+
+    /// <summary>The room's running recording (<c>{recordingId, startedAt}</c>), or null.</summary>
+    public Recording.ActiveRecording? Recording { get; init; }
 }
 
 internal sealed record WaitingResult : JoinRoomResult

@@ -124,6 +124,7 @@ internal sealed class MediaSignalingService(
                 }
             }
             await events.NewProducerAsync(room.RoomId, media.Peer.ConnectionId, entry.Info);
+            sfu.OnProducerAdded(room, entry);
             await SyncFlagsAsync(media);
             return new ProducedResult(producer.Id);
         });

@@ -28,6 +28,15 @@ internal sealed class SfuRoomMedia(
 
     public MediaEngine Engine => engine;
 
+    /// <summary>A producer was added to a room and announced (raised under the room's lock; handlers must not block).</summary>
+    public event Action<MediaRoom, ProducerEntry>? ProducerAdded;
+
+    /// <summary>The room has nobody left in it, or was closed (raised under the room's lock; handlers must not block).</summary>
+    public event Action<string>? RoomReleased;
+
+    /// <summary>Raises <see cref="ProducerAdded"/>. Call under the room's lock once the room has heard of the producer.</summary>
+    public void OnProducerAdded(MediaRoom room, ProducerEntry entry) => ProducerAdded?.Invoke(room, entry);
+
     public MediaSettings Settings => options.Value;
 
     /// <summary>The room's router and peers, if it has a router.</summary>
@@ -164,6 +173,7 @@ internal sealed class SfuRoomMedia(
 
     public ValueTask ReleaseRoomAsync(string roomId, CancellationToken cancellationToken)
     {
+        RoomReleased?.Invoke(roomId);
         if (FindRoom(roomId) is { } room)
         {
             StopIdleTimer(room);

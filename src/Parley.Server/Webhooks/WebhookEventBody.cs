@@ -14,3 +14,6 @@ internal sealed record ParticipantJoinedData(string RoomId, string UserId, strin
 
 /// <summary><c>participant.left</c>, with the <c>userLeft</c> reason (<c>left</c>, <c>removed</c>, <c>disconnected</c>, <c>ended</c>, <c>shutdown</c>).</summary>
 internal sealed record ParticipantLeftData(string RoomId, string UserId, string? Name, string Reason);
+
+/// <summary><c>recording.ready</c>: a recording was composed; download it from <c>/api/recordings/{recordingId}/file</c>.</summary>
+internal sealed record RecordingReadyData(string RoomId, string RecordingId, double DurationSeconds, long SizeBytes, string MimeType);

@@ -8,7 +8,7 @@ internal static class WebhookEventTypes
     public const string ParticipantJoined = "participant.joined";
     public const string ParticipantLeft = "participant.left";
 
-    /// <summary>Accepted and documented; nothing raises it until recordings exist.</summary>
+    /// <summary>A recording was composed (raised by the recording service).</summary>
     public const string RecordingReady = "recording.ready";
 
     public static readonly IReadOnlyList<string> All = [MeetingStarted, MeetingEnded, ParticipantJoined, ParticipantLeft, RecordingReady];

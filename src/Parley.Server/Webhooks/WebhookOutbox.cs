@@ -104,6 +104,8 @@ internal sealed class WebhookOutbox(
         ParticipantLeft left => (WebhookEventTypes.ParticipantLeft,
             new ParticipantLeftData(left.RoomId, left.UserId, names.GetValueOrDefault(left.UserId), left.Reason.WireName())),
         MeetingEnded ended => (WebhookEventTypes.MeetingEnded, new MeetingEndedData(ended.RoomId, ended.Reason.WireName())),
+        RecordingReady ready => (WebhookEventTypes.RecordingReady,
+            new RecordingReadyData(ready.RoomId, ready.RecordingId, ready.DurationSeconds, ready.SizeBytes, ready.MimeType)),
         _ => throw new ArgumentOutOfRangeException(nameof(activity), activity.GetType().Name, "No webhook event for this activity."),
     };
 }

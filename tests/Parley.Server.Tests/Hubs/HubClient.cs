@@ -18,6 +18,7 @@ public sealed class HubClient : IAsyncDisposable
         "roomUpdated", "meetingEnded", "unmuteRequested", "handRaised", "handLowered", "reaction",
         "userConnectionChanged",
         "chatMessage", "chatMessageDeleted",
+        "recordingStarted", "recordingStopped",
     ];
 
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(15);

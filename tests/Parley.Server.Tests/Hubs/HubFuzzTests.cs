@@ -36,6 +36,7 @@ public abstract class HubFuzzTests
         ("muteUser", ["userId"]), ("stopVideo", ["userId", "source"]), ("muteAll", []), ("askToUnmute", ["userId"]),
         ("raiseHand", []), ("lowerHand", ["userId"]), ("sendReaction", ["emoji"]),
         ("sendMessage", ["text", "toUserId"]), ("getMessages", ["before", "limit"]), ("deleteMessage", ["messageId"]),
+        ("startRecording", []), ("stopRecording", []),
         // Last: it takes everyone out of the room (the test joins again afterwards).
         ("endMeeting", []),
     ];

@@ -47,6 +47,8 @@ public sealed class HubServer : WebApplicationFactory<Program>
         builder.UseSetting("Media:Port", "0");
         builder.UseSetting("Media:RouterIdleTimeout", "00:00:01");
         builder.UseSetting("Media:WorkerCount", "1");
+        // Recordings (the fuzzer starts some) go to a folder of the test's own, never under the content root.
+        builder.UseSetting("Recording:Path", Path.Combine(Path.GetTempPath(), "parley-test-recordings", Guid.NewGuid().ToString("N")));
         // Tests (the fuzzer above all) call fast from one connection; the per-connection limit has a test of its own,
         // which sets it back down.
         builder.UseSetting("Hub:RateLimit:Burst", "100000");

@@ -2,6 +2,7 @@ import type { Api } from '../api';
 import type { Room, User } from '../contract';
 import { inviteLink, parseJoinInput } from '../lib/routes';
 import { whileBusy } from './busy';
+import { recordingsPanel } from './recordingsPanel';
 import { clear, copyText, h, icon } from './dom';
 import { openSettingsDialog } from './settingsDialog';
 import { toast } from './toast';
@@ -97,7 +98,7 @@ export function homeView(api: Api, options: HomeOptions): View {
         };
         const created = room.id === createdId;
         roomList.appendChild(h('li', created ? { className: 'created-item', 'data-testid': 'created-room', 'data-room-id': room.id } : {},
-          roomCard(room, options, created, remove, settings)));
+          roomCard(room, options, created, remove, settings, api)));
       }
     } catch (error) {
       clear(roomList);
@@ -126,7 +127,7 @@ export function homeView(api: Api, options: HomeOptions): View {
 }
 
 /** A room with its join code, copy buttons for code and invite link, and Join. */
-function roomCard(room: Room, options: HomeOptions, highlight: boolean, remove?: () => Promise<void>, settings?: () => void): HTMLElement {
+function roomCard(room: Room, options: HomeOptions, highlight: boolean, remove?: () => Promise<void>, settings?: () => void, api?: Api): HTMLElement {
   const link = inviteLink(location.origin, room.joinCode);
   const copy = async (text: string, what: string): Promise<void> => {
     toast((await copyText(text)) ? `${what} copied` : `Could not copy; select it and copy by hand: ${text}`);
@@ -145,9 +146,18 @@ function roomCard(room: Room, options: HomeOptions, highlight: boolean, remove?:
     h('div', { className: 'room-card-actions' },
       h('button', { type: 'button', className: 'btn btn-primary', 'data-testid': 'btn-open-room', onclick: () => options.openRoom(room.joinCode) }, 'Join'),
       settings !== undefined ? h('button', { type: 'button', className: 'btn', 'data-testid': 'btn-room-settings', onclick: settings }, 'Settings') : null,
+      api !== undefined ? h('button', { type: 'button', className: 'btn btn-ghost', 'data-testid': 'btn-recordings', onclick: (event: Event) => toggleRecordings(api, room.id, event) }, 'Recordings') : null,
       remove !== undefined ? h('button', { type: 'button', className: 'btn btn-ghost btn-danger', 'data-testid': 'btn-delete-room', onclick: () => void remove() }, 'Delete') : null,
     ),
   );
+}
+
+/** Opens (or closes) the room's recordings below its card. */
+function toggleRecordings(api: Api, roomId: string, event: Event): void {
+  const card = (event.currentTarget as HTMLElement).closest('.room-card');
+  const open = card?.querySelector('.recordings-panel');
+  if (open) open.remove();
+  else card?.append(recordingsPanel(api, roomId));
 }
 
 function showError(element: HTMLElement, message: string): void {

@@ -11,6 +11,8 @@ export interface PrejoinOptions {
   readonly local: LocalMedia;
   readonly onJoin: () => void;
   readonly onCancel: () => void;
+  /** Whether the meeting is being recorded now (GET /api/rooms/{roomId}/recording), to tell the guest before they join. */
+  readonly recording?: () => Promise<unknown>;
 }
 
 /** Camera preview, device pickers and mic/camera toggles before entering the room. */
@@ -110,6 +112,7 @@ export function prejoinView(options: PrejoinOptions): View {
       h('p', { className: 'muted' }, `Joining as ${user.name}`),
       h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Microphone'), micSelect),
       h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Camera'), camSelect),
+      recordingNotice(options),
       room.requireAccessBeforeJoining && room.ownerId !== user.id
         ? h('p', { className: 'muted' }, 'This room has a waiting room: the host will let you in.')
         : null,
@@ -143,4 +146,14 @@ export function prejoinView(options: PrejoinOptions): View {
       if (!joining) local.stopAll();
     },
   };
+}
+
+/** "This meeting is being recorded", shown once the server says so (nothing when it is not, or cannot say). */
+function recordingNotice(options: PrejoinOptions): HTMLElement {
+  const notice = h('p', { className: 'recording-notice', 'data-testid': 'prejoin-recording', hidden: true },
+    h('span', { className: 'recording-dot', 'aria-hidden': 'true' }), 'This meeting is being recorded. By joining, you agree to be recorded.');
+  void options.recording?.().then((recording) => {
+    notice.hidden = recording === null || recording === undefined;
+  }).catch(() => undefined);
+  return notice;
 }

@@ -1,4 +1,4 @@
-import type { Room, RoomUser } from '../contract';
+import type { ActiveRecording, Room, RoomUser } from '../contract';
 import { gridLayout } from '../lib/grid';
 import { spatialLayerFor } from '../lib/layers';
 import { inviteLink } from '../lib/routes';
@@ -17,6 +17,7 @@ import { showUnmutePrompt } from './unmutePrompt';
 import { isHostRole } from '../lib/roles';
 import { ParticipantTile, ScreenTile, toggleFullscreen } from './tile';
 import { MeetingExtras } from './meetingExtras';
+import { RecordingIndicator } from './recordingIndicator';
 import { toast } from './toast';
 import type { View } from './view';
 
@@ -57,6 +58,10 @@ export class RoomView implements MeetingView, View {
   private readonly devicePanel: DevicePanel;
   private readonly extras: MeetingExtras | null;
   private activeSpeakerId: string | null = null;
+  private readonly recording = new RecordingIndicator({
+    start: async () => this.meeting?.startRecording(),
+    stop: async () => this.meeting?.stopRecording(),
+  });
   private room: Room;
   /** Users whose hub connection is lost (the server keeps their place for its reconnect grace). */
   private readonly lost = new Set<string>();
@@ -112,6 +117,7 @@ export class RoomView implements MeetingView, View {
     this.element = h('main', { className: 'screen room-screen', 'data-testid': 'room-view', 'data-room-id': this.room.id },
       h('header', { className: 'room-bar' },
         h('div', { className: 'room-heading' }, this.title, this.countLabel),
+        this.recording.element,
         h('span', { className: 'spacer' }),
         h('code', { className: 'join-code', 'data-testid': 'join-code', title: 'Join code' }, this.room.joinCode),
         h('button', { type: 'button', className: 'btn btn-small', 'data-testid': 'btn-copy-code', onclick: () => void copy(this.room.joinCode, 'Join code') }, icon('copy'), 'Code'),
@@ -145,6 +151,10 @@ export class RoomView implements MeetingView, View {
 
   // MeetingView
 
+  recordingChanged(recording: ActiveRecording | null): void {
+    this.recording.set(recording);
+  }
+
   waiting(): void {
     this.waitingPanel.hidden = false;
     this.stage.hidden = true;
@@ -153,6 +163,7 @@ export class RoomView implements MeetingView, View {
 
   joined(room: Room, self: RoomUser, users: readonly RoomUser[]): void {
     this.room = room;
+    this.recording.setHost(self.role === 'host' || self.role === 'co-host' || room.ownerId === self.userId);
     this.title.textContent = room.name;
     this.waitingPanel.hidden = true;
     this.stage.hidden = false;
@@ -175,6 +186,7 @@ export class RoomView implements MeetingView, View {
 
   userUpserted(user: RoomUser): void {
     this.users.set(user.userId, user);
+    if (user.userId === this.options.selfUserId) this.recording.setHost(user.role === 'host' || user.role === 'co-host');
     let tile = this.tiles.get(user.userId);
     if (tile === undefined) {
       const isSelf = user.userId === this.options.selfUserId;

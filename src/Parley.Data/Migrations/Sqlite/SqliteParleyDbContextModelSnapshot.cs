@@ -355,6 +355,76 @@ namespace Parley.Data.Migrations.Sqlite
                     b.ToTable("user", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Entities.Recording", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<double?>("DurationSeconds")
+                        .HasColumnType("REAL")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("FileName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("MimeType")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mime_type");
+
+                    b.Property<int>("Progress")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0)
+                        .HasColumnName("progress");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<long?>("SizeBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedByUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_by_user_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recording");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_recording_status");
+
+                    b.HasIndex("RoomId", "StartedAt")
+                        .HasDatabaseName("ix_recording_room_id_started_at");
+
+                    b.ToTable("recording", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Entities.Room", b =>
                 {
                     b.Property<string>("Id")
@@ -699,6 +769,16 @@ namespace Parley.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_chat_message_room_room_id");
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.Recording", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recording_room_room_id");
                 });
 
             modelBuilder.Entity("Parley.Data.Entities.Room", b =>

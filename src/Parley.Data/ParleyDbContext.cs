@@ -30,6 +30,10 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    public DbSet<MeetingSession> MeetingSessions => Set<MeetingSession>();
+
+    public DbSet<Attendance> Attendances => Set<Attendance>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     /// <summary>The column type that holds <see cref="Room.Users"/> (a JSON array of user ids).</summary>
@@ -70,6 +74,7 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
         builder.Entity<RoomUser>(ConfigureRoomUser);
         ConfigureRolesAndSettings(builder);
         WebhookModel.Configure(builder, JsonColumnType, EmptyJsonArraySql);
+        HistoryModel.Configure(builder);
     }
 
     /// <summary>Co-hosts, room settings and raised hands (the RolesAndSettings migration).</summary>

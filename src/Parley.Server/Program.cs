@@ -1,6 +1,7 @@
 using Parley.Data;
 using Parley.Server.Auth;
 using Parley.Server.Health;
+using Parley.Server.History;
 using Parley.Server.Http;
 using Parley.Server.Hubs;
 using Parley.Server.RoomMedia;
@@ -23,6 +24,7 @@ builder.Services.AddParleyHub(builder.Configuration);
 builder.Services.AddParleyTelemetry(builder.Configuration);
 builder.Services.AddParleyHealth();
 builder.Services.AddParleyWebhooks(builder.Configuration);
+builder.Services.AddParleyHistory(builder.Configuration);
 
 var app = builder.Build();
 try
@@ -40,6 +42,7 @@ app.UseParleyHttp();
 app.MapAuthEndpoints();
 app.MapRoomEndpoints();
 app.MapWebhookEndpoints();
+app.MapHistoryEndpoints();
 app.MapParleyHub();
 app.MapParleyPages();
 app.MapParleyTelemetry();

@@ -23,7 +23,7 @@ internal sealed partial class RoomMembershipService(
     ServerDrain drain,
     ServerMetrics metrics,
     TimeProvider timeProvider,
-    IRoomActivitySink activity,
+    RoomActivityFanOut activity,
     ILogger<RoomMembershipService> logger)
 {
     // Membership changes must finish once begun (a half-done change is what the lock exists to prevent),

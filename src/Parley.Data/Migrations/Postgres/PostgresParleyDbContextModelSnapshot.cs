@@ -209,6 +209,97 @@ namespace Parley.Data.Migrations.Postgres
                     b.ToTable("user_token", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Entities.Attendance", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("JoinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("joined_at");
+
+                    b.Property<DateTime?>("LeftAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("left_at");
+
+                    b.Property<DateTime?>("PresentSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("present_since");
+
+                    b.Property<long>("Seconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seconds");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("session_id");
+
+                    b.Property<bool>("UsedCam")
+                        .HasColumnType("boolean")
+                        .HasColumnName("used_cam");
+
+                    b.Property<bool>("UsedScreen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("used_screen");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_attendance");
+
+                    b.HasIndex("SessionId", "UserId")
+                        .HasDatabaseName("ix_attendance_session_id_user_id");
+
+                    b.HasIndex("UserId", "JoinedAt")
+                        .HasDatabaseName("ix_attendance_user_id_joined_at");
+
+                    b.ToTable("attendance", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.MeetingSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<int>("ParticipantCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("participant_count");
+
+                    b.Property<int>("PeakParticipants")
+                        .HasColumnType("integer")
+                        .HasColumnName("peak_participants");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_meeting_session");
+
+                    b.HasIndex("EndedAt")
+                        .HasDatabaseName("ix_meeting_session_ended_at");
+
+                    b.HasIndex("RoomId", "StartedAt")
+                        .HasDatabaseName("ix_meeting_session_room_id_started_at");
+
+                    b.ToTable("meeting_session", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Entities.ParleyUser", b =>
                 {
                     b.Property<string>("Id")
@@ -639,6 +730,33 @@ namespace Parley.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_token_user_user_id");
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.Attendance", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.MeetingSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attendance_meeting_session_session_id");
+
+                    b.HasOne("Parley.Data.Entities.ParleyUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attendance_user_user_id");
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.MeetingSession", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_meeting_session_room_room_id");
                 });
 
             modelBuilder.Entity("Parley.Data.Entities.Room", b =>

@@ -198,6 +198,97 @@ namespace Parley.Data.Migrations.Sqlite
                     b.ToTable("user_token", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Entities.Attendance", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("JoinedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("joined_at");
+
+                    b.Property<DateTime?>("LeftAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("left_at");
+
+                    b.Property<DateTime?>("PresentSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("present_since");
+
+                    b.Property<long>("Seconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seconds");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<bool>("UsedCam")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_cam");
+
+                    b.Property<bool>("UsedScreen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_screen");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_attendance");
+
+                    b.HasIndex("SessionId", "UserId")
+                        .HasDatabaseName("ix_attendance_session_id_user_id");
+
+                    b.HasIndex("UserId", "JoinedAt")
+                        .HasDatabaseName("ix_attendance_user_id_joined_at");
+
+                    b.ToTable("attendance", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.MeetingSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ended_at");
+
+                    b.Property<int>("ParticipantCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("participant_count");
+
+                    b.Property<int>("PeakParticipants")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("peak_participants");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_meeting_session");
+
+                    b.HasIndex("EndedAt")
+                        .HasDatabaseName("ix_meeting_session_ended_at");
+
+                    b.HasIndex("RoomId", "StartedAt")
+                        .HasDatabaseName("ix_meeting_session_room_id_started_at");
+
+                    b.ToTable("meeting_session", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Entities.ParleyUser", b =>
                 {
                     b.Property<string>("Id")
@@ -626,6 +717,33 @@ namespace Parley.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_token_user_user_id");
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.Attendance", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.MeetingSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attendance_meeting_session_session_id");
+
+                    b.HasOne("Parley.Data.Entities.ParleyUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attendance_user_user_id");
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.MeetingSession", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_meeting_session_room_room_id");
                 });
 
             modelBuilder.Entity("Parley.Data.Entities.Room", b =>

@@ -34,6 +34,12 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
 
     public DbSet<Attendance> Attendances => Set<Attendance>();
 
+    public DbSet<RoomTemplate> RoomTemplates => Set<RoomTemplate>();
+
+    public DbSet<RoomInvite> RoomInvites => Set<RoomInvite>();
+
+    public DbSet<RoomMember> RoomMembers => Set<RoomMember>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     /// <summary>The column type that holds <see cref="Room.Users"/> (a JSON array of user ids).</summary>
@@ -75,6 +81,8 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
         ConfigureRolesAndSettings(builder);
         WebhookModel.Configure(builder, JsonColumnType, EmptyJsonArraySql);
         HistoryModel.Configure(builder);
+        ConfigureTemplates(builder);
+        SharingModel.Configure(builder);
     }
 
     /// <summary>Co-hosts, room settings and raised hands (the RolesAndSettings migration).</summary>
@@ -92,6 +100,24 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
                 .HasColumnType(JsonColumnType)
                 .HasDefaultValueSql(EmptyJsonObjectSql)
                 .IsRequired();
+        });
+    }
+
+    /// <summary>Users' room templates (the Templates migration).</summary>
+    private void ConfigureTemplates(ModelBuilder builder)
+    {
+        builder.Entity<RoomTemplate>(template =>
+        {
+            template.ToTable("room_template");
+            template.Property(t => t.Name).IsRequired();
+            template.Property(t => t.RequireAccessBeforeJoining).HasDefaultValue(false);
+            template.Property(t => t.Settings)
+                .HasConversion(RoomSettingsJson.Converter, RoomSettingsJson.Comparer)
+                .HasColumnType(JsonColumnType)
+                .HasDefaultValueSql(EmptyJsonObjectSql)
+                .IsRequired();
+            template.HasOne<ParleyUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
+            template.HasIndex(t => new { t.OwnerId, t.CreatedAt });
         });
     }
 

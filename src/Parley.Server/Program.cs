@@ -4,9 +4,11 @@ using Parley.Server.Health;
 using Parley.Server.History;
 using Parley.Server.Http;
 using Parley.Server.Hubs;
+using Parley.Server.Invitations;
 using Parley.Server.RoomMedia;
 using Parley.Server.Rooms;
 using Parley.Server.Telemetry;
+using Parley.Server.Templates;
 using Parley.Server.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +27,8 @@ builder.Services.AddParleyTelemetry(builder.Configuration);
 builder.Services.AddParleyHealth();
 builder.Services.AddParleyWebhooks(builder.Configuration);
 builder.Services.AddParleyHistory(builder.Configuration);
+builder.Services.AddScoped<TemplateService>();
+builder.Services.AddParleyInvitations();
 
 var app = builder.Build();
 try
@@ -43,6 +47,8 @@ app.MapAuthEndpoints();
 app.MapRoomEndpoints();
 app.MapWebhookEndpoints();
 app.MapHistoryEndpoints();
+app.MapTemplateEndpoints();
+app.MapInviteEndpoints();
 app.MapParleyHub();
 app.MapParleyPages();
 app.MapParleyTelemetry();

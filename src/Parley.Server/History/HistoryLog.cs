@@ -15,6 +15,9 @@ internal static partial class HistoryLog
     [LoggerMessage(3903, LogLevel.Information, "User {UserId} deleted the record of session {SessionId} of room {RoomId}")]
     public static partial void SessionDeleted(ILogger logger, string userId, string sessionId, string roomId);
 
+    [LoggerMessage(3905, LogLevel.Warning, "The server stopped with {Count} history changes not yet written; they are lost")]
+    public static partial void Dropped(ILogger logger, int count);
+
     [LoggerMessage(3904, LogLevel.Information, "{Count} sessions left open by an earlier run were closed at their last activity")]
     public static partial void OrphansClosed(ILogger logger, int count);
 }

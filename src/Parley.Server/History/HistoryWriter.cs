@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Data;
@@ -8,9 +7,9 @@ using Parley.Server.RoomMedia;
 namespace Parley.Server.History;
 
 /// <summary>
-/// Applies queued <see cref="HistoryChange"/>s to <c>meeting_session</c> and <c>attendance</c>, one at a time and
-/// in order, off the hub's path. A change that cannot be written (the database is down) is logged and dropped:
-/// history is a record, never a reason to hold up a meeting.
+/// Applies queued <see cref="HistoryChange"/>s to <c>meeting_session</c> and <c>attendance</c> in order, in batches,
+/// off the hub's path. A batch that cannot be written (the database is down) is logged and dropped: history is a
+/// record, never a reason to hold up a meeting.
 /// </summary>
 internal sealed class HistoryWriter(
     HistoryRecorder recorder,
@@ -21,8 +20,18 @@ internal sealed class HistoryWriter(
 {
     // Sessions that ended because the room emptied, by room: a room that fills again within the grace continues
     // its session (the only person in it reloaded the page).
-    private readonly ConcurrentDictionary<string, (string SessionId, DateTime EndedAt)> _emptied = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string SessionId, DateTime EndedAt)> _emptied = new(StringComparer.Ordinal);
     private readonly TimeSpan _grace = options.Value.ReconnectGrace;
+
+    // Who is in each running session now, by session id: the writer's own count for peakParticipants (the rows of a
+    // batch are not saved yet when it counts). Only the writer's loop touches it.
+    private readonly Dictionary<string, HashSet<string>> _present = new(StringComparer.Ordinal);
+
+    /// <summary>Changes applied in one unit of work at most.</summary>
+    private const int MaxBatch = 200;
+
+    /// <summary>How long a stopping server keeps writing what is queued.</summary>
+    private static readonly TimeSpan FinalFlush = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,29 +45,62 @@ internal sealed class HistoryWriter(
             HistoryLog.WriteFailed(logger, "(all)", "closing sessions of an earlier run", exception.Message);
         }
 
+        var reader = recorder.Changes;
         try
         {
-            await foreach (var change in recorder.Changes.ReadAllAsync(stoppingToken))
+            while (await reader.WaitToReadAsync(stoppingToken))
             {
-                try
-                {
-                    await ApplyAsync(change);
-                }
-                catch (Exception exception)
-                {
-                    HistoryLog.WriteFailed(logger, change.RoomId, change.GetType().Name, exception.Message);
-                }
+                await WriteBatchAsync(reader);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the server ends every meeting first (DrainRoomAsync), and what is still queued is lost.
+            // Stopping: what is queued now (the meetings the drain just ended above all) is written below.
+        }
+
+        var deadline = time.GetUtcNow() + FinalFlush;
+        while (reader.TryPeek(out _) && time.GetUtcNow() < deadline)
+        {
+            await WriteBatchAsync(reader);
+        }
+
+        if (reader.Count > 0)
+        {
+            HistoryLog.Dropped(logger, reader.Count);
         }
     }
 
-    private async Task ApplyAsync(HistoryChange change)
+    /// <summary>
+    /// Applies what is queued (up to <see cref="MaxBatch"/> changes) in order in one unit of work: a burst of joins
+    /// costs one transaction, not one each. Lookups see the batch's own unsaved changes.
+    /// </summary>
+    private async Task WriteBatchAsync(System.Threading.Channels.ChannelReader<HistoryChange> reader)
     {
-        await using var db = await contexts.CreateDbContextAsync();
+        var batch = new List<HistoryChange>();
+        while (batch.Count < MaxBatch && reader.TryRead(out var change))
+        {
+            batch.Add(change);
+        }
+
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            foreach (var change in batch)
+            {
+                await ApplyAsync(db, change);
+            }
+
+            await db.SaveChangesAsync();
+        }
+        catch (Exception exception)
+        {
+            _present.Clear();
+            HistoryLog.WriteFailed(logger, batch[0].RoomId, $"{batch.Count} changes", exception.Message);
+        }
+    }
+
+    private async Task ApplyAsync(ParleyDbContext db, HistoryChange change)
+    {
         switch (change)
         {
             case SessionStartChange start:
@@ -72,6 +114,7 @@ internal sealed class HistoryWriter(
                     && await PresentAsync(db, session.Id, departure.UserId) is { } attendance)
                 {
                     Depart(attendance, departure.At);
+                    PresentIn(session.Id).Remove(departure.UserId);
                 }
 
                 break;
@@ -88,23 +131,22 @@ internal sealed class HistoryWriter(
 
                 break;
         }
-
-        await db.SaveChangesAsync();
     }
 
     private async Task StartAsync(ParleyDbContext db, SessionStartChange start)
     {
-        if (_emptied.TryRemove(start.RoomId, out var emptied) && start.At - emptied.EndedAt <= _grace
-            && await db.MeetingSessions.FirstOrDefaultAsync(s => s.Id == emptied.SessionId) is { } resumed)
+        if (_emptied.Remove(start.RoomId, out var emptied) && start.At - emptied.EndedAt <= _grace
+            && await db.MeetingSessions.FindAsync(emptied.SessionId) is { } resumed)
         {
             resumed.EndedAt = null;
             return;
         }
 
         // A session still open here lost its end (a write failed): it ended at its last activity.
-        foreach (var stale in await db.MeetingSessions.Where(s => s.RoomId == start.RoomId && s.EndedAt == null).ToListAsync())
+        while (await OpenSessionAsync(db, start.RoomId) is { } stale)
         {
             await CloseAtLastActivityAsync(db, stale);
+            _present.Remove(stale.Id);
         }
 
         db.MeetingSessions.Add(new MeetingSession { RoomId = start.RoomId, StartedAt = start.At });
@@ -120,14 +162,12 @@ internal sealed class HistoryWriter(
             db.MeetingSessions.Add(session);
         }
 
-        var latest = await db.Attendances.Where(a => a.SessionId == session.Id && a.UserId == arrival.UserId)
-            .OrderByDescending(a => a.JoinedAt).FirstOrDefaultAsync();
+        var latest = (await AttendancesOfAsync(db, session.Id, arrival.UserId)).MaxBy(a => a.JoinedAt);
         if (latest is { PresentSince: not null })
         {
             return;
         }
 
-        var attendance = latest;
         if (latest is { LeftAt: { } leftAt } && arrival.At - leftAt <= _grace)
         {
             // Back within the grace (a reload or a reconnect): the same record goes on.
@@ -136,16 +176,16 @@ internal sealed class HistoryWriter(
         }
         else
         {
-            attendance = new Attendance { SessionId = session.Id, UserId = arrival.UserId, JoinedAt = arrival.At, PresentSince = arrival.At };
-            db.Attendances.Add(attendance);
+            db.Attendances.Add(new Attendance { SessionId = session.Id, UserId = arrival.UserId, JoinedAt = arrival.At, PresentSince = arrival.At });
             if (latest is null)
             {
                 session.ParticipantCount++;
             }
         }
 
-        var present = 1 + await db.Attendances.CountAsync(a => a.SessionId == session.Id && a.PresentSince != null && a.Id != attendance!.Id);
-        session.PeakParticipants = Math.Max(session.PeakParticipants, present);
+        var present = PresentIn(session.Id);
+        present.Add(arrival.UserId);
+        session.PeakParticipants = Math.Max(session.PeakParticipants, present.Count);
     }
 
     private async Task EndAsync(ParleyDbContext db, SessionEndChange end)
@@ -155,12 +195,14 @@ internal sealed class HistoryWriter(
             return;
         }
 
-        foreach (var attendance in await db.Attendances.Where(a => a.SessionId == session.Id && a.PresentSince != null).ToListAsync())
+        await db.Attendances.Where(a => a.SessionId == session.Id && a.PresentSince != null).LoadAsync();
+        foreach (var attendance in db.Attendances.Local.Where(a => a.SessionId == session.Id && a.PresentSince is not null).ToList())
         {
             Depart(attendance, end.At);
         }
 
         session.EndedAt = end.At;
+        _present.Remove(session.Id);
         if (!end.EndedByHost)
         {
             _emptied[end.RoomId] = (session.Id, end.At);
@@ -171,7 +213,7 @@ internal sealed class HistoryWriter(
         {
             if (end.At - ended.EndedAt > _grace)
             {
-                _emptied.TryRemove(roomId, out _);
+                _emptied.Remove(roomId);
             }
         }
     }
@@ -195,7 +237,8 @@ internal sealed class HistoryWriter(
 
     private static async Task CloseAtLastActivityAsync(ParleyDbContext db, MeetingSession session)
     {
-        var attendances = await db.Attendances.Where(a => a.SessionId == session.Id).ToListAsync();
+        await db.Attendances.Where(a => a.SessionId == session.Id).LoadAsync();
+        var attendances = db.Attendances.Local.Where(a => a.SessionId == session.Id).ToList();
         var last = attendances.Select(a => a.LeftAt ?? a.PresentSince ?? a.JoinedAt).DefaultIfEmpty(session.StartedAt).Max();
         foreach (var attendance in attendances.Where(a => a.PresentSince is not null))
         {
@@ -214,9 +257,30 @@ internal sealed class HistoryWriter(
         attendance.PresentSince = null;
     }
 
-    private static Task<MeetingSession?> OpenSessionAsync(ParleyDbContext db, string roomId) =>
-        db.MeetingSessions.Where(s => s.RoomId == roomId && s.EndedAt == null).OrderByDescending(s => s.StartedAt).FirstOrDefaultAsync();
+    // The lookups below load from the database into the context and then read the context's own view, so that they
+    // see the batch's unsaved changes (a session started or ended, an attendance added, earlier in the batch).
+    private static async Task<MeetingSession?> OpenSessionAsync(ParleyDbContext db, string roomId)
+    {
+        await db.MeetingSessions.Where(s => s.RoomId == roomId && s.EndedAt == null).LoadAsync();
+        return db.MeetingSessions.Local.Where(s => s.RoomId == roomId && s.EndedAt is null).MaxBy(s => s.StartedAt);
+    }
 
-    private static Task<Attendance?> PresentAsync(ParleyDbContext db, string sessionId, string userId) =>
-        db.Attendances.FirstOrDefaultAsync(a => a.SessionId == sessionId && a.UserId == userId && a.PresentSince != null);
+    private static async Task<List<Attendance>> AttendancesOfAsync(ParleyDbContext db, string sessionId, string userId)
+    {
+        await db.Attendances.Where(a => a.SessionId == sessionId && a.UserId == userId).LoadAsync();
+        return db.Attendances.Local.Where(a => a.SessionId == sessionId && a.UserId == userId).ToList();
+    }
+
+    private static async Task<Attendance?> PresentAsync(ParleyDbContext db, string sessionId, string userId) =>
+        (await AttendancesOfAsync(db, sessionId, userId)).FirstOrDefault(a => a.PresentSince is not null);
+
+    private HashSet<string> PresentIn(string sessionId)
+    {
+        if (!_present.TryGetValue(sessionId, out var present))
+        {
+            _present[sessionId] = present = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        return present;
+    }
 }

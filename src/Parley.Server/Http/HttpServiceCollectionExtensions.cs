@@ -37,8 +37,10 @@ internal static class HttpServiceCollectionExtensions
     public static WebApplication MapParleyPages(this WebApplication app)
     {
         app.MapOpenApi();
-        // The page routes on the client: /r/{joinCode} opens a room.
+        // The page routes on the client: /r/{joinCode} opens a room by its join code.
         app.MapFallbackToFile("/r/{joinCode}", "index.html");
+        // /i/{token} opens the room an invite link leads to.
+        app.MapFallbackToFile("/i/{token}", "index.html");
         return app;
     }
 }

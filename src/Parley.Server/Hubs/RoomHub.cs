@@ -54,7 +54,12 @@ internal sealed partial class RoomHub(
     }
 
     public Task<JoinRoomResult> JoinRoom(JsonElement request) =>
-        membership.JoinRoomAsync(Context.ConnectionId, HubPayload.RequireId(request, "joinRoom", "roomId"));
+        membership.JoinRoomAsync(
+            Context.ConnectionId,
+            HubPayload.RequireId(request, "joinRoom", "roomId"),
+            request.TryGetProperty("inviteToken", out var token) && token.ValueKind != JsonValueKind.Null
+                ? HubPayload.RequireId(request, "joinRoom", "inviteToken")
+                : null);
 
     public async Task<EmptyResult> LeaveRoom(JsonElement request)
     {

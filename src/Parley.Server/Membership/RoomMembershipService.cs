@@ -24,6 +24,7 @@ internal sealed partial class RoomMembershipService(
     ServerMetrics metrics,
     TimeProvider timeProvider,
     RoomActivityFanOut activity,
+    IJoinAdmission admission,
     ILogger<RoomMembershipService> logger)
 {
     // Membership changes must finish once begun (a half-done change is what the lock exists to prevent),
@@ -58,7 +59,8 @@ internal sealed partial class RoomMembershipService(
         }
     }
 
-    public async Task<JoinRoomResult> JoinRoomAsync(string connectionId, string roomId)
+    /// <param name="inviteToken">An invite link's token, redeemed by someone without access (<see cref="IJoinAdmission"/>).</param>
+    public async Task<JoinRoomResult> JoinRoomAsync(string connectionId, string roomId, string? inviteToken = null)
     {
         var before = registry.Find(connectionId) ?? throw HubErrors.NotConnected();
         if (before.RoomId is { } other && other != roomId)
@@ -74,6 +76,14 @@ internal sealed partial class RoomMembershipService(
             var room = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
             var userId = before.UserId;
             RequireRoomForNewcomer(room, connectionId, userId);
+            var inAlready = registry.Find(connectionId) is { IsJoined: true } joined && joined.RoomId == roomId;
+            // Only a newcomer's invite counts a use, and the membership lookup is only for a room with a waiting room.
+            if ((inviteToken is not null || room.MustWait(userId)) && !inAlready
+                && await admission.SkipsWaitingRoomAsync(room, userId, inviteToken))
+            {
+                room = room with { GrantedUserIds = [.. room.GrantedUserIds, userId] };
+            }
+
             if (room.MustWait(userId))
             {
                 await WaitAtDoorAsync(connectionId, userId, roomId);

@@ -76,12 +76,29 @@ public abstract class HistoryApiTests
             // The only one left reloads: the room empties and fills again at once.
             await host.InvokeAsync("leaveRoom", new { });
             await host.JoinAsync(roomId);
-            var sessions = await WaitForSessionsAsync(owner, roomId, s => s.Count == 1 && s[0].GetProperty("endedAt").ValueKind == JsonValueKind.Null);
+
+            // The guest comes back a second time and turns the camera on: history is written in order, so once that
+            // shows, everything before it is written too.
+            await using var third = await Server.ConnectAsync(guest);
+            await third.JoinAsync(roomId);
+            var transport = (await third.InvokeAsync("createWebRtcTransport", new { producing = true, consuming = false })).GetProperty("id").GetString();
+            await third.InvokeAsync("produce", new
+            {
+                transportId = transport, kind = "video", rtpParameters = MediaTestData.H264Producer().ToElement(), appData = new { source = "cam" },
+            });
+            var sessions = await WaitForSessionsAsync(owner, roomId, s => s.Count >= 1);
             var attendance = await WaitForAsync(
                 () => AttendanceAsync(owner, sessions[0].GetProperty("id").GetString()!),
-                a => a.Any(x => x.GetProperty("userId").GetString() == owner.UserId && x.GetProperty("leftAt").ValueKind == JsonValueKind.Null));
+                a => a.Any(x => x.GetProperty("userId").GetString() == guest.UserId && x.GetProperty("usedCam").GetBoolean()));
+
+            sessions = await WaitForSessionsAsync(owner, roomId, _ => true);
+            var session = Assert.Single(sessions);
+            Assert.Equal(JsonValueKind.Null, session.GetProperty("endedAt").ValueKind);
+            Assert.Equal(2, session.GetProperty("participantCount").GetInt32());
+            Assert.Equal(2, session.GetProperty("peakParticipants").GetInt32());
             Assert.Equal(2, attendance.Count);
-            Assert.Equal(2, sessions[0].GetProperty("participantCount").GetInt32());
+            Assert.All(attendance, a => Assert.Equal(JsonValueKind.Null, a.GetProperty("leftAt").ValueKind));
+            await third.InvokeAsync("leaveRoom", new { });
         }
     }
 

@@ -41,6 +41,8 @@ internal static class HttpServiceCollectionExtensions
         app.MapFallbackToFile("/r/{joinCode}", "index.html");
         // /i/{token} opens the room an invite link leads to.
         app.MapFallbackToFile("/i/{token}", "index.html");
+        // /history/{roomId}: a room's history for its hosts.
+        app.MapFallbackToFile("/history/{roomId}", "index.html");
         return app;
     }
 }

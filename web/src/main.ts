@@ -199,7 +199,8 @@ class App {
   private interceptLink(event: MouseEvent): void {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const anchor = event.target instanceof Element ? event.target.closest('a') : null;
-    if (anchor === null || anchor.target !== '' || anchor.origin !== location.origin) return;
+    // A download (a CSV export's blob: link shares the page's origin) is the browser's to handle.
+    if (anchor === null || anchor.target !== '' || anchor.origin !== location.origin || anchor.hasAttribute('download')) return;
     event.preventDefault();
     this.navigate(anchor.pathname);
   }

@@ -180,12 +180,12 @@ function roomCard(room: Room, options: HomeOptions, highlight: boolean, remove?:
     ),
     h('div', { className: 'room-card-actions' },
       h('button', { type: 'button', className: 'btn btn-primary', 'data-testid': 'btn-open-room', onclick: () => options.openRoom(room.joinCode) }, 'Join'),
-      remove !== undefined && options.navigate !== undefined
+      room.ownerId === options.user.id && options.navigate !== undefined
         ? h('button', { type: 'button', className: 'btn btn-ghost', 'data-testid': 'btn-history', onclick: () => options.navigate?.(historyPath(room.id)) }, 'History')
         : null,
       remove !== undefined ? h('button', { type: 'button', className: 'btn btn-ghost btn-danger', 'data-testid': 'btn-delete-room', onclick: () => void remove() }, 'Delete') : null,
     ),
-    remove !== undefined && options.api !== undefined ? sharingPanel(options.api, room, room.ownerId === options.user.id) : null,
+    room.ownerId === options.user.id && options.api !== undefined ? sharingPanel(options.api, room, true) : null,
   );
 }
 

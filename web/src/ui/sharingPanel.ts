@@ -88,7 +88,7 @@ export function sharingPanel(api: Api, room: Room, isOwner: boolean): HTMLElemen
     h('h3', {}, 'Invite links'),
     h('div', { className: 'row' },
       h('label', { className: 'check' }, skip, h('span', {}, 'Skip the waiting room')),
-      h('label', { className: 'check' }, h('span', {}, 'Max uses'), maxUses),
+      h('label', { className: 'row' }, h('span', {}, 'Max uses'), maxUses),
       create),
     inviteList,
     h('h3', {}, 'Members'),

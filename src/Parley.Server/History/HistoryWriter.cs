@@ -59,14 +59,20 @@ internal sealed class HistoryWriter(
         }
 
         var deadline = time.GetUtcNow() + FinalFlush;
-        while (reader.TryPeek(out _) && time.GetUtcNow() < deadline)
+        while (time.GetUtcNow() < deadline && await WriteBatchAsync(reader))
         {
-            await WriteBatchAsync(reader);
         }
 
-        if (reader.Count > 0)
+        // The queue has a single reader, which cannot count: what is left is counted by taking it.
+        var dropped = 0;
+        while (reader.TryRead(out _))
         {
-            HistoryLog.Dropped(logger, reader.Count);
+            dropped++;
+        }
+
+        if (dropped > 0)
+        {
+            HistoryLog.Dropped(logger, dropped);
         }
     }
 
@@ -74,12 +80,18 @@ internal sealed class HistoryWriter(
     /// Applies what is queued (up to <see cref="MaxBatch"/> changes) in order in one unit of work: a burst of joins
     /// costs one transaction, not one each. Lookups see the batch's own unsaved changes.
     /// </summary>
-    private async Task WriteBatchAsync(System.Threading.Channels.ChannelReader<HistoryChange> reader)
+    /// <returns>Whether there was anything to write.</returns>
+    private async Task<bool> WriteBatchAsync(System.Threading.Channels.ChannelReader<HistoryChange> reader)
     {
         var batch = new List<HistoryChange>();
         while (batch.Count < MaxBatch && reader.TryRead(out var change))
         {
             batch.Add(change);
+        }
+
+        if (batch.Count == 0)
+        {
+            return false;
         }
 
         try
@@ -97,6 +109,8 @@ internal sealed class HistoryWriter(
             _present.Clear();
             HistoryLog.WriteFailed(logger, batch[0].RoomId, $"{batch.Count} changes", exception.Message);
         }
+
+        return true;
     }
 
     private async Task ApplyAsync(ParleyDbContext db, HistoryChange change)

@@ -32,6 +32,15 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
 
     public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
     public DbSet<Recording> Recordings => Set<Recording>();
+    public DbSet<MeetingSession> MeetingSessions => Set<MeetingSession>();
+
+    public DbSet<Attendance> Attendances => Set<Attendance>();
+
+    public DbSet<RoomTemplate> RoomTemplates => Set<RoomTemplate>();
+
+    public DbSet<RoomInvite> RoomInvites => Set<RoomInvite>();
+
+    public DbSet<RoomMember> RoomMembers => Set<RoomMember>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
@@ -76,6 +85,9 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
         WebhookModel.Configure(builder, JsonColumnType, EmptyJsonArraySql);
         ChatModel.Configure(builder);
         RecordingModel.Configure(builder);
+        HistoryModel.Configure(builder);
+        ConfigureTemplates(builder);
+        SharingModel.Configure(builder);
     }
 
     /// <summary>Co-hosts, room settings and raised hands (the RolesAndSettings migration).</summary>
@@ -103,6 +115,24 @@ public abstract class ParleyDbContext : IdentityDbContext<ParleyUser, IdentityRo
         {
             roomUser.Property(ru => ru.NodeId).IsRequired().HasDefaultValue(string.Empty);
             roomUser.HasIndex(ru => ru.NodeId);
+        });
+    }
+
+    /// <summary>Users' room templates (the Templates migration).</summary>
+    private void ConfigureTemplates(ModelBuilder builder)
+    {
+        builder.Entity<RoomTemplate>(template =>
+        {
+            template.ToTable("room_template");
+            template.Property(t => t.Name).IsRequired();
+            template.Property(t => t.RequireAccessBeforeJoining).HasDefaultValue(false);
+            template.Property(t => t.Settings)
+                .HasConversion(RoomSettingsJson.Converter, RoomSettingsJson.Comparer)
+                .HasColumnType(JsonColumnType)
+                .HasDefaultValueSql(EmptyJsonObjectSql)
+                .IsRequired();
+            template.HasOne<ParleyUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
+            template.HasIndex(t => new { t.OwnerId, t.CreatedAt });
         });
     }
 

@@ -3,12 +3,15 @@ using Parley.Server.Auth;
 using Parley.Server.Chat;
 using Parley.Server.Cluster;
 using Parley.Server.Health;
+using Parley.Server.History;
 using Parley.Server.Http;
 using Parley.Server.Hubs;
 using Parley.Server.Recording;
+using Parley.Server.Invitations;
 using Parley.Server.RoomMedia;
 using Parley.Server.Rooms;
 using Parley.Server.Telemetry;
+using Parley.Server.Templates;
 using Parley.Server.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -29,6 +32,9 @@ builder.Services.AddParleyHealth();
 builder.Services.AddParleyWebhooks(builder.Configuration);
 builder.Services.AddParleyChat(builder.Configuration);
 builder.Services.AddParleyRecording(builder.Configuration);
+builder.Services.AddParleyHistory(builder.Configuration);
+builder.Services.AddScoped<TemplateService>();
+builder.Services.AddParleyInvitations();
 
 var app = builder.Build();
 try
@@ -48,6 +54,9 @@ app.MapAuthEndpoints();
 app.MapRoomEndpoints();
 app.MapWebhookEndpoints();
 app.MapRecordingEndpoints();
+app.MapHistoryEndpoints();
+app.MapTemplateEndpoints();
+app.MapInviteEndpoints();
 app.MapParleyHub();
 app.MapParleyPages();
 app.MapParleyTelemetry();

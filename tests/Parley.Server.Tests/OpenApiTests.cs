@@ -17,6 +17,26 @@ public sealed class OpenApiTests(SqliteDatabaseFixture fixture) : IClassFixture<
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }
 
+        foreach (var path in new[]
+        {
+            "/api/rooms/{roomId}/sessions", "/api/rooms/{roomId}/stats", "/api/sessions/{sessionId}", "/api/me/history",
+            "/api/templates", "/api/templates/{templateId}",
+            "/api/rooms/{roomId}/invites", "/api/rooms/{roomId}/invites/{inviteId}", "/api/invites/{token}",
+            "/api/rooms/{roomId}/members", "/api/rooms/{roomId}/members/{userId}", "/api/rooms/shared",
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        }
+
+        // The history lists answer JSON or, when asked, CSV; their shapes are named.
+        var sessions = paths.GetProperty("/api/rooms/{roomId}/sessions").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.True(sessions.TryGetProperty("text/csv", out _));
+        Assert.Contains("SessionPageResponse", sessions.ToString());
+        Assert.Contains("RoomStatsResponse", paths.GetProperty("/api/rooms/{roomId}/stats").ToString());
+        Assert.Contains("SessionDetailResponse", paths.GetProperty("/api/sessions/{sessionId}").ToString());
+        Assert.Contains("TemplateListResponse", paths.GetProperty("/api/templates").ToString());
+        Assert.Contains("InviteResponse", paths.GetProperty("/api/rooms/{roomId}/invites").ToString());
+
         var login = paths.GetProperty("/api/auth/login").GetProperty("post").GetProperty("responses");
         Assert.Contains("AccessTokenResponse", login.GetProperty("200").ToString());
         Assert.Contains("ProblemDetails", login.GetProperty("401").ToString());

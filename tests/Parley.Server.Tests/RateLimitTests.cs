@@ -47,6 +47,26 @@ public abstract class RateLimitTests(DatabaseFixture fixture)
         // Other endpoints are not limited by it.
         Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync($"/api/rooms/{room.GetProperty("id").GetString()}")).StatusCode);
     }
+
+    [Fact]
+    public async Task Invite_link_lookups_share_the_join_code_limit()
+    {
+        await using var app = fixture.CreateApp(new Dictionary<string, string?>
+        {
+            ["RateLimits:JoinCode:PermitLimit"] = "4",
+            ["RateLimits:JoinCode:WindowSeconds"] = "600",
+        });
+        var user = await app.SignUpAsync();
+        var room = await user.CreateRoomAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await user.Client.GetAsync("/api/invites/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await user.Client.GetAsync("/api/rooms/join/ZZZZZZ")).StatusCode);
+        await (await user.Client.GetAsync("/api/invites/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        await (await user.Client.GetAsync($"/api/rooms/join/{room.GetProperty("joinCode").GetString()}")).AssertProblemAsync(HttpStatusCode.TooManyRequests);
+    }
 }
 
 public sealed class RateLimitSqliteTests(SqliteDatabaseFixture fixture) : RateLimitTests(fixture), IClassFixture<SqliteDatabaseFixture>;

@@ -1,4 +1,4 @@
-import type { ActiveRecording, Recording, Room, RoomChanges, RoomUser, TokenResponse, User } from './contract';
+import type { ActiveRecording, Attendance, Invite, Member, Recording, Room, RoomChanges, RoomStats, RoomUser, Session, Template, TokenResponse, User } from './contract';
 import { problemMessage, statusMessage } from './lib/problem';
 import { loadSession, parseSession, saveSession, sessionFromTokens, storageKey, type StoredSession } from './session';
 
@@ -119,6 +119,72 @@ export class Api {
     if (response.status === 401 && this.session !== null && (await this.refresh())) response = await this.send('GET', path, undefined, true);
     if (!response.ok) throw new ApiError(response.status, problemMessage(response.status, await readJson(response)));
     return response.blob();
+  }
+
+  // Templates, history, invitations (docs/http-api.md)
+
+  async templates(): Promise<Template[]> {
+    return (await this.request<{ templates: Template[] }>('GET', '/api/templates')).templates;
+  }
+
+  async createRoomFromTemplate(name: string, templateId: string): Promise<Room> {
+    return (await this.request<{ room: Room }>('POST', '/api/rooms/create', { name, templateId })).room;
+  }
+
+  async sessions(roomId: string, cursor?: string): Promise<{ sessions: Session[]; next: string | null }> {
+    const query = cursor === undefined ? '' : `?cursor=${encodeURIComponent(cursor)}`;
+    return this.request('GET', `/api/rooms/${encodeURIComponent(roomId)}/sessions${query}`);
+  }
+
+  async meetingSession(sessionId: string): Promise<{ session: Session; attendance: Attendance[] }> {
+    return this.request('GET', `/api/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
+  async stats(roomId: string, from: Date, to: Date): Promise<RoomStats> {
+    return this.request('GET', `/api/rooms/${encodeURIComponent(roomId)}/stats?from=${from.toISOString()}&to=${to.toISOString()}&bucket=day`);
+  }
+
+  /** A history list as CSV (the same path with `Accept: text/csv`). */
+  async csv(path: string): Promise<Blob> {
+    const headers: Record<string, string> = { Accept: 'text/csv' };
+    if (this.session !== null) headers['Authorization'] = `Bearer ${await this.accessToken()}`;
+    const response = await fetch(path, { headers, credentials: 'same-origin' }).catch(() => null);
+    if (response === null || !response.ok) {
+      throw new ApiError(response?.status ?? 0, statusMessage(response?.status ?? 0));
+    }
+    return response.blob();
+  }
+
+  async invites(roomId: string): Promise<Invite[]> {
+    return (await this.request<{ invites: Invite[] }>('GET', `/api/rooms/${encodeURIComponent(roomId)}/invites`)).invites;
+  }
+
+  async createInvite(roomId: string, options: { skipWaitingRoom?: boolean; maxUses?: number; expiresAt?: string }): Promise<Invite> {
+    return (await this.request<{ invite: Invite }>('POST', `/api/rooms/${encodeURIComponent(roomId)}/invites`, options)).invite;
+  }
+
+  async revokeInvite(roomId: string, inviteId: string): Promise<void> {
+    await this.request<void>('DELETE', `/api/rooms/${encodeURIComponent(roomId)}/invites/${encodeURIComponent(inviteId)}`);
+  }
+
+  async roomByInvite(token: string): Promise<Room> {
+    return (await this.request<{ room: Room }>('GET', `/api/invites/${encodeURIComponent(token)}`)).room;
+  }
+
+  async members(roomId: string): Promise<Member[]> {
+    return (await this.request<{ members: Member[] }>('GET', `/api/rooms/${encodeURIComponent(roomId)}/members`)).members;
+  }
+
+  async addMember(roomId: string, email: string): Promise<Member> {
+    return (await this.request<{ member: Member }>('POST', `/api/rooms/${encodeURIComponent(roomId)}/members`, { email })).member;
+  }
+
+  async removeMember(roomId: string, userId: string): Promise<void> {
+    await this.request<void>('DELETE', `/api/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}`);
+  }
+
+  async sharedRooms(): Promise<Room[]> {
+    return (await this.request<{ rooms: Room[] }>('GET', '/api/rooms/shared')).rooms;
   }
 
   private adopt(tokens: TokenResponse): void {

@@ -157,7 +157,7 @@ export interface SctpCapabilities {
 /** Every hub method: its one argument and what it returns. */
 export interface HubMethods {
   createRoom: [{ roomId: string }, { roomId: string }];
-  joinRoom: [{ roomId: string }, JoinRoomResult];
+  joinRoom: [{ roomId: string; inviteToken?: string }, JoinRoomResult];
   leaveRoom: [Empty, Empty];
   updateUser: [MediaFlags, RoomUser];
   getUsersInRoom: [{ roomId: string }, { users: RoomUser[] }];
@@ -287,3 +287,58 @@ export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
   'recordingStarted',
   'recordingStopped',
 ];
+
+/** One meeting in a room (docs/http-api.md, "Room history and statistics"). */
+export interface Session {
+  readonly id: string;
+  readonly roomId: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly peakParticipants: number;
+  readonly participantCount: number;
+}
+
+export interface Attendance {
+  readonly userId: string;
+  readonly name: string;
+  readonly joinedAt: string;
+  readonly leftAt: string | null;
+  readonly seconds: number;
+  readonly usedCam: boolean;
+  readonly usedScreen: boolean;
+}
+
+export interface RoomStats {
+  readonly sessions: number;
+  readonly totalSeconds: number;
+  readonly averageSeconds: number;
+  readonly uniqueParticipants: number;
+  readonly participantMinutes: number;
+  readonly series: readonly { readonly start: string; readonly sessions: number; readonly participantMinutes: number }[];
+}
+
+export interface Template {
+  readonly id: string;
+  readonly name: string;
+  readonly builtIn: boolean;
+  readonly requireAccessBeforeJoining: boolean;
+  readonly settings: RoomSettings;
+}
+
+export interface Invite {
+  readonly id: string;
+  readonly token: string;
+  readonly url: string;
+  readonly expiresAt: string | null;
+  readonly maxUses: number | null;
+  readonly uses: number;
+  readonly skipWaitingRoom: boolean;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+export interface Member {
+  readonly userId: string;
+  readonly email: string;
+  readonly name: string;
+}

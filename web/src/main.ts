@@ -8,6 +8,7 @@ import { forgetMeeting, meetingToRejoin, rememberMeeting } from './rejoin';
 import { Signaling } from './signaling';
 import { authView } from './ui/authView';
 import { h } from './ui/dom';
+import { historyView } from './ui/historyView';
 import { homeView } from './ui/homeView';
 import { messageView, type MessageAction } from './ui/messageView';
 import { prejoinView } from './ui/prejoinView';
@@ -73,8 +74,9 @@ class App {
     if (generation !== this.renderGeneration) return;
     if (user === null) {
       this.show(authView(this.api, {
-        subtitle: route.kind === 'room' ? `Sign in, or join as a guest, to enter the meeting ${route.joinCode}.` : undefined,
-        initialTab: route.kind === 'room' ? 'guest' : 'signin',
+        subtitle: route.kind === 'room' ? `Sign in, or join as a guest, to enter the meeting ${route.joinCode}.`
+          : route.kind === 'invite' ? 'Sign in, or join as a guest, to accept the invitation.' : undefined,
+        initialTab: route.kind === 'room' || route.kind === 'invite' ? 'guest' : 'signin',
         onSignedIn: () => void this.render(),
       }));
       return;
@@ -83,6 +85,7 @@ class App {
       this.show(homeView(this.api, {
         user,
         openRoom: (joinCode) => this.navigate(roomPath(joinCode)),
+        navigate: (path) => this.navigate(path),
         signOut: () => void this.api.logout().finally(() => {
           this.user = null;
           this.navigate('/');
@@ -90,7 +93,35 @@ class App {
       }));
       return;
     }
+    if (route.kind === 'history') {
+      this.show(historyView(this.api, { roomId: route.roomId, back: () => this.navigate('/') }));
+      return;
+    }
+    if (route.kind === 'invite') {
+      await this.acceptInvite(route.token, generation);
+      return;
+    }
     await this.openRoom(route, user, generation);
+  }
+
+  /** `/i/{token}`: looks the link up, remembers it for the join, and goes on to the room's pre-join screen. */
+  private async acceptInvite(token: string, generation: number): Promise<void> {
+    this.show({ element: h('main', { className: 'screen loading-screen', 'data-testid': 'loading' }, h('div', { className: 'spinner' })) });
+    try {
+      const room = await this.api.roomByInvite(token);
+      if (generation !== this.renderGeneration) return;
+      this.signaling.invite = { roomId: room.id, token };
+      history.replaceState(null, '', roomPath(room.joinCode));
+      void this.render();
+    } catch (error) {
+      if (generation !== this.renderGeneration) return;
+      const notFound = error instanceof ApiError && error.status === 404;
+      this.show(messageView(
+        notFound ? 'Invite link not valid' : 'Could not open the invitation',
+        notFound ? 'This invite link has expired, was used up or was revoked. Ask the host for a new one.' : error instanceof Error ? error.message : String(error),
+        notFound ? [this.homeAction()] : [this.retryAction(), this.homeAction()],
+        notFound ? 'inviteNotValid' : 'error'));
+    }
   }
 
   private async openRoom(route: Extract<Route, { kind: 'room' }>, user: User, generation: number): Promise<void> {
@@ -207,7 +238,8 @@ class App {
   private interceptLink(event: MouseEvent): void {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const anchor = event.target instanceof Element ? event.target.closest('a') : null;
-    if (anchor === null || anchor.target !== '' || anchor.origin !== location.origin) return;
+    // A download (a CSV export's blob: link shares the page's origin) is the browser's to handle.
+    if (anchor === null || anchor.target !== '' || anchor.origin !== location.origin || anchor.hasAttribute('download')) return;
     event.preventDefault();
     this.navigate(anchor.pathname);
   }

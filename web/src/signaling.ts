@@ -153,7 +153,17 @@ export class Signaling {
 
   // Rooms
   createRoom(roomId: string) { return this.invoke('createRoom', { roomId }); }
-  joinRoom(roomId: string) { return this.invoke('joinRoom', { roomId }); }
+  /**
+   * Joins with the invite link the page was opened with, when it is for this room (set by the invite landing page;
+   * the server counts a use only the first time, so a rejoin may send it again).
+   */
+  joinRoom(roomId: string) {
+    const invite = this.invite;
+    return this.invoke('joinRoom', invite !== null && invite.roomId === roomId ? { roomId, inviteToken: invite.token } : { roomId });
+  }
+
+  /** The invite link for the next joins of its room; null for none. */
+  invite: { readonly roomId: string; readonly token: string } | null = null;
   leaveRoom() { return this.invoke('leaveRoom', {}); }
   updateUser(flags: MediaFlags) { return this.invoke('updateUser', flags); }
   getUsersInRoom(roomId: string) { return this.invoke('getUsersInRoom', { roomId }); }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inviteLink, parseJoinInput, parseRoute, roomPath } from '../src/lib/routes';
+import { historyPath, inviteLink, parseJoinInput, parseRoute, roomPath } from '../src/lib/routes';
 
 describe('routes and invite links', () => {
   it('maps paths to routes', () => {
@@ -13,6 +13,16 @@ describe('routes and invite links', () => {
     assert.deepEqual(parseRoute('/r/ABC234/extra'), { kind: 'unknown', path: '/r/ABC234/extra' });
     assert.deepEqual(parseRoute('/r/%E0%A4%A'), { kind: 'unknown', path: '/r/%E0%A4%A' });
     assert.deepEqual(parseRoute('/settings'), { kind: 'unknown', path: '/settings' });
+  });
+
+  it('maps invite-link and history paths', () => {
+    const token = 'aB3_-xYz0123456789aB3_-xYz0123456789aB3_-xY';
+    assert.deepEqual(parseRoute(`/i/${token}`), { kind: 'invite', token });
+    assert.deepEqual(parseRoute('/i/'), { kind: 'unknown', path: '/i/' });
+    assert.deepEqual(parseRoute('/i/bad%20token'), { kind: 'unknown', path: '/i/bad%20token' });
+    assert.equal(historyPath('abc123'), '/history/abc123');
+    assert.deepEqual(parseRoute('/history/abc123'), { kind: 'history', roomId: 'abc123' });
+    assert.deepEqual(parseRoute('/history/'), { kind: 'unknown', path: '/history/' });
   });
 
   it('builds invite links that parse back to the same code', () => {

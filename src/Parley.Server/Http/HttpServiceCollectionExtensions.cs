@@ -38,9 +38,12 @@ internal static class HttpServiceCollectionExtensions
     public static WebApplication MapParleyPages(this WebApplication app)
     {
         app.MapOpenApi();
-        // The page routes on the client: /r/{joinCode} opens a room, and any other page path gets the page, which
-        // shows its own "not found" screen; the API, the hub and the server's own endpoints keep their 404s.
+        // The page routes on the client: /r/{joinCode} opens a room, /i/{token} the room an invite link leads to,
+        // /history/{roomId} a room's history for its hosts; any other page path gets the page, which shows its own
+        // "not found" screen. The API, the hub and the server's own endpoints keep their 404s.
         app.MapFallbackToFile("/r/{joinCode}", "index.html");
+        app.MapFallbackToFile("/i/{token}", "index.html");
+        app.MapFallbackToFile("/history/{roomId}", "index.html");
         app.MapFallbackToFile($"{{*path:nonfile:{PagePathConstraint.Name}}}", "index.html");
         return app;
     }

@@ -58,6 +58,7 @@ internal static class HubServiceCollectionExtensions
         services.TryAddScoped<MembershipReconciliation>();
         services.TryAddSingleton<MembershipRepairs>();
         services.TryAddSingleton<ServerDrain>();
+        services.TryAddSingleton<RoomActivityFanOut>();
         services.AddHostedService<MembershipReconciler>();
         services.TryAddSingleton(TimeProvider.System);
         // Room deletion over HTTP reaches the hub through this; it replaces the rooms module's do-nothing default

@@ -56,7 +56,10 @@ internal sealed partial class RoomHub(
     public async Task<JoinRoomResult> JoinRoom(JsonElement request, Recording.RecordingService recordings)
     {
         var roomId = HubPayload.RequireId(request, "joinRoom", "roomId");
-        var result = await membership.JoinRoomAsync(Context.ConnectionId, roomId);
+        var inviteToken = request.TryGetProperty("inviteToken", out var token) && token.ValueKind != JsonValueKind.Null
+            ? HubPayload.RequireId(request, "joinRoom", "inviteToken")
+            : null;
+        var result = await membership.JoinRoomAsync(Context.ConnectionId, roomId, inviteToken);
         return result is JoinedResult joined ? joined with { Recording = recordings.Current(roomId) } : result;
     }
 

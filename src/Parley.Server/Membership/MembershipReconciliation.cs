@@ -18,6 +18,7 @@ internal sealed class MembershipReconciliation(
     MemberFlagsSync flagsSync,
     MembershipRepairs repairs,
     ServerMetrics metrics,
+    RoomActivityFanOut activity,
     ILogger<MembershipReconciliation> logger)
 {
     private static readonly CancellationToken NoCancel = CancellationToken.None;
@@ -25,13 +26,14 @@ internal sealed class MembershipReconciliation(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var rows = await store.ListAllMembersAsync(cancellationToken);
-        foreach (var row in rows)
+        var lastRowOfRoom = rows.Select((row, index) => (row.RoomId, index)).GroupBy(r => r.RoomId).ToDictionary(g => g.Key, g => g.Max(r => r.index));
+        foreach (var (row, index) in rows.Select((row, index) => (row, index)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var connectionId = registry.GetMemberConnection(row.RoomId, row.UserId);
             if (connectionId is null)
             {
-                await RemoveStaleAsync(row.RoomId, row.UserId);
+                await RemoveStaleAsync(row.RoomId, row.UserId, lastOfRoom: lastRowOfRoom[row.RoomId] == index);
             }
             else if (media.ForwardedFlags(new MediaPeer(row.RoomId, row.UserId, connectionId)) is { } flags && flags != row.Flags)
             {
@@ -42,7 +44,7 @@ internal sealed class MembershipReconciliation(
         repairs.RetainLeaveReasons(rows.Select(r => (r.RoomId, r.UserId)).ToHashSet());
     }
 
-    private async Task RemoveStaleAsync(string roomId, string userId)
+    private async Task RemoveStaleAsync(string roomId, string userId, bool lastOfRoom)
     {
         using (await locks.AcquireAsync(roomId))
         {
@@ -55,6 +57,11 @@ internal sealed class MembershipReconciliation(
             var recorded = repairs.TakeLeaveReason(roomId, userId);
             var reason = recorded ?? LeftReason.Left;
             await events.UserLeftAsync(roomId, userId, reason);
+            // The leave was not recorded when it happened (its row could not be deleted), so webhooks and history
+            // hear of it now; a room left empty by its last stale row is a meeting that ended.
+            await activity.RecordAsync(lastOfRoom && registry.GetMemberUserIds(roomId).Count == 0
+                ? [new ParticipantLeft(roomId, userId, reason), new MeetingEnded(roomId, reason)]
+                : [new ParticipantLeft(roomId, userId, reason)]);
             MembershipLog.StaleRowRemoved(logger, userId, roomId, reason.WireName());
             if (recorded is null)
             {

@@ -23,7 +23,8 @@ internal sealed partial class RoomMembershipService(
     ServerDrain drain,
     ServerMetrics metrics,
     TimeProvider timeProvider,
-    IRoomActivitySink activity,
+    RoomActivityFanOut activity,
+    IJoinAdmission admission,
     ReconnectGrace reconnectGrace,
     ILogger<RoomMembershipService> logger)
 {
@@ -65,7 +66,8 @@ internal sealed partial class RoomMembershipService(
         }
     }
 
-    public async Task<JoinRoomResult> JoinRoomAsync(string connectionId, string roomId)
+    /// <param name="inviteToken">An invite link's token, redeemed by someone without access (<see cref="IJoinAdmission"/>).</param>
+    public async Task<JoinRoomResult> JoinRoomAsync(string connectionId, string roomId, string? inviteToken = null)
     {
         var before = registry.Find(connectionId) ?? throw HubErrors.NotConnected();
         if (before.RoomId is { } other && other != roomId)
@@ -81,6 +83,14 @@ internal sealed partial class RoomMembershipService(
             var room = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
             var userId = before.UserId;
             RequireRoomForNewcomer(room, connectionId, userId);
+            var inAlready = registry.Find(connectionId) is { IsJoined: true } joined && joined.RoomId == roomId;
+            // Only a newcomer's invite counts a use, and the membership lookup is only for a room with a waiting room.
+            if ((inviteToken is not null || room.MustWait(userId)) && !inAlready
+                && await admission.SkipsWaitingRoomAsync(room, userId, inviteToken))
+            {
+                room = room with { GrantedUserIds = [.. room.GrantedUserIds, userId] };
+            }
+
             if (room.MustWait(userId))
             {
                 await WaitAtDoorAsync(connectionId, userId, roomId);

@@ -18,7 +18,8 @@ internal sealed class MediaSignalingService(
     RoomLocks locks,
     MemberFlagsSync flags,
     MediaEvents events,
-    IMembershipStore store)
+    IMembershipStore store,
+    IEnumerable<IMediaUseSink> useSinks)
 {
     public Task<RtpCapabilities> GetRouterRtpCapabilitiesAsync(string connectionId) =>
         InRoomAsync(connectionId, (room, _) => Task.FromResult(room.Router.RtpCapabilities.Clone()));
@@ -123,6 +124,11 @@ internal sealed class MediaSignalingService(
                     // Closed already (its transport failed): there is nothing to observe.
                 }
             }
+            foreach (var sink in useSinks)
+            {
+                sink.Produced(media.Peer, request.Source);
+            }
+
             await events.NewProducerAsync(room.RoomId, media.Peer.ConnectionId, entry.Info);
             sfu.OnProducerAdded(room, entry);
             await SyncFlagsAsync(media);

@@ -57,8 +57,8 @@ public sealed record RoomWithUsersResponse(RoomDto Room, IReadOnlyList<RoomUserD
 public sealed record RoomListResponse(IReadOnlyList<RoomDto> Rooms);
 
 /// <summary>Body of <c>POST /api/rooms/create</c>.</summary>
-/// <remarks><c>settings</c> is read by <see cref="RoomSettingsPatch"/>; <c>templateId</c> is not taken yet.</remarks>
-public sealed record CreateRoomRequest(string? Name, bool? RequireAccessBeforeJoining, JsonElement? Settings = null);
+/// <remarks><c>settings</c> is read by <see cref="RoomSettingsPatch"/> and changes the template's (<c>templateId</c>) when one is named.</remarks>
+public sealed record CreateRoomRequest(string? Name, bool? RequireAccessBeforeJoining, JsonElement? Settings = null, string? TemplateId = null);
 
 /// <summary>Body of <c>PATCH /api/rooms/{roomId}</c>; absent (or null) fields stay as they are.</summary>
 public sealed record UpdateRoomRequest(string? Name, bool? RequireAccessBeforeJoining, JsonElement? Settings = null);

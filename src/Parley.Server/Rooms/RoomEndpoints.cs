@@ -26,7 +26,7 @@ public static class RoomEndpoints
     }
 
     private static async Task<Results<Created<RoomResponse>, ProblemHttpResult>> CreateAsync(
-        CreateRoomRequest request, ClaimsPrincipal principal, RoomService rooms, CancellationToken cancellationToken)
+        CreateRoomRequest request, ClaimsPrincipal principal, RoomService rooms, Templates.TemplateService templates, CancellationToken cancellationToken)
     {
         var name = RoomService.NormalizeName(request.Name, out var error);
         if (name is null)
@@ -39,7 +39,17 @@ public static class RoomEndpoints
             return Problems.BadRequest(error!);
         }
 
-        var outcome = await rooms.CreateAsync(principal.GetUserId()!, name, request.RequireAccessBeforeJoining ?? false, settings, cancellationToken);
+        // A template gives the starting settings; those in the request change them.
+        Templates.TemplateDto? template = null;
+        if (request.TemplateId is not null
+            && (template = await templates.FindAsync(request.TemplateId, principal.GetUserId()!, cancellationToken)) is null)
+        {
+            return Problems.NotFound($"No template has the id '{Truncate(request.TemplateId)}' ('templateId'). GET /api/templates lists yours and the built-in ones.");
+        }
+
+        var outcome = await rooms.CreateAsync(
+            principal.GetUserId()!, name, request.RequireAccessBeforeJoining ?? template?.RequireAccessBeforeJoining ?? false, settings, cancellationToken,
+            template?.Settings);
         return outcome.Status switch
         {
             RoomOutcomeStatus.Ok => TypedResults.Created($"/api/rooms/{outcome.Room!.Id}", new RoomResponse(RoomDto.From(outcome.Room))),

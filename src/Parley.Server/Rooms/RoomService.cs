@@ -33,7 +33,10 @@ public sealed partial class RoomService(
     /// with a fresh join code. <paramref name="name"/> must already be normalized.
     /// </summary>
     /// <returns>Ok with the room; Forbidden for a guest; UnknownUser when the owner does not exist.</returns>
-    public async Task<RoomOutcome> CreateAsync(string ownerId, string name, bool requireAccessBeforeJoining, RoomSettingsPatch settings, CancellationToken cancellationToken)
+    /// <param name="baseSettings">The settings <paramref name="settings"/> changes (a template's); the defaults when null.</param>
+    public async Task<RoomOutcome> CreateAsync(
+        string ownerId, string name, bool requireAccessBeforeJoining, RoomSettingsPatch settings, CancellationToken cancellationToken,
+        RoomSettings? baseSettings = null)
     {
         var isGuest = await db.Users
             .Where(u => u.Id == ownerId)
@@ -57,7 +60,7 @@ public sealed partial class RoomService(
             OwnerId = ownerId,
             RequireAccessBeforeJoining = requireAccessBeforeJoining,
             Users = [ownerId],
-            Settings = settings.Apply(new RoomSettings()),
+            Settings = settings.Apply(baseSettings ?? new RoomSettings()),
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -1,7 +1,15 @@
 import { normalizeJoinCode, parseJoinCode, type JoinCodeResult } from './joinCode';
 
 /** The pages of the client; the server falls back to index.html for each path below. */
-export type Route = { kind: 'home' } | { kind: 'room'; joinCode: string } | { kind: 'unknown'; path: string };
+export type Route =
+  | { kind: 'home' }
+  | { kind: 'room'; joinCode: string }
+  | { kind: 'invite'; token: string }
+  | { kind: 'history'; roomId: string }
+  | { kind: 'unknown'; path: string };
+
+const inviteTokenPath = /^\/i\/([A-Za-z0-9_-]{1,64})\/?$/;
+const historyPattern = /^\/history\/([A-Za-z0-9_-]{1,64})\/?$/;
 
 const invitePath = /^\/r\/([^/]+)\/?$/;
 
@@ -10,6 +18,10 @@ export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '' || pathname === '/index.html') {
     return { kind: 'home' };
   }
+  const token = inviteTokenPath.exec(pathname)?.[1];
+  if (token !== undefined) return { kind: 'invite', token };
+  const historyRoom = historyPattern.exec(pathname)?.[1];
+  if (historyRoom !== undefined) return { kind: 'history', roomId: historyRoom };
   const match = invitePath.exec(pathname);
   if (match?.[1] !== undefined) {
     let segment: string;
@@ -21,6 +33,11 @@ export function parseRoute(pathname: string): Route {
     return { kind: 'room', joinCode: normalizeJoinCode(segment) };
   }
   return { kind: 'unknown', path: pathname };
+}
+
+/** A room's history page (hosts). */
+export function historyPath(roomId: string): string {
+  return `/history/${encodeURIComponent(roomId)}`;
 }
 
 export function roomPath(joinCode: string): string {

@@ -1,10 +1,11 @@
 import type { Api } from '../api';
 import type { Room, User } from '../contract';
-import { inviteLink, parseJoinInput } from '../lib/routes';
+import { historyPath, inviteLink, parseJoinInput } from '../lib/routes';
 import { whileBusy } from './busy';
 import { recordingsPanel } from './recordingsPanel';
 import { clear, copyText, h, icon } from './dom';
 import { openSettingsDialog } from './settingsDialog';
+import { sharingPanel } from './sharingPanel';
 import { toast } from './toast';
 import type { View } from './view';
 
@@ -12,10 +13,15 @@ export interface HomeOptions {
   readonly user: User;
   readonly openRoom: (joinCode: string) => void;
   readonly signOut: () => void;
+  /** Opens a path of the page (a room's history). */
+  readonly navigate?: (path: string) => void;
+  /** The API, for a room card's invites and members. */
+  readonly api?: Api;
 }
 
 /** Create a room, join one by code, and list the rooms you own. */
-export function homeView(api: Api, options: HomeOptions): View {
+export function homeView(api: Api, homeOptions: HomeOptions): View {
+  const options: HomeOptions = { ...homeOptions, api };
   const { user } = options;
   const isGuest = user.isGuest === true || user.email === null;
 
@@ -24,8 +30,19 @@ export function homeView(api: Api, options: HomeOptions): View {
   const createError = h('p', { className: 'form-error', role: 'alert', 'data-testid': 'create-error', hidden: true });
   const nameInput = h('input', { type: 'text', required: true, maxlength: 100, placeholder: 'Weekly sync', 'data-testid': 'room-name' });
   const waitingInput = h('input', { type: 'checkbox', 'data-testid': 'room-waiting' });
+  // A template pre-sets the room's settings; "none" is the waiting-room checkbox alone.
+  const templateSelect = h('select', { 'data-testid': 'room-template' }, h('option', { value: '' }, 'None (default settings)'));
+  templateSelect.addEventListener('change', () => { waitingInput.disabled = templateSelect.value !== ''; });
+  if (!isGuest) {
+    void api.templates().then((templates) => {
+      for (const template of templates) {
+        templateSelect.appendChild(h('option', { value: template.id }, template.builtIn ? template.name : `${template.name} (yours)`));
+      }
+    }).catch(() => undefined);
+  }
   const createForm = h('form', { className: 'stack', 'data-testid': 'create-form' },
     h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Room name'), nameInput),
+    h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Template'), templateSelect),
     h('label', { className: 'check' }, waitingInput, h('span', {}, 'Waiting room — the host admits each person')),
     h('button', { type: 'submit', className: 'btn btn-primary', 'data-testid': 'btn-create-room' }, 'Create room'),
     createError,
@@ -40,7 +57,9 @@ export function homeView(api: Api, options: HomeOptions): View {
     }
     void whileBusy(createForm, async () => {
       try {
-        const room = await api.createRoom(name, waitingInput.checked);
+        const room = templateSelect.value === ''
+          ? await api.createRoom(name, waitingInput.checked)
+          : await api.createRoomFromTemplate(name, templateSelect.value);
         nameInput.value = '';
         createdId = room.id;
         await refreshRooms();
@@ -107,6 +126,15 @@ export function homeView(api: Api, options: HomeOptions): View {
   };
   void refreshRooms();
 
+  const sharedList = h('ul', { className: 'room-list', 'data-testid': 'shared-list' });
+  if (!isGuest) {
+    void api.sharedRooms().then((rooms) => {
+      clear(sharedList);
+      if (rooms.length === 0) sharedList.appendChild(h('li', { className: 'muted empty' }, 'Nobody has shared a room with you yet.'));
+      for (const room of rooms) sharedList.appendChild(h('li', {}, roomCard(room, options, false)));
+    }).catch(() => undefined);
+  }
+
   const element = h('main', { className: 'screen home-screen', 'data-testid': 'home-view' },
     h('header', { className: 'topbar' },
       h('span', { className: 'brand' }, 'Parley'),
@@ -121,6 +149,7 @@ export function homeView(api: Api, options: HomeOptions): View {
         : h('section', { className: 'card' }, h('h2', {}, 'New meeting'), createForm),
       h('section', { className: 'card' }, h('h2', {}, 'Join a meeting'), joinForm),
       isGuest ? null : h('section', { className: 'card wide' }, h('h2', {}, 'Your rooms'), roomList),
+      isGuest ? null : h('section', { className: 'card wide', 'data-testid': 'shared-rooms' }, h('h2', {}, 'Shared with me'), sharedList),
     ),
   );
   return { element };
@@ -147,8 +176,12 @@ function roomCard(room: Room, options: HomeOptions, highlight: boolean, remove?:
       h('button', { type: 'button', className: 'btn btn-primary', 'data-testid': 'btn-open-room', onclick: () => options.openRoom(room.joinCode) }, 'Join'),
       settings !== undefined ? h('button', { type: 'button', className: 'btn', 'data-testid': 'btn-room-settings', onclick: settings }, 'Settings') : null,
       api !== undefined ? h('button', { type: 'button', className: 'btn btn-ghost', 'data-testid': 'btn-recordings', onclick: (event: Event) => toggleRecordings(api, room.id, event) }, 'Recordings') : null,
+      room.ownerId === options.user.id && options.navigate !== undefined
+        ? h('button', { type: 'button', className: 'btn btn-ghost', 'data-testid': 'btn-history', onclick: () => options.navigate?.(historyPath(room.id)) }, 'History')
+        : null,
       remove !== undefined ? h('button', { type: 'button', className: 'btn btn-ghost btn-danger', 'data-testid': 'btn-delete-room', onclick: () => void remove() }, 'Delete') : null,
     ),
+    room.ownerId === options.user.id && options.api !== undefined ? sharingPanel(options.api, room, true) : null,
   );
 }
 

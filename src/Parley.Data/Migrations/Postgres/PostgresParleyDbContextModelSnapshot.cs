@@ -209,6 +209,58 @@ namespace Parley.Data.Migrations.Postgres
                     b.ToTable("user_token", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Entities.Attendance", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("JoinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("joined_at");
+
+                    b.Property<DateTime?>("LeftAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("left_at");
+
+                    b.Property<DateTime?>("PresentSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("present_since");
+
+                    b.Property<long>("Seconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seconds");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("session_id");
+
+                    b.Property<bool>("UsedCam")
+                        .HasColumnType("boolean")
+                        .HasColumnName("used_cam");
+
+                    b.Property<bool>("UsedScreen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("used_screen");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_attendance");
+
+                    b.HasIndex("SessionId", "UserId")
+                        .HasDatabaseName("ix_attendance_session_id_user_id");
+
+                    b.HasIndex("UserId", "JoinedAt")
+                        .HasDatabaseName("ix_attendance_user_id_joined_at");
+
+                    b.ToTable("attendance", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Entities.ChatMessage", b =>
                 {
                     b.Property<long>("Sequence")
@@ -262,6 +314,45 @@ namespace Parley.Data.Migrations.Postgres
                         .HasDatabaseName("ix_chat_message_room_id_sequence");
 
                     b.ToTable("chat_message", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.MeetingSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<int>("ParticipantCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("participant_count");
+
+                    b.Property<int>("PeakParticipants")
+                        .HasColumnType("integer")
+                        .HasColumnName("peak_participants");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_meeting_session");
+
+                    b.HasIndex("EndedAt")
+                        .HasDatabaseName("ix_meeting_session_ended_at");
+
+                    b.HasIndex("RoomId", "StartedAt")
+                        .HasDatabaseName("ix_meeting_session_room_id_started_at");
+
+                    b.ToTable("meeting_session", (string)null);
                 });
 
             modelBuilder.Entity("Parley.Data.Entities.ParleyUser", b =>
@@ -505,6 +596,140 @@ namespace Parley.Data.Migrations.Postgres
                         .HasDatabaseName("ix_room_owner_id_created_at");
 
                     b.ToTable("room", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.RoomInvite", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int?>("MaxUses")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_uses");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<bool>("SkipWaitingRoom")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("skip_waiting_room");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("token");
+
+                    b.Property<int>("Uses")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("uses");
+
+                    b.HasKey("Id")
+                        .HasName("pk_room_invite");
+
+                    b.HasIndex("CreatedById")
+                        .HasDatabaseName("ix_room_invite_created_by_id");
+
+                    b.HasIndex("Token")
+                        .IsUnique()
+                        .HasDatabaseName("ix_room_invite_token");
+
+                    b.HasIndex("RoomId", "CreatedAt")
+                        .HasDatabaseName("ix_room_invite_room_id_created_at");
+
+                    b.ToTable("room_invite", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.RoomMember", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("RoomId", "UserId")
+                        .HasName("pk_room_member");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_room_member_user_id");
+
+                    b.ToTable("room_member", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.RoomTemplate", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("owner_id");
+
+                    b.Property<bool>("RequireAccessBeforeJoining")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("require_access_before_joining");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_room_template");
+
+                    b.HasIndex("OwnerId", "CreatedAt")
+                        .HasDatabaseName("ix_room_template_owner_id_created_at");
+
+                    b.ToTable("room_template", (string)null);
                 });
 
             modelBuilder.Entity("Parley.Data.Entities.RoomUser", b =>
@@ -776,6 +1001,23 @@ namespace Parley.Data.Migrations.Postgres
                         .HasConstraintName("fk_user_token_user_user_id");
                 });
 
+            modelBuilder.Entity("Parley.Data.Entities.Attendance", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.MeetingSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attendance_meeting_session_session_id");
+
+                    b.HasOne("Parley.Data.Entities.ParleyUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attendance_user_user_id");
+                });
+
             modelBuilder.Entity("Parley.Data.Entities.ChatMessage", b =>
                 {
                     b.HasOne("Parley.Data.Entities.Room", null)
@@ -784,6 +1026,16 @@ namespace Parley.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_chat_message_room_room_id");
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.MeetingSession", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_meeting_session_room_room_id");
                 });
 
             modelBuilder.Entity("Parley.Data.Entities.Recording", b =>
@@ -804,6 +1056,50 @@ namespace Parley.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_room_user_owner_id");
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.RoomInvite", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.ParleyUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_room_invite_user_created_by_id");
+
+                    b.HasOne("Parley.Data.Entities.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_room_invite_room_room_id");
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.RoomMember", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_room_member_room_room_id");
+
+                    b.HasOne("Parley.Data.Entities.ParleyUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_room_member_user_user_id");
+                });
+
+            modelBuilder.Entity("Parley.Data.Entities.RoomTemplate", b =>
+                {
+                    b.HasOne("Parley.Data.Entities.ParleyUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_room_template_user_owner_id");
                 });
 
             modelBuilder.Entity("Parley.Data.Entities.RoomUser", b =>

@@ -179,7 +179,7 @@ public sealed class ChatAndHandsTests(MeetingFixture fixture)
     private static Task<int> SetChatEnabledAsync(Participant host, bool enabled) =>
         host.Page.EvaluateAsync<int>("""
             async ([roomId, enabled]) => {
-              const session = JSON.parse(sessionStorage.getItem('parley.session'));
+              const session = JSON.parse(localStorage.getItem('parley.session'));
               const response = await fetch(`/api/rooms/${roomId}`, {
                 method: 'PATCH',
                 headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${session.accessToken}` },

@@ -22,14 +22,19 @@ internal sealed class HistoryRecorder(TimeProvider time) : IRoomActivitySink, IM
         var at = Timestamps.UtcNow(time);
         foreach (var activity in activities)
         {
-            _changes.Writer.TryWrite(activity switch
+            // Activities that are not about who was in a meeting (a recording being ready) leave history alone.
+            HistoryChange? change = activity switch
             {
                 MeetingStarted started => new SessionStartChange(started.RoomId, at),
                 ParticipantJoined joined => new ArrivalChange(joined.RoomId, joined.UserId, at),
                 ParticipantLeft left => new DepartureChange(left.RoomId, left.UserId, at),
                 MeetingEnded ended => new SessionEndChange(ended.RoomId, ended.Reason == LeftReason.Ended, at),
-                _ => throw new ArgumentOutOfRangeException(nameof(activities), activity.GetType().Name, "No history change for this activity."),
-            });
+                _ => null,
+            };
+            if (change is not null)
+            {
+                _changes.Writer.TryWrite(change);
+            }
         }
 
         return Task.CompletedTask;

@@ -36,7 +36,8 @@ internal sealed class ClusterJoinFilter(RoomPlacement placement, NodeHeartbeat h
     /// <summary>The room id the hub would accept (the same checks), or null to let the hub refuse the call.</summary>
     private static string? ReadRoomId(HubInvocationContext context)
     {
-        if (context.HubMethodArguments is not [JsonElement request])
+        // The request is the first argument; services the method takes (the recording service) follow it.
+        if (context.HubMethodArguments is not [JsonElement request, ..])
         {
             return null;
         }

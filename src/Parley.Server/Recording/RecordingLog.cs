@@ -44,4 +44,7 @@ internal static partial class RecordingLog
 
     [LoggerMessage(5113, LogLevel.Error, "Recording work for room {RoomId} failed")]
     public static partial void Unexpected(ILogger logger, Exception exception, string roomId);
+
+    [LoggerMessage(5114, LogLevel.Error, "Composition of recording {RecordingId} failed unexpectedly; the next recordings are composed all the same")]
+    public static partial void CompositionFault(ILogger logger, Exception exception, string recordingId);
 }

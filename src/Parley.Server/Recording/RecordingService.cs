@@ -233,7 +233,23 @@ internal sealed class RecordingService(
         {
             await foreach (var recordingId in _compositions.Reader.ReadAllAsync(_shutdown.Token))
             {
-                await ComposeAsync(recordingId, _shutdown.Token);
+                try
+                {
+                    await ComposeAsync(recordingId, _shutdown.Token);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // One composition's fault must not stop the loop, or every later recording would stay "processing".
+                    RecordingLog.CompositionFault(logger, exception, recordingId);
+                    await UpdateAsync(recordingId, r =>
+                    {
+                        if (r.Status == RecordingStatuses.Processing)
+                        {
+                            r.Status = RecordingStatuses.Failed;
+                            r.Error = "The composition failed unexpectedly; see the server's log.";
+                        }
+                    });
+                }
             }
         }
         catch (OperationCanceledException)

@@ -56,6 +56,12 @@ public sealed class RoomSettingsTests(MeetingFixture fixture)
         await Expect(bob.ByTestId("btn-mic")).ToBeDisabledAsync();
         await Expect(host.TileOf(bob).GetByTestId("mic-indicator")).ToHaveAttributeAsync("data-active", "false");
         await bob.ScreenshotAsync("settings-02a-only-hosts-unmute.png");
+        // The rule is the server's: the button forced on and clicked anyway, the resume is refused and the mic stays off.
+        await bob.Page.EvaluateAsync("() => { const mic = document.querySelector('[data-testid=btn-mic]'); mic.disabled = false; mic.click(); }");
+        await bob.WaitForConsoleAsync("only hosts can unmute people in this room");
+        await Expect(bob.ByTestId("btn-mic")).ToBeDisabledAsync();
+        await Expect(bob.ByTestId("btn-mic")).ToHaveAttributeAsync("data-active", "false");
+        await Expect(host.TileOf(bob).GetByTestId("mic-indicator")).ToHaveAttributeAsync("data-active", "false");
         await host.ByTestId($"ask-unmute-{bob.UserId}").ClickAsync();
         await Expect(bob.ByTestId("unmute-prompt")).ToBeVisibleAsync();
         await bob.ByTestId("btn-accept-unmute").ClickAsync();

@@ -5,9 +5,10 @@ namespace Parley.EndToEnd.Tests;
 
 /// <summary>
 /// Roles and moderation in the people panel, in one meeting: the host mutes, asks to unmute (accepted), stops a
-/// camera, names a co-host (who then has the host tools and mutes everyone), makes a viewer (no publish buttons),
-/// locks the room (a newcomer is refused with the server's reason) and ends the meeting for everyone. Also the
-/// grid: two people side by side with the side panel open.
+/// camera, stops a screen share (after showing it, a tile and the stage full screen), names a co-host (who then has
+/// the host tools and mutes everyone), makes a viewer (no publish buttons), locks the room (a newcomer is refused with
+/// the server's reason) and ends the meeting for everyone. Also the grid: two people side by side with the side panel
+/// open.
 /// </summary>
 [Collection(MeetingCollection.Name)]
 public sealed class ModerationTests(MeetingFixture fixture)
@@ -59,6 +60,26 @@ public sealed class ModerationTests(MeetingFixture fixture)
         await Expect(host.TileOf(carol).GetByTestId("cam-indicator")).ToHaveAttributeAsync("data-active", "false");
         await Expect(host.TileOf(carol)).ToHaveAttributeAsync("data-has-video", "false");
 
+        // Bob shares his screen (Chromium's fake capture); the host shows it full screen, then a tile, then the stage.
+        await bob.ByTestId("btn-screen").ClickAsync();
+        await Expect(bob.ByTestId("btn-screen")).ToHaveAttributeAsync("data-active", "true");
+        await host.WaitForReceivedAsync(bob, tracks => tracks.Any(t => t is { Kind: "video", Source: "screen", FramesDecoded: > 0 }), "Bob's screen");
+        var bobScreenOnHost = host.Page.Locator($"[data-testid=screen-tile][data-user-id='{bob.UserId}']");
+        await Expect(bobScreenOnHost).ToBeVisibleAsync();
+        await ToggleFullscreenAsync(host, bobScreenOnHost.GetByTestId("btn-fullscreen"), $"screen-tile:{bob.UserId}", "moderation-04a-screen-full-screen.png");
+        await ToggleFullscreenAsync(host, host.TileOf(bob).GetByTestId("btn-fullscreen"), $"tile:{bob.UserId}", "moderation-04b-tile-full-screen.png");
+        await ToggleFullscreenAsync(host, host.ByTestId("btn-fullscreen-stage"), "stage", "moderation-04c-stage-full-screen.png");
+
+        // Stop screen share: the server closes Bob's screen producer; it ends on both pages and his button is off.
+        await host.ByTestId($"stop-screen-{bob.UserId}").ClickAsync();
+        await Expect(bob.ByTestId("btn-screen")).ToHaveAttributeAsync("data-active", "false");
+        await bob.WaitForConsoleAsync("A host stopped your screen share");
+        await Expect(bob.ByTestId("screen-tile")).ToHaveCountAsync(0);
+        await Expect(bobScreenOnHost).ToHaveCountAsync(0);
+        await Expect(host.TileOf(bob).GetByTestId("screen-indicator")).ToHaveAttributeAsync("data-active", "false");
+        await host.WaitForReceivedAsync(bob, tracks => !tracks.Any(t => t.Source is "screen" or "screenAudio"), "no screen consumers");
+        await bob.ScreenshotAsync("moderation-04d-screen-stopped.png");
+
         // Make co-host: Bob gets the host tools and can mute everyone (not the hosts).
         await host.ByTestId($"make-cohost-{bob.UserId}").ClickAsync();
         await Expect(host.ByTestId($"role-{bob.UserId}")).ToHaveTextAsync("co-host");
@@ -101,6 +122,36 @@ public sealed class ModerationTests(MeetingFixture fixture)
 
         await Expect(host.ByTestId("message-view")).ToHaveAttributeAsync("data-reason", "roomClosed");
         await bob.ScreenshotAsync("moderation-08-meeting-ended.png");
+    }
+
+    /// <summary>
+    /// Clicks a full-screen button and waits until <c>document.fullscreenElement</c> is the expected element
+    /// (<c>testid:userId</c>, or <c>stage</c>), takes a screenshot, then leaves full screen: a tile's own button, which
+    /// stays on screen; the stage covers the control bar, and Escape (what a person presses) is handled by the browser's
+    /// window, which headless Chromium does not have, so there the page's <c>document.exitFullscreen()</c> stands in.
+    /// </summary>
+    private static async Task ToggleFullscreenAsync(Participant person, ILocator button, string expected, string screenshot)
+    {
+        const string FullscreenElement = """
+            () => {
+              const e = document.fullscreenElement;
+              if (!e) return '';
+              return e.classList.contains('stage') ? 'stage' : `${e.dataset.testid}:${e.dataset.userId ?? ''}`;
+            }
+            """;
+        await button.ClickAsync();
+        await person.Page.WaitForFunctionAsync($"expected => ({FullscreenElement})() === expected", expected);
+        await person.ScreenshotAsync(screenshot);
+        if (expected == "stage")
+        {
+            await person.Page.EvaluateAsync("() => document.exitFullscreen()");
+        }
+        else
+        {
+            await button.ClickAsync();
+        }
+
+        await person.Page.WaitForFunctionAsync("() => document.fullscreenElement === null");
     }
 
     /// <summary>Waits until the first two tiles are in one row, next to each other, and returns their boxes.</summary>

@@ -4,8 +4,8 @@ namespace Parley.EndToEnd.Tests;
 
 /// <summary>
 /// Room settings from the room list (PATCH) and inside the meeting (<c>updateRoom</c>), applied live and enforced by
-/// the server: mute on entry, who may share the screen, the highest video quality (the consumer's layer), the most
-/// participants, and video off.
+/// the server: mute and cameras off on entry, who may unmute, who may share the screen, the highest video quality
+/// (the consumer's layer), the most participants, and video off.
 /// </summary>
 [Collection(MeetingCollection.Name)]
 public sealed class RoomSettingsTests(MeetingFixture fixture)
@@ -19,10 +19,11 @@ public sealed class RoomSettingsTests(MeetingFixture fixture)
         await host.SignUpAsync();
         var joinCode = await host.CreateRoomAsync();
 
-        // From the room list, before the meeting: microphones muted on entry.
+        // From the room list, before the meeting: microphones muted and cameras off on entry.
         await host.ByTestId("created-room").GetByTestId("btn-room-settings").ClickAsync();
         await Expect(host.ByTestId("settings-dialog")).ToBeVisibleAsync();
         await host.ByTestId("setting-mute-on-entry").CheckAsync();
+        await host.ByTestId("setting-cam-off-on-entry").CheckAsync();
         await host.ScreenshotAsync("settings-01-dialog-from-home.png");
         await host.ByTestId("btn-settings-save").ClickAsync();
         await Expect(host.ByTestId("settings-dialog")).ToHaveCountAsync(0);
@@ -34,9 +35,37 @@ public sealed class RoomSettingsTests(MeetingFixture fixture)
         await Expect(bob.ByTestId("btn-mic")).ToHaveAttributeAsync("data-active", "false");
         await Expect(host.TileOf(bob).GetByTestId("mic-indicator")).ToHaveAttributeAsync("data-active", "false");
         await bob.WaitForConsoleAsync("Microphones are muted on entry");
+        // His camera was on at pre-join: the server started it paused, his page turns it off, the host sees no video.
+        await Expect(bob.ByTestId("btn-cam")).ToHaveAttributeAsync("data-active", "false");
+        await bob.WaitForConsoleAsync("Cameras are off on entry");
+        await Expect(host.TileOf(bob).GetByTestId("cam-indicator")).ToHaveAttributeAsync("data-active", "false");
+        await Expect(host.TileOf(bob)).ToHaveAttributeAsync("data-has-video", "false");
         await bob.ScreenshotAsync("settings-02-muted-on-entry.png");
-        // He may unmute himself (who may unmute: everyone).
+        // He may unmute himself (who may unmute: everyone) and turn his camera on.
         await bob.ByTestId("btn-mic").ClickAsync();
+        await Expect(host.TileOf(bob).GetByTestId("mic-indicator")).ToHaveAttributeAsync("data-active", "true");
+        await bob.ByTestId("btn-cam").ClickAsync();
+        await Expect(bob.ByTestId("btn-cam")).ToHaveAttributeAsync("data-active", "true");
+        await host.WaitForCameraAndMicAsync(bob);
+        await Expect(host.TileOf(bob)).ToHaveAttributeAsync("data-has-video", "true");
+
+        // Only hosts unmute people: muted by the host, Bob cannot unmute himself until asked, and then accepts.
+        await ChangeAsync(host, async () => await host.ByTestId("setting-unmute").SelectOptionAsync("hosts"));
+        await host.ByTestId($"mute-{bob.UserId}").ClickAsync();
+        await Expect(bob.ByTestId("btn-mic")).ToHaveAttributeAsync("data-active", "false");
+        await Expect(bob.ByTestId("btn-mic")).ToBeDisabledAsync();
+        await Expect(host.TileOf(bob).GetByTestId("mic-indicator")).ToHaveAttributeAsync("data-active", "false");
+        await bob.ScreenshotAsync("settings-02a-only-hosts-unmute.png");
+        // The rule is the server's: the button forced on and clicked anyway, the resume is refused and the mic stays off.
+        await bob.Page.EvaluateAsync("() => { const mic = document.querySelector('[data-testid=btn-mic]'); mic.disabled = false; mic.click(); }");
+        await bob.WaitForConsoleAsync("only hosts can unmute people in this room");
+        await Expect(bob.ByTestId("btn-mic")).ToBeDisabledAsync();
+        await Expect(bob.ByTestId("btn-mic")).ToHaveAttributeAsync("data-active", "false");
+        await Expect(host.TileOf(bob).GetByTestId("mic-indicator")).ToHaveAttributeAsync("data-active", "false");
+        await host.ByTestId($"ask-unmute-{bob.UserId}").ClickAsync();
+        await Expect(bob.ByTestId("unmute-prompt")).ToBeVisibleAsync();
+        await bob.ByTestId("btn-accept-unmute").ClickAsync();
+        await Expect(bob.ByTestId("btn-mic")).ToHaveAttributeAsync("data-active", "true");
         await Expect(host.TileOf(bob).GetByTestId("mic-indicator")).ToHaveAttributeAsync("data-active", "true");
 
         // Inside the meeting: only hosts share the screen. Bob's button goes; the host keeps it.

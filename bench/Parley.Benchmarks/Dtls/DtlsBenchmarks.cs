@@ -31,10 +31,10 @@ public class DtlsBenchmarks
     }
 
     [Benchmark]
-    public DtlsDropReason InspectPlaintextHandshakeDatagram() => DtlsDatagramInspection.Inspect(_handshakeDatagram);
+    public int InspectPlaintextHandshakeDatagram() => (int)DtlsDatagramInspection.Inspect(_handshakeDatagram);
 
     [Benchmark]
-    public DtlsDropReason InspectEncryptedDatagram() => DtlsDatagramInspection.Inspect(_encryptedDatagram);
+    public int InspectEncryptedDatagram() => (int)DtlsDatagramInspection.Inspect(_encryptedDatagram);
 
     [Benchmark]
     public bool MatchSha256Fingerprint() => _fingerprint.Matches(_certificateDer);

@@ -18,18 +18,21 @@ public class SrtpBenchmarks
     private SrtpContext _receiver = null!;
     private ushort _sequence;
 
-    [Params(SrtpProfile.AeadAes128Gcm, SrtpProfile.AeadAes256Gcm, SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AesCm128HmacSha1_32)]
-    public SrtpProfile Profile { get; set; }
+    // A name, not the enum: SrtpProfile is internal and BenchmarkDotNet's parameters are public properties.
+    [Params(nameof(SrtpProfile.AeadAes128Gcm), nameof(SrtpProfile.AeadAes256Gcm), nameof(SrtpProfile.AesCm128HmacSha1_80), nameof(SrtpProfile.AesCm128HmacSha1_32))]
+    public string Profile { get; set; } = nameof(SrtpProfile.AeadAes128Gcm);
+
+    private SrtpProfile ProfileValue => Enum.Parse<SrtpProfile>(Profile);
 
     [GlobalSetup]
     public void Setup()
     {
-        var key = new byte[SrtpProfileInfo.MasterKeyLength(Profile)];
-        var salt = new byte[SrtpProfileInfo.MasterSaltLength(Profile)];
+        var key = new byte[SrtpProfileInfo.MasterKeyLength(ProfileValue)];
+        var salt = new byte[SrtpProfileInfo.MasterSaltLength(ProfileValue)];
         Random.Shared.NextBytes(key);
         Random.Shared.NextBytes(salt);
-        _sender = new SrtpContext(Profile, key, salt);
-        _receiver = new SrtpContext(Profile, key, salt);
+        _sender = new SrtpContext(ProfileValue, key, salt);
+        _receiver = new SrtpContext(ProfileValue, key, salt);
         _plain[0] = 0x80;
         _plain[1] = 96;
         BinaryPrimitives.WriteUInt32BigEndian(_plain.AsSpan(8), 0x12345678);

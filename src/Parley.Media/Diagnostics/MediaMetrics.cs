@@ -27,6 +27,11 @@ public static class MediaMetrics
     /// <summary>Created with <see cref="Registry"/>, so it exists once any worker or server does.</summary>
     internal static Meter Meter { get; } = CreateMeter(MeterName, Registry);
 
+    /// <summary>
+    /// Creates the meter now if no worker or server has yet, so an exporter shows its instruments before anyone joins.
+    /// </summary>
+    public static void EnsureMeterCreated() => _ = Meter;
+
     /// <summary>A meter over <paramref name="registry"/> (tests use their own, so parallel tests do not add up).</summary>
     internal static Meter CreateMeter(string name, MediaStatisticsRegistry registry)
     {

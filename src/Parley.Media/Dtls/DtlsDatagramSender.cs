@@ -8,8 +8,8 @@ namespace Parley.Media.Dtls;
 /// must copy the span if it keeps the bytes.
 /// </summary>
 /// <param name="datagram">The datagram to send; valid only during the call.</param>
-public delegate void DtlsDatagramSender(ReadOnlySpan<byte> datagram);
+internal delegate void DtlsDatagramSender(ReadOnlySpan<byte> datagram);
 
 /// <summary>Receives decrypted application data (SCTP for data channels) on the thread that fed its datagram.</summary>
 /// <param name="data">One application data record's payload; valid only during the call.</param>
-public delegate void DtlsApplicationDataHandler(ReadOnlySpan<byte> data);
+internal delegate void DtlsApplicationDataHandler(ReadOnlySpan<byte> data);

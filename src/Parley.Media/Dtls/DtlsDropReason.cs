@@ -1,7 +1,7 @@
 namespace Parley.Media.Dtls;
 
 /// <summary>Why a received datagram was not given to the DTLS engine.</summary>
-public enum DtlsDropReason
+internal enum DtlsDropReason
 {
     /// <summary>Not dropped.</summary>
     None,

@@ -20,7 +20,7 @@ public enum DtlsRole
 }
 
 /// <summary>Chooses our DTLS role from the role the peer signaled.</summary>
-public static class DtlsRoleNegotiation
+internal static class DtlsRoleNegotiation
 {
     /// <summary>
     /// The local role for a transport whose own signaled role is "auto", given the remote role.

@@ -7,7 +7,7 @@ namespace Parley.Media.Dtls;
 /// already assigned to directions by our role: "local" protects what we send, "remote"
 /// unprotects what we receive.
 /// </summary>
-public sealed class DtlsSrtpKeys
+internal sealed class DtlsSrtpKeys
 {
     /// <summary>The RFC 5705 exporter label for DTLS-SRTP.</summary>
     public const string ExporterLabel = "EXTRACTOR-dtls_srtp";

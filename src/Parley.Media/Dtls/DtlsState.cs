@@ -20,7 +20,7 @@ public enum DtlsState
 }
 
 /// <summary>Data for <see cref="DtlsTransport.StateChanged"/>.</summary>
-public sealed class DtlsStateChangedEventArgs : EventArgs
+internal sealed class DtlsStateChangedEventArgs : EventArgs
 {
     /// <summary>Creates the event data.</summary>
     /// <param name="state">The state just entered.</param>

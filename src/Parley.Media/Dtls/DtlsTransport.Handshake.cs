@@ -4,7 +4,7 @@ using BcDtlsTransport = Org.BouncyCastle.Tls.DtlsTransport;
 namespace Parley.Media.Dtls;
 
 /// <summary>The handshake: queued on a <see cref="DtlsHandshakePool"/>, run there, or given up before it began.</summary>
-public sealed partial class DtlsTransport
+internal sealed partial class DtlsTransport
 {
     private const int HandshakeNotQueued = 0;
     private const int HandshakeQueued = 1;

@@ -3,7 +3,7 @@ using BcDtlsTransport = Org.BouncyCastle.Tls.DtlsTransport;
 namespace Parley.Media.Dtls;
 
 /// <summary>After the handshake: records read from the queued datagrams on the feeding thread, never waiting.</summary>
-public sealed partial class DtlsTransport
+internal sealed partial class DtlsTransport
 {
     private BcDtlsTransport? _recordReader;
     private byte[]? _recordBuffer;

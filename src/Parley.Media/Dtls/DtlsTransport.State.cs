@@ -3,7 +3,7 @@ using Org.BouncyCastle.Tls;
 namespace Parley.Media.Dtls;
 
 /// <summary>The final state and the events.</summary>
-public sealed partial class DtlsTransport
+internal sealed partial class DtlsTransport
 {
     /// <summary>Decides between Closed and Failed once the engine stopped, with or without an exception.</summary>
     private void Finish(Exception? error)

@@ -23,7 +23,7 @@ namespace Parley.Media.Dtls;
 /// alert), on the closing thread for a local close, and on a timer thread when a handshake that had
 /// not begun runs out of time. <see cref="ApplicationDataReceived"/> is raised on the feeding thread.</para>
 /// </remarks>
-public sealed partial class DtlsTransport : IDisposable
+internal sealed partial class DtlsTransport : IDisposable
 {
     private static readonly BcTlsCrypto SharedCrypto = new(new SecureRandom());
 

@@ -1,7 +1,7 @@
 namespace Parley.Media.Dtls;
 
 /// <summary>Traffic counters of a <see cref="DtlsTransport"/>; safe to read from any thread.</summary>
-public sealed class DtlsTransportCounters
+internal sealed class DtlsTransportCounters
 {
     private static readonly int ReasonCount = Enum.GetValues<DtlsDropReason>().Length;
 

@@ -3,7 +3,7 @@ using Parley.Media.Srtp;
 namespace Parley.Media.Dtls;
 
 /// <summary>Tuning of a <see cref="DtlsTransport"/>; the defaults suit WebRTC peers such as Chromium.</summary>
-public sealed class DtlsTransportOptions
+internal sealed class DtlsTransportOptions
 {
     /// <summary>The defaults.</summary>
     public static DtlsTransportOptions Default { get; } = new();

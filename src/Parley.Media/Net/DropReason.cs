@@ -1,7 +1,7 @@
 namespace Parley.Media.Net;
 
 /// <summary>Why a <see cref="WebRtcServer"/> dropped a packet.</summary>
-public enum DropReason
+internal enum DropReason
 {
     /// <summary>A STUN request whose USERNAME names no registered transport.</summary>
     UnknownUsernameFragment,

@@ -6,7 +6,7 @@ namespace Parley.Media.Net;
 /// types 64-95 plus the marker bit). Also requires each kind's minimum header length, so the parser that
 /// runs next never sees a packet that is shorter than its fixed header.
 /// </summary>
-public static class PacketDemux
+internal static class PacketDemux
 {
     private const int StunHeaderLength = 20;
     private const int DtlsRecordHeaderLength = 13;

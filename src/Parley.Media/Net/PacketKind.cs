@@ -1,7 +1,7 @@
 namespace Parley.Media.Net;
 
 /// <summary>What a packet on a shared WebRTC socket is, by the RFC 7983 rules.</summary>
-public enum PacketKind : byte
+internal enum PacketKind : byte
 {
     /// <summary>Matches no protocol Parley speaks (ZRTP, TURN channel data, garbage): dropped.</summary>
     Unknown,

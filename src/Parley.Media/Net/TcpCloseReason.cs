@@ -1,7 +1,7 @@
 namespace Parley.Media.Net;
 
 /// <summary>Why a <see cref="WebRtcServer"/> closed (or refused) a TCP connection on the shared ICE-TCP port.</summary>
-public enum TcpCloseReason
+internal enum TcpCloseReason
 {
     /// <summary>No check validated by a transport within <see cref="WebRtcServerOptions.TcpUnboundTimeout"/>.</summary>
     UnboundTimeout,

@@ -9,7 +9,7 @@ namespace Parley.Media.Net;
 /// local port. A plain value with no references, so it is a dictionary key and an event argument without
 /// allocating. IPv4 addresses are kept IPv4-mapped in IPv6 form so both families compare alike.
 /// </summary>
-public readonly struct TransportTuple : IEquatable<TransportTuple>
+internal readonly struct TransportTuple : IEquatable<TransportTuple>
 {
     private const ulong MappedIPv4Prefix = 0x0000_FFFF_0000_0000;
 

@@ -54,7 +54,7 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
     }
 
     /// <summary>Traffic and drop counters.</summary>
-    public WebRtcServerCounters Counters { get; } = new();
+    internal WebRtcServerCounters Counters { get; } = new();
 
     /// <summary>The bound UDP port (0 if UDP is disabled or the server is not started).</summary>
     public int UdpPort => _udp?.LocalPort ?? 0;

@@ -1,7 +1,7 @@
 namespace Parley.Media.Net;
 
 /// <summary>Traffic counters of a <see cref="WebRtcServer"/>, updated lock-free from the I/O loops.</summary>
-public sealed class WebRtcServerCounters
+internal sealed class WebRtcServerCounters
 {
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
     private readonly long[] _tcpClosed = new long[Enum.GetValues<TcpCloseReason>().Length];

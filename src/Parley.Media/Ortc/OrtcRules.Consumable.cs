@@ -13,7 +13,7 @@ public static partial class OrtcRules
     /// <param name="caps">The router's capabilities.</param>
     /// <param name="mapping">The result of <see cref="GetProducerRtpParametersMapping"/> for these parameters.</param>
     /// <exception cref="OrtcException">A codec is not of <paramref name="kind"/>, or the mapping does not fit the parameters.</exception>
-    public static RtpParameters GetConsumableRtpParameters(MediaKind kind, RtpParameters parameters, RtpCapabilities caps, RtpMapping mapping)
+    internal static RtpParameters GetConsumableRtpParameters(MediaKind kind, RtpParameters parameters, RtpCapabilities caps, RtpMapping mapping)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(caps);

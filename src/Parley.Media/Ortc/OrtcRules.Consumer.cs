@@ -7,7 +7,7 @@ public static partial class OrtcRules
     /// consumable codec the device strictly matches is a media codec (not RTX).
     /// </summary>
     /// <exception cref="OrtcException"><paramref name="caps"/> is malformed.</exception>
-    public static bool CanConsume(RtpParameters consumableParameters, RtpCapabilities caps)
+    internal static bool CanConsume(RtpParameters consumableParameters, RtpCapabilities caps)
     {
         ArgumentNullException.ThrowIfNull(consumableParameters);
         ValidateRtpCapabilities(caps);
@@ -35,7 +35,7 @@ public static partial class OrtcRules
     /// <param name="pipe">True for a consumer that pipes to another router: all encodings are kept.</param>
     /// <param name="enableRtx">False to drop RTX and plain NACK.</param>
     /// <exception cref="OrtcException"><paramref name="remoteCaps"/> is malformed or shares no media codec.</exception>
-    public static RtpParameters GetConsumerRtpParameters(
+    internal static RtpParameters GetConsumerRtpParameters(
         RtpParameters consumableParameters,
         RtpCapabilities remoteCaps,
         bool pipe = false,
@@ -112,7 +112,7 @@ public static partial class OrtcRules
     /// </summary>
     /// <param name="consumableParameters">The producer's consumable parameters.</param>
     /// <param name="enableRtx">False to drop RTX and plain NACK.</param>
-    public static RtpParameters GetPipeConsumerRtpParameters(RtpParameters consumableParameters, bool enableRtx = false)
+    internal static RtpParameters GetPipeConsumerRtpParameters(RtpParameters consumableParameters, bool enableRtx = false)
     {
         ArgumentNullException.ThrowIfNull(consumableParameters);
         var consumer = new RtpParameters { Rtcp = consumableParameters.Rtcp.Clone() };

@@ -14,7 +14,7 @@ public static partial class OrtcRules
     /// <param name="parameters">The producer's parameters, already through <see cref="ValidateRtpParameters"/>.</param>
     /// <param name="caps">The router's capabilities.</param>
     /// <exception cref="OrtcException">A codec is not supported by the router, an RTX codec has no media codec, or there is no encoding.</exception>
-    public static RtpMapping GetProducerRtpParametersMapping(RtpParameters parameters, RtpCapabilities caps)
+    internal static RtpMapping GetProducerRtpParametersMapping(RtpParameters parameters, RtpCapabilities caps)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(caps);
@@ -78,7 +78,7 @@ public static partial class OrtcRules
     /// <param name="parameters">The producer's parameters; their <c>rtcp.cname</c> is set.</param>
     /// <param name="transportCname">The CNAME the transport already uses for its producers, or null for its first producer.</param>
     /// <returns>The CNAME the transport uses from now on.</returns>
-    public static string AssignProducerCname(RtpParameters parameters, string? transportCname)
+    internal static string AssignProducerCname(RtpParameters parameters, string? transportCname)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         parameters.Rtcp ??= new RtcpParameters();

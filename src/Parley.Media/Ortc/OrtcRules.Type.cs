@@ -9,7 +9,7 @@ public static partial class OrtcRules
     /// encoding without layers is simple.
     /// </summary>
     /// <exception cref="OrtcException">There is no encoding, or the codec cannot carry the layers asked for.</exception>
-    public static RtpParametersType GetRtpParametersType(RtpParameters parameters)
+    internal static RtpParametersType GetRtpParametersType(RtpParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (parameters.Encodings.Count > 1)

@@ -81,7 +81,7 @@ public static partial class OrtcRules
     /// type, and fills defaults in place: channels 1 for audio and none for video, empty parameters and feedback.
     /// </summary>
     /// <exception cref="OrtcException">A field is malformed; the message names it.</exception>
-    public static void ValidateRtpCodecCapability(RtpCodecCapability codec, string path = "codec")
+    internal static void ValidateRtpCodecCapability(RtpCodecCapability codec, string path = "codec")
     {
         Require(codec is not null, $"{path} is missing");
         var kind = ValidateMimeType(codec!.MimeType, path);
@@ -100,7 +100,7 @@ public static partial class OrtcRules
 
     /// <summary>Checks one header extension capability; a missing direction means <c>sendrecv</c>.</summary>
     /// <exception cref="OrtcException">A field is malformed; the message names it.</exception>
-    public static void ValidateRtpHeaderExtension(RtpHeaderExtension ext, string path = "headerExtension")
+    internal static void ValidateRtpHeaderExtension(RtpHeaderExtension ext, string path = "headerExtension")
     {
         Require(ext is not null, $"{path} is missing");
         Require(Enum.IsDefined(ext!.Kind), $"{path}.kind is not audio or video");
@@ -177,7 +177,7 @@ public static partial class OrtcRules
 
     /// <summary>Checks one codec of RTP parameters and fills defaults in place.</summary>
     /// <exception cref="OrtcException">A field is malformed; the message names it.</exception>
-    public static void ValidateRtpCodecParameters(RtpCodecParameters codec, string path = "codec")
+    internal static void ValidateRtpCodecParameters(RtpCodecParameters codec, string path = "codec")
     {
         Require(codec is not null, $"{path} is missing");
         var kind = ValidateMimeType(codec!.MimeType, path);
@@ -193,7 +193,7 @@ public static partial class OrtcRules
 
     /// <summary>Checks one header extension of RTP parameters.</summary>
     /// <exception cref="OrtcException">A field is malformed; the message names it.</exception>
-    public static void ValidateRtpHeaderExtensionParameters(RtpHeaderExtensionParameters ext, string path = "headerExtension")
+    internal static void ValidateRtpHeaderExtensionParameters(RtpHeaderExtensionParameters ext, string path = "headerExtension")
     {
         Require(ext is not null, $"{path} is missing");
         Require(!string.IsNullOrEmpty(ext!.Uri), $"{path}.uri is missing");
@@ -203,7 +203,7 @@ public static partial class OrtcRules
 
     /// <summary>Checks one encoding of RTP parameters.</summary>
     /// <exception cref="OrtcException">A field is malformed; the message names it.</exception>
-    public static void ValidateRtpEncodingParameters(RtpEncodingParameters encoding, string path = "encoding")
+    internal static void ValidateRtpEncodingParameters(RtpEncodingParameters encoding, string path = "encoding")
     {
         Require(encoding is not null, $"{path} is missing");
         Require(encoding!.Rid is null || encoding.Rid.Length > 0, $"{path}.rid is empty");

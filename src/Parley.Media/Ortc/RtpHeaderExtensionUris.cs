@@ -1,7 +1,7 @@
 namespace Parley.Media.Ortc;
 
 /// <summary>URIs of the RTP header extensions (RFC 8285 <c>a=extmap</c>) that the router knows.</summary>
-public static class RtpHeaderExtensionUris
+internal static class RtpHeaderExtensionUris
 {
     /// <summary>The media identification (RFC 8843 §15).</summary>
     public const string Mid = "urn:ietf:params:rtp-hdrext:sdes:mid";

@@ -6,7 +6,7 @@ namespace Parley.Media.Ortc;
 /// A parsed scalability mode (W3C webrtc-svc): <c>L3T3_KEY</c> is 3 spatial layers, 3 temporal
 /// layers, with inter-layer prediction only on key frames (K-SVC). <c>S</c> modes are simulcast-like.
 /// </summary>
-public readonly record struct ScalabilityMode(int SpatialLayers, int TemporalLayers, bool KeySvc)
+internal readonly record struct ScalabilityMode(int SpatialLayers, int TemporalLayers, bool KeySvc)
 {
     /// <summary>What an absent or unrecognised mode means: one spatial and one temporal layer.</summary>
     public static readonly ScalabilityMode Single = new(1, 1, false);

@@ -5,7 +5,7 @@ namespace Parley.Media.Ortc;
 /// header extensions every router offers, with mediasoup's preferred ids and directions so that
 /// mediasoup-client negotiates the same way against us as against mediasoup.
 /// </summary>
-public static class SupportedRtpCapabilities
+internal static class SupportedRtpCapabilities
 {
     /// <summary>A fresh copy of the supported capabilities (no preferred payload types: the router assigns them).</summary>
     public static RtpCapabilities Get() => new()

@@ -1,7 +1,7 @@
 namespace Parley.Media.Routing;
 
 /// <summary>Where a worker that fell behind dropped a datagram too old to be worth forwarding.</summary>
-public enum OverloadDropReason
+internal enum OverloadDropReason
 {
     /// <summary>It waited in the kernel's receive queue of one of the worker's own sockets (read with its arrival time).</summary>
     SocketBacklog,

@@ -76,7 +76,7 @@ public sealed class Router
     /// <summary>
     /// Shorthand for <see cref="CreateWebRtcTransportAsync(WebRtcTransportOptions)"/> with UDP and TCP candidates.
     /// </summary>
-    public Task<WebRtcTransport> CreateWebRtcTransportAsync(
+    internal Task<WebRtcTransport> CreateWebRtcTransportAsync(
         Net.WebRtcServer server, Dtls.DtlsCertificate certificate, WebRtcConnectionOptions? options = null, object? appData = null) =>
         CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = server, Certificate = certificate, Connection = options, AppData = appData });
 

@@ -108,7 +108,7 @@ public sealed partial class Worker : IAsyncDisposable
     public TimeSpan MaxQueueDelay { get; }
 
     /// <summary>Datagrams dropped because they waited longer than <see cref="MaxQueueDelay"/>, by where they waited.</summary>
-    public long GetOverloadDropCount(OverloadDropReason reason) => Interlocked.Read(ref _overloadDrops[(int)reason]);
+    internal long GetOverloadDropCount(OverloadDropReason reason) => Interlocked.Read(ref _overloadDrops[(int)reason]);
 
     /// <summary>The budget in nanoseconds of the kernel's receive timestamps (<see cref="Net.UdpChannel"/>).</summary>
     internal OverloadShedding SocketShedding { get; }

@@ -14,7 +14,7 @@ namespace Parley.Media.Srtp;
 /// buffer's contents are unspecified (AES-GCM wipes what it could not authenticate). Receive-side state for an SSRC
 /// is created only after a packet of it authenticated, so forged packets cannot grow the SSRC map.
 /// </remarks>
-public sealed class SrtpContext : IDisposable
+internal sealed class SrtpContext : IDisposable
 {
     private const int RtpFixedHeaderLength = 12;
     private const int RtcpHeaderAndSsrcLength = 8;

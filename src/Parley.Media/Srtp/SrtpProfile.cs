@@ -4,7 +4,7 @@ namespace Parley.Media.Srtp;
 /// The SRTP protection profiles negotiated through DTLS use_srtp (RFC 5764 §4.1.2, RFC 7714 §14.2).
 /// The numeric values are the IANA profile identifiers carried in the use_srtp extension.
 /// </summary>
-public enum SrtpProfile : ushort
+internal enum SrtpProfile : ushort
 {
     /// <summary>SRTP_AES128_CM_HMAC_SHA1_80 (RFC 5764).</summary>
     AesCm128HmacSha1_80 = 0x0001,
@@ -20,7 +20,7 @@ public enum SrtpProfile : ushort
 }
 
 /// <summary>Key and salt sizes of each <see cref="SrtpProfile"/>, as exported from DTLS (RFC 5764 §4.2).</summary>
-public static class SrtpProfileInfo
+internal static class SrtpProfileInfo
 {
     /// <summary>Length in bytes of the master key for <paramref name="profile"/>.</summary>
     public static int MasterKeyLength(SrtpProfile profile) => profile switch

@@ -1,7 +1,7 @@
 namespace Parley.Media.Srtp;
 
 /// <summary>The outcome of protecting or unprotecting one SRTP or SRTCP packet.</summary>
-public enum SrtpResult
+internal enum SrtpResult
 {
     /// <summary>The packet was protected or unprotected in place.</summary>
     Ok,

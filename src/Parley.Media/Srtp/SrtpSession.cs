@@ -3,7 +3,7 @@ using Parley.Media.Dtls;
 namespace Parley.Media.Srtp;
 
 /// <summary>The send and receive <see cref="SrtpContext"/> of one DTLS-SRTP association.</summary>
-public sealed class SrtpSession : IDisposable
+internal sealed class SrtpSession : IDisposable
 {
     private SrtpSession(SrtpContext send, SrtpContext receive)
     {

@@ -1,7 +1,7 @@
 namespace Parley.Media.Transports;
 
 /// <summary>Why a transport dropped a datagram instead of routing it.</summary>
-public enum RtpDropReason
+internal enum RtpDropReason
 {
     /// <summary>Neither RTP nor RTCP (wrong version, too short, or a payload type in neither range).</summary>
     NotRtpOrRtcp,

@@ -162,7 +162,7 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
     private protected virtual string? NextConsumerMid() => null;
 
     /// <summary>Datagrams the transport dropped, by reason (reasons with none left out).</summary>
-    public Task<IReadOnlyDictionary<RtpDropReason, long>> GetDropCountsAsync() => Worker.InvokeAsync(Counters.DroppedByReason);
+    internal Task<IReadOnlyDictionary<RtpDropReason, long>> GetDropCountsAsync() => Worker.InvokeAsync(Counters.DroppedByReason);
 
     /// <summary>Closes the transport with its producers (whose consumers elsewhere close too) and consumers.</summary>
     public Task CloseAsync() => CloseAsync(TransportCloseReason.Closed);

@@ -1,7 +1,7 @@
 namespace Parley.Media.Transports;
 
 /// <summary>Traffic and drop counters of one <see cref="WebRtcConnection"/>; safe to read from any thread.</summary>
-public sealed class WebRtcConnectionCounters
+internal sealed class WebRtcConnectionCounters
 {
     private readonly long[] _dropped = new long[Enum.GetValues<WebRtcDropReason>().Length];
     private long _bytesReceived;

@@ -3,7 +3,7 @@ using Parley.Media.Dtls;
 namespace Parley.Media.Transports;
 
 /// <summary>Options of a <see cref="WebRtcConnection"/>.</summary>
-public sealed class WebRtcConnectionOptions
+internal sealed class WebRtcConnectionOptions
 {
     /// <summary>The shared defaults.</summary>
     public static WebRtcConnectionOptions Default { get; } = new();

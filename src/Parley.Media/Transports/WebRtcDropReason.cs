@@ -1,7 +1,7 @@
 namespace Parley.Media.Transports;
 
 /// <summary>Why a <see cref="WebRtcConnection"/> dropped a received or outgoing packet.</summary>
-public enum WebRtcDropReason
+internal enum WebRtcDropReason
 {
     /// <summary>DTLS, RTP or RTCP from a tuple that has not passed a valid ICE check.</summary>
     UnvalidatedTuple,

@@ -63,7 +63,7 @@ public sealed class WebRtcTransport : Transport
     public DtlsState DtlsState => _connection.DtlsState;
 
     /// <summary>The tuple ICE selected, once one is.</summary>
-    public TransportTuple? IceSelectedTuple => _connection.SelectedTuple;
+    internal TransportTuple? IceSelectedTuple => _connection.SelectedTuple;
 
     /// <summary>Everything mediasoup-client's <c>createSendTransport/createRecvTransport</c> take.</summary>
     public WebRtcTransportInfo Info => new(Id, IceParameters, IceCandidates, DtlsParameters);
@@ -75,10 +75,10 @@ public sealed class WebRtcTransport : Transport
     public event EventHandler<DtlsState>? DtlsStateChanged;
 
     /// <summary>Raised (on the worker) when ICE selects another tuple.</summary>
-    public event EventHandler<TransportTuple?>? IceSelectedTupleChanged;
+    internal event EventHandler<TransportTuple?>? IceSelectedTupleChanged;
 
     /// <summary>Counters of the ICE/DTLS/SRTP layer.</summary>
-    public WebRtcConnectionCounters ConnectionCounters => _connection.Counters;
+    internal WebRtcConnectionCounters ConnectionCounters => _connection.Counters;
 
     private protected override string StatsType => TransportStats.WebRtcTransportType;
 

@@ -25,7 +25,7 @@ public sealed record WebRtcTransportOptions
     public bool PreferUdp { get; init; } = true;
 
     /// <summary>Connection settings (DTLS options, consent timeout); null for the defaults.</summary>
-    public WebRtcConnectionOptions? Connection { get; init; }
+    internal WebRtcConnectionOptions? Connection { get; init; }
 
     /// <summary>Anything the application wants to keep with the transport.</summary>
     public object? AppData { get; init; }

@@ -59,7 +59,7 @@ internal static class TelemetryServiceCollectionExtensions
         }
 
         _ = app.Services.GetRequiredService<ServerMetrics>();
-        _ = MediaMetrics.Meter;
+        MediaMetrics.EnsureMeterCreated();
         if (settings.PrometheusEnabled)
         {
             app.MapPrometheusScrapingEndpoint(PrometheusPath);

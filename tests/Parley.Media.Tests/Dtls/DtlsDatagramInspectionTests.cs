@@ -26,7 +26,7 @@ public sealed class DtlsDatagramInspectionTests
         .. new byte[fragmentLength],
     ];
 
-    public static TheoryData<string, byte[], DtlsDropReason> Cases => new()
+    public static TheoryData<string, byte[], object> Cases => new()
     {
         { "change cipher spec", Record(20, 0, 1), DtlsDropReason.None },
         { "change cipher spec with extra byte", Record(20, 0, 1, 1), DtlsDropReason.Malformed },
@@ -57,8 +57,9 @@ public sealed class DtlsDatagramInspectionTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Classifies(string name, byte[] datagram, DtlsDropReason expected)
+    public void Classifies(string name, byte[] datagram, object expectedCase)
     {
+        var expected = (DtlsDropReason)expectedCase;
         Assert.True(expected == DtlsDatagramInspection.Inspect(datagram), name);
     }
 

@@ -14,8 +14,9 @@ public sealed class DtlsSrtpKeysTests
     [InlineData(SrtpProfile.AesCm128HmacSha1_32, 60)]
     [InlineData(SrtpProfile.AeadAes128Gcm, 56)]
     [InlineData(SrtpProfile.AeadAes256Gcm, 88)]
-    public void Exports_two_keys_and_two_salts(SrtpProfile profile, int expected)
+    public void Exports_two_keys_and_two_salts(object profileCase, int expected)
     {
+        var profile = (SrtpProfile)profileCase;
         Assert.Equal(expected, DtlsSrtpKeys.KeyingMaterialLength(profile));
     }
 

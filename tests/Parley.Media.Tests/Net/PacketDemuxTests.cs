@@ -26,8 +26,9 @@ public class PacketDemuxTests
     [InlineData(191, PacketKind.Rtp)]
     [InlineData(192, PacketKind.Unknown)]
     [InlineData(255, PacketKind.Unknown)]
-    public void First_byte_ranges_follow_RFC_7983(int first, PacketKind expected)
+    public void First_byte_ranges_follow_RFC_7983(int first, object expectedCase)
     {
+        var expected = (PacketKind)expectedCase;
         var packet = new byte[64];
         packet[0] = (byte)first;
         packet[1] = 96;
@@ -44,8 +45,9 @@ public class PacketDemuxTests
     [InlineData(205, PacketKind.Rtcp)] // RTPFB
     [InlineData(206, PacketKind.Rtcp)] // PSFB
     [InlineData(223, PacketKind.Rtcp)]
-    public void Rtp_and_rtcp_are_told_apart_by_the_second_byte(int second, PacketKind expected)
+    public void Rtp_and_rtcp_are_told_apart_by_the_second_byte(int second, object expectedCase)
     {
+        var expected = (PacketKind)expectedCase;
         var packet = new byte[32];
         packet[0] = 0x80;
         packet[1] = (byte)second;

@@ -8,8 +8,9 @@ public class LibSrtpInteropTests
 {
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void Libsrtp_unprotects_what_we_protect(SrtpProfile profile)
+    public void Libsrtp_unprotects_what_we_protect(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         var (key, salt) = MasterKeys(profile, seed: 9);
         using var ours = new SrtpContext(profile, key, salt);
         using var theirs = LibSrtp.Create(profile, key, salt, outbound: false);
@@ -38,8 +39,9 @@ public class LibSrtpInteropTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void We_unprotect_what_libsrtp_protects(SrtpProfile profile)
+    public void We_unprotect_what_libsrtp_protects(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         var (key, salt) = MasterKeys(profile, seed: 4);
         using var theirs = LibSrtp.Create(profile, key, salt, outbound: true);
         using var ours = new SrtpContext(profile, key, salt);
@@ -69,8 +71,9 @@ public class LibSrtpInteropTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void Libsrtp_rejects_what_we_protected_and_someone_tampered(SrtpProfile profile)
+    public void Libsrtp_rejects_what_we_protected_and_someone_tampered(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         var (key, salt) = MasterKeys(profile, seed: 5);
         using var ours = new SrtpContext(profile, key, salt);
         using var theirs = LibSrtp.Create(profile, key, salt, outbound: false);

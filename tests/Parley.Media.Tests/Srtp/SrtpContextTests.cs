@@ -8,8 +8,9 @@ public class SrtpContextTests
 {
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void Rtp_round_trips_and_the_payload_is_encrypted(SrtpProfile profile)
+    public void Rtp_round_trips_and_the_payload_is_encrypted(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var sender = Context(profile);
         using var receiver = Context(profile);
         var plain = MakeRtp(1000, 0x11223344, 1200);
@@ -25,8 +26,9 @@ public class SrtpContextTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void Rtp_with_csrc_and_extension_round_trips(SrtpProfile profile)
+    public void Rtp_with_csrc_and_extension_round_trips(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var sender = Context(profile);
         using var receiver = Context(profile);
         var plain = MakeRtp(7, 0x55, 300, withExtensionAndCsrc: true);
@@ -38,8 +40,9 @@ public class SrtpContextTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void Rtcp_round_trips_with_the_e_bit_and_an_increasing_index(SrtpProfile profile)
+    public void Rtcp_round_trips_with_the_e_bit_and_an_increasing_index(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var sender = Context(profile);
         using var receiver = Context(profile);
         for (uint i = 0; i < 3; i++)
@@ -67,8 +70,9 @@ public class SrtpContextTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void The_rollover_counter_follows_the_sequence_wrap_on_both_sides(SrtpProfile profile)
+    public void The_rollover_counter_follows_the_sequence_wrap_on_both_sides(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var sender = Context(profile);
         using var receiver = Context(profile);
         const uint ssrc = 0x01020304;
@@ -109,8 +113,9 @@ public class SrtpContextTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void A_replayed_rtp_packet_is_rejected(SrtpProfile profile)
+    public void A_replayed_rtp_packet_is_rejected(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var sender = Context(profile);
         using var receiver = Context(profile);
         var wire = ProtectRtp(sender, MakeRtp(100, 1));
@@ -121,8 +126,9 @@ public class SrtpContextTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void A_packet_behind_the_window_is_too_old_and_one_inside_it_gets_through_once(SrtpProfile profile)
+    public void A_packet_behind_the_window_is_too_old_and_one_inside_it_gets_through_once(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var sender = Context(profile);
         using var receiver = Context(profile);
         var old = ProtectRtp(sender, MakeRtp(1000, 1));
@@ -138,8 +144,9 @@ public class SrtpContextTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void A_replayed_or_too_old_rtcp_packet_is_rejected(SrtpProfile profile)
+    public void A_replayed_or_too_old_rtcp_packet_is_rejected(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var sender = Context(profile);
         using var receiver = Context(profile);
         var first = ProtectRtcp(sender, MakeRtcp(5));
@@ -157,8 +164,9 @@ public class SrtpContextTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void Any_flipped_bit_fails_authentication_and_does_not_poison_the_window(SrtpProfile profile)
+    public void Any_flipped_bit_fails_authentication_and_does_not_poison_the_window(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var sender = Context(profile);
         using var receiver = Context(profile);
         var wire = ProtectRtp(sender, MakeRtp(42, 77, 64));
@@ -182,8 +190,9 @@ public class SrtpContextTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void Another_key_fails_authentication(SrtpProfile profile)
+    public void Another_key_fails_authentication(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var sender = Context(profile, seed: 1);
         using var receiver = Context(profile, seed: 2);
         var wire = ProtectRtp(sender, MakeRtp(1, 1));
@@ -194,8 +203,9 @@ public class SrtpContextTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void Short_malformed_or_unfitting_input_is_reported_not_thrown(SrtpProfile profile)
+    public void Short_malformed_or_unfitting_input_is_reported_not_thrown(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var context = Context(profile);
         var plain = MakeRtp(1, 1, 20);
         Assert.Equal(SrtpResult.BufferTooSmall, context.ProtectRtp(plain.ToArray(), plain.Length, out _));
@@ -236,8 +246,9 @@ public class SrtpContextTests
 
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void Many_ssrcs_keep_their_own_state(SrtpProfile profile)
+    public void Many_ssrcs_keep_their_own_state(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         using var sender = Context(profile);
         using var receiver = Context(profile);
         for (uint ssrc = 1; ssrc <= 50; ssrc++)

@@ -77,8 +77,9 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
     [InlineData(SrtpProfile.AeadAes256Gcm)]
     [InlineData(SrtpProfile.AeadAes128Gcm)]
     [InlineData(SrtpProfile.AesCm128HmacSha1_80)]
-    public async Task Chromium_sends_camera_and_microphone_that_we_decrypt_into_valid_rtp_and_rtcp(SrtpProfile profile)
+    public async Task Chromium_sends_camera_and_microphone_that_we_decrypt_into_valid_rtp_and_rtcp(object profileCase)
     {
+        var profile = (SrtpProfile)profileCase;
         // Offering Chromium one profile at a time checks each against libwebrtc's SRTP. Chromium no longer
         // offers AES_CM_128_HMAC_SHA1_32 for DTLS-SRTP (the handshake fails), so libsrtp covers that profile.
         _connection = new WebRtcConnection(_server, _worker, Dtls.TestCertificates.Server, new WebRtcConnectionOptions

@@ -36,7 +36,8 @@ internal sealed class ClusterJoinFilter(RoomPlacement placement, NodeHeartbeat h
     /// <summary>The room id the hub would accept (the same checks), or null to let the hub refuse the call.</summary>
     private static string? ReadRoomId(HubInvocationContext context)
     {
-        if (context.HubMethodArguments is not [JsonElement request])
+        // The request comes first; services the hub method takes (resolved by SignalR) follow it in the arguments.
+        if (context.HubMethodArguments is not [JsonElement request, ..])
         {
             return null;
         }

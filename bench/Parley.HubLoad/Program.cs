@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
 using Parley.HubLoad;
 
 // Drives a running Parley server: rooms x clients SignalR clients (WebSockets) that join and leave their room
-// in a loop for a while, after sitting idle in it once. Prints joinRoom round trips, joins+leaves per second and, given
+// in a loop for a while, after sitting idle in it once; given several nodes (--urls), clients follow joinRoom's redirects. Prints joinRoom round trips, joins+leaves per second and, given
 // --server-pid of a server on this machine, its resident memory per idle connected participant.
 var options = LoadOptions.Parse(args);
 using var http = new HttpClient { BaseAddress = options.Url };
@@ -28,43 +25,58 @@ for (var c = 0; c < options.ClientsPerRoom; c++)
 }
 
 var rssBefore = ServerRss(options.ServerPid);
-var clients = new List<(HubConnection Connection, string RoomId)>();
+var clients = new List<LoadClient>();
 foreach (var roomId in roomIds)
 {
     foreach (var token in guestTokens)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(options.Url, "/ws"), o =>
-            {
-                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                o.Transports = HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
-            })
-            .Build();
-        clients.Add((connection, roomId));
+        clients.Add(new LoadClient(options.Urls[clients.Count % options.Urls.Count], token, roomId));
     }
 }
 
 var connectWatch = Stopwatch.StartNew();
-await ForEachAsync(clients, c => c.Connection.StartAsync());
+await ForEachAsync(clients, c => c.StartAsync());
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"connected {clients.Count} clients in {connectWatch.Elapsed.TotalSeconds:F1} s"));
 
 // Everyone in their room and idle for a moment before memory is read, then out again for the churn.
-await ForEachAsync(clients, c => c.Connection.InvokeAsync<JsonElement>("joinRoom", new { roomId = c.RoomId }));
+await ForEachAsync(clients, c => c.JoinAsync());
+var redirectedAtFirstJoin = clients.Sum(c => c.Redirects);
 await Task.Delay(TimeSpan.FromSeconds(3));
 var rssAfter = ServerRss(options.ServerPid);
-await ForEachAsync(clients, c => c.Connection.InvokeAsync<JsonElement>("leaveRoom", new { }));
+await ForEachAsync(clients, c => c.LeaveAsync());
 
 var joins = new LatencyRecorder();
 var leaves = 0;
 using var stop = new CancellationTokenSource(options.Duration);
 var churnWatch = Stopwatch.StartNew();
-await Task.WhenAll(clients.Select(async c =>
+// With --join-rate each client starts a join every clients/rate seconds (staggered), whether or not the last one was
+// quick: an open loop at the offered rate, as the figure asks; without it, as fast as each client goes.
+var period = options.JoinRate > 0 ? TimeSpan.FromSeconds(clients.Count / options.JoinRate) : TimeSpan.Zero;
+await Task.WhenAll(clients.Select(async (c, i) =>
 {
+    var next = churnWatch.Elapsed + period * ((double)i / clients.Count);
     while (!stop.IsCancellationRequested)
     {
-        await joins.TimeAsync(() => c.Connection.InvokeAsync<JsonElement>("joinRoom", new { roomId = c.RoomId }));
-        await c.Connection.InvokeAsync<JsonElement>("leaveRoom", new { });
+        if (period > TimeSpan.Zero)
+        {
+            var wait = next - churnWatch.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            next += period;
+        }
+
+        await joins.TimeAsync(c.JoinAsync);
+        await c.LeaveAsync();
         Interlocked.Increment(ref leaves);
     }
 }));
@@ -77,13 +89,15 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"joinRoom round trip: n={joins.Count} p50={joins.PercentileMilliseconds(50):F2} ms p99={joins.PercentileMilliseconds(99):F2} ms"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"sustained: {(joins.Count + leaves) / churnSeconds:F0} joins+leaves/s ({joins.Count} joins, {leaves} leaves)"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"nodes {options.Urls.Count}: {redirectedAtFirstJoin} redirects at the first join, {clients.Sum(c => c.Redirects) - redirectedAtFirstJoin} during the churn (each timed as part of its join)"));
 if (rssBefore is { } before && rssAfter is { } after)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"server RSS {before / 1048576.0:F1} MiB -> {after / 1048576.0:F1} MiB with {clients.Count} idle participants: {(after - before) / 1024.0 / clients.Count:F1} KiB each"));
 }
 
-await ForEachAsync(clients, c => c.Connection.DisposeAsync().AsTask());
+await ForEachAsync(clients, c => c.DisposeAsync().AsTask());
 return 0;
 
 // Bounded parallelism: a thousand simultaneous handshakes would measure the accept queue, not the hub.

@@ -35,10 +35,12 @@ internal sealed class ClusterDirectory(IConnectionMultiplexer redis, IOptions<Cl
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task HeartbeatAsync(NodeRecord node)
+    /// <summary>Writes the node's heartbeat; false when its previous one was gone (expired, or Redis lost its keys).</summary>
+    public async Task<bool> HeartbeatAsync(NodeRecord node)
     {
-        await Db.StringSetAsync(NodeKey(node.Id), JsonSerializer.Serialize(node, JsonSerializerOptions.Web), _settings.HeartbeatTimeout);
+        var previous = await Db.StringSetAndGetAsync(NodeKey(node.Id), JsonSerializer.Serialize(node, JsonSerializerOptions.Web), _settings.HeartbeatTimeout);
         await Db.SetAddAsync(NodesKey, node.Id);
+        return !previous.IsNull;
     }
 
     public async Task RemoveNodeAsync(string nodeId)

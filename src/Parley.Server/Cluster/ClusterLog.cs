@@ -29,4 +29,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(3808, LogLevel.Warning, "Dropped a room command from another node: {Reason}")]
     public static partial void CommandDropped(ILogger logger, string reason);
+
+    [LoggerMessage(3809, LogLevel.Warning, "This node's heartbeat was gone from Redis (restarted, or this node stalled): heartbeat and leases re-written, dead-node sweep held off for {Seconds} s")]
+    public static partial void RegistryLost(ILogger logger, double seconds);
 }

@@ -6,6 +6,9 @@ namespace Parley.Server.Cluster;
 /// Every <see cref="ClusterSettings.HeartbeatInterval"/>: writes this node's heartbeat (address and load), renews
 /// the leases of its rooms and cleans the rows of dead nodes. A failed round (Redis or the database unreachable) is
 /// logged and the next one tries again. On stopping the node leaves the registry and gives its rooms back.
+/// When the node finds its own heartbeat gone (Redis restarted and lost every key, or this node stalled), the other
+/// nodes' heartbeats are gone too until each writes its next one: the dead-node sweep waits one heartbeat timeout,
+/// so that it does not take live nodes for dead and drop their people.
 /// </summary>
 internal sealed class NodeHeartbeat(
     IOptions<ClusterSettings> options,
@@ -15,9 +18,12 @@ internal sealed class NodeHeartbeat(
     NodeIdentity node,
     IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
+    TimeProvider time,
     ILogger<NodeHeartbeat> logger) : BackgroundService
 {
     private int _left;
+    private bool _beaten;
+    private DateTimeOffset _sweepFrom = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,10 +39,19 @@ internal sealed class NodeHeartbeat(
 
             try
             {
-                await directory.HeartbeatAsync(placement.Self());
+                if (!await directory.HeartbeatAsync(placement.Self()) && _beaten)
+                {
+                    _sweepFrom = time.GetUtcNow() + options.Value.HeartbeatTimeout;
+                    ClusterLog.RegistryLost(logger, options.Value.HeartbeatTimeout.TotalSeconds);
+                }
+
+                _beaten = true;
                 await leases.RenewAsync();
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<DeadNodeSweep>().RunAsync(stoppingToken);
+                if (time.GetUtcNow() >= _sweepFrom)
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<DeadNodeSweep>().RunAsync(stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

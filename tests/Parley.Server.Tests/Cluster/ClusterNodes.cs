@@ -10,9 +10,10 @@ namespace Parley.Server.Tests.Cluster;
 /// <summary>
 /// Several real servers (Kestrel on loopback) on one fresh PostgreSQL database and the test Redis that
 /// scripts/redis.sh starts (<c>PARLEY_TEST_REDIS</c>), under a key prefix of their own so that test classes never
-/// see each other's nodes. Nodes beat every 200 ms and are dead after 1.5 s of silence.
+/// see each other's nodes. Nodes beat every 200 ms and are dead after 1.5 s of silence. A test that restarts Redis
+/// passes a Redis of its own.
 /// </summary>
-public sealed class ClusterNodes : IAsyncLifetime
+public sealed class ClusterNodes(string? redis = null) : IAsyncLifetime
 {
     public const string RedisVariable = "PARLEY_TEST_REDIS";
 
@@ -21,11 +22,11 @@ public sealed class ClusterNodes : IAsyncLifetime
 
     public string Prefix { get; } = "parley-test-" + Guid.NewGuid().ToString("N")[..8];
 
-    public string Redis { get; } = Environment.GetEnvironmentVariable(RedisVariable) is { Length: > 0 } redis
-        ? redis
+    public string Redis { get; } = redis ?? (Environment.GetEnvironmentVariable(RedisVariable) is { Length: > 0 } shared
+        ? shared
         : throw new InvalidOperationException(
             $"{RedisVariable} is not set, so the several-node tests cannot run. Run them through scripts/test.sh, or: " +
-            "source scripts/redis.sh && redis_start (and scripts/postgres.sh pg_start) first.");
+            "source scripts/redis.sh && redis_start (and scripts/postgres.sh pg_start) first."));
 
     public async Task InitializeAsync() => await _database.InitializeAsync();
 

@@ -55,6 +55,81 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Three_nodes_take_one_new_room_each_whichever_node_the_joins_arrive_at()
+    {
+        var nodes = new[] { _cluster.Start("a-node"), _cluster.Start("b-node"), _cluster.Start("c-node") };
+        await ClusterNodes.WaitForNodesAsync(nodes[0], nodes);
+        var owner = await nodes[0].RegisterAsync("Owner");
+        var clients = new List<HubClient>();
+        try
+        {
+            var holders = new List<string>();
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                // Every join arrives at c-node first; each room goes to the least-loaded node of the moment.
+                var roomId = await nodes[0].CreateRoomAsync(owner);
+                var guest = await nodes[0].GuestAsync($"Guest {i}");
+                clients.Add(await nodes[2].ConnectAsync(guest));
+                var answer = await clients[^1].JoinAsync(roomId);
+                if (answer.GetProperty("status").GetString() == "redirect")
+                {
+                    var target = nodes.Single(n => n.BaseAddress.ToString().TrimEnd('/') == answer.GetProperty("url").GetString());
+                    clients.Add(await target.ConnectAsync(guest));
+                    Assert.Equal("joined", (await clients[^1].JoinAsync(roomId)).GetProperty("status").GetString());
+                }
+
+                var holder = (await ClusterNodes.Directory(nodes[2]).LeaseHolderAsync(roomId))!;
+                holders.Add(holder);
+                await WaitForParticipantsInRegistryAsync(nodes[2], holder, 1);
+            }
+
+            Assert.Equal(["a-node", "b-node", "c-node"], holders.Order());
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task When_one_of_three_nodes_stops_beating_only_its_rooms_move()
+    {
+        var a = _cluster.Start("a-node");
+        var b = _cluster.Start("b-node");
+        await ClusterNodes.WaitForNodesAsync(a, a, b);
+        var owner = await a.RegisterAsync("Owner");
+        var (atA, atB, atDying) = (await a.CreateRoomAsync(owner), await a.CreateRoomAsync(owner), await a.CreateRoomAsync(owner));
+        await using var hostA = await a.ConnectAsync(owner);
+        Assert.Equal("joined", (await hostA.JoinAsync(atA)).GetProperty("status").GetString());
+        await using var hostB = await b.ConnectAsync(owner);
+        Assert.Equal("joined", (await hostB.JoinAsync(atB)).GetProperty("status").GetString());
+        // The third node holds a room and then stops beating (as if killed): it lives 1.5 s in the registry.
+        var directory = ClusterNodes.Directory(a);
+        await _cluster.PretendNodeAsync("dying-node", TimeSpan.FromSeconds(1.5));
+        Assert.True(await directory.TryPlaceAsync(atDying, "dying-node"));
+        var guest = await a.GuestAsync("Guest");
+        await using var early = await a.ConnectAsync(guest);
+        Assert.Equal("http://127.0.0.1:9", (await early.JoinAsync(atDying)).GetProperty("url").GetString());
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (await directory.IsLiveAsync("dying-node"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "dying-node's heartbeat did not expire");
+            await Task.Delay(50);
+        }
+
+        // A join of the dead node's room places it on a live node (equal load: a-node, where the join arrived).
+        await using var late = await a.ConnectAsync(guest);
+        Assert.Equal("joined", (await late.JoinAsync(atDying)).GetProperty("status").GetString());
+        Assert.Equal("a-node", await directory.LeaseHolderAsync(atDying));
+        Assert.Equal("a-node", await directory.LeaseHolderAsync(atA));
+        Assert.Equal("b-node", await directory.LeaseHolderAsync(atB));
+    }
+
+    [Fact]
     public async Task The_backplane_delivers_an_event_sent_on_one_node_to_a_client_on_another()
     {
         var (holder, other, _, roomId, host) = await MeetingOnTheHolderAsync();
@@ -158,6 +233,17 @@ public sealed class ClusterTests : IAsyncLifetime
         var checks = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
         Assert.Equal("Unhealthy", checks.GetProperty("redis").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
+    }
+
+    /// <summary>Waits until the node's heartbeat, as another node reads it, counts this many people.</summary>
+    private static async Task WaitForParticipantsInRegistryAsync(HubServer observer, string nodeId, int participants)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while ((await ClusterNodes.Directory(observer).FindNodeAsync(nodeId))?.Participants != participants)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{nodeId}'s heartbeat never counted {participants} participant(s)");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>

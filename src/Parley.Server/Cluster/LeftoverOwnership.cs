@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace Parley.Server.Cluster;
 
 /// <summary>
@@ -13,8 +15,23 @@ internal sealed class LeftoverOwnership(NodeIdentity node, IServiceProvider serv
     /// <summary>The id this node writes into the rows it owns.</summary>
     public string NodeId => node.Id;
 
-    private async Task<bool> MayFinishAsync(string? rowNodeId) =>
-        _directory is null || rowNodeId is null || rowNodeId == node.Id || !await _directory.IsLiveAsync(rowNodeId);
+    private async Task<bool> MayFinishAsync(string? rowNodeId)
+    {
+        if (_directory is null || rowNodeId is null || rowNodeId == node.Id)
+        {
+            return true;
+        }
+
+        try
+        {
+            return !await _directory.IsLiveAsync(rowNodeId);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Redis cannot say whether that node lives: its rows stay for a start-up that can (never fail a live one).
+            return false;
+        }
+    }
 
     /// <summary>Of the leftover rows' node ids, those this node may finish (one registry look-up per node).</summary>
     public async Task<HashSet<string?>> FinishableAsync(IEnumerable<string?> rowNodeIds)

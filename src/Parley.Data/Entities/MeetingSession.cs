@@ -12,6 +12,12 @@ public class MeetingSession
 
     public DateTime StartedAt { get; set; }
 
+    /// <summary>
+    /// The node whose history writer last wrote the session (its <c>Node:Id</c>): at start-up a node closes only the
+    /// sessions it (or a node no longer alive) left open. Null for sessions written before nodes were recorded.
+    /// </summary>
+    public string? NodeId { get; set; }
+
     /// <summary>Null while the meeting is on.</summary>
     public DateTime? EndedAt { get; set; }
 

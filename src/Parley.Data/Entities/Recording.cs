@@ -15,6 +15,12 @@ public class Recording
 
     public DateTime StartedAt { get; set; }
 
+    /// <summary>
+    /// The node that records (or composes) it (its <c>Node:Id</c>): at start-up a node recovers only the recordings it
+    /// (or a node no longer alive) left open. Null for recordings made before nodes were recorded.
+    /// </summary>
+    public string? NodeId { get; set; }
+
     /// <summary>When the recording stopped (null while it runs).</summary>
     public DateTime? EndedAt { get; set; }
 

@@ -32,6 +32,7 @@ internal static class ClusterServiceCollectionExtensions
 
         services.Configure<ClusterSettings>(section);
         services.TryAddSingleton<NodeIdentity>();
+        services.TryAddSingleton<LeftoverOwnership>();
         var redis = configuration.GetConnectionString(ClusterSettings.RedisConnectionName);
         if (string.IsNullOrWhiteSpace(redis))
         {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Data;
 using Parley.Data.Entities;
+using Parley.Server.Cluster;
 using Parley.Server.RoomMedia;
 
 namespace Parley.Server.History;
@@ -15,6 +16,7 @@ internal sealed class HistoryWriter(
     HistoryRecorder recorder,
     IDbContextFactory<ParleyDbContext> contexts,
     IOptions<HistorySettings> options,
+    LeftoverOwnership ownership,
     TimeProvider time,
     ILogger<HistoryWriter> logger) : BackgroundService
 {
@@ -163,7 +165,7 @@ internal sealed class HistoryWriter(
             _present.Remove(stale.Id);
         }
 
-        db.MeetingSessions.Add(new MeetingSession { RoomId = start.RoomId, StartedAt = start.At });
+        db.MeetingSessions.Add(new MeetingSession { RoomId = start.RoomId, StartedAt = start.At, NodeId = ownership.NodeId });
     }
 
     private async Task ArriveAsync(ParleyDbContext db, ArrivalChange arrival)
@@ -172,9 +174,12 @@ internal sealed class HistoryWriter(
         if (session is null)
         {
             // Its start was not written: the session starts with this arrival.
-            session = new MeetingSession { RoomId = arrival.RoomId, StartedAt = arrival.At };
+            session = new MeetingSession { RoomId = arrival.RoomId, StartedAt = arrival.At, NodeId = ownership.NodeId };
             db.MeetingSessions.Add(session);
         }
+
+        // The meeting runs here now (a survivor took the room over from a node that died): its leftovers are ours.
+        session.NodeId = ownership.NodeId;
 
         var latest = (await AttendancesOfAsync(db, session.Id, arrival.UserId)).MaxBy(a => a.JoinedAt);
         if (latest is { PresentSince: not null })
@@ -232,11 +237,16 @@ internal sealed class HistoryWriter(
         }
     }
 
-    /// <summary>Sessions an earlier run left open (it stopped without ending them) end at their last activity.</summary>
+    /// <summary>
+    /// Sessions an earlier run left open (it stopped without ending them) end at their last activity; among several
+    /// nodes only this node's and those of nodes no longer alive (see <see cref="LeftoverOwnership"/>).
+    /// </summary>
     private async Task CloseOrphansAsync(DateTime startedAt, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var orphans = await db.MeetingSessions.Where(s => s.EndedAt == null && s.StartedAt < startedAt).ToListAsync(cancellationToken);
+        var open = await db.MeetingSessions.Where(s => s.EndedAt == null && s.StartedAt < startedAt).ToListAsync(cancellationToken);
+        var finishable = await ownership.FinishableAsync(open.Select(s => s.NodeId));
+        var orphans = open.Where(s => finishable.Contains(s.NodeId)).ToList();
         foreach (var orphan in orphans)
         {
             await CloseAtLastActivityAsync(db, orphan);

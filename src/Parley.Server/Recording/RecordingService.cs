@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Data;
 using Parley.Data.Entities;
+using Parley.Server.Cluster;
 using Parley.Server.Hubs;
 using Parley.Server.Membership;
 using Parley.Server.RoomMedia;
@@ -25,6 +26,7 @@ internal sealed class RecordingService(
     RecordingComposer composer,
     IRoomActivitySink activity,
     IOptions<RecordingSettings> options,
+    LeftoverOwnership ownership,
     IHostEnvironment environment,
     TimeProvider time,
     ILogger<RecordingService> logger) : IHostedService
@@ -70,6 +72,7 @@ internal sealed class RecordingService(
             var row = new Data.Entities.Recording
             {
                 RoomId = roomId, StartedByUserId = userId, StartedAt = now, UpdatedAt = now, Status = RecordingStatuses.Recording,
+                NodeId = ownership.NodeId,
             };
             await using (var db = await contexts.CreateDbContextAsync())
             {
@@ -204,14 +207,30 @@ internal sealed class RecordingService(
         }
     }
 
+    /// <summary>
+    /// Finishes the recordings an earlier run left open; among several nodes only this node's and those of nodes no
+    /// longer alive (see <see cref="LeftoverOwnership"/>), never one a live node is running.
+    /// </summary>
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var open = await db.Recordings
             .Where(r => r.Status == RecordingStatuses.Recording || r.Status == RecordingStatuses.Processing)
             .ToListAsync(cancellationToken);
-        foreach (var row in open)
+        var finishable = await ownership.FinishableAsync(open.Select(r => r.NodeId));
+        var self = ownership.NodeId;
+        foreach (var row in open.Where(r => finishable.Contains(r.NodeId)))
         {
+            // Another survivor may take over the same dead node's recordings: one statement claims each for one node.
+            var previous = row.NodeId;
+            if (previous != self
+                && await db.Recordings.Where(r => r.Id == row.Id && r.NodeId == previous)
+                    .ExecuteUpdateAsync(set => set.SetProperty(r => r.NodeId, self), cancellationToken) == 0)
+            {
+                continue;
+            }
+
+            row.NodeId = self;
             var status = row.Status;
             if (status == RecordingStatuses.Recording)
             {

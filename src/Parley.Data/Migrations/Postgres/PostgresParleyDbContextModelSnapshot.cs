@@ -326,6 +326,10 @@ namespace Parley.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
 
+                    b.Property<string>("NodeId")
+                        .HasColumnType("text")
+                        .HasColumnName("node_id");
+
                     b.Property<int>("ParticipantCount")
                         .HasColumnType("integer")
                         .HasColumnName("participant_count");
@@ -484,6 +488,10 @@ namespace Parley.Data.Migrations.Postgres
                     b.Property<string>("MimeType")
                         .HasColumnType("text")
                         .HasColumnName("mime_type");
+
+                    b.Property<string>("NodeId")
+                        .HasColumnType("text")
+                        .HasColumnName("node_id");
 
                     b.Property<int>("Progress")
                         .ValueGeneratedOnAdd()

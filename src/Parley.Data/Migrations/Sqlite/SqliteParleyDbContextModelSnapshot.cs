@@ -313,6 +313,10 @@ namespace Parley.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("ended_at");
 
+                    b.Property<string>("NodeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_id");
+
                     b.Property<int>("ParticipantCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("participant_count");
@@ -471,6 +475,10 @@ namespace Parley.Data.Migrations.Sqlite
                     b.Property<string>("MimeType")
                         .HasColumnType("TEXT")
                         .HasColumnName("mime_type");
+
+                    b.Property<string>("NodeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_id");
 
                     b.Property<int>("Progress")
                         .ValueGeneratedOnAdd()

@@ -43,6 +43,13 @@ internal sealed class ClusterDirectory(IConnectionMultiplexer redis, IOptions<Cl
         return !previous.IsNull;
     }
 
+    /// <summary>
+    /// Rewrites the node's heartbeat between beats (its load changed) only while it stands: a heartbeat that is gone
+    /// is for <see cref="NodeHeartbeat"/> to notice and write again.
+    /// </summary>
+    public Task RefreshAsync(NodeRecord node) =>
+        Db.StringSetAsync(NodeKey(node.Id), JsonSerializer.Serialize(node, JsonSerializerOptions.Web), _settings.HeartbeatTimeout, When.Exists);
+
     public async Task RemoveNodeAsync(string nodeId)
     {
         await Db.KeyDeleteAsync(NodeKey(nodeId));

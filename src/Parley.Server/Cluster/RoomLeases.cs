@@ -15,7 +15,20 @@ internal sealed class RoomLeases(ClusterDirectory directory, ConnectionRegistry 
     private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
 
     /// <summary>The room's lease is ours (just placed here, or confirmed at a join).</summary>
-    public void Hold(string roomId) => _held.AddOrUpdate(roomId, _ => new Held(time.GetUtcNow(), false), (_, h) => h with { Since = time.GetUtcNow() });
+    /// <returns>True when the room was not held here before (this node's load just grew).</returns>
+    public bool Hold(string roomId)
+    {
+        var added = false;
+        _held.AddOrUpdate(
+            roomId,
+            _ =>
+            {
+                added = true;
+                return new Held(time.GetUtcNow(), false);
+            },
+            (_, h) => h with { Since = time.GetUtcNow() });
+        return added;
+    }
 
     public IReadOnlyCollection<string> RoomIds => [.. _held.Keys];
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Parley.Server.Membership;
+using StackExchange.Redis;
 
 namespace Parley.Server.Cluster;
 
@@ -26,7 +27,7 @@ internal sealed class RoomPlacement(
             var holder = await directory.LeaseHolderAsync(roomId);
             if (holder == node.Id)
             {
-                leases.Hold(roomId);
+                await HoldAsync(roomId);
                 return null;
             }
 
@@ -52,7 +53,7 @@ internal sealed class RoomPlacement(
             ClusterLog.RoomPlaced(logger, roomId, target.Id, holder);
             if (target.Id == node.Id)
             {
-                leases.Hold(roomId);
+                await HoldAsync(roomId);
                 return null;
             }
 
@@ -60,6 +61,28 @@ internal sealed class RoomPlacement(
         }
 
         throw new HubException("The meeting is being moved between servers; try again in a moment");
+    }
+
+    /// <summary>
+    /// Takes the room and, when it is new here, publishes this node's load at once: a placement elsewhere in the
+    /// next second would otherwise compare against a heartbeat that does not count it yet.
+    /// </summary>
+    private async Task HoldAsync(string roomId)
+    {
+        if (!leases.Hold(roomId))
+        {
+            return;
+        }
+
+        try
+        {
+            await directory.RefreshAsync(Self());
+        }
+        catch (RedisException exception)
+        {
+            // The next heartbeat carries the load; the join goes on.
+            ClusterLog.HeartbeatFailed(logger, exception.GetType().Name, exception.Message);
+        }
     }
 
     /// <summary>The live nodes with this one's load as it is now (its heartbeat may be a second old); a stopping node takes nothing.</summary>

@@ -55,6 +55,27 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_room_taken_by_a_node_counts_in_its_load_before_its_next_heartbeat()
+    {
+        // Slow heartbeats: without the immediate refresh, b-node would still see a-node idle and send the second
+        // room there too.
+        var slow = new Dictionary<string, string> { ["Node:HeartbeatInterval"] = "00:00:03", ["Node:HeartbeatTimeout"] = "00:00:20" };
+        var a = _cluster.Start("a-node", slow);
+        var b = _cluster.Start("b-node", slow);
+        await ClusterNodes.WaitForNodesAsync(a, a, b);
+        var owner = await a.RegisterAsync("Owner");
+        var (first, second) = (await a.CreateRoomAsync(owner), await a.CreateRoomAsync(owner));
+
+        await using var atA = await a.ConnectAsync(owner);
+        Assert.Equal("joined", (await atA.JoinAsync(first)).GetProperty("status").GetString());
+        Assert.Equal(1, (await ClusterNodes.Directory(b).FindNodeAsync("a-node"))!.Rooms);
+
+        await using var atB = await b.ConnectAsync(owner);
+        Assert.Equal("joined", (await atB.JoinAsync(second)).GetProperty("status").GetString());
+        Assert.Equal("b-node", await ClusterNodes.Directory(b).LeaseHolderAsync(second));
+    }
+
+    [Fact]
     public async Task Three_nodes_take_one_new_room_each_whichever_node_the_joins_arrive_at()
     {
         var nodes = new[] { _cluster.Start("a-node"), _cluster.Start("b-node"), _cluster.Start("c-node") };

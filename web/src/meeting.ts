@@ -2,6 +2,7 @@ import type { types as ms } from 'mediasoup-client';
 import type { ActiveRecording, HubEvents, MediaSource, ProducerInfo, Room, RoomChanges, RoomSettings, RoomUser, User } from './contract';
 import { hubErrorMessage, isRoomNotFound, isServerShuttingDown } from './lib/hubError';
 import { isHostRole, leftNotice, permissionsOf, settingsOf, type Permissions } from './lib/roles';
+import { LostConnections } from './lib/lostConnections';
 import { reconnectDelay } from './lib/retry';
 import type { LocalMedia } from './localMedia';
 import { MediaSession, type ConsumerLayers, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
@@ -93,6 +94,12 @@ export class Meeting {
   private readonly pausedEarly = new Set<string>();
   /** Our own updateRoom calls in flight: their roomUpdated needs no notice for the one who made the change. */
   private updatingRoom = 0;
+  /** Others' lost connections, shown only once they last (a reload comes back unnoticed). */
+  private readonly lostConnections = new LostConnections((userId, connected) => {
+    const name = this.users.get(userId)?.name ?? 'Someone';
+    this.view.info?.(connected ? `${name} is back` : `${name} lost connection`);
+    this.view.userConnection?.(userId, connected);
+  });
 
   constructor(
     private readonly signaling: SignalingClient,
@@ -478,6 +485,7 @@ export class Meeting {
       const name = this.users.get(userId)?.name;
       const notice = name === undefined ? null : leftNotice(name, reason);
       if (notice !== null) this.view.info?.(notice);
+      this.lostConnections.forget(userId);
       this.users.delete(userId);
       this.media?.removeConsumersOfUser(userId);
       this.view.userRemoved(userId);
@@ -563,10 +571,7 @@ export class Meeting {
       this.view.unmuteRequested?.(this.users.get(byUserId)?.name ?? 'A host');
     });
     on('userConnectionChanged', ({ userId, connected }) => {
-      if (userId === this.user.id) return;
-      const name = this.users.get(userId)?.name ?? 'Someone';
-      this.view.info?.(connected ? `${name} is back` : `${name} lost connection`);
-      this.view.userConnection?.(userId, connected);
+      if (userId !== this.user.id) this.lostConnections.changed(userId, connected);
     });
   }
 
@@ -734,6 +739,7 @@ export class Meeting {
     this.joinGeneration++;
     this.closeMedia();
     this.local.stopAll();
+    this.lostConnections.clear();
     for (const off of this.unsubscribe.splice(0)) off();
     this.signaling.onStateChange = () => {};
     this.signaling.onReconnected = () => {};

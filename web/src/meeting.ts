@@ -43,12 +43,14 @@ export interface MeetingView extends MediaListener {
 
 export type LocalSource = 'mic' | 'cam' | 'screen';
 
-function roleNotice(role: string): string {
+function roleNotice(role: string, onEntry = false): string {
   switch (role) {
     case 'co-host':
       return 'You are now a co-host.';
     case 'viewer':
-      return 'A host made you a viewer: you can watch and chat, not send audio or video.';
+      return onEntry
+        ? 'You joined as a viewer: you can watch and chat, not send audio or video.'
+        : 'A host made you a viewer: you can watch and chat, not send audio or video.';
     default:
       return 'You are now a participant.';
   }
@@ -425,12 +427,30 @@ export class Meeting {
   private async restoreLocalMedia(): Promise<void> {
     const tasks: Promise<void>[] = [];
     const allowed = this.permissions;
+    this.releaseDisallowedMedia(allowed);
     if (this.local.micWanted && this.local.micTrack?.readyState === 'live' && allowed.mic) tasks.push(this.sendMic());
     if (this.local.camWanted && this.local.camTrack?.readyState === 'live' && allowed.cam) tasks.push(this.sendCam());
     if (this.local.screenTrack?.readyState === 'live' && allowed.screen) tasks.push(this.sendScreen());
     const results = await Promise.allSettled(tasks);
     for (const result of results) if (result.status === 'rejected') this.view.notice(hubErrorMessage(result.reason));
     this.view.localMediaChanged();
+  }
+
+  /**
+   * A microphone or camera opened at pre-join that this person may not send here (joined as a viewer, an audio-only
+   * room) is released rather than kept open: the device's light goes off and the button no longer shows it on.
+   */
+  private releaseDisallowedMedia(allowed: Permissions): void {
+    const hadMedia = this.local.micTrack !== null || this.local.camTrack !== null;
+    if (!allowed.mic && this.local.micTrack !== null) {
+      this.local.micWanted = false;
+      this.local.stopMic();
+    }
+    if (!allowed.cam && this.local.camTrack !== null) {
+      this.local.camWanted = false;
+      this.local.stopCam();
+    }
+    if (hadMedia && this.self?.role === 'viewer' && !this.isOwner) this.view.info?.(roleNotice('viewer', true));
   }
 
   private async sendMic(): Promise<void> {

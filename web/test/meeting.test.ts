@@ -295,6 +295,21 @@ describe('meeting', () => {
     hub.emit('userJoined', roomUser('zed', 'Zed'));
     assert.equal(view.users.has('zed'), false, 'no events after leaving');
   });
+  it('joined as a viewer, sends nothing and releases the microphone and camera opened at pre-join', async () => {
+    const { hub, view, meeting, local } = setUp({ self: bob });
+    const mic = local.micTrack;
+    const cam = local.camTrack;
+    hub.respond('joinRoom', () => ({ ...joined('bob', [], [roomUser('alice', 'Alice', 'host')]), self: roomUser('bob', 'Bob', 'viewer') }));
+    await meeting.start();
+    assert.equal(hub.callsOf('produce').length, 0);
+    assert.equal(mic?.readyState, 'ended');
+    assert.equal(cam?.readyState, 'ended');
+    assert.equal(local.micTrack, null);
+    assert.equal(local.camTrack, null);
+    assert.equal(meeting.isOn('cam'), false);
+    assert.deepEqual(view.infos, ['You joined as a viewer: you can watch and chat, not send audio or video.']);
+  });
+
   it('follows a host muting its mic, and unmutes when it accepts a request to', async () => {
     const { hub, view, meeting } = setUp({ self: bob });
     hub.respond('joinRoom', () => joined('bob', [], [roomUser('alice', 'Alice', 'host')]));

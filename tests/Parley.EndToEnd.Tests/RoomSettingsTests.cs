@@ -50,7 +50,7 @@ public sealed class RoomSettingsTests(MeetingFixture fixture)
         await Expect(host.TileOf(bob)).ToHaveAttributeAsync("data-has-video", "true");
 
         // Only hosts unmute people: muted by the host, Bob cannot unmute himself until asked, and then accepts.
-        await ChangeAsync(host, async () => await host.ByTestId("setting-unmute").SelectOptionAsync("hosts"));
+        await RoomSettings.ChangeAsync(host, async () => await host.ByTestId("setting-unmute").SelectOptionAsync("hosts"));
         await host.ByTestId($"mute-{bob.UserId}").ClickAsync();
         await Expect(bob.ByTestId("btn-mic")).ToHaveAttributeAsync("data-active", "false");
         await Expect(bob.ByTestId("btn-mic")).ToBeDisabledAsync();
@@ -70,7 +70,7 @@ public sealed class RoomSettingsTests(MeetingFixture fixture)
 
         // Inside the meeting: only hosts share the screen. Bob's button goes; the host keeps it.
         await Expect(bob.ByTestId("btn-screen")).ToBeVisibleAsync();
-        await ChangeAsync(host, async () => await host.ByTestId("setting-share").SelectOptionAsync("hosts"));
+        await RoomSettings.ChangeAsync(host, async () => await host.ByTestId("setting-share").SelectOptionAsync("hosts"));
         await Expect(bob.ByTestId("btn-screen")).ToBeHiddenAsync();
         await Expect(host.ByTestId("btn-screen")).ToBeVisibleAsync();
         await bob.WaitForConsoleAsync("A host changed the room's settings");
@@ -79,33 +79,23 @@ public sealed class RoomSettingsTests(MeetingFixture fixture)
         // capped at 180 lines the server forwards only the lowest.
         await host.Page.SetViewportSizeAsync(1920, 1080);
         await host.WaitForCameraAsync(bob, c => c is { SpatialLayer: >= 1, FramesDecoded: > 0 }, "an upper layer", TimeSpan.FromSeconds(40));
-        await ChangeAsync(host, async () => await host.ByTestId("setting-max-height").SelectOptionAsync("180"));
+        await RoomSettings.ChangeAsync(host, async () => await host.ByTestId("setting-max-height").SelectOptionAsync("180"));
         var capped = await host.WaitForCameraAsync(bob, c => c is { SpatialLayer: 0 } && c.FrameWidth is > 0 and <= 320, "the lowest layer", TimeSpan.FromSeconds(30));
         Assert.True(capped.TileWidth > 400, $"the tile ({capped.TileWidth} px) would want an upper layer without the cap");
         await host.ScreenshotAsync("settings-03-video-capped.png");
         await host.Page.SetViewportSizeAsync(1024, 640);
 
         // The most participants: two (the host counts) — Carol is refused, with the server's reason.
-        await ChangeAsync(host, async () => await host.ByTestId("setting-max-participants").FillAsync("2"));
+        await RoomSettings.ChangeAsync(host, async () => await host.ByTestId("setting-max-participants").FillAsync("2"));
         await carol.TryJoinAsGuestAsync(joinCode);
         await Expect(carol.ByTestId("error-message")).ToContainTextAsync("Room is full");
         await carol.ScreenshotAsync("settings-04-room-full.png");
 
         // Video off: Bob's camera stops, his camera button goes, and the host sees no video from him.
-        await ChangeAsync(host, async () => await host.ByTestId("setting-video").UncheckAsync());
+        await RoomSettings.ChangeAsync(host, async () => await host.ByTestId("setting-video").UncheckAsync());
         await Expect(bob.ByTestId("btn-cam")).ToBeHiddenAsync();
         await Expect(host.TileOf(bob)).ToHaveAttributeAsync("data-has-video", "false");
         await Expect(host.TileOf(bob).GetByTestId("cam-indicator")).ToHaveAttributeAsync("data-active", "false");
         await bob.ScreenshotAsync("settings-05-video-off.png");
-    }
-
-    /// <summary>Opens the in-meeting settings dialog, makes a change and saves it.</summary>
-    private static async Task ChangeAsync(Participant host, Func<Task> change)
-    {
-        await host.ByTestId("btn-room-settings").ClickAsync();
-        await Expect(host.ByTestId("settings-dialog")).ToBeVisibleAsync();
-        await change();
-        await host.ByTestId("btn-settings-save").ClickAsync();
-        await Expect(host.ByTestId("settings-dialog")).ToHaveCountAsync(0);
     }
 }

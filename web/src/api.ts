@@ -1,4 +1,4 @@
-import type { ActiveRecording, Attendance, Invite, Member, Recording, Room, RoomChanges, RoomStats, RoomUser, Session, Template, TokenResponse, User } from './contract';
+import type { ActiveRecording, Attendance, Invite, Member, MyHistorySession, Recording, Room, RoomChanges, RoomStats, RoomUser, Session, Template, TokenResponse, User } from './contract';
 import { problemMessage, statusMessage } from './lib/problem';
 import { loadSession, parseSession, saveSession, sessionFromTokens, storageKey, type StoredSession } from './session';
 
@@ -129,6 +129,25 @@ export class Api {
 
   async createRoomFromTemplate(name: string, templateId: string): Promise<Room> {
     return (await this.request<{ room: Room }>('POST', '/api/rooms/create', { name, templateId })).room;
+  }
+
+  /** Saves a room's settings as the caller's own template (its hosts only). */
+  async saveTemplate(name: string, fromRoomId: string): Promise<Template> {
+    return (await this.request<{ template: Template }>('POST', '/api/templates', { name, fromRoomId })).template;
+  }
+
+  async renameTemplate(templateId: string, name: string): Promise<Template> {
+    return (await this.request<{ template: Template }>('PATCH', `/api/templates/${encodeURIComponent(templateId)}`, { name })).template;
+  }
+
+  async deleteTemplate(templateId: string): Promise<void> {
+    await this.request<void>('DELETE', `/api/templates/${encodeURIComponent(templateId)}`);
+  }
+
+  /** The caller's own meeting history, newest first (`next`: the cursor of the following page). */
+  async myHistory(cursor?: string): Promise<{ sessions: MyHistorySession[]; next: string | null }> {
+    const query = cursor === undefined ? '' : `?cursor=${encodeURIComponent(cursor)}`;
+    return this.request('GET', `/api/me/history${query}`);
   }
 
   async sessions(roomId: string, cursor?: string): Promise<{ sessions: Session[]; next: string | null }> {

@@ -298,6 +298,12 @@ export interface Session {
   readonly participantCount: number;
 }
 
+/** A line of `GET /api/me/history`: a session the caller attended, and their own time in it. */
+export interface MyHistorySession extends Session {
+  readonly roomName: string;
+  readonly seconds: number;
+}
+
 export interface Attendance {
   readonly userId: string;
   readonly name: string;

@@ -10,6 +10,7 @@ import { authView } from './ui/authView';
 import { h } from './ui/dom';
 import { historyView } from './ui/historyView';
 import { homeView } from './ui/homeView';
+import { myHistoryView } from './ui/myHistoryView';
 import { messageView, type MessageAction } from './ui/messageView';
 import { prejoinView } from './ui/prejoinView';
 import { RoomView } from './ui/roomView';
@@ -91,6 +92,10 @@ class App {
           this.navigate('/');
         }),
       }));
+      return;
+    }
+    if (route.kind === 'myHistory') {
+      this.show(myHistoryView(this.api, { userId: user.id, back: () => this.navigate('/') }));
       return;
     }
     if (route.kind === 'history') {

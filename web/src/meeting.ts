@@ -2,6 +2,7 @@ import type { types as ms } from 'mediasoup-client';
 import type { ActiveRecording, HubEvents, MediaSource, ProducerInfo, Room, RoomChanges, RoomSettings, RoomUser, User } from './contract';
 import { hubErrorMessage, isRoomNotFound, isServerShuttingDown } from './lib/hubError';
 import { isHostRole, leftNotice, permissionsOf, settingsOf, type Permissions } from './lib/roles';
+import { LostConnections } from './lib/lostConnections';
 import { reconnectDelay } from './lib/retry';
 import type { LocalMedia } from './localMedia';
 import { MediaSession, type ConsumerLayers, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
@@ -42,12 +43,14 @@ export interface MeetingView extends MediaListener {
 
 export type LocalSource = 'mic' | 'cam' | 'screen';
 
-function roleNotice(role: string): string {
+function roleNotice(role: string, onEntry = false): string {
   switch (role) {
     case 'co-host':
       return 'You are now a co-host.';
     case 'viewer':
-      return 'A host made you a viewer: you can watch and chat, not send audio or video.';
+      return onEntry
+        ? 'You joined as a viewer: you can watch and chat, not send audio or video.'
+        : 'A host made you a viewer: you can watch and chat, not send audio or video.';
     default:
       return 'You are now a participant.';
   }
@@ -93,6 +96,12 @@ export class Meeting {
   private readonly pausedEarly = new Set<string>();
   /** Our own updateRoom calls in flight: their roomUpdated needs no notice for the one who made the change. */
   private updatingRoom = 0;
+  /** Others' lost connections, shown only once they last (a reload comes back unnoticed). */
+  private readonly lostConnections = new LostConnections((userId, connected) => {
+    const name = this.users.get(userId)?.name ?? 'Someone';
+    this.view.info?.(connected ? `${name} is back` : `${name} lost connection`);
+    this.view.userConnection?.(userId, connected);
+  });
 
   constructor(
     private readonly signaling: SignalingClient,
@@ -418,12 +427,30 @@ export class Meeting {
   private async restoreLocalMedia(): Promise<void> {
     const tasks: Promise<void>[] = [];
     const allowed = this.permissions;
+    this.releaseDisallowedMedia(allowed);
     if (this.local.micWanted && this.local.micTrack?.readyState === 'live' && allowed.mic) tasks.push(this.sendMic());
     if (this.local.camWanted && this.local.camTrack?.readyState === 'live' && allowed.cam) tasks.push(this.sendCam());
     if (this.local.screenTrack?.readyState === 'live' && allowed.screen) tasks.push(this.sendScreen());
     const results = await Promise.allSettled(tasks);
     for (const result of results) if (result.status === 'rejected') this.view.notice(hubErrorMessage(result.reason));
     this.view.localMediaChanged();
+  }
+
+  /**
+   * A microphone or camera opened at pre-join that this person may not send here (joined as a viewer, an audio-only
+   * room) is released rather than kept open: the device's light goes off and the button no longer shows it on.
+   */
+  private releaseDisallowedMedia(allowed: Permissions): void {
+    const hadMedia = this.local.micTrack !== null || this.local.camTrack !== null;
+    if (!allowed.mic && this.local.micTrack !== null) {
+      this.local.micWanted = false;
+      this.local.stopMic();
+    }
+    if (!allowed.cam && this.local.camTrack !== null) {
+      this.local.camWanted = false;
+      this.local.stopCam();
+    }
+    if (hadMedia && this.self?.role === 'viewer' && !this.isOwner) this.view.info?.(roleNotice('viewer', true));
   }
 
   private async sendMic(): Promise<void> {
@@ -478,6 +505,7 @@ export class Meeting {
       const name = this.users.get(userId)?.name;
       const notice = name === undefined ? null : leftNotice(name, reason);
       if (notice !== null) this.view.info?.(notice);
+      this.lostConnections.forget(userId);
       this.users.delete(userId);
       this.media?.removeConsumersOfUser(userId);
       this.view.userRemoved(userId);
@@ -563,10 +591,7 @@ export class Meeting {
       this.view.unmuteRequested?.(this.users.get(byUserId)?.name ?? 'A host');
     });
     on('userConnectionChanged', ({ userId, connected }) => {
-      if (userId === this.user.id) return;
-      const name = this.users.get(userId)?.name ?? 'Someone';
-      this.view.info?.(connected ? `${name} is back` : `${name} lost connection`);
-      this.view.userConnection?.(userId, connected);
+      if (userId !== this.user.id) this.lostConnections.changed(userId, connected);
     });
   }
 
@@ -734,6 +759,7 @@ export class Meeting {
     this.joinGeneration++;
     this.closeMedia();
     this.local.stopAll();
+    this.lostConnections.clear();
     for (const off of this.unsubscribe.splice(0)) off();
     this.signaling.onStateChange = () => {};
     this.signaling.onReconnected = () => {};

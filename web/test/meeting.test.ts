@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
 import type { JoinRoomResult, ProducerInfo } from '../src/contract';
+import { lostNoticeDelayMs } from '../src/lib/lostConnections';
 import { LocalMedia } from '../src/localMedia';
 import { Meeting, SERVER_RESTARTING } from '../src/meeting';
 import { FakeHub, RecordingView, fakeDevice, room, roomUser, routerRtpCapabilities, settle, user } from './fakes';
@@ -294,6 +295,21 @@ describe('meeting', () => {
     hub.emit('userJoined', roomUser('zed', 'Zed'));
     assert.equal(view.users.has('zed'), false, 'no events after leaving');
   });
+  it('joined as a viewer, sends nothing and releases the microphone and camera opened at pre-join', async () => {
+    const { hub, view, meeting, local } = setUp({ self: bob });
+    const mic = local.micTrack;
+    const cam = local.camTrack;
+    hub.respond('joinRoom', () => ({ ...joined('bob', [], [roomUser('alice', 'Alice', 'host')]), self: roomUser('bob', 'Bob', 'viewer') }));
+    await meeting.start();
+    assert.equal(hub.callsOf('produce').length, 0);
+    assert.equal(mic?.readyState, 'ended');
+    assert.equal(cam?.readyState, 'ended');
+    assert.equal(local.micTrack, null);
+    assert.equal(local.camTrack, null);
+    assert.equal(meeting.isOn('cam'), false);
+    assert.deepEqual(view.infos, ['You joined as a viewer: you can watch and chat, not send audio or video.']);
+  });
+
   it('follows a host muting its mic, and unmutes when it accepts a request to', async () => {
     const { hub, view, meeting } = setUp({ self: bob });
     hub.respond('joinRoom', () => joined('bob', [], [roomUser('alice', 'Alice', 'host')]));
@@ -329,13 +345,22 @@ describe('meeting', () => {
     assert.deepEqual(view.infos, ['Microphones are muted on entry in this room.']);
   });
 
-  it('tells who joined, who left and why, and whose connection was lost and is back', async () => {
+  it('tells who joined, who left and why, and whose connection was lost and is back', async (context) => {
+    context.mock.timers.enable({ apis: ['setTimeout'] });
     const { hub, view, meeting } = setUp();
     hub.respond('joinRoom', () => joined('alice'));
     await meeting.start();
     hub.emit('userJoined', roomUser('carol', 'Carol'));
+    // A reload: back within a moment, which nobody is told about.
     hub.emit('userConnectionChanged', { userId: 'carol', connected: false });
-    // Back within the reconnect grace: a known user joining again is no new arrival.
+    context.mock.timers.tick(lostNoticeDelayMs - 1);
+    hub.emit('userJoined', roomUser('carol', 'Carol'));
+    hub.emit('userConnectionChanged', { userId: 'carol', connected: true });
+    assert.deepEqual(view.infos, ['Carol joined']);
+    assert.ok(!view.log.some((line) => line.startsWith('connection:')));
+    // A loss that lasts: told, and then that she is back (within the reconnect grace: no new arrival).
+    hub.emit('userConnectionChanged', { userId: 'carol', connected: false });
+    context.mock.timers.tick(lostNoticeDelayMs);
     hub.emit('userJoined', roomUser('carol', 'Carol'));
     hub.emit('userConnectionChanged', { userId: 'carol', connected: true });
     hub.emit('userLeft', { userId: 'carol', reason: 'removed' });

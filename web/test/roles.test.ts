@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_SETTINGS, leftNotice, moderationActions, permissionsOf, roleBadge } from '../src/lib/roles';
-import { roomUser } from './fakes';
+import { DEFAULT_SETTINGS, isRoomHost, leftNotice, moderationActions, permissionsOf, roleBadge } from '../src/lib/roles';
+import { room, roomUser } from './fakes';
 
 describe('roles and permissions', () => {
   it('gives a viewer no mic, camera or screen', () => {
@@ -38,5 +38,12 @@ describe('roles and permissions', () => {
     assert.deepEqual(moderationActions({ userId: 'b', role: 'participant', isOwner: false }, roomUser('c', 'Cy'), 'a'), []);
     assert.deepEqual(moderationActions({ userId: 'a', role: 'host', isOwner: true }, roomUser('v', 'Vi', 'viewer'), 'a'),
       ['makeCoHost', 'makeParticipant', 'remove']);
+  });
+
+  it('counts the owner and the co-hosts as the room\'s hosts (they may open its history)', () => {
+    assert.equal(isRoomHost(room('alice'), 'alice'), true);
+    assert.equal(isRoomHost({ ...room('alice'), coHostIds: ['carol'] }, 'carol'), true);
+    assert.equal(isRoomHost({ ...room('alice'), coHostIds: ['carol'] }, 'bob'), false);
+    assert.equal(isRoomHost(room('alice'), 'bob'), false);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { historyPath, inviteLink, parseJoinInput, parseRoute, roomPath } from '../src/lib/routes';
+import { historyPath, inviteLink, myHistoryPath, parseJoinInput, parseRoute, roomPath } from '../src/lib/routes';
 
 describe('routes and invite links', () => {
   it('maps paths to routes', () => {
@@ -22,7 +22,10 @@ describe('routes and invite links', () => {
     assert.deepEqual(parseRoute('/i/bad%20token'), { kind: 'unknown', path: '/i/bad%20token' });
     assert.equal(historyPath('abc123'), '/history/abc123');
     assert.deepEqual(parseRoute('/history/abc123'), { kind: 'history', roomId: 'abc123' });
-    assert.deepEqual(parseRoute('/history/'), { kind: 'unknown', path: '/history/' });
+    assert.equal(myHistoryPath, '/history');
+    assert.deepEqual(parseRoute('/history'), { kind: 'myHistory' });
+    assert.deepEqual(parseRoute('/history/'), { kind: 'myHistory' });
+    assert.deepEqual(parseRoute('/history/a/b'), { kind: 'unknown', path: '/history/a/b' });
   });
 
   it('builds invite links that parse back to the same code', () => {

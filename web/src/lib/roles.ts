@@ -23,6 +23,11 @@ export function isHostRole(role: string | undefined): boolean {
   return role === 'host' || role === 'co-host';
 }
 
+/** Whether this user is one of the room's hosts (its owner or a co-host): they may open its history. */
+export function isRoomHost(room: Room, userId: string): boolean {
+  return room.ownerId === userId || (room.coHostIds ?? []).includes(userId);
+}
+
 /** What the control bar offers this person; the server enforces the same rules, the page only reflects them. */
 export interface Permissions {
   readonly mic: boolean;

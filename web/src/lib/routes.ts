@@ -6,10 +6,12 @@ export type Route =
   | { kind: 'room'; joinCode: string }
   | { kind: 'invite'; token: string }
   | { kind: 'history'; roomId: string }
+  | { kind: 'myHistory' }
   | { kind: 'unknown'; path: string };
 
 const inviteTokenPath = /^\/i\/([A-Za-z0-9_-]{1,64})\/?$/;
 const historyPattern = /^\/history\/([A-Za-z0-9_-]{1,64})\/?$/;
+const myHistoryPattern = /^\/history\/?$/;
 
 const invitePath = /^\/r\/([^/]+)\/?$/;
 
@@ -20,6 +22,7 @@ export function parseRoute(pathname: string): Route {
   }
   const token = inviteTokenPath.exec(pathname)?.[1];
   if (token !== undefined) return { kind: 'invite', token };
+  if (myHistoryPattern.test(pathname)) return { kind: 'myHistory' };
   const historyRoom = historyPattern.exec(pathname)?.[1];
   if (historyRoom !== undefined) return { kind: 'history', roomId: historyRoom };
   const match = invitePath.exec(pathname);
@@ -34,6 +37,9 @@ export function parseRoute(pathname: string): Route {
   }
   return { kind: 'unknown', path: pathname };
 }
+
+/** The signed-in person's own meeting history. */
+export const myHistoryPath = '/history';
 
 /** A room's history page (hosts). */
 export function historyPath(roomId: string): string {

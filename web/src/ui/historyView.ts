@@ -1,6 +1,7 @@
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
 import type { Api } from '../api';
 import type { Attendance, RoomStats, Session } from '../contract';
+import { formatSeconds, formatTime, secondsBetween } from '../lib/durations';
 import { clear, h } from './dom';
 import { toast } from './toast';
 import type { View } from './view';
@@ -174,19 +175,4 @@ function describe(stats: RoomStats): string {
   return `Last ${chartDays} days: ${stats.sessions} meeting${stats.sessions === 1 ? '' : 's'}, `
     + `${formatSeconds(stats.totalSeconds)} in total (average ${formatSeconds(stats.averageSeconds)}), `
     + `${stats.uniqueParticipants} ${stats.uniqueParticipants === 1 ? 'person' : 'people'}, ${stats.participantMinutes} participant-minutes.`;
-}
-
-function secondsBetween(from: string, to: string): number {
-  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
-}
-
-function formatSeconds(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
-}
-
-function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }

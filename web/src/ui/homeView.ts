@@ -1,11 +1,12 @@
 import type { Api } from '../api';
 import type { Room, User } from '../contract';
-import { historyPath, inviteLink, parseJoinInput } from '../lib/routes';
+import { historyPath, inviteLink, myHistoryPath, parseJoinInput } from '../lib/routes';
 import { whileBusy } from './busy';
 import { recordingsPanel } from './recordingsPanel';
 import { clear, copyText, h, icon } from './dom';
 import { openSettingsDialog } from './settingsDialog';
 import { sharingPanel } from './sharingPanel';
+import { templatesCard, toggleSaveTemplateForm } from './templatesPanel';
 import { toast } from './toast';
 import type { View } from './view';
 
@@ -17,13 +18,20 @@ export interface HomeOptions {
   readonly navigate?: (path: string) => void;
   /** The API, for a room card's invites and members. */
   readonly api?: Api;
+  /** A room's settings were saved as a template (the template lists follow). */
+  readonly templateSaved?: () => void;
 }
 
 /** Create a room, join one by code, and list the rooms you own. */
 export function homeView(api: Api, homeOptions: HomeOptions): View {
-  const options: HomeOptions = { ...homeOptions, api };
-  const { user } = options;
+  const { user } = homeOptions;
   const isGuest = user.isGuest === true || user.email === null;
+  const templates = isGuest ? null : templatesCard(api, () => void loadTemplateOptions());
+  const options: HomeOptions = {
+    ...homeOptions,
+    api,
+    templateSaved: () => void Promise.all([templates?.refresh(), loadTemplateOptions()]),
+  };
 
   // The room just created is highlighted in the list (with its invite link), not shown a second time above it.
   let createdId: string | null = null;
@@ -33,13 +41,23 @@ export function homeView(api: Api, homeOptions: HomeOptions): View {
   // A template pre-sets the room's settings; "none" is the waiting-room checkbox alone.
   const templateSelect = h('select', { 'data-testid': 'room-template' }, h('option', { value: '' }, 'None (default settings)'));
   templateSelect.addEventListener('change', () => { waitingInput.disabled = templateSelect.value !== ''; });
-  if (!isGuest) {
-    void api.templates().then((templates) => {
-      for (const template of templates) {
+  const loadTemplateOptions = async (): Promise<void> => {
+    if (isGuest) return;
+    try {
+      const all = await api.templates();
+      const chosen = templateSelect.value;
+      templateSelect.replaceChildren(templateSelect.options[0] ?? '');
+      for (const template of all) {
         templateSelect.appendChild(h('option', { value: template.id }, template.builtIn ? template.name : `${template.name} (yours)`));
       }
-    }).catch(() => undefined);
-  }
+      // A template that was deleted meanwhile falls back to none.
+      templateSelect.value = all.some((t) => t.id === chosen) ? chosen : '';
+      waitingInput.disabled = templateSelect.value !== '';
+    } catch {
+      // The form still works without templates.
+    }
+  };
+  void loadTemplateOptions();
   const createForm = h('form', { className: 'stack', 'data-testid': 'create-form' },
     h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Room name'), nameInput),
     h('label', { className: 'field' }, h('span', { className: 'field-label' }, 'Template'), templateSelect),
@@ -140,6 +158,8 @@ export function homeView(api: Api, homeOptions: HomeOptions): View {
       h('span', { className: 'brand' }, 'Parley'),
       h('span', { className: 'spacer' }),
       h('span', { className: 'muted', 'data-testid': 'user-name' }, isGuest ? `${user.name} (guest)` : user.name),
+      options.navigate === undefined ? null
+        : h('button', { type: 'button', className: 'btn btn-ghost', 'data-testid': 'btn-my-history', onclick: () => options.navigate?.(myHistoryPath) }, 'Your meetings'),
       h('button', { type: 'button', className: 'btn btn-ghost', 'data-testid': 'btn-signout', onclick: () => options.signOut() }, 'Sign out'),
     ),
     h('div', { className: 'home-grid' },
@@ -150,6 +170,7 @@ export function homeView(api: Api, homeOptions: HomeOptions): View {
       h('section', { className: 'card' }, h('h2', {}, 'Join a meeting'), joinForm),
       isGuest ? null : h('section', { className: 'card wide' }, h('h2', {}, 'Your rooms'), roomList),
       isGuest ? null : h('section', { className: 'card wide', 'data-testid': 'shared-rooms' }, h('h2', {}, 'Shared with me'), sharedList),
+      templates?.element,
     ),
   );
   return { element };
@@ -175,6 +196,10 @@ function roomCard(room: Room, options: HomeOptions, highlight: boolean, remove?:
     h('div', { className: 'room-card-actions' },
       h('button', { type: 'button', className: 'btn btn-primary', 'data-testid': 'btn-open-room', onclick: () => options.openRoom(room.joinCode) }, 'Join'),
       settings !== undefined ? h('button', { type: 'button', className: 'btn', 'data-testid': 'btn-room-settings', onclick: settings }, 'Settings') : null,
+      settings !== undefined && api !== undefined
+        ? h('button', { type: 'button', className: 'btn btn-ghost', 'data-testid': 'btn-save-template',
+            onclick: (event: Event) => toggleSaveTemplateForm(api, room, (event.currentTarget as HTMLElement).closest('.room-card'), () => options.templateSaved?.()) }, 'Save as template')
+        : null,
       api !== undefined ? h('button', { type: 'button', className: 'btn btn-ghost', 'data-testid': 'btn-recordings', onclick: (event: Event) => toggleRecordings(api, room.id, event) }, 'Recordings') : null,
       room.ownerId === options.user.id && options.navigate !== undefined
         ? h('button', { type: 'button', className: 'btn btn-ghost', 'data-testid': 'btn-history', onclick: () => options.navigate?.(historyPath(room.id)) }, 'History')

@@ -11,11 +11,12 @@ import { chooseOutput } from './audioOutput';
 import { NetworkQualityMonitor } from './networkQuality';
 import { hostTools, personItem } from './peoplePanel';
 import { openSettingsDialog } from './settingsDialog';
+import { StageFullscreen } from './stageFullscreen';
 import { StageLayout } from './stageLayout';
 import { playNoticeSound } from './noticeSound';
 import { showUnmutePrompt } from './unmutePrompt';
 import { isHostRole } from '../lib/roles';
-import { ParticipantTile, ScreenTile, toggleFullscreen } from './tile';
+import { ParticipantTile, ScreenTile } from './tile';
 import { MeetingExtras } from './meetingExtras';
 import { RecordingIndicator } from './recordingIndicator';
 import { toast } from './toast';
@@ -67,6 +68,7 @@ export class RoomView implements MeetingView, View {
   private readonly lost = new Set<string>();
   private readonly hostToolsSlot: HTMLElement;
   private readonly stageLayout: StageLayout;
+  private readonly stageFullscreen: StageFullscreen;
   private readonly qualityMonitor: NetworkQualityMonitor;
 
   constructor(private readonly options: RoomViewOptions) {
@@ -81,6 +83,7 @@ export class RoomView implements MeetingView, View {
     this.grid = h('section', { className: 'grid', 'data-testid': 'grid' });
     this.screenArea = h('section', { className: 'screen-area', 'data-testid': 'screen-area', hidden: true });
     this.stage = h('div', { className: 'stage' }, this.screenArea, this.grid);
+    this.stageFullscreen = new StageFullscreen(this.stage);
     this.waitingPanel = h('div', { className: 'waiting', 'data-testid': 'waiting', hidden: true },
       h('div', { className: 'spinner', 'aria-hidden': 'true' }),
       h('h2', {}, 'Waiting for the host to let you in…'),
@@ -126,7 +129,7 @@ export class RoomView implements MeetingView, View {
       this.banner,
       h('div', { className: 'room-body' }, this.stage, this.waitingPanel, this.sidePanel, this.extras?.chat.element),
       this.devicePanel.element,
-      h('footer', { className: 'controls' }, this.micButton, this.camButton, this.screenButton, settingsButton, this.stageLayout.button, this.stageFullscreenButton(), this.peopleButton, ...(this.extras?.controls ?? []), leaveButton),
+      h('footer', { className: 'controls' }, this.micButton, this.camButton, this.screenButton, settingsButton, this.stageLayout.button, this.stageFullscreen.button, this.peopleButton, ...(this.extras?.controls ?? []), leaveButton),
     );
     this.resizeObserver = new ResizeObserver(() => this.layout());
     this.resizeObserver.observe(this.grid);
@@ -140,6 +143,7 @@ export class RoomView implements MeetingView, View {
 
   dispose(): void {
     this.qualityMonitor.stop();
+    this.stageFullscreen.dispose();
     document.querySelector('[data-testid="unmute-prompt"]')?.remove();
     this.resizeObserver.disconnect();
     this.extras?.dispose();
@@ -284,6 +288,8 @@ export class RoomView implements MeetingView, View {
     this.room = room;
     this.title.textContent = room.name;
     this.title.title = room.name;
+    // The tab's title follows a rename too, not only the heading.
+    document.title = `${room.name} · Parley`;
     this.element.dataset['locked'] = String(room.settings?.locked === true);
     this.renderPeople();
     this.localMediaChanged();
@@ -393,12 +399,6 @@ export class RoomView implements MeetingView, View {
 
   private isHost(): boolean {
     return isHostRole(this.users.get(this.options.selfUserId)?.role) || this.room.ownerId === this.options.selfUserId;
-  }
-
-  private stageFullscreenButton(): HTMLButtonElement {
-    const button = controlButton('btn-fullscreen-stage', 'Full screen', () => void toggleFullscreen(this.stage));
-    button.append(icon('fullscreen'));
-    return button;
   }
 
   private openRoomSettings(): void {

@@ -1,0 +1,155 @@
+using System.Net;
+using Parley.Media.Codecs;
+using Parley.Media.Ortc;
+using Parley.Media.Routing;
+using Parley.Media.Rtp;
+using Parley.Media.Tests.Codecs;
+using Parley.Media.Tests.Ortc;
+using Parley.Media.Transports;
+
+namespace Parley.Media.Tests.Routing;
+
+/// <summary>
+/// SVC consumers fed Chromium's own packets (the checked-in VP9 <c>L3T3_KEY</c> and AV1 <c>L3T3</c> captures): each
+/// spatial layer's consumer forwards exactly the packets of its layers, with contiguous sequence numbers, the marker bit
+/// at the end of its layer's frames, and (AV1) the dependency descriptor naming the decode targets it gets.
+/// </summary>
+public sealed class SvcConsumerTests
+{
+    private const int DependencyDescriptorConsumerId = 8;
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_vp9_k_svc_consumer_forwards_its_spatial_layer_and_the_keyframe_below_it(int spatialLayer)
+    {
+        var fixture = SvcFixture.Load("vp9-l3t3-key.hex");
+
+        // k-SVC: the layer itself, and the lower layers only in the keyframe's (intra-coded) picture.
+        var expected = fixture.Packets.Where(p =>
+        {
+            Assert.True(Vp9PayloadDescriptor.TryRead(SvcFixtureChecks.PayloadOf(p), out var d));
+            return d.SpatialId == spatialLayer || (d.SpatialId < spatialLayer && !d.InterPicturePredicted);
+        }).ToList();
+        var received = await ForwardAsync(fixture, "video/VP9", spatialLayer, expected.Count);
+
+        Assert.Equal(expected.Select(SvcFixtureChecks.PayloadOf), received.Select(SvcFixtureChecks.PayloadOf));
+        AssertContiguous(received);
+        foreach (var packet in received)
+        {
+            Assert.True(Vp9PayloadDescriptor.TryRead(SvcFixtureChecks.PayloadOf(packet), out var d));
+            Assert.Equal(d.EndOfFrame && d.SpatialId == spatialLayer, SvcFixtureChecks.MarkerOf(packet));
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task An_av1_consumer_forwards_its_decode_target_and_names_it_in_the_dependency_descriptor(int spatialLayer)
+    {
+        var fixture = SvcFixture.Load("av1-l3t3.hex");
+        var target = (spatialLayer * 3) + 2; // Chromium's L3T3 decode targets: spatial-major, three temporal layers each
+        var expected = new List<byte[]>();
+        Av1DependencyStructure? structure = null;
+        var scratch = new Av1DependencyStructure();
+        foreach (var packet in fixture.Packets)
+        {
+            Assert.True(Av1DependencyDescriptorReader.TryRead(
+                SvcFixtureChecks.DependencyDescriptorOf(packet, fixture.DependencyDescriptorId), structure, scratch, out var d));
+            if (d.HasStructure)
+            {
+                (structure, scratch) = (scratch, structure ?? new Av1DependencyStructure());
+            }
+
+            if (d.Dti(target) != DecodeTargetIndication.NotPresent)
+            {
+                expected.Add(packet);
+            }
+        }
+
+        var received = await ForwardAsync(fixture, "video/AV1", spatialLayer, expected.Count);
+
+        Assert.Equal(expected.Select(SvcFixtureChecks.PayloadOf), received.Select(SvcFixtureChecks.PayloadOf));
+        AssertContiguous(received);
+        var active = structure!.DecodeTargetsWithin(spatialLayer, 2); // full SVC: every lower decode target comes whole
+        var readBack = new Av1DependencyStructure();
+        Av1DependencyStructure? current = null;
+        for (var i = 0; i < received.Count; i++)
+        {
+            var data = SvcFixtureChecks.DependencyDescriptorOf(received[i], DependencyDescriptorConsumerId);
+            Assert.True(Av1DependencyDescriptorReader.TryRead(data, current, readBack, out var d), $"packet {i}");
+            if (d.HasStructure)
+            {
+                (current, readBack) = (readBack, current ?? new Av1DependencyStructure());
+            }
+
+            Assert.True(d.HasActiveDecodeTargets);
+            Assert.Equal(active, d.ActiveDecodeTargets);
+            Assert.Equal(d.EndOfFrame && d.SpatialId == spatialLayer, SvcFixtureChecks.MarkerOf(received[i]));
+        }
+    }
+
+    private static void AssertContiguous(List<byte[]> received)
+    {
+        for (var i = 1; i < received.Count; i++)
+        {
+            Assert.Equal((ushort)(TestRtp.Header(received[i - 1]).Sequence + 1), TestRtp.Header(received[i]).Sequence);
+        }
+    }
+
+    /// <summary>Sends the capture through a router to a consumer that prefers <paramref name="spatialLayer"/>; returns what it sent.</summary>
+    private static async Task<List<byte[]>> ForwardAsync(SvcFixture fixture, string mimeType, int spatialLayer, int expectedCount)
+    {
+        await using var scenario = await RoutingScenario.StartAsync(ProducerParameters(fixture, mimeType));
+        Assert.Equal(RtpParametersType.Svc, scenario.Producer.Type);
+        using var peer = new UdpPeer();
+        var transport = await scenario.Router.CreatePlainTransportAsync();
+        await transport.ConnectAsync(IPAddress.Loopback, peer.Port);
+        var capabilities = OrtcTestData.DeviceCapabilities();
+        capabilities.HeaderExtensions.Add(new RtpHeaderExtension
+        {
+            Kind = MediaKind.Video, Uri = RtpHeaderExtensionUris.DependencyDescriptor, PreferredId = DependencyDescriptorConsumerId,
+        });
+        var consumer = await transport.ConsumeAsync(scenario.Producer.Id, capabilities);
+        Assert.Equal("SvcConsumer", consumer.GetType().Name);
+        await consumer.SetPreferredLayersAsync(spatialLayer, 2);
+        await consumer.ResumeAsync();
+        foreach (var packet in fixture.Packets)
+        {
+            await scenario.SendAndWaitAsync(packet);
+        }
+
+        var received = new List<byte[]>();
+        while (received.Count < expectedCount)
+        {
+            received.Add(await peer.ReceiveRtpAsync());
+        }
+
+        Assert.Equal(new ConsumerLayers(spatialLayer, 2), consumer.CurrentLayers);
+        return received;
+    }
+
+    private static RtpParameters ProducerParameters(SvcFixture fixture, string mimeType)
+    {
+        var parameters = OrtcTestData.Producer(OrtcTestData.Vp9SvcFile);
+        var ssrc = TestRtp.Header(fixture.Packets[0]).Ssrc;
+        var media = parameters.Codecs[0];
+        media.MimeType = mimeType;
+        media.PayloadType = fixture.PayloadType;
+        if (mimeType != "video/VP9")
+        {
+            media.Parameters.Clear();
+        }
+
+        parameters.Codecs[1].Parameters["apt"] = fixture.PayloadType;
+        parameters.Codecs[1].PayloadType = fixture.PayloadType + 1;
+        parameters.HeaderExtensions.RemoveAll(e => e.Id == fixture.DependencyDescriptorId);
+        parameters.HeaderExtensions.Find(e => e.Uri == RtpHeaderExtensionUris.DependencyDescriptor)!.Id = fixture.DependencyDescriptorId;
+        parameters.Encodings[0].Ssrc = ssrc;
+        parameters.Encodings[0].Rtx = null;
+        parameters.Encodings[0].ScalabilityMode = fixture.ScalabilityMode;
+        return parameters;
+    }
+}

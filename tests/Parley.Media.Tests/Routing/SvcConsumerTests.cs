@@ -104,18 +104,7 @@ public sealed class SvcConsumerTests
     {
         await using var scenario = await RoutingScenario.StartAsync(ProducerParameters(fixture, mimeType));
         Assert.Equal(RtpParametersType.Svc, scenario.Producer.Type);
-        using var peer = new UdpPeer();
-        var transport = await scenario.Router.CreatePlainTransportAsync();
-        await transport.ConnectAsync(IPAddress.Loopback, peer.Port);
-        var capabilities = OrtcTestData.DeviceCapabilities();
-        capabilities.HeaderExtensions.Add(new RtpHeaderExtension
-        {
-            Kind = MediaKind.Video, Uri = RtpHeaderExtensionUris.DependencyDescriptor, PreferredId = DependencyDescriptorConsumerId,
-        });
-        var consumer = await transport.ConsumeAsync(scenario.Producer.Id, capabilities);
-        Assert.Equal("SvcConsumer", consumer.GetType().Name);
-        await consumer.SetPreferredLayersAsync(spatialLayer, 2);
-        await consumer.ResumeAsync();
+        var (consumer, peer) = await AddConsumerAsync(scenario, spatialLayer);
         foreach (var packet in fixture.Packets)
         {
             await scenario.SendAndWaitAsync(packet);
@@ -129,6 +118,44 @@ public sealed class SvcConsumerTests
 
         Assert.Equal(new ConsumerLayers(spatialLayer, 2), consumer.CurrentLayers);
         return received;
+    }
+
+    [Theory]
+    [InlineData("vp9-l3t3-key.hex", "video/VP9")]
+    [InlineData("av1-l3t3.hex", "video/AV1")]
+    public async Task Forwarding_svc_layers_allocates_nothing(string fixtureName, string mimeType)
+    {
+        var fixture = SvcFixture.Load(fixtureName);
+        await using var scenario = await RoutingScenario.StartAsync(ProducerParameters(fixture, mimeType));
+        for (var layer = 0; layer < 3; layer++)
+        {
+            await AddConsumerAsync(scenario, layer);
+        }
+
+        // The first half (the keyframe and its structure among it) warms up; the steady state must not allocate.
+        var (allocated, sent) = await scenario.FeedAndMeasureAllocationsAsync([.. fixture.Packets], warmUp: 50);
+
+        Assert.True(sent >= 50, $"{sent} sent"); // every packet reaches at least the consumer of its own layer
+        Assert.Equal(0, allocated);
+    }
+
+    /// <summary>A consumer (with the dependency descriptor negotiated) on its own transport and peer, preferring <paramref name="spatialLayer"/>.</summary>
+    private static async Task<(Consumer Consumer, UdpPeer Peer)> AddConsumerAsync(RoutingScenario scenario, int spatialLayer)
+    {
+        var peer = new UdpPeer();
+        var transport = await scenario.Router.CreatePlainTransportAsync();
+        await transport.ConnectAsync(IPAddress.Loopback, peer.Port);
+        var capabilities = OrtcTestData.DeviceCapabilities();
+        capabilities.HeaderExtensions.Add(new RtpHeaderExtension
+        {
+            Kind = MediaKind.Video, Uri = RtpHeaderExtensionUris.DependencyDescriptor, PreferredId = DependencyDescriptorConsumerId,
+        });
+        var consumer = await transport.ConsumeAsync(scenario.Producer.Id, capabilities);
+        Assert.Equal("SvcConsumer", consumer.GetType().Name);
+        await consumer.SetPreferredLayersAsync(spatialLayer, 2);
+        await consumer.ResumeAsync();
+        scenario.Consumers.Add((transport, consumer, peer));
+        return (consumer, peer);
     }
 
     private static RtpParameters ProducerParameters(SvcFixture fixture, string mimeType)

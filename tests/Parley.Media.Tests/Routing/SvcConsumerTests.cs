@@ -120,6 +120,63 @@ public sealed class SvcConsumerTests
         return received;
     }
 
+    [Fact]
+    public async Task An_av1_consumer_lowered_to_layer_0_switches_at_the_next_frame_and_reports_it()
+    {
+        var fixture = SvcFixture.Load("av1-l3t3.hex");
+        await using var scenario = await RoutingScenario.StartAsync(ProducerParameters(fixture, "video/AV1"));
+        var (consumer, peer) = await AddConsumerAsync(scenario, 2);
+        var changes = new List<ConsumerLayers?>();
+        consumer.LayersChanged += (_, layers) => { lock (changes) changes.Add(layers); };
+
+        // Full SVC: spatial layer 0's frames were forwarded all along, so the consumer needs no keyframe to go down; it
+        // switches at the next frame's start (a frame already begun is finished on the old decode target).
+        const int SwitchAfter = 40;
+        var expected = new List<byte[]>();
+        Av1DependencyStructure? structure = null;
+        var scratch = new Av1DependencyStructure();
+        var target = 8;
+        for (var i = 0; i < fixture.Packets.Count; i++)
+        {
+            var packet = fixture.Packets[i];
+            Assert.True(Av1DependencyDescriptorReader.TryRead(
+                SvcFixtureChecks.DependencyDescriptorOf(packet, fixture.DependencyDescriptorId), structure, scratch, out var d));
+            if (d.HasStructure)
+            {
+                (structure, scratch) = (scratch, structure ?? new Av1DependencyStructure());
+            }
+
+            if (i == SwitchAfter)
+            {
+                await consumer.SetPreferredLayersAsync(0, 2);
+            }
+
+            if (i >= SwitchAfter && d.StartOfFrame)
+            {
+                target = 2;
+            }
+
+            if (d.Dti(target) != DecodeTargetIndication.NotPresent)
+            {
+                expected.Add(packet);
+            }
+
+            await scenario.SendAndWaitAsync(packet);
+        }
+
+        var received = new List<byte[]>();
+        while (received.Count < expected.Count)
+        {
+            received.Add(await peer.ReceiveRtpAsync());
+        }
+
+        Assert.Equal(expected.Select(SvcFixtureChecks.PayloadOf), received.Select(SvcFixtureChecks.PayloadOf));
+        AssertContiguous(received);
+        Assert.Equal(new ConsumerLayers(0, 2), consumer.CurrentLayers);
+        await Eventually.TrueAsync(() => Task.FromResult(changes.Count == 2), "two LayersChanged");
+        Assert.Equal([new ConsumerLayers(2, 2), new ConsumerLayers(0, 2)], changes);
+    }
+
     [Theory]
     [InlineData("vp9-l3t3-key.hex", "video/VP9")]
     [InlineData("av1-l3t3.hex", "video/AV1")]

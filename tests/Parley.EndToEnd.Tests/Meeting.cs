@@ -48,7 +48,11 @@ internal sealed class Meeting : IAsyncDisposable
 
     public Consumer VideoConsumer { get; private set; } = null!;
 
-    public static async Task<Meeting> StartAsync(BrowserFixture browser, bool simulcast = false)
+    /// <param name="browser">The shared Chromium.</param>
+    /// <param name="simulcast">Three VP8 simulcast encodings instead of one.</param>
+    /// <param name="svc">Instead of camera and microphone, a camera of one scalable encoding (codec MIME type and
+    /// scalability mode) and no consumer yet: the test adds its own (<see cref="ConsumeVideoAsync"/>).</param>
+    public static async Task<Meeting> StartAsync(BrowserFixture browser, bool simulcast = false, (string MimeType, string Mode)? svc = null)
     {
         var server = new WebRtcServer(new WebRtcServerOptions { Port = 0, EnableTcp = false });
         server.Start();
@@ -57,7 +61,7 @@ internal sealed class Meeting : IAsyncDisposable
         var worker = new Worker();
         var router = await worker.CreateRouterAsync();
         var meeting = new Meeting(server, worker, router, sender, receiver);
-        await meeting.JoinAsync(simulcast);
+        await meeting.JoinAsync(simulcast, svc);
         return meeting;
     }
 
@@ -106,7 +110,12 @@ internal sealed class Meeting : IAsyncDisposable
         _server.Dispose();
     }
 
-    private async Task JoinAsync(bool simulcast)
+    /// <summary>Another consumer of the video producer on the receiving page; its page-side id is the consumer's.</summary>
+    public Task<Consumer> ConsumeVideoAsync() => ConsumeAsync(VideoProducer, _deviceCapabilities);
+
+    private RtpCapabilities _deviceCapabilities = null!;
+
+    private async Task JoinAsync(bool simulcast, (string MimeType, string Mode)? svc)
     {
         await SenderPage.ExposeFunctionAsync<string, string, Task<string>>("parleySignal", OnSignalAsync);
         await ReceiverPage.ExposeFunctionAsync<string, string, Task<string>>("parleySignal", OnSignalAsync);
@@ -118,8 +127,15 @@ internal sealed class Meeting : IAsyncDisposable
         var deviceCapabilities = JsonSerializer.Deserialize<RtpCapabilities>(
             await ReceiverPage.EvaluateAsync<string>("async c => JSON.stringify(await parleyLoad(JSON.parse(c)))", routerCapabilities))!;
 
+        _deviceCapabilities = deviceCapabilities;
         SendTransport = await CreateTransportAsync(SenderPage, "send");
         RecvTransport = await CreateTransportAsync(ReceiverPage, "recv");
+        if (svc is { } scalable)
+        {
+            var video = await SenderPage.EvaluateAsync<JsonElement>("async ([m, s]) => await parleyProduceSvc(m, s)", new object[] { scalable.MimeType, scalable.Mode });
+            VideoProducer = _producers[video.GetProperty("video").GetString()!];
+            return;
+        }
 
         var produced = await SenderPage.EvaluateAsync<JsonElement>("async s => await parleyProduce(s)", simulcast);
         AudioProducer = _producers[produced.GetProperty("audio").GetString()!];

@@ -30,8 +30,9 @@ internal static class SupportedRtpCapabilities
             // Audio only feeds transport-wide congestion control on the way in, as in mediasoup.
             Extension(MediaKind.Audio, RtpHeaderExtensionUris.TransportWideCcDraft01, 5, RtpHeaderExtensionDirection.RecvOnly),
             Extension(MediaKind.Video, RtpHeaderExtensionUris.TransportWideCcDraft01, 5, RtpHeaderExtensionDirection.SendRecv),
-            // The dependency descriptor describes the producer's layers; a consumer's single stream gets none.
-            Extension(MediaKind.Video, RtpHeaderExtensionUris.DependencyDescriptor, 8, RtpHeaderExtensionDirection.RecvOnly),
+            // The dependency descriptor describes the producer's layers; only an SVC consumer sends it on, rewritten for its layers
+            // (mediasoup receives it only: the one difference from its capabilities).
+            Extension(MediaKind.Video, RtpHeaderExtensionUris.DependencyDescriptor, 8, RtpHeaderExtensionDirection.SendRecv),
             Extension(MediaKind.Audio, RtpHeaderExtensionUris.AudioLevel, 10, RtpHeaderExtensionDirection.SendRecv),
             Extension(MediaKind.Video, RtpHeaderExtensionUris.VideoOrientation, 11, RtpHeaderExtensionDirection.SendRecv),
             Extension(MediaKind.Video, RtpHeaderExtensionUris.TimeOffset, 12, RtpHeaderExtensionDirection.SendRecv),

@@ -301,9 +301,12 @@ public abstract partial class Consumer
     /// <summary>Creates the consumer class for <paramref name="producer"/>'s kind of stream (mediasoup's choice by type).</summary>
     internal static Consumer Create(Transport transport, Producer producer, RtpParameters rtpParameters, object? appData, bool paused)
     {
-        var consumer = producer.Type == RtpParametersType.Simulcast
-            ? (Consumer)new SimulcastConsumer(transport, producer, rtpParameters, appData, paused)
-            : new SimpleConsumer(transport, producer, rtpParameters, appData, paused);
+        Consumer consumer = producer.Type switch
+        {
+            RtpParametersType.Simulcast => new SimulcastConsumer(transport, producer, rtpParameters, appData, paused),
+            RtpParametersType.Svc when SvcConsumer.CanChooseLayers(producer) => new SvcConsumer(transport, producer, rtpParameters, appData, paused),
+            _ => new SimpleConsumer(transport, producer, rtpParameters, appData, paused),
+        };
         if (consumer.IsActive)
         {
             consumer.StartPeriod();

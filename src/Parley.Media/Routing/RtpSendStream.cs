@@ -22,6 +22,7 @@ internal sealed class RtpSendStream
     private readonly IRtpSendTarget _target;
     private readonly byte[] _scratch;
     private readonly IRtpPayloadRewriter? _payloadRewriter;
+    private readonly IRtpPacketRewriter? _packetRewriter;
     private readonly bool[] _sendsPayloadType = new bool[128];
     private readonly byte[] _extensionIdMap = new byte[256];
     private readonly RtpSequencer _sequencer;
@@ -37,12 +38,15 @@ internal sealed class RtpSendStream
     /// <param name="target">Where packets go (the consumer's transport).</param>
     /// <param name="scratch">Where outgoing copies are written, one at a time (the worker's send buffer).</param>
     /// <param name="payloadRewriter">A codec's rewrite of the payload (VP8 picture IDs), or null.</param>
+    /// <param name="packetRewriter">An SVC consumer's rewrite of the whole packet (marker bit, dependency descriptor), or null.</param>
     public RtpSendStream(
-        RtpParameters producerParameters, RtpParameters consumerParameters, IRtpSendTarget target, byte[] scratch, IRtpPayloadRewriter? payloadRewriter = null)
+        RtpParameters producerParameters, RtpParameters consumerParameters, IRtpSendTarget target, byte[] scratch,
+        IRtpPayloadRewriter? payloadRewriter = null, IRtpPacketRewriter? packetRewriter = null)
     {
         _target = target;
         _scratch = scratch;
         _payloadRewriter = payloadRewriter;
+        _packetRewriter = packetRewriter;
         var encoding = consumerParameters.Encodings[0];
         Ssrc = encoding.Ssrc ?? throw new ArgumentException("The consumer's encoding has no SSRC.", nameof(consumerParameters));
         RtxSsrc = encoding.Rtx?.Ssrc;
@@ -64,7 +68,7 @@ internal sealed class RtpSendStream
             }
         }
 
-        BuildExtensionIdMap(producerParameters, consumerParameters, _extensionIdMap);
+        BuildExtensionIdMap(producerParameters, consumerParameters, _extensionIdMap, keepDependencyDescriptor: packetRewriter is not null);
     }
 
     /// <summary>The SSRC of the media the stream sends.</summary>
@@ -231,14 +235,16 @@ internal sealed class RtpSendStream
     /// <summary>
     /// Maps each producer header extension ID to the consumer's ID for the same URI (0: dropped). Transport-level
     /// extensions describe the producer's hop, not ours, so they never pass: MID, RID and repaired RID (the consumer
-    /// is identified by SSRC), abs-send-time and transport-wide-cc (bandwidth estimation writes its own).
+    /// is identified by SSRC), abs-send-time and transport-wide-cc (bandwidth estimation writes its own). The dependency descriptor
+    /// describes the producer's layers: it passes only to a stream whose packet rewriter rewrites it for the layers sent.
     /// </summary>
-    internal static void BuildExtensionIdMap(RtpParameters producer, RtpParameters consumer, Span<byte> map)
+    internal static void BuildExtensionIdMap(RtpParameters producer, RtpParameters consumer, Span<byte> map, bool keepDependencyDescriptor = false)
     {
         map.Clear();
         foreach (var produced in producer.HeaderExtensions)
         {
-            if (produced.Id is <= 0 or > 255 || IsTransportLevel(produced.Uri))
+            if (produced.Id is <= 0 or > 255 || IsTransportLevel(produced.Uri)
+                || (!keepDependencyDescriptor && produced.Uri == RtpHeaderExtensionUris.DependencyDescriptor))
             {
                 continue;
             }
@@ -268,7 +274,12 @@ internal sealed class RtpSendStream
         }
 
         var payloadStart = length - packet.Length + packet.HeaderLength;
-        return _payloadRewriter is null || _payloadRewriter.TryRewrite(destination[payloadStart..(length - packet.PaddingLength)]) ? length : 0;
+        if (_payloadRewriter is not null && !_payloadRewriter.TryRewrite(destination[payloadStart..(length - packet.PaddingLength)]))
+        {
+            return 0;
+        }
+
+        return _packetRewriter is null ? length : _packetRewriter.Rewrite(destination, length);
     }
 
     private void Stamp(Span<byte> header, ushort sequence, uint timestamp)
@@ -291,6 +302,16 @@ internal interface IRetransmissionSource
 {
     /// <summary>Copies the router-space packet with sequence number <paramref name="sequence"/>, if still held.</summary>
     bool TryGetForRetransmission(ushort sequence, long nowMs, Span<byte> destination, out int written);
+}
+
+/// <summary>An SVC consumer's rewrite of its copy of a whole packet, the same for forwarding and retransmission.</summary>
+internal interface IRtpPacketRewriter
+{
+    /// <summary>
+    /// Rewrites the packet of <paramref name="length"/> bytes at the start of <paramref name="buffer"/> (which may hold
+    /// more) in place; returns its new length, 0 when the packet must not go out.
+    /// </summary>
+    int Rewrite(Span<byte> buffer, int length);
 }
 
 /// <summary>A codec's rewrite of a consumer's copy of the payload (VP8 picture IDs), the same for forwarding and retransmission.</summary>

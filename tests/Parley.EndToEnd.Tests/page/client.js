@@ -46,6 +46,28 @@ window.parleyProduce = async (simulcast) => {
   return { audio: audio.id, video: video.id };
 };
 
+// A camera of one scalable encoding (SVC): codec by MIME type, e.g. video/VP9 with 'L3T3_KEY' or video/AV1 with 'L3T3'.
+window.parleyProduceSvc = async (mimeType, scalabilityMode) => {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 960, height: 540, frameRate: 15 } });
+  const codec = state.device.rtpCapabilities.codecs.find((c) => c.mimeType.toLowerCase() === mimeType.toLowerCase()
+    && (mimeType.toLowerCase() !== 'video/vp9' || (c.parameters?.['profile-id'] ?? 0) === 0));
+  const video = await state.send.produce({ track: stream.getVideoTracks()[0], codec, encodings: [{ scalabilityMode }] });
+  state.producers.set(video.id, video);
+  return { video: video.id };
+};
+
+// One consumer's inbound-rtp video stats: frames decoded and the decoded width.
+window.parleyConsumerStats = async (id) => {
+  const result = { framesDecoded: 0, frameWidth: 0 };
+  (await state.consumers.get(id).getStats()).forEach((s) => {
+    if (s.type === 'inbound-rtp') {
+      result.framesDecoded = s.framesDecoded ?? 0;
+      result.frameWidth = s.frameWidth ?? 0;
+    }
+  });
+  return result;
+};
+
 window.parleyConsume = async (options) => {
   const consumer = await state.recv.consume(options);
   state.consumers.set(consumer.id, consumer);

@@ -20,8 +20,8 @@ public sealed class KeyFrameDetectorTests
     [InlineData(new byte[] { 0x08, 0x00 }, true)] // B=1, P=0
     [InlineData(new byte[] { 0x48, 0x00 }, false)] // P=1
     [InlineData(new byte[] { 0x00, 0x00 }, false)] // not the start of a frame
-    [InlineData(new byte[] { 0xA8, 0x81, 0x23, 0x00, 0x00 }, true)] // I (15-bit), L with SID 0
-    [InlineData(new byte[] { 0xA8, 0x81, 0x23, 0x02, 0x00 }, false)] // SID 1
+    [InlineData(new byte[] { 0xA8, 0x81, 0x23, 0x00, 0x00, 0x00 }, true)] // I (15-bit), L with SID 0, TL0PICIDX
+    [InlineData(new byte[] { 0xA8, 0x81, 0x23, 0x02, 0x00, 0x00 }, false)] // SID 1
     [InlineData(new byte[] { 0xA8, 0x81 }, false)] // truncated
     public void Vp9(byte[] payload, bool expected) => Assert.Equal(expected, Vp9PayloadDescriptor.IsKeyFrame(payload));
 

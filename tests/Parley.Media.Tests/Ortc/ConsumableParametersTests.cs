@@ -45,6 +45,7 @@ public sealed class ConsumableParametersTests
                 (1, RtpHeaderExtensionUris.Mid),
                 (4, RtpHeaderExtensionUris.AbsSendTime),
                 (5, RtpHeaderExtensionUris.TransportWideCcDraft01),
+                (8, RtpHeaderExtensionUris.DependencyDescriptor),
                 (11, RtpHeaderExtensionUris.VideoOrientation),
                 (12, RtpHeaderExtensionUris.TimeOffset),
                 (13, RtpHeaderExtensionUris.AbsCaptureTime),

@@ -7,11 +7,12 @@ namespace Parley.Media.Tests.Ortc;
 /// <summary>
 /// Differential test against mediasoup itself: tools/capture-rtp/mediasoup-reference.mjs ran
 /// mediasoup's own ORTC functions over the same captured Chromium data and our router media codecs;
-/// our results must be the same JSON, random SSRCs aside.
+/// our results must be the same JSON, random SSRCs aside, and but for one deliberate difference
+/// (<see cref="WithDependencyDescriptorSent"/>).
 /// </summary>
 public sealed class MediasoupReferenceTests
 {
-    private static readonly JsonNode Reference = JsonNode.Parse(OrtcTestData.ReadText("mediasoup-reference.json"))!;
+    private static readonly JsonNode Reference = WithDependencyDescriptorSent(JsonNode.Parse(OrtcTestData.ReadText("mediasoup-reference.json"))!);
 
     public static TheoryData<string> ProducerFiles => new(OrtcTestData.ProducerFiles);
 
@@ -80,6 +81,42 @@ public sealed class MediasoupReferenceTests
         var e = WithoutRandomSsrcs(expected);
         var a = WithoutRandomSsrcs(actual);
         Assert.True(OrtcTestData.SemanticallyEqual(e, a), $"differs from mediasoup {Reference["mediasoupVersion"]}:\nmediasoup: {e.ToJsonString()}\nours:      {a.ToJsonString()}");
+    }
+
+    /// <summary>
+    /// mediasoup only receives the dependency descriptor; Parley's SVC consumers send it on, rewritten for the decode
+    /// targets they forward, so the router offers it send-receive and it is in every video consumable (and pipe consumer)
+    /// parameter set, under its preferred ID 8, in the router's order.
+    /// </summary>
+    private static JsonNode WithDependencyDescriptorSent(JsonNode reference)
+    {
+        foreach (var extension in reference["routerRtpCapabilities"]!["headerExtensions"]!.AsArray())
+        {
+            if (extension!["uri"]!.GetValue<string>() == RtpHeaderExtensionUris.DependencyDescriptor)
+            {
+                extension["direction"] = "sendrecv";
+            }
+        }
+
+        foreach (var (_, producer) in reference["producers"]!.AsObject())
+        {
+            if (producer!["kind"]!.GetValue<string>() != "video")
+            {
+                continue;
+            }
+
+            foreach (var key in new[] { "consumable", "pipeConsumerParameters", "pipeConsumerParametersWithRtx" })
+            {
+                var extensions = producer[key]!["headerExtensions"]!.AsArray();
+                var at = extensions.Select((e, i) => (e, i)).FirstOrDefault(x => x.e!["id"]!.GetValue<int>() > 8, (null, extensions.Count)).Item2;
+                extensions.Insert(at, new JsonObject
+                {
+                    ["uri"] = RtpHeaderExtensionUris.DependencyDescriptor, ["id"] = 8, ["encrypt"] = false, ["parameters"] = new JsonObject(),
+                });
+            }
+        }
+
+        return reference;
     }
 
     /// <summary>Replaces the router's random SSRCs by a marker, so that their presence still counts.</summary>

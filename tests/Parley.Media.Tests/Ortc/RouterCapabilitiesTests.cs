@@ -69,7 +69,7 @@ public sealed class RouterCapabilitiesTests
                 $"Video 4 {RtpHeaderExtensionUris.AbsSendTime} SendRecv",
                 $"Audio 5 {RtpHeaderExtensionUris.TransportWideCcDraft01} RecvOnly",
                 $"Video 5 {RtpHeaderExtensionUris.TransportWideCcDraft01} SendRecv",
-                $"Video 8 {RtpHeaderExtensionUris.DependencyDescriptor} RecvOnly",
+                $"Video 8 {RtpHeaderExtensionUris.DependencyDescriptor} SendRecv",
                 $"Audio 10 {RtpHeaderExtensionUris.AudioLevel} SendRecv",
                 $"Video 11 {RtpHeaderExtensionUris.VideoOrientation} SendRecv",
                 $"Video 12 {RtpHeaderExtensionUris.TimeOffset} SendRecv",

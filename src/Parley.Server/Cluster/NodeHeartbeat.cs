@@ -15,6 +15,7 @@ internal sealed class NodeHeartbeat(
     ClusterDirectory directory,
     RoomPlacement placement,
     RoomLeases leases,
+    NodeDrain drain,
     NodeIdentity node,
     IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
@@ -47,6 +48,7 @@ internal sealed class NodeHeartbeat(
 
                 _beaten = true;
                 await leases.RenewAsync();
+                drain.ReportIfEmpty();
                 if (time.GetUtcNow() >= _sweepFrom)
                 {
                     await using var scope = scopes.CreateAsyncScope();

@@ -6,13 +6,15 @@ namespace Parley.Server.Cluster;
 
 /// <summary>
 /// Where a room lives: the node holding its lease while that node is alive, otherwise (an idle room, or its node
-/// died) the least-loaded live node, which then gets the lease. Answers null when the room lives here.
+/// died) the least-loaded live node that takes rooms (not stopping, not draining), which then gets the lease.
+/// Answers null when the room lives here.
 /// </summary>
 internal sealed class RoomPlacement(
     ClusterDirectory directory,
     RoomLeases leases,
     NodeIdentity node,
     ConnectionRegistry registry,
+    NodeDrain drain,
     IHostApplicationLifetime lifetime,
     ILogger<RoomPlacement> logger)
 {
@@ -85,12 +87,15 @@ internal sealed class RoomPlacement(
         }
     }
 
-    /// <summary>The live nodes with this one's load as it is now (its heartbeat may be a second old); a stopping node takes nothing.</summary>
+    /// <summary>
+    /// The live nodes with this one's load as it is now (its heartbeat may be a second old); a stopping or draining
+    /// node takes nothing.
+    /// </summary>
     private async Task<NodeRecord?> LeastLoadedAsync()
     {
         // A node that has not learnt its address yet (its first second) cannot be sent to.
-        var nodes = (await directory.LiveNodesAsync()).Where(n => n.Id != node.Id && n.PublicUrl.Length > 0).ToList();
-        if (!lifetime.ApplicationStopping.IsCancellationRequested)
+        var nodes = (await directory.LiveNodesAsync()).Where(n => n.Id != node.Id && n.PublicUrl.Length > 0 && !n.Draining).ToList();
+        if (!lifetime.ApplicationStopping.IsCancellationRequested && !drain.IsDraining)
         {
             nodes.Add(Self());
         }
@@ -102,6 +107,7 @@ internal sealed class RoomPlacement(
     public NodeRecord Self()
     {
         var counts = registry.Count();
-        return new NodeRecord(node.Id, node.PublicUrl, node.MediaAddress, counts.Members + counts.Waiting, Math.Max(counts.ActiveRooms, leases.RoomIds.Count));
+        return new NodeRecord(
+            node.Id, node.PublicUrl, node.MediaAddress, counts.Members + counts.Waiting, Math.Max(counts.ActiveRooms, leases.RoomIds.Count), drain.IsDraining);
     }
 }

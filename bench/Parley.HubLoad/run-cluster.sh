@@ -3,6 +3,8 @@
 # 127.0.0.1:5055, 5056, ..., the load generator connecting clients to the nodes in turn (following redirects); all
 # stopped after. N=1 is one node with Redis on, for a like-for-like comparison with N=2.
 #   bench/Parley.HubLoad/run-cluster.sh <nodes> [generator options, e.g. --rooms 20 --clients 5 --join-rate 100]
+# PARLEY_SERVER_DIR runs another build of the server (an A/B: the build output of another commit); default: this
+# checkout's Release build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 nodes=$1
@@ -15,6 +17,7 @@ PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; redis_stop; pg_stop' EXIT
 psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 "$psql_bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE parley_bench"
+server_dir=${PARLEY_SERVER_DIR:-$PWD/src/Parley.Server/bin/Release/net10.0}
 urls=()
 for ((n = 0; n < nodes; n++)); do
   url="http://127.0.0.1:$((5055 + n))"
@@ -28,7 +31,7 @@ for ((n = 0; n < nodes; n++)); do
   RateLimits__Auth__PermitLimit=1000 \
   Logging__LogLevel__Default=Warning \
   ASPNETCORE_URLS="$url" \
-    dotnet src/Parley.Server/bin/Release/net10.0/Parley.Server.dll --contentRoot "$PWD/src/Parley.Server" &
+    dotnet "$server_dir/Parley.Server.dll" --contentRoot "$PWD/src/Parley.Server" &
   PIDS+=($!)
   # One at a time: the first node migrates the fresh database, the others find it done.
   for _ in $(seq 300); do curl -sf "$url/health/ready" >/dev/null && break; sleep 0.2; done

@@ -40,14 +40,16 @@ internal sealed class NodeHeartbeat(
 
             try
             {
-                if (!await directory.HeartbeatAsync(placement.Self()) && _beaten)
+                var began = time.GetUtcNow();
+                var intact = await directory.HeartbeatAsync(placement.Self());
+                if (!intact && _beaten)
                 {
                     _sweepFrom = time.GetUtcNow() + options.Value.HeartbeatTimeout;
                     ClusterLog.RegistryLost(logger, options.Value.HeartbeatTimeout.TotalSeconds);
                 }
 
                 _beaten = true;
-                await leases.RenewAsync();
+                await leases.RenewAsync(began, intact);
                 drain.ReportIfEmpty();
                 if (time.GetUtcNow() >= _sweepFrom)
                 {

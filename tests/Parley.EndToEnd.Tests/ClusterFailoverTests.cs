@@ -9,34 +9,20 @@ namespace Parley.EndToEnd.Tests;
 /// is killed with SIGKILL and the browsers meet again on node A by themselves.
 /// </summary>
 [Collection(MeetingCollection.Name)]
-public sealed class ClusterFailoverTests(MeetingFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterFailoverTests(MeetingFixture fixture, ITestOutputHelper output) : IAsyncDisposable
 {
     /// <summary>The goal is 10 s from the kill to everyone seeing each other; this bound leaves room for a loaded machine.</summary>
     private static readonly TimeSpan FailoverLimit = TimeSpan.FromSeconds(30);
 
-    private ClusterProcesses? _cluster;
+    private readonly ClusterProcesses _cluster = new();
 
-    private ClusterProcesses Cluster => _cluster ?? throw new InvalidOperationException("Not initialized.");
-
-    public Task InitializeAsync()
-    {
-        _cluster = new ClusterProcesses();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 
     [Fact]
     public async Task A_meeting_redirected_to_another_node_continues_on_a_live_node_after_its_node_is_killed()
     {
         // Equal load is settled by the node id: the first room goes to "node-1", which is B.
-        var nodes = await Cluster.StartAsync("node-2", "node-1");
+        var nodes = await _cluster.StartAsync("node-2", "node-1");
         var (nodeA, nodeB) = (nodes[0], nodes[1]);
 
         var log = new ServerLog();
@@ -54,10 +40,10 @@ public sealed class ClusterFailoverTests(MeetingFixture fixture, ITestOutputHelp
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {
-            Assert.Fail($"{e.Message}\nAlice: {alice.ConsoleTail}\nBob: {bob.ConsoleTail}\n{Cluster.Tails()}");
+            Assert.Fail($"{e.Message}\nAlice: {alice.ConsoleTail}\nBob: {bob.ConsoleTail}\n{_cluster.Tails()}");
         }
 
-        Assert.Equal(["node-1", "node-1"], await Cluster.RowNodesAsync());
+        Assert.Equal(["node-1", "node-1"], await _cluster.RowNodesAsync());
 
         var before = (await alice.ReceivedAsync()).Concat(await bob.ReceivedAsync()).Select(t => t.ConsumerId).ToHashSet();
         var clock = Stopwatch.StartNew();
@@ -70,7 +56,7 @@ public sealed class ClusterFailoverTests(MeetingFixture fixture, ITestOutputHelp
         output.WriteLine($"Failover: {failover.TotalSeconds:0.0} s from SIGKILL of the room's node to both pages decoding each other's camera and hearing the microphone again");
         Assert.True(failover < FailoverLimit, $"Failover took {failover.TotalSeconds:0.0} s");
         // The dead node's rows are gone; the two people are in the room once each, on node A.
-        Assert.Equal(["node-2", "node-2"], await Cluster.RowNodesAsync());
+        Assert.Equal(["node-2", "node-2"], await _cluster.RowNodesAsync());
     }
 
     private static async Task WaitForNewMediaAsync(Participant viewer, Participant sender, HashSet<string> old) =>

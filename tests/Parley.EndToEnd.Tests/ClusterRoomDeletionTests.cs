@@ -9,33 +9,19 @@ namespace Parley.EndToEnd.Tests;
 /// meeting pages on B see the room closed.
 /// </summary>
 [Collection(MeetingCollection.Name)]
-public sealed class ClusterRoomDeletionTests(MeetingFixture fixture) : IAsyncLifetime
+public sealed class ClusterRoomDeletionTests(MeetingFixture fixture) : IAsyncDisposable
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Within = new() { Timeout = 30_000 };
 
-    private ClusterProcesses? _cluster;
+    private readonly ClusterProcesses _cluster = new();
 
-    private ClusterProcesses Cluster => _cluster ?? throw new InvalidOperationException("Not initialized.");
-
-    public Task InitializeAsync()
-    {
-        _cluster = new ClusterProcesses();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 
     [Fact]
     public async Task A_room_deleted_through_a_third_node_closes_the_meeting_on_the_node_that_holds_it()
     {
         // Equal load is settled by the node id: the first room goes to "node-1", which is B.
-        var nodes = await Cluster.StartAsync("node-2", "node-1", "node-3");
+        var nodes = await _cluster.StartAsync("node-2", "node-1", "node-3");
         var (nodeA, nodeC) = (nodes[0], nodes[2]);
 
         var log = new ServerLog();
@@ -51,7 +37,7 @@ public sealed class ClusterRoomDeletionTests(MeetingFixture fixture) : IAsyncLif
             await bob.JoinByCodeAsync(joinCode);
             await alice.WaitForCameraAndMicAsync(bob);
             await bob.WaitForCameraAndMicAsync(alice);
-            Assert.Equal(["node-1", "node-1"], await Cluster.RowNodesAsync());
+            Assert.Equal(["node-1", "node-1"], await _cluster.RowNodesAsync());
 
             // The owner, signed in on node C in another browser, deletes the room from her list (and confirms).
             await aliceAtC.SignInAsync(alice.Email!);
@@ -62,7 +48,7 @@ public sealed class ClusterRoomDeletionTests(MeetingFixture fixture) : IAsyncLif
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {
-            Assert.Fail($"{e.Message}\nAlice: {alice.ConsoleTail}\nBob: {bob.ConsoleTail}\nAlice at C: {aliceAtC.ConsoleTail}\n{Cluster.Tails()}");
+            Assert.Fail($"{e.Message}\nAlice: {alice.ConsoleTail}\nBob: {bob.ConsoleTail}\nAlice at C: {aliceAtC.ConsoleTail}\n{_cluster.Tails()}");
         }
 
         foreach (var person in new[] { alice, bob })
@@ -70,6 +56,6 @@ public sealed class ClusterRoomDeletionTests(MeetingFixture fixture) : IAsyncLif
             await Expect(person.ByTestId("message-view")).ToHaveAttributeAsync("data-reason", "roomClosed", Within);
         }
 
-        Assert.Empty(await Cluster.RowNodesAsync());
+        Assert.Empty(await _cluster.RowNodesAsync());
     }
 }

@@ -27,29 +27,22 @@ internal static class NodeOperatorEndpoints
     private static Results<Ok<NodeDrainStatus>, ProblemHttpResult> Status(IServiceProvider services) =>
         services.GetService<NodeDrain>() is { } drain ? TypedResults.Ok(drain.Status()) : Alone();
 
-    private static async Task<Results<Ok<NodeDrainStatus>, ProblemHttpResult>> StartDrainAsync(IServiceProvider services, ILogger<NodeDrain> logger)
+    private static Task<Results<Ok<NodeDrainStatus>, ProblemHttpResult>> StartDrainAsync(IServiceProvider services, ILogger<NodeDrain> logger) =>
+        ChangeAsync(services, logger, drain => drain.Start());
+
+    private static Task<Results<Ok<NodeDrainStatus>, ProblemHttpResult>> CancelDrainAsync(IServiceProvider services, ILogger<NodeDrain> logger) =>
+        ChangeAsync(services, logger, drain => drain.Cancel());
+
+    /// <param name="change">Starts or ends the drain; true when that changed anything.</param>
+    private static async Task<Results<Ok<NodeDrainStatus>, ProblemHttpResult>> ChangeAsync(
+        IServiceProvider services, ILogger logger, Func<NodeDrain, bool> change)
     {
         if (services.GetService<NodeDrain>() is not { } drain)
         {
             return Alone();
         }
 
-        if (drain.Start())
-        {
-            await PublishAsync(services, logger);
-        }
-
-        return TypedResults.Ok(drain.Status());
-    }
-
-    private static async Task<Results<Ok<NodeDrainStatus>, ProblemHttpResult>> CancelDrainAsync(IServiceProvider services, ILogger<NodeDrain> logger)
-    {
-        if (services.GetService<NodeDrain>() is not { } drain)
-        {
-            return Alone();
-        }
-
-        if (drain.Cancel())
+        if (change(drain))
         {
             await PublishAsync(services, logger);
         }

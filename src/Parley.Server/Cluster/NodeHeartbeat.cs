@@ -49,7 +49,7 @@ internal sealed class NodeHeartbeat(
                 }
 
                 _beaten = true;
-                await leases.RenewAsync(began, intact);
+                await leases.RenewAsync(began, intact, drain.IsDraining);
                 drain.ReportIfEmpty();
                 if (time.GetUtcNow() >= _sweepFrom)
                 {

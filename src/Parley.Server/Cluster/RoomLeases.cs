@@ -8,7 +8,8 @@ namespace Parley.Server.Cluster;
 /// The leases this node holds, renewed with each heartbeat. A room placed here but not yet entered keeps its lease
 /// for <see cref="ArrivalGrace"/> (the redirected people are on their way); a room that had people keeps it for
 /// <see cref="EmptyLinger"/> after it empties (someone reloading the page, or leaving and coming straight back, finds
-/// it here without a new placement or a redirect), then it is released so that its next meeting is placed afresh.
+/// it here without a new placement or a redirect), then it is released so that its next meeting is placed afresh
+/// (at once on a draining node).
 /// </summary>
 /// <remarks>
 /// A join of a room held here is answered without asking Redis (<see cref="IsHeldHere"/>) while that answer is as good
@@ -60,8 +61,10 @@ internal sealed class RoomLeases(
     /// <param name="heartbeatBegan">When the heartbeat written just before began.</param>
     /// <param name="registryIntact">False when that heartbeat found its predecessor gone (Redis lost its keys):
     /// nothing held is trusted until renewed.</param>
-    public async Task RenewAsync(DateTimeOffset heartbeatBegan, bool registryIntact)
+    /// <param name="draining">The node is draining: an emptied room is released at once (its next meeting goes elsewhere).</param>
+    public async Task RenewAsync(DateTimeOffset heartbeatBegan, bool registryIntact, bool draining = false)
     {
+        var linger = draining ? TimeSpan.Zero : EmptyLinger;
         if (!registryIntact)
         {
             foreach (var (roomId, held) in _held)
@@ -89,7 +92,7 @@ internal sealed class RoomLeases(
                 continue;
             }
 
-            if (time.GetUtcNow() - held.Since > (held.HadPeople ? EmptyLinger : ArrivalGrace))
+            if (time.GetUtcNow() - held.Since > (held.HadPeople ? linger : ArrivalGrace))
             {
                 _held.TryRemove(roomId, out _);
                 await directory.ReleaseAsync(roomId, node.Id);

@@ -9,13 +9,16 @@ namespace Parley.EndToEnd.Tests;
 /// meeting pages on B see the room closed.
 /// </summary>
 [Collection(MeetingCollection.Name)]
-public sealed class ClusterRoomDeletionTests(MeetingFixture fixture) : IAsyncDisposable
+public sealed class ClusterRoomDeletionTests(MeetingFixture fixture) : IAsyncLifetime
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Within = new() { Timeout = 30_000 };
 
     private readonly ClusterProcesses _cluster = new();
 
-    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 ends a test class through IAsyncLifetime, not IAsyncDisposable: the processes must be stopped here.
+    public Task DisposeAsync() => _cluster.DisposeAsync().AsTask();
 
     [Fact]
     public async Task A_room_deleted_through_a_third_node_closes_the_meeting_on_the_node_that_holds_it()

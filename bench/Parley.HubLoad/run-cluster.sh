@@ -3,6 +3,9 @@
 # 127.0.0.1:5055, 5056, ..., the load generator connecting clients to the nodes in turn (following redirects); all
 # stopped after. N=1 is one node with Redis on, for a like-for-like comparison with N=2.
 #   bench/Parley.HubLoad/run-cluster.sh <nodes> [generator options, e.g. --rooms 20 --clients 5 --join-rate 100]
+# PARLEY_SERVER_DIR runs another build of the server (an A/B: the build output of another commit); default: this
+# checkout's Release build. PARLEY_BENCH_REDIS=off runs the one node without Redis (what a join costs without the
+# cluster: no lease look-up, no backplane).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 nodes=$1
@@ -15,22 +18,27 @@ PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; redis_stop; pg_stop' EXIT
 psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 "$psql_bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE parley_bench"
+server_dir=${PARLEY_SERVER_DIR:-$PWD/src/Parley.Server/bin/Release/net10.0}
 urls=()
 for ((n = 0; n < nodes; n++)); do
   url="http://127.0.0.1:$((5055 + n))"
   urls+=("$url")
   Database__Provider=Postgres \
   ConnectionStrings__Default="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=parley_bench;Maximum Pool Size=50" \
-  ConnectionStrings__Redis="$PARLEY_TEST_REDIS" \
+  ConnectionStrings__Redis="$([[ ${PARLEY_BENCH_REDIS:-on} == off ]] || echo "$PARLEY_TEST_REDIS")" \
   Node__Id="bench-node-$n" \
   Node__PublicUrl="$url" \
   Media__Port=0 \
   RateLimits__Auth__PermitLimit=1000 \
   Logging__LogLevel__Default=Warning \
   ASPNETCORE_URLS="$url" \
-    dotnet src/Parley.Server/bin/Release/net10.0/Parley.Server.dll --contentRoot "$PWD/src/Parley.Server" &
+    dotnet "$server_dir/Parley.Server.dll" --contentRoot "$PWD/src/Parley.Server" &
   PIDS+=($!)
   # One at a time: the first node migrates the fresh database, the others find it done.
   for _ in $(seq 300); do curl -sf "$url/health/ready" >/dev/null && break; sleep 0.2; done
 done
+redis_cli=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT")
+"${redis_cli[@]}" config resetstat >/dev/null
 dotnet bench/Parley.HubLoad/bin/Release/net10.0/Parley.HubLoad.dll --urls "$(IFS=,; echo "${urls[*]}")" "$@"
+# What the cluster asked of Redis during the run (set-up, joins, leaves, heartbeats, backplane), most called first.
+echo "redis commands: $("${redis_cli[@]}" info commandstats | sed -n 's/^cmdstat_\([a-z|]*\):calls=\([0-9]*\).*/\2 \1/p' | sort -rn | head -8 | tr '\n' ' ')"

@@ -61,6 +61,7 @@ app.MapParleyHub();
 app.MapParleyPages();
 app.MapParleyTelemetry();
 app.MapParleyHealth();
+app.MapNodeOperatorEndpoints();
 
 await app.RunAsync();
 return 0;

@@ -6,6 +6,8 @@ namespace Parley.EndToEnd.Tests;
 /// <summary>One person in their own browser context, driving the page through its <c>data-testid</c>s.</summary>
 public sealed class Participant(IBrowserContext context, IPage page, string name, ServerLog serverLog) : IAsyncDisposable
 {
+    private const string Password = "Test-password-123";
+
     /// <summary>What each consumer of the page has received, read through mediasoup-client (<c>window.parley</c>).</summary>
     private const string ReceivedScript = """
         async () => {
@@ -136,14 +138,29 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
         }
     }
 
+    /// <summary>The email <see cref="SignUpAsync"/> registered (null before).</summary>
+    public string? Email { get; private set; }
+
     public async Task SignUpAsync()
     {
+        Email = $"{Guid.NewGuid():N}@example.test";
         await Page.GotoAsync("/");
         await ByTestId("tab-signup").ClickAsync();
         await ByTestId("signup-name").FillAsync(Name);
-        await ByTestId("signup-email").FillAsync($"{Guid.NewGuid():N}@example.test");
-        await ByTestId("signup-password").FillAsync("Test-password-123");
+        await ByTestId("signup-email").FillAsync(Email);
+        await ByTestId("signup-password").FillAsync(Password);
         await ByTestId("btn-signup").ClickAsync();
+        await ByTestId("home-view").WaitForAsync();
+    }
+
+    /// <summary>Signs in on the home page with an account another page signed up (<see cref="Email"/>).</summary>
+    public async Task SignInAsync(string email)
+    {
+        await Page.GotoAsync("/");
+        await ByTestId("tab-signin").ClickAsync();
+        await ByTestId("signin-email").FillAsync(email);
+        await ByTestId("signin-password").FillAsync(Password);
+        await ByTestId("btn-signin").ClickAsync();
         await ByTestId("home-view").WaitForAsync();
     }
 

@@ -9,6 +9,8 @@ namespace Parley.Server.Cluster;
 /// (<c>{prefix}:node:{id}</c>, JSON <see cref="NodeRecord"/>) plus its id in the set <c>{prefix}:nodes</c>; a node is
 /// alive exactly while its key exists. A room's lease is <c>{prefix}:room:{roomId}</c> = the holding node's id,
 /// with an expiry; every change to a lease is one atomic command or script, so two nodes never both win it.
+/// A join asks in one round trip (<see cref="LocateAsync"/>) and places in one more; the scripts name node keys they
+/// build from ids, which a single Redis (not Redis Cluster) allows.
 /// </summary>
 internal sealed class ClusterDirectory(IConnectionMultiplexer redis, IOptions<ClusterSettings> options)
 {
@@ -20,10 +22,37 @@ internal sealed class ClusterDirectory(IConnectionMultiplexer redis, IOptions<Cl
         return 0
         """;
 
-    // Moves a lease from the node named (a dead one) to another; 0 when the lease changed meanwhile.
-    private const string TakeOverScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
-        return 0
+    // A join's one look-up: the room's holder with its heartbeat, and when no live node holds it, every live node's
+    // heartbeat to choose from (ids whose heartbeat expired are dropped from the set). Returns
+    // {holder or '', holder's record or '', id, record, id, record, ...}; node keys are KEYS[3] .. id.
+    private const string LocateScript = """
+        local holder = redis.call('GET', KEYS[1])
+        if holder then
+            local record = redis.call('GET', KEYS[3] .. holder)
+            if record then return {holder, record} end
+        end
+        local result = {holder or '', ''}
+        for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+            local record = redis.call('GET', KEYS[3] .. id)
+            if record then
+                table.insert(result, id)
+                table.insert(result, record)
+            else
+                redis.call('SREM', KEYS[2], id)
+            end
+        end
+        return result
+        """;
+
+    // Places an idle room (SET NX) or moves a dead node's lease (compare-and-set) and, when the room goes to the
+    // caller, rewrites the caller's heartbeat with its new load in the same step (only while that heartbeat stands).
+    // ARGV: expected holder ('' = nobody), new holder, lease ms, caller's heartbeat JSON ('' = not the caller), its ms.
+    private const string PlaceScript = """
+        local current = redis.call('GET', KEYS[1])
+        if (ARGV[1] == '' and current) or (ARGV[1] ~= '' and current ~= ARGV[1]) then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5], 'XX') end
+        return 1
         """;
 
     private const string ReleaseScript = """
@@ -89,12 +118,46 @@ internal sealed class ClusterDirectory(IConnectionMultiplexer redis, IOptions<Cl
 
     public async Task<string?> LeaseHolderAsync(string roomId) => await Db.StringGetAsync(RoomKey(roomId));
 
-    /// <summary>Places an idle room (nobody holds its lease) on a node; false when someone placed it first.</summary>
-    public Task<bool> TryPlaceAsync(string roomId, string nodeId) =>
-        Db.StringSetAsync(RoomKey(roomId), nodeId, _settings.RoomLeaseTime, When.NotExists);
+    /// <summary>
+    /// Where a room lives, in one round trip: its holder while that node's heartbeat stands; otherwise the holder it
+    /// names (a dead node, or null) and the live nodes.
+    /// </summary>
+    public async Task<RoomLocation> LocateAsync(string roomId)
+    {
+        var reply = (RedisValue[])(await Db.ScriptEvaluateAsync(LocateScript, [RoomKey(roomId), NodesKey, NodeKey(string.Empty)]))!;
+        var holder = reply[0].IsNullOrEmpty ? null : reply[0].ToString();
+        if (Parse(reply[1]) is { } holding)
+        {
+            return new RoomLocation(holder, holding, []);
+        }
 
-    public async Task<bool> TakeOverAsync(string roomId, string fromNodeId, string toNodeId) =>
-        (long)await Db.ScriptEvaluateAsync(TakeOverScript, [RoomKey(roomId)], [fromNodeId, toNodeId, LeaseMilliseconds]) == 1;
+        var live = new List<NodeRecord>(reply.Length / 2);
+        for (var i = 3; i < reply.Length; i += 2)
+        {
+            if (Parse(reply[i]) is { } node)
+            {
+                live.Add(node);
+            }
+        }
+
+        return new RoomLocation(holder, null, live);
+    }
+
+    /// <summary>Places an idle room (nobody holds its lease) on a node; false when someone placed it first.</summary>
+    /// <param name="self">The caller's heartbeat with the room counted, when the room goes to the caller.</param>
+    public Task<bool> TryPlaceAsync(string roomId, string nodeId, NodeRecord? self = null) => PlaceAsync(roomId, string.Empty, nodeId, self);
+
+    /// <summary>Moves a dead node's lease to another node; false when the lease changed meanwhile.</summary>
+    /// <param name="self">The caller's heartbeat with the room counted, when the room goes to the caller.</param>
+    public Task<bool> TakeOverAsync(string roomId, string fromNodeId, string toNodeId, NodeRecord? self = null) =>
+        PlaceAsync(roomId, fromNodeId, toNodeId, self);
+
+    private async Task<bool> PlaceAsync(string roomId, string fromNodeId, string toNodeId, NodeRecord? self) =>
+        (long)await Db.ScriptEvaluateAsync(
+            PlaceScript,
+            [RoomKey(roomId), NodeKey(self?.Id ?? toNodeId)],
+            [fromNodeId, toNodeId, LeaseMilliseconds, self is null ? string.Empty : JsonSerializer.Serialize(self, JsonSerializerOptions.Web),
+             (long)_settings.HeartbeatTimeout.TotalMilliseconds]) == 1;
 
     public async Task<bool> RenewAsync(string roomId, string nodeId) =>
         (long)await Db.ScriptEvaluateAsync(RenewScript, [RoomKey(roomId)], [nodeId, LeaseMilliseconds]) == 1;

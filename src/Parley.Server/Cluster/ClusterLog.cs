@@ -32,4 +32,16 @@ internal static partial class ClusterLog
 
     [LoggerMessage(3809, LogLevel.Warning, "This node's heartbeat was gone from Redis (restarted, or this node stalled): heartbeat and leases re-written, dead-node sweep held off for {Seconds} s")]
     public static partial void RegistryLost(ILogger logger, double seconds);
+
+    [LoggerMessage(3810, LogLevel.Information, "Node {NodeId} is draining (operator): it takes no new rooms; {People} people in {Rooms} room(s) stay until they leave")]
+    public static partial void DrainStarted(ILogger logger, string nodeId, int people, int rooms);
+
+    [LoggerMessage(3811, LogLevel.Information, "Node {NodeId} takes new rooms again (operator cancelled the drain)")]
+    public static partial void DrainCancelled(ILogger logger, string nodeId);
+
+    [LoggerMessage(3812, LogLevel.Information, "Node {NodeId} is drained: nobody is left and it holds no room, {Seconds:0} s after the drain began; it can be stopped")]
+    public static partial void Drained(ILogger logger, string nodeId, double seconds);
+
+    [LoggerMessage(3813, LogLevel.Information, "Operator call refused: {Reason}")]
+    public static partial void OperatorRefused(ILogger logger, string reason);
 }

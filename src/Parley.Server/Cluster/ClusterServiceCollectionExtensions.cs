@@ -11,7 +11,7 @@ namespace Parley.Server.Cluster;
 /// <summary>
 /// Several nodes on one database: with <c>ConnectionStrings:Redis</c> set, the node registry and room leases in
 /// Redis, <c>joinRoom</c> redirects, the SignalR Redis backplane, forwarding of HTTP changes to the room's node, the
-/// dead-node sweep, a Redis readiness check and CORS for the hub. Without it, only the node's identity (the server
+/// dead-node sweep, the operator's drain, Redis and drain readiness checks and CORS for the hub. Without it, only the node's identity (the server
 /// is the only node and nothing else changes).
 /// </summary>
 internal static class ClusterServiceCollectionExtensions
@@ -28,6 +28,12 @@ internal static class ClusterServiceCollectionExtensions
         {
             throw new InvalidOperationException(
                 $"{ClusterSettings.SectionName}: HeartbeatTimeout and RoomLeaseTime must be longer than HeartbeatInterval, which must be positive.");
+        }
+
+        if (settings.OperatorKey is { Length: > 0 and < OperatorKeyFilter.MinimumKeyLength })
+        {
+            throw new InvalidOperationException(
+                $"{ClusterSettings.SectionName}:OperatorKey must be at least {OperatorKeyFilter.MinimumKeyLength} characters (or unset: no operator API).");
         }
 
         services.Configure<ClusterSettings>(section);
@@ -53,6 +59,7 @@ internal static class ClusterServiceCollectionExtensions
         });
         services.AddSingleton<ClusterDirectory>();
         services.AddSingleton<RoomLeases>();
+        services.AddSingleton<NodeDrain>();
         services.AddSingleton<RoomPlacement>();
         services.AddSingleton<NodeHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeat>());
@@ -65,7 +72,9 @@ internal static class ClusterServiceCollectionExtensions
         services.RemoveAll<IRoomNotifier>();
         services.AddSingleton<IRoomNotifier, ClusterRoomNotifier>();
 
-        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", HealthStatus.Unhealthy, [HealthServiceCollectionExtensions.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Unhealthy, [HealthServiceCollectionExtensions.ReadyTag])
+            .AddCheck<NodeDrainHealthCheck>("draining", HealthStatus.Unhealthy, [HealthServiceCollectionExtensions.ReadyTag]);
         services.AddCors(cors => cors.AddPolicy(HubCorsPolicy, policy =>
             policy.WithOrigins([.. settings.AllowedOrigins.Select(o => o.TrimEnd('/'))]).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
         return services;

@@ -29,6 +29,12 @@ internal sealed class ClusterSettings
     /// <summary>How long a room's lease lasts without renewal (renewed every heartbeat while the room lives).</summary>
     public TimeSpan RoomLeaseTime { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The key an operator sends (header <c>Parley-Operator-Key</c>) to call <c>/api/admin/node/*</c> (drain); the
+    /// operator API is off while it is empty.
+    /// </summary>
+    public string? OperatorKey { get; set; }
+
     /// <summary>The prefix of every Redis key and channel (several clusters, or test runs, may share one Redis).</summary>
     public string RedisPrefix { get; set; } = "parley";
 }

@@ -15,6 +15,7 @@ internal sealed class NodeHeartbeat(
     ClusterDirectory directory,
     RoomPlacement placement,
     RoomLeases leases,
+    NodeDrain drain,
     NodeIdentity node,
     IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
@@ -39,14 +40,17 @@ internal sealed class NodeHeartbeat(
 
             try
             {
-                if (!await directory.HeartbeatAsync(placement.Self()) && _beaten)
+                var began = time.GetUtcNow();
+                var intact = await directory.HeartbeatAsync(placement.Self());
+                if (!intact && _beaten)
                 {
                     _sweepFrom = time.GetUtcNow() + options.Value.HeartbeatTimeout;
                     ClusterLog.RegistryLost(logger, options.Value.HeartbeatTimeout.TotalSeconds);
                 }
 
                 _beaten = true;
-                await leases.RenewAsync();
+                await leases.RenewAsync(began, intact, drain.IsDraining);
+                drain.ReportIfEmpty();
                 if (time.GetUtcNow() >= _sweepFrom)
                 {
                     await using var scope = scopes.CreateAsyncScope();

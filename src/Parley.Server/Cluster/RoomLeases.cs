@@ -1,18 +1,34 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using Parley.Server.Membership;
 
 namespace Parley.Server.Cluster;
 
 /// <summary>
 /// The leases this node holds, renewed with each heartbeat. A room placed here but not yet entered keeps its lease
-/// for <see cref="ArrivalGrace"/> (the redirected people are on their way); a room that had people is released as
-/// soon as it is empty, so that its next meeting is placed afresh.
+/// for <see cref="ArrivalGrace"/> (the redirected people are on their way); a room that had people keeps it for
+/// <see cref="EmptyLinger"/> after it empties (someone reloading the page, or leaving and coming straight back, finds
+/// it here without a new placement or a redirect), then it is released so that its next meeting is placed afresh
+/// (at once on a draining node).
 /// </summary>
-internal sealed class RoomLeases(ClusterDirectory directory, ConnectionRegistry registry, NodeIdentity node, TimeProvider time, ILogger<RoomLeases> logger)
+/// <remarks>
+/// A join of a room held here is answered without asking Redis (<see cref="IsHeldHere"/>) while that answer is as good
+/// as Redis' own: the lease was taken or renewed by this node and not found lost since, and this node's last
+/// heartbeat began less than <c>HeartbeatTimeout - HeartbeatInterval</c> ago. Another node can only take the room
+/// once this node's heartbeat has expired (it counts this node dead) or the lease has expired (it lasts longer than
+/// the heartbeat), so within that time nobody has. The exception is Redis losing its keys; the next heartbeat finds
+/// that out, and the lease is confirmed again or reported lost.
+/// </remarks>
+internal sealed class RoomLeases(
+    ClusterDirectory directory, ConnectionRegistry registry, NodeIdentity node, IOptions<ClusterSettings> options, TimeProvider time, ILogger<RoomLeases> logger)
 {
     public static readonly TimeSpan ArrivalGrace = TimeSpan.FromSeconds(10);
 
+    public static readonly TimeSpan EmptyLinger = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
+    private readonly TimeSpan _trustFor = options.Value.HeartbeatTimeout - options.Value.HeartbeatInterval;
+    private long _heartbeatBeganTicks = DateTimeOffset.MinValue.UtcTicks;
 
     /// <summary>The room's lease is ours (just placed here, or confirmed at a join).</summary>
     /// <returns>True when the room was not held here before (this node's load just grew).</returns>
@@ -24,22 +40,45 @@ internal sealed class RoomLeases(ClusterDirectory directory, ConnectionRegistry 
             _ =>
             {
                 added = true;
-                return new Held(time.GetUtcNow(), false);
+                return new Held(time.GetUtcNow(), false, true);
             },
-            (_, h) => h with { Since = time.GetUtcNow() });
+            (_, h) => h with { Since = time.GetUtcNow(), Confirmed = true });
         return added;
     }
 
+    /// <summary>True when this node holds the room and may say so without asking Redis (see the remarks).</summary>
+    public bool IsHeldHere(string roomId) =>
+        _held.TryGetValue(roomId, out var held) && held.Confirmed
+        && time.GetUtcNow().UtcTicks - Interlocked.Read(ref _heartbeatBeganTicks) < _trustFor.Ticks;
+
+    public bool Contains(string roomId) => _held.ContainsKey(roomId);
+
     public IReadOnlyCollection<string> RoomIds => [.. _held.Keys];
 
-    /// <summary>Renews the lease of every room with people here; releases those that emptied or were never entered.</summary>
-    public async Task RenewAsync()
+    /// <summary>
+    /// Renews the lease of every room with people here; releases those that stayed empty or were never entered.
+    /// </summary>
+    /// <param name="heartbeatBegan">When the heartbeat written just before began.</param>
+    /// <param name="registryIntact">False when that heartbeat found its predecessor gone (Redis lost its keys):
+    /// nothing held is trusted until renewed.</param>
+    /// <param name="draining">The node is draining: an emptied room is released at once (its next meeting goes elsewhere).</param>
+    public async Task RenewAsync(DateTimeOffset heartbeatBegan, bool registryIntact, bool draining = false)
     {
-        var occupied = registry.RoomIds();
-        foreach (var roomId in occupied)
+        var linger = draining ? TimeSpan.Zero : EmptyLinger;
+        if (!registryIntact)
         {
-            _held[roomId] = new Held(time.GetUtcNow(), true);
-            if (!await directory.RenewAsync(roomId, node.Id))
+            foreach (var (roomId, held) in _held)
+            {
+                _held.TryUpdate(roomId, held with { Confirmed = false }, held);
+            }
+        }
+
+        Interlocked.Exchange(ref _heartbeatBeganTicks, heartbeatBegan.UtcTicks);
+        foreach (var roomId in registry.RoomIds())
+        {
+            var renewed = await directory.RenewAsync(roomId, node.Id);
+            _held[roomId] = new Held(time.GetUtcNow(), true, renewed);
+            if (!renewed)
             {
                 // Another node took the room (we were thought dead): its people here are in a meeting nobody else sees.
                 ClusterLog.LeaseLost(logger, roomId, await directory.LeaseHolderAsync(roomId) ?? "?");
@@ -53,7 +92,7 @@ internal sealed class RoomLeases(ClusterDirectory directory, ConnectionRegistry 
                 continue;
             }
 
-            if (held.HadPeople || time.GetUtcNow() - held.Since > ArrivalGrace)
+            if (time.GetUtcNow() - held.Since > (held.HadPeople ? linger : ArrivalGrace))
             {
                 _held.TryRemove(roomId, out _);
                 await directory.ReleaseAsync(roomId, node.Id);
@@ -61,7 +100,7 @@ internal sealed class RoomLeases(ClusterDirectory directory, ConnectionRegistry 
             }
             else
             {
-                await directory.RenewAsync(roomId, node.Id);
+                _held.TryUpdate(roomId, held with { Confirmed = await directory.RenewAsync(roomId, node.Id) }, held);
             }
         }
     }
@@ -76,5 +115,8 @@ internal sealed class RoomLeases(ClusterDirectory directory, ConnectionRegistry 
         }
     }
 
-    private sealed record Held(DateTimeOffset Since, bool HadPeople);
+    /// <param name="Since">When the room was placed here, or last seen with people.</param>
+    /// <param name="HadPeople">Whether anyone has been in it here.</param>
+    /// <param name="Confirmed">The lease was ours at the last look (taken, or renewed).</param>
+    private sealed record Held(DateTimeOffset Since, bool HadPeople, bool Confirmed);
 }

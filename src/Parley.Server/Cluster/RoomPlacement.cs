@@ -6,13 +6,15 @@ namespace Parley.Server.Cluster;
 
 /// <summary>
 /// Where a room lives: the node holding its lease while that node is alive, otherwise (an idle room, or its node
-/// died) the least-loaded live node, which then gets the lease. Answers null when the room lives here.
+/// died) the least-loaded live node that takes rooms (not stopping, not draining), which then gets the lease.
+/// Answers null when the room lives here.
 /// </summary>
 internal sealed class RoomPlacement(
     ClusterDirectory directory,
     RoomLeases leases,
     NodeIdentity node,
     ConnectionRegistry registry,
+    NodeDrain drain,
     IHostApplicationLifetime lifetime,
     ILogger<RoomPlacement> logger)
 {
@@ -20,40 +22,46 @@ internal sealed class RoomPlacement(
     private const int MaxAttempts = 4;
 
     /// <returns>The base URL of the node that holds the room, or null when it is this one.</returns>
+    /// <remarks>
+    /// A room held here is answered from <see cref="RoomLeases.IsHeldHere"/> without Redis; otherwise one round trip
+    /// says where the room is, and placing it costs one more (which also publishes this node's load when the room
+    /// comes here).
+    /// </remarks>
     public async Task<string?> LocateAsync(string roomId)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var holder = await directory.LeaseHolderAsync(roomId);
-            if (holder == node.Id)
+            if (leases.IsHeldHere(roomId))
+            {
+                return null;
+            }
+
+            var location = await directory.LocateAsync(roomId);
+            if (location.HolderId == node.Id)
             {
                 await HoldAsync(roomId);
                 return null;
             }
 
-            if (holder is not null && await directory.FindNodeAsync(holder) is { } holding)
+            if (location.Holder is { } holding)
             {
                 return holding.PublicUrl;
             }
 
-            var target = await LeastLoadedAsync();
-            if (target is null)
-            {
-                throw new HubException("No server takes new meetings right now; try again in a moment");
-            }
-
-            var won = holder is null
-                ? await directory.TryPlaceAsync(roomId, target.Id)
-                : await directory.TakeOverAsync(roomId, holder, target.Id);
+            var target = LeastLoaded(location.LiveNodes) ?? throw new HubException("No server takes new meetings right now; try again in a moment");
+            var self = target.Id == node.Id ? Self(roomId) : null;
+            var won = location.HolderId is null
+                ? await directory.TryPlaceAsync(roomId, target.Id, self)
+                : await directory.TakeOverAsync(roomId, location.HolderId, target.Id, self);
             if (!won)
             {
                 continue;
             }
 
-            ClusterLog.RoomPlaced(logger, roomId, target.Id, holder);
-            if (target.Id == node.Id)
+            ClusterLog.RoomPlaced(logger, roomId, target.Id, location.HolderId);
+            if (self is not null)
             {
-                await HoldAsync(roomId);
+                leases.Hold(roomId);
                 return null;
             }
 
@@ -64,8 +72,8 @@ internal sealed class RoomPlacement(
     }
 
     /// <summary>
-    /// Takes the room and, when it is new here, publishes this node's load at once: a placement elsewhere in the
-    /// next second would otherwise compare against a heartbeat that does not count it yet.
+    /// Takes a room another node placed here and, when it is new here, publishes this node's load at once: a placement
+    /// elsewhere in the next second would otherwise compare against a heartbeat that does not count it yet.
     /// </summary>
     private async Task HoldAsync(string roomId)
     {
@@ -85,12 +93,15 @@ internal sealed class RoomPlacement(
         }
     }
 
-    /// <summary>The live nodes with this one's load as it is now (its heartbeat may be a second old); a stopping node takes nothing.</summary>
-    private async Task<NodeRecord?> LeastLoadedAsync()
+    /// <summary>
+    /// The live nodes with this one's load as it is now (its heartbeat may be a second old); a stopping or draining
+    /// node takes nothing.
+    /// </summary>
+    private NodeRecord? LeastLoaded(IReadOnlyList<NodeRecord> live)
     {
         // A node that has not learnt its address yet (its first second) cannot be sent to.
-        var nodes = (await directory.LiveNodesAsync()).Where(n => n.Id != node.Id && n.PublicUrl.Length > 0).ToList();
-        if (!lifetime.ApplicationStopping.IsCancellationRequested)
+        var nodes = live.Where(n => n.Id != node.Id && n.PublicUrl.Length > 0 && !n.Draining).ToList();
+        if (!lifetime.ApplicationStopping.IsCancellationRequested && !drain.IsDraining)
         {
             nodes.Add(Self());
         }
@@ -98,10 +109,12 @@ internal sealed class RoomPlacement(
         return nodes.Count == 0 ? null : nodes.Min(NodeRecord.ByLoad);
     }
 
-    /// <summary>This node's heartbeat as it would be written now.</summary>
-    public NodeRecord Self()
+    /// <summary>This node's heartbeat as it would be written now (counting <paramref name="arriving"/>, a room about to be held here).</summary>
+    public NodeRecord Self(string? arriving = null)
     {
         var counts = registry.Count();
-        return new NodeRecord(node.Id, node.PublicUrl, node.MediaAddress, counts.Members + counts.Waiting, Math.Max(counts.ActiveRooms, leases.RoomIds.Count));
+        var held = leases.RoomIds.Count + (arriving is null || leases.Contains(arriving) ? 0 : 1);
+        return new NodeRecord(
+            node.Id, node.PublicUrl, node.MediaAddress, counts.Members + counts.Waiting, Math.Max(counts.ActiveRooms, held), drain.IsDraining);
     }
 }

@@ -151,6 +151,32 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_room_whose_lease_another_node_took_is_not_joined_here_once_the_next_heartbeat_finds_it_lost()
+    {
+        var (holder, other, _, roomId, host) = await MeetingOnTheHolderAsync();
+        await using var _ = host;
+        // b-other takes the lease as if it had counted a-holder dead; a-holder answers joins of a room it holds from
+        // memory, which its next renewal must correct.
+        Assert.True(await ClusterNodes.Directory(other).TakeOverAsync(roomId, "a-holder", "b-other"));
+
+        var guest = await holder.GuestAsync("Guest");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            await using var client = await holder.ConnectAsync(guest);
+            var answer = await client.JoinAsync(roomId);
+            if (answer.GetProperty("status").GetString() == "redirect")
+            {
+                Assert.Equal(other.BaseAddress.ToString().TrimEnd('/'), answer.GetProperty("url").GetString());
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "a-holder still takes joins of a room b-other holds");
+            await client.InvokeAsync("leaveRoom", new { });
+        }
+    }
+
+    [Fact]
     public async Task The_backplane_delivers_an_event_sent_on_one_node_to_a_client_on_another()
     {
         var (holder, other, _, roomId, host) = await MeetingOnTheHolderAsync();

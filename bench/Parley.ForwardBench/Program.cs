@@ -4,8 +4,15 @@
 // With --srtp SUITE every consumer transport protects what it sends with SRTP, each with its own random key as
 // mediasoup generates them; --srtp-keys FILE writes "SSRC keyBase64" lines for bench/forwarding/srtpsink. With
 // --srtp-producer the producer transport expects SRTP too, keyed with the producerKeyBase64 of the ready line.
+// With --webrtc the consumers are WebRtcTransports on one WebRtcServer (the shared port, as for browsers), each
+// connected by an in-process peer (bench/Parley.LoadTest's ClientTransport: ICE, DTLS as client, SRTP) that receives
+// and decrypts its copies; the SRTP profile is the --srtp suite (the server offers only that one). The sink port is
+// then unused. Both modes print the worker thread's own CPU time over the run (workerCpuMs) for CPU per copy.
 using System.Globalization;
 using System.Net;
+using Parley.LoadTest;
+using Parley.Media.Dtls;
+using Parley.Media.Net;
 using Parley.Media.Ortc;
 using Parley.Media.Routing;
 using Parley.Media.Transports;
@@ -17,6 +24,7 @@ uint ssrc = 1234;
 string? srtpSuite = null;
 string? srtpKeyFile = null;
 var srtpProducer = false;
+var webRtc = false;
 var next = 0;
 while (next < args.Length)
 {
@@ -30,6 +38,7 @@ while (next < args.Length)
         case "--srtp": srtpSuite = Value(); break;
         case "--srtp-keys": srtpKeyFile = Value(); break;
         case "--srtp-producer": srtpProducer = true; break;
+        case "--webrtc": webRtc = true; break;
         default: throw new ArgumentException($"unknown option {option}");
     }
 
@@ -37,9 +46,14 @@ while (next < args.Length)
     int IntValue() => int.Parse(Value(), CultureInfo.InvariantCulture);
 }
 
-if (srtpSuite is null && (srtpKeyFile is not null || srtpProducer))
+if (srtpSuite is null && (srtpKeyFile is not null || srtpProducer || webRtc))
 {
-    throw new ArgumentException("--srtp-keys and --srtp-producer need --srtp SUITE");
+    throw new ArgumentException("--srtp-keys, --srtp-producer and --webrtc need --srtp SUITE");
+}
+
+if (webRtc && srtpKeyFile is not null)
+{
+    throw new ArgumentException("--webrtc consumers are keyed by DTLS: no --srtp-keys");
 }
 
 await using var worker = new Worker("forward-bench");
@@ -61,11 +75,19 @@ if (producerKeys is not null)
 var producer = await producerTransport.ProduceAsync(MediaKind.Video, Vp8(ssrc));
 
 var (heapBefore, rssBefore) = MemoryNow();
-var consumerTransports = new List<PlainTransport>();
+var consumerTransports = new List<Transport>();
 var srtpConsumers = srtpSuite is null ? null : new List<Consumer>();
+using var webRtcServer = webRtc ? new WebRtcServer(new WebRtcServerOptions { ListenAddress = IPAddress.Loopback, Port = 0 }) : null;
+var peers = new List<ClientTransport>();
+var peerReceived = new long[1];
+webRtcServer?.Start();
+var serverCertificate = webRtc ? DtlsCertificate.Generate() : null;
+var peerCertificate = webRtc ? DtlsCertificate.Generate() : null;
 for (var i = 0; i < consumers; i++)
 {
-    var (transport, consumer) = await ConsumeAsync(router, producer, sinkPort, srtpSuite);
+    var (transport, consumer) = webRtc
+        ? await ConsumeOverWebRtcAsync(router, producer, webRtcServer!, serverCertificate!, peerCertificate!, srtpSuite!, peers, peerReceived)
+        : await ConsumeAsync(router, producer, sinkPort, srtpSuite);
     consumerTransports.Add(transport);
     srtpConsumers?.Add(consumer);
 }
@@ -74,14 +96,17 @@ var (heapAfter, rssAfter) = MemoryNow();
 if (srtpKeyFile is not null)
 {
     await File.WriteAllLinesAsync(srtpKeyFile, consumerTransports.Select((transport, i) => string.Create(
-        CultureInfo.InvariantCulture, $"{srtpConsumers![i].RtpParameters.Encodings[0].Ssrc} {transport.SrtpParameters!.KeyBase64}")));
+        CultureInfo.InvariantCulture, $"{srtpConsumers![i].RtpParameters.Encodings[0].Ssrc} {((PlainTransport)transport).SrtpParameters!.KeyBase64}")));
 }
 
 var srtpFields = srtpSuite is null ? "" : $",\"srtp\":\"{srtpSuite}\"" + (producerKeys is null ? "" : $",\"producerKeyBase64\":\"{producerKeys.KeyBase64}\"");
 Console.WriteLine(
     $"{{\"ready\":true,\"port\":{producerTransport.Tuple.LocalPort},\"consumers\":{consumers}," +
     $"\"heapBytesPerConsumer\":{(heapAfter - heapBefore) / Math.Max(1, consumers)},\"rssBytesPerConsumer\":{(rssAfter - rssBefore) / Math.Max(1, consumers)}{srtpFields}}}");
+var workerThread = await worker.InvokeAsync(() => new DirectoryInfo("/proc/thread-self").LinkTarget!);
+var workerCpuBefore = ThreadCpuNanoseconds(workerThread);
 await Console.In.ReadToEndAsync();
+var workerCpuMs = (ThreadCpuNanoseconds(workerThread) - workerCpuBefore) / 1_000_000;
 
 var received = await producerTransport.GetStatsAsync();
 long sent = 0, failed = 0;
@@ -93,7 +118,46 @@ foreach (var transport in consumerTransports)
 
 var producerDecryptFailed = producerKeys is null ? "" : $",\"producerDecryptFailed\":{(await producerTransport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.DecryptFailed)}";
 var shed = worker.GetOverloadDropCount(OverloadDropReason.SocketBacklog) + worker.GetOverloadDropCount(OverloadDropReason.WorkerQueue);
-Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed},\"shedLate\":{shed}{producerDecryptFailed}}}");
+var peerFields = webRtc ? $",\"mode\":\"webrtc\",\"peerReceived\":{Interlocked.Read(ref peerReceived[0])},\"peerSrtpFailures\":{peers.Sum(p => Interlocked.Read(ref p.SrtpFailures))}" : "";
+Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed},\"shedLate\":{shed},\"workerCpuMs\":{workerCpuMs}{producerDecryptFailed}{peerFields}}}");
+foreach (var peer in peers)
+{
+    peer.Dispose();
+}
+
+// CPU time a thread of this process has run, in ns (the first field of its schedstat).
+static long ThreadCpuNanoseconds(string threadSelf) =>
+    long.Parse(File.ReadAllText($"/proc/{threadSelf}/schedstat").Split(' ')[0], CultureInfo.InvariantCulture);
+
+// One consumer on its own WebRtcTransport on the shared port, connected by an in-process peer as a browser would:
+// the server offers only the given SRTP profile.
+static async Task<(Transport Transport, Consumer Consumer)> ConsumeOverWebRtcAsync(
+    Router router, Producer producer, WebRtcServer server, DtlsCertificate serverCertificate, DtlsCertificate peerCertificate,
+    string srtpSuite, List<ClientTransport> peers, long[] peerReceived)
+{
+    var profile = srtpSuite switch
+    {
+        SrtpCryptoSuites.AeadAes128Gcm => Parley.Media.Srtp.SrtpProfile.AeadAes128Gcm,
+        SrtpCryptoSuites.AeadAes256Gcm => Parley.Media.Srtp.SrtpProfile.AeadAes256Gcm,
+        SrtpCryptoSuites.AesCm128HmacSha1_80 => Parley.Media.Srtp.SrtpProfile.AesCm128HmacSha1_80,
+        _ => throw new ArgumentException($"--webrtc takes AEAD_AES_128_GCM, AEAD_AES_256_GCM or AES_CM_128_HMAC_SHA1_80, not {srtpSuite}"),
+    };
+    var transport = await router.CreateWebRtcTransportAsync(new WebRtcTransportOptions
+    {
+        WebRtcServer = server,
+        Certificate = serverCertificate,
+        EnableTcp = false,
+        Connection = new WebRtcConnectionOptions { Dtls = new DtlsTransportOptions { SrtpProfiles = [profile] } },
+    });
+    await transport.ConnectAsync(peerCertificate.ToParameters(DtlsRole.Client));
+    var peer = new ClientTransport(peerCertificate, new IPEndPoint(IPAddress.Loopback, server.UdpPort));
+    peers.Add(peer);
+    peer.RtpReceived = _ => Interlocked.Increment(ref peerReceived[0]);
+    await peer.ConnectAsync(transport.IceParameters.UsernameFragment, transport.IceParameters.Password, transport.DtlsParameters.Fingerprints);
+    var consumer = await transport.ConsumeAsync(producer.Id, router.RtpCapabilities);
+    await consumer.ResumeAsync();
+    return (transport, consumer);
+}
 
 // Memory the consumers cost: the managed heap after a full collection, and the process's resident set.
 static (long Heap, long Rss) MemoryNow()

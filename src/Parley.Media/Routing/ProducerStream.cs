@@ -234,6 +234,7 @@ internal sealed class ProducerStream : IRetransmissionSource
 
         block = _statistics.CreateReportBlock(nowMs);
         _score.Update(_statistics.ExpectedPackets, Math.Max(0, _statistics.PacketsLost), _counters.PacketsRepaired, _statistics.RetransmittedPacketCount);
+        Producer.UpdateScore();
         return true;
     }
 

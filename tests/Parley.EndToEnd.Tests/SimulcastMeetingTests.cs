@@ -52,7 +52,7 @@ public sealed class SimulcastMeetingTests(MeetingFixture fixture)
     /// <summary>The SFU's view for failure messages: each camera stream's packets and bitrate, each video consumer's layers.</summary>
     private async Task<string> ServerSideAsync(string roomId)
     {
-        if (fixture.Server.Services.GetRequiredService<SfuRoomMedia>().FindRoom(roomId) is not { } room)
+        if (fixture.Server.Services.GetRequiredService<MediaRooms>().FindRoom(roomId) is not { } room)
         {
             return "no router";
         }

@@ -49,8 +49,8 @@ internal static class HubServiceCollectionExtensions
         services.TryAddSingleton<ServerMetrics>();
         services.TryAddSingleton<RoomLocks>();
         services.TryAddSingleton<RoomEvents>();
-        // The SFU registers its own IRoomMedia before this runs; until then rooms have signaling only.
-        services.TryAddSingleton<IRoomMedia, SignalingOnlyRoomMedia>();
+        // Rooms' media (AddParleyMedia) reach the clients through this.
+        services.AddHostedService<MediaEventRelay>();
         services.TryAddScoped<IMembershipStore, EfMembershipStore>();
         services.TryAddScoped<RoomMembershipService>();
         services.TryAddSingleton<ReconnectGrace>();

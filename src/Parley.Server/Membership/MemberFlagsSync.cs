@@ -24,11 +24,12 @@ internal sealed class MemberFlagsSync(
     /// </summary>
     public async Task<bool> SyncAsync(MediaPeer peer)
     {
-        if (registry.GetMemberConnection(peer.RoomId, peer.UserId) != peer.ConnectionId || media.ForwardedFlags(peer) is not { } flags)
+        if (registry.GetMemberConnection(peer.RoomId, peer.UserId) != peer.ConnectionId)
         {
             return false;
         }
 
+        var flags = media.ForwardedFlags(peer);
         try
         {
             var current = await store.FindMemberAsync(peer.RoomId, peer.UserId, NoCancel);

@@ -35,7 +35,7 @@ internal sealed class MembershipReconciliation(
             {
                 await RemoveStaleAsync(row.RoomId, row.UserId, lastOfRoom: lastRowOfRoom[row.RoomId] == index);
             }
-            else if (media.ForwardedFlags(new MediaPeer(row.RoomId, row.UserId, connectionId)) is { } flags && flags != row.Flags)
+            else if (media.ForwardedFlags(new MediaPeer(row.RoomId, row.UserId, connectionId)) != row.Flags)
             {
                 await SyncFlagsAsync(row.RoomId, row.UserId);
             }
@@ -78,8 +78,9 @@ internal sealed class MembershipReconciliation(
             if (registry.GetMemberConnection(roomId, userId) is { } connectionId)
             {
                 var peer = new MediaPeer(roomId, userId, connectionId);
-                if (await flagsSync.SyncAsync(peer) && media.ForwardedFlags(peer) is { } flags)
+                if (await flagsSync.SyncAsync(peer))
                 {
+                    var flags = media.ForwardedFlags(peer);
                     MembershipLog.FlagsRepaired(logger, userId, roomId, flags.IsMicActive, flags.IsCamActive, flags.IsShareScreen);
                 }
             }

@@ -232,7 +232,7 @@ internal sealed partial class RoomMembershipService(
             {
                 updated = await store.SetFlagsAsync(roomId, caller.UserId, flags, NoCancel) ?? throw HubErrors.NotInRoom();
             }
-            catch (Exception exception) when (exception is not HubException && media.ForwardedFlags(peer) is not null)
+            catch (Exception exception) when (exception is not HubException)
             {
                 // The producers changed and they are the authority: the call succeeded, the row follows later.
                 flagsSync.NotWritten(peer, exception);

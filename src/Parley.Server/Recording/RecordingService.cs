@@ -19,7 +19,8 @@ namespace Parley.Server.Recording;
 /// run left behind and finishes (or fails) the recordings that run left open; at shutdown it stops every recording.
 /// </summary>
 internal sealed class RecordingService(
-    SfuRoomMedia sfu,
+    MediaRooms rooms,
+    RoomMediaEvents mediaEvents,
     RoomLocks locks,
     IDbContextFactory<ParleyDbContext> contexts,
     IHubContext<RoomHub> hub,
@@ -29,7 +30,7 @@ internal sealed class RecordingService(
     LeftoverOwnership ownership,
     IHostEnvironment environment,
     TimeProvider time,
-    ILogger<RecordingService> logger) : IHostedService
+    ILogger<RecordingService> logger) : IHostedService, IRoomMediaListener
 {
     private readonly ConcurrentDictionary<string, RoomRecorder> _active = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -88,9 +89,9 @@ internal sealed class RecordingService(
             {
                 // Under the room's lock, producers added from here on raise ProducerAdded after we are in the map.
                 _active[roomId] = recorder;
-                if (sfu.FindRoom(roomId) is { } room)
+                if (rooms.FindRoom(roomId) is { } room)
                 {
-                    foreach (var producer in room.Peers.Values.SelectMany(p => p.Producers.Values))
+                    foreach (var producer in room.Producers)
                     {
                         recorder.Add(room.Router, producer);
                     }
@@ -161,8 +162,7 @@ internal sealed class RecordingService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        sfu.ProducerAdded += OnProducerAdded;
-        sfu.RoomReleased += OnRoomReleased;
+        mediaEvents.Subscribe(this);
         OrphanProcesses.KillUnder(Root, logger);
         await RecoverAsync(cancellationToken);
         _composing = Task.Run(ComposeLoopAsync, CancellationToken.None);
@@ -170,8 +170,7 @@ internal sealed class RecordingService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        sfu.ProducerAdded -= OnProducerAdded;
-        sfu.RoomReleased -= OnRoomReleased;
+        mediaEvents.Unsubscribe(this);
         // Every running recording is finished on disk; its composition runs at the next start.
         await Task.WhenAll(_active.Keys.ToList().Select(roomId => StopIfRecordingAsync(roomId, "server shutting down")));
         _compositions.Writer.TryComplete();
@@ -179,15 +178,22 @@ internal sealed class RecordingService(
         await _composing;
     }
 
-    private void OnProducerAdded(MediaRoom room, ProducerEntry producer)
+    /// <summary>Follows the producers of recording rooms, and stops a recording when its meeting ends.</summary>
+    public ValueTask OnMediaEventAsync(RoomMediaEvent mediaEvent)
     {
-        if (_active.TryGetValue(room.RoomId, out var recorder))
+        switch (mediaEvent)
         {
-            recorder.Add(room.Router, producer);
+            case ProducerAdded added when _active.TryGetValue(added.RoomId, out var recorder):
+                recorder.Add(added.Room.Router, added.Producer);
+                break;
+            case RoomMediaReleased released:
+                // Published under the room's lock, which stopping takes: it runs after.
+                _ = OnRoomReleasedAsync(released.RoomId);
+                break;
         }
-    }
 
-    private void OnRoomReleased(string roomId) => _ = OnRoomReleasedAsync(roomId);
+        return ValueTask.CompletedTask;
+    }
 
     private async Task OnRoomReleasedAsync(string roomId)
     {

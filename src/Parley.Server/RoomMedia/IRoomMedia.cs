@@ -3,9 +3,8 @@ using Parley.Media.Ortc;
 namespace Parley.Server.RoomMedia;
 
 /// <summary>
-/// The media side of a meeting room as the room membership service sees it. The membership service
-/// calls it under the room's lock, so calls for one room never overlap; calls for different rooms may.
-/// The SFU wires its routers, transports and producers in behind this seam.
+/// The media side of a meeting room as the room membership service sees it (<see cref="MediaRooms"/>). The membership
+/// service calls it under the room's lock, so calls for one room never overlap; calls for different rooms may.
 /// </summary>
 internal interface IRoomMedia
 {
@@ -25,11 +24,8 @@ internal interface IRoomMedia
     /// </summary>
     ValueTask<MediaFlags> ApplyFlagsAsync(MediaPeer peer, MediaFlags current, MediaFlagsChange requested, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// The flags the media really gives for a joined connection (all off when it has no media), or null when the media
-    /// keeps no state of its own and the row is the only authority (signaling only).
-    /// </summary>
-    MediaFlags? ForwardedFlags(MediaPeer peer);
+    /// <summary>The flags the media really gives for a joined connection (all off when it has no media): the authority the row follows.</summary>
+    MediaFlags ForwardedFlags(MediaPeer peer);
 
     /// <summary>
     /// A host turns one of the peer's sources off: the mic producer is paused (closed with <paramref name="close"/>), a

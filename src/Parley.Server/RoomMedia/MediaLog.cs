@@ -14,6 +14,6 @@ internal static partial class MediaLog
     [LoggerMessage(3204, LogLevel.Warning, "Media clean-up failed for room {RoomId}")]
     public static partial void CleanupFailed(ILogger logger, Exception exception, string roomId);
 
-    [LoggerMessage(3205, LogLevel.Warning, "Sending media event {EventName} failed")]
+    [LoggerMessage(3205, LogLevel.Warning, "A listener failed to handle media event {EventName}")]
     public static partial void EventFailed(ILogger logger, Exception exception, string eventName);
 }

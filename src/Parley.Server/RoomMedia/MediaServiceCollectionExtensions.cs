@@ -1,9 +1,9 @@
 namespace Parley.Server.RoomMedia;
 
-/// <summary>Registers the SFU: the media engine (started with the app) and the rooms' media behind <see cref="IRoomMedia"/>.</summary>
+/// <summary>Registers the SFU: the media engine (started with the app) and the rooms' media (<see cref="MediaRooms"/>, a <see cref="MediaRoom"/> per room) and their events.</summary>
 internal static class MediaServiceCollectionExtensions
 {
-    /// <summary>Call before <c>AddParleyHub</c>, whose signaling-only media it then replaces.</summary>
+    /// <summary>The hub (<c>AddParleyHub</c>) relays the rooms' media events to the clients.</summary>
     public static IServiceCollection AddParleyMedia(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MediaSettings>()
@@ -14,9 +14,9 @@ internal static class MediaServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<MediaEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<MediaEngine>());
-        services.AddSingleton<MediaEvents>();
-        services.AddSingleton<SfuRoomMedia>();
-        services.AddSingleton<IRoomMedia>(sp => sp.GetRequiredService<SfuRoomMedia>());
+        services.AddSingleton<RoomMediaEvents>();
+        services.AddSingleton<MediaRooms>();
+        services.AddSingleton<IRoomMedia>(sp => sp.GetRequiredService<MediaRooms>());
         services.AddScoped<MediaSignalingService>();
         return services;
     }

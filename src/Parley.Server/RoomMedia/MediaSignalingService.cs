@@ -8,16 +8,16 @@ using Parley.Server.Rooms;
 namespace Parley.Server.RoomMedia;
 
 /// <summary>
-/// The hub's media methods: each runs under the caller's room lock, uses only the caller's own transports,
+/// The hub's media methods: each runs under the caller's room lock, checks the caller's rights and limits, and asks the
+/// room's <see cref="MediaRoom"/> (the owner of the media) for the change. Uses only the caller's own transports,
 /// producers and consumers (any other id is "not found"), and keeps <c>room_user</c>'s media flags equal to the
 /// producers really forwarding, broadcasting <c>userUpdated</c> whenever they change (<see cref="MemberFlagsSync"/>).
 /// </summary>
 internal sealed class MediaSignalingService(
-    SfuRoomMedia sfu,
+    MediaRooms rooms,
     ConnectionRegistry registry,
     RoomLocks locks,
     MemberFlagsSync flags,
-    MediaEvents events,
     IMembershipStore store,
     IEnumerable<IMediaUseSink> useSinks)
 {
@@ -27,18 +27,12 @@ internal sealed class MediaSignalingService(
     public Task<TransportCreatedResult> CreateWebRtcTransportAsync(string connectionId, bool producing, bool consuming) =>
         InRoomAsync(connectionId, async (room, media) =>
         {
-            if (media.Transports.Count >= sfu.Settings.MaxTransportsPerPeer)
+            if (media.Transports.Count >= rooms.Settings.MaxTransportsPerPeer)
             {
-                throw new HubException($"Too many transports (at most {sfu.Settings.MaxTransportsPerPeer}); close one first");
+                throw new HubException($"Too many transports (at most {rooms.Settings.MaxTransportsPerPeer}); close one first");
             }
 
-            var transport = await room.Router.CreateWebRtcTransportAsync(new WebRtcTransportOptions
-            {
-                WebRtcServer = sfu.Engine.WebRtcServer,
-                Certificate = sfu.Engine.Certificate,
-                AppData = new TransportUse(producing, consuming),
-            });
-            sfu.Track(room, media, transport);
+            var transport = await room.CreateWebRtcTransportAsync(media, new TransportUse(producing, consuming));
             return new TransportCreatedResult(transport.Id, transport.IceParameters, transport.IceCandidates, transport.DtlsParameters);
         });
 
@@ -102,35 +96,19 @@ internal sealed class MediaSignalingService(
             }
 
             var entry = new ProducerEntry(producer, request.Source, media.Peer.UserId, request.AppData, transport.Id);
-            media.Producers[producer.Id] = entry;
-            if (registry.TakeFirstUse(connectionId, request.Source) && policy.StartsPaused(request.Source))
+            // muteOnEntry / camOffOnEntry: paused before anyone hears of it, and the mic counts as muted by a host.
+            var startPaused = registry.TakeFirstUse(connectionId, request.Source) && policy.StartsPaused(request.Source);
+            if (startPaused && request.Source == MediaSource.Mic)
             {
-                // muteOnEntry / camOffOnEntry: paused before anyone hears of it, and the mic counts as muted by a host.
-                await sfu.SetPausedAsync(room, entry, paused: true);
-                if (request.Source == MediaSource.Mic)
-                {
-                    registry.HoldMic(connectionId, held: true);
-                }
+                registry.HoldMic(connectionId, held: true);
             }
 
-            if (request.Source == MediaSource.Mic)
-            {
-                try
-                {
-                    await room.AudioLevels.AddProducerAsync(producer.Id);
-                }
-                catch (KeyNotFoundException)
-                {
-                    // Closed already (its transport failed): there is nothing to observe.
-                }
-            }
             foreach (var sink in useSinks)
             {
                 sink.Produced(media.Peer, request.Source);
             }
 
-            await events.NewProducerAsync(room.RoomId, media.Peer.ConnectionId, entry.Info);
-            sfu.OnProducerAdded(room, entry);
+            await room.AddProducerAsync(media, entry, startPaused);
             await SyncFlagsAsync(media);
             return new ProducedResult(producer.Id);
         });
@@ -149,7 +127,7 @@ internal sealed class MediaSignalingService(
                 }
             }
 
-            await sfu.SetPausedAsync(room, entry, paused);
+            await room.SetPausedAsync(entry, paused);
             await SyncFlagsAsync(media);
             return true;
         });
@@ -157,7 +135,7 @@ internal sealed class MediaSignalingService(
     public Task CloseProducerAsync(string connectionId, string producerId) =>
         InRoomAsync(connectionId, async (room, media) =>
         {
-            await sfu.CloseProducerAsync(room, media, FindProducer(media, producerId));
+            await room.CloseProducerAsync(media, FindProducer(media, producerId));
             await SyncFlagsAsync(media);
             return true;
         });
@@ -169,9 +147,9 @@ internal sealed class MediaSignalingService(
             var producer = room.FindProducer(producerId) is { Producer.IsClosed: false } found
                 ? found
                 : throw new HubException("Producer not found");
-            if (media.Consumers.Count >= sfu.Settings.MaxConsumersPerPeer)
+            if (media.Consumers.Count >= rooms.Settings.MaxConsumersPerPeer)
             {
-                throw new HubException($"Too many consumers (at most {sfu.Settings.MaxConsumersPerPeer}); close some first");
+                throw new HubException($"Too many consumers (at most {rooms.Settings.MaxConsumersPerPeer}); close some first");
             }
 
             Parley.Media.Routing.Consumer consumer;
@@ -189,12 +167,12 @@ internal sealed class MediaSignalingService(
             }
 
             var entry = new ConsumerEntry(consumer, transport.Id);
-            sfu.Track(media, entry);
+            room.AddConsumer(media, entry);
             if (consumer.Type == RtpParametersType.Simulcast)
             {
                 // maxVideoHeight holds from the first packet: the consumer starts paused, so it is capped before it sends.
                 var settings = (await store.FindRoomAsync(room.RoomId, CancellationToken.None) ?? throw HubErrors.RoomNotFound()).View.Settings;
-                await sfu.ApplyMaxVideoHeightAsync(room, entry, settings.MaxVideoHeight);
+                await room.ApplyMaxVideoHeightAsync(entry, settings.MaxVideoHeight);
             }
 
             return new ConsumedResult(
@@ -279,12 +257,12 @@ internal sealed class MediaSignalingService(
         using (await locks.AcquireAsync(roomId))
         {
             var caller = RequireJoined(connectionId);
-            if (caller.RoomId != roomId || sfu.FindRoom(roomId) is not { } room)
+            if (caller.RoomId != roomId || rooms.FindRoom(roomId) is not { } room)
             {
                 throw HubErrors.NotInRoom();
             }
 
-            var media = sfu.GetOrAddPeer(room, new MediaPeer(roomId, caller.UserId, connectionId));
+            var media = room.Join(new MediaPeer(roomId, caller.UserId, connectionId));
             return await action(room, media);
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using Parley.Media.Routing;
 using Parley.Media.Transports;
@@ -25,60 +26,42 @@ internal sealed class ConsumerEntry(Consumer consumer, string transportId)
 }
 
 /// <summary>
-/// One connection's media in a room: its transports, producers and consumers. Changed under the room's lock;
-/// the SFU's own events (a producer closing under a consumer) remove entries from other threads, hence the
-/// concurrent maps.
+/// One connection's media in a room: its transports, producers and consumers, read by anyone and changed only by its
+/// <see cref="MediaRoom"/> (under the room's lock, or from an SFU thread when a producer closes under a consumer —
+/// hence the concurrent maps).
 /// </summary>
 internal sealed class PeerMedia(MediaPeer peer)
 {
+    private readonly ConcurrentDictionary<string, WebRtcTransport> _transports = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProducerEntry> _producers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConsumerEntry> _consumers = new(StringComparer.Ordinal);
+
     public MediaPeer Peer { get; } = peer;
 
-    public ConcurrentDictionary<string, WebRtcTransport> Transports { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, WebRtcTransport> Transports => _transports;
 
-    public ConcurrentDictionary<string, ProducerEntry> Producers { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, ProducerEntry> Producers => _producers;
 
-    public ConcurrentDictionary<string, ConsumerEntry> Consumers { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, ConsumerEntry> Consumers => _consumers;
 
     /// <summary>The flags that match what this peer really forwards: an open, unpaused producer per source.</summary>
     public MediaFlags ForwardedFlags() => new(
         IsForwarding(MediaSource.Mic), IsForwarding(MediaSource.Cam), IsForwarding(MediaSource.Screen));
 
     public ProducerEntry? FindBySource(MediaSource source) =>
-        Producers.Values.FirstOrDefault(p => p.Source == source && !p.Producer.IsClosed);
+        _producers.Values.FirstOrDefault(p => p.Source == source && !p.Producer.IsClosed);
+
+    internal void Add(WebRtcTransport transport) => _transports[transport.Id] = transport;
+
+    internal bool Remove(string transportId, [NotNullWhen(true)] out WebRtcTransport? transport) => _transports.TryRemove(transportId, out transport);
+
+    internal void Add(ProducerEntry entry) => _producers[entry.Producer.Id] = entry;
+
+    internal bool RemoveProducer(string producerId) => _producers.TryRemove(producerId, out _);
+
+    internal void Add(ConsumerEntry entry) => _consumers[entry.Consumer.Id] = entry;
+
+    internal bool RemoveConsumer(string consumerId) => _consumers.TryRemove(consumerId, out _);
 
     private bool IsForwarding(MediaSource source) => FindBySource(source) is { Producer.IsPaused: false };
-}
-
-/// <summary>A room's router and the media of the connections in it.</summary>
-internal sealed class MediaRoom(string roomId, Router router, AudioLevelObserver audioLevels)
-{
-    public string RoomId { get; } = roomId;
-
-    public Router Router { get; } = router;
-
-    /// <summary>Observes the mic producers for <c>activeSpeaker</c>.</summary>
-    public AudioLevelObserver AudioLevels { get; } = audioLevels;
-
-    /// <summary>The user last announced as the active speaker (only changes are announced).</summary>
-    public string? ActiveSpeakerUserId;
-
-    public ConcurrentDictionary<string, PeerMedia> Peers { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Bumped whenever the room is used or released, so that a stale idle timer knows it is stale.</summary>
-    public int IdleGeneration;
-
-    public ITimer? IdleTimer { get; set; }
-
-    public ProducerEntry? FindProducer(string producerId)
-    {
-        foreach (var peer in Peers.Values)
-        {
-            if (peer.Producers.TryGetValue(producerId, out var entry))
-            {
-                return entry;
-            }
-        }
-
-        return null;
-    }
 }

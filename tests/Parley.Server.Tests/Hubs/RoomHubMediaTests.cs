@@ -223,7 +223,7 @@ public abstract class RoomHubMediaTests
             Assert.Equal("video", consumed.GetProperty("kind").GetString());
             Assert.Equal("video/VP8", consumed.GetProperty("rtpParameters").GetProperty("codecs")[0].GetProperty("mimeType").GetString());
             var consumerId = consumed.GetProperty("id").GetString();
-            var consumer = Server.Services.GetRequiredService<SfuRoomMedia>().FindRoom(roomId)!.Peers.Values
+            var consumer = Server.Services.GetRequiredService<MediaRooms>().FindRoom(roomId)!.Peers.Values
                 .SelectMany(p => p.Consumers.Values).Single(c => c.Consumer.Id == consumerId).Consumer;
             Assert.Equal(new Parley.Media.Routing.ConsumerLayers(2, 2), consumer.PreferredLayers);
             var reply = await host.InvokeAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = 0 });
@@ -346,7 +346,7 @@ public abstract class RoomHubMediaTests
             Assert.Equal(new[] { micId, camId }.Order(), closed.Select(c => c.GetProperty("producerId").GetString()).Order());
             Assert.All(closed, c => Assert.Equal(guest.UserId, c.GetProperty("userId").GetString()));
             Assert.Equal(consumerId, (await host.NextAsync("consumerClosed")).GetProperty("consumerId").GetString());
-            Assert.Empty(Server.Services.GetRequiredService<SfuRoomMedia>().GetProducers(roomId, exceptUserId: ""));
+            Assert.Empty(Server.Services.GetRequiredService<MediaRooms>().GetProducers(roomId, exceptUserId: ""));
         }
     }
 
@@ -381,7 +381,7 @@ public abstract class RoomHubMediaTests
         await using var visitor = await Server.ConnectAsync(guest);
         await host.JoinAsync(roomId);
         await visitor.JoinAsync(roomId);
-        var media = Server.Services.GetRequiredService<SfuRoomMedia>();
+        var media = Server.Services.GetRequiredService<MediaRooms>();
         var router = media.FindRoom(roomId)!.Router;
         await ProduceAsync(visitor, await CreateTransportAsync(visitor), "audio", MediaTestData.OpusProducer(), "mic");
 
@@ -406,7 +406,7 @@ public abstract class RoomHubMediaTests
     {
         var owner = await Server.RegisterAsync("Owner");
         var roomId = await Server.CreateRoomAsync(owner);
-        var media = Server.Services.GetRequiredService<SfuRoomMedia>();
+        var media = Server.Services.GetRequiredService<MediaRooms>();
         await using var host = await Server.ConnectAsync(owner);
         await host.InvokeAsync("createRoom", new { roomId });
         Assert.True(media.HasRouter(roomId));

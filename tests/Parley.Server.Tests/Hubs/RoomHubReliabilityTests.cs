@@ -188,8 +188,8 @@ public abstract class RoomHubReliabilityTests
                 client.Connection.On("serverShuttingDown", () => _ = client.Connection.StopAsync());
             }
 
-            var media = server.Services.GetRequiredService<Parley.Server.RoomMedia.SfuRoomMedia>();
-            Assert.Single(media.FindRoom(roomId)!.Peers.Values, p => !p.Producers.IsEmpty);
+            var media = server.Services.GetRequiredService<Parley.Server.RoomMedia.MediaRooms>();
+            Assert.Single(media.FindRoom(roomId)!.Peers.Values, p => p.Producers.Count > 0);
 
             // What SIGTERM does: the host's lifetime starts stopping.
             server.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
@@ -200,7 +200,7 @@ public abstract class RoomHubReliabilityTests
             // Read beside the stopping server: no row is left for the next start to sweep.
             Assert.Equal(0, await CountRoomUserRowsAsync(database));
             Assert.False(host.TryTake("userLeft", out _));
-            Assert.True(media.FindRoom(roomId) is null || media.FindRoom(roomId)!.Peers.IsEmpty);
+            Assert.True(media.FindRoom(roomId) is null || media.FindRoom(roomId)!.Peers.Count == 0);
         }
         finally
         {

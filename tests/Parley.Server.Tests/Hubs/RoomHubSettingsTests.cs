@@ -235,7 +235,7 @@ public abstract class RoomHubSettingsTests
             var recvId = (await host.InvokeAsync("createWebRtcTransport", new { consuming = true })).GetProperty("id").GetString()!;
             var consumerId = (await host.InvokeAsync("consume", new { transportId = recvId, producerId = camId, rtpCapabilities = MediaTestData.DeviceCapabilities().ToElement() }))
                 .GetProperty("id").GetString();
-            var consumer = Server.Services.GetRequiredService<SfuRoomMedia>().FindRoom(roomId)!.Peers.Values
+            var consumer = Server.Services.GetRequiredService<MediaRooms>().FindRoom(roomId)!.Peers.Values
                 .SelectMany(p => p.Consumers.Values).Single(c => c.Consumer.Id == consumerId).Consumer;
             Assert.Equal(1, consumer.PreferredLayers!.Value.SpatialLayer);
 

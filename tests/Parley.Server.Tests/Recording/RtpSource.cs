@@ -12,7 +12,7 @@ namespace Parley.Server.Tests.Recording;
 /// <summary>
 /// A participant's real media for recording tests: ffmpeg encodes a test pattern (VP8) or a tone (Opus) and sends it
 /// as RTP to a comedia PlainTransport producer in the room, added the way the hub's <c>produce</c> adds one (the room
-/// hears of it and <see cref="SfuRoomMedia.ProducerAdded"/> is raised under the room's lock).
+/// hears of it and <see cref="ProducerAdded"/> is published under the room's lock).
 /// </summary>
 internal sealed class RtpSource : IAsyncDisposable
 {
@@ -32,7 +32,7 @@ internal sealed class RtpSource : IAsyncDisposable
 
     public static async Task<RtpSource> StartAsync(HubServer server, string roomId, HubClient participant, MediaSource source)
     {
-        var sfu = server.Services.GetRequiredService<SfuRoomMedia>();
+        var rooms = server.Services.GetRequiredService<MediaRooms>();
         var locks = server.Services.GetRequiredService<RoomLocks>();
         var video = source.Kind() == MediaKind.Video;
         var ssrc = (uint)Interlocked.Increment(ref s_ssrc);
@@ -41,7 +41,7 @@ internal sealed class RtpSource : IAsyncDisposable
         string producerId;
         using (await locks.AcquireAsync(roomId))
         {
-            var room = sfu.FindRoom(roomId) ?? throw new InvalidOperationException("The room has no router.");
+            var room = rooms.FindRoom(roomId) ?? throw new InvalidOperationException("The room has no router.");
             transport = await room.Router.CreatePlainTransportAsync(new PlainTransportOptions { Comedia = true });
             var producer = await transport.ProduceAsync(source.Kind(), new RtpParameters
             {
@@ -51,9 +51,8 @@ internal sealed class RtpSource : IAsyncDisposable
                 Encodings = [new RtpEncodingParameters { Ssrc = ssrc }],
             });
             var entry = new ProducerEntry(producer, source, participant.UserId, new JsonObject { ["source"] = source.Name() }, transport.Id);
-            var media = sfu.GetOrAddPeer(room, new MediaPeer(roomId, participant.UserId, participant.Connection.ConnectionId!));
-            media.Producers[producer.Id] = entry;
-            sfu.OnProducerAdded(room, entry);
+            var media = room.Join(new MediaPeer(roomId, participant.UserId, participant.Connection.ConnectionId!));
+            await room.AddProducerAsync(media, entry, startPaused: false);
             producerId = producer.Id;
         }
 

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.SignalR;
+using Parley.Server.Membership;
+using Parley.Server.RoomMedia;
+
+namespace Parley.Server.Hubs;
+
+/// <summary>
+/// Turns the rooms' media events into the contract's SignalR events (to the room's group or to one consumer's
+/// connection), and brings a member's row back in line with the media when a transport of theirs closed on its own.
+/// </summary>
+internal sealed class MediaEventRelay(RoomMediaEvents events, IHubContext<RoomHub> hub, IServiceScopeFactory scopes) : IRoomMediaListener, IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        events.Subscribe(this);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        events.Unsubscribe(this);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask OnMediaEventAsync(RoomMediaEvent mediaEvent)
+    {
+        var room = hub.Clients.Group(RoomEvents.GroupOf(mediaEvent.RoomId));
+        switch (mediaEvent)
+        {
+            case ProducerAdded added:
+                await hub.Clients.GroupExcept(RoomEvents.GroupOf(added.RoomId), added.Owner.ConnectionId)
+                    .SendAsync(HubEventNames.NewProducer, added.Producer.Info);
+                break;
+            case ProducerClosed closed:
+                await room.SendAsync(HubEventNames.ProducerClosed, new { producerId = closed.ProducerId, userId = closed.UserId });
+                break;
+            case ProducerPausedChanged paused:
+                await room.SendAsync(paused.Paused ? HubEventNames.ProducerPaused : HubEventNames.ProducerResumed, new { producerId = paused.ProducerId });
+                break;
+            case ConsumerProducerPausedChanged paused:
+                await hub.Clients.Client(paused.ConnectionId)
+                    .SendAsync(paused.Paused ? HubEventNames.ConsumerPaused : HubEventNames.ConsumerResumed, new { consumerId = paused.ConsumerId });
+                break;
+            case ConsumerLayersChanged changed:
+                await hub.Clients.Client(changed.ConnectionId).SendAsync(
+                    HubEventNames.ConsumerLayersChanged,
+                    new { consumerId = changed.ConsumerId, spatialLayer = changed.Layers?.SpatialLayer, temporalLayer = changed.Layers?.TemporalLayer });
+                break;
+            case ConsumerClosed closed:
+                await hub.Clients.Client(closed.ConnectionId).SendAsync(HubEventNames.ConsumerClosed, new { consumerId = closed.ConsumerId });
+                break;
+            case ActiveSpeakerChanged speaker:
+                await room.SendAsync(HubEventNames.ActiveSpeaker, new { userId = speaker.UserId });
+                break;
+            case PeerTransportLost lost:
+                // Published under the room's lock, as the sync requires. The membership store is scoped (a database
+                // context per unit of work), hence a scope for this one.
+                await using (var scope = scopes.CreateAsyncScope())
+                {
+                    await scope.ServiceProvider.GetRequiredService<MemberFlagsSync>().SyncAsync(lost.Peer);
+                }
+
+                break;
+        }
+    }
+}

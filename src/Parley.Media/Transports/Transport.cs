@@ -22,11 +22,12 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
     private volatile bool _closed;
     private volatile object? _closeReason;
 
-    private protected Transport(Router router, object? appData)
+    private protected Transport(Router router, object? appData, TransportCounters? counters = null)
     {
         Router = router;
         AppData = appData;
         RtcpSsrc = SsrcGenerator.Next();
+        Counters = counters ?? new TransportCounters();
     }
 
     /// <summary>Unique id.</summary>
@@ -49,7 +50,7 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
 
     internal Worker Worker => Router.Worker;
 
-    internal TransportCounters Counters { get; } = new();
+    internal TransportCounters Counters { get; }
 
     /// <summary>Open producers (worker thread).</summary>
     internal int ProducerCount => _producers.Count;
@@ -266,6 +267,11 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
         for (var i = 0; i < totals.TransportDrops.Length; i++)
         {
             totals.TransportDrops[i] += Counters.Dropped((RtpDropReason)i);
+        }
+
+        for (var i = 0; i < totals.ConnectionDrops.Length; i++)
+        {
+            totals.ConnectionDrops[i] += Counters.Dropped((WebRtcDropReason)i);
         }
     }
 

@@ -27,6 +27,7 @@ internal enum TrafficKind
 internal sealed class TransportCounters
 {
     private readonly long[] _dropped = new long[Enum.GetValues<RtpDropReason>().Length];
+    private readonly long[] _connectionDropped = new long[Enum.GetValues<WebRtcDropReason>().Length];
 
     private readonly BitrateCalculator _received = new();
     private readonly BitrateCalculator _sent = new();
@@ -126,7 +127,10 @@ internal sealed class TransportCounters
         DtlsState = dtlsState,
     };
 
-    /// <summary>Datagrams that reached the transport's receive path, whatever became of them.</summary>
+    /// <summary>
+    /// Datagrams that reached the transport's receive path, whatever became of them (for a WebRTC transport: every
+    /// datagram from a validated tuple, DTLS included, counted before it is decrypted).
+    /// </summary>
     public long PacketsReceived { get; private set; }
 
     /// <summary>Bytes of those datagrams.</summary>
@@ -155,6 +159,14 @@ internal sealed class TransportCounters
     }
 
     public void OnDropped(RtpDropReason reason) => _dropped[(int)reason]++;
+
+    /// <summary>
+    /// A drop in a WebRTC transport's ICE/DTLS/SRTP layer. Atomic, unlike the rest: a DTLS flight with no tuple to go to
+    /// is counted on a handshake thread.
+    /// </summary>
+    public void OnDropped(WebRtcDropReason reason) => Interlocked.Increment(ref _connectionDropped[(int)reason]);
+
+    public long Dropped(WebRtcDropReason reason) => Interlocked.Read(ref _connectionDropped[(int)reason]);
 
     public long Dropped(RtpDropReason reason) => Volatile.Read(ref _dropped[(int)reason]);
 

@@ -19,18 +19,18 @@ internal sealed partial class WebRtcConnection
 
         if (!_agent.IsValidatedTuple(from))
         {
-            Counters.CountDropped(WebRtcDropReason.UnvalidatedTuple);
+            Counters.OnDropped(WebRtcDropReason.UnvalidatedTuple);
             return;
         }
 
-        Counters.CountReceived(packet.Length);
+        Counters.OnDatagramReceived(packet.Length);
         switch (kind)
         {
             case PacketKind.Dtls:
                 if (_dtlsStarted)
                     _dtls.Feed(packet);
                 else
-                    Counters.CountDropped(WebRtcDropReason.BeforeDtlsStarted);
+                    Counters.OnDropped(WebRtcDropReason.BeforeDtlsStarted);
                 break;
             case PacketKind.Rtp:
             case PacketKind.Rtcp:
@@ -44,7 +44,7 @@ internal sealed partial class WebRtcConnection
         SrtpSession? session = Volatile.Read(ref _srtp);
         if (session is null)
         {
-            Counters.CountDropped(WebRtcDropReason.BeforeSrtpKeys);
+            Counters.OnDropped(WebRtcDropReason.BeforeSrtpKeys);
             return;
         }
 
@@ -57,24 +57,22 @@ internal sealed partial class WebRtcConnection
             case SrtpResult.Ok:
                 break;
             case SrtpResult.ReplayedPacket or SrtpResult.TooOldPacket:
-                Counters.CountDropped(WebRtcDropReason.SrtpReplay);
+                Counters.OnDropped(WebRtcDropReason.SrtpReplay);
                 return;
             case SrtpResult.Disposed:
-                Counters.CountDropped(WebRtcDropReason.Closed);
+                Counters.OnDropped(WebRtcDropReason.Closed);
                 return;
             default:
-                Counters.CountDropped(WebRtcDropReason.SrtpAuthenticationFailed);
+                Counters.OnDropped(WebRtcDropReason.SrtpAuthenticationFailed);
                 return;
         }
 
         if (isRtcp)
         {
-            Counters.CountRtcpReceived();
             RtcpReceived?.Invoke(packet[..plainLength], arrivalTimestamp);
         }
         else
         {
-            Counters.CountRtpReceived();
             RtpUnprotected?.Invoke();
             RtpReceived?.Invoke(packet[..plainLength], arrivalTimestamp);
         }

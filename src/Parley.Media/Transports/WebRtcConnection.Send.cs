@@ -37,11 +37,7 @@ internal sealed partial class WebRtcConnection
         if (!_registration.Send(buffer[..protectedLength], to.Value))
             return false;
 
-        Counters.CountSent(protectedLength);
-        if (isRtcp)
-            Counters.CountRtcpSent();
-        else
-            Counters.CountRtpSent();
+        // Counted once, by the transport that asked for the send.
         return true;
     }
 
@@ -51,17 +47,17 @@ internal sealed partial class WebRtcConnection
         StrongBox<TransportTuple>? to = Volatile.Read(ref _sendTuple);
         if (to is null)
         {
-            Counters.CountDropped(WebRtcDropReason.NoSelectedTuple);
+            Counters.OnDropped(WebRtcDropReason.NoSelectedTuple);
             return;
         }
 
-        if (_registration.Send(datagram, to.Value))
-            Counters.CountSent(datagram.Length);
+        // Counted by the DTLS transport's own counters.
+        _registration.Send(datagram, to.Value);
     }
 
     private bool Drop(WebRtcDropReason reason)
     {
-        Counters.CountDropped(reason);
+        Counters.OnDropped(reason);
         return false;
     }
 }

@@ -95,8 +95,11 @@ internal sealed partial class WebRtcConnection : IWebRtcServerTransport, IDispos
     /// <summary>The negotiated SRTP profile once DTLS connected.</summary>
     public SrtpProfile? SrtpProfile => Volatile.Read(ref _srtp)?.Send.Profile;
 
-    /// <summary>Traffic and drop counters.</summary>
-    public WebRtcConnectionCounters Counters { get; } = new();
+    /// <summary>
+    /// The counters of the transport this connection carries (one set per transport): the connection counts the datagrams
+    /// it takes in on validated tuples and its own drops; the transport counts what it sends.
+    /// </summary>
+    public TransportCounters Counters { get; } = new();
 
     /// <summary>The worker that runs this connection.</summary>
     public Worker Worker => _worker;

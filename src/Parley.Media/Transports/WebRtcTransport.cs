@@ -36,7 +36,7 @@ public sealed class WebRtcTransport : Transport
     private int _nextMid;
 
     private WebRtcTransport(Router router, WebRtcTransportOptions options, WebRtcConnection connection)
-        : base(router, options.AppData)
+        : base(router, options.AppData, connection.Counters)
     {
         _connection = connection;
         _candidates = SelectCandidates(connection.IceCandidates, options);
@@ -77,20 +77,7 @@ public sealed class WebRtcTransport : Transport
     /// <summary>Raised (on the worker) when ICE selects another tuple.</summary>
     internal event EventHandler<TransportTuple?>? IceSelectedTupleChanged;
 
-    /// <summary>Counters of the ICE/DTLS/SRTP layer.</summary>
-    internal WebRtcConnectionCounters ConnectionCounters => _connection.Counters;
-
     private protected override string StatsType => TransportStats.WebRtcTransportType;
-
-    /// <inheritdoc />
-    internal override void AddTrafficTo(Diagnostics.MediaTrafficTotals totals)
-    {
-        base.AddTrafficTo(totals);
-        for (var i = 0; i < totals.ConnectionDrops.Length; i++)
-        {
-            totals.ConnectionDrops[i] += _connection.Counters.Dropped((WebRtcDropReason)i);
-        }
-    }
 
     /// <summary>The ICE/DTLS/SRTP layer (tests reach its hooks).</summary>
     internal WebRtcConnection Connection => _connection;
@@ -297,7 +284,7 @@ public sealed class WebRtcTransport : Transport
             return;
         }
 
-        Counters.OnDatagramReceived(packet.Length);
+        // Counted as a datagram by the connection, which saw it arrive encrypted.
         if (isRtcp)
         {
             HandleRtcp(packet);

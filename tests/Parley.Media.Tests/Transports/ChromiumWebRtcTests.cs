@@ -137,7 +137,6 @@ public sealed partial class ChromiumWebRtcTests : IDisposable
         Assert.Equal(EchoVideoSsrc, inbound.GetProperty("video").GetProperty("ssrc").GetUInt32());
         Assert.True(inbound.GetProperty("audio").GetProperty("packetsReceived").GetInt32() > 0, inbound.ToString());
         Assert.True(inbound.GetProperty("video").GetProperty("packetsReceived").GetInt32() > 0, inbound.ToString());
-        Assert.True(_connection.Counters.RtpPacketsSent > 0);
 
         Assert.Equal(0, _connection.Counters.Dropped(WebRtcDropReason.SrtpAuthenticationFailed));
         Assert.Equal(0, _connection.Counters.Dropped(WebRtcDropReason.UnvalidatedTuple));

@@ -80,12 +80,11 @@ public sealed class WebRtcConnectionTests : IDisposable
         Assert.Contains(peer.Media, m => m.AsSpan().SequenceEqual(back));
         Assert.Contains(peer.Media, m => m.AsSpan().SequenceEqual(MakeRtcp(0x22)));
 
-        Assert.Equal(1, _connection.Counters.RtpPacketsReceived);
-        Assert.Equal(1, _connection.Counters.RtcpPacketsReceived);
-        Assert.Equal(1, _connection.Counters.RtpPacketsSent);
-        Assert.Equal(1, _connection.Counters.RtcpPacketsSent);
+        // The connection counts the datagrams it took in (DTLS included, encrypted sizes); sends are counted by the
+        // transport that makes them (WebRtcTransportTests).
+        Assert.True(_connection.Counters.PacketsReceived > 2);
         Assert.True(_connection.Counters.BytesReceived > rtp.Length + rtcp.Length);
-        Assert.True(_connection.Counters.BytesSent > back.Length);
+        Assert.Equal(0, _connection.Counters.Dropped(WebRtcDropReason.SrtpAuthenticationFailed));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class HotPathAllocationTests
     }
 
     [Fact]
-    public async Task Forwarding_red_as_red_and_as_its_primary_allocates_nothing()
+    public async Task Forwarding_red_as_its_primary_allocates_nothing()
     {
         var parameters = OrtcTestData.Producer(OrtcTestData.AudioOpusFile);
         var opus = (byte)parameters.Codecs[0].PayloadType;

@@ -9,8 +9,9 @@ using Parley.Media.Transports;
 namespace Parley.Media.Tests.Routing;
 
 /// <summary>
-/// A producer sending Opus in RED (RFC 2198), over real SRTP: a consumer that negotiated RED gets RED whose blocks name
-/// the router's payload types; one that did not gets the primary encoding as plain Opus.
+/// A producer sending Opus in RED (RFC 2198), over real SRTP: every consumer gets the primary encoding as plain Opus,
+/// even one whose device lists RED (a browser through mediasoup-client cannot be told RED's fmtp, without which Chromium
+/// refuses RED); the router-space RED, with blocks renumbered, is what the producer stream holds.
 /// </summary>
 public sealed class RedForwardingTests
 {
@@ -19,7 +20,7 @@ public sealed class RedForwardingTests
     private const byte ProducerOpus = 111;
 
     [Fact]
-    public async Task Red_goes_to_red_consumers_and_its_primary_as_opus_to_the_others_and_malformed_red_is_dropped_and_counted()
+    public async Task Red_reaches_consumers_as_its_primary_opus_and_malformed_red_is_dropped_and_counted()
     {
         await using var worker = TestWorkers.Create();
         var router = await worker.CreateRouterAsync();
@@ -41,16 +42,16 @@ public sealed class RedForwardingTests
         using var plainReceiver = new UdpPeer();
         var (redTransport, redConsumer) = await ConsumeAsync(router, producer, redDevice, redReceiver);
         var (plainTransport, plainConsumer) = await ConsumeAsync(router, producer, OrtcTestData.DeviceCapabilities(), plainReceiver);
-        Assert.Equal("audio/red", redConsumer.RtpParameters.Codecs[0].MimeType);
+        Assert.DoesNotContain(redConsumer.RtpParameters.Codecs, c => c.MimeType == "audio/red");
         Assert.DoesNotContain(plainConsumer.RtpParameters.Codecs, c => c.MimeType == "audio/red");
 
         using var senderContext = senderKeys.CreateContext();
         var ssrc = parameters.Encodings[0].Ssrc!.Value;
         sender.SendTo(producerTransport.Tuple.LocalPort, Protect(senderContext, TestRtp.Build(ProducerRed, 1, 960, ssrc, Red(ProducerOpus, [1, 2, 3], [7, 8, 9, 10]))));
 
-        var asRed = await ReceiveAsync(redReceiver, redTransport);
-        Assert.Equal(routerRed, TestRtp.Header(asRed).PayloadType);
-        Assert.Equal(Red(routerOpus, [1, 2, 3], [7, 8, 9, 10]), TestRtp.Payload(asRed));
+        var fromRedDevice = await ReceiveAsync(redReceiver, redTransport);
+        Assert.Equal(routerOpus, TestRtp.Header(fromRedDevice).PayloadType);
+        Assert.Equal([7, 8, 9, 10], TestRtp.Payload(fromRedDevice));
         var asOpus = await ReceiveAsync(plainReceiver, plainTransport);
         Assert.Equal(routerOpus, TestRtp.Header(asOpus).PayloadType);
         Assert.Equal([7, 8, 9, 10], TestRtp.Payload(asOpus));
@@ -65,7 +66,7 @@ public sealed class RedForwardingTests
         var next = await ReceiveAsync(plainReceiver, plainTransport);
         Assert.Equal((routerOpus, (ushort)(TestRtp.Header(asOpus).Sequence + 2)), (TestRtp.Header(next).PayloadType, TestRtp.Header(next).Sequence));
         Assert.Equal([5, 5], TestRtp.Payload(next));
-        Assert.Equal([routerOpus, 5, 5], TestRtp.Payload(await ReceiveAsync(redReceiver, redTransport)));
+        Assert.Equal([5, 5], TestRtp.Payload(await ReceiveAsync(redReceiver, redTransport)));
         Assert.DoesNotContain(plainReceiver.Drain(), UdpPeer.IsRtp);
     }
 

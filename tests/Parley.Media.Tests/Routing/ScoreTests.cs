@@ -43,7 +43,8 @@ public sealed class ScoreTests
         Assert.True(RtcpReceiverReport.TryWrite(buffer, 0x1234, [block], out var length));
         peer.SendTo(transport.Tuple.LocalPort, buffer.AsSpan(0, length));
 
-        await Eventually.TrueAsync(() => Task.FromResult(consumer.Score.Score < 10), "a consumer score");
+        // The event follows the property (raised off the worker, in order).
+        await Eventually.TrueAsync(() => Task.FromResult(consumerScores.Any(s => s.Score < 10)), "a consumer score event");
         Assert.Equal(new ConsumerScore(1, scenario.Producer.Score), consumerScores.Last());
         Assert.Equal(consumerScores.Last(), consumer.Score);
     }

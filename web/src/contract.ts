@@ -209,6 +209,13 @@ export interface RoomChanges {
   readonly settings?: Partial<RoomSettings>;
 }
 
+/** One encoding of `producerLayersWanted`, named by its RID (simulcast as browsers send it) or SSRC. */
+export interface LayerWanted {
+  readonly rid?: string;
+  readonly ssrc?: number;
+  readonly active: boolean;
+}
+
 /** Every hub event and its one argument. */
 export interface HubEvents {
   userJoined: RoomUser;
@@ -225,6 +232,12 @@ export interface HubEvents {
   /** The simulcast layers the server now forwards; null for both while it forwards none (every layer stopped). */
   consumerLayersChanged: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null };
   activeSpeaker: { userId: string | null };
+  /** Quality 0–10 (mediasoup's scores) of what a consumer receives and of its producer's uplink; on change. */
+  consumerScore: { consumerId: string; score: number; producerScore: number };
+  /** Quality 0–10 of one of our producers' uplink, as the server receives it; on change. */
+  producerScore: { producerId: string; score: number };
+  /** Which encodings of one of our simulcast producers someone needs; the others may stop being encoded. */
+  producerLayersWanted: { producerId: string; encodings: LayerWanted[] };
   joinRequest: { userId: string; name: string };
   /** Beyond the contract's list: a waiting user left or disconnected before the host decided. */
   joinRequestCancelled: { userId: string };
@@ -267,6 +280,9 @@ export const HUB_EVENT_NAMES: readonly (keyof HubEvents)[] = [
   'consumerResumed',
   'consumerLayersChanged',
   'activeSpeaker',
+  'consumerScore',
+  'producerScore',
+  'producerLayersWanted',
   'joinRequest',
   'joinRequestCancelled',
   'admitted',

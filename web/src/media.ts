@@ -1,5 +1,5 @@
 import { Device, type types as ms } from 'mediasoup-client';
-import type { MediaSource, ProducerInfo } from './contract';
+import type { LayerWanted, MediaSource, ProducerInfo } from './contract';
 import { hubErrorMessage } from './lib/hubError';
 import type { SignalingClient } from './signaling';
 
@@ -21,6 +21,12 @@ export interface RemoteTrack {
 export interface ConsumerLayers {
   readonly spatialLayer: number | null;
   readonly temporalLayer: number | null;
+}
+
+/** The server's quality scores of a consumer (`consumerScore`), 0–10 each. */
+export interface ConsumerScore {
+  readonly score: number;
+  readonly producerScore: number;
 }
 
 /** What the room view needs to hear about from the media layer. */
@@ -55,6 +61,8 @@ export class MediaSession {
   readonly consumers = new Map<string, RemoteTrack>();
   /** The layers the server last said it forwards, by consumer id (simulcast consumers only). */
   readonly consumerLayers = new Map<string, ConsumerLayers>();
+  /** The server's last scores, by consumer id. */
+  readonly consumerScores = new Map<string, ConsumerScore>();
   private closed = false;
   private readonly consuming = new Set<string>();
   private readonly preferredLayers = new Map<string, number>();
@@ -266,6 +274,38 @@ export class MediaSession {
     return this.preferredLayers.get(consumerId);
   }
 
+  /** The server scored a consumer (`consumerScore`). */
+  setConsumerScore(consumerId: string, score: ConsumerScore): void {
+    if (this.consumers.has(consumerId)) this.consumerScores.set(consumerId, score);
+  }
+
+  /**
+   * The server says which encodings of one of our simulcast producers someone needs (`producerLayersWanted`): the
+   * others stop being encoded (`active: false`) until they are wanted again. Encodings are matched by RID, else by
+   * position. Returns whether the sender's parameters changed.
+   */
+  async applyLayersWanted(producerId: string, wanted: readonly LayerWanted[]): Promise<boolean> {
+    const producer = [...this.producers.values()].find((p) => p.id === producerId);
+    const sender = producer?.rtpSender;
+    if (producer === undefined || producer.closed || sender === undefined) return false;
+    const parameters = sender.getParameters();
+    let changed = false;
+    parameters.encodings.forEach((encoding, index) => {
+      const entry = wanted.find((w) => w.rid !== undefined && w.rid === encoding.rid) ?? (wanted.every((w) => w.rid === undefined) ? wanted[index] : undefined);
+      if (entry !== undefined && (encoding.active ?? true) !== entry.active) {
+        encoding.active = entry.active;
+        changed = true;
+      }
+    });
+    if (!changed) return false;
+    try {
+      await sender.setParameters(parameters);
+      return true;
+    } catch {
+      return false; // a renegotiation raced us; the next change applies again
+    }
+  }
+
   setConsumerLayers(consumerId: string, layers: ConsumerLayers): void {
     if (this.consumers.has(consumerId)) this.consumerLayers.set(consumerId, layers);
   }
@@ -276,6 +316,7 @@ export class MediaSession {
     this.consumers.delete(consumerId);
     this.preferredLayers.delete(consumerId);
     this.consumerLayers.delete(consumerId);
+    this.consumerScores.delete(consumerId);
     remote.consumer.close();
     this.listener.remoteTrackRemoved(remote);
   }

@@ -5,7 +5,7 @@ import { isHostRole, leftNotice, permissionsOf, settingsOf, type Permissions } f
 import { LostConnections } from './lib/lostConnections';
 import { reconnectDelay } from './lib/retry';
 import type { LocalMedia } from './localMedia';
-import { MediaSession, type ConsumerLayers, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
+import { MediaSession, type ConsumerLayers, type ConsumerScore, type DeviceFactory, type MediaListener, type RemoteTrack } from './media';
 import type { SignalingClient, SignalingState } from './signaling';
 
 /** Why a meeting ended, with the sentence to show; `rejoin` says whether "Rejoin" makes sense. */
@@ -150,6 +150,7 @@ export class Meeting {
     recvTransport: ms.Transport | null;
     consumers: Map<string, ms.Consumer>;
     consumerLayers: Map<string, ConsumerLayers>;
+    consumerScores: Map<string, ConsumerScore>;
     producers: Map<string, ms.Producer>;
     roomId: string;
   } {
@@ -160,6 +161,7 @@ export class Meeting {
       recvTransport: media?.recvTransport ?? null,
       consumers: new Map([...(media?.consumers ?? new Map<string, RemoteTrack>()).entries()].map(([id, r]) => [id, r.consumer])),
       consumerLayers: new Map(media?.consumerLayers ?? []),
+      consumerScores: new Map(media?.consumerScores ?? []),
       producers: new Map([...(media?.producers.values() ?? [])].map((p) => [p.id, p])),
       roomId: this.room.id,
     };
@@ -526,6 +528,8 @@ export class Meeting {
     on('consumerResumed', ({ consumerId }) => this.media?.setConsumerPaused(consumerId, false));
     on('consumerLayersChanged', ({ consumerId, spatialLayer, temporalLayer }) =>
       this.media?.setConsumerLayers(consumerId, { spatialLayer, temporalLayer }));
+    on('consumerScore', ({ consumerId, score, producerScore }) => this.media?.setConsumerScore(consumerId, { score, producerScore }));
+    on('producerLayersWanted', ({ producerId, encodings }) => void this.media?.applyLayersWanted(producerId, encodings));
     on('activeSpeaker', ({ userId }) => this.view.activeSpeaker(userId ?? null));
     on('recordingStarted', (recording) => this.view.recordingChanged?.(recording));
     on('recordingStopped', () => this.view.recordingChanged?.(null));

@@ -207,6 +207,40 @@ describe('media session', () => {
     assert.equal(session.consumerLayers.size, 0);
   });
 
+  it('keeps the server scores of live consumers only', async () => {
+    const { session, listener } = await openSession();
+    await session.consume({ producerId: 'p1', userId: 'bob', kind: 'audio', appData: { source: 'mic' }, paused: false });
+    const consumerId = listener.added[0]?.consumer.id ?? '';
+    session.setConsumerScore(consumerId, { score: 7, producerScore: 10 });
+    session.setConsumerScore('unknown', { score: 1, producerScore: 1 });
+    assert.deepEqual([...session.consumerScores], [[consumerId, { score: 7, producerScore: 10 }]]);
+    session.removeConsumer(consumerId);
+    assert.equal(session.consumerScores.size, 0);
+  });
+
+  it('stops and restarts encoding the simulcast layers nobody wants, matched by RID', async () => {
+    const { session } = await openSession();
+    const producer = await session.produce('cam', new FakeMediaStreamTrack({ kind: 'video' }));
+    let encodings: RTCRtpEncodingParameters[] = [{ rid: 'r0', active: true }, { rid: 'r1', active: true }, { rid: 'r2', active: true }];
+    const applied: boolean[][] = [];
+    const sender = {
+      getParameters: () => ({ encodings: encodings.map((e) => ({ ...e })) }),
+      setParameters: async (parameters: { encodings: RTCRtpEncodingParameters[] }) => {
+        encodings = parameters.encodings;
+        applied.push(encodings.map((e) => e.active ?? true));
+      },
+    };
+    Object.defineProperty(producer, 'rtpSender', { value: sender });
+
+    assert.equal(await session.applyLayersWanted(producer.id, [{ rid: 'r2', active: false }, { rid: 'r0', active: true }, { rid: 'r1', active: true }]), true);
+    assert.equal(await session.applyLayersWanted(producer.id, [{ rid: 'r0', active: true }, { rid: 'r1', active: true }, { rid: 'r2', active: false }]), false);
+    assert.equal(await session.applyLayersWanted('another', [{ rid: 'r0', active: false }]), false);
+    // Without RIDs the server's list goes by position.
+    assert.equal(await session.applyLayersWanted(producer.id, [{ ssrc: 1, active: true }, { ssrc: 2, active: false }, { ssrc: 3, active: false }]), true);
+    assert.equal(await session.applyLayersWanted(producer.id, [{ rid: 'r2', active: true }, { rid: 'r1', active: true }]), true);
+    assert.deepEqual(applied, [[true, true, false], [true, false, false], [true, true, true]]);
+  });
+
   it('close ends transports, producers and consumers but not local tracks', async () => {
     const { session, listener } = await openSession();
     const track = new FakeMediaStreamTrack({ kind: 'audio' });

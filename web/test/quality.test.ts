@@ -11,6 +11,17 @@ describe('network quality', () => {
     assert.equal(qualityLevel({ lossFraction: 0.2, rttMs: null, layer: null }), 0);
   });
 
+  it('grades the server score instead of the browser-measured loss once there is one', () => {
+    assert.equal(qualityLevel({ lossFraction: 0.2, rttMs: 20, layer: null, score: 10 }), 3);
+    assert.equal(qualityLevel({ lossFraction: 0, rttMs: 20, layer: null, score: 9 }), 2);
+    assert.equal(qualityLevel({ lossFraction: 0, rttMs: 20, layer: null, score: 7 }), 1);
+    assert.equal(qualityLevel({ lossFraction: 0, rttMs: 20, layer: null, score: 4 }), 0);
+    assert.equal(qualityLevel({ lossFraction: 0, rttMs: 400, layer: null, score: 10 }), 1);
+    assert.equal(qualityLevel({ lossFraction: 0, rttMs: 20, layer: { spatial: 0, max: 2 }, score: 10 }), 2);
+    assert.equal(qualityLevel({ lossFraction: 0.2, rttMs: 20, layer: null, score: null }), 0);
+    assert.equal(qualityDetail({ lossFraction: 0, rttMs: null, layer: null, score: 8 }), 'loss 0.0 %, score 8/10');
+  });
+
   it('measures loss over the interval, not since the start', () => {
     assert.equal(lossBetween(undefined, { lost: 0, received: 0 }), 0);
     assert.equal(lossBetween({ lost: 10, received: 1000 }, { lost: 20, received: 1090 }), 0.1);

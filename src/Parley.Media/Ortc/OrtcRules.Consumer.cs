@@ -53,6 +53,14 @@ public static partial class OrtcRules
                 continue;
             }
 
+            // RED is never offered to a consumer: Chromium drops red from its answer unless the offer's fmtp names the
+            // primary (a=fmtp:113 100/100), and mediasoup-client writes parameters as key=value, which cannot spell
+            // that. Such a consumer would be sent RED it cannot decode; it is sent the primary encoding instead.
+            if (!pipe && consumableCodec.MimeType.Equals("audio/red", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             var capCodec = remoteCaps.Codecs.Find(c => CodecMatcher.Matches(c, consumableCodec, strict: true));
             if (capCodec is null)
             {

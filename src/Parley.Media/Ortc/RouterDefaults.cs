@@ -5,8 +5,10 @@ public static class RouterDefaults
 {
     /// <summary>
     /// A fresh list: opus 48000/2; VP8; VP9 profile 0 and 2; H264 packetization-mode 1 with
-    /// Constrained Baseline (42e01f) and Main (4d001f), level asymmetry allowed; AV1. The order is
-    /// the order of preference when a consumer's device supports several.
+    /// Constrained Baseline (42e01f) and Main (4d001f), level asymmetry allowed; AV1; RED 48000/2 (RFC 2198
+    /// redundancy for opus: after opus, so that a sender that takes the first audio codec sends plain opus, and last,
+    /// so that the payload types of the others stay as they were). The order is the order of preference when a
+    /// consumer's device supports several.
     /// </summary>
     public static IReadOnlyList<RtpCodecCapability> MediaCodecs =>
     [
@@ -29,5 +31,6 @@ public static class RouterDefaults
             Parameters = { ["packetization-mode"] = 1, ["profile-level-id"] = "4d001f", ["level-asymmetry-allowed"] = 1 },
         },
         new() { Kind = MediaKind.Video, MimeType = "video/AV1", ClockRate = 90000 },
+        new() { Kind = MediaKind.Audio, MimeType = "audio/red", ClockRate = 48000, Channels = 2 },
     ];
 }

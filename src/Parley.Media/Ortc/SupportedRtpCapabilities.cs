@@ -13,6 +13,7 @@ internal static class SupportedRtpCapabilities
         Codecs =
         [
             AudioCodec("audio/opus", 48000, 2),
+            AudioCodec("audio/red", 48000, 2),
             VideoCodec("video/VP8"),
             VideoCodec("video/VP9"),
             VideoCodec("video/H264", ("level-asymmetry-allowed", 1)),

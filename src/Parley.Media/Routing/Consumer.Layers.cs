@@ -43,6 +43,13 @@ public abstract partial class Consumer
         return SetPreferredLayersCore(spatialLayer, temporalLayer);
     }
 
+    /// <summary>
+    /// The highest spatial layer (encoding index) of its producer this consumer may forward, for the producer's choice of
+    /// encodings to keep (<see cref="Producer.EncodingsWanted"/>); -1 when it needs none (paused, closed, or not layered).
+    /// Worker thread.
+    /// </summary>
+    internal virtual int WantedSpatialLayer => -1;
+
     /// <summary>What a kind of consumer does with a layer preference (checked non-negative): nothing, unless it has layers.</summary>
     private protected virtual Task SetPreferredLayersCore(int spatialLayer, int? temporalLayer) => Task.CompletedTask;
 

@@ -215,6 +215,7 @@ public abstract partial class Consumer
     /// </summary>
     internal void OnTimer(long nowMs)
     {
+        UpdateScore();
         if (IsActive)
         {
             OnTick(nowMs);
@@ -236,7 +237,11 @@ public abstract partial class Consumer
     }
 
     /// <summary>A report block about one of this consumer's streams from the receiver.</summary>
-    internal void OnReceiverReport(in RtcpReportBlock block, long nowMs) => FindSendStream(block.Ssrc)?.OnReceiverReport(block, nowMs);
+    internal void OnReceiverReport(in RtcpReportBlock block, long nowMs)
+    {
+        FindSendStream(block.Ssrc)?.OnReceiverReport(block, nowMs);
+        UpdateScore();
+    }
 
     /// <summary>Sends a sender report (with SDES) for each stream that has sent.</summary>
     internal void SendSenderReports(Span<byte> buffer, long nowMs, ulong ntpNow)

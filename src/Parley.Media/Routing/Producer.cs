@@ -9,7 +9,7 @@ namespace Parley.Media.Routing;
 /// A media source a remote endpoint sends into the router over a transport. Its RTP is fanned out to every
 /// <see cref="Consumer"/> of it in the router.
 /// </summary>
-public sealed class Producer
+public sealed partial class Producer
 {
     private readonly List<Consumer> _consumers = [];
     private Consumer[] _consumerSnapshot = [];
@@ -93,6 +93,7 @@ public sealed class Producer
     {
         _consumers.Add(consumer);
         _consumerSnapshot = [.. _consumers];
+        StartWantedEncodingsTimer();
     }
 
     internal void RemoveConsumer(Consumer consumer)
@@ -164,6 +165,7 @@ public sealed class Producer
 
         _consumers.Clear();
         _consumerSnapshot = [];
+        _layersTimer?.Cancel();
         foreach (var stream in Streams)
         {
             stream.Close();

@@ -25,6 +25,7 @@ internal sealed class ProducerStream : IRetransmissionSource
     private readonly StreamScore _score = new();
     private readonly RtpStreamCounters _counters = new();
     private readonly ushort[] _nackScratch = new ushort[64];
+    private readonly byte _redPayloadType = Unknown;
     private bool _hasSequence;
     private ushort _highestSequence;
 
@@ -76,6 +77,10 @@ internal sealed class ProducerStream : IRetransmissionSource
             else
             {
                 _codecByPayloadType[codec.PayloadType] = KeyFrameDetector.FromMimeType(codec.MimeType);
+                if (codec.MimeType.Equals("audio/red", StringComparison.OrdinalIgnoreCase))
+                {
+                    _redPayloadType = (byte)codec.PayloadType;
+                }
             }
         }
     }
@@ -195,6 +200,14 @@ internal sealed class ProducerStream : IRetransmissionSource
             SendNacks(nowMs);
         }
 
+        // RED blocks name their encodings by the producer's payload types; in router space they name the router's. A
+        // malformed one was received (stats, NACK) but goes nowhere.
+        if (payloadType == _redPayloadType && !RedPayload.TryMapPayloadTypes(packet.Payload, _routerPayloadType))
+        {
+            _counters.PacketsDiscarded++;
+            return true;
+        }
+
         packet.PayloadType = routerPayloadType;
         packet.Ssrc = MappedSsrc;
         _retransmissionBuffer?.Store(packet.Buffer, sequence, nowMs);
@@ -221,6 +234,7 @@ internal sealed class ProducerStream : IRetransmissionSource
 
         block = _statistics.CreateReportBlock(nowMs);
         _score.Update(_statistics.ExpectedPackets, Math.Max(0, _statistics.PacketsLost), _counters.PacketsRepaired, _statistics.RetransmittedPacketCount);
+        Producer.UpdateScore();
         return true;
     }
 

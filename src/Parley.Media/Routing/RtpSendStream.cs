@@ -27,6 +27,7 @@ internal sealed class RtpSendStream
     private readonly byte[] _extensionIdMap = new byte[256];
     private readonly RtpSequencer _sequencer;
     private readonly byte _rtxPayloadType = NoPayloadType;
+    private readonly byte _redToUnwrap = NoPayloadType;
     private readonly byte[] _cname;
     private readonly SendStreamStatistics _statistics;
     private readonly BitrateCalculator _bitrate = new();
@@ -39,9 +40,18 @@ internal sealed class RtpSendStream
     /// <param name="scratch">Where outgoing copies are written, one at a time (the worker's send buffer).</param>
     /// <param name="payloadRewriter">A codec's rewrite of the payload (VP8 picture IDs), or null.</param>
     /// <param name="packetRewriter">An SVC consumer's rewrite of the whole packet (marker bit, dependency descriptor), or null.</param>
+    /// <param name="redToUnwrap">
+    /// The router payload type of RED (RFC 2198) packets this stream sends as their primary encoding alone, for a
+    /// receiver that did not negotiate RED; null when it sends none.
+    /// </param>
     public RtpSendStream(
-        RtpParameters producerParameters, RtpParameters consumerParameters, IRtpSendTarget target, byte[] scratch,
-        IRtpPayloadRewriter? payloadRewriter = null, IRtpPacketRewriter? packetRewriter = null)
+        RtpParameters producerParameters,
+        RtpParameters consumerParameters,
+        IRtpSendTarget target,
+        byte[] scratch,
+        IRtpPayloadRewriter? payloadRewriter = null,
+        IRtpPacketRewriter? packetRewriter = null,
+        byte? redToUnwrap = null)
     {
         _target = target;
         _scratch = scratch;
@@ -68,6 +78,11 @@ internal sealed class RtpSendStream
             }
         }
 
+        if (redToUnwrap is { } red && !_sendsPayloadType[red])
+        {
+            _redToUnwrap = red;
+        }
+
         BuildExtensionIdMap(producerParameters, consumerParameters, _extensionIdMap, keepDependencyDescriptor: packetRewriter is not null);
     }
 
@@ -83,6 +98,9 @@ internal sealed class RtpSendStream
     /// <summary>The media codec's MIME type.</summary>
     public string MimeType { get; }
 
+    /// <summary>The stream's 0–10 quality score from the receiver's reports.</summary>
+    public int Score => _score.Score;
+
     /// <summary>True once a packet has gone out (a BYE then has something to end).</summary>
     public bool HasSent => _sequencer.HasSent;
 
@@ -90,7 +108,7 @@ internal sealed class RtpSendStream
     public RtpStreamCounters Counters { get; } = new();
 
     /// <summary>Whether the stream sends media of router payload type <paramref name="payloadType"/>.</summary>
-    public bool SendsPayloadType(byte payloadType) => _sendsPayloadType[payloadType];
+    public bool SendsPayloadType(byte payloadType) => _sendsPayloadType[payloadType] || payloadType == _redToUnwrap;
 
     /// <summary>Makes the next packet start a new period (a resume): it continues the sequence, timed by the wall clock.</summary>
     public void RequestSync() => _sequencer.RequestSync();
@@ -274,12 +292,38 @@ internal sealed class RtpSendStream
         }
 
         var payloadStart = length - packet.Length + packet.HeaderLength;
+        if (packet.PayloadType == _redToUnwrap)
+        {
+            return UnwrapRed(destination, payloadStart, length - packet.PaddingLength);
+        }
+
         if (_payloadRewriter is not null && !_payloadRewriter.TryRewrite(destination[payloadStart..(length - packet.PaddingLength)]))
         {
             return 0;
         }
 
         return _packetRewriter is null ? length : _packetRewriter.Rewrite(destination, length);
+    }
+
+    /// <summary>
+    /// Turns the RED copy in <paramref name="destination"/> into a packet of its primary encoding alone: the primary's
+    /// payload type in the header, its data as the payload, no padding. 0 when the primary is of a type the stream
+    /// does not send (or the payload, checked on the way in, does not parse).
+    /// </summary>
+    private int UnwrapRed(Span<byte> destination, int payloadStart, int payloadEnd)
+    {
+        if (!RedPayload.TryParse(destination[payloadStart..payloadEnd], out var red)
+            || red.PrimaryPayloadType == _redToUnwrap || !_sendsPayloadType[red.PrimaryPayloadType])
+        {
+            return 0;
+        }
+
+        var primaryLength = red.Primary.Length;
+        var primaryType = red.PrimaryPayloadType;
+        destination.Slice(payloadStart + red.PrimaryOffset, primaryLength).CopyTo(destination[payloadStart..]);
+        destination[0] &= 0xDF; // no padding
+        destination[1] = (byte)((destination[1] & 0x80) | primaryType);
+        return payloadStart + primaryLength;
     }
 
     private void Stamp(Span<byte> header, ushort sequence, uint timestamp)

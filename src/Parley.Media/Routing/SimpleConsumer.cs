@@ -14,7 +14,7 @@ internal sealed class SimpleConsumer : Consumer
 
     internal SimpleConsumer(Transport transport, Producer producer, RtpParameters rtpParameters, object? appData, bool paused)
         : base(transport, producer, rtpParameters, appData, paused,
-            [new RtpSendStream(producer.RtpParameters, rtpParameters, transport, transport.Worker.SendScratch)])
+            [new RtpSendStream(producer.RtpParameters, rtpParameters, transport, transport.Worker.SendScratch, redToUnwrap: RedPayloadType(producer))])
     {
         _stream = SendStreams[0];
     }
@@ -30,6 +30,12 @@ internal sealed class SimpleConsumer : Consumer
 
         _stream.Send(packet, nowMs);
     }
+
+    /// <summary>The router payload type of the producer's RED (RFC 2198) encoding, if it sends one.</summary>
+    private static byte? RedPayloadType(Producer producer) =>
+        producer.ConsumableRtpParameters.Codecs.Find(c => c.MimeType.Equals("audio/red", StringComparison.OrdinalIgnoreCase)) is { } red
+            ? (byte)red.PayloadType
+            : null;
 
     private protected override IRetransmissionSource? RetransmissionSource(RtpSendStream sendStream) => Producer.Streams[0];
 

@@ -63,6 +63,12 @@ internal sealed class SimulcastConsumer : Consumer
 
     public override ConsumerLayers? PreferredLayers => Unpack(_preferredLayers);
 
+    /// <summary>
+    /// The preference, not the target: the target is only ever a stream the sender is sending, so a stream the sender
+    /// stopped because nobody wanted it would never be wanted again.
+    /// </summary>
+    internal override int WantedSpatialLayer => IsActive ? _preferredSpatial : -1;
+
     /// <summary>A keyframe is still awaited: to start forwarding, or to switch to the target.</summary>
     private protected override bool NeedsKeyFrame => _targetSpatial != NoLayer && (_targetSpatial != _currentSpatial || WaitingForKeyFrame);
 

@@ -23,6 +23,9 @@ internal static class HubEventNames
     public const string ConsumerResumed = "consumerResumed";
     public const string ConsumerLayersChanged = "consumerLayersChanged";
     public const string ActiveSpeaker = "activeSpeaker";
+    public const string ConsumerScore = "consumerScore";
+    public const string ProducerScore = "producerScore";
+    public const string ProducerLayersWanted = "producerLayersWanted";
     public const string RoomUpdated = "roomUpdated";
     public const string MeetingEnded = "meetingEnded";
     public const string UnmuteRequested = "unmuteRequested";

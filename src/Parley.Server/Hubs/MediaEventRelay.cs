@@ -46,6 +46,19 @@ internal sealed class MediaEventRelay(RoomMediaEvents events, IHubContext<RoomHu
                     HubEventNames.ConsumerLayersChanged,
                     new { consumerId = changed.ConsumerId, spatialLayer = changed.Layers?.SpatialLayer, temporalLayer = changed.Layers?.TemporalLayer });
                 break;
+            case ConsumerScoreChanged scored:
+                await hub.Clients.Client(scored.ConnectionId).SendAsync(
+                    HubEventNames.ConsumerScore,
+                    new { consumerId = scored.ConsumerId, score = scored.Score.Score, producerScore = scored.Score.ProducerScore });
+                break;
+            case ProducerScoreChanged scored:
+                await hub.Clients.Client(scored.ConnectionId).SendAsync(HubEventNames.ProducerScore, new { producerId = scored.ProducerId, score = scored.Score });
+                break;
+            case ProducerLayersWanted wanted:
+                await hub.Clients.Client(wanted.ConnectionId).SendAsync(
+                    HubEventNames.ProducerLayersWanted,
+                    new { producerId = wanted.ProducerId, encodings = wanted.Encodings.Select(LayerWantedPayload).ToArray() });
+                break;
             case ConsumerClosed closed:
                 await hub.Clients.Client(closed.ConnectionId).SendAsync(HubEventNames.ConsumerClosed, new { consumerId = closed.ConsumerId });
                 break;
@@ -62,5 +75,22 @@ internal sealed class MediaEventRelay(RoomMediaEvents events, IHubContext<RoomHu
 
                 break;
         }
+    }
+
+    /// <summary>The contract's <c>{rid?, ssrc?, active}</c>: a name the client gave is sent, an absent one left out.</summary>
+    private static Dictionary<string, object> LayerWantedPayload(EncodingWanted encoding)
+    {
+        var payload = new Dictionary<string, object> { ["active"] = encoding.Active };
+        if (encoding.Rid is { } rid)
+        {
+            payload["rid"] = rid;
+        }
+
+        if (encoding.Ssrc is { } ssrc)
+        {
+            payload["ssrc"] = ssrc;
+        }
+
+        return payload;
     }
 }

@@ -101,6 +101,14 @@ internal sealed class MediaRoom
     public async Task AddProducerAsync(PeerMedia media, ProducerEntry entry, bool startPaused)
     {
         media.Add(entry);
+        var producer = entry.Producer;
+        var connectionId = media.Peer.ConnectionId;
+        producer.ScoreChanged += (_, score) => _events.Post(new ProducerScoreChanged(RoomId, connectionId, producer.Id, score));
+        producer.EncodingsWantedChanged += (_, wanted) => _events.Post(new ProducerLayersWanted(
+            RoomId,
+            connectionId,
+            producer.Id,
+            [.. producer.RtpParameters.Encodings.Select((encoding, i) => new EncodingWanted(encoding.Rid, encoding.Rid is null ? encoding.Ssrc : null, wanted[i]))]));
         if (startPaused)
         {
             await SetPausedAsync(entry, paused: true);
@@ -166,6 +174,7 @@ internal sealed class MediaRoom
         consumer.ProducerPaused += (_, _) => _events.Post(new ConsumerProducerPausedChanged(RoomId, connectionId, consumer.Id, Paused: true));
         consumer.ProducerResumed += (_, _) => _events.Post(new ConsumerProducerPausedChanged(RoomId, connectionId, consumer.Id, Paused: false));
         consumer.LayersChanged += (_, layers) => _events.Post(new ConsumerLayersChanged(RoomId, connectionId, consumer.Id, layers));
+        consumer.ScoreChanged += (_, score) => _events.Post(new ConsumerScoreChanged(RoomId, connectionId, consumer.Id, score));
         consumer.ProducerClosed += (_, _) =>
         {
             if (media.RemoveConsumer(consumer.Id))

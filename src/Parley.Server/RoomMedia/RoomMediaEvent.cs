@@ -24,6 +24,21 @@ internal sealed record ConsumerProducerPausedChanged(string RoomId, string Conne
 /// <summary>A simulcast consumer switched layers (null: it forwards nothing now). Published from an SFU thread.</summary>
 internal sealed record ConsumerLayersChanged(string RoomId, string ConnectionId, string ConsumerId, ConsumerLayers? Layers) : RoomMediaEvent(RoomId);
 
+/// <summary>A consumer's score or its producer stream's changed (0–10 each). Published from an SFU thread.</summary>
+internal sealed record ConsumerScoreChanged(string RoomId, string ConnectionId, string ConsumerId, ConsumerScore Score) : RoomMediaEvent(RoomId);
+
+/// <summary>A producer's score changed (0–10), for its own connection. Published from an SFU thread.</summary>
+internal sealed record ProducerScoreChanged(string RoomId, string ConnectionId, string ProducerId, int Score) : RoomMediaEvent(RoomId);
+
+/// <summary>
+/// Which encodings of a simulcast producer its consumers need changed, for its own connection: one entry per encoding,
+/// named as the client signaled it (RID, or SSRC). Published from an SFU thread.
+/// </summary>
+internal sealed record ProducerLayersWanted(string RoomId, string ConnectionId, string ProducerId, IReadOnlyList<EncodingWanted> Encodings) : RoomMediaEvent(RoomId);
+
+/// <summary>One encoding of <see cref="ProducerLayersWanted"/>, the contract's <c>{rid?, ssrc?, active}</c>.</summary>
+internal sealed record EncodingWanted(string? Rid, uint? Ssrc, bool Active);
+
 /// <summary>A consumer closed because its producer did. Published from an SFU thread.</summary>
 internal sealed record ConsumerClosed(string RoomId, string ConnectionId, string ConsumerId) : RoomMediaEvent(RoomId);
 

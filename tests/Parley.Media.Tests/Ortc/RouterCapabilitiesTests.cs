@@ -25,6 +25,7 @@ public sealed class RouterCapabilitiesTests
                 "video/rtx 110 apt=109",
                 "video/AV1 111 ",
                 "video/rtx 112 apt=111",
+                "audio/red 113 ",
             ],
             summary);
     }
@@ -40,7 +41,10 @@ public sealed class RouterCapabilitiesTests
         Assert.Equal(2, opus.Channels);
         Assert.Equal(["nack", "transport-cc"], opus.RtcpFeedback.Select(fb => fb.ToString()));
 
-        foreach (var video in caps.Codecs.Skip(1))
+        var red = caps.Codecs[^1];
+        Assert.Equal(("audio/red", MediaKind.Audio, 48000, 2), (red.MimeType, red.Kind, red.ClockRate, red.Channels));
+
+        foreach (var video in caps.Codecs.Skip(1).SkipLast(1))
         {
             Assert.Equal(MediaKind.Video, video.Kind);
             Assert.Equal(90000, video.ClockRate);

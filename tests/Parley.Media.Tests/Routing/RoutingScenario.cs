@@ -67,12 +67,14 @@ internal sealed class RoutingScenario : IAsyncDisposable
 
     public byte ProducerPayloadType => (byte)Producer.RtpParameters.Codecs[0].PayloadType;
 
-    public async Task<(PlainTransport Transport, Consumer Consumer, UdpPeer Peer)> AddConsumerAsync(bool resume = true)
+    /// <param name="resume">Resume the consumer (it starts paused).</param>
+    /// <param name="device">The consuming device's capabilities; the checked-in Chromium ones by default.</param>
+    public async Task<(PlainTransport Transport, Consumer Consumer, UdpPeer Peer)> AddConsumerAsync(bool resume = true, RtpCapabilities? device = null)
     {
         var peer = new UdpPeer();
         var transport = await Router.CreatePlainTransportAsync();
         await transport.ConnectAsync(IPAddress.Loopback, peer.Port);
-        var consumer = await transport.ConsumeAsync(Producer.Id, OrtcTestData.DeviceCapabilities());
+        var consumer = await transport.ConsumeAsync(Producer.Id, device ?? OrtcTestData.DeviceCapabilities());
         if (resume)
         {
             await consumer.ResumeAsync();

@@ -15,6 +15,7 @@ public sealed class HubClient : IAsyncDisposable
         "admitted", "denied", "removed", "roomClosed", "sessionReplaced", "serverShuttingDown",
         "newProducer", "producerClosed", "producerPaused", "producerResumed",
         "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker",
+        "consumerScore", "producerScore", "producerLayersWanted",
         "roomUpdated", "meetingEnded", "unmuteRequested", "handRaised", "handLowered", "reaction",
         "userConnectionChanged",
         "chatMessage", "chatMessageDeleted",

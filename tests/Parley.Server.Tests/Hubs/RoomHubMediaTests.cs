@@ -431,6 +431,56 @@ public abstract class RoomHubMediaTests
         Assert.NotSame(router, media.FindRoom(roomId)!.Router);
     }
 
+    [Fact]
+    public async Task A_simulcast_producer_is_told_which_encodings_its_consumers_want()
+    {
+        var (_, host, visitor, _) = await TwoInARoomAsync();
+        await using (host)
+        await using (visitor)
+        {
+            var sendId = await CreateTransportAsync(visitor);
+            var camId = await ProduceAsync(visitor, sendId, "video", MediaTestData.Vp8SimulcastProducer(), "cam");
+            var recvId = await CreateTransportAsync(host, producing: false);
+            var consumed = await host.InvokeAsync("consume", new { transportId = recvId, producerId = camId, rtpCapabilities = MediaTestData.DeviceCapabilities().ToElement() });
+            var consumerId = consumed.GetProperty("id").GetString();
+            await host.InvokeAsync("resumeConsumer", new { consumerId });
+
+            await host.InvokeAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = 0 });
+            var lowered = await visitor.NextAsync("producerLayersWanted");
+            Assert.Equal(camId, lowered.GetProperty("producerId").GetString());
+            Assert.Equal(
+                """[{"active":true,"rid":"r0"},{"active":false,"rid":"r1"},{"active":false,"rid":"r2"}]""",
+                lowered.GetProperty("encodings").GetRawText());
+
+            await host.InvokeAsync("setConsumerPreferredLayers", new { consumerId, spatialLayer = 2 });
+            var raised = await visitor.NextAsync("producerLayersWanted");
+            Assert.All(raised.GetProperty("encodings").EnumerateArray(), e => Assert.True(e.GetProperty("active").GetBoolean()));
+            Assert.False(host.TryTake("producerLayersWanted", out _));
+        }
+    }
+
+    [Fact]
+    public async Task Scores_go_to_the_consuming_and_the_producing_connection()
+    {
+        var (roomId, host, visitor, _) = await TwoInARoomAsync();
+        await using (host)
+        await using (visitor)
+        {
+            // The SFU raises scores from RTCP reports (Parley.Media's tests drive those); here the room's events are
+            // checked to reach the right connection in the contract's shape.
+            var events = Server.Services.GetRequiredService<RoomMediaEvents>();
+            await events.PublishAsync(new ConsumerScoreChanged(roomId, host.Connection.ConnectionId!, "consumer-1", new Parley.Media.Routing.ConsumerScore(7, 9)));
+            await events.PublishAsync(new ProducerScoreChanged(roomId, visitor.Connection.ConnectionId!, "producer-1", 4));
+
+            var consumerScore = await host.NextAsync("consumerScore");
+            Assert.Equal("""{"consumerId":"consumer-1","score":7,"producerScore":9}""", consumerScore.GetRawText());
+            var producerScore = await visitor.NextAsync("producerScore");
+            Assert.Equal("""{"producerId":"producer-1","score":4}""", producerScore.GetRawText());
+            Assert.False(visitor.TryTake("consumerScore", out _));
+            Assert.False(host.TryTake("producerScore", out _));
+        }
+    }
+
     private async Task<(string RoomId, HubClient Host, HubClient Visitor, TestUser Guest)> TwoInARoomAsync()
     {
         var owner = await Server.RegisterAsync("Owner");

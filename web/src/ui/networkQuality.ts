@@ -8,8 +8,9 @@ interface Counters {
 
 /**
  * Samples the browser's stats of every remote consumer every few seconds and reports each person's network
- * quality (the worst of their streams): loss over the interval, the transport's round trip, and for simulcast
- * video the layer the server forwards against the highest there is.
+ * quality (the worst of their streams): loss over the interval (the server's score instead, once it sent one:
+ * `consumerScore` covers the sender's uplink too), the transport's round trip, and for simulcast video the layer
+ * the server forwards against the highest there is.
  */
 export class NetworkQualityMonitor {
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -62,9 +63,11 @@ export class NetworkQualityMonitor {
         const layers = handles.consumerLayers.get(consumerId);
         // Below the layer the tile asked for is a network (or a room's cap) limit; below the top is not, for a small tile.
         const maxSpatial = meeting.preferredLayerOf(consumerId) ?? spatialLayers(consumer.rtpParameters.encodings?.[0]?.scalabilityMode) - 1;
+        const score = handles.consumerScores.get(consumerId);
         const stats: StreamStats = {
           lossFraction,
           rttMs,
+          score: score === undefined ? null : Math.min(score.score, score.producerScore),
           layer: layers !== undefined && layers.spatialLayer !== null && maxSpatial > 0 ? { spatial: layers.spatialLayer, max: maxSpatial } : null,
         };
         const level = qualityLevel(stats);

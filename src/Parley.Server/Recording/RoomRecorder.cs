@@ -19,6 +19,7 @@ internal sealed class RoomRecorder(
     private readonly SemaphoreSlim _manifestGate = new(1, 1);
     private readonly RecordingManifest _manifest = new(recordingId, roomId, startedAt, [], []);
     private volatile bool _stopped;
+    private int _diskFull;
 
     public string RecordingId => recordingId;
 
@@ -27,6 +28,12 @@ internal sealed class RoomRecorder(
     public DateTime StartedAt => startedAt;
 
     public string Folder => folder;
+
+    /// <summary>
+    /// Raised once (on a pool thread) when a track finds the disk full: the recording cannot go on, and its owner stops
+    /// it as failed. The argument is what the failing writer said.
+    /// </summary>
+    public event Action<RoomRecorder, string>? DiskFull;
 
     /// <summary>Time on the meeting's timeline.</summary>
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
@@ -57,7 +64,24 @@ internal sealed class RoomRecorder(
         await Task.WhenAll(_work.ToArray());
         await Task.WhenAll(_tracks.Values.Select(t => t.StopAsync()));
         await Task.WhenAll(_work.ToArray());
-        return await WithManifestAsync(() => { });
+        try
+        {
+            return await WithManifestAsync(() => { });
+        }
+        catch (IOException e) when (RecordingDisk.SaysFull(e.Message))
+        {
+            // The disk is full: the manifest on disk stays as it last was; the caller gets the whole one.
+            return _manifest with { Segments = [.. _manifest.Segments], Gaps = [.. _manifest.Gaps] };
+        }
+    }
+
+    /// <summary>A track could not write for want of space (see <see cref="DiskFull"/>).</summary>
+    public void ReportDiskFull(string error)
+    {
+        if (!_stopped && Interlocked.Exchange(ref _diskFull, 1) == 0)
+        {
+            DiskFull?.Invoke(this, error);
+        }
     }
 
     public Task AddSegmentAsync(TrackSegment segment) => WithManifestAsync(() => _manifest.Segments.Add(segment));

@@ -68,6 +68,13 @@ internal sealed class TrackRecorder(
                 {
                     RecordingLog.TrackFailed(logger, owner.RecordingId, Name, e.Message);
                     await CloseSegmentAsync();
+                    if (RecordingDisk.SaysFull(e.Message))
+                    {
+                        // Another attempt would fail the same way: the whole recording stops.
+                        owner.ReportDiskFull(e.Message);
+                        return false;
+                    }
+
                     if (attempt >= StartAttempts || e is ObjectDisposedException or KeyNotFoundException or OrtcException)
                     {
                         return false;
@@ -195,6 +202,13 @@ internal sealed class TrackRecorder(
         finally
         {
             _gate.Release();
+        }
+
+        if (RecordingDisk.SaysFull(crashed.ErrorTail))
+        {
+            // Not a crash to restart from: every track's file stops growing, and the recording with them.
+            owner.ReportDiskFull(crashed.ErrorTail);
+            return;
         }
 
         if (++_restarts > settings.MaxTrackRestarts)

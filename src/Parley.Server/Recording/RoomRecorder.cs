@@ -16,6 +16,7 @@ internal sealed class RoomRecorder(
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly ConcurrentDictionary<string, TrackRecorder> _tracks = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _work = [];
+    private readonly ConcurrentDictionary<string, int> _segmentNumbers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _manifestGate = new(1, 1);
     private readonly RecordingManifest _manifest = new(recordingId, roomId, startedAt, [], []);
     private volatile bool _stopped;
@@ -74,6 +75,12 @@ internal sealed class RoomRecorder(
             return _manifest with { Segments = [.. _manifest.Segments], Gaps = [.. _manifest.Gaps] };
         }
     }
+
+    /// <summary>
+    /// The next file number for a person's source (<c>{user}-{source}-{n}</c>): counted per recording, not per producer,
+    /// since a camera turned off and on again is a new producer whose file must not overwrite the first.
+    /// </summary>
+    public int NextSegmentNumber(string name) => _segmentNumbers.AddOrUpdate(name, 1, (_, n) => n + 1);
 
     /// <summary>A track could not write for want of space (see <see cref="DiskFull"/>).</summary>
     public void ReportDiskFull(string error)

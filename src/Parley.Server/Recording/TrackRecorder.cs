@@ -22,7 +22,6 @@ internal sealed class TrackRecorder(
     private PlainTransport? _transport;
     private Consumer? _consumer;
     private FfmpegProcess? _ffmpeg;
-    private int _segments;
     private int _restarts;
 
     public string ProducerId => producer.Producer.Id;
@@ -95,7 +94,7 @@ internal sealed class TrackRecorder(
         var codec = _consumer.RtpParameters.Codecs.First(c => !c.MimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase));
         var codecName = codec.MimeType[(codec.MimeType.IndexOf('/') + 1)..];
         var port = LocalPorts.FreeRtpPair();
-        var segment = ++_segments;
+        var segment = owner.NextSegmentNumber(Name);
         var baseName = $"{Name}-{segment}";
         var sdpPath = Path.Combine(owner.Folder, baseName + ".sdp");
         var fileName = baseName + TrackSdp.FileExtension(codecName);

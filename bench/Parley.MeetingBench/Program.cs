@@ -1,8 +1,10 @@
 // Meetings end to end, measured through real Chromium tabs against the server running as its own process:
 //  1. join latency: a guest clicks Join on the pre-join screen → the first frame of the host's camera is decoded
 //     (framesDecoded > 0 on the consumer's inbound-rtp), measured inside the page; p50 over --runs joins;
-//  2. server CPU while --participants tabs each send camera and microphone, from /proc/PID/stat over --cpu-seconds.
-// Usage: dotnet run -c Release --project bench/Parley.MeetingBench -- [--runs 20] [--participants 4] [--cpu-seconds 20]
+//  2. server CPU while --participants tabs each send camera and microphone, from /proc/PID/stat over --cpu-seconds;
+//  3. with --record-seconds N (> 0): the host starts recording, and over N seconds the CPU of the track ffmpegs (the
+//     server's ffmpeg children) and of the server, against step 2's server figure, per recorded track.
+// Usage: dotnet run -c Release --project bench/Parley.MeetingBench -- [--runs 20] [--participants 4] [--cpu-seconds 20] [--record-seconds 0]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -12,6 +14,7 @@ using Microsoft.Playwright;
 var runs = Option("--runs", 20);
 var participants = Option("--participants", 4);
 var cpuSeconds = Option("--cpu-seconds", 20);
+var recordSeconds = Option("--record-seconds", 0);
 
 var root = FindRepositoryRoot();
 var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name; // bin/<Configuration>/net10.0/
@@ -34,6 +37,7 @@ start.Environment["Media__AnnouncedAddress"] = "127.0.0.1";
 start.Environment["RateLimits__Auth__PermitLimit"] = "100000";
 start.Environment["RateLimits__JoinCode__PermitLimit"] = "100000";
 start.Environment["Logging__LogLevel__Default"] = "Warning";
+start.Environment["Recording__Path"] = Path.Combine(data, "recordings");
 using var server = Process.Start(start)!;
 server.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
 server.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
@@ -97,8 +101,40 @@ try
     await Task.Delay(TimeSpan.FromSeconds(cpuSeconds));
     var ticks = CpuTicks(server.Id) - before;
     var seconds = clock.Elapsed.TotalSeconds;
+    var serverCore = ticks / 100.0 / seconds * 100;
     Console.WriteLine(FormattableString.Invariant(
-        $"server CPU with {participants} participants sending camera + microphone: {ticks / 100.0 / seconds * 100:F1}% of one core over {seconds:F0} s ({Environment.ProcessorCount} cores)"));
+        $"server CPU with {participants} participants sending camera + microphone: {serverCore:F1}% of one core over {seconds:F0} s ({Environment.ProcessorCount} cores)"));
+
+    if (recordSeconds > 0)
+    {
+        await host.GetByTestId("btn-record").ClickAsync();
+        var tracks = participants * 2;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (FfmpegChildren(server.Id).Count < tracks)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{FfmpegChildren(server.Id).Count} of {tracks} track ffmpegs after 60 s of recording.");
+            }
+
+            await Task.Delay(200);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // past the keyframe requests of the start
+        var ffmpegs = FfmpegChildren(server.Id);
+        var ffmpegBefore = ffmpegs.Sum(CpuTicks);
+        var serverBefore = CpuTicks(server.Id);
+        clock.Restart();
+        await Task.Delay(TimeSpan.FromSeconds(recordSeconds));
+        var ffmpegTicks = ffmpegs.Sum(CpuTicks) - ffmpegBefore;
+        var serverTicks = CpuTicks(server.Id) - serverBefore;
+        seconds = clock.Elapsed.TotalSeconds;
+        var ffmpegCore = ffmpegTicks / 100.0 / seconds * 100;
+        var recordingServerCore = serverTicks / 100.0 / seconds * 100;
+        Console.WriteLine(FormattableString.Invariant(
+            $"recording {tracks} tracks ({participants} cameras, {participants} microphones) over {seconds:F0} s: ffmpeg {ffmpegCore:F1}% of one core in all, {ffmpegCore / tracks:F2}% per track; server {recordingServerCore:F1}% (vs {serverCore:F1}% without recording: {(recordingServerCore - serverCore) / tracks:F2}% per track)"));
+        await host.GetByTestId("btn-record").ClickAsync();
+    }
 }
 finally
 {
@@ -170,6 +206,32 @@ static async Task WaitForConsumersAsync(IPage page, int count)
 
         await Task.Delay(200);
     }
+}
+
+// The ffmpeg processes the server started (the track recorders).
+static List<int> FfmpegChildren(int serverPid)
+{
+    var found = new List<int>();
+    foreach (var entry in Directory.EnumerateDirectories("/proc"))
+    {
+        try
+        {
+            if (int.TryParse(Path.GetFileName(entry), out var pid) && File.ReadAllText(Path.Combine(entry, "comm")).Trim() == "ffmpeg")
+            {
+                var stat = File.ReadAllText(Path.Combine(entry, "stat"));
+                if (int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture) == serverPid)
+                {
+                    found.Add(pid);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Gone meanwhile.
+        }
+    }
+
+    return found;
 }
 
 // utime + stime (fields 14 and 15 of /proc/PID/stat, after the parenthesised command name), in clock ticks (100 Hz).

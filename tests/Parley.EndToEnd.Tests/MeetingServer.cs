@@ -110,12 +110,15 @@ public sealed class MeetingServer : WebApplicationFactory<Program>
         if (disposing)
         {
             SqliteConnection.ClearAllPools();
-            try
+            foreach (var directory in (string[])[_directory, RecordingPath])
             {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
             }
         }
     }

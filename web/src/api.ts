@@ -2,6 +2,12 @@ import type { ActiveRecording, Attendance, Invite, Member, MyHistorySession, Rec
 import { problemMessage, statusMessage } from './lib/problem';
 import { loadSession, parseSession, saveSession, sessionFromTokens, storageKey, type StoredSession } from './session';
 
+/** `POST /api/recordings/{id}/download-link`: a same-origin URL valid until `expiresAt` (docs/http-api.md). */
+export interface RecordingDownloadLink {
+  url: string;
+  expiresAt: string;
+}
+
 /** An HTTP failure with the message to show and the status to branch on. */
 export class ApiError extends Error {
   constructor(
@@ -112,13 +118,12 @@ export class Api {
     await this.request<void>('DELETE', `/api/recordings/${encodeURIComponent(recordingId)}`);
   }
 
-  /** A recording's file (the API takes a bearer token, which a plain link cannot send). */
-  async recordingFile(recordingId: string): Promise<Blob> {
-    const path = `/api/recordings/${encodeURIComponent(recordingId)}/file`;
-    let response = await this.send('GET', path, undefined, true);
-    if (response.status === 401 && this.session !== null && (await this.refresh())) response = await this.send('GET', path, undefined, true);
-    if (!response.ok) throw new ApiError(response.status, problemMessage(response.status, await readJson(response)));
-    return response.blob();
+  /**
+   * A short-lived link to a recording's file that carries its own credential (the API takes a bearer token, which a
+   * plain link cannot send): the browser then downloads or plays it itself, streaming with range requests.
+   */
+  async recordingDownloadLink(recordingId: string): Promise<RecordingDownloadLink> {
+    return this.request<RecordingDownloadLink>('POST', `/api/recordings/${encodeURIComponent(recordingId)}/download-link`);
   }
 
   // Templates, history, invitations (docs/http-api.md)

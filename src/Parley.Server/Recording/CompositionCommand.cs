@@ -3,8 +3,12 @@ using System.Text;
 
 namespace Parley.Server.Recording;
 
-/// <summary>One recorded track as the composition sees it: its file, what it is, and where it starts on the meeting's timeline.</summary>
-internal sealed record CompositionTrack(string Path, bool IsVideo, bool IsScreen, double OffsetSeconds);
+/// <summary>
+/// One recorded track as the composition sees it: its file, what it is, and where it starts on the meeting's timeline.
+/// Videos with the same <paramref name="Slot"/> (one person's camera turned off and on again, or restarted after a
+/// crash: files one after another) share one cell; null gives the track a cell of its own.
+/// </summary>
+internal sealed record CompositionTrack(string Path, bool IsVideo, bool IsScreen, double OffsetSeconds, string? Slot = null);
 
 /// <summary>The composition's output: the canvas, the frame rate and the meeting's length.</summary>
 internal sealed record CompositionTarget(string OutputPath, double DurationSeconds, int Width, int Height, int FrameRate);
@@ -28,6 +32,13 @@ internal static class CompositionCommand
         var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-progress", "pipe:1", "-y" };
         foreach (var track in tracks)
         {
+            if (track.IsVideo)
+            {
+                // A simulcast camera changes size when the SFU switches its layer; by default ffmpeg then rebuilds the
+                // whole graph mid-file, and that track shows black from there on. The scale filter takes any size.
+                args.AddRange(["-reinit_filter", "0"]);
+            }
+
             args.Add("-i");
             args.Add(track.Path);
         }
@@ -35,14 +46,15 @@ internal static class CompositionCommand
         var graph = new StringBuilder();
         graph.Append(invariant, $"color=c=black:s={target.Width}x{target.Height}:r={target.FrameRate}:d={duration}[base]");
 
-        var videos = tracks.Select((t, i) => (Track: t, Input: i)).Where(v => v.Track.IsVideo)
-            .OrderByDescending(v => v.Track.IsScreen).ToList();
-        var cells = CompositionLayout.Place(videos.Count(v => v.Track.IsScreen), videos.Count(v => !v.Track.IsScreen), target.Width, target.Height);
+        var videos = tracks.Select((t, i) => (Track: t, Input: i, Slot: t.Slot ?? $"#{i}")).Where(v => v.Track.IsVideo).ToList();
+        var slots = videos.OrderByDescending(v => v.Track.IsScreen).Select(v => (v.Slot, v.Track.IsScreen)).Distinct().ToList();
+        var cells = CompositionLayout.Place(slots.Count(s => s.IsScreen), slots.Count(s => !s.IsScreen), target.Width, target.Height);
+        videos = [.. videos.OrderBy(v => slots.FindIndex(s => s.Slot == v.Slot)).ThenBy(v => v.Input)];
         var canvas = "base";
         for (var i = 0; i < videos.Count; i++)
         {
-            var (track, input) = videos[i];
-            var cell = cells[i];
+            var (track, input, slot) = videos[i];
+            var cell = cells[slots.FindIndex(s => s.Slot == slot)];
             graph.Append(invariant, $";[{input}:v]setpts=PTS-STARTPTS+{Seconds(track.OffsetSeconds)}/TB,fps={target.FrameRate},")
                 .Append(invariant, $"scale={cell.Width}:{cell.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2,")
                 .Append(invariant, $"pad={cell.Width}:{cell.Height}:(ow-iw)/2:(oh-ih)/2,setsar=1[v{i}]");

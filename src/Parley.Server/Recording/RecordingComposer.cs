@@ -31,7 +31,7 @@ internal sealed class RecordingComposer(IOptions<RecordingSettings> options, ILo
                 continue; // nothing arrived on it (a track paused throughout, or closed at once)
             }
 
-            tracks.Add(new CompositionTrack(path, segment.IsVideo, segment.IsScreen, segment.OffsetSeconds));
+            tracks.Add(new CompositionTrack(path, segment.IsVideo, segment.IsScreen, segment.OffsetSeconds, $"{segment.UserId}/{segment.Source}"));
             end = Math.Max(end, segment.OffsetSeconds + length);
         }
 

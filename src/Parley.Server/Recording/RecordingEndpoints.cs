@@ -24,6 +24,9 @@ internal static class RecordingEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         recordings.MapGet("/{id}", GetAsync);
         recordings.MapGet("/{id}/file", FileAsync).ProducesProblem(StatusCodes.Status409Conflict);
+        recordings.MapPost("/{id}/download-link", DownloadLinkAsync).ProducesProblem(StatusCodes.Status409Conflict);
+        // The link's token is the credential (a plain link or a <video> source sends no bearer token).
+        recordings.MapGet("/{id}/download", DownloadAsync).AllowAnonymous().ProducesProblem(StatusCodes.Status409Conflict);
         recordings.MapDelete("/{id}", DeleteAsync).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
@@ -31,7 +34,7 @@ internal static class RecordingEndpoints
     private static async Task<Results<Ok<RecordingListResponse>, ProblemHttpResult>> ListAsync(
         string roomId, ClaimsPrincipal principal, ParleyDbContext db, CancellationToken cancellationToken)
     {
-        if (await CheckHostAsync(db, roomId, principal, cancellationToken) is { } refused)
+        if (await CheckHostAsync(db, roomId, principal.GetUserId(), cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -58,15 +61,70 @@ internal static class RecordingEndpoints
         string id, ClaimsPrincipal principal, ParleyDbContext db, RecordingService recordings, CancellationToken cancellationToken)
     {
         var (row, refused) = await FindForHostAsync(db, id, principal, cancellationToken);
+        return row is null ? refused! : ReadyFile(row, recordings.Root);
+    }
+
+    private static async Task<Results<Ok<DownloadLinkResponse>, ProblemHttpResult>> DownloadLinkAsync(
+        string id, ClaimsPrincipal principal, ParleyDbContext db, RecordingDownloadLinks links, CancellationToken cancellationToken)
+    {
+        var (row, refused) = await FindForHostAsync(db, id, principal, cancellationToken);
         if (row is null)
         {
             return refused!;
         }
 
-        var path = row.FileName is { } name ? Path.Combine(RecordingFiles.RecordingFolder(recordings.Root, row.RoomId, row.Id), name) : null;
+        if (row.Status != RecordingStatuses.Ready)
+        {
+            return NotReady(row);
+        }
+
+        var grant = links.Issue(row.Id, principal.GetUserId()!, out var token);
+        return TypedResults.Ok(new DownloadLinkResponse($"/api/recordings/{Uri.EscapeDataString(row.Id)}/download?token={Uri.EscapeDataString(token)}", grant.ExpiresAt));
+    }
+
+    private static async Task<IResult> DownloadAsync(
+        string id, string? token, HttpContext context, ParleyDbContext db, RecordingService recordings, RecordingDownloadLinks links,
+        ILogger<RecordingDownloadLinks> logger, CancellationToken cancellationToken)
+    {
+        var grant = links.Read(token);
+        if (grant is null)
+        {
+            RecordingLog.DownloadRefused(logger, Truncate(id), "no valid token");
+            return Problems.Unauthorized("The download link is not valid or has expired: ask for a new one (POST /api/recordings/{id}/download-link).");
+        }
+
+        if (!string.Equals(grant.RecordingId, id, StringComparison.Ordinal))
+        {
+            RecordingLog.DownloadRefused(logger, Truncate(id), "the token is for another recording");
+            return Problems.Forbidden("This download link is for another recording.");
+        }
+
+        var row = await db.Recordings.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return Problems.NotFound($"No recording has the id '{Truncate(id)}'.");
+        }
+
+        // Still a host now: a co-host removed after the link was issued cannot use it.
+        if (await CheckHostAsync(db, row.RoomId, grant.UserId, cancellationToken) is { } refused)
+        {
+            RecordingLog.DownloadRefused(logger, row.Id, "the link's user is no longer a host of the room");
+            return refused;
+        }
+
+        // The token is in the URL: no cache keeps the response, and no page it leads to sends it on.
+        context.Response.Headers.CacheControl = "private, no-store";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        return ReadyFile(row, recordings.Root);
+    }
+
+    /// <summary>The composed file, with range requests (a browser's <c>&lt;video&gt;</c> seeks with them), under its download name.</summary>
+    private static IResult ReadyFile(Data.Entities.Recording row, string root)
+    {
+        var path = row.FileName is { } name ? Path.Combine(RecordingFiles.RecordingFolder(root, row.RoomId, row.Id), name) : null;
         if (row.Status != RecordingStatuses.Ready || path is null)
         {
-            return Problems.Conflict($"The recording is {row.Status}, not ready: its file can be downloaded once its status is \"ready\".");
+            return NotReady(row);
         }
 
         if (!File.Exists(path))
@@ -77,6 +135,9 @@ internal static class RecordingEndpoints
         var download = $"recording-{row.StartedAt:yyyy-MM-dd-HHmm}-{row.Id}{Path.GetExtension(path)}";
         return TypedResults.PhysicalFile(path, row.MimeType ?? "application/octet-stream", download, enableRangeProcessing: true);
     }
+
+    private static ProblemHttpResult NotReady(Data.Entities.Recording row) =>
+        Problems.Conflict($"The recording is {row.Status}, not ready: its file can be downloaded once its status is \"ready\".");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         string id, ClaimsPrincipal principal, ParleyDbContext db, RecordingService recordings, CancellationToken cancellationToken)
@@ -106,11 +167,11 @@ internal static class RecordingEndpoints
             return (null, Problems.NotFound($"No recording has the id '{Truncate(id)}'."));
         }
 
-        var refused = await CheckHostAsync(db, row.RoomId, principal, cancellationToken);
+        var refused = await CheckHostAsync(db, row.RoomId, principal.GetUserId(), cancellationToken);
         return refused is null ? (row, null) : (null, refused);
     }
 
-    private static async Task<ProblemHttpResult?> CheckHostAsync(ParleyDbContext db, string roomId, ClaimsPrincipal principal, CancellationToken cancellationToken)
+    private static async Task<ProblemHttpResult?> CheckHostAsync(ParleyDbContext db, string roomId, string? userId, CancellationToken cancellationToken)
     {
         var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
         if (room is null)
@@ -118,7 +179,6 @@ internal static class RecordingEndpoints
             return RoomNotFound(roomId);
         }
 
-        var userId = principal.GetUserId();
         return room.OwnerId == userId || (userId is not null && room.CoHostIds.Contains(userId))
             ? null
             : Problems.Forbidden("Only the room's owner and co-hosts can see, download and delete its recordings.");
@@ -128,6 +188,9 @@ internal static class RecordingEndpoints
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 }
+
+/// <summary><c>POST /api/recordings/{id}/download-link</c>: a relative URL that downloads the file without other credentials, until <c>expiresAt</c>.</summary>
+internal sealed record DownloadLinkResponse(string Url, DateTimeOffset ExpiresAt);
 
 /// <summary><c>GET /api/rooms/{roomId}/recording</c>: <c>{recording: {recordingId, startedAt} | null}</c>.</summary>
 internal sealed record CurrentRecordingResponse(ActiveRecording? Recording);

@@ -47,4 +47,7 @@ internal static partial class RecordingLog
 
     [LoggerMessage(5114, LogLevel.Error, "Composition of recording {RecordingId} failed unexpectedly; the next recordings are composed all the same")]
     public static partial void CompositionFault(ILogger logger, Exception exception, string recordingId);
+
+    [LoggerMessage(5115, LogLevel.Information, "Download of recording {RecordingId} refused: {Reason}")]
+    public static partial void DownloadRefused(ILogger logger, string recordingId, string reason);
 }

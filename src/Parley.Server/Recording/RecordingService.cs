@@ -84,6 +84,7 @@ internal sealed class RecordingService(
             var folder = RecordingFiles.RecordingFolder(Root, roomId, row.Id);
             Directory.CreateDirectory(folder);
             var recorder = new RoomRecorder(row.Id, roomId, now, folder, settings, logger);
+            recorder.DiskFull += (full, error) => _ = FailForFullDiskAsync(full, error);
             await recorder.WriteManifestAsync();
             using (await locks.AcquireAsync(roomId))
             {
@@ -155,6 +156,57 @@ internal sealed class RecordingService(
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The disk filled while recording: the recording stops at once (every ffmpeg), is marked failed with the reason,
+    /// and its partial files are removed — they would keep the disk full for everyone, and nothing half-written is
+    /// ever composed or offered as ready. The meeting itself goes on.
+    /// </summary>
+    private async Task FailForFullDiskAsync(RoomRecorder recorder, string writerError)
+    {
+        var roomId = recorder.RoomId;
+        try
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                // Only this recording: a host may have stopped it (or started the next one) meanwhile.
+                if (!_active.TryRemove(KeyValuePair.Create(roomId, recorder)))
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            var endedAt = Timestamps.UtcNow(time);
+            await hub.Clients.Group(RoomEvents.GroupOf(roomId)).SendAsync(RecordingEventNames.RecordingStopped, new { recordingId = recorder.RecordingId });
+            var manifest = await recorder.StopAsync();
+            RecordingLog.Stopped(logger, recorder.RecordingId, roomId, "the disk is full", manifest.Segments.Count);
+            DeleteFolder(recorder.Folder);
+            var error = $"The recording stopped because the disk holding the recordings is full ({LastLine(writerError)}). "
+                + $"Its partial files were removed ({RecordingDisk.FreeBytes(Root) / (1024 * 1024)} MB free now); free some space and record again.";
+            RecordingLog.Failed(logger, recorder.RecordingId, error);
+            await UpdateAsync(recorder.RecordingId, row =>
+            {
+                row.Status = RecordingStatuses.Failed;
+                row.EndedAt = endedAt;
+                row.Error = error;
+            });
+        }
+        catch (Exception exception)
+        {
+            RecordingLog.Unexpected(logger, exception, roomId);
+        }
+    }
+
+    private static string LastLine(string error)
+    {
+        var last = error.Split(" | ").LastOrDefault(RecordingDisk.SaysFull) ?? error;
+        return last.Length <= 200 ? last : last[..200] + "…";
     }
 
     /// <summary>Removes a recording's files (its row is the caller's to remove).</summary>

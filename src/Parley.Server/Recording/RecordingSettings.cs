@@ -38,6 +38,9 @@ internal sealed class RecordingSettings
     /// <summary>How often a track's ffmpeg is restarted after crashing before the track is given up.</summary>
     public int MaxTrackRestarts { get; set; } = 3;
 
+    /// <summary>How long a download link (<c>POST /api/recordings/{id}/download-link</c>) stays valid.</summary>
+    public TimeSpan DownloadLinkLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The composed file's canvas (width × height) and frame rate.</summary>
     public int Width { get; set; } = 1280;
 

@@ -16,9 +16,11 @@ internal sealed class RoomRecorder(
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly ConcurrentDictionary<string, TrackRecorder> _tracks = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _work = [];
+    private readonly ConcurrentDictionary<string, int> _segmentNumbers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _manifestGate = new(1, 1);
     private readonly RecordingManifest _manifest = new(recordingId, roomId, startedAt, [], []);
     private volatile bool _stopped;
+    private int _diskFull;
 
     public string RecordingId => recordingId;
 
@@ -27,6 +29,12 @@ internal sealed class RoomRecorder(
     public DateTime StartedAt => startedAt;
 
     public string Folder => folder;
+
+    /// <summary>
+    /// Raised once (on a pool thread) when a track finds the disk full: the recording cannot go on, and its owner stops
+    /// it as failed. The argument is what the failing writer said.
+    /// </summary>
+    public event Action<RoomRecorder, string>? DiskFull;
 
     /// <summary>Time on the meeting's timeline.</summary>
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
@@ -57,7 +65,30 @@ internal sealed class RoomRecorder(
         await Task.WhenAll(_work.ToArray());
         await Task.WhenAll(_tracks.Values.Select(t => t.StopAsync()));
         await Task.WhenAll(_work.ToArray());
-        return await WithManifestAsync(() => { });
+        try
+        {
+            return await WithManifestAsync(() => { });
+        }
+        catch (IOException e) when (RecordingDisk.SaysFull(e.Message))
+        {
+            // The disk is full: the manifest on disk stays as it last was; the caller gets the whole one.
+            return _manifest with { Segments = [.. _manifest.Segments], Gaps = [.. _manifest.Gaps] };
+        }
+    }
+
+    /// <summary>
+    /// The next file number for a person's source (<c>{user}-{source}-{n}</c>): counted per recording, not per producer,
+    /// since a camera turned off and on again is a new producer whose file must not overwrite the first.
+    /// </summary>
+    public int NextSegmentNumber(string name) => _segmentNumbers.AddOrUpdate(name, 1, (_, n) => n + 1);
+
+    /// <summary>A track could not write for want of space (see <see cref="DiskFull"/>).</summary>
+    public void ReportDiskFull(string error)
+    {
+        if (!_stopped && Interlocked.Exchange(ref _diskFull, 1) == 0)
+        {
+            DiskFull?.Invoke(this, error);
+        }
     }
 
     public Task AddSegmentAsync(TrackSegment segment) => WithManifestAsync(() => _manifest.Segments.Add(segment));

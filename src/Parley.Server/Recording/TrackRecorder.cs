@@ -22,7 +22,6 @@ internal sealed class TrackRecorder(
     private PlainTransport? _transport;
     private Consumer? _consumer;
     private FfmpegProcess? _ffmpeg;
-    private int _segments;
     private int _restarts;
 
     public string ProducerId => producer.Producer.Id;
@@ -68,6 +67,13 @@ internal sealed class TrackRecorder(
                 {
                     RecordingLog.TrackFailed(logger, owner.RecordingId, Name, e.Message);
                     await CloseSegmentAsync();
+                    if (RecordingDisk.SaysFull(e.Message))
+                    {
+                        // Another attempt would fail the same way: the whole recording stops.
+                        owner.ReportDiskFull(e.Message);
+                        return false;
+                    }
+
                     if (attempt >= StartAttempts || e is ObjectDisposedException or KeyNotFoundException or OrtcException)
                     {
                         return false;
@@ -88,7 +94,7 @@ internal sealed class TrackRecorder(
         var codec = _consumer.RtpParameters.Codecs.First(c => !c.MimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase));
         var codecName = codec.MimeType[(codec.MimeType.IndexOf('/') + 1)..];
         var port = LocalPorts.FreeRtpPair();
-        var segment = ++_segments;
+        var segment = owner.NextSegmentNumber(Name);
         var baseName = $"{Name}-{segment}";
         var sdpPath = Path.Combine(owner.Folder, baseName + ".sdp");
         var fileName = baseName + TrackSdp.FileExtension(codecName);
@@ -195,6 +201,13 @@ internal sealed class TrackRecorder(
         finally
         {
             _gate.Release();
+        }
+
+        if (RecordingDisk.SaysFull(crashed.ErrorTail))
+        {
+            // Not a crash to restart from: every track's file stops growing, and the recording with them.
+            owner.ReportDiskFull(crashed.ErrorTail);
+            return;
         }
 
         if (++_restarts > settings.MaxTrackRestarts)

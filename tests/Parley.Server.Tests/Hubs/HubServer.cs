@@ -25,6 +25,7 @@ public sealed class HubServer : WebApplicationFactory<Program>
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(3);
 
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly string _recordingPath = Path.Combine(Path.GetTempPath(), "parley-test-recordings", Guid.NewGuid().ToString("N"));
     private int _names;
 
     public HubServer(IReadOnlyDictionary<string, string> settings)
@@ -48,7 +49,7 @@ public sealed class HubServer : WebApplicationFactory<Program>
         builder.UseSetting("Media:RouterIdleTimeout", "00:00:01");
         builder.UseSetting("Media:WorkerCount", "1");
         // Recordings (the fuzzer starts some) go to a folder of the test's own, never under the content root.
-        builder.UseSetting("Recording:Path", Path.Combine(Path.GetTempPath(), "parley-test-recordings", Guid.NewGuid().ToString("N")));
+        builder.UseSetting("Recording:Path", _recordingPath);
         // Tests (the fuzzer above all) call fast from one connection; the per-connection limit has a test of its own,
         // which sets it back down.
         builder.UseSetting("Hub:RateLimit:Burst", "100000");
@@ -241,6 +242,11 @@ public sealed class HubServer : WebApplicationFactory<Program>
         }
 
         base.Dispose(disposing);
+        if (disposing && Directory.Exists(_recordingPath))
+        {
+            // After the server: its shutdown ends the ffmpegs writing there.
+            Directory.Delete(_recordingPath, recursive: true);
+        }
     }
 }
 

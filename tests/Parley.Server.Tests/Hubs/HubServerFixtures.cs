@@ -25,7 +25,7 @@ public abstract class HubServerFixture(DatabaseFixture database, IReadOnlyDictio
         Server = new HubServer(configuration);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Server is not null)
         {

@@ -15,7 +15,7 @@ public sealed class CompositionCommandTests
             [new CompositionTrack("cam-a.webm", true, false, 0), new CompositionTrack("cam-b.webm", true, false, 2.25)], Target);
         var graph = Graph(args);
 
-        Assert.Equal(["-i", "cam-a.webm", "-i", "cam-b.webm"], args.SkipWhile(a => a != "-i").Take(4));
+        Assert.Equal(["-reinit_filter", "0", "-i", "cam-a.webm", "-reinit_filter", "0", "-i", "cam-b.webm"], args.SkipWhile(a => a != "-reinit_filter").Take(8));
         Assert.StartsWith("color=c=black:s=1280x720:r=15:d=10.5[base]", graph);
         Assert.Contains("[0:v]setpts=PTS-STARTPTS+0/TB,fps=15,scale=640:720:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=640:720:(ow-iw)/2:(oh-ih)/2,setsar=1[v0]", graph);
         Assert.Contains("[1:v]setpts=PTS-STARTPTS+2.25/TB,fps=15,scale=640:720:", graph);
@@ -51,6 +51,52 @@ public sealed class CompositionCommandTests
         Assert.Contains("[base][v0]overlay=x=0:y=0:", graph);
         Assert.Contains("[0:v]setpts=PTS-STARTPTS+0/TB,fps=15,scale=320:180:", graph);
         Assert.Contains("[c0][v1]overlay=x=960:y=0:", graph);
+    }
+
+    [Fact]
+    public void A_camera_turned_off_and_on_again_keeps_its_cell()
+    {
+        var graph = Graph(CompositionCommand.Build(
+            [
+                new CompositionTrack("a-cam-1.webm", true, false, 0, "a/cam"), new CompositionTrack("b-cam-1.webm", true, false, 0, "b/cam"),
+                new CompositionTrack("a-cam-2.webm", true, false, 5, "a/cam"), new CompositionTrack("a-screen-1.webm", true, true, 6, "a/screen"),
+            ],
+            Target));
+
+        // The screen large on the left; two camera slots (not three files) in the right column, a's second file where its first was.
+        Assert.Contains("[3:v]setpts=PTS-STARTPTS+6/TB,fps=15,scale=960:720:", graph);
+        Assert.Contains("[base][v0]overlay=x=0:y=0:", graph);
+        Assert.Contains("[0:v]setpts=PTS-STARTPTS+0/TB,fps=15,scale=320:180:", graph);
+        Assert.Contains("[c0][v1]overlay=x=960:y=0:", graph);
+        Assert.Contains("[2:v]setpts=PTS-STARTPTS+5/TB,fps=15,scale=320:180:", graph);
+        Assert.Contains("[c1][v2]overlay=x=960:y=0:", graph);
+        Assert.Contains("[c2][v3]overlay=x=960:y=180:eof_action=pass[vmix]", graph);
+    }
+
+    [Fact]
+    public async Task A_camera_that_changes_size_midway_stays_in_the_picture()
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-compose-").FullName;
+        try
+        {
+            // What a simulcast layer switch leaves in a track file: 2 s at 640x360, then 2 s at 1280x720.
+            await RunAsync("ffmpeg", folder, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=15:d=2", "-c:v", "libvpx", "-b:v", "300k", "small.webm");
+            await RunAsync("ffmpeg", folder, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=15:d=2", "-c:v", "libvpx", "-b:v", "600k", "large.webm");
+            await File.WriteAllTextAsync(Path.Combine(folder, "list.txt"), "file small.webm\nfile large.webm\n");
+            await RunAsync("ffmpeg", folder, "-hide_banner", "-loglevel", "error", "-f", "concat", "-i", "list.txt", "-c", "copy", "cam.webm");
+            var args = CompositionCommand.Build([new CompositionTrack("cam.webm", true, false, 0)], new CompositionTarget("out.mp4", 4, 320, 180, 15));
+
+            await RunAsync("ffmpeg", folder, [.. args]);
+
+            var stats = await RunAsync("ffprobe", folder, "-v", "error", "-f", "lavfi", "-i", "movie=out.mp4,signalstats", "-show_entries", "frame_tags=lavfi.signalstats.YMAX", "-of", "csv=p=0");
+            var peaks = stats.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l.Trim(), CultureInfo.InvariantCulture)).ToList();
+            Assert.InRange(peaks.Count, 55, 65);
+            Assert.True(peaks.Skip(35).All(p => p > 128), $"after the size change the frames are black: peak luma {string.Join(' ', peaks)}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -3,17 +3,36 @@ using Parley.Server.Tests.Infrastructure;
 
 namespace Parley.Server.Tests.Recording;
 
-/// <summary>Recording settings for tests: a folder of its own, no free-space floor, quick stops.</summary>
-internal static class RecordingTestSettings
+/// <summary>
+/// A server that records into a temp folder of its own (<c>/tmp/parley-recordings-*</c>, removed when the fixture
+/// ends), with no free-space floor and quick stops.
+/// </summary>
+public abstract class RecordingServerFixture : HubServerFixture
 {
-    public static Dictionary<string, string> Create() => new()
+    protected RecordingServerFixture(DatabaseFixture database)
+        : this(database, Directory.CreateTempSubdirectory("parley-recordings-").FullName)
     {
-        ["Recording:Path"] = Directory.CreateTempSubdirectory("parley-recordings-").FullName,
-        ["Recording:MinFreeBytes"] = "0",
-        ["Recording:StopTimeout"] = "00:00:05",
-    };
+    }
+
+    private RecordingServerFixture(DatabaseFixture database, string folder)
+        : base(database, new Dictionary<string, string>
+        {
+            ["Recording:Path"] = folder,
+            ["Recording:MinFreeBytes"] = "0",
+            ["Recording:StopTimeout"] = "00:00:05",
+        }) => Folder = folder;
+
+    /// <summary>The recording folder.</summary>
+    public string Folder { get; }
+
+    public override async Task DisposeAsync()
+    {
+        // The server first: its shutdown stops the ffmpegs that write into the folder.
+        await base.DisposeAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
 }
 
-public sealed class RecordingSqliteServerFixture() : HubServerFixture(new SqliteDatabaseFixture(), RecordingTestSettings.Create());
+public sealed class RecordingSqliteServerFixture() : RecordingServerFixture(new SqliteDatabaseFixture());
 
-public sealed class RecordingPostgresServerFixture() : HubServerFixture(new PostgresDatabaseFixture(), RecordingTestSettings.Create());
+public sealed class RecordingPostgresServerFixture() : RecordingServerFixture(new PostgresDatabaseFixture());

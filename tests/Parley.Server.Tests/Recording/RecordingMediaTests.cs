@@ -91,14 +91,84 @@ public sealed class RecordingMediaTests(RecordingSqliteServerFixture fixture) : 
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         }
 
+        var link = await CheckDownloadLinksAsync(owner, guestUser, recordingId, new FileInfo(file).Length);
+
         using (var deleted = await Server.Http.SendAsync(Request(HttpMethod.Delete, $"/api/recordings/{recordingId}", owner)))
         {
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         }
 
+        using (var afterDelete = await Server.Http.GetAsync(link))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, afterDelete.StatusCode);
+        }
+
         Assert.False(Directory.Exists(folder));
         using var gone = await Server.Http.SendAsync(Request(HttpMethod.Get, $"/api/recordings/{recordingId}", owner));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    /// <summary>
+    /// Download links: the file with no other credential (whole and by range), refused when forged, expired, for another
+    /// recording, or for someone no longer a host; only hosts get one. Answers a valid link.
+    /// </summary>
+    private async Task<string> CheckDownloadLinksAsync(TestUser owner, TestUser guest, string recordingId, long size)
+    {
+        using (var refused = await Server.Http.SendAsync(Request(HttpMethod.Post, $"/api/recordings/{recordingId}/download-link", guest)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using var issued = await Server.Http.SendAsync(Request(HttpMethod.Post, $"/api/recordings/{recordingId}/download-link", owner));
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        var body = await issued.Content.ReadFromJsonAsync<JsonElement>();
+        var url = body.GetProperty("url").GetString()!;
+        var expiresAt = body.GetProperty("expiresAt").GetDateTimeOffset();
+        Assert.StartsWith($"/api/recordings/{recordingId}/download?token=", url, StringComparison.Ordinal);
+        Assert.InRange(expiresAt, DateTimeOffset.UtcNow.AddMinutes(4), DateTimeOffset.UtcNow.AddMinutes(5.5));
+
+        // No Authorization header: the token in the link is the credential.
+        using (var whole = await Server.Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+            Assert.Equal("attachment", whole.Content.Headers.ContentDisposition?.DispositionType);
+            Assert.EndsWith($"-{recordingId}.mp4", whole.Content.Headers.ContentDisposition?.FileNameStar, StringComparison.Ordinal);
+            Assert.Equal(size, whole.Content.Headers.ContentLength);
+            Assert.True(whole.Headers.CacheControl?.NoStore, "a response to a URL with a token is not cached");
+            Assert.Contains("bytes", whole.Headers.AcceptRanges);
+        }
+
+        using (var range = new HttpRequestMessage(HttpMethod.Get, url))
+        {
+            range.Headers.Range = new RangeHeaderValue(size - 50, null);
+            using var partial = await Server.Http.SendAsync(range);
+            Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+            Assert.Equal(50, (await partial.Content.ReadAsByteArrayAsync()).Length);
+            Assert.Equal(size - 50, partial.Content.Headers.ContentRange?.From);
+        }
+
+        var links = Server.Services.GetRequiredService<RecordingDownloadLinks>();
+        var token = Uri.UnescapeDataString(url[(url.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
+        var forged = token[..20] + (token[20] == 'A' ? 'B' : 'A') + token[21..];
+        var expired = links.Issue(recordingId, owner.UserId, DateTimeOffset.UtcNow.AddSeconds(-1));
+        var otherRecording = links.Issue("another-recording", owner.UserId, DateTimeOffset.UtcNow.AddMinutes(5));
+        var noLongerHost = links.Issue(recordingId, guest.UserId, DateTimeOffset.UtcNow.AddMinutes(5));
+        foreach (var (path, status) in (List<(string, HttpStatusCode)>)[
+            ($"/api/recordings/{recordingId}/download", HttpStatusCode.Unauthorized),
+            ($"/api/recordings/{recordingId}/download?token={Uri.EscapeDataString(forged)}", HttpStatusCode.Unauthorized),
+            ($"/api/recordings/{recordingId}/download?token={Uri.EscapeDataString(owner.Token)}", HttpStatusCode.Unauthorized),
+            ($"/api/recordings/{recordingId}/download?token={Uri.EscapeDataString(expired)}", HttpStatusCode.Unauthorized),
+            ($"/api/recordings/{recordingId}/download?token={Uri.EscapeDataString(otherRecording)}", HttpStatusCode.Forbidden),
+            ($"/api/recordings/{recordingId}/download?token={Uri.EscapeDataString(noLongerHost)}", HttpStatusCode.Forbidden),
+            ($"/api/recordings/another-recording/download?token={Uri.EscapeDataString(otherRecording)}", HttpStatusCode.NotFound),
+        ])
+        {
+            using var response = await Server.Http.GetAsync(path);
+            Assert.True(status == response.StatusCode, $"{path}: {(int)response.StatusCode}, expected {(int)status}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        return url;
     }
 
     internal static HttpRequestMessage Request(HttpMethod method, string path, TestUser user)
@@ -144,8 +214,8 @@ public sealed class RecordingMediaTests(RecordingSqliteServerFixture fixture) : 
         Assert.Empty(FfmpegsIn(folder));
     }
 
-    /// <summary>The ffmpeg processes working in a recording's folder (the track recorders'; the test's senders work elsewhere).</summary>
-    private static List<System.Diagnostics.Process> FfmpegsIn(string folder)
+    /// <summary>The ffmpeg processes working in a folder or below it (the track recorders'; the test's senders work elsewhere).</summary>
+    internal static List<System.Diagnostics.Process> FfmpegsIn(string folder)
     {
         var found = new List<System.Diagnostics.Process>();
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
@@ -158,7 +228,8 @@ public sealed class RecordingMediaTests(RecordingSqliteServerFixture fixture) : 
             try
             {
                 if (Path.GetFileName(new FileInfo(Path.Combine(entry, "exe")).LinkTarget) == "ffmpeg"
-                    && new DirectoryInfo(Path.Combine(entry, "cwd")).LinkTarget == folder)
+                    && new DirectoryInfo(Path.Combine(entry, "cwd")).LinkTarget is { } cwd
+                    && (cwd == folder || cwd.StartsWith(folder + "/", StringComparison.Ordinal)))
                 {
                     found.Add(System.Diagnostics.Process.GetProcessById(pid));
                 }

@@ -238,6 +238,9 @@ public abstract partial class Consumer
     /// <summary>A report block about one of this consumer's streams from the receiver.</summary>
     internal void OnReceiverReport(in RtcpReportBlock block, long nowMs) => FindSendStream(block.Ssrc)?.OnReceiverReport(block, nowMs);
 
+    /// <summary>The round trip of the stream <paramref name="ssrc"/> names, from the receiver's reports (0 before one).</summary>
+    internal double RoundTripTimeMilliseconds(uint ssrc) => FindSendStream(ssrc)?.RoundTripTimeMilliseconds ?? 0;
+
     /// <summary>Sends a sender report (with SDES) for each stream that has sent.</summary>
     internal void SendSenderReports(Span<byte> buffer, long nowMs, ulong ntpNow)
     {

@@ -82,6 +82,9 @@ internal sealed class RtpSendStream
     /// <summary>True once a packet has gone out (a BYE then has something to end).</summary>
     public bool HasSent => _sequencer.HasSent;
 
+    /// <summary>The round trip measured from the receiver's last report (0 before one).</summary>
+    public double RoundTripTimeMilliseconds => _statistics.RoundTripTimeMilliseconds;
+
     /// <summary>NACK, PLI and FIR counts for stats.</summary>
     public RtpStreamCounters Counters { get; } = new();
 

@@ -147,6 +147,7 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
             }
 
             producer.AddConsumer(consumer);
+            OnConsumerAdded(consumer);
             EnsureRtcpTimer();
             return consumer;
         });
@@ -297,9 +298,24 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
         }
     }
 
+    /// <summary>On the worker, once a consumer is routed (WebRTC transports stamp its packets for bandwidth estimation).</summary>
+    private protected virtual void OnConsumerAdded(Consumer consumer)
+    {
+    }
+
+    /// <summary>On the worker, when a consumer of this transport closes.</summary>
+    private protected virtual void OnConsumerRemoved(Consumer consumer)
+    {
+    }
+
     internal void RemoveConsumer(Consumer consumer)
     {
-        _consumers.Remove(consumer.Id);
+        if (!_consumers.Remove(consumer.Id))
+        {
+            return;
+        }
+
+        OnConsumerRemoved(consumer);
         foreach (var stream in consumer.SendStreams)
         {
             _consumersBySsrc.Remove(stream.Ssrc);

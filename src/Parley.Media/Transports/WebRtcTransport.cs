@@ -30,6 +30,7 @@ public sealed class WebRtcTransport : Transport
     private readonly Dictionary<uint, byte> _transportCcIdBySsrc = [];
     private readonly TransportCcFeedbackRecorder _transportCc = new();
     private readonly RidStreamBinder _ridStreams = new();
+    private readonly SendSideBandwidthControl _bandwidth = new(Bwe.BandwidthEstimatorOptions.Default);
     private readonly long _createdTimestamp = Stopwatch.GetTimestamp();
     private WorkerTimer? _transportCcTimer;
     private uint _lastTransportCcSsrc;
@@ -145,16 +146,53 @@ public sealed class WebRtcTransport : Transport
         }
     }
 
+    /// <summary>The outgoing bandwidth: transport-wide sequence numbers on what is sent, the estimate from feedback.</summary>
+    internal SendSideBandwidthControl Bandwidth => _bandwidth;
+
     internal override void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false)
     {
-        if (!_connection.SendRtp(packet))
+        var outgoing = _bandwidth.Stamp(packet, out var stamped);
+        if (!_connection.SendRtp(outgoing))
         {
             Counters.OnDropped(RtpDropReason.SendFailed);
             return;
         }
 
-        OnSent(packet.Length, isRetransmission ? TrafficKind.Rtx : TrafficKind.Rtp);
+        if (stamped)
+        {
+            _bandwidth.OnSent(outgoing.Length);
+        }
+
+        OnSent(outgoing.Length, isRetransmission ? TrafficKind.Rtx : TrafficKind.Rtp);
     }
+
+    private protected override void OnConsumerAdded(Consumer consumer)
+    {
+        foreach (var stream in consumer.SendStreams)
+        {
+            _bandwidth.AddSsrcs(consumer.RtpParameters, stream.Ssrc, stream.RtxSsrc);
+        }
+    }
+
+    private protected override void OnConsumerRemoved(Consumer consumer)
+    {
+        foreach (var stream in consumer.SendStreams)
+        {
+            _bandwidth.RemoveSsrcs(stream.Ssrc, stream.RtxSsrc);
+        }
+    }
+
+    private protected override void OnTransportWideFeedback(ReadOnlySpan<byte> packet)
+    {
+        if (!_bandwidth.OnTransportFeedback(packet))
+        {
+            Counters.OnDropped(RtpDropReason.MalformedRtcp);
+        }
+    }
+
+    private protected override void OnRemb(ulong bitrate) => _bandwidth.OnRemb(bitrate);
+
+    private protected override void OnRoundTripTime(double milliseconds) => _bandwidth.OnRoundTripTime(milliseconds);
 
     internal override void SendRtcp(ReadOnlySpan<byte> packet)
     {
@@ -170,7 +208,8 @@ public sealed class WebRtcTransport : Transport
     private protected override TransportStats CreateStats(long now) => Counters.CreateStats(
         Id, now, StatsType, iceRole: "controlled",
         iceState: _connection.IceState.ToString().ToLowerInvariant(),
-        dtlsState: _connection.DtlsState.ToString().ToLowerInvariant());
+        dtlsState: _connection.DtlsState.ToString().ToLowerInvariant(),
+        availableOutgoingBitrate: _bandwidth.AvailableBitrate);
 
     /// <summary>Every 100 ms while a producer sends the transport-wide-cc extension (libwebrtc's default interval).</summary>
     internal const int TransportCcFeedbackIntervalMs = 100;

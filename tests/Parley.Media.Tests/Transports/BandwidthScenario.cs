@@ -76,6 +76,52 @@ internal sealed class BandwidthScenario : IAsyncDisposable
         return rtp.TryGetExtension(TransportCcId, out var value) && value.Length == 2 ? (ushort)((value[0] << 8) | value[1]) : null;
     }
 
+    /// <summary>
+    /// Sends frames of <paramref name="packetsPerFrame"/> packets of <paramref name="packetSize"/> bytes every 40 ms
+    /// (25 frames a second) until the returned source is cancelled; <paramref name="build"/> makes each packet from a
+    /// frame number, a packet index and whether the frame is a keyframe (one a second).
+    /// </summary>
+    public CancellationTokenSource SendFrames(Func<int, int, bool, byte[]> build, int packetsPerFrame)
+    {
+        var stop = new CancellationTokenSource();
+        _ = Task.Run(async () =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (var frame = 0; !stop.IsCancellationRequested; frame++)
+            {
+                for (var i = 0; i < packetsPerFrame; i++)
+                {
+                    Send(build(frame, i, frame % 25 == 0));
+                }
+
+                var due = TimeSpan.FromMilliseconds((frame + 1) * 40.0) - clock.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(due, stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }
+        });
+        return stop;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> (on the test thread) until it holds; fails after <paramref name="seconds"/>.</summary>
+    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 20)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), $"Timed out waiting for: {what}");
+            await Task.Delay(20);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Worker.CloseAsync();

@@ -82,6 +82,9 @@ internal sealed class RtpSendStream
     /// <summary>True once a packet has gone out (a BYE then has something to end).</summary>
     public bool HasSent => _sequencer.HasSent;
 
+    /// <summary>What the stream sent over the last second, bits per second.</summary>
+    public long GetBitrate(long nowMs) => _bitrate.GetBitrate(nowMs);
+
     /// <summary>The round trip measured from the receiver's last report (0 before one).</summary>
     public double RoundTripTimeMilliseconds => _statistics.RoundTripTimeMilliseconds;
 
@@ -192,6 +195,34 @@ internal sealed class RtpSendStream
                 _statistics.OnPacketSent(timestamp, length, nowMs, isRetransmission: true);
             }
         }
+    }
+
+    /// <summary>True when the stream can send padding-only RTX packets (RTX negotiated).</summary>
+    public bool CanPad => _rtxPayloadType != NoPayloadType && RtxSsrc is not null;
+
+    /// <summary>
+    /// Writes a padding-only RTX packet (libwebrtc's probe padding: the receiver discards it) with
+    /// <paramref name="paddingLength"/> bytes of padding (1–255) on the next RTX sequence number; false without RTX.
+    /// </summary>
+    public bool TryWritePadding(Span<byte> destination, int paddingLength, out int written)
+    {
+        written = 0;
+        paddingLength = Math.Clamp(paddingLength, 1, 255);
+        if (!CanPad || destination.Length < RtpPacket.FixedHeaderLength + paddingLength)
+        {
+            return false;
+        }
+
+        destination[0] = 0xA0; // version 2, P
+        destination[1] = _rtxPayloadType;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], _rtxSequence++);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], _sequencer.HighestTimestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[8..], RtxSsrc!.Value);
+        var padding = destination.Slice(RtpPacket.FixedHeaderLength, paddingLength);
+        padding.Clear();
+        padding[^1] = (byte)paddingLength;
+        written = RtpPacket.FixedHeaderLength + paddingLength;
+        return true;
     }
 
     /// <summary>A report block about this stream from the receiver.</summary>

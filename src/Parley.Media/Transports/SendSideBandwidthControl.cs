@@ -65,6 +65,9 @@ internal sealed class SendSideBandwidthControl
         }
     }
 
+    /// <summary>True when packets of <paramref name="ssrc"/> carry the transport-wide sequence number.</summary>
+    public bool Stamps(uint ssrc) => _transportCcIdBySsrc.ContainsKey(ssrc);
+
     public void RemoveSsrcs(uint ssrc, uint? rtxSsrc)
     {
         _transportCcIdBySsrc.Remove(ssrc);

@@ -303,6 +303,11 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
     {
     }
 
+    /// <summary>On the worker, when a consumer of this transport starts a forwarding period (a resume): a transport that allocates bandwidth re-runs its allocation.</summary>
+    internal virtual void OnConsumerActivated(Consumer consumer)
+    {
+    }
+
     /// <summary>On the worker, when a consumer of this transport closes.</summary>
     private protected virtual void OnConsumerRemoved(Consumer consumer)
     {

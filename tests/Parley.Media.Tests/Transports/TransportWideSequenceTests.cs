@@ -35,11 +35,17 @@ public sealed class TransportWideSequenceTests
 
         await WaitUntil(() => scenario.ReceivedRtp(videoSsrc).Count == 21 && scenario.ReceivedRtp(audioSsrc).Count == 20);
 
-        // One sequence for the transport, every number from the first on, once, rising in the order sent.
-        var video21 = scenario.ReceivedRtp(videoSsrc).OrderBy(p => TestRtp.Header(p).Sequence)
+        // One sequence for the transport, every number from the first on, once (probe padding on the consumer's RTX
+        // SSRC takes numbers too); the video's rise in the order it was sent.
+        var rtxSsrc = videoConsumer.RtpParameters.Encodings[0].Rtx!.Ssrc;
+        var stamped = scenario.ReceivedRtp(videoSsrc).Concat(scenario.ReceivedRtp(rtxSsrc))
             .Select(p => BandwidthScenario.TransportSequence(p) ?? throw new Xunit.Sdk.XunitException("a video packet without the extension"))
+            .Order()
             .ToArray();
-        Assert.Equal(Enumerable.Range(video21[0], 21).Select(i => (ushort)i), video21);
+        Assert.Equal(Enumerable.Range(stamped[0], stamped.Length).Select(i => (ushort)i), stamped);
+        var video21 = scenario.ReceivedRtp(videoSsrc).OrderBy(p => TestRtp.Header(p).Sequence).Select(p => BandwidthScenario.TransportSequence(p)!.Value).ToArray();
+        Assert.Equal(21, video21.Length);
+        Assert.Equal(video21.Order(), video21);
 
         // Audio consumers do not negotiate it (as in mediasoup: the router offers it to audio receive-only).
         Assert.DoesNotContain(audioConsumer.RtpParameters.HeaderExtensions, e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);

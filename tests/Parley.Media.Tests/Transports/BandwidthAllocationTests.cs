@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using Parley.Media.Ortc;
+using Parley.Media.Routing;
+using Parley.Media.Tests.Routing;
+using Xunit.Abstractions;
+
+namespace Parley.Media.Tests.Transports;
+
+/// <summary>
+/// A three-layer VP8 simulcast producer (about 100, 300 and 800 kbit/s) consumed over a WebRtcTransport behind a
+/// simulated bottleneck: the estimate from the receiver's feedback decides the layer the consumer forwards.
+/// </summary>
+public sealed class BandwidthAllocationTests(ITestOutputHelper output)
+{
+    private static readonly int[] PacketsPerFrame = [1, 2, 4];
+    private static readonly int[] PacketSize = [500, 750, 1000];
+
+    [Fact]
+    public async Task The_layer_follows_the_link_down_to_a_pause_and_back_up()
+    {
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var (_, consumer) = await scenario.ProduceAndConsumeAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
+        var changes = new ConcurrentQueue<ConsumerLayers?>();
+        consumer.LayersChanged += (_, layers) => changes.Enqueue(layers);
+        await using var link = new SimulatedDownlink(scenario.Peer, 3_000_000);
+        using var sending = SendSimulcast(scenario);
+
+        // A 3 Mbit/s link: the start probes find room for the top layer.
+        await WaitForLayer(consumer, 2, "the top layer on a 3 Mbit/s link");
+
+        // 150 kbit/s: only the lowest layer fits.
+        link.CapacityBitsPerSecond = 150_000;
+        await WaitForLayer(consumer, 0, "the lowest layer on a 150 kbit/s link");
+        var stats = await scenario.Transport.GetStatsAsync();
+        Assert.True(stats.AvailableOutgoingBitrate < 300_000, $"estimate {stats.AvailableOutgoingBitrate}");
+
+        // 40 kbit/s: nothing fits; the consumer stops forwarding and says so (layers null).
+        link.CapacityBitsPerSecond = 40_000;
+        await WaitForLayer(consumer, null, "the consumer paused on a 40 kbit/s link");
+        Assert.Null(changes.Last());
+        await BandwidthScenario.WaitForAsync(
+            async () => await scenario.Worker.InvokeAsync(() => consumer.SendStreams[0].GetBitrate(scenario.Worker.Timers.Now)) == 0,
+            "no media forwarded while paused");
+
+        // Back to 3 Mbit/s: probes find the room again, the consumer resumes and climbs back to the top.
+        link.CapacityBitsPerSecond = 3_000_000;
+        await WaitForLayer(consumer, 2, "the top layer again once the link is restored", seconds: 30);
+        Assert.Contains(null, changes);
+        Assert.True(await scenario.Worker.InvokeAsync(() => scenario.Transport.Counters.RtpBytesSent) > 0);
+        Assert.True(link.Dropped > 0, "the bottleneck dropped packets");
+    }
+
+    private async Task WaitForLayer(Consumer consumer, int? spatial, string what, int seconds = 20)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await BandwidthScenario.WaitForAsync(() => Task.FromResult(consumer.CurrentLayers?.SpatialLayer == spatial), what, seconds);
+        output.WriteLine($"{what}: {clock.ElapsedMilliseconds} ms");
+    }
+
+    /// <summary>Each layer's frames every 40 ms, a keyframe on each once a second, in VP8 with picture IDs.</summary>
+    private static CancellationTokenSource SendSimulcast(BandwidthScenario scenario)
+    {
+        var pt = (byte)SimulcastTests.SimulcastParameters().Codecs[0].PayloadType;
+        var sequence = new ushort[3];
+        return scenario.SendFrames(
+            (frame, i, key) =>
+            {
+                var layer = i switch { < 4 => 2, < 6 => 1, _ => 0 };
+                var index = layer switch { 2 => i, 1 => i - 4, _ => 0 };
+                var first = index == 0;
+                var pictureId = (ushort)(0x8000 | (frame & 0x7FFF));
+                byte[] descriptor = [(byte)(first ? 0x90 : 0x80), 0xC0, (byte)(pictureId >> 8), (byte)pictureId, (byte)frame];
+                var body = new byte[PacketSize[layer]];
+                if (first)
+                {
+                    body[0] = (byte)(key ? 0x00 : 0x01);
+                    body[3] = 0x9d;
+                    body[4] = 0x01;
+                    body[5] = 0x2a;
+                }
+
+                return TestRtp.Build(pt, sequence[layer]++, (uint)frame * 3600, 0x5100_0000u + (uint)layer, [.. descriptor, .. body]);
+            },
+            packetsPerFrame: PacketsPerFrame.Sum());
+    }
+}

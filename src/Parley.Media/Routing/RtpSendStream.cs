@@ -30,6 +30,7 @@ internal sealed class RtpSendStream
     private readonly SendStreamStatistics _statistics;
     private readonly BitrateCalculator _bitrate = new();
     private readonly StreamScore _score = new();
+    private readonly Pacing.RetransmissionGate _resends = new(Pacing.RetransmissionLimiterOptions.Default);
     private ushort _rtxSequence;
 
     /// <param name="producerParameters">The producer's parameters, whose header extension IDs packets arrive with.</param>
@@ -88,6 +89,9 @@ internal sealed class RtpSendStream
     /// <summary>The round trip measured from the receiver's last report (0 before one).</summary>
     public double RoundTripTimeMilliseconds => _statistics.RoundTripTimeMilliseconds;
 
+    /// <summary>What decides whether a NACKed packet is resent (counts of refusals by reason).</summary>
+    internal Pacing.RetransmissionGate Resends => _resends;
+
     /// <summary>NACK, PLI and FIR counts for stats.</summary>
     public RtpStreamCounters Counters { get; } = new();
 
@@ -122,6 +126,7 @@ internal sealed class RtpSendStream
 
         Stamp(copy, sequence, timestamp);
         _target.SendRtp(copy[..length], isRetransmission: false);
+        _resends.OnSent(sequence, length, nowMs * 1000);
         _statistics.OnPacketSent(timestamp, length, nowMs);
         _bitrate.Update(length, nowMs);
         return true;
@@ -178,6 +183,12 @@ internal sealed class RtpSendStream
                 continue;
             }
 
+            // A storm of repairs into a link that is already losing packets only loses more (the limiter says when).
+            if (!_resends.TryResend(sequence, length, nowMs * 1000))
+            {
+                continue;
+            }
+
             var timestamp = _sequencer.MapTimestamp(packet.Timestamp);
             Stamp(copy, sequence, timestamp);
             if (_rtxPayloadType != NoPayloadType && RtxSsrc is { } rtxSsrc)
@@ -229,6 +240,10 @@ internal sealed class RtpSendStream
     public void OnReceiverReport(in RtcpReportBlock block, long nowMs)
     {
         _statistics.OnReceiverReport(block, nowMs);
+        if (_statistics.RoundTripTimeMilliseconds > 0)
+        {
+            _resends.Limiter.SetRoundTripTime((long)(_statistics.RoundTripTimeMilliseconds * 1000));
+        }
         _score.Update(
             _statistics.RemoteExtendedHighestSequence == 0 ? 0 : _statistics.PacketCount,
             Math.Max(0, _statistics.RemotePacketsLost),

@@ -12,6 +12,8 @@ namespace Parley.Media.Tests.Transports;
 /// </summary>
 public sealed class BandwidthAllocationTests(ITestOutputHelper output)
 {
+    private const uint FirstSsrc = 0x5100_0000;
+    private const uint SecondSsrc = 0x5200_0000;
     private static readonly int[] PacketsPerFrame = [1, 2, 4];
     private static readonly int[] PacketSize = [500, 750, 1000];
 
@@ -50,6 +52,24 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         Assert.True(link.Dropped > 0, "the bottleneck dropped packets");
     }
 
+    [Fact]
+    public async Task A_screen_share_is_served_before_a_tile_when_the_link_is_short()
+    {
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var (_, tile) = await scenario.ProduceAndConsumeAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
+        var (_, screen) = await scenario.ProduceAndConsumeAsync(MediaKind.Video, SimulcastParameters(SecondSsrc));
+        await screen.SetPriorityAsync(Parley.Media.Allocation.ConsumerPriority.ScreenShare);
+        Assert.Equal(Parley.Media.Allocation.ConsumerPriority.ScreenShare, screen.Priority);
+        await using var link = new SimulatedDownlink(scenario.Peer, 650_000);
+        using var tileSending = SendSimulcast(scenario, FirstSsrc);
+        using var screenSending = SendSimulcast(scenario, SecondSsrc);
+
+        // Room for one middle layer and one lowest: the screen share, added second, gets the middle one.
+        await BandwidthScenario.WaitForAsync(
+            () => Task.FromResult(screen.CurrentLayers?.SpatialLayer >= 1 && tile.CurrentLayers?.SpatialLayer == 0),
+            "the screen share above the tile");
+    }
+
     private async Task WaitForLayer(Consumer consumer, int? spatial, string what, int seconds = 20)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -58,7 +78,19 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
     }
 
     /// <summary>Each layer's frames every 40 ms, a keyframe on each once a second, in VP8 with picture IDs.</summary>
-    private static CancellationTokenSource SendSimulcast(BandwidthScenario scenario)
+    private static RtpParameters SimulcastParameters(uint firstSsrc)
+    {
+        var parameters = SimulcastTests.SimulcastParameters();
+        for (var i = 0; i < parameters.Encodings.Count; i++)
+        {
+            parameters.Encodings[i].Ssrc = firstSsrc + (uint)i;
+            parameters.Encodings[i].Rtx = new RtxParameters { Ssrc = firstSsrc + (uint)i + 0x100 };
+        }
+
+        return parameters;
+    }
+
+    private static CancellationTokenSource SendSimulcast(BandwidthScenario scenario, uint firstSsrc = FirstSsrc)
     {
         var pt = (byte)SimulcastTests.SimulcastParameters().Codecs[0].PayloadType;
         var sequence = new ushort[3];
@@ -79,7 +111,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
                     body[5] = 0x2a;
                 }
 
-                return TestRtp.Build(pt, sequence[layer]++, (uint)frame * 3600, 0x5100_0000u + (uint)layer, [.. descriptor, .. body]);
+                return TestRtp.Build(pt, sequence[layer]++, (uint)frame * 3600, firstSsrc + (uint)layer, [.. descriptor, .. body]);
             },
             packetsPerFrame: PacketsPerFrame.Sum());
     }

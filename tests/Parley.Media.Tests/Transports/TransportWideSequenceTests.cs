@@ -57,7 +57,7 @@ public sealed class TransportWideSequenceTests
     }
 
     [Fact]
-    public async Task Stamping_and_sending_with_the_extension_allocates_nothing()
+    public async Task Stamping_and_sending_with_the_extension_and_taking_the_feedback_allocate_nothing()
     {
         await using var scenario = await BandwidthScenario.StartAsync();
         var video = OrtcTestData.Producer(OrtcTestData.H264File);
@@ -77,5 +77,23 @@ public sealed class TransportWideSequenceTests
             (AllocationMeter.LeastPerRound(SendOne, warmUp: 200, perRound: 400), transport.Bandwidth.Estimator.BytesInFlight));
         Assert.Equal(0, allocated);
         Assert.True(inFlight >= 2200L * 1100, $"{inFlight} bytes in flight");
+
+        // The receiver's feedback for those 2,200 packets, 20 a packet (one in ten lost), taken through the RTCP path.
+        var feedback = new List<byte[]>();
+        for (var first = 0; first < 2200; first += 20)
+        {
+            var arrivals = Enumerable.Range(first, 20).Where(i => i % 10 != 3)
+                .Select(i => new Parley.Media.Rtcp.TransportCcArrival((ushort)i, 1_000_000 + (i * 4_000L)))
+                .ToArray();
+            var buffer = new byte[1200];
+            Assert.True(Parley.Media.Rtcp.RtcpTransportFeedback.TryWrite(buffer, 0x7E57, ssrc, (byte)feedback.Count, arrivals, out var written));
+            feedback.Add(buffer[..written]);
+        }
+
+        var next = 0;
+        void FeedOne() => transport.HandleRtcp(feedback[next++]);
+        var feedbackAllocated = await scenario.Worker.InvokeAsync(() => AllocationMeter.LeastPerRound(FeedOne, warmUp: 10, perRound: 20));
+        Assert.Equal(0, feedbackAllocated);
+        Assert.Equal(110, await scenario.Worker.InvokeAsync(() => transport.Bandwidth.FeedbackReceived));
     }
 }

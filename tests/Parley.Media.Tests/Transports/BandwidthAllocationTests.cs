@@ -33,12 +33,12 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         // 150 kbit/s: only the lowest layer fits.
         link.CapacityBitsPerSecond = 150_000;
         await WaitForLayer(consumer, 0, "the lowest layer on a 150 kbit/s link");
-        var stats = await scenario.Transport.GetStatsAsync();
-        Assert.True(stats.AvailableOutgoingBitrate < 300_000, $"estimate {stats.AvailableOutgoingBitrate}");
+        await BandwidthScenario.WaitForAsync(
+            async () => (await scenario.Transport.GetStatsAsync()).AvailableOutgoingBitrate < 300_000, "the estimate under 300 kbit/s");
 
         // 40 kbit/s: nothing fits; the consumer stops forwarding and says so (layers null).
         link.CapacityBitsPerSecond = 40_000;
-        await WaitForLayer(consumer, null, "the consumer paused on a 40 kbit/s link");
+        await WaitForLayer(consumer, null, "the consumer paused on a 40 kbit/s link", seconds: 40, scenario);
         // The event comes on the thread pool after the layers changed.
         await BandwidthScenario.WaitForAsync(() => Task.FromResult(!changes.IsEmpty && changes.Last() is null), "LayersChanged(null)");
         await BandwidthScenario.WaitForAsync(
@@ -47,7 +47,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
 
         // Back to 3 Mbit/s: probes find the room again, the consumer resumes and climbs back to the top.
         link.CapacityBitsPerSecond = 3_000_000;
-        await WaitForLayer(consumer, 2, "the top layer again once the link is restored", seconds: 30);
+        await WaitForLayer(consumer, 2, "the top layer again once the link is restored", seconds: 40, scenario);
         Assert.Contains(null, changes);
         Assert.True(await scenario.Worker.InvokeAsync(() => scenario.Transport.Counters.RtpBytesSent) > 0);
         Assert.True(link.Dropped > 0, "the bottleneck dropped packets");
@@ -71,10 +71,22 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
             "the screen share above the tile");
     }
 
-    private async Task WaitForLayer(Consumer consumer, int? spatial, string what, int seconds = 20)
+    private async Task WaitForLayer(Consumer consumer, int? spatial, string what, int seconds = 20, BandwidthScenario? scenario = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await BandwidthScenario.WaitForAsync(() => Task.FromResult(consumer.CurrentLayers?.SpatialLayer == spatial), what, seconds);
+        try
+        {
+            await BandwidthScenario.WaitForAsync(() => Task.FromResult(consumer.CurrentLayers?.SpatialLayer == spatial), what, seconds);
+        }
+        catch (Xunit.Sdk.XunitException) when (scenario is not null)
+        {
+            var stats = await scenario.Transport.GetStatsAsync();
+            var estimator = scenario.Transport.Bandwidth.Estimator;
+            var detail = await scenario.Worker.InvokeAsync(() =>
+                $"estimate {estimator.TargetBitrate}, delay-based {estimator.DelayBasedBitrate}, loss-based {estimator.LossBasedBitrate}, loss {estimator.LossFraction:P0}, acknowledged {estimator.AcknowledgedBitrate}, rtx {stats.RtxSendBitrate}, layers {consumer.CurrentLayers}");
+            Assert.Fail($"{what}: {detail}");
+        }
+
         output.WriteLine($"{what}: {clock.ElapsedMilliseconds} ms");
     }
 

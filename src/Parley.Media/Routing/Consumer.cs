@@ -1,3 +1,4 @@
+using Parley.Media.Allocation;
 using Parley.Media.Ortc;
 using Parley.Media.Rtc;
 using Parley.Media.Rtcp;
@@ -25,6 +26,7 @@ public abstract partial class Consumer
     private volatile bool _paused;
     private volatile bool _producerPaused;
     private volatile bool _closed;
+    private volatile ConsumerPriority _priority = ConsumerPriority.Other;
 
     private protected Consumer(Transport transport, Producer producer, RtpParameters rtpParameters, object? appData, bool paused, RtpSendStream[] sendStreams)
     {
@@ -65,6 +67,9 @@ public abstract partial class Consumer
     /// <summary>True once closed.</summary>
     public bool IsClosed => _closed;
 
+    /// <summary>Who is served first when the transport's bandwidth is short (default <see cref="ConsumerPriority.Other"/>).</summary>
+    public ConsumerPriority Priority => _priority;
+
     /// <summary>Raised (on a thread-pool thread) when the consumer closes for any reason.</summary>
     public event EventHandler? Closed;
 
@@ -93,7 +98,20 @@ public abstract partial class Consumer
     /// <summary>The worker that owns the consumer (its transport's).</summary>
     private protected Worker Worker => Transport.Worker;
 
-    private protected bool IsActive => !_paused && !_producerPaused && !_closed;
+    /// <summary>Sending: resumed, its producer too, and open.</summary>
+    internal bool IsActive => !_paused && !_producerPaused && !_closed;
+
+    /// <summary>What the consumer's streams send now (media and retransmissions), bits per second.</summary>
+    internal long SendBitrate(long nowMs)
+    {
+        long total = 0;
+        foreach (var stream in _sendStreams)
+        {
+            total += stream.GetBitrate(nowMs);
+        }
+
+        return total;
+    }
 
     /// <summary>True from the start of a forwarding period of a video consumer until its first keyframe goes out.</summary>
     private protected bool WaitingForKeyFrame { get; set; }
@@ -121,6 +139,20 @@ public abstract partial class Consumer
             StartPeriod();
         }
     });
+
+    /// <summary>
+    /// Sets who is served first when the transport's bandwidth is short: a screen share, then the active speaker, then
+    /// the others; taken at the transport's next allocation.
+    /// </summary>
+    public Task SetPriorityAsync(ConsumerPriority priority)
+    {
+        if (!Enum.IsDefined(priority))
+        {
+            throw new ArgumentOutOfRangeException(nameof(priority), priority, "Not a consumer priority.");
+        }
+
+        return Worker.InvokeAsync(() => _priority = priority);
+    }
 
     /// <summary>Asks the producer's sender for a keyframe.</summary>
     public Task RequestKeyFrameAsync() => Worker.InvokeAsync(() => RequestKeyFrame(Worker.Timers.Now));
@@ -242,6 +274,9 @@ public abstract partial class Consumer
         FindSendStream(block.Ssrc)?.OnReceiverReport(block, nowMs);
         UpdateScore();
     }
+
+    /// <summary>The round trip of the stream <paramref name="ssrc"/> names, from the receiver's reports (0 before one).</summary>
+    internal double RoundTripTimeMilliseconds(uint ssrc) => FindSendStream(ssrc)?.RoundTripTimeMilliseconds ?? 0;
 
     /// <summary>Sends a sender report (with SDES) for each stream that has sent.</summary>
     internal void SendSenderReports(Span<byte> buffer, long nowMs, ulong ntpNow)

@@ -32,6 +32,7 @@ internal sealed class RtpSendStream
     private readonly SendStreamStatistics _statistics;
     private readonly BitrateCalculator _bitrate = new();
     private readonly StreamScore _score = new();
+    private readonly Pacing.RetransmissionGate _resends = new(Pacing.RetransmissionLimiterOptions.Default);
     private ushort _rtxSequence;
 
     /// <param name="producerParameters">The producer's parameters, whose header extension IDs packets arrive with.</param>
@@ -104,6 +105,15 @@ internal sealed class RtpSendStream
     /// <summary>True once a packet has gone out (a BYE then has something to end).</summary>
     public bool HasSent => _sequencer.HasSent;
 
+    /// <summary>What the stream sent over the last second, bits per second.</summary>
+    public long GetBitrate(long nowMs) => _bitrate.GetBitrate(nowMs);
+
+    /// <summary>The round trip measured from the receiver's last report (0 before one).</summary>
+    public double RoundTripTimeMilliseconds => _statistics.RoundTripTimeMilliseconds;
+
+    /// <summary>What decides whether a NACKed packet is resent (counts of refusals by reason).</summary>
+    internal Pacing.RetransmissionGate Resends => _resends;
+
     /// <summary>NACK, PLI and FIR counts for stats.</summary>
     public RtpStreamCounters Counters { get; } = new();
 
@@ -138,6 +148,7 @@ internal sealed class RtpSendStream
 
         Stamp(copy, sequence, timestamp);
         _target.SendRtp(copy[..length], isRetransmission: false);
+        _resends.OnSent(sequence, length, nowMs * 1000);
         _statistics.OnPacketSent(timestamp, length, nowMs);
         _bitrate.Update(length, nowMs);
         return true;
@@ -194,6 +205,12 @@ internal sealed class RtpSendStream
                 continue;
             }
 
+            // A storm of repairs into a link that is already losing packets only loses more (the limiter says when).
+            if (!_resends.TryResend(sequence, length, nowMs * 1000))
+            {
+                continue;
+            }
+
             var timestamp = _sequencer.MapTimestamp(packet.Timestamp);
             Stamp(copy, sequence, timestamp);
             if (_rtxPayloadType != NoPayloadType && RtxSsrc is { } rtxSsrc)
@@ -213,10 +230,42 @@ internal sealed class RtpSendStream
         }
     }
 
+    /// <summary>True when the stream can send padding-only RTX packets (RTX negotiated).</summary>
+    public bool CanPad => _rtxPayloadType != NoPayloadType && RtxSsrc is not null;
+
+    /// <summary>
+    /// Writes a padding-only RTX packet (libwebrtc's probe padding: the receiver discards it) with
+    /// <paramref name="paddingLength"/> bytes of padding (1–255) on the next RTX sequence number; false without RTX.
+    /// </summary>
+    public bool TryWritePadding(Span<byte> destination, int paddingLength, out int written)
+    {
+        written = 0;
+        paddingLength = Math.Clamp(paddingLength, 1, 255);
+        if (!CanPad || destination.Length < RtpPacket.FixedHeaderLength + paddingLength)
+        {
+            return false;
+        }
+
+        destination[0] = 0xA0; // version 2, P
+        destination[1] = _rtxPayloadType;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], _rtxSequence++);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], _sequencer.HighestTimestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[8..], RtxSsrc!.Value);
+        var padding = destination.Slice(RtpPacket.FixedHeaderLength, paddingLength);
+        padding.Clear();
+        padding[^1] = (byte)paddingLength;
+        written = RtpPacket.FixedHeaderLength + paddingLength;
+        return true;
+    }
+
     /// <summary>A report block about this stream from the receiver.</summary>
     public void OnReceiverReport(in RtcpReportBlock block, long nowMs)
     {
         _statistics.OnReceiverReport(block, nowMs);
+        if (_statistics.RoundTripTimeMilliseconds > 0)
+        {
+            _resends.Limiter.SetRoundTripTime((long)(_statistics.RoundTripTimeMilliseconds * 1000));
+        }
         _score.Update(
             _statistics.RemoteExtendedHighestSequence == 0 ? 0 : _statistics.PacketCount,
             Math.Max(0, _statistics.RemotePacketsLost),

@@ -21,6 +21,7 @@ namespace Parley.Media.Routing;
 internal sealed class SimulcastConsumer : Consumer
 {
     private const int NoLayer = -1;
+    private const int NoAllocation = int.MaxValue;
 
     private readonly RtpSendStream _stream;
     private readonly int _clockRate;
@@ -31,7 +32,7 @@ internal sealed class SimulcastConsumer : Consumer
     private int _preferredTemporal;
     private int _targetSpatial = NoLayer;
     private int _currentSpatial = NoLayer;
-    private long _bitrateLimit;
+    private int _allocatedSpatial = NoAllocation;
 
     // What LayersChanged last told (spatial << 8 | temporal, NoLayer for none) and the preference, packed so that any
     // thread reads them whole.
@@ -101,13 +102,20 @@ internal sealed class SimulcastConsumer : Consumer
         _stream.Send(packet, nowMs);
     }
 
+    /// <summary>The number of spatial layers (the producer's encodings).</summary>
+    internal int SpatialLayerCount => Producer.Streams.Count;
+
+    /// <summary>The highest spatial layer the client asked for.</summary>
+    internal int PreferredSpatialLayer => _preferredSpatial;
+
     /// <summary>
-    /// The seam for send-side bandwidth estimation: a layer whose incoming bitrate exceeds <paramref name="bitsPerSecond"/>
-    /// is not chosen (the lowest sending one always may be). Null or 0 lifts the limit. Worker thread only.
+    /// The transport's bitrate allocation: the highest spatial layer the bandwidth allows (the consumer forwards the
+    /// lower of it and the preference), <see cref="NoLayer"/> (-1) for none, which stops forwarding (layers reported
+    /// null) until a layer is allocated again; null lifts the limit. Worker thread only.
     /// </summary>
-    internal void SetBitrateLimit(long? bitsPerSecond)
+    internal void SetAllocatedLayer(int? spatialLayer)
     {
-        _bitrateLimit = Math.Max(0, bitsPerSecond ?? 0);
+        _allocatedSpatial = spatialLayer is { } layer ? Math.Max(NoLayer, layer) : NoAllocation;
         if (IsActive)
         {
             UpdateTargetLayer(Worker.Timers.Now);
@@ -147,6 +155,7 @@ internal sealed class SimulcastConsumer : Consumer
     {
         _currentSpatial = NoLayer;
         _targetSpatial = NoLayer;
+        Transport.OnConsumerActivated(this);
         UpdateTargetLayer(nowMs);
     }
 
@@ -261,12 +270,19 @@ internal sealed class SimulcastConsumer : Consumer
     }
 
     /// <summary>
-    /// The highest sending stream at or below the preference (and within the bitrate limit); when none there is
-    /// sending, the lowest sending one above it, so that the consumer shows something while any stream lives.
+    /// The highest sending stream at or below the preference and the allocation; when none there is sending, the
+    /// lowest sending one above it, so that the consumer shows something while any stream lives. Nothing while the
+    /// allocation gives nothing.
     /// </summary>
     private int ChooseTargetLayer(long nowMs)
     {
+        if (_allocatedSpatial == NoLayer)
+        {
+            return NoLayer;
+        }
+
         var streams = Producer.Streams;
+        var highest = Math.Min(_preferredSpatial, _allocatedSpatial);
         var chosen = NoLayer;
         for (var i = 0; i < streams.Count; i++)
         {
@@ -276,7 +292,7 @@ internal sealed class SimulcastConsumer : Consumer
                 continue;
             }
 
-            if (chosen != NoLayer && (i > _preferredSpatial || (_bitrateLimit > 0 && stream.GetBitrate(nowMs) > _bitrateLimit)))
+            if (chosen != NoLayer && i > highest)
             {
                 break;
             }

@@ -105,8 +105,26 @@ public abstract partial class Transport
                     }
 
                     break;
+                case RtcpPacketType.TransportFeedback when reader.CurrentHeader.Count == RtcpFeedbackFormat.TransportWideCc:
+                    OnTransportWideFeedback(packet);
+                    break;
             }
         }
+    }
+
+    /// <summary>Transport-wide congestion control feedback (RTPFB FMT 15) about what this transport sent.</summary>
+    private protected virtual void OnTransportWideFeedback(ReadOnlySpan<byte> packet)
+    {
+    }
+
+    /// <summary>A receiver's estimated maximum bitrate (REMB) for what this transport sends.</summary>
+    private protected virtual void OnRemb(ulong bitrate)
+    {
+    }
+
+    /// <summary>A round-trip time measured from a receiver report about one of this transport's consumers.</summary>
+    private protected virtual void OnRoundTripTime(double milliseconds)
+    {
     }
 
     private void OnReportBlocks(RtcpReportBlockEnumerator blocks)
@@ -116,6 +134,10 @@ public abstract partial class Transport
             if (_consumersBySsrc.TryGetValue(block.Ssrc, out var consumer))
             {
                 consumer.OnReceiverReport(block, Worker.Timers.Now);
+                if (block.LastSenderReport != 0)
+                {
+                    OnRoundTripTime(consumer.RoundTripTimeMilliseconds(block.Ssrc));
+                }
             }
         }
     }
@@ -128,6 +150,10 @@ public abstract partial class Transport
             {
                 consumer.OnKeyFrameRequested(pli.MediaSsrc, isFir: false, Worker.Timers.Now);
             }
+        }
+        else if (format == RtcpFeedbackFormat.ApplicationLayer && RtcpRemb.TryParse(packet, out var remb))
+        {
+            OnRemb(remb.Bitrate);
         }
         else if (format == RtcpFeedbackFormat.FullIntraRequest && RtcpFullIntraRequest.TryParse(packet, out var fir))
         {

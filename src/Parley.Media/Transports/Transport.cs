@@ -148,6 +148,7 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
             }
 
             producer.AddConsumer(consumer);
+            OnConsumerAdded(consumer);
             EnsureRtcpTimer();
             return consumer;
         });
@@ -303,9 +304,29 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
         }
     }
 
+    /// <summary>On the worker, once a consumer is routed (WebRTC transports stamp its packets for bandwidth estimation).</summary>
+    private protected virtual void OnConsumerAdded(Consumer consumer)
+    {
+    }
+
+    /// <summary>On the worker, when a consumer of this transport starts a forwarding period (a resume): a transport that allocates bandwidth re-runs its allocation.</summary>
+    internal virtual void OnConsumerActivated(Consumer consumer)
+    {
+    }
+
+    /// <summary>On the worker, when a consumer of this transport closes.</summary>
+    private protected virtual void OnConsumerRemoved(Consumer consumer)
+    {
+    }
+
     internal void RemoveConsumer(Consumer consumer)
     {
-        _consumers.Remove(consumer.Id);
+        if (!_consumers.Remove(consumer.Id))
+        {
+            return;
+        }
+
+        OnConsumerRemoved(consumer);
         foreach (var stream in consumer.SendStreams)
         {
             _consumersBySsrc.Remove(stream.Ssrc);

@@ -92,6 +92,9 @@ internal sealed class TransportCounters
         }
     }
 
+    /// <summary>Retransmissions sent over the last second, bits per second.</summary>
+    public long RtxSendBitrate(long nowMilliseconds) => _rtxSent.GetBitrate(nowMilliseconds);
+
     /// <summary>Builds the transport's stats; the ICE and DTLS states come from the transport itself.</summary>
     public TransportStats CreateStats(
         string transportId,

@@ -30,6 +30,12 @@ public sealed class WebRtcTransport : Transport
     private readonly Dictionary<uint, byte> _transportCcIdBySsrc = [];
     private readonly TransportCcFeedbackRecorder _transportCc = new();
     private readonly RidStreamBinder _ridStreams = new();
+    private readonly SendSideBandwidthControl _bandwidth = new(Bwe.BandwidthEstimatorOptions.Default);
+    private readonly ConsumerBitrateAllocation _allocation = new();
+    private readonly List<RtpSendStream> _paddingStreams = [];
+    private readonly ProbeSender _probes;
+    private WorkerTimer? _allocationTimer;
+    private WorkerTimer? _probeTimer;
     private readonly long _createdTimestamp = Stopwatch.GetTimestamp();
     private WorkerTimer? _transportCcTimer;
     private uint _lastTransportCcSsrc;
@@ -39,6 +45,7 @@ public sealed class WebRtcTransport : Transport
         : base(router, options.AppData, connection.Counters)
     {
         _connection = connection;
+        _probes = new ProbeSender(_bandwidth.Estimator, SendProbePadding);
         _candidates = SelectCandidates(connection.IceCandidates, options);
         connection.RtpReceived += (packet, arrivalTimestamp) => OnWorkerPacket(packet, isRtcp: false, arrivalTimestamp);
         connection.RtcpReceived += (packet, arrivalTimestamp) => OnWorkerPacket(packet, isRtcp: true, arrivalTimestamp);
@@ -132,16 +139,145 @@ public sealed class WebRtcTransport : Transport
         }
     }
 
-    internal override void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false)
+    /// <summary>The outgoing bandwidth: transport-wide sequence numbers on what is sent, the estimate from feedback.</summary>
+    internal SendSideBandwidthControl Bandwidth => _bandwidth;
+
+    internal override void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false) =>
+        Send(packet, isRetransmission ? TrafficKind.Rtx : TrafficKind.Rtp, Bwe.ProbeCluster.None);
+
+    /// <summary>Stamps (when negotiated), protects and sends one RTP packet; returns the bytes sent, 0 when dropped.</summary>
+    private int Send(ReadOnlySpan<byte> packet, TrafficKind kind, int probeClusterId)
     {
-        if (!_connection.SendRtp(packet))
+        var outgoing = _bandwidth.Stamp(packet, out var stamped);
+        if (!_connection.SendRtp(outgoing))
         {
             Counters.OnDropped(RtpDropReason.SendFailed);
+            return 0;
+        }
+
+        if (stamped)
+        {
+            _bandwidth.OnSent(outgoing.Length, probeClusterId);
+        }
+
+        OnSent(outgoing.Length, kind);
+        return outgoing.Length;
+    }
+
+    /// <summary>One padding-only RTX packet of probe cluster <paramref name="clusterId"/> on a video consumer's RTX stream; its size, 0 when none can go.</summary>
+    private int SendProbePadding(int clusterId)
+    {
+        Span<byte> buffer = stackalloc byte[RtpPacket.FixedHeaderLength + 255];
+        foreach (var stream in _paddingStreams)
+        {
+            if (stream.TryWritePadding(buffer, 255, out var written))
+            {
+                return Send(buffer[..written], TrafficKind.Probation, clusterId);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Starts the next planned probe cluster, with the fast timer that paces it, when none runs.</summary>
+    private void StartProbing()
+    {
+        if (_probeTimer is not null || _paddingStreams.Count == 0 || !_probes.TryStart(_bandwidth.NowMicroseconds))
+        {
             return;
         }
 
-        OnSent(packet.Length, isRetransmission ? TrafficKind.Rtx : TrafficKind.Rtp);
+        _probes.OnTick(_bandwidth.NowMicroseconds);
+        _probeTimer = Worker.Timers.StartPeriodic(ProbeTickMs, OnProbeTick, this);
     }
+
+    private void OnProbeTick()
+    {
+        var now = _bandwidth.NowMicroseconds;
+        _probes.OnTick(now);
+        if (!_probes.IsActive && !_probes.TryStart(now))
+        {
+            _probeTimer?.Cancel();
+            _probeTimer = null;
+        }
+    }
+
+    /// <summary>How often the bandwidth is shared out again among the consumers (layer costs and the estimate move).</summary>
+    internal const int AllocationIntervalMs = 100;
+
+    /// <summary>A probe cluster is paced on ticks this far apart.</summary>
+    internal const int ProbeTickMs = 3;
+
+    private protected override void OnConsumerAdded(Consumer consumer)
+    {
+        foreach (var stream in consumer.SendStreams)
+        {
+            _bandwidth.AddSsrcs(consumer.RtpParameters, stream.Ssrc, stream.RtxSsrc);
+            if (consumer.Kind == MediaKind.Video && stream.CanPad && _bandwidth.Stamps(stream.RtxSsrc!.Value))
+            {
+                _paddingStreams.Add(stream);
+            }
+        }
+
+        _allocation.Add(consumer);
+        _allocationTimer ??= Worker.Timers.StartPeriodic(AllocationIntervalMs, RunAllocation, this);
+        RunAllocation();
+    }
+
+    internal override void OnConsumerActivated(Consumer consumer) => RunAllocation();
+
+    /// <summary>
+    /// On the worker: shares the estimate (less retransmissions) among the consumers, and tells the estimator what
+    /// they would use, which it probes for when the estimate is lower.
+    /// </summary>
+    private void RunAllocation()
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        if (_bandwidth.AvailableBitrate is not { } available)
+        {
+            _allocation.Lift();
+            return;
+        }
+
+        var nowMs = Worker.Timers.Now;
+        var nowMicroseconds = _bandwidth.NowMicroseconds;
+        var desired = _allocation.Run(available, Counters.RtxSendBitrate(nowMs), nowMs, nowMicroseconds, Router.StreamInactivityMs);
+        _bandwidth.Estimator.SetDesiredBitrate(desired, nowMicroseconds);
+        StartProbing();
+    }
+
+    private protected override void OnConsumerRemoved(Consumer consumer)
+    {
+        _allocation.Remove(consumer);
+        foreach (var stream in consumer.SendStreams)
+        {
+            _paddingStreams.Remove(stream);
+        }
+
+        foreach (var stream in consumer.SendStreams)
+        {
+            _bandwidth.RemoveSsrcs(stream.Ssrc, stream.RtxSsrc);
+        }
+    }
+
+    private protected override void OnTransportWideFeedback(ReadOnlySpan<byte> packet)
+    {
+        if (!_bandwidth.OnTransportFeedback(packet))
+        {
+            Counters.OnDropped(RtpDropReason.MalformedRtcp);
+            return;
+        }
+
+        StartProbing();
+    }
+
+    private protected override void OnRemb(ulong bitrate) => _bandwidth.OnRemb(bitrate);
+
+    private protected override void OnRoundTripTime(double milliseconds) => _bandwidth.OnRoundTripTime(milliseconds);
 
     internal override void SendRtcp(ReadOnlySpan<byte> packet)
     {
@@ -157,7 +293,8 @@ public sealed class WebRtcTransport : Transport
     private protected override TransportStats CreateStats(long now) => Counters.CreateStats(
         Id, now, StatsType, iceRole: "controlled",
         iceState: _connection.IceState.ToString().ToLowerInvariant(),
-        dtlsState: _connection.DtlsState.ToString().ToLowerInvariant());
+        dtlsState: _connection.DtlsState.ToString().ToLowerInvariant(),
+        availableOutgoingBitrate: _bandwidth.AvailableBitrate);
 
     /// <summary>Every 100 ms while a producer sends the transport-wide-cc extension (libwebrtc's default interval).</summary>
     internal const int TransportCcFeedbackIntervalMs = 100;
@@ -215,6 +352,8 @@ public sealed class WebRtcTransport : Transport
     private protected override void CloseResources()
     {
         _transportCcTimer?.Cancel();
+        _allocationTimer?.Cancel();
+        _probeTimer?.Cancel();
         ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Close(), _connection, preferLocal: false);
     }
 

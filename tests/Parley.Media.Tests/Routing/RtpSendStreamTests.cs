@@ -78,6 +78,36 @@ public sealed class RtpSendStreamTests
     }
 
     [Fact]
+    public void A_packet_is_resent_at_most_once_per_round_trip_three_times_and_only_while_it_can_arrive_in_time()
+    {
+        var capture = new CapturedSends();
+        var source = new HeldPackets();
+        var stream = new RtpSendStream(ProducerParameters(), ConsumerParameters(rtx: true), capture, new byte[PacketBufferPool.BufferLength]);
+        ForwardPacket(stream, source, 10, pictureId: 1, nowMs: 0);
+        ForwardPacket(stream, source, 11, pictureId: 2, nowMs: 0);
+        var first = TestRtp.Header(capture.Sent[0].Packet).Sequence;
+        var second = TestRtp.Header(capture.Sent[1].Packet).Sequence;
+        capture.Sent.Clear();
+
+        int ResendsAt(ushort sequence, long nowMs)
+        {
+            var before = capture.Sent.Count;
+            stream.Retransmit(Nack([sequence]).LostSequenceNumbers, source, nowMs);
+            return capture.Sent.Count - before;
+        }
+
+        Assert.Equal(1, ResendsAt(first, 30));
+        Assert.Equal(0, ResendsAt(first, 60)); // the first copy may still be on its way (100 ms round trip assumed)
+        Assert.Equal(1, ResendsAt(first, 140));
+        Assert.Equal(1, ResendsAt(first, 250));
+        Assert.Equal(0, ResendsAt(first, 400)); // three times is enough
+        Assert.Equal(0, ResendsAt(second, 1_000)); // too late to be played
+        Assert.Equal(1, stream.Resends.Limiter.RefusedTooSoon);
+        Assert.Equal(1, stream.Resends.Limiter.RefusedTooManyAttempts);
+        Assert.Equal(1, stream.Resends.Limiter.RefusedTooOld);
+    }
+
+    [Fact]
     public void A_packet_no_longer_held_or_of_an_earlier_period_is_not_resent()
     {
         var capture = new CapturedSends();

@@ -329,13 +329,12 @@ public sealed partial class SimulcastTests
     }
 
     [Fact]
-    public async Task A_bitrate_limit_keeps_the_consumer_on_the_lowest_layer()
+    public async Task An_allocation_of_the_lowest_layer_keeps_the_consumer_there()
     {
         var (scenario, _, consumer, _, _, _) = await StartAtTopLayerAsync();
         await using var cleanup = scenario;
 
-        // Every layer sends more than 1 bit/s: only the lowest remains a choice.
-        await scenario.Worker.InvokeAsync(() => ((SimulcastConsumer)consumer).SetBitrateLimit(1));
+        await scenario.Worker.InvokeAsync(() => ((SimulcastConsumer)consumer).SetAllocatedLayer(0));
         await ReceivePliAsync(scenario, 0);
     }
 

@@ -59,6 +59,9 @@ internal sealed class LoopbackWebRtcPeer : IDisposable
 
     public int MediaFailures;
 
+    /// <summary>Called on the receive loop with each decrypted packet and its <see cref="System.Diagnostics.Stopwatch"/> timestamp.</summary>
+    public Action<byte[], long>? MediaReceived { get; set; }
+
     public SrtpSession Srtp => _srtp ??= SrtpSession.Create(Dtls.SrtpKeys ?? throw new InvalidOperationException("DTLS is not connected."));
 
     public void SendCheck(IceParameters server, bool useCandidate = true) =>
@@ -156,7 +159,11 @@ internal sealed class LoopbackWebRtcPeer : IDisposable
                     ? Srtp.Receive.UnprotectRtcp(datagram, datagram.Length, out var length)
                     : Srtp.Receive.UnprotectRtp(datagram, datagram.Length, out length);
                 if (result == SrtpResult.Ok)
-                    Media.Enqueue(datagram[..length]);
+                {
+                    var plain = datagram[..length];
+                    MediaReceived?.Invoke(plain, System.Diagnostics.Stopwatch.GetTimestamp());
+                    Media.Enqueue(plain);
+                }
                 else
                     Interlocked.Increment(ref MediaFailures);
             }

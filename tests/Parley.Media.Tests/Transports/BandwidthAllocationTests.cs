@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using Parley.Media.Ortc;
+using Parley.Media.Tests.Ortc;
+using Parley.Media.Routing;
+using Parley.Media.Tests.Routing;
+using Xunit.Abstractions;
+
+namespace Parley.Media.Tests.Transports;
+
+/// <summary>
+/// A three-layer VP8 simulcast producer (about 100, 300 and 800 kbit/s) consumed over a WebRtcTransport behind a
+/// simulated bottleneck: the estimate from the receiver's feedback decides the layer the consumer forwards.
+/// </summary>
+public sealed class BandwidthAllocationTests(ITestOutputHelper output)
+{
+    private const uint FirstSsrc = 0x5100_0000;
+    private const uint SecondSsrc = 0x5200_0000;
+    private static readonly int[] PacketsPerFrame = [1, 2, 4];
+    private static readonly int[] PacketSize = [500, 750, 1000];
+
+    [Fact]
+    public async Task Feedback_from_a_link_that_narrows_drops_the_consumer_to_the_lowest_layer()
+    {
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var (_, consumer) = await scenario.ProduceAndConsumeAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
+        await using var link = new SimulatedDownlink(scenario.Peer, 3_000_000);
+        using var sending = SendSimulcast(scenario);
+
+        // A 3 Mbit/s link: the start probes find room for the top layer.
+        await WaitForLayer(consumer, 2, "the top layer on a 3 Mbit/s link");
+
+        // 150 kbit/s: only the lowest layer fits.
+        link.CapacityBitsPerSecond = 150_000;
+        await WaitForLayer(consumer, 0, "the lowest layer on a 150 kbit/s link", scenario: scenario);
+        await BandwidthScenario.WaitForAsync(
+            async () => (await scenario.Transport.GetStatsAsync()).AvailableOutgoingBitrate < 300_000, "the estimate under 300 kbit/s");
+        Assert.True(link.Dropped > 0, "the bottleneck dropped packets");
+    }
+
+    [Fact]
+    public async Task A_consumer_is_paused_when_nothing_fits_and_resumed_when_bandwidth_returns()
+    {
+        // The receiver's REMB is the estimate without transport-cc: the allocation follows it exactly.
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var producer = await scenario.ProducerTransport.ProduceAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
+        var capabilities = OrtcTestData.DeviceCapabilities();
+        capabilities.HeaderExtensions.RemoveAll(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
+        var consumer = await scenario.Transport.ConsumeAsync(producer.Id, capabilities);
+        await consumer.ResumeAsync();
+        var changes = new ConcurrentQueue<ConsumerLayers?>();
+        consumer.LayersChanged += (_, layers) => changes.Enqueue(layers);
+        using var sending = SendSimulcast(scenario);
+        var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
+
+        void Remb(ulong bitrate)
+        {
+            var remb = new byte[64];
+            Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
+            scenario.Peer.SendProtected(remb[..length], isRtcp: true);
+        }
+
+        Remb(3_000_000);
+        await WaitForLayer(consumer, 2, "the top layer at 3 Mbit/s");
+        Remb(200_000);
+        await WaitForLayer(consumer, 0, "the lowest layer at 200 kbit/s");
+
+        // 50 kbit/s: not even the lowest layer (about 110 kbit/s) fits; the consumer stops and says so.
+        Remb(50_000);
+        await WaitForLayer(consumer, null, "the consumer paused at 50 kbit/s");
+        await BandwidthScenario.WaitForAsync(() => Task.FromResult(!changes.IsEmpty && changes.Last() is null), "LayersChanged(null)");
+        await BandwidthScenario.WaitForAsync(
+            async () => await scenario.Worker.InvokeAsync(() => consumer.SendStreams[0].GetBitrate(scenario.Worker.Timers.Now)) == 0,
+            "no media forwarded while paused");
+
+        Remb(3_000_000);
+        await WaitForLayer(consumer, 2, "the top layer again at 3 Mbit/s");
+    }
+
+    [Fact]
+    public async Task A_screen_share_is_served_before_a_tile_when_the_link_is_short()
+    {
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var (_, tile) = await scenario.ProduceAndConsumeAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
+        var (_, screen) = await scenario.ProduceAndConsumeAsync(MediaKind.Video, SimulcastParameters(SecondSsrc));
+        await screen.SetPriorityAsync(Parley.Media.Allocation.ConsumerPriority.ScreenShare);
+        Assert.Equal(Parley.Media.Allocation.ConsumerPriority.ScreenShare, screen.Priority);
+        await using var link = new SimulatedDownlink(scenario.Peer, 650_000);
+        using var tileSending = SendSimulcast(scenario, FirstSsrc);
+        using var screenSending = SendSimulcast(scenario, SecondSsrc);
+
+        // Room for one middle layer and one lowest: the screen share, added second, gets the middle one.
+        await BandwidthScenario.WaitForAsync(
+            () => Task.FromResult(screen.CurrentLayers?.SpatialLayer >= 1 && tile.CurrentLayers?.SpatialLayer == 0),
+            "the screen share above the tile");
+    }
+
+    private async Task WaitForLayer(Consumer consumer, int? spatial, string what, int seconds = 30, BandwidthScenario? scenario = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await BandwidthScenario.WaitForAsync(() => Task.FromResult(consumer.CurrentLayers?.SpatialLayer == spatial), what, seconds);
+        }
+        catch (Xunit.Sdk.XunitException) when (scenario is not null)
+        {
+            var stats = await scenario.Transport.GetStatsAsync();
+            var estimator = scenario.Transport.Bandwidth.Estimator;
+            var detail = await scenario.Worker.InvokeAsync(() =>
+                $"estimate {estimator.TargetBitrate}, delay-based {estimator.DelayBasedBitrate}, loss-based {estimator.LossBasedBitrate}, loss {estimator.LossFraction:P0}, acknowledged {estimator.AcknowledgedBitrate}, rtx {stats.RtxSendBitrate}, layers {consumer.CurrentLayers}");
+            Assert.Fail($"{what}: {detail}");
+        }
+
+        output.WriteLine($"{what}: {clock.ElapsedMilliseconds} ms");
+    }
+
+    /// <summary>Each layer's frames every 40 ms, a keyframe on each once a second, in VP8 with picture IDs.</summary>
+    private static RtpParameters SimulcastParameters(uint firstSsrc)
+    {
+        var parameters = SimulcastTests.SimulcastParameters();
+        for (var i = 0; i < parameters.Encodings.Count; i++)
+        {
+            parameters.Encodings[i].Ssrc = firstSsrc + (uint)i;
+            parameters.Encodings[i].Rtx = new RtxParameters { Ssrc = firstSsrc + (uint)i + 0x100 };
+        }
+
+        return parameters;
+    }
+
+    private static CancellationTokenSource SendSimulcast(BandwidthScenario scenario, uint firstSsrc = FirstSsrc)
+    {
+        var pt = (byte)SimulcastTests.SimulcastParameters().Codecs[0].PayloadType;
+        var sequence = new ushort[3];
+        return scenario.SendFrames(
+            (frame, i, key) =>
+            {
+                var layer = i switch { < 4 => 2, < 6 => 1, _ => 0 };
+                var index = layer switch { 2 => i, 1 => i - 4, _ => 0 };
+                var first = index == 0;
+                var pictureId = (ushort)(0x8000 | (frame & 0x7FFF));
+                byte[] descriptor = [(byte)(first ? 0x90 : 0x80), 0xC0, (byte)(pictureId >> 8), (byte)pictureId, (byte)frame];
+                var body = new byte[PacketSize[layer]];
+                if (first)
+                {
+                    body[0] = (byte)(key ? 0x00 : 0x01);
+                    body[3] = 0x9d;
+                    body[4] = 0x01;
+                    body[5] = 0x2a;
+                }
+
+                return TestRtp.Build(pt, sequence[layer]++, (uint)frame * 3600, firstSsrc + (uint)layer, [.. descriptor, .. body]);
+            },
+            packetsPerFrame: PacketsPerFrame.Sum());
+    }
+}

@@ -122,7 +122,7 @@ public sealed class RecordingDiskFullTests(SmallDiskRecordingFixture fixture) : 
         }
 
         // The meeting goes on: the host's camera and microphone still flow, and someone joining now sees no recording.
-        var room = Server.Services.GetRequiredService<SfuRoomMedia>().FindRoom(roomId)!;
+        var room = Server.Services.GetRequiredService<MediaRooms>().FindRoom(roomId)!;
         var producers = room.Peers.Values.SelectMany(p => p.Producers.Values).Select(p => p.Producer).ToList();
         Assert.Contains(producers, p => p.Id == cam.ProducerId && !p.IsClosed);
         Assert.Contains(producers, p => p.Id == mic.ProducerId && !p.IsClosed);

@@ -125,7 +125,22 @@ internal readonly ref struct RtcpTransportFeedback
 
     /// <summary>
     /// Writes feedback for <paramref name="arrivals"/>, given in increasing transport sequence order (wrapping at
-    /// 65535); the first one is the base sequence number and gaps are reported as not received. The reference time
+    /// 65535); the first one is the base sequence number and gaps are reported as not received.
+    /// </summary>
+    public static bool TryWrite(
+        Span<byte> destination,
+        uint senderSsrc,
+        uint mediaSsrc,
+        byte feedbackPacketCount,
+        ReadOnlySpan<TransportCcArrival> arrivals,
+        out int written) =>
+        TryWrite(destination, senderSsrc, mediaSsrc, feedbackPacketCount, arrivals.IsEmpty ? (ushort)0 : arrivals[0].SequenceNumber, arrivals, out written);
+
+    /// <summary>
+    /// Writes feedback that starts at <paramref name="baseSequence"/> (at or before the first arrival: the packets
+    /// from it up to the first arrival are reported as not received, so that a loss just after the previous feedback
+    /// is not lost from view) for <paramref name="arrivals"/>, given in increasing transport sequence order (wrapping
+    /// at 65535); gaps are reported as not received. The reference time
     /// is the first arrival rounded down to 64 ms; each arrival is rounded to 250 µs and sent as a delta from the
     /// previous one. Fails when the order is wrong, a delta exceeds the two-byte range (split the feedback then),
     /// or the buffer is too small. The packet is padded to 32 bits with RTCP padding, as libwebrtc does.
@@ -135,6 +150,7 @@ internal readonly ref struct RtcpTransportFeedback
         uint senderSsrc,
         uint mediaSsrc,
         byte feedbackPacketCount,
+        ushort baseSequence,
         ReadOnlySpan<TransportCcArrival> arrivals,
         out int written)
     {
@@ -144,8 +160,13 @@ internal readonly ref struct RtcpTransportFeedback
             return false;
         }
 
-        var baseSequence = arrivals[0].SequenceNumber;
-        var statusCount = 1;
+        var leadingLost = (ushort)(arrivals[0].SequenceNumber - baseSequence);
+        if (leadingLost >= 0x8000)
+        {
+            return false;
+        }
+
+        var statusCount = 1 + leadingLost;
         for (var i = 1; i < arrivals.Length; i++)
         {
             var step = (ushort)(arrivals[i].SequenceNumber - arrivals[i - 1].SequenceNumber);
@@ -167,7 +188,7 @@ internal readonly ref struct RtcpTransportFeedback
         fci[7] = feedbackPacketCount;
         position += FciFixedLength;
 
-        if (!TryWriteChunks(destination, ref position, arrivals, referenceTime * TicksPerReferenceTick)
+        if (!TryWriteChunks(destination, ref position, leadingLost, arrivals, referenceTime * TicksPerReferenceTick)
             || !TryWriteDeltas(destination, ref position, arrivals, referenceTime * TicksPerReferenceTick))
         {
             return false;
@@ -204,12 +225,20 @@ internal readonly ref struct RtcpTransportFeedback
         _ => TransportCcSymbol.Reserved,
     };
 
-    private static bool TryWriteChunks(Span<byte> destination, ref int position, ReadOnlySpan<TransportCcArrival> arrivals, long referenceTicks)
+    private static bool TryWriteChunks(Span<byte> destination, ref int position, int leadingLost, ReadOnlySpan<TransportCcArrival> arrivals, long referenceTicks)
     {
         Span<TransportCcSymbol> pending = stackalloc TransportCcSymbol[TransportCcChunks.OneBitCapacity];
         var encoder = new TransportCcChunkEncoder(pending);
         var previousTicks = referenceTicks;
         ushort chunk;
+        for (var m = 0; m < leadingLost; m++)
+        {
+            if (encoder.Add(TransportCcSymbol.NotReceived, out chunk) && !TryWriteChunk(destination, ref position, chunk))
+            {
+                return false;
+            }
+        }
+
         for (var i = 0; i < arrivals.Length; i++)
         {
             if (i > 0)

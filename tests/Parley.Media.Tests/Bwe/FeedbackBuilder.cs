@@ -2,7 +2,7 @@ using Parley.Media.Rtcp;
 
 namespace Parley.Media.Tests.Bwe;
 
-/// <summary>Writes real transport-cc feedback packets (through <see cref="RtcpTransportFeedback.TryWrite"/>) for tests.</summary>
+/// <summary>Writes real transport-cc feedback packets (through RtcpTransportFeedback.TryWrite) for tests.</summary>
 internal static class FeedbackBuilder
 {
     public static byte[] Build(params TransportCcArrival[] arrivals)

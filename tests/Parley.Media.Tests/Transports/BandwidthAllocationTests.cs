@@ -38,6 +38,28 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Feedback_from_a_link_that_all_but_closes_pauses_the_consumer_and_probing_brings_it_back()
+    {
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var (_, consumer) = await scenario.ProduceAndConsumeAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
+        var changes = new ConcurrentQueue<ConsumerLayers?>();
+        consumer.LayersChanged += (_, layers) => changes.Enqueue(layers);
+        await using var link = new SimulatedDownlink(scenario.Peer, 3_000_000);
+        using var sending = SendSimulcast(scenario);
+        await WaitForLayer(consumer, 2, "the top layer on a 3 Mbit/s link", scenario: scenario);
+
+        // 40 kbit/s: nothing fits. The loss between feedback packets must be reported for the estimate to fall.
+        link.CapacityBitsPerSecond = 40_000;
+        await WaitForLayer(consumer, null, "the consumer paused on a 40 kbit/s link", seconds: 40, scenario);
+        await BandwidthScenario.WaitForAsync(() => Task.FromResult(!changes.IsEmpty && changes.Last() is null), "LayersChanged(null)");
+
+        // Back to 3 Mbit/s: probes find the room again, the consumer resumes and climbs back to the top.
+        link.CapacityBitsPerSecond = 3_000_000;
+        await WaitForLayer(consumer, 2, "the top layer again once the link is restored", seconds: 40, scenario);
+        Assert.True(link.Dropped > 0, "the bottleneck dropped packets");
+    }
+
+    [Fact]
     public async Task A_consumer_is_paused_when_nothing_fits_and_resumed_when_bandwidth_returns()
     {
         // The receiver's REMB is the estimate without transport-cc: the allocation follows it exactly.

@@ -16,4 +16,7 @@ internal static partial class MediaLog
 
     [LoggerMessage(3205, LogLevel.Warning, "A listener failed to handle media event {EventName}")]
     public static partial void EventFailed(ILogger logger, Exception exception, string eventName);
+
+    [LoggerMessage(3206, LogLevel.Debug, "Consumer priorities of room {RoomId} not updated after a speaker change ({Reason})")]
+    public static partial void PrioritiesNotUpdated(ILogger logger, string roomId, string reason);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Parley.Media.Allocation;
 using Parley.Media.Ortc;
 using Parley.Media.Routing;
 using Parley.Media.Transports;
@@ -166,7 +167,7 @@ internal sealed class MediaRoom
     /// Adds a consumer the peer created on one of its transports: its producer's pause, resume and close, and the
     /// simulcast layer it switches to, are published for the consumer's connection.
     /// </summary>
-    public void AddConsumer(PeerMedia media, ConsumerEntry entry)
+    public async Task AddConsumerAsync(PeerMedia media, ConsumerEntry entry)
     {
         var consumer = entry.Consumer;
         var connectionId = media.Peer.ConnectionId;
@@ -184,6 +185,44 @@ internal sealed class MediaRoom
         };
         // A consumer closes only with its producer (above) or its transport, whose entries go with it
         // (CloseTransportsAsync); Closed is raised before ProducerClosed, so it must not remove the entry.
+        if (FindProducer(consumer.ProducerId) is { } producer && PriorityOf(producer) is var priority && priority != ConsumerPriority.Other)
+        {
+            await consumer.SetPriorityAsync(priority);
+        }
+    }
+
+    /// <summary>
+    /// Who is served first when a receiver's bandwidth is short: a shared screen (its text must stay readable), then
+    /// the active speaker's camera, then the other tiles.
+    /// </summary>
+    private ConsumerPriority PriorityOf(ProducerEntry producer) => producer.Source switch
+    {
+        MediaSource.Screen => ConsumerPriority.ScreenShare,
+        MediaSource.Cam when producer.UserId == Volatile.Read(ref _activeSpeakerUserId) => ConsumerPriority.ActiveSpeaker,
+        _ => ConsumerPriority.Other,
+    };
+
+    /// <summary>The cameras of the previous and the new active speaker change places in every receiver's allocation.</summary>
+    private async Task ReprioritiseCamerasAsync(string? previousUserId, string userId)
+    {
+        try
+        {
+            var cameras = Producers
+                .Where(p => p.Source == MediaSource.Cam && (p.UserId == previousUserId || p.UserId == userId))
+                .ToDictionary(p => p.Producer.Id, StringComparer.Ordinal);
+            foreach (var entry in _peers.Values.SelectMany(p => p.Consumers.Values).ToList())
+            {
+                if (!entry.Consumer.IsClosed && cameras.TryGetValue(entry.Consumer.ProducerId, out var camera))
+                {
+                    await entry.Consumer.SetPriorityAsync(PriorityOf(camera));
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            // A consumer or its worker closed meanwhile (nobody awaits this): the next speaker change sets what is left.
+            MediaLog.PrioritiesNotUpdated(_logger, RoomId, exception.GetType().Name);
+        }
     }
 
     /// <summary>The room's <c>maxVideoHeight</c> changed: every simulcast consumer is capped (or uncapped) to match.</summary>
@@ -241,12 +280,13 @@ internal sealed class MediaRoom
     private void OnLoudest(AudioLevelVolume loudest)
     {
         if (FindProducer(loudest.Producer.Id) is not { } entry
-            || Interlocked.Exchange(ref _activeSpeakerUserId, entry.UserId) == entry.UserId)
+            || Interlocked.Exchange(ref _activeSpeakerUserId, entry.UserId) is var previous && previous == entry.UserId)
         {
             return;
         }
 
         _events.Post(new ActiveSpeakerChanged(RoomId, entry.UserId));
+        _ = ReprioritiseCamerasAsync(previous, entry.UserId);
     }
 
     private async Task CloseTransportsAsync(PeerMedia media, IReadOnlyList<string> transportIds)

@@ -167,7 +167,7 @@ internal sealed class MediaSignalingService(
             }
 
             var entry = new ConsumerEntry(consumer, transport.Id);
-            room.AddConsumer(media, entry);
+            await room.AddConsumerAsync(media, entry);
             if (consumer.Type == RtpParametersType.Simulcast)
             {
                 // maxVideoHeight holds from the first packet: the consumer starts paused, so it is capped before it sends.

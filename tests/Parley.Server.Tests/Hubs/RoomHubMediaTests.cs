@@ -245,6 +245,32 @@ public abstract class RoomHubMediaTests
     }
 
     [Fact]
+    public async Task A_shared_screen_is_served_before_cameras_when_a_receiver_is_short_of_bandwidth()
+    {
+        var (roomId, host, visitor, _) = await TwoInARoomAsync();
+        await using (host)
+        await using (visitor)
+        {
+            var sendId = await CreateTransportAsync(visitor);
+            var camId = await ProduceAsync(visitor, sendId, "video", MediaTestData.Vp8SimulcastProducer(), "cam");
+            var screenId = await ProduceAsync(visitor, sendId, "video", MediaTestData.Vp8SimulcastProducer(), "screen");
+            var recvId = await CreateTransportAsync(host, producing: false);
+            var device = MediaTestData.DeviceCapabilities().ToElement();
+
+            async Task<Parley.Media.Allocation.ConsumerPriority> PriorityOf(string producerId)
+            {
+                var consumerId = (await host.InvokeAsync("consume", new { transportId = recvId, producerId, rtpCapabilities = device }))
+                    .GetProperty("id").GetString();
+                return Server.Services.GetRequiredService<MediaRooms>().FindRoom(roomId)!.Peers.Values
+                    .SelectMany(p => p.Consumers.Values).Single(c => c.Consumer.Id == consumerId).Consumer.Priority;
+            }
+
+            Assert.Equal(Parley.Media.Allocation.ConsumerPriority.ScreenShare, await PriorityOf(screenId));
+            Assert.Equal(Parley.Media.Allocation.ConsumerPriority.Other, await PriorityOf(camId));
+        }
+    }
+
+    [Fact]
     public async Task Ids_of_others_and_bad_parameters_are_refused()
     {
         var (_, host, visitor, _) = await TwoInARoomAsync();

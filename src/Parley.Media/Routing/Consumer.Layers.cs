@@ -2,7 +2,7 @@ namespace Parley.Media.Routing;
 
 /// <content>
 /// Layers, in mediasoup's API shape: every consumer answers, but only a consumer of a layered producer
-/// (<see cref="SimulcastConsumer"/>) has layers to choose; the others report none and ignore a preference.
+/// (<see cref="SimulcastConsumer"/>, <see cref="SvcConsumer"/>) has layers to choose; the others report none and ignore a preference.
 /// </content>
 public abstract partial class Consumer
 {

@@ -20,7 +20,7 @@ namespace Parley.Media.Routing;
 /// </summary>
 internal sealed class SimulcastConsumer : Consumer
 {
-    private const int NoLayer = -1;
+    private const int NoLayer = PackedLayers.None;
     private const int NoAllocation = int.MaxValue;
 
     private readonly RtpSendStream _stream;
@@ -57,12 +57,12 @@ internal sealed class SimulcastConsumer : Consumer
         _maxTemporalLayer = producer.Streams.Max(s => s.TopTemporalLayer);
         _preferredSpatial = producer.Streams.Count - 1;
         _preferredTemporal = _maxTemporalLayer;
-        _preferredLayers = Pack(_preferredSpatial, _preferredTemporal);
+        _preferredLayers = PackedLayers.Pack(_preferredSpatial, _preferredTemporal);
     }
 
-    public override ConsumerLayers? CurrentLayers => Unpack(_reportedLayers);
+    public override ConsumerLayers? CurrentLayers => PackedLayers.Unpack(_reportedLayers);
 
-    public override ConsumerLayers? PreferredLayers => Unpack(_preferredLayers);
+    public override ConsumerLayers? PreferredLayers => PackedLayers.Unpack(_preferredLayers);
 
     /// <summary>
     /// The preference, not the target: the target is only ever a stream the sender is sending, so a stream the sender
@@ -124,23 +124,12 @@ internal sealed class SimulcastConsumer : Consumer
 
     private protected override Task SetPreferredLayersCore(int spatialLayer, int? temporalLayer)
     {
-        if (spatialLayer >= Producer.Streams.Count)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(spatialLayer), spatialLayer, $"The producer has {Producer.Streams.Count} spatial layers (0 to {Producer.Streams.Count - 1}).");
-        }
-
-        if (temporalLayer > _maxTemporalLayer)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(temporalLayer), temporalLayer, $"The producer has {_maxTemporalLayer + 1} temporal layers (0 to {_maxTemporalLayer}).");
-        }
-
+        PackedLayers.ThrowIfBeyond(spatialLayer, Producer.Streams.Count, temporalLayer, _maxTemporalLayer + 1);
         return Worker.InvokeAsync(() =>
         {
             _preferredSpatial = spatialLayer;
             _preferredTemporal = temporalLayer ?? _maxTemporalLayer;
-            _preferredLayers = Pack(_preferredSpatial, _preferredTemporal);
+            _preferredLayers = PackedLayers.Pack(_preferredSpatial, _preferredTemporal);
             if (IsActive)
             {
                 UpdateTargetLayer(Worker.Timers.Now);
@@ -305,21 +294,18 @@ internal sealed class SimulcastConsumer : Consumer
 
     private void ReportLayers()
     {
-        var packed = _currentSpatial == NoLayer ? NoLayer : Pack(_currentSpatial, ForwardedTemporalLayer(Producer.Streams[_currentSpatial]));
+        var packed = _currentSpatial == NoLayer ? NoLayer : PackedLayers.Pack(_currentSpatial, ForwardedTemporalLayer(Producer.Streams[_currentSpatial]));
         if (packed == _reportedLayers)
         {
             return;
         }
 
         _reportedLayers = packed;
-        RaiseLayersChanged(Unpack(packed));
+        RaiseLayersChanged(PackedLayers.Unpack(packed));
     }
 
     /// <summary>The temporal layer forwarded of <paramref name="stream"/>: VP8's selected one, else (not filtered) the top.</summary>
     private int ForwardedTemporalLayer(ProducerStream stream) =>
         _temporalLayers is not null && stream.TopTemporalLayer > 0 ? _temporalLayers.Current : stream.TopTemporalLayer;
 
-    private static int Pack(int spatial, int temporal) => (spatial << 8) | temporal;
-
-    private static ConsumerLayers? Unpack(int packed) => packed == NoLayer ? null : new ConsumerLayers(packed >> 8, packed & 0xFF);
 }

@@ -17,7 +17,7 @@ namespace Parley.Media.Routing;
 /// </summary>
 internal sealed class SvcConsumer : Consumer
 {
-    private const int NoLayer = -1;
+    private const int NoLayer = PackedLayers.None;
 
     private readonly RtpSendStream _stream;
     private readonly SvcLayerFilter _filter;
@@ -47,7 +47,7 @@ internal sealed class SvcConsumer : Consumer
         _maxTemporal = mode.TemporalLayers - 1;
         _preferredSpatial = _maxSpatial;
         _preferredTemporal = _maxTemporal;
-        _preferredLayers = Pack(_preferredSpatial, _preferredTemporal);
+        _preferredLayers = PackedLayers.Pack(_preferredSpatial, _preferredTemporal);
     }
 
     /// <summary>
@@ -59,9 +59,9 @@ internal sealed class SvcConsumer : Consumer
         && (KeyFrameDetector.FromMimeType(producer.RtpParameters.Codecs[0].MimeType) == VideoCodec.Vp9
             || producer.RtpParameters.HeaderExtensions.Exists(e => e.Uri == RtpHeaderExtensionUris.DependencyDescriptor));
 
-    public override ConsumerLayers? CurrentLayers => Unpack(_reportedLayers);
+    public override ConsumerLayers? CurrentLayers => PackedLayers.Unpack(_reportedLayers);
 
-    public override ConsumerLayers? PreferredLayers => Unpack(_preferredLayers);
+    public override ConsumerLayers? PreferredLayers => PackedLayers.Unpack(_preferredLayers);
 
     private protected override ProducerStream KeyFrameStream => Producer.Streams[0];
 
@@ -90,23 +90,12 @@ internal sealed class SvcConsumer : Consumer
 
     private protected override Task SetPreferredLayersCore(int spatialLayer, int? temporalLayer)
     {
-        if (spatialLayer > _maxSpatial)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(spatialLayer), spatialLayer, $"The producer has {_maxSpatial + 1} spatial layers (0 to {_maxSpatial}).");
-        }
-
-        if (temporalLayer > _maxTemporal)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(temporalLayer), temporalLayer, $"The producer has {_maxTemporal + 1} temporal layers (0 to {_maxTemporal}).");
-        }
-
+        PackedLayers.ThrowIfBeyond(spatialLayer, _maxSpatial + 1, temporalLayer, _maxTemporal + 1);
         return Worker.InvokeAsync(() =>
         {
             _preferredSpatial = spatialLayer;
             _preferredTemporal = temporalLayer ?? _maxTemporal;
-            _preferredLayers = Pack(_preferredSpatial, _preferredTemporal);
+            _preferredLayers = PackedLayers.Pack(_preferredSpatial, _preferredTemporal);
             if (IsActive && _filter.NeedsKeyFrame(_preferredSpatial, _preferredTemporal))
             {
                 RequestKeyFrame(Worker.Timers.Now);
@@ -138,17 +127,14 @@ internal sealed class SvcConsumer : Consumer
 
     private void ReportLayers()
     {
-        var packed = _filter.CurrentSpatial == NoLayer ? NoLayer : Pack(_filter.CurrentSpatial, _filter.CurrentTemporal);
+        var packed = _filter.CurrentSpatial == NoLayer ? NoLayer : PackedLayers.Pack(_filter.CurrentSpatial, _filter.CurrentTemporal);
         if (packed == _reportedLayers)
         {
             return;
         }
 
         _reportedLayers = packed;
-        RaiseLayersChanged(Unpack(packed));
+        RaiseLayersChanged(PackedLayers.Unpack(packed));
     }
 
-    private static int Pack(int spatial, int temporal) => (spatial << 8) | temporal;
-
-    private static ConsumerLayers? Unpack(int packed) => packed == NoLayer ? null : new ConsumerLayers(packed >> 8, packed & 0xFF);
 }

@@ -4,7 +4,7 @@
 //  2. server CPU while --participants tabs each send camera and microphone, from /proc/PID/stat over --cpu-seconds;
 //  3. with --record-seconds N (> 0): the host starts recording, and over N seconds the CPU of the track ffmpegs (the
 //     server's ffmpeg children) and of the server, against step 2's server figure, per recorded track.
-// Usage: dotnet run -c Release --project bench/Parley.MeetingBench -- [--runs 20] [--participants 4] [--cpu-seconds 20] [--record-seconds 0]
+// Usage: dotnet run -c Release --project bench/Parley.MeetingBench -- [--runs 20] [--participants 4] [--cpu-seconds 20] [--record-seconds 0] [--warmup-seconds 20]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -15,6 +15,9 @@ var runs = Option("--runs", 20);
 var participants = Option("--participants", 4);
 var cpuSeconds = Option("--cpu-seconds", 20);
 var recordSeconds = Option("--record-seconds", 0);
+// The first seconds of a server's life include the JIT's second tier and the browsers' bandwidth ramp-up: a CPU window
+// taken then reads high (a recording window after it read lower than the window without recording).
+var warmupSeconds = Option("--warmup-seconds", 20);
 
 var root = FindRepositoryRoot();
 var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name; // bin/<Configuration>/net10.0/
@@ -95,7 +98,7 @@ try
     }
 
     await WaitForConsumersAsync(host, (participants - 1) * 2);
-    await Task.Delay(TimeSpan.FromSeconds(3)); // past simulcast ramp-up
+    await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
     var before = CpuTicks(server.Id);
     var clock = Stopwatch.StartNew();
     await Task.Delay(TimeSpan.FromSeconds(cpuSeconds));

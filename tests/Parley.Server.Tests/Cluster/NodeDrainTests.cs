@@ -86,14 +86,8 @@ public sealed class NodeDrainTests : IAsyncLifetime
     [Fact]
     public async Task A_drain_with_a_deadline_moves_its_meetings_to_another_node_and_stays_up()
     {
-        var a = _cluster.Start("a-node", WithKey);
-        var b = _cluster.Start("b-node", WithKey);
-        await ClusterNodes.WaitForNodesAsync(a, a, b);
-        var owner = await a.RegisterAsync("Owner");
-        var roomId = await a.CreateRoomAsync(owner);
-        // Equal load is settled by the id: the room goes to a-node.
-        await using var host = await a.ConnectAsync(owner);
-        Assert.Equal("joined", Status(await host.JoinAsync(roomId)));
+        var (a, b, owner, roomId, host) = await AMeetingOnTheFirstOfTwoNodesAsync();
+        await using var hostDisposed = host;
         await using var guest = await a.ConnectAsync(await a.GuestAsync("Guest"));
         Assert.Equal("joined", Status(await guest.JoinAsync(roomId)));
         Assert.Equal("a-node", await ClusterNodes.Directory(b).LeaseHolderAsync(roomId));
@@ -121,13 +115,8 @@ public sealed class NodeDrainTests : IAsyncLifetime
     [Fact]
     public async Task A_cancelled_drain_moves_nobody_and_a_bad_deadline_is_refused()
     {
-        var a = _cluster.Start("a-node", WithKey);
-        var b = _cluster.Start("b-node", WithKey);
-        await ClusterNodes.WaitForNodesAsync(a, a, b);
-        var owner = await a.RegisterAsync("Owner");
-        var roomId = await a.CreateRoomAsync(owner);
-        await using var host = await a.ConnectAsync(owner);
-        Assert.Equal("joined", Status(await host.JoinAsync(roomId)));
+        var (a, b, _, roomId, host) = await AMeetingOnTheFirstOfTwoNodesAsync();
+        await using var hostDisposed = host;
 
         foreach (var body in new[] { """{"moveAfterSeconds":-1}""", """{"moveAfterSeconds":86401}""", """{"moveAfterSeconds":"soon"}""", "{" })
         {
@@ -172,6 +161,19 @@ public sealed class NodeDrainTests : IAsyncLifetime
         // None of those drained anything.
         Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(keyed)).Status);
         Assert.False((await SendAsync(keyed, HttpMethod.Get, Key)).Body.GetProperty("draining").GetBoolean());
+    }
+
+    /// <summary>Nodes a-node and b-node, and a room on a-node (equal load is settled by the id) with its owner in it.</summary>
+    private async Task<(HubServer A, HubServer B, TestUser Owner, string RoomId, HubClient Host)> AMeetingOnTheFirstOfTwoNodesAsync()
+    {
+        var a = _cluster.Start("a-node", WithKey);
+        var b = _cluster.Start("b-node", WithKey);
+        await ClusterNodes.WaitForNodesAsync(a, a, b);
+        var owner = await a.RegisterAsync("Owner");
+        var roomId = await a.CreateRoomAsync(owner);
+        var host = await a.ConnectAsync(owner);
+        Assert.Equal("joined", Status(await host.JoinAsync(roomId)));
+        return (a, b, owner, roomId, host);
     }
 
     private static string? Status(JsonElement answer) => answer.GetProperty("status").GetString();

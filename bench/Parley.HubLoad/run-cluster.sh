@@ -5,7 +5,9 @@
 #   bench/Parley.HubLoad/run-cluster.sh <nodes> [generator options, e.g. --rooms 20 --clients 5 --join-rate 100]
 # PARLEY_SERVER_DIR runs another build of the server (an A/B: the build output of another commit); default: this
 # checkout's Release build. PARLEY_BENCH_REDIS=off runs the one node without Redis (what a join costs without the
-# cluster: no lease look-up, no backplane).
+# cluster: no lease look-up, no backplane). PARLEY_BENCH_GENERATOR runs another generator that takes --urls (the
+# WebRTC one: bench/Parley.LoadTest/bin/Release/net10.0/Parley.LoadTest.dll); the nodes inherit this environment, so
+# other server settings (Media__WorkerCount=1, RateLimits__JoinCode__PermitLimit=...) can be given before the command.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 nodes=$1
@@ -39,6 +41,6 @@ for ((n = 0; n < nodes; n++)); do
 done
 redis_cli=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT")
 "${redis_cli[@]}" config resetstat >/dev/null
-dotnet bench/Parley.HubLoad/bin/Release/net10.0/Parley.HubLoad.dll --urls "$(IFS=,; echo "${urls[*]}")" "$@"
+dotnet "${PARLEY_BENCH_GENERATOR:-bench/Parley.HubLoad/bin/Release/net10.0/Parley.HubLoad.dll}" --urls "$(IFS=,; echo "${urls[*]}")" "$@"
 # What the cluster asked of Redis during the run (set-up, joins, leaves, heartbeats, backplane), most called first.
 echo "redis commands: $("${redis_cli[@]}" info commandstats | sed -n 's/^cmdstat_\([a-z|]*\):calls=\([0-9]*\).*/\2 \1/p' | sort -rn | head -8 | tr '\n' ' ')"

@@ -17,6 +17,9 @@ internal sealed class LoadCounters
     public long DuplicatesReceived;
     public long UnknownSsrcReceived;
 
+    /// <summary>joinRoom answers that sent a participant to another node (<c>--urls</c>).</summary>
+    public long Redirects;
+
     /// <summary>One-way media latency of first arrivals (retransmissions excluded), for the measured window.</summary>
     public LatencyHistogram Latency { get; private set; } = new();
 

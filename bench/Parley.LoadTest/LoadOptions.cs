@@ -17,7 +17,20 @@ internal sealed record LoadOptions
 {
     public const int MaxParticipants = 2000;
 
+    public const int MaxNodes = 16;
+
+    /// <summary>The first node: sign-in, rooms and join codes go here.</summary>
     public required Uri Server { get; init; }
+
+    /// <summary>
+    /// The nodes of a cluster (<c>--urls</c>); participant i opens its hub at node i mod count and follows
+    /// <c>redirect</c> answers as the web client does. Just <see cref="Server"/> without <c>--urls</c>.
+    /// </summary>
+    public IReadOnlyList<Uri> Nodes
+    {
+        get => field is { Count: > 0 } ? field : [Server];
+        init;
+    } = [];
 
     public int Rooms { get; init; } = 1;
 
@@ -49,7 +62,7 @@ internal sealed record LoadOptions
     public int Participants => Rooms * Size;
 
     public const string Usage = """
-        usage: Parley.LoadTest --server http://127.0.0.1:PORT [--rooms R] [--size S] [--publishers P] [--audio-only]
+        usage: Parley.LoadTest --server http://127.0.0.1:PORT | --urls URL,URL... [--rooms R] [--size S] [--publishers P] [--audio-only]
                                [--ramp PER_SECOND] [--seconds D] [--layer low|mid|high|auto] [--json FILE]
                                [--server-pid PID] [--send-loss PERCENT] [--quiet]
         Plays R x S WebRTC participants (guest sign-in, join by code, ICE + DTLS-SRTP, opus + 3-layer VP8 simulcast)
@@ -59,11 +72,14 @@ internal sealed record LoadOptions
         RTX retransmissions are exercised; loss is then reported after retransmission.
         The server's default auth rate limit (10 sign-ins a minute) is too low for more than 8 participants: start it
         with RateLimits__Auth__PermitLimit=100000 and RateLimits__JoinCode__PermitLimit=100000.
+        --urls plays against the nodes of a cluster: participant i connects to node i mod count and follows redirects;
+        server CPU and memory are then the sum over every node's process.
         """;
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
         Uri? server = null;
+        List<Uri>? nodes = null;
         int rooms = 1, size = 4;
         int? publishers = null, pid = null;
         var audioOnly = false;
@@ -78,6 +94,7 @@ internal sealed record LoadOptions
             switch (name)
             {
                 case "--server": server = new Uri(Value()); break;
+                case "--urls": nodes = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u))]; break;
                 case "--rooms": rooms = Int(name, Value()); break;
                 case "--size": size = Int(name, Value()); break;
                 case "--publishers": publishers = Int(name, Value()); break;
@@ -97,7 +114,8 @@ internal sealed record LoadOptions
 
         var options = new LoadOptions
         {
-            Server = server ?? throw new ArgumentException("--server URL is required"),
+            Server = server ?? nodes?.FirstOrDefault() ?? throw new ArgumentException("--server URL (or --urls) is required"),
+            Nodes = nodes ?? [],
             Rooms = rooms,
             Size = size,
             Publishers = publishers ?? size,
@@ -118,6 +136,10 @@ internal sealed record LoadOptions
     {
         if (!IsLoopback(Server))
             throw new ArgumentException($"--server {Server} is not a loopback address: this tool only loads a server on this machine");
+        if (Nodes.Count > MaxNodes)
+            throw new ArgumentException($"--urls takes at most {MaxNodes} URLs");
+        if (Nodes.FirstOrDefault(n => !IsLoopback(n)) is { } away)
+            throw new ArgumentException($"--urls {away} is not a loopback address: this tool only loads servers on this machine");
         if (Rooms < 1 || Size < 2 || Participants > MaxParticipants)
             throw new ArgumentException($"--rooms at least 1, --size at least 2, at most {MaxParticipants} participants in all");
         if (Publishers < 1 || Publishers > Size)
@@ -130,7 +152,7 @@ internal sealed record LoadOptions
             throw new ArgumentException("--seconds is from 0 to 3600");
     }
 
-    private static bool IsLoopback(Uri uri) =>
+    public static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
     private static int Int(string name, string value) =>

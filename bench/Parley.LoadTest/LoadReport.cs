@@ -7,6 +7,9 @@ namespace Parley.LoadTest;
 internal sealed record LoadReport
 {
     public required string Server { get; init; }
+    /// <summary>Nodes the participants were spread over (<c>--urls</c>); the server figures sum all of them.</summary>
+    public required int Nodes { get; init; }
+    public required long Redirects { get; init; }
     public required int Rooms { get; init; }
     public required int Size { get; init; }
     public required int PublishersPerRoom { get; init; }
@@ -47,7 +50,9 @@ internal sealed record LoadReport
     public required long SrtpFailures { get; init; }
     /// <summary>Received kbit/s per participant-stream, by the sender's encoding: low, mid, high, audio.</summary>
     public required double[] ReceivedKilobitsPerSecondByLayer { get; init; }
+    /// <summary>The first node's process (every node's with <c>--urls</c>: <see cref="ServerPids"/>).</summary>
     public required int? ServerPid { get; init; }
+    public required int[] ServerPids { get; init; }
     public required double? ServerCpuPercent { get; init; }
     public required double? ServerCpuPercentPerForwardedStream { get; init; }
     public required double? ServerRssMegabytesBefore { get; init; }
@@ -66,6 +71,8 @@ internal sealed record LoadReport
         void Row(string name, string value) => b.AppendLine(CultureInfo.InvariantCulture, $"  {name,-34} {value}");
         string F(double? v, string format = "F1") => v is { } x && !double.IsNaN(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
         b.AppendLine(CultureInfo.InvariantCulture, $"Parley load test: {Rooms} rooms x {Size} ({PublishersPerRoom} publishing{(AudioOnly ? ", audio only" : "")}), layer {Layer}, {WindowSeconds:F0} s measured");
+        if (Nodes > 1)
+            Row("nodes, joins redirected", $"{Nodes}, {Redirects}");
         Row("participants ready / receiving all", $"{ParticipantsReady} / {ParticipantsReceivingAll} of {Participants}{(Complete ? "" : "  INCOMPLETE")}");
         Row("streams forwarded (consumers)", StreamsForwarded.ToString(CultureInfo.InvariantCulture));
         Row("join → first remote frame p50/p99", $"{F(JoinP50Milliseconds, "F0")} / {F(JoinP99Milliseconds, "F0")} ms ({JoinSamples} joins)");
@@ -78,7 +85,7 @@ internal sealed record LoadReport
         Row("PLIs sent / received, keyframes", $"{PlisSent} / {PlisReceived}, {KeyFramesSent}");
         Row("SRTP failures, duplicates", $"{SrtpFailures}, {DuplicatesReceived}");
         Row("kbit/s per stream low/mid/high/audio", string.Join(" / ", ReceivedKilobitsPerSecondByLayer.Select(v => F(v, "F0"))));
-        Row("server CPU (one core = 100 %)", $"{F(ServerCpuPercent)} % (pid {ServerPid?.ToString(CultureInfo.InvariantCulture) ?? "-"})");
+        Row("server CPU (one core = 100 %)", $"{F(ServerCpuPercent)} % (pid {(ServerPids.Length == 0 ? "-" : string.Join(" + ", ServerPids))})");
         Row("server CPU per forwarded stream", $"{F(ServerCpuPercentPerForwardedStream, "F3")} %");
         Row("server RSS before / during", $"{F(ServerRssMegabytesBefore)} / {F(ServerRssMegabytes)} MB ({F(ServerRssKilobytesPerParticipant, "F0")} kB per participant)");
         Row("generator CPU", $"{F(GeneratorCpuPercent)} %");

@@ -24,8 +24,9 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
         using var setupCancel = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var http = new HttpClient { BaseAddress = options.Server, Timeout = TimeSpan.FromSeconds(30) };
         var api = new ParleyApi(http, rateLimitPatience);
-        var serverPid = options.ServerPid ?? ProcessSampler.FindListener(options.Server.Port);
-        var server = serverPid is { } pid ? new ProcessSampler(pid) : null;
+        List<int?> found = options.ServerPid is { } given ? [given] : [.. options.Nodes.Select(n => ProcessSampler.FindListener(n.Port))];
+        var server = found.All(p => p is not null) ? new ProcessSampler([.. found.Select(p => p!.Value)]) : null;
+        var serverPid = server?.Pids[0];
         var rssBefore = server?.ResidentBytes();
 
         var ownerToken = await api.RegisterOwnerAsync();
@@ -141,6 +142,8 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
         var report = new LoadReport
         {
             Server = options.Server.ToString(),
+            Nodes = options.Nodes.Count,
+            Redirects = Interlocked.Read(ref _counters.Redirects),
             Rooms = options.Rooms,
             Size = options.Size,
             PublishersPerRoom = options.Publishers,
@@ -181,6 +184,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
             SrtpFailures = _participants.Sum(p => p.SrtpFailures),
             ReceivedKilobitsPerSecondByLayer = [.. Enumerable.Range(0, 4).Select(l => layerStreams[l] == 0 ? 0 : layerBytes[l] * 8 / windowSeconds / 1000 / layerStreams[l])],
             ServerPid = serverPid,
+            ServerPids = [.. server?.Pids ?? []],
             ServerCpuPercent = serverCpu,
             ServerCpuPercentPerForwardedStream = serverCpu / Math.Max(streams.Count, 1),
             ServerRssMegabytesBefore = rssBefore / 1048576.0,

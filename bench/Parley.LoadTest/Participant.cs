@@ -90,21 +90,7 @@ internal sealed class Participant : IAsyncDisposable
         _joinStartedAt = Stopwatch.GetTimestamp();
         var roomId = await api.LookUpAsync(token, joinCode);
 
-        _hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(_options.Server, "/ws"), o =>
-            {
-                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                o.Transports = HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
-            })
-            .Build();
-        _hub.ServerTimeout = TimeSpan.FromSeconds(60);
-        _hub.On<JsonElement>("newProducer", producer => _newProducers.Writer.TryWrite(producer));
-        await _hub.StartAsync(cancel);
-
-        var joined = await Invoke("joinRoom", new { roomId }, cancel);
-        if (joined.GetProperty("status").GetString() != "joined")
-            throw new InvalidOperationException($"joinRoom answered {joined}");
+        var joined = await ConnectAndJoinAsync(_options.Nodes[Index % _options.Nodes.Count], token, roomId, cancel);
         UserId = joined.GetProperty("self").GetProperty("userId").GetString();
         _rtpCapabilities = joined.GetProperty("routerRtpCapabilities");
         foreach (var producer in joined.GetProperty("producers").EnumerateArray())
@@ -234,6 +220,41 @@ internal sealed class Participant : IAsyncDisposable
             return false;
         var received = Receiver.Streams.Where(s => s.FirstMediaAt != 0).Select(s => (s.ProducerUserId, s.IsVideo)).ToHashSet();
         return publishers.All(p => received.Contains((p, false)) && (_options.AudioOnly || received.Contains((p, true))));
+    }
+
+    /// <summary>
+    /// Opens the hub at <paramref name="node"/> and joins; a <c>redirect</c> answer (the room lives on another node of
+    /// a cluster) is followed as the web client follows it: a new connection to that node, the join again.
+    /// </summary>
+    private async Task<JsonElement> ConnectAndJoinAsync(Uri node, string token, string roomId, CancellationToken cancel)
+    {
+        // Rooms settle on one node; a second redirect in a row would mean the nodes disagree.
+        for (var attempt = 0; ; attempt++)
+        {
+            _hub = new HubConnectionBuilder()
+                .WithUrl(new Uri(node, "/ws"), o =>
+                {
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                    o.Transports = HttpTransportType.WebSockets;
+                    o.SkipNegotiation = true;
+                })
+                .Build();
+            _hub.ServerTimeout = TimeSpan.FromSeconds(60);
+            _hub.On<JsonElement>("newProducer", producer => _newProducers.Writer.TryWrite(producer));
+            await _hub.StartAsync(cancel);
+
+            var joined = await Invoke("joinRoom", new { roomId }, cancel);
+            var status = joined.GetProperty("status").GetString();
+            if (status == "joined")
+                return joined;
+            if (status != "redirect" || attempt == 2)
+                throw new InvalidOperationException($"joinRoom answered {joined}");
+            node = new Uri(joined.GetProperty("url").GetString()!);
+            if (!LoadOptions.IsLoopback(node))
+                throw new InvalidOperationException($"joinRoom redirected to {node}, which is not on this machine");
+            Interlocked.Increment(ref _counters.Redirects);
+            await _hub.DisposeAsync();
+        }
     }
 
     private Task<JsonElement> Invoke(string method, object argument, CancellationToken cancel) =>

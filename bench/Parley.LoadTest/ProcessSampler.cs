@@ -2,19 +2,37 @@ using System.Globalization;
 
 namespace Parley.LoadTest;
 
-/// <summary>CPU time and resident memory of a process on this machine, from /proc.</summary>
-internal sealed class ProcessSampler(int pid)
+/// <summary>CPU time and resident memory of the server's processes (one, or every node of a cluster), from /proc.</summary>
+internal sealed class ProcessSampler(IReadOnlyList<int> pids)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public int Pid { get; } = pid;
+    public IReadOnlyList<int> Pids { get; } = pids;
 
-    /// <summary>User + system CPU seconds so far, or null when the process is gone or /proc is not there.</summary>
-    public double? CpuSeconds()
+    /// <summary>User + system CPU seconds so far, summed, or null when a process is gone or /proc is not there.</summary>
+    public double? CpuSeconds() => Sum(CpuSeconds);
+
+    /// <summary>VmRSS in bytes, summed, or null.</summary>
+    public long? ResidentBytes() => (long?)Sum(pid => ResidentBytes(pid));
+
+    private double? Sum(Func<int, double?> read)
+    {
+        double total = 0;
+        foreach (var pid in Pids)
+        {
+            if (read(pid) is not { } value)
+                return null;
+            total += value;
+        }
+
+        return total;
+    }
+
+    private static double? CpuSeconds(int pid)
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{Pid}/stat");
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             // After the command: state(0) ... utime is field 14 of stat, index 11 here; stime index 12.
             return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
@@ -25,12 +43,11 @@ internal sealed class ProcessSampler(int pid)
         }
     }
 
-    /// <summary>VmRSS in bytes, or null.</summary>
-    public long? ResidentBytes()
+    private static long? ResidentBytes(int pid)
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
                 if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
                     return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;

@@ -38,4 +38,16 @@ public sealed class LoadSmokeTests
         var error = Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--server", "http://192.0.2.1:5000"]));
         Assert.Contains("not a loopback address", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Spreads_over_the_nodes_given_by_urls_and_refuses_one_off_loopback()
+    {
+        var options = LoadOptions.Parse(["--urls", "http://127.0.0.1:5055, http://127.0.0.1:5056"]);
+        Assert.Equal([new Uri("http://127.0.0.1:5055"), new Uri("http://127.0.0.1:5056")], options.Nodes);
+        Assert.Equal(new Uri("http://127.0.0.1:5055"), options.Server);
+        Assert.Equal([new Uri("http://127.0.0.1:5000")], LoadOptions.Parse(["--server", "http://127.0.0.1:5000"]).Nodes);
+
+        var error = Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--urls", "http://127.0.0.1:5055,http://192.0.2.1:5056"]));
+        Assert.Contains("192.0.2.1", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -44,4 +44,13 @@ internal static partial class ClusterLog
 
     [LoggerMessage(3813, LogLevel.Information, "Operator call refused: {Reason}")]
     public static partial void OperatorRefused(ILogger logger, string reason);
+
+    [LoggerMessage(3814, LogLevel.Information, "Node {NodeId} will move the meetings still on it to other nodes in {Seconds:0} s (operator)")]
+    public static partial void MoveScheduled(ILogger logger, string nodeId, double seconds);
+
+    [LoggerMessage(3815, LogLevel.Information, "Node {NodeId} moved its meetings: removed {MemberCount} participants from {RoomCount} rooms, released their leases and told {ConnectionCount} connections to reconnect")]
+    public static partial void MeetingsMoved(ILogger logger, string nodeId, int memberCount, int roomCount, int connectionCount);
+
+    [LoggerMessage(3816, LogLevel.Warning, "Node {NodeId} could not move its meetings ({Error}: {Message}); the rest go as they empty")]
+    public static partial void MoveFailed(ILogger logger, string nodeId, string error, string message);
 }

@@ -27,8 +27,20 @@ internal static class NodeOperatorEndpoints
     private static Results<Ok<NodeDrainStatus>, ProblemHttpResult> Status(IServiceProvider services) =>
         services.GetService<NodeDrain>() is { } drain ? TypedResults.Ok(drain.Status()) : Alone();
 
-    private static Task<Results<Ok<NodeDrainStatus>, ProblemHttpResult>> StartDrainAsync(IServiceProvider services, ILogger<NodeDrain> logger) =>
-        ChangeAsync(services, logger, drain => drain.Start());
+    /// <summary>The longest deadline a drain takes before moving the meetings (a day).</summary>
+    public const int MaxMoveAfterSeconds = 86_400;
+
+    private static async Task<Results<Ok<NodeDrainStatus>, ProblemHttpResult>> StartDrainAsync(
+        DrainRequest? request, IServiceProvider services, ILogger<NodeDrain> logger)
+    {
+        if (request?.MoveAfterSeconds is { } seconds and (< 0 or > MaxMoveAfterSeconds))
+        {
+            return Problems.BadRequest($"moveAfterSeconds must be between 0 (move the meetings now) and {MaxMoveAfterSeconds}, or absent (wait for them to end).");
+        }
+
+        var moveAfter = request?.MoveAfterSeconds is { } after ? TimeSpan.FromSeconds(after) : (TimeSpan?)null;
+        return await ChangeAsync(services, logger, drain => drain.Start(moveAfter));
+    }
 
     private static Task<Results<Ok<NodeDrainStatus>, ProblemHttpResult>> CancelDrainAsync(IServiceProvider services, ILogger<NodeDrain> logger) =>
         ChangeAsync(services, logger, drain => drain.Cancel());
@@ -67,3 +79,8 @@ internal static class NodeOperatorEndpoints
     private static ProblemHttpResult Alone() => Problems.Conflict(
         "This server runs alone (ConnectionStrings__Redis is not set): no other node can take its new meetings. Stop it with SIGTERM to drain it.");
 }
+
+/// <summary>The optional body of <c>POST /api/admin/node/drain</c>.</summary>
+/// <param name="MoveAfterSeconds">Seconds after which the meetings still on the node are moved to other nodes (0: now);
+/// absent: they stay until they end.</param>
+internal sealed record DrainRequest(int? MoveAfterSeconds);

@@ -110,9 +110,15 @@ internal sealed class RoomLeases(
     {
         foreach (var roomId in _held.Keys)
         {
-            _held.TryRemove(roomId, out _);
-            await directory.ReleaseAsync(roomId, node.Id);
+            await ReleaseAsync(roomId);
         }
+    }
+
+    /// <summary>Gives the room's lease back, so that its next join is placed afresh (on a draining node: elsewhere).</summary>
+    public async Task ReleaseAsync(string roomId)
+    {
+        _held.TryRemove(roomId, out _);
+        await directory.ReleaseAsync(roomId, node.Id);
     }
 
     /// <param name="Since">When the room was placed here, or last seen with people.</param>

@@ -54,6 +54,25 @@ internal sealed class ServerDrain(
     public async Task DrainAsync()
     {
         _draining = true;
+        try
+        {
+            var sent = await SendEveryoneAwayAsync(static _ => Task.CompletedTask);
+            MembershipLog.Drained(logger, sent.Members, sent.Rooms, sent.Connections);
+        }
+        finally
+        {
+            await WaitForClientsToCloseAsync();
+        }
+    }
+
+    /// <summary>
+    /// Empties every room here (rows deleted, media closed), calls <paramref name="roomEmptied"/> after each, then
+    /// tells every connection <c>serverShuttingDown</c> so that the clients reconnect and rejoin. A stop does this;
+    /// so does a draining node that moves its meetings to other nodes (it gives each room's lease back in
+    /// <paramref name="roomEmptied"/>, so that the rejoin is placed elsewhere) and stays up.
+    /// </summary>
+    public async Task<SentAway> SendEveryoneAwayAsync(Func<string, Task> roomEmptied)
+    {
         int rooms = 0, members = 0;
         foreach (var roomId in registry.RoomIds())
         {
@@ -62,6 +81,7 @@ internal sealed class ServerDrain(
                 await using var scope = scopes.CreateAsyncScope();
                 members += await scope.ServiceProvider.GetRequiredService<RoomMembershipService>().DrainRoomAsync(roomId);
                 rooms++;
+                await roomEmptied(roomId);
             }
             catch (Exception exception)
             {
@@ -69,15 +89,9 @@ internal sealed class ServerDrain(
             }
         }
 
-        try
-        {
-            MembershipLog.Drained(logger, members, rooms, registry.ConnectionCount);
-            await events.ServerShuttingDownAsync(registry.ConnectionIds());
-        }
-        finally
-        {
-            await WaitForClientsToCloseAsync();
-        }
+        var connections = registry.ConnectionIds();
+        await events.ServerShuttingDownAsync(connections);
+        return new SentAway(members, rooms, connections.Count);
     }
 
     /// <summary>
@@ -93,3 +107,9 @@ internal sealed class ServerDrain(
         }
     }
 }
+
+/// <summary>What <see cref="ServerDrain.SendEveryoneAwayAsync"/> did.</summary>
+/// <param name="Members">People removed from the rooms.</param>
+/// <param name="Rooms">Rooms emptied.</param>
+/// <param name="Connections">Connections told <c>serverShuttingDown</c>.</param>
+internal readonly record struct SentAway(int Members, int Rooms, int Connections);

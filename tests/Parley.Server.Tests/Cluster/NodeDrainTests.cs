@@ -84,6 +84,62 @@ public sealed class NodeDrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_drain_with_a_deadline_moves_its_meetings_to_another_node_and_stays_up()
+    {
+        var (a, b, owner, roomId, host) = await AMeetingOnTheFirstOfTwoNodesAsync();
+        await using var hostDisposed = host;
+        await using var guest = await a.ConnectAsync(await a.GuestAsync("Guest"));
+        Assert.Equal("joined", Status(await guest.JoinAsync(roomId)));
+        Assert.Equal("a-node", await ClusterNodes.Directory(b).LeaseHolderAsync(roomId));
+
+        var drained = await SendAsync(a, HttpMethod.Post, Key, """{"moveAfterSeconds":0}""");
+        Assert.Equal(HttpStatusCode.OK, drained.Status);
+        Assert.True(drained.Body.GetProperty("draining").GetBoolean());
+
+        // Everyone is told to reconnect, as at a stop; rejoining through a-node is sent to b-node, which takes the room.
+        await host.NextAsync("serverShuttingDown");
+        await guest.NextAsync("serverShuttingDown");
+        Assert.Equal(b.BaseAddress.ToString().TrimEnd('/'), (await host.JoinAsync(roomId)).GetProperty("url").GetString());
+        await using var hostAtB = await b.ConnectAsync(owner);
+        Assert.Equal("joined", Status(await hostAtB.JoinAsync(roomId)));
+        Assert.Equal("b-node", await ClusterNodes.Directory(b).LeaseHolderAsync(roomId));
+
+        // a-node is still up, draining and empty; the room's one row is the host's at b-node (the guest's went with the move).
+        var empty = await WaitForEmptyAsync(a);
+        Assert.True(empty.GetProperty("draining").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, empty.GetProperty("movesAt").ValueKind);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await ReadyAsync(a)).Status);
+        Assert.StartsWith(owner.UserId + ":", Assert.Single(await a.RoomRowsAsync(roomId)));
+    }
+
+    [Fact]
+    public async Task A_cancelled_drain_moves_nobody_and_a_bad_deadline_is_refused()
+    {
+        var (a, b, _, roomId, host) = await AMeetingOnTheFirstOfTwoNodesAsync();
+        await using var hostDisposed = host;
+
+        foreach (var body in new[] { """{"moveAfterSeconds":-1}""", """{"moveAfterSeconds":86401}""", """{"moveAfterSeconds":"soon"}""", "{" })
+        {
+            var refused = await SendAsync(a, HttpMethod.Post, Key, body);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        }
+
+        Assert.False((await SendAsync(a, HttpMethod.Get, Key)).Body.GetProperty("draining").GetBoolean());
+
+        var scheduled = await SendAsync(a, HttpMethod.Post, Key, """{"moveAfterSeconds":3600}""");
+        Assert.True(scheduled.Body.GetProperty("draining").GetBoolean());
+        Assert.True(scheduled.Body.GetProperty("movesAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(59));
+        var cancelled = await SendAsync(a, HttpMethod.Delete, Key);
+        Assert.False(cancelled.Body.GetProperty("draining").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, cancelled.Body.GetProperty("movesAt").ValueKind);
+
+        // The meeting is still held here.
+        Assert.False(host.TryTake("serverShuttingDown", out _));
+        Assert.Equal(1, (await SendAsync(a, HttpMethod.Get, Key)).Body.GetProperty("participants").GetInt32());
+        Assert.Equal("a-node", await ClusterNodes.Directory(b).LeaseHolderAsync(roomId));
+    }
+
+    [Fact]
     public async Task The_operator_api_wants_the_key_and_is_off_without_one()
     {
         var keyed = _cluster.Start("keyed-node", WithKey);
@@ -107,9 +163,22 @@ public sealed class NodeDrainTests : IAsyncLifetime
         Assert.False((await SendAsync(keyed, HttpMethod.Get, Key)).Body.GetProperty("draining").GetBoolean());
     }
 
+    /// <summary>Nodes a-node and b-node, and a room on a-node (equal load is settled by the id) with its owner in it.</summary>
+    private async Task<(HubServer A, HubServer B, TestUser Owner, string RoomId, HubClient Host)> AMeetingOnTheFirstOfTwoNodesAsync()
+    {
+        var a = _cluster.Start("a-node", WithKey);
+        var b = _cluster.Start("b-node", WithKey);
+        await ClusterNodes.WaitForNodesAsync(a, a, b);
+        var owner = await a.RegisterAsync("Owner");
+        var roomId = await a.CreateRoomAsync(owner);
+        var host = await a.ConnectAsync(owner);
+        Assert.Equal("joined", Status(await host.JoinAsync(roomId)));
+        return (a, b, owner, roomId, host);
+    }
+
     private static string? Status(JsonElement answer) => answer.GetProperty("status").GetString();
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HubServer node, HttpMethod method, string? key)
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HubServer node, HttpMethod method, string? key, string? json = null)
     {
         using var request = new HttpRequestMessage(method, method == HttpMethod.Get ? "/api/admin/node" : "/api/admin/node/drain");
         if (key is not null)
@@ -117,8 +186,14 @@ public sealed class NodeDrainTests : IAsyncLifetime
             request.Headers.Add("Parley-Operator-Key", key);
         }
 
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
         using var response = await node.Http.SendAsync(request);
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> ReadyAsync(HubServer node)

@@ -65,7 +65,7 @@ internal sealed class MediaReceiver
         if (twccId != 0 && packet.TryGetExtension(twccId, out var twcc) && twcc.Length >= 2)
         {
             lock (_feedbackGate)
-                _feedback.Record((ushort)((twcc[0] << 8) | twcc[1]), now * 1_000_000 / Stopwatch.Frequency);
+                _feedback.Record((ushort)((twcc[0] << 8) | twcc[1]), (long)Stopwatch.GetElapsedTime(0, now).TotalMicroseconds);
         }
 
         Interlocked.Increment(ref _counters.RtpReceived);

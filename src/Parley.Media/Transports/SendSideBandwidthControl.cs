@@ -47,7 +47,7 @@ internal sealed class SendSideBandwidthControl
     public long? AvailableBitrate => UsesTransportCc ? Estimator.TargetBitrate : _remb > 0 ? _remb : null;
 
     /// <summary>Microseconds on the estimator's clock.</summary>
-    public long NowMicroseconds => (Stopwatch.GetTimestamp() - _origin) * 1_000_000 / Stopwatch.Frequency;
+    public long NowMicroseconds => (long)Stopwatch.GetElapsedTime(_origin).TotalMicroseconds;
 
     /// <summary>A consumer was added: its SSRCs carry the extension when its parameters negotiated it.</summary>
     public void AddSsrcs(RtpParameters parameters, uint ssrc, uint? rtxSsrc)

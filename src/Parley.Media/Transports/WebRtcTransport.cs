@@ -464,7 +464,7 @@ public sealed class WebRtcTransport : Transport
         // The arrival time is the socket read's, so queueing on the worker is not reported as network delay.
         _lastTransportCcSsrc = packet.Ssrc;
         var arrival = arrivalTimestamp != 0 ? arrivalTimestamp : Stopwatch.GetTimestamp();
-        var microseconds = (arrival - _createdTimestamp) * 1_000_000 / Stopwatch.Frequency;
+        var microseconds = (long)Stopwatch.GetElapsedTime(_createdTimestamp, arrival).TotalMicroseconds;
         _transportCc.Record(System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value), microseconds);
     }
 

@@ -47,7 +47,7 @@ internal sealed class SimulatedDownlink : IAsyncDisposable
 
     public long FeedbackSent { get; private set; }
 
-    private static long Microseconds(long timestamp) => timestamp * 1_000_000 / Stopwatch.Frequency;
+    private static long Microseconds(long timestamp) => (long)Stopwatch.GetElapsedTime(0, timestamp).TotalMicroseconds;
 
     private void OnMedia(byte[] packet, long timestamp)
     {

@@ -49,12 +49,13 @@ internal static class HubServiceCollectionExtensions
         services.TryAddSingleton<ServerMetrics>();
         services.TryAddSingleton<RoomLocks>();
         services.TryAddSingleton<RoomEvents>();
+        services.TryAddSingleton<MembershipProjector>();
         // Rooms' media (AddParleyMedia) reach the clients through this.
         services.AddHostedService<MediaEventRelay>();
         services.TryAddScoped<IMembershipStore, EfMembershipStore>();
         services.TryAddScoped<RoomMembershipService>();
         services.TryAddSingleton<ReconnectGrace>();
-        services.TryAddScoped<MemberFlagsSync>();
+        services.TryAddSingleton<MemberFlagsSync>();
         services.TryAddScoped<MembershipReconciliation>();
         services.TryAddSingleton<MembershipRepairs>();
         services.TryAddSingleton<ServerDrain>();

@@ -1,9 +1,11 @@
 namespace Parley.Server.Membership;
 
 /// <summary>
-/// Which hub connection is in which room, and who waits at which room's door. The single source of truth for
-/// live connections in this process; <see cref="RoomMembershipService"/> changes it only under the room's lock,
-/// so a multi-step change (join, replace, leave) is never observed half-done by another membership change.
+/// Which hub connection is in which room, and who waits at which room's door: the one authority for live membership
+/// in this process. <see cref="RoomMembershipService"/> changes it only under the room's lock, so a multi-step change
+/// (join, replace, leave) is never observed half-done by another membership change. Every change of who is in a room
+/// is also recorded as a <see cref="MembershipChange"/>, which <see cref="MembershipProjector"/> takes (still under the
+/// room's lock) to bring the stores derived from membership in line: the SignalR groups and the media peers.
 /// The registry's own lock only keeps its dictionaries consistent for readers.
 /// </summary>
 internal sealed class ConnectionRegistry
@@ -11,6 +13,7 @@ internal sealed class ConnectionRegistry
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Connection> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Room> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<MembershipChange>> _unprojected = new(StringComparer.Ordinal);
 
     public int ConnectionCount
     {
@@ -91,6 +94,12 @@ internal sealed class ConnectionRegistry
                 previous.RoomId = null;
                 previous.IsHost = false;
                 replaced = previous.Id;
+                RecordUnlocked(new MemberLeft(roomId, previous.Id, previous.UserId));
+            }
+
+            if (!room.Members.TryGetValue(connection.UserId, out var already) || already != connection)
+            {
+                RecordUnlocked(new MemberJoined(roomId, connection.Id, connection.UserId));
             }
 
             room.Members[connection.UserId] = connection;
@@ -317,6 +326,7 @@ internal sealed class ConnectionRegistry
             {
                 c.RoomId = null;
                 c.IsHost = false;
+                RecordUnlocked(new MemberLeft(roomId, c.Id, c.UserId));
             }
 
             foreach (var w in room.Waiting)
@@ -325,8 +335,18 @@ internal sealed class ConnectionRegistry
                 w.Connection.IsWaiting = false;
             }
 
+            RecordUnlocked(new RoomVacated(roomId));
             return new ClosedRoom(members, waiting);
         }
+    }
+
+    /// <summary>
+    /// The room's membership changes since the last call, oldest first, forgetting them. Call under the room's lock,
+    /// so that they are applied to the derived stores in the order they happened.
+    /// </summary>
+    public IReadOnlyList<MembershipChange> TakeChanges(string roomId)
+    {
+        lock (_gate) return _unprojected.Remove(roomId, out var changes) ? changes : [];
     }
 
     private Room GetOrAddRoom(string roomId)
@@ -356,16 +376,29 @@ internal sealed class ConnectionRegistry
         else if (room.Members.TryGetValue(connection.UserId, out var member) && member == connection)
         {
             room.Members.Remove(connection.UserId);
+            RecordUnlocked(new MemberLeft(roomId, connection.Id, connection.UserId));
         }
 
         if (room.Members.Count == 0 && room.Waiting.Count == 0)
         {
             _rooms.Remove(roomId);
+            RecordUnlocked(new RoomVacated(roomId));
         }
 
         connection.RoomId = null;
         connection.IsWaiting = false;
         connection.IsHost = false;
+    }
+
+    private void RecordUnlocked(MembershipChange change)
+    {
+        if (!_unprojected.TryGetValue(change.RoomId, out var changes))
+        {
+            changes = [];
+            _unprojected.Add(change.RoomId, changes);
+        }
+
+        changes.Add(change);
     }
 
     private sealed class Connection(string id, string userId)

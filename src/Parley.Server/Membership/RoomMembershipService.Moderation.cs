@@ -22,7 +22,7 @@ internal sealed partial class RoomMembershipService
     /// <summary>A room's settings or co-hosts changed: everyone in it gets <c>roomUpdated</c>.</summary>
     public async Task RoomUpdatedAsync(RoomDto room)
     {
-        using (await locks.AcquireAsync(room.Id))
+        await using (await projector.EnterAsync(room.Id))
         {
             if (!room.Settings.VideoEnabled)
             {
@@ -51,7 +51,7 @@ internal sealed partial class RoomMembershipService
     public async Task<RoomUserDto> SetRoleAsync(string connectionId, string userId, string role)
     {
         var roomId = RequireHost(connectionId).RoomId!;
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var host = RequireHost(connectionId, roomId);
             var target = registry.GetMemberConnection(roomId, userId) ?? throw NotInThisRoom();
@@ -118,7 +118,7 @@ internal sealed partial class RoomMembershipService
     public async Task MuteAllAsync(string connectionId)
     {
         var roomId = RequireHost(connectionId).RoomId!;
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             RequireHost(connectionId, roomId);
             foreach (var userId in registry.GetMemberUserIds(roomId))
@@ -151,7 +151,7 @@ internal sealed partial class RoomMembershipService
     public async Task RaiseHandAsync(string connectionId)
     {
         var roomId = RequireJoined(connectionId).RoomId!;
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var caller = RequireJoined(connectionId);
             var current = await store.FindMemberAsync(roomId, caller.UserId, NoCancel) ?? throw HubErrors.NotInRoom();
@@ -169,7 +169,7 @@ internal sealed partial class RoomMembershipService
     public async Task LowerHandAsync(string connectionId, string? userId)
     {
         var roomId = RequireJoined(connectionId).RoomId!;
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var caller = RequireJoined(connectionId);
             var targetId = userId ?? caller.UserId;
@@ -197,7 +197,7 @@ internal sealed partial class RoomMembershipService
         }
 
         var roomId = RequireJoined(connectionId).RoomId!;
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var caller = RequireJoined(connectionId);
             await events.ToRoomAsync(roomId, HubEventNames.Reaction, new { userId = caller.UserId, emoji });
@@ -262,7 +262,7 @@ internal sealed partial class RoomMembershipService
     private async Task AsHostOnMemberAsync(string connectionId, string userId, Func<string, string, Task> action)
     {
         var roomId = RequireHost(connectionId).RoomId!;
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             RequireHost(connectionId, roomId);
             var target = registry.GetMemberConnection(roomId, userId) ?? throw NotInThisRoom();

@@ -20,7 +20,7 @@ internal sealed partial class RoomMembershipService
             return false;
         }
 
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var now = registry.Find(connectionId);
             if (drain.IsDraining || now is not { IsJoined: true } || now.RoomId != roomId

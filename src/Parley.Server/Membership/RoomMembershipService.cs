@@ -7,15 +7,16 @@ using Parley.Server.Telemetry;
 namespace Parley.Server.Membership;
 
 /// <summary>
-/// Room membership: who is in which room, in the database (<c>room_user</c>), in the registry of live connections
-/// and in the media engine, kept in agreement. Every change to a room runs under that room's lock, and events
-/// go out under it too, so that everyone sees a room's changes in the order they happened.
-/// Refusals are <see cref="HubException"/>s whose message is meant for the person.
+/// Room membership: who is in which room. The registry of live connections is the authority; the SignalR groups and
+/// the media follow its changes through <see cref="MembershipProjector"/>, and the rows (<c>room_user</c>) are written
+/// here, before a change that the database must allow and after one that happens whatever it says. Every change to a
+/// room runs under that room's lock, and events go out under it too, so that everyone sees a room's changes in the
+/// order they happened. Refusals are <see cref="HubException"/>s whose message is meant for the person.
 /// </summary>
 internal sealed partial class RoomMembershipService(
     IMembershipStore store,
     ConnectionRegistry registry,
-    RoomLocks locks,
+    MembershipProjector projector,
     IRoomMedia media,
     RoomEvents events,
     MemberFlagsSync flagsSync,
@@ -59,7 +60,7 @@ internal sealed partial class RoomMembershipService(
 
     public async Task CreateRoomAsync(string roomId)
     {
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             _ = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
             await media.EnsureRouterAsync(roomId, NoCancel);
@@ -77,7 +78,7 @@ internal sealed partial class RoomMembershipService(
             await LeaveAsync(connectionId, LeftReason.Left);
         }
 
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             drain.ThrowIfDraining();
             var room = await store.FindRoomAsync(roomId, NoCancel) ?? throw HubErrors.RoomNotFound();
@@ -120,6 +121,8 @@ internal sealed partial class RoomMembershipService(
 
                 repairs.Forget(roomId, userId);
                 await media.EnsureRouterAsync(roomId, NoCancel);
+                // Into the room's group; a replaced connection out of it, its media closed.
+                await projector.ProjectAsync(roomId);
                 if (wasWaiting && !registry.GetWaiting(roomId).Any(w => w.UserId == userId))
                 {
                     // Let in without admitUser (the host turned the waiting room off): the request is moot.
@@ -130,12 +133,9 @@ internal sealed partial class RoomMembershipService(
                 if (replaced is not null)
                 {
                     MembershipLog.SessionReplaced(logger, userId, roomId, connectionId, replaced);
-                    await events.RemoveFromRoomAsync(replaced, roomId);
                     await events.SessionReplacedAsync(replaced);
-                    await media.PeerLeftAsync(new MediaPeer(roomId, userId, replaced), NoCancel);
                 }
 
-                await events.AddToRoomAsync(connectionId, roomId);
                 users = await store.ListMembersAsync(roomId, NoCancel);
                 await events.UserJoinedAsync(roomId, connectionId, Self(users, userId));
                 MembershipLog.Joined(logger, userId, roomId, connectionId);
@@ -177,7 +177,7 @@ internal sealed partial class RoomMembershipService(
         // lock, so the place is read again under it.
         while (registry.Find(connectionId) is { RoomId: { } roomId })
         {
-            using (await locks.AcquireAsync(roomId))
+            await using (await projector.EnterAsync(roomId))
             {
                 var now = registry.Find(connectionId);
                 if (now is null || now.RoomId != roomId)
@@ -199,7 +199,6 @@ internal sealed partial class RoomMembershipService(
                     await LeaveJoinedAsync(now, roomId, reason);
                 }
 
-                await ReleaseIfVacantAsync(roomId);
                 return;
             }
         }
@@ -208,7 +207,7 @@ internal sealed partial class RoomMembershipService(
     public async Task<RoomUserDto> UpdateUserAsync(string connectionId, MediaFlagsChange change)
     {
         var roomId = RequireJoined(connectionId).RoomId!;
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var caller = RequireJoined(connectionId);
             if (caller.RoomId != roomId)
@@ -258,7 +257,7 @@ internal sealed partial class RoomMembershipService(
     public async Task AdmitAsync(string connectionId, string userId)
     {
         var roomId = RequireHost(connectionId).RoomId!;
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var host = RequireHost(connectionId, roomId);
             _ = await store.FindUserNameAsync(userId, NoCancel) ?? throw HubErrors.UserNotFound();
@@ -276,7 +275,7 @@ internal sealed partial class RoomMembershipService(
     public async Task DenyAsync(string connectionId, string userId)
     {
         var roomId = RequireHost(connectionId).RoomId!;
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var host = RequireHost(connectionId, roomId);
             var waiting = registry.ReleaseWaiting(roomId, userId);
@@ -286,7 +285,6 @@ internal sealed partial class RoomMembershipService(
             }
 
             await events.DeniedAsync(waiting, roomId);
-            await ReleaseIfVacantAsync(roomId);
             MembershipLog.Denied(logger, host.UserId, userId, roomId);
         }
     }
@@ -294,7 +292,7 @@ internal sealed partial class RoomMembershipService(
     public async Task RemoveAsync(string connectionId, string userId)
     {
         var roomId = RequireHost(connectionId).RoomId!;
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var host = RequireHost(connectionId, roomId);
             if (userId == host.UserId)
@@ -311,11 +309,10 @@ internal sealed partial class RoomMembershipService(
             // Removal also takes back access the host granted, so that the person cannot walk straight back in.
             await store.RemoveMemberAsync(roomId, userId, revokeAccess: true, NoCancel);
             registry.Leave(target, out _);
-            await events.RemoveFromRoomAsync(target, roomId);
+            await projector.ProjectAsync(roomId);
             await events.RemovedAsync(target, roomId);
             await events.UserLeftAsync(roomId, userId, LeftReason.Removed);
             await activity.RecordAsync([new ParticipantLeft(roomId, userId, LeftReason.Removed)]);
-            await media.PeerLeftAsync(new MediaPeer(roomId, userId, target), NoCancel);
             MembershipLog.Removed(logger, host.UserId, userId, roomId);
             metrics.Left(LeaveReason.Removed);
         }
@@ -330,7 +327,7 @@ internal sealed partial class RoomMembershipService(
     /// </summary>
     private async Task CloseRoomAsync(string roomId, bool meetingEnded)
     {
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var closed = registry.Close(roomId);
             try
@@ -354,15 +351,10 @@ internal sealed partial class RoomMembershipService(
 
             await RecordEndAsync(roomId, closed.Members, LeftReason.Ended);
 
-            foreach (var member in closed.Members)
-            {
-                await events.RemoveFromRoomAsync(member.ConnectionId, roomId);
-                await media.PeerLeftAsync(new MediaPeer(roomId, member.UserId, member.ConnectionId), NoCancel);
-            }
-
+            // Only now out of the group (they heard each other leave) and the media closed.
+            await projector.ProjectAsync(roomId);
             IReadOnlyList<string> told = [.. closed.Members.Select(m => m.ConnectionId), .. closed.WaitingConnections];
             await (meetingEnded ? events.MeetingEndedAsync(told, roomId) : events.RoomClosedAsync(told, roomId));
-            await media.ReleaseRoomAsync(roomId, NoCancel);
             MembershipLog.RoomClosed(logger, roomId, closed.Members.Count, closed.WaitingConnections.Count);
             metrics.Left(LeaveReason.RoomClosed, closed.Members.Count);
         }
@@ -374,7 +366,7 @@ internal sealed partial class RoomMembershipService(
     /// </summary>
     public async Task<int> DrainRoomAsync(string roomId)
     {
-        using (await locks.AcquireAsync(roomId))
+        await using (await projector.EnterAsync(roomId))
         {
             var closed = registry.Close(roomId);
             try
@@ -383,16 +375,13 @@ internal sealed partial class RoomMembershipService(
             }
             finally
             {
+                await projector.ProjectAsync(roomId);
                 foreach (var member in closed.Members)
                 {
-                    await events.RemoveFromRoomAsync(member.ConnectionId, roomId);
-                    await media.PeerLeftAsync(new MediaPeer(roomId, member.UserId, member.ConnectionId), NoCancel);
                     MembershipLog.Left(logger, member.UserId, roomId, member.ConnectionId, LeftReason.ServerShutdown.WireName());
                 }
 
                 await RecordEndAsync(roomId, closed.Members, LeftReason.ServerShutdown);
-
-                await media.ReleaseRoomAsync(roomId, NoCancel);
             }
 
             return closed.Members.Count;
@@ -428,39 +417,33 @@ internal sealed partial class RoomMembershipService(
         var userId = connection.UserId;
         // Only the connection that holds the user's place owns the row; a replaced one has already lost it.
         var ownsRow = registry.GetMemberConnection(roomId, userId) == connection.ConnectionId;
+        // The live state goes first and whatever the database says: a connection that left is out of the room, its
+        // group and its media.
+        registry.Leave(connection.ConnectionId, out _);
+        await projector.ProjectAsync(roomId);
+        if (!ownsRow)
+        {
+            return;
+        }
+
+        MembershipLog.Left(logger, userId, roomId, connection.ConnectionId, reason.WireName());
+        metrics.Left(reason.ForMetrics());
         try
         {
-            // The live state goes first and whatever the database says: a connection that left is out of the room.
-            registry.Leave(connection.ConnectionId, out _);
-            await events.RemoveFromRoomAsync(connection.ConnectionId, roomId);
-            if (!ownsRow)
-            {
-                return;
-            }
-
-            MembershipLog.Left(logger, userId, roomId, connection.ConnectionId, reason.WireName());
-            metrics.Left(reason.ForMetrics());
-            try
-            {
-                await store.RemoveMemberAsync(roomId, userId, revokeAccess: false, NoCancel);
-            }
-            catch (Exception exception)
-            {
-                // The database is unreachable: the reconciler deletes the row and tells the room once it is back.
-                MembershipLog.CleanupFailed(logger, connection.ConnectionId, userId, roomId, exception.Message);
-                repairs.LeaveNotWritten(roomId, userId, reason);
-                return;
-            }
-
-            await events.UserLeftAsync(roomId, userId, reason);
-            await activity.RecordAsync(registry.GetMemberUserIds(roomId).Count == 0
-                ? [new ParticipantLeft(roomId, userId, reason), new MeetingEnded(roomId, reason)]
-                : [new ParticipantLeft(roomId, userId, reason)]);
+            await store.RemoveMemberAsync(roomId, userId, revokeAccess: false, NoCancel);
         }
-        finally
+        catch (Exception exception)
         {
-            await media.PeerLeftAsync(new MediaPeer(roomId, userId, connection.ConnectionId), NoCancel);
+            // The database is unreachable: the reconciler deletes the row and tells the room once it is back.
+            MembershipLog.CleanupFailed(logger, connection.ConnectionId, userId, roomId, exception.Message);
+            repairs.LeaveNotWritten(roomId, userId, reason);
+            return;
         }
+
+        await events.UserLeftAsync(roomId, userId, reason);
+        await activity.RecordAsync(registry.GetMemberUserIds(roomId).Count == 0
+            ? [new ParticipantLeft(roomId, userId, reason), new MeetingEnded(roomId, reason)]
+            : [new ParticipantLeft(roomId, userId, reason)]);
     }
 
     private Task RecordEndAsync(string roomId, IReadOnlyList<MemberConnection> members, LeftReason reason) =>
@@ -480,14 +463,6 @@ internal sealed partial class RoomMembershipService(
         catch (RoomGoneException)
         {
             throw HubErrors.RoomNotFound();
-        }
-    }
-
-    private async Task ReleaseIfVacantAsync(string roomId)
-    {
-        if (registry.IsVacant(roomId))
-        {
-            await media.ReleaseRoomAsync(roomId, NoCancel);
         }
     }
 

@@ -47,6 +47,44 @@ public sealed class ConnectionRegistryTests
     }
 
     [Fact]
+    public void Every_change_of_who_is_in_a_room_is_recorded_in_order_for_the_projections()
+    {
+        _registry.Add("old", "alice");
+        _registry.Add("new", "alice");
+        _registry.Add("waiter", "bob");
+        _registry.TryJoin("r1", "old", isHost: false, out _);
+        _registry.TryStartWaiting("r1", "waiter", "Bob", out _);
+        _registry.TryJoin("r1", "new", isHost: false, out _);
+        _registry.Leave("new", out _);
+        _registry.StopWaiting("waiter", out _);
+
+        MembershipChange[] expected =
+        [
+            new MemberJoined("r1", "old", "alice"), new MemberLeft("r1", "old", "alice"), new MemberJoined("r1", "new", "alice"),
+            new MemberLeft("r1", "new", "alice"), new RoomVacated("r1"),
+        ];
+        Assert.Equal(expected, _registry.TakeChanges("r1"));
+        Assert.Empty(_registry.TakeChanges("r1"));
+    }
+
+    [Fact]
+    public void Closing_a_room_records_every_member_leaving_and_the_room_vacated()
+    {
+        _registry.Add("c1", "alice");
+        _registry.Add("c2", "bob");
+        _registry.TryJoin("r1", "c1", isHost: true, out _);
+        _registry.TryJoin("r1", "c2", isHost: false, out _);
+        _ = _registry.TakeChanges("r1");
+
+        _registry.Close("r1");
+
+        var changes = _registry.TakeChanges("r1");
+        MemberLeft[] left = [new MemberLeft("r1", "c1", "alice"), new MemberLeft("r1", "c2", "bob")];
+        Assert.Equal(left, changes.OfType<MemberLeft>().OrderBy(c => c.ConnectionId, StringComparer.Ordinal));
+        Assert.Equal(new RoomVacated("r1"), changes[^1]);
+    }
+
+    [Fact]
     public void Joining_another_room_leaves_the_first()
     {
         _registry.Add("c1", "alice");

@@ -8,9 +8,12 @@ namespace Parley.Server.Cluster;
 /// Deletes the <c>room_user</c> rows of nodes whose heartbeat expired and tells their rooms (<c>userLeft</c>, reason
 /// "disconnected", through the backplane to wherever the room now lives). Every live node runs it; each row is
 /// deleted by one statement that names the dead node, so exactly one node announces each leave, and a row the
-/// person already took back by rejoining elsewhere (it names the new node) is left alone.
+/// person already took back by rejoining elsewhere (it names the new node) is left alone. Each row is deleted and
+/// announced under its room's lock, like any leave: a rejoin on this node either takes the row first (nothing is
+/// deleted) or comes after the leave was announced, never between (the room would hear "left" after "joined").
 /// </summary>
-internal sealed class DeadNodeSweep(ParleyDbContext db, ClusterDirectory directory, NodeIdentity node, RoomEvents events, IRoomActivitySink activity, ILogger<DeadNodeSweep> logger)
+internal sealed class DeadNodeSweep(
+    ParleyDbContext db, ClusterDirectory directory, NodeIdentity node, RoomLocks locks, RoomEvents events, IRoomActivitySink activity, ILogger<DeadNodeSweep> logger)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -28,17 +31,20 @@ internal sealed class DeadNodeSweep(ParleyDbContext db, ClusterDirectory directo
                 .Select(ru => new { ru.RoomId, ru.UserId }).ToListAsync(cancellationToken);
             foreach (var row in rows)
             {
-                var deleted = await db.RoomUsers
-                    .Where(ru => ru.RoomId == row.RoomId && ru.UserId == row.UserId && ru.NodeId == nodeId)
-                    .ExecuteDeleteAsync(cancellationToken);
-                if (deleted == 0)
+                using (await locks.AcquireAsync(row.RoomId))
                 {
-                    continue;
-                }
+                    var deleted = await db.RoomUsers
+                        .Where(ru => ru.RoomId == row.RoomId && ru.UserId == row.UserId && ru.NodeId == nodeId)
+                        .ExecuteDeleteAsync(cancellationToken);
+                    if (deleted == 0)
+                    {
+                        continue;
+                    }
 
-                cleaned++;
-                await events.UserLeftAsync(row.RoomId, row.UserId, LeftReason.Disconnected);
-                await activity.RecordAsync([new ParticipantLeft(row.RoomId, row.UserId, LeftReason.Disconnected)]);
+                    cleaned++;
+                    await events.UserLeftAsync(row.RoomId, row.UserId, LeftReason.Disconnected);
+                    await activity.RecordAsync([new ParticipantLeft(row.RoomId, row.UserId, LeftReason.Disconnected)]);
+                }
             }
 
             if (rows.Count > 0)

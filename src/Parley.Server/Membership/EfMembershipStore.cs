@@ -20,39 +20,54 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time, C
 
     public async Task UpsertMemberAsync(string roomId, string userId, string role, CancellationToken cancellationToken)
     {
+        // One statement each way, never a row loaded and saved back: in a cluster the row may be deleted between the
+        // two (a dead node's sweep on another node deletes the rows still naming the dead node), and a save of a row
+        // that is gone would fail the join. An update that finds nothing becomes an insert; an insert that meets a row
+        // written meanwhile becomes an update.
         var now = Timestamps.UtcNow(time);
-        var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);
-        if (row is null)
+        for (var attempt = 1; ; attempt++)
         {
-            row = new RoomUser { RoomId = roomId, UserId = userId, Role = role, NodeId = node.Id, CreatedAt = now, UpdatedAt = now };
-            db.RoomUsers.Add(row);
-        }
-        else
-        {
-            // A new connection starts with nothing sent: the flags follow its (not yet existing) producers.
-            row.Role = role;
-            row.IsMicActive = row.IsCamActive = row.IsShareScreen = false;
-            row.HandRaisedAt = null;
-            // The row now belongs to this node's connection (the person may have come back from a dead node).
-            row.NodeId = node.Id;
-            row.UpdatedAt = now;
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            if (!await db.Rooms.AnyAsync(r => r.Id == roomId, cancellationToken))
+            if (await ClaimRowAsync(roomId, userId, role, now, cancellationToken))
             {
-                throw new RoomGoneException(roomId);
+                return;
             }
 
-            throw;
+            db.RoomUsers.Add(new RoomUser { RoomId = roomId, UserId = userId, Role = role, NodeId = node.Id, CreatedAt = now, UpdatedAt = now });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                if (!await db.Rooms.AnyAsync(r => r.Id == roomId, cancellationToken))
+                {
+                    throw new RoomGoneException(roomId);
+                }
+
+                if (attempt == 2)
+                {
+                    throw;
+                }
+            }
         }
     }
+
+    /// <summary>Takes over the person's existing row for this node's new connection; false when there is none.</summary>
+    private async Task<bool> ClaimRowAsync(string roomId, string userId, string role, DateTime now, CancellationToken cancellationToken) =>
+        await db.RoomUsers.Where(ru => ru.RoomId == roomId && ru.UserId == userId).ExecuteUpdateAsync(
+            set => set
+                .SetProperty(ru => ru.Role, role)
+                // A new connection starts with nothing sent: the flags follow its (not yet existing) producers.
+                .SetProperty(ru => ru.IsMicActive, false)
+                .SetProperty(ru => ru.IsCamActive, false)
+                .SetProperty(ru => ru.IsShareScreen, false)
+                .SetProperty(ru => ru.HandRaisedAt, (DateTime?)null)
+                // The row now belongs to this node's connection (the person may have come back from a dead node).
+                .SetProperty(ru => ru.NodeId, node.Id)
+                .SetProperty(ru => ru.UpdatedAt, now),
+            cancellationToken) > 0;
 
     public async Task<RoomUserDto?> FindMemberAsync(string roomId, string userId, CancellationToken cancellationToken)
     {

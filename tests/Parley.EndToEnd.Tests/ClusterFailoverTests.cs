@@ -53,8 +53,17 @@ public sealed class ClusterFailoverTests(MeetingFixture fixture, ITestOutputHelp
         await nodeB.KillAsync();
 
         // Both pages come back through node A, are placed there once B's heartbeat expires, and consume anew.
-        await WaitForNewMediaAsync(alice, bob, before);
-        await WaitForNewMediaAsync(bob, alice, before);
+        try
+        {
+            await WaitForNewMediaAsync(alice, bob, before);
+            await WaitForNewMediaAsync(bob, alice, before);
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            // The page's side alone rarely says why a rejoin failed: the live node's log does.
+            Assert.Fail($"{e.Message}\n{_cluster.Tails()}");
+        }
+
         var failover = clock.Elapsed;
         output.WriteLine($"Failover: {failover.TotalSeconds:0.0} s from SIGKILL of the room's node to both pages decoding each other's camera and hearing the microphone again");
         Assert.True(failover < FailoverLimit, $"Failover took {failover.TotalSeconds:0.0} s");

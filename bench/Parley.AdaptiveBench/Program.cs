@@ -1,11 +1,13 @@
 // Adaptive video measured with real Chromium behind tools/Parley.NetRelay (issue 13's figures). The meeting is the
 // end-to-end tests' ImpairedLinkMeeting: the real server (in process) announces the relay's port, Alice sends the web
 // client's three-layer simulcast camera and microphone, Bob receives them in a 1920×1080 window through a downlink that
-//   2.5 Mbit/s (until the top layer, then --hold-seconds) → 1.25 Mbit/s (--steady-seconds: the halving, then steady state)
-//   → 3 Mbit/s (until the top layer, then 10 s) → 300 kbit/s (--step-seconds) → 3 Mbit/s (until the top layer, at most 60 s).
+//   --halving-from (1.6 Mbit/s: the top layer fits; until it is decoded, then --hold-seconds) → half of it (--steady-seconds:
+//   the halving forces the middle layer, then steady state) → 3 Mbit/s (until the top layer, then 10 s) → 300 kbit/s
+//   (--step-seconds) → 3 Mbit/s (--recovery-seconds: the top layer is back once it is decoded from then to the end).
 // Every ~200 ms: Bob's inbound-rtp (frameWidth, freezes, audio samples), the relay's counters of his receiving flow
 // (bytes the server sent into it, bytes delivered) and the server's availableOutgoingBitrate for his transport.
-// Usage: bench/adaptive/run.sh [--out FILE] [--steady-seconds 60] [--step-seconds 30] [--hold-seconds 15]
+// Usage: bench/adaptive/run.sh [--out FILE] [--halving-from 1600000] [--steady-seconds 60] [--step-seconds 30]
+//                              [--hold-seconds 15] [--recovery-seconds 30]
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -20,6 +22,9 @@ internal static class AdaptiveBench
         var steadySeconds = double.Parse(Option("--steady-seconds", "60"), CultureInfo.InvariantCulture);
         var stepSeconds = double.Parse(Option("--step-seconds", "30"), CultureInfo.InvariantCulture);
         var holdSeconds = double.Parse(Option("--hold-seconds", "15"), CultureInfo.InvariantCulture);
+        var recoverySeconds = double.Parse(Option("--recovery-seconds", "30"), CultureInfo.InvariantCulture);
+        var halvingFrom = long.Parse(Option("--halving-from", "1600000"), CultureInfo.InvariantCulture);
+        var halved = halvingFrom / 2;
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         var started = DateTime.UtcNow;
 
@@ -39,18 +44,18 @@ internal static class AdaptiveBench
             Args = MeetingFixture.ChromiumArgs,
         });
 
-        await using var meeting = await ImpairedLinkMeeting.StartAsync(browser, 2_500_000);
+        await using var meeting = await ImpairedLinkMeeting.StartAsync(browser, halvingFrom);
         var samples = new List<LinkSample>();
-        var steps = new List<(double At, long Rate)> { (meeting.Now, 2_500_000) };
+        var steps = new List<(double At, long Rate)> { (meeting.Now, halvingFrom) };
 
-        // 1. The top layer at 2.5 Mbit/s, held.
+        // 1. The top layer at the first rate, held.
         var firstTop = await UntilAsync(s => s.SpatialLayer == 2 && s.FrameWidth >= 1280, 90);
         var topWidth = samples.Count == 0 ? 0 : samples.Max(s => s.FrameWidth);
         Console.Error.WriteLine($"top layer {(firstTop is null ? "not reached" : $"at {firstTop.At:F1} s")}, widest frame {topWidth}");
         await HoldAsync(holdSeconds);
 
         // 2. The bottleneck halves; the rest of the phase is the steady state.
-        var halving = Step(1_250_000);
+        var halving = Step(halved);
         await HoldAsync(steadySeconds);
         var halvingEnd = meeting.Now;
 
@@ -62,22 +67,25 @@ internal static class AdaptiveBench
         await HoldAsync(stepSeconds);
         var dropEnd = meeting.Now;
 
-        // 4. Restored: how long until the top layer's width is decoded again.
+        // 4. Restored: how long until the top layer is decoded again for good (a width left over from a frozen frame does not count).
         var restore = Step(3_000_000);
-        var recovered = await UntilAsync(s => s.At > restore && s.FrameWidth >= topWidth, 60);
+        await HoldAsync(recoverySeconds);
+        var recoveryPhase = samples.Where(s => s.At > restore).ToList();
+        var lastBelow = recoveryPhase.FindLastIndex(s => s.FrameWidth < topWidth || s.FramesDecoded == recoveryPhase[0].FramesDecoded);
+        LinkSample? recovered = lastBelow + 1 < recoveryPhase.Count ? recoveryPhase[lastBelow + 1] : null;
         var diagnostics = await meeting.DiagnosticsAsync();
 
         var steadyFrom = halving + Math.Max(10, steadySeconds / 3);
         var stepSteadyFrom = drop + Math.Max(10, stepSeconds / 2);
         var figures = new Figures(
             TopWidth: topWidth,
-            HalvingFitSeconds: FitSeconds(halving, halvingEnd, 1_250_000),
+            HalvingFitSeconds: FitSeconds(halving, halvingEnd, halved),
             StepFitSeconds: FitSeconds(drop, dropEnd, 300_000),
             StepFrozenSeconds: Delta(drop, dropEnd, s => s.TotalFreezesDuration),
             StepFreezes: (long)Delta(drop, dropEnd, s => s.FreezeCount),
             HalvingFrozenSeconds: Delta(halving, halvingEnd, s => s.TotalFreezesDuration),
             RecoverySeconds: recovered is null ? null : recovered.At - restore,
-            Steady: Steady(steadyFrom, halvingEnd, 1_250_000),
+            Steady: Steady(steadyFrom, halvingEnd, halved),
             StepSteady: Steady(stepSteadyFrom, dropEnd, 300_000),
             StepAudioSamplesPerSecond: Delta(drop, dropEnd, s => s.TotalSamplesReceived) / (dropEnd - drop));
 
@@ -108,11 +116,11 @@ internal static class AdaptiveBench
 
         Console.WriteLine($"adaptive video behind the relay ({started:u}, load {loadBefore} → {result.loadAverageAfter})");
         Console.WriteLine($"  top layer width                          {topWidth} px");
-        Console.WriteLine($"  2.5 → 1.25 Mbit/s: sent rate fits after  {Seconds(figures.HalvingFitSeconds)}   (goal < 2 s)");
+        Console.WriteLine($"  {halvingFrom / 1000} → {halved / 1000} kbit/s: sent rate fits after {Seconds(figures.HalvingFitSeconds)}   (goal < 2 s)");
         Console.WriteLine($"  3 → 0.3 Mbit/s: sent rate fits after     {Seconds(figures.StepFitSeconds)}   (goal < 2 s)");
         Console.WriteLine($"  frozen during the {stepSeconds:F0} s step              {figures.StepFrozenSeconds:F2} s in {figures.StepFreezes} freezes   (goal < 0.5 s)");
         Console.WriteLine($"  top layer back after restoring           {Seconds(figures.RecoverySeconds)}   (goal < 10 s)");
-        Console.WriteLine($"  steady at 1.25 Mbit/s ({figures.Steady.Seconds:F0} s): estimate {Percent(figures.Steady.EstimateUtilisation)}, sent {Percent(figures.Steady.SentUtilisation)}, delivered {Percent(figures.Steady.DeliveredUtilisation)} of the link (goal 80–100 %)");
+        Console.WriteLine($"  steady at {halved / 1000} kbit/s ({figures.Steady.Seconds:F0} s): estimate {Percent(figures.Steady.EstimateUtilisation)}, sent {Percent(figures.Steady.SentUtilisation)}, delivered {Percent(figures.Steady.DeliveredUtilisation)} of the link (goal 80–100 %)");
         Console.WriteLine($"     layer switches {figures.Steady.SwitchesPerMinute:F1} /min (goal ≤ 1), frozen {figures.Steady.FrozenSeconds:F2} s, layers {string.Join(",", figures.Steady.Layers)}");
         Console.WriteLine($"  steady at 300 kbit/s ({figures.StepSteady.Seconds:F0} s): estimate {Percent(figures.StepSteady.EstimateUtilisation)}, sent {Percent(figures.StepSteady.SentUtilisation)}, delivered {Percent(figures.StepSteady.DeliveredUtilisation)}, switches {figures.StepSteady.SwitchesPerMinute:F1} /min, layers {string.Join(",", figures.StepSteady.Layers)}");
         Console.WriteLine($"  audio during the step                    {figures.StepAudioSamplesPerSecond:F0} samples/s");

@@ -2,7 +2,8 @@
 # Adaptive video with real Chromium behind tools/Parley.NetRelay (issue 13's figures): installs Chromium if missing
 # (scripts/deps.sh), builds bench/Parley.AdaptiveBench in Release (which builds the server and the web bundle), runs it
 # and prints a summary; the JSON (figures, goals met, every sample) goes to bench/adaptive/results/adaptive-<UTC time>.json
-# unless --out is given. Further arguments go to the bench (--steady-seconds 60 --step-seconds 30 --hold-seconds 15).
+# unless --out is given. Further arguments go to the bench (--halving-from 1600000 --steady-seconds 60 --step-seconds 30
+# --hold-seconds 15 --recovery-seconds 30; see bench/Parley.AdaptiveBench/Program.cs).
 # BENCH_LOCK=FILE runs the measurement (not the build) under flock FILE, for shared machines.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -67,12 +67,15 @@ internal static class AdaptiveBench
         await HoldAsync(stepSeconds);
         var dropEnd = meeting.Now;
 
-        // 4. Restored: how long until the top layer is decoded again for good (a width left over from a frozen frame does not count).
+        // 4. Restored: how long until a frame of the top layer is decoded again (a width left over from a frozen frame
+        // does not count: frames must have been decoded since the restore), and how much of the rest of the phase it holds.
         var restore = Step(3_000_000);
+        var atRestore = samples[^1];
         await HoldAsync(recoverySeconds);
         var recoveryPhase = samples.Where(s => s.At > restore).ToList();
-        var lastBelow = recoveryPhase.FindLastIndex(s => s.FrameWidth < topWidth || s.FramesDecoded == recoveryPhase[0].FramesDecoded);
-        LinkSample? recovered = lastBelow + 1 < recoveryPhase.Count ? recoveryPhase[lastBelow + 1] : null;
+        var recovered = recoveryPhase.FirstOrDefault(s => s.FrameWidth >= topWidth && s.FramesDecoded > atRestore.FramesDecoded);
+        var afterRecovery = recovered is null ? [] : recoveryPhase.Where(s => s.At >= recovered.At).ToList();
+        double? topHeld = afterRecovery.Count == 0 ? null : afterRecovery.Count(s => s.FrameWidth >= topWidth) / (double)afterRecovery.Count;
         var diagnostics = await meeting.DiagnosticsAsync();
 
         var steadyFrom = halving + Math.Max(10, steadySeconds / 3);
@@ -85,6 +88,7 @@ internal static class AdaptiveBench
             StepFreezes: (long)Delta(drop, dropEnd, s => s.FreezeCount),
             HalvingFrozenSeconds: Delta(halving, halvingEnd, s => s.TotalFreezesDuration),
             RecoverySeconds: recovered is null ? null : recovered.At - restore,
+            TopLayerHeldAfterRecovery: topHeld,
             Steady: Steady(steadyFrom, halvingEnd, halved),
             StepSteady: Steady(stepSteadyFrom, dropEnd, 300_000),
             StepAudioSamplesPerSecond: Delta(drop, dropEnd, s => s.TotalSamplesReceived) / (dropEnd - drop));
@@ -119,7 +123,7 @@ internal static class AdaptiveBench
         Console.WriteLine($"  {halvingFrom / 1000} → {halved / 1000} kbit/s: sent rate fits after {Seconds(figures.HalvingFitSeconds)}   (goal < 2 s)");
         Console.WriteLine($"  3 → 0.3 Mbit/s: sent rate fits after     {Seconds(figures.StepFitSeconds)}   (goal < 2 s)");
         Console.WriteLine($"  frozen during the {stepSeconds:F0} s step              {figures.StepFrozenSeconds:F2} s in {figures.StepFreezes} freezes   (goal < 0.5 s)");
-        Console.WriteLine($"  top layer back after restoring           {Seconds(figures.RecoverySeconds)}   (goal < 10 s)");
+        Console.WriteLine($"  top layer back after restoring           {Seconds(figures.RecoverySeconds)}   (goal < 10 s), then at the top in {Percent(figures.TopLayerHeldAfterRecovery)} of the samples");
         Console.WriteLine($"  steady at {halved / 1000} kbit/s ({figures.Steady.Seconds:F0} s): estimate {Percent(figures.Steady.EstimateUtilisation)}, sent {Percent(figures.Steady.SentUtilisation)}, delivered {Percent(figures.Steady.DeliveredUtilisation)} of the link (goal 80–100 %)");
         Console.WriteLine($"     layer switches {figures.Steady.SwitchesPerMinute:F1} /min (goal ≤ 1), frozen {figures.Steady.FrozenSeconds:F2} s, layers {string.Join(",", figures.Steady.Layers)}");
         Console.WriteLine($"  steady at 300 kbit/s ({figures.StepSteady.Seconds:F0} s): estimate {Percent(figures.StepSteady.EstimateUtilisation)}, sent {Percent(figures.StepSteady.SentUtilisation)}, delivered {Percent(figures.StepSteady.DeliveredUtilisation)}, switches {figures.StepSteady.SwitchesPerMinute:F1} /min, layers {string.Join(",", figures.StepSteady.Layers)}");
@@ -248,6 +252,7 @@ internal sealed record Figures(
     long StepFreezes,
     double HalvingFrozenSeconds,
     double? RecoverySeconds,
+    double? TopLayerHeldAfterRecovery,
     SteadyState Steady,
     SteadyState StepSteady,
     double StepAudioSamplesPerSecond);

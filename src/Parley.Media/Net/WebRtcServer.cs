@@ -91,12 +91,12 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         var candidates = new List<IceCandidate>(2);
         if (_udp is not null)
         {
-            candidates.Add(IceCandidate.CreateHost(TransportProtocol.Udp, _announcedAddress, UdpPort));
+            candidates.Add(IceCandidate.CreateHost(TransportProtocol.Udp, _announcedAddress, _options.AnnouncedPort ?? UdpPort));
         }
 
         if (_tcpListener is not null)
         {
-            candidates.Add(IceCandidate.CreateHost(TransportProtocol.Tcp, _announcedAddress, TcpPort));
+            candidates.Add(IceCandidate.CreateHost(TransportProtocol.Tcp, _announcedAddress, _options.AnnouncedPort ?? TcpPort));
         }
 
         LocalCandidates = candidates;

@@ -35,6 +35,7 @@ internal sealed class MediaEngine(IOptions<MediaSettings> options, ILogger<Media
         {
             ListenAddress = listen,
             AnnouncedAddress = string.IsNullOrWhiteSpace(settings.AnnouncedAddress) ? null : settings.AnnouncedAddress,
+            AnnouncedPort = settings.AnnouncedPort,
             Port = settings.Port,
         });
         _server.Start();

@@ -14,6 +14,9 @@ internal sealed class MediaSettings
     /// <summary>The address put into ICE candidates (a public IP or name); null for the listening address.</summary>
     public string? AnnouncedAddress { get; set; }
 
+    /// <summary>The port put into ICE candidates (behind a port forward); null for <see cref="Port"/>.</summary>
+    public int? AnnouncedPort { get; set; }
+
     /// <summary>Media workers (threads); null for one per processor.</summary>
     public int? WorkerCount { get; set; }
 

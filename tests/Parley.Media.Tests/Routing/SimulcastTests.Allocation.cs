@@ -112,10 +112,11 @@ public sealed partial class SimulcastTests
         await sender.SendPictureAsync(1, 0);
         await Eventually.TrueAsync(() => Task.FromResult(consumer.CurrentLayers == new ConsumerLayers(1, 1)), "temporal layer 1 added");
 
-        // Less than the lowest layer: paused, layers null; back to the top when everything fits.
+        // Less than the lowest layer: paused, layers null; back to the top when everything fits (after a hold of 4 s:
+        // the upgrade to temporal layer 1 did not last).
         await FeedAndAllocateAsync(scenario, allocation, simulcast, TwoCyclesOfEveryLayer(sender), c => c[0, 0] / 2, 2_600_000);
         await Eventually.TrueAsync(() => Task.FromResult(consumer.CurrentLayers is null), "paused");
-        await FeedAndAllocateAsync(scenario, allocation, simulcast, TwoCyclesOfEveryLayer(sender), c => c[2, 2] * 2, 5_000_000);
+        await FeedAndAllocateAsync(scenario, allocation, simulcast, TwoCyclesOfEveryLayer(sender), c => c[2, 2] * 2, 7_000_000);
         await ReceivePliAsync(scenario, 2);
         await sender.SendAsync(2, keyFrame: true);
         await Eventually.TrueAsync(() => Task.FromResult(consumer.CurrentLayers == new ConsumerLayers(2, 2)), "the top layer");

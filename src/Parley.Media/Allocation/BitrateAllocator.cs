@@ -179,23 +179,28 @@ internal sealed class BitrateAllocator
         && (consumer.DeficitSince == long.MinValue || now - consumer.DeficitSince < _options.DeficitGraceMicroseconds);
 
     /// <summary>
-    /// An upgrade starts the failed-upgrade clock; a downgrade soon after doubles the hold (the estimate cannot carry
-    /// the layer after all: trying again soon would oscillate), a later one starts over from the minimum.
+    /// An upgrade starts the failed-upgrade clock; the first downgrade soon after doubles the hold (the estimate cannot
+    /// carry the layer after all: trying again soon would oscillate), further downgrades before the next upgrade leave
+    /// it (one failure, however many steps down), and a downgrade after an upgrade that lasted starts over from the
+    /// minimum.
     /// </summary>
     private void UpdateHold(AllocatedConsumer consumer, long now)
     {
         if (consumer.Tentative > consumer.Current)
         {
             consumer.LastUpgrade = now;
+            return;
         }
-        else if (consumer.LastUpgrade != long.MinValue && now - consumer.LastUpgrade < _options.FailedUpgradeMicroseconds)
+
+        if (consumer.LastUpgrade == long.MinValue)
         {
-            consumer.Hold = Math.Min(_options.MaxHoldMicroseconds, Math.Max(1, consumer.Hold) * 2);
+            return;
         }
-        else
-        {
-            consumer.Hold = _options.MinHoldMicroseconds;
-        }
+
+        consumer.Hold = now - consumer.LastUpgrade < _options.FailedUpgradeMicroseconds
+            ? Math.Min(_options.MaxHoldMicroseconds, Math.Max(1, consumer.Hold) * 2)
+            : _options.MinHoldMicroseconds;
+        consumer.LastUpgrade = long.MinValue;
     }
 
     private static VideoLayer Lowest(AllocatedConsumer consumer)

@@ -177,6 +177,15 @@ public class BitrateAllocatorTests
             allocator.Allocate(900_000, 0, lastChange);
             Assert.Equal(new VideoLayer(2, 1), consumer.Current);
         }
+
+        // A second step down after the same failed upgrade is the same failure: the hold stays at 32 s.
+        allocator.Allocate(600_000, 0, lastChange + Second);
+        Assert.Equal(new VideoLayer(2, 0), consumer.Current);
+        lastChange += Second;
+        allocator.Allocate(2_000_000, 0, lastChange + (31 * Second));
+        Assert.Equal(new VideoLayer(2, 0), consumer.Current);
+        allocator.Allocate(2_000_000, 0, lastChange + (32 * Second));
+        Assert.Equal(new VideoLayer(2, 2), consumer.Current);
     }
 
     [Fact]

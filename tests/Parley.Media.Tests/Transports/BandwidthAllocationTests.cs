@@ -74,12 +74,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         using var sending = SendSimulcast(scenario);
         var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
 
-        void Remb(ulong bitrate)
-        {
-            var remb = new byte[64];
-            Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
-            scenario.Peer.SendProtected(remb[..length], isRtcp: true);
-        }
+        void Remb(ulong bitrate) => SendRemb(scenario, ssrc, bitrate);
 
         Remb(3_000_000);
         await WaitForLayer(consumer, 2, "the top layer at 3 Mbit/s");
@@ -112,12 +107,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         using var sending = SendSimulcast(scenario, temporalLayers: true);
         var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
 
-        void Remb(ulong bitrate)
-        {
-            var remb = new byte[64];
-            Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
-            scenario.Peer.SendProtected(remb[..length], isRtcp: true);
-        }
+        void Remb(ulong bitrate) => SendRemb(scenario, ssrc, bitrate);
 
         Remb(3_000_000);
         await BandwidthScenario.WaitForAsync(() => Task.FromResult(consumer.CurrentLayers == new ConsumerLayers(2, 2)), "the top layer at 3 Mbit/s");
@@ -157,6 +147,14 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         await BandwidthScenario.WaitForAsync(
             () => Task.FromResult(screen.CurrentLayers?.SpatialLayer >= 1 && tile.CurrentLayers?.SpatialLayer == 0),
             "the screen share above the tile");
+    }
+
+    /// <summary>The receiver's REMB for <paramref name="ssrc"/>: the estimate when transport-cc was not negotiated.</summary>
+    private static void SendRemb(BandwidthScenario scenario, uint ssrc, ulong bitrate)
+    {
+        var remb = new byte[64];
+        Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
+        scenario.Peer.SendProtected(remb[..length], isRtcp: true);
     }
 
     private async Task WaitForLayer(Consumer consumer, int? spatial, string what, int seconds = 30, BandwidthScenario? scenario = null)

@@ -35,7 +35,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
             joinCodes.Add((await api.CreateRoomAsync(ownerToken, $"Load room {r}")).JoinCode);
 
         var certificate = DtlsCertificate.Generate("Parley load test");
-        using var pacer = new Pacer();
+        using var pacer = new Pacer(_counters);
         var starts = new List<Task>();
         var rampStart = Stopwatch.GetTimestamp();
         var lastTick = (Stopwatch.GetTimestamp(), _counters.Take(), GeneratorCpu(), server?.CpuSeconds());
@@ -167,6 +167,8 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
             LossPercent = expected == 0 ? 0 : lost * 100.0 / expected,
             Freezes = freezes,
             FreezeMilliseconds = freezeMilliseconds,
+            FreezeDetails = [.. _counters.FreezeRecords.OrderBy(f => f.AtSeconds)],
+            PacerStalls = [.. _counters.PacerStalls.Select(s => new PacerStall(s.AtSeconds, s.Milliseconds))],
             PacketsSent = window.RtpSent,
             PacketsReceived = window.RtpReceived,
             PacketsSentPerSecond = window.RtpSent / windowSeconds,

@@ -87,6 +87,14 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"rooms {options.Rooms} x clients {options.ClientsPerRoom}, churn {churnSeconds:F1} s"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"joinRoom round trip: n={joins.Count} p50={joins.PercentileMilliseconds(50):F2} ms p99={joins.PercentileMilliseconds(99):F2} ms"));
+// The slow joins one by one (UTC start), to line up with the server's metrics, PostgreSQL's and Redis' logs.
+var slow = joins.SlowerThan(50, 40);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"joins over 50 ms: {joins.SlowerThan(50, int.MaxValue).Count}; churn began {DateTime.UtcNow - churnWatch.Elapsed:HH:mm:ss.fff} UTC"));
+foreach (var sample in slow)
+{
+    Console.WriteLine($"  slow join {sample}");
+}
+
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"sustained: {(joins.Count + leaves) / churnSeconds:F0} joins+leaves/s ({joins.Count} joins, {leaves} leaves)"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -9,7 +9,9 @@
 # WebRTC one: bench/Parley.LoadTest/bin/Release/net10.0/Parley.LoadTest.dll); the nodes inherit this environment, so
 # other server settings (Media__WorkerCount=1, RateLimits__JoinCode__PermitLimit=...) can be given before the command.
 # PARLEY_BENCH_METRICS=DIR turns on each node's /metrics and saves it every second during the run
-# (DIR/node-N/<unix seconds>.prom: GC pauses, thread pool, Parley's counters), to line stalls up with their cause.
+# (DIR/node-N/<unix seconds>.prom: GC pauses, thread pool, Parley's counters), to line stalls up with their cause;
+# it also logs PostgreSQL's statements over 20 ms, checkpoints and autovacuum runs (DIR/postgres.log) and keeps
+# Redis' slow log (commands over 10 ms, DIR/redis-slowlog.txt).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 nodes=$1
@@ -19,8 +21,20 @@ source scripts/redis.sh
 pg_start
 redis_start
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; redis_stop; pg_stop' EXIT
 psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+keep_logs() {
+  [[ -n ${PARLEY_BENCH_METRICS:-} ]] || return 0
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" slowlog get 128 >"$PARLEY_BENCH_METRICS/redis-slowlog.txt" 2>&1 || true
+  cp "$PG_DIR/server.log" "$PARLEY_BENCH_METRICS/postgres.log" 2>/dev/null || true
+}
+trap 'keep_logs; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; redis_stop; pg_stop' EXIT
+if [[ -n ${PARLEY_BENCH_METRICS:-} ]]; then
+  mkdir -p "$PARLEY_BENCH_METRICS"
+  "$psql_bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "ALTER SYSTEM SET log_min_duration_statement = 20" \
+    -c "ALTER SYSTEM SET log_checkpoints = on" -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" \
+    -c "ALTER SYSTEM SET log_line_prefix = '%m '" -c "SELECT pg_reload_conf()" >/dev/null
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config set slowlog-log-slower-than 10000 >/dev/null
+fi
 "$psql_bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE parley_bench"
 server_dir=${PARLEY_SERVER_DIR:-$PWD/src/Parley.Server/bin/Release/net10.0}
 urls=()

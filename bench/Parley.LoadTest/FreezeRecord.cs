@@ -15,4 +15,21 @@ namespace Parley.LoadTest;
 /// <param name="LayerAfter">The encoding of the frame that ended it (-1: still frozen at the window's end).</param>
 /// <param name="KeyFrameAfter">Whether the frame that ended it was a keyframe (a switch or a PLI answered).</param>
 internal sealed record FreezeRecord(
-    double AtSeconds, double GapMilliseconds, int Participant, string ProducerUserId, bool IsVideo, long PacketsInGap, int LayerBefore, int LayerAfter, bool KeyFrameAfter);
+    double AtSeconds, double GapMilliseconds, int Participant, string ProducerUserId, bool IsVideo, long PacketsInGap, int LayerBefore, int LayerAfter, bool KeyFrameAfter)
+{
+    /// <summary>Set after the window: the gap overlapped a stall of the generator's own process (its freeze, not the server's).</summary>
+    public bool DuringGeneratorStall { get; init; }
+
+    public bool Overlaps(GeneratorStall stall) =>
+        stall.AtSeconds < AtSeconds + GapMilliseconds / 1000 && AtSeconds < stall.AtSeconds + stall.Milliseconds / 1000;
+}
+
+/// <summary>Which side of the generator stalled: its pacer (sending) or its thread pool (receiving).</summary>
+internal enum GeneratorStallKind
+{
+    Send,
+    Receive,
+}
+
+/// <summary>A stall of the generator's own process: which side, when (seconds from the window's start), how long.</summary>
+internal sealed record GeneratorStall(GeneratorStallKind Kind, double AtSeconds, double Milliseconds);

@@ -48,17 +48,17 @@ internal sealed class LoadCounters
             FreezeRecords.Enqueue(freeze);
     }
 
-    /// <summary>Pauses of the generator's pacer over 100 ms in the window: start (s from the window's start), length (ms).</summary>
-    public ConcurrentQueue<(double AtSeconds, double Milliseconds)> PacerStalls { get; } = new();
+    /// <summary>The generator's own stalls over 100 ms in the window (<see cref="Pacer"/>).</summary>
+    public ConcurrentQueue<GeneratorStall> GeneratorStalls { get; } = new();
 
-    public void RecordPacerStall(long from, long to) =>
-        PacerStalls.Enqueue((Stopwatch.GetElapsedTime(WindowStart, from).TotalSeconds, Stopwatch.GetElapsedTime(from, to).TotalMilliseconds));
+    public void RecordGeneratorStall(GeneratorStallKind kind, long from, long to) =>
+        GeneratorStalls.Enqueue(new GeneratorStall(kind, Stopwatch.GetElapsedTime(WindowStart, from).TotalSeconds, Stopwatch.GetElapsedTime(from, to).TotalMilliseconds));
 
     public void BeginWindow()
     {
         WindowStart = Stopwatch.GetTimestamp();
         FreezeRecords.Clear();
-        PacerStalls.Clear();
+        GeneratorStalls.Clear();
         Latency = new LatencyHistogram();
         Interlocked.Exchange(ref Freezes, 0);
         Interlocked.Exchange(ref FreezeMilliseconds, 0);

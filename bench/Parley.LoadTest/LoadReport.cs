@@ -35,8 +35,8 @@ internal sealed record LoadReport
     public required long FreezeMilliseconds { get; init; }
     /// <summary>The window's freezes one by one (<see cref="FreezeRecord"/>), first 500.</summary>
     public required FreezeRecord[] FreezeDetails { get; init; }
-    /// <summary>Pauses of the generator's own pacer over 100 ms in the window (its senders skipped media meanwhile).</summary>
-    public required PacerStall[] PacerStalls { get; init; }
+    /// <summary>Stalls of the generator's own process over 100 ms in the window (<see cref="Pacer"/>).</summary>
+    public required GeneratorStall[] GeneratorStalls { get; init; }
     public required long PacketsSent { get; init; }
     public required long PacketsReceived { get; init; }
     public required double PacketsSentPerSecond { get; init; }
@@ -85,7 +85,8 @@ internal sealed record LoadReport
         Row("freezes (> 500 ms)", $"{Freezes} ({FreezeMilliseconds} ms)");
         if (FreezeDetails.Length > 0)
             Row("  video / audio; silent (no packet)", $"{FreezeDetails.Count(f => f.IsVideo)} / {FreezeDetails.Count(f => !f.IsVideo)}; {FreezeDetails.Count(f => f.PacketsInGap == 0)}; layer switches {FreezeDetails.Count(f => f.LayerAfter >= 0 && f.LayerAfter != f.LayerBefore)}; ended by a keyframe {FreezeDetails.Count(f => f.KeyFrameAfter)}");
-        Row("generator pacer stalls > 100 ms", $"{PacerStalls.Length}{(PacerStalls.Length == 0 ? "" : $", longest {PacerStalls.Max(s => s.Milliseconds):F0} ms")}");
+        Row("generator stalls > 100 ms send/recv", $"{GeneratorStalls.Count(s => s.Kind == GeneratorStallKind.Send)} / {GeneratorStalls.Count(s => s.Kind == GeneratorStallKind.Receive)}{(GeneratorStalls.Length == 0 ? "" : $", longest {GeneratorStalls.Max(s => s.Milliseconds):F0} ms")}");
+        Row("freezes during a generator stall", $"{FreezeDetails.Count(f => f.DuringGeneratorStall)} of {FreezeDetails.Length}");
         Row("packets/s out / in", $"{F(PacketsSentPerSecond, "F0")} / {F(PacketsReceivedPerSecond, "F0")}");
         Row("NACKs sent / received", $"{NacksSent} ({NackedPacketsSent} pkts) / {NacksReceived} ({NackedPacketsReceived} pkts)");
         Row("retransmissions sent / received", $"{RetransmissionsSent} / {RetransmissionsReceived}");
@@ -103,6 +104,3 @@ internal sealed record LoadReport
         return b.ToString();
     }
 }
-
-/// <summary>A pause of the generator's pacer: when (seconds from the window's start) and how long.</summary>
-internal sealed record PacerStall(double AtSeconds, double Milliseconds);

@@ -20,6 +20,7 @@ internal sealed class InboundStream(int participant, string consumerId, string p
     private long _lastFrameAt;
     private long _packetsAtLastFrame;
     private int _lastFrameLayer = -1;
+    private bool _keyFrameInProgress;
 
     /// <summary>Guards the window and <see cref="Nacks"/> (the receive task writes, the pacer collects NACKs).</summary>
     public readonly Lock Gate = new();
@@ -79,8 +80,11 @@ internal sealed class InboundStream(int participant, string consumerId, string p
                 counters.Latency.Record((now - sentAt) * 1000.0 / Stopwatch.Frequency);
         }
 
+        _keyFrameInProgress |= keyFrame; // the keyframe bit is in a frame's first packet, the marker in its last
         if (IsVideo && !marker)
             return false;
+        keyFrame = _keyFrameInProgress;
+        _keyFrameInProgress = false;
         Frames++;
         var previous = _lastFrameAt;
         _lastFrameAt = now;

@@ -39,7 +39,9 @@ internal sealed class MediaEngine(IOptions<MediaSettings> options, ILogger<Media
         });
         _server.Start();
         // The workers log their own faults (category Parley.Media.Worker).
-        _workers = new WorkerPool(new WorkerPoolOptions { WorkerCount = settings.WorkerCount, LoggerFactory = loggerFactory });
+        _workers = new WorkerPool(settings.MaxQueueDelay is { } maxQueueDelay
+            ? new WorkerPoolOptions { WorkerCount = settings.WorkerCount, LoggerFactory = loggerFactory, MaxQueueDelay = maxQueueDelay }
+            : new WorkerPoolOptions { WorkerCount = settings.WorkerCount, LoggerFactory = loggerFactory });
 
         MediaLog.Started(logger, settings.ListenAddress, _server.UdpPort, _server.TcpPort, _workers.Workers.Count);
         return Task.CompletedTask;

@@ -17,6 +17,12 @@ internal sealed class MediaSettings
     /// <summary>Media workers (threads); null for one per processor.</summary>
     public int? WorkerCount { get; set; }
 
+    /// <summary>
+    /// How long a received media datagram may wait for its worker before it is dropped as too late to forward; null
+    /// for the engine's default (<see cref="Parley.Media.Routing.WorkerPoolOptions.MaxQueueDelay"/>).
+    /// </summary>
+    public TimeSpan? MaxQueueDelay { get; set; }
+
     /// <summary>How long a room's router outlives its last participant (a quick rejoin keeps it).</summary>
     public TimeSpan RouterIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -8,6 +8,8 @@
 // connected by an in-process peer (bench/Parley.LoadTest's ClientTransport: ICE, DTLS as client, SRTP) that receives
 // and decrypts its copies; the SRTP profile is the --srtp suite (the server offers only that one). The sink port is
 // then unused. Both modes print the worker thread's own CPU time over the run (workerCpuMs) for CPU per copy.
+// --send-batch off makes the worker send each WebRTC copy with its own sendto instead of batching the copies of one
+// packet into sendmmsg calls (the default where the platform has it), for the A/B in bench/forwarding/webrtc-ab.sh.
 using System.Globalization;
 using System.Net;
 using Parley.LoadTest;
@@ -25,6 +27,7 @@ string? srtpSuite = null;
 string? srtpKeyFile = null;
 var srtpProducer = false;
 var webRtc = false;
+var batchSends = true;
 var next = 0;
 while (next < args.Length)
 {
@@ -39,6 +42,7 @@ while (next < args.Length)
         case "--srtp-keys": srtpKeyFile = Value(); break;
         case "--srtp-producer": srtpProducer = true; break;
         case "--webrtc": webRtc = true; break;
+        case "--send-batch": batchSends = Value() switch { "on" => true, "off" => false, var other => throw new ArgumentException($"--send-batch takes on or off, not {other}") }; break;
         default: throw new ArgumentException($"unknown option {option}");
     }
 
@@ -56,7 +60,7 @@ if (webRtc && srtpKeyFile is not null)
     throw new ArgumentException("--webrtc consumers are keyed by DTLS: no --srtp-keys");
 }
 
-await using var worker = new Worker("forward-bench");
+await using var worker = new Worker("forward-bench", portableWait: false, batchSends: batchSends);
 await WarmUpAsync(worker, srtpSuite);
 var router = await worker.CreateRouterAsync();
 var producerTransport = await router.CreatePlainTransportAsync(new PlainTransportOptions
@@ -118,7 +122,7 @@ foreach (var transport in consumerTransports)
 
 var producerDecryptFailed = producerKeys is null ? "" : $",\"producerDecryptFailed\":{(await producerTransport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.DecryptFailed)}";
 var shed = worker.GetOverloadDropCount(OverloadDropReason.SocketBacklog) + worker.GetOverloadDropCount(OverloadDropReason.WorkerQueue);
-var peerFields = webRtc ? $",\"mode\":\"webrtc\",\"peerReceived\":{Interlocked.Read(ref peerReceived[0])},\"peerSrtpFailures\":{peers.Sum(p => Interlocked.Read(ref p.SrtpFailures))}" : "";
+var peerFields = webRtc ? $",\"mode\":\"webrtc\",\"sendBatch\":{(worker.SendBatch is null ? "false" : "true")},\"peerReceived\":{Interlocked.Read(ref peerReceived[0])},\"peerSrtpFailures\":{peers.Sum(p => Interlocked.Read(ref p.SrtpFailures))}" : "";
 Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed},\"shedLate\":{shed},\"workerCpuMs\":{workerCpuMs}{producerDecryptFailed}{peerFields}}}");
 foreach (var peer in peers)
 {

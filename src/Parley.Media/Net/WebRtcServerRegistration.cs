@@ -73,6 +73,17 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDatagramS
         return _server.SendUdp(packet, to);
     }
 
+    /// <summary>The UDP socket a send to <paramref name="to"/> leaves from (the shared port's or the dedicated one); null for TCP.</summary>
+    internal UdpSocketListener? UdpSocketFor(in TransportTuple to)
+    {
+        if (_disposed || to.Protocol != TransportProtocol.Udp)
+        {
+            return null;
+        }
+
+        return _dedicatedUdp is not null && to.LocalPort == _dedicatedUdp.LocalPort ? _dedicatedUdp : _server.UdpSocketFor(to);
+    }
+
     /// <summary>
     /// Routes packets from <paramref name="tuple"/> to this transport; call when ICE validated it. Until then only
     /// STUN reaches the transport from that tuple, over UDP and over a TCP connection alike.

@@ -18,8 +18,8 @@ internal sealed class MediaSettings
     public int? WorkerCount { get; set; }
 
     /// <summary>
-    /// How long a received media datagram may wait for its worker before it is dropped as too late to forward; null
-    /// for the engine's default (<see cref="Parley.Media.Routing.WorkerPoolOptions.MaxQueueDelay"/>).
+    /// How long a received datagram may wait for its media worker before it is dropped unhandled (shedding under
+    /// overload); null for the engine's default (<c>WorkerPoolOptions.MaxQueueDelay</c>), zero never drops.
     /// </summary>
     public TimeSpan? MaxQueueDelay { get; set; }
 

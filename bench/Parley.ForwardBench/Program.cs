@@ -8,6 +8,7 @@
 // connected by an in-process peer (bench/Parley.LoadTest's ClientTransport: ICE, DTLS as client, SRTP) that receives
 // and decrypts its copies; the SRTP profile is the --srtp suite (the server offers only that one). The sink port is
 // then unused. Both modes print the worker thread's own CPU time over the run (workerCpuMs) for CPU per copy.
+// --max-queue-delay MS sets the worker's shedding budget (WorkerPoolOptions.MaxQueueDelay; 0 never sheds).
 // --send-batch off makes the worker send each WebRTC copy with its own sendto instead of batching the copies of one
 // packet into sendmmsg calls (the default where the platform has it), for the A/B in bench/forwarding/webrtc-ab.sh.
 using System.Globalization;
@@ -28,6 +29,7 @@ string? srtpKeyFile = null;
 var srtpProducer = false;
 var webRtc = false;
 var batchSends = true;
+TimeSpan? maxQueueDelay = null;
 var next = 0;
 while (next < args.Length)
 {
@@ -42,6 +44,7 @@ while (next < args.Length)
         case "--srtp-keys": srtpKeyFile = Value(); break;
         case "--srtp-producer": srtpProducer = true; break;
         case "--webrtc": webRtc = true; break;
+        case "--max-queue-delay": maxQueueDelay = TimeSpan.FromMilliseconds(IntValue()); break;
         case "--send-batch": batchSends = Value() switch { "on" => true, "off" => false, var other => throw new ArgumentException($"--send-batch takes on or off, not {other}") }; break;
         default: throw new ArgumentException($"unknown option {option}");
     }
@@ -60,7 +63,7 @@ if (webRtc && srtpKeyFile is not null)
     throw new ArgumentException("--webrtc consumers are keyed by DTLS: no --srtp-keys");
 }
 
-await using var worker = new Worker("forward-bench", portableWait: false, batchSends: batchSends);
+await using var worker = new Worker("forward-bench", portableWait: false, maxQueueDelay: maxQueueDelay, batchSends: batchSends);
 await WarmUpAsync(worker, srtpSuite);
 var router = await worker.CreateRouterAsync();
 var producerTransport = await router.CreatePlainTransportAsync(new PlainTransportOptions

@@ -265,9 +265,11 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDatagramS
             var buffer = worker.Buffers.Rent();
             packet.CopyTo(buffer);
 
-            // Only media is shed when the worker falls behind (OverloadShedding): a late STUN check or DTLS flight still
-            // matters, and they are few. Without an arrival time a queued datagram is never shed.
-            var media = kind is PacketKind.Rtp or PacketKind.Rtcp;
+            // Only RTP is shed when the worker falls behind (OverloadShedding): a late STUN check or DTLS flight still
+            // matters, and they are few; RTCP is the receivers' feedback (NACK, PLI, transport-cc), each one cheap to
+            // handle, and one shed is sent again or turns into a keyframe request. Without an arrival time a queued
+            // datagram is never shed.
+            var media = kind is PacketKind.Rtp;
             worker.PostDatagram(this, buffer, packet.Length, from, media ? arrivalTimestamp : 0);
             return;
         }

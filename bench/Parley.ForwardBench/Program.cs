@@ -8,6 +8,12 @@
 // connected by an in-process peer (bench/Parley.LoadTest's ClientTransport: ICE, DTLS as client, SRTP) that receives
 // and decrypts its copies; the SRTP profile is the --srtp suite (the server offers only that one). The sink port is
 // then unused. Both modes print the worker thread's own CPU time over the run (workerCpuMs) for CPU per copy.
+// --max-queue-delay MS sets the worker's shedding budget (WorkerPoolOptions.MaxQueueDelay; 0 never sheds).
+// --send-batch off makes the worker send each WebRTC copy with its own sendto instead of batching the copies of one
+// packet into sendmmsg calls (the default where the platform has it), for the A/B in bench/forwarding/webrtc-ab.sh.
+// --estimate BITS (with --webrtc) starts each transport's send-side estimate there instead of 600 kbit/s: the peers send
+// no transport-cc feedback, so it stays there and the pacer paces each transport at 2.5 × BITS (pacerQueued: the copies
+// that waited in a pacer's store; pacerDropped: those it dropped).
 using System.Globalization;
 using System.Net;
 using Parley.LoadTest;
@@ -25,6 +31,9 @@ string? srtpSuite = null;
 string? srtpKeyFile = null;
 var srtpProducer = false;
 var webRtc = false;
+var batchSends = true;
+TimeSpan? maxQueueDelay = null;
+long? estimate = null;
 var next = 0;
 while (next < args.Length)
 {
@@ -39,6 +48,9 @@ while (next < args.Length)
         case "--srtp-keys": srtpKeyFile = Value(); break;
         case "--srtp-producer": srtpProducer = true; break;
         case "--webrtc": webRtc = true; break;
+        case "--max-queue-delay": maxQueueDelay = TimeSpan.FromMilliseconds(IntValue()); break;
+        case "--send-batch": batchSends = Value() switch { "on" => true, "off" => false, var other => throw new ArgumentException($"--send-batch takes on or off, not {other}") }; break;
+        case "--estimate": estimate = long.Parse(Value(), CultureInfo.InvariantCulture); break;
         default: throw new ArgumentException($"unknown option {option}");
     }
 
@@ -56,7 +68,7 @@ if (webRtc && srtpKeyFile is not null)
     throw new ArgumentException("--webrtc consumers are keyed by DTLS: no --srtp-keys");
 }
 
-await using var worker = new Worker("forward-bench");
+await using var worker = new Worker("forward-bench", portableWait: false, maxQueueDelay: maxQueueDelay, batchSends: batchSends);
 await WarmUpAsync(worker, srtpSuite);
 var router = await worker.CreateRouterAsync();
 var producerTransport = await router.CreatePlainTransportAsync(new PlainTransportOptions
@@ -86,7 +98,7 @@ var peerCertificate = webRtc ? DtlsCertificate.Generate() : null;
 for (var i = 0; i < consumers; i++)
 {
     var (transport, consumer) = webRtc
-        ? await ConsumeOverWebRtcAsync(router, producer, webRtcServer!, serverCertificate!, peerCertificate!, srtpSuite!, peers, peerReceived)
+        ? await ConsumeOverWebRtcAsync(router, producer, webRtcServer!, serverCertificate!, peerCertificate!, srtpSuite!, peers, peerReceived, estimate)
         : await ConsumeAsync(router, producer, sinkPort, srtpSuite);
     consumerTransports.Add(transport);
     srtpConsumers?.Add(consumer);
@@ -109,16 +121,22 @@ await Console.In.ReadToEndAsync();
 var workerCpuMs = (ThreadCpuNanoseconds(workerThread) - workerCpuBefore) / 1_000_000;
 
 var received = await producerTransport.GetStatsAsync();
-long sent = 0, failed = 0;
+long sent = 0, failed = 0, pacerQueued = 0, pacerDropped = 0;
 foreach (var transport in consumerTransports)
 {
     sent += (await transport.GetStatsAsync()).RtpPacketCountSent;
-    failed += (await transport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.SendFailed);
+    var drops = await transport.GetDropCountsAsync();
+    failed += drops.GetValueOrDefault(RtpDropReason.SendFailed);
+    pacerDropped += drops.GetValueOrDefault(RtpDropReason.PacerQueueFull) + drops.GetValueOrDefault(RtpDropReason.PacerQueueExpired);
+    if (transport is WebRtcTransport paced)
+    {
+        pacerQueued += await worker.InvokeAsync(() => paced.Pacing.Queued);
+    }
 }
 
 var producerDecryptFailed = producerKeys is null ? "" : $",\"producerDecryptFailed\":{(await producerTransport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.DecryptFailed)}";
 var shed = worker.GetOverloadDropCount(OverloadDropReason.SocketBacklog) + worker.GetOverloadDropCount(OverloadDropReason.WorkerQueue);
-var peerFields = webRtc ? $",\"mode\":\"webrtc\",\"peerReceived\":{Interlocked.Read(ref peerReceived[0])},\"peerSrtpFailures\":{peers.Sum(p => Interlocked.Read(ref p.SrtpFailures))}" : "";
+var peerFields = webRtc ? $",\"mode\":\"webrtc\",\"sendBatch\":{(worker.SendBatch is null ? "false" : "true")},\"pacerQueued\":{pacerQueued},\"pacerDropped\":{pacerDropped},\"peerReceived\":{Interlocked.Read(ref peerReceived[0])},\"peerSrtpFailures\":{peers.Sum(p => Interlocked.Read(ref p.SrtpFailures))}" : "";
 Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed},\"shedLate\":{shed},\"workerCpuMs\":{workerCpuMs}{producerDecryptFailed}{peerFields}}}");
 foreach (var peer in peers)
 {
@@ -133,7 +151,7 @@ static long ThreadCpuNanoseconds(string threadSelf) =>
 // the server offers only the given SRTP profile.
 static async Task<(Transport Transport, Consumer Consumer)> ConsumeOverWebRtcAsync(
     Router router, Producer producer, WebRtcServer server, DtlsCertificate serverCertificate, DtlsCertificate peerCertificate,
-    string srtpSuite, List<ClientTransport> peers, long[] peerReceived)
+    string srtpSuite, List<ClientTransport> peers, long[] peerReceived, long? estimate)
 {
     var profile = srtpSuite switch
     {
@@ -148,6 +166,7 @@ static async Task<(Transport Transport, Consumer Consumer)> ConsumeOverWebRtcAsy
         Certificate = serverCertificate,
         EnableTcp = false,
         Connection = new WebRtcConnectionOptions { Dtls = new DtlsTransportOptions { SrtpProfiles = [profile] } },
+        BandwidthEstimation = estimate is { } start ? Parley.Media.Bwe.BandwidthEstimatorOptions.Default with { StartBitrate = start } : null,
     });
     await transport.ConnectAsync(peerCertificate.ToParameters(DtlsRole.Client));
     var peer = new ClientTransport(peerCertificate, new IPEndPoint(IPAddress.Loopback, server.UdpPort));

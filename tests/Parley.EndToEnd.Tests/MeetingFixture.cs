@@ -46,9 +46,13 @@ public sealed class MeetingFixture : IAsyncLifetime
     public Task<Participant> OpenAsync(string name) => OpenAsync(name, Server.BaseAddress, Server.Log);
 
     /// <summary>A participant of another server (one run as a process of its own).</summary>
-    public async Task<Participant> OpenAsync(string name, Uri baseAddress, ServerLog log)
+    public Task<Participant> OpenAsync(string name, Uri baseAddress, ServerLog log) =>
+        OpenAsync(Browser, $"{name} {Interlocked.Increment(ref _names)}", baseAddress, log);
+
+    /// <summary>A participant named exactly <paramref name="name"/> in a fresh context of <paramref name="browser"/>.</summary>
+    public static async Task<Participant> OpenAsync(IBrowser browser, string name, Uri baseAddress, ServerLog log)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1024, Height = 640 },
@@ -56,7 +60,7 @@ public sealed class MeetingFixture : IAsyncLifetime
         });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
-        return new Participant(context, page, $"{name} {Interlocked.Increment(ref _names)}", log);
+        return new Participant(context, page, name, log);
     }
 
     public async Task DisposeAsync()

@@ -17,9 +17,18 @@ namespace Parley.EndToEnd.Tests;
 public sealed class MeetingServer : WebApplicationFactory<Program>
 {
     private readonly string _directory;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
     public MeetingServer()
+        : this(new Dictionary<string, string>())
     {
+    }
+
+    /// <param name="settings">Configuration over the defaults below (e.g. <c>Media:Port</c> and <c>Media:AnnouncedPort</c>
+    /// for a media port reached through a relay).</param>
+    public MeetingServer(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
         _directory = Directory.CreateTempSubdirectory("parley-e2e-").FullName;
         DatabasePath = Path.Combine(_directory, "parley.db");
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -51,6 +60,10 @@ public sealed class MeetingServer : WebApplicationFactory<Program>
         builder.UseSetting("Media:ListenAddress", "127.0.0.1");
         builder.UseSetting("Media:AnnouncedAddress", "127.0.0.1");
         builder.UseSetting("Recording:Path", RecordingPath);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
         // The default client timeout (25 s) stays: the page's SignalR client pings only every 15 s.
     }
 

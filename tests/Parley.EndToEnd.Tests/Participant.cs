@@ -210,6 +210,22 @@ public sealed class Participant(IBrowserContext context, IPage page, string name
         await ClickJoinAsync();
     }
 
+    /// <summary>Follows an invite link as a guest and joins with camera and microphone turned off on the pre-join screen.</summary>
+    public async Task JoinAsGuestWithoutSendingAsync(string joinCode)
+    {
+        await SignInAsGuestAtAsync(joinCode);
+        await ByTestId("prejoin-view").WaitForAsync();
+        await Assertions.Expect(ByTestId("btn-join")).ToBeEnabledAsync(new() { Timeout = 20_000 });
+        foreach (var button in (string[])["btn-prejoin-cam", "btn-prejoin-mic"])
+        {
+            await ByTestId(button).ClickAsync();
+            await Assertions.Expect(ByTestId(button)).ToHaveAttributeAsync("aria-pressed", "false");
+        }
+
+        await ClickJoinAsync();
+        await WaitForStatusAsync("joined");
+    }
+
     private async Task SignInAsGuestAtAsync(string joinCode)
     {
         await Page.GotoAsync($"/r/{joinCode}");

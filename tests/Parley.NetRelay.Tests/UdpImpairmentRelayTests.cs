@@ -13,6 +13,7 @@ public sealed class UdpImpairmentRelayTests : IAsyncLifetime
     private readonly CancellationTokenSource _stop = new();
     private UdpImpairmentRelay _relay = null!;
     private Task _echoLoop = Task.CompletedTask;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<EndPoint, int> _echoedFrom = new();
     private int _echoed;
 
     public Task InitializeAsync()
@@ -97,6 +98,36 @@ public sealed class UdpImpairmentRelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_client_has_a_flow_of_its_own_that_the_target_sees_as_another_address()
+    {
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        other.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        for (byte i = 0; i < 5; i++)
+        {
+            await SendAsync(i, 100);
+            await other.SendToAsync(new byte[] { (byte)(100 + i) }, SocketFlags.None, _relay.ListenEndPoint);
+        }
+
+        Assert.Equal([0, 1, 2, 3, 4], await ReceiveAsync(5));
+        var buffer = new byte[16];
+        using var timeout = new CancellationTokenSource(Patience);
+        var theirs = new List<byte>();
+        while (theirs.Count < 5)
+        {
+            await other.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+            theirs.Add(buffer[0]);
+        }
+
+        Assert.Equal([100, 101, 102, 103, 104], theirs);
+        Assert.Equal(2, _echoedFrom.Count);
+        var flows = _relay.Flows();
+        Assert.Equal(2, flows.Count);
+        Assert.All(flows, f => Assert.Equal((5, 5), (f.Upstream.ForwardedPackets, f.Downstream.ForwardedPackets)));
+        Assert.Equal(500, flows.Single(f => f.Client.Equals(_client.LocalEndPoint)).Downstream.OfferedBytes);
+        Assert.True(flows.Select(f => (EndPoint)f.TargetSide).ToHashSet().SetEquals(_echoedFrom.Keys));
+    }
+
+    [Fact]
     public void Only_loopback_targets_are_accepted()
     {
         Assert.Throws<ArgumentException>(() => new UdpImpairmentRelay(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 9)));
@@ -110,6 +141,7 @@ public sealed class UdpImpairmentRelayTests : IAsyncLifetime
         {
             var received = await _echo.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
             Interlocked.Increment(ref _echoed);
+            _echoedFrom.AddOrUpdate(received.RemoteEndPoint, 1, (_, n) => n + 1);
             await _echo.SendToAsync(buffer.AsMemory(0, received.ReceivedBytes), SocketFlags.None, received.RemoteEndPoint, _stop.Token);
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -6,25 +7,31 @@ using System.Threading.Channels;
 namespace Parley.NetRelay;
 
 /// <summary>
-/// A userspace UDP relay for tests: clients send to <see cref="ListenEndPoint"/>, the relay forwards to the target
-/// from its own socket and sends the answers back to the client that sent last, each direction through its own
-/// <see cref="LinkImpairment"/>. Settings change at run time (<see cref="SetImpairment"/>), so a test can drop a
-/// link from 3 Mbit/s to 300 kbit/s and back. Binds loopback only. Works where the kernel has no netem.
+/// A userspace UDP relay for tests: clients send to <see cref="ListenEndPoint"/>, and the relay forwards each
+/// client's packets to the target from a socket of that client's own (as a NAT would: the target sees one address per
+/// client) and sends the answers back to it. Each client's flow has its own <see cref="LinkImpairment"/> per
+/// direction — its own access link — all with the settings of <see cref="SetImpairment"/>, which change at run time,
+/// so a test can drop a link from 3 Mbit/s to 300 kbit/s and back. Binds loopback only. Works where the kernel has no netem.
 /// </summary>
 public sealed class UdpImpairmentRelay : IAsyncDisposable
 {
+    /// <summary>Clients (source endpoints) the relay serves at most; packets of further clients are dropped and counted.</summary>
+    public const int MaxClients = 32;
+
     private readonly Socket _clientSide;
-    private readonly Socket _targetSide;
     private readonly IPEndPoint _target;
-    private readonly Lane _upstream;
-    private readonly Lane _downstream;
+    private readonly int _seed;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task[] _loops;
-    private volatile IPEndPoint? _client;
+    private readonly ConcurrentDictionary<IPEndPoint, Flow> _flows = new();
+    private readonly ConcurrentBag<Task> _loops = [];
+    private readonly object _settingsGate = new();
+    private ImpairmentSettings _upstreamSettings = ImpairmentSettings.None;
+    private ImpairmentSettings _downstreamSettings = ImpairmentSettings.None;
+    private long _refusedClients;
 
     /// <summary>Starts relaying to <paramref name="target"/>, unimpaired until <see cref="SetImpairment"/>.</summary>
     /// <param name="target">A loopback endpoint.</param>
-    /// <param name="seed">Seed of the loss and jitter draws (upstream; downstream uses the next).</param>
+    /// <param name="seed">Seed of the loss and jitter draws (each flow and direction uses the next).</param>
     public UdpImpairmentRelay(IPEndPoint target, int seed = 1)
     {
         if (!IPAddress.IsLoopback(target.Address))
@@ -33,56 +40,58 @@ public sealed class UdpImpairmentRelay : IAsyncDisposable
         }
 
         _target = target;
+        _seed = seed;
         _clientSide = Bind();
-        _targetSide = Bind();
-        _upstream = new Lane(new LinkImpairment(seed));
-        _downstream = new Lane(new LinkImpairment(seed + 1));
-        _loops =
-        [
-            Task.Run(() => ReceiveAsync(_clientSide, _upstream, fromClient: true)),
-            Task.Run(() => ReceiveAsync(_targetSide, _downstream, fromClient: false)),
-            Task.Run(() => SendAsync(_upstream, _targetSide, () => _target)),
-            Task.Run(() => SendAsync(_downstream, _clientSide, () => _client)),
-        ];
+        _loops.Add(Task.Run(ReceiveFromClientsAsync));
     }
 
     /// <summary>Where clients send.</summary>
     public IPEndPoint ListenEndPoint => (IPEndPoint)_clientSide.LocalEndPoint!;
 
-    /// <summary>The address the target sees packets come from.</summary>
-    public IPEndPoint TargetSideEndPoint => (IPEndPoint)_targetSide.LocalEndPoint!;
+    /// <summary>Packets from clients beyond <see cref="MaxClients"/>, dropped.</summary>
+    public long RefusedClientPackets => Interlocked.Read(ref _refusedClients);
 
-    /// <summary>Changes how <paramref name="direction"/> is impaired, from the next packet on.</summary>
+    /// <summary>Changes how <paramref name="direction"/> is impaired on every flow, present and future, from the next packet on.</summary>
     public void SetImpairment(RelayDirection direction, ImpairmentSettings settings)
     {
-        var lane = LaneOf(direction);
-        lock (lane.Gate)
+        lock (_settingsGate)
         {
-            lane.Link.Settings = settings;
+            if (direction == RelayDirection.Upstream)
+            {
+                _upstreamSettings = settings;
+            }
+            else
+            {
+                _downstreamSettings = settings;
+            }
+
+            foreach (var flow in _flows.Values)
+            {
+                flow.LaneOf(direction).Apply(settings);
+            }
         }
     }
 
-    /// <summary>Packets sent on in <paramref name="direction"/>.</summary>
-    public long Forwarded(RelayDirection direction) => Interlocked.Read(ref LaneOf(direction).Forwarded);
+    /// <summary>Packets sent on in <paramref name="direction"/>, over all flows.</summary>
+    public long Forwarded(RelayDirection direction) => _flows.Values.Sum(f => f.LaneOf(direction).Counters().ForwardedPackets);
 
-    /// <summary>Packets dropped in <paramref name="direction"/> (queue full or random loss).</summary>
-    public long Dropped(RelayDirection direction)
-    {
-        var lane = LaneOf(direction);
-        lock (lane.Gate)
-        {
-            return lane.Link.QueueDrops + lane.Link.RandomDrops;
-        }
-    }
+    /// <summary>Packets dropped in <paramref name="direction"/> (queue full or random loss), over all flows.</summary>
+    public long Dropped(RelayDirection direction) => _flows.Values.Sum(f => f.LaneOf(direction).Counters().DroppedPackets);
 
-    /// <summary>Stops relaying and closes both sockets.</summary>
+    /// <summary>Each client's flow with its counters so far.</summary>
+    public IReadOnlyList<RelayFlowStats> Flows() =>
+        [.. _flows.Values.Select(f => new RelayFlowStats(f.Client, f.TargetSideEndPoint, f.Upstream.Counters(), f.Downstream.Counters()))];
+
+    /// <summary>Stops relaying and closes every socket.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _upstream.Queue.Writer.TryComplete();
-        _downstream.Queue.Writer.TryComplete();
         _clientSide.Dispose();
-        _targetSide.Dispose();
+        foreach (var flow in _flows.Values)
+        {
+            flow.Close();
+        }
+
         try
         {
             await Task.WhenAll(_loops);
@@ -104,9 +113,7 @@ public sealed class UdpImpairmentRelay : IAsyncDisposable
 
     private static long NowMicroseconds() => (long)(Stopwatch.GetTimestamp() * (1_000_000.0 / Stopwatch.Frequency));
 
-    private Lane LaneOf(RelayDirection direction) => direction == RelayDirection.Upstream ? _upstream : _downstream;
-
-    private async Task ReceiveAsync(Socket socket, Lane lane, bool fromClient)
+    private async Task ReceiveFromClientsAsync()
     {
         var buffer = new byte[65536];
         EndPoint any = new IPEndPoint(IPAddress.Any, 0);
@@ -115,38 +122,68 @@ public sealed class UdpImpairmentRelay : IAsyncDisposable
             SocketReceiveFromResult received;
             try
             {
-                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
+                received = await _clientSide.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
             }
             catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
             {
                 continue; // An ICMP port unreachable from an earlier send; not fatal for UDP.
             }
 
-            var from = (IPEndPoint)received.RemoteEndPoint;
-            if (fromClient)
+            var client = (IPEndPoint)received.RemoteEndPoint;
+            if (!_flows.TryGetValue(client, out var flow) && (flow = OpenFlow(client)) is null)
             {
-                _client = from;
+                Interlocked.Increment(ref _refusedClients);
+                continue;
             }
-            else if (!from.Equals(_target))
+
+            flow.Upstream.Offer(buffer.AsSpan(0, received.ReceivedBytes));
+        }
+    }
+
+    /// <summary>The flow of a new client: its own target-side socket and lanes, and the loops that move its packets.</summary>
+    private Flow? OpenFlow(IPEndPoint client)
+    {
+        lock (_settingsGate)
+        {
+            if (_flows.Count >= MaxClients || _stop.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            var index = _flows.Count;
+            var flow = new Flow(client, Bind(), _seed + (2 * index), _upstreamSettings, _downstreamSettings);
+            _flows[client] = flow;
+            _loops.Add(Task.Run(() => ReceiveFromTargetAsync(flow)));
+            _loops.Add(Task.Run(() => SendAsync(flow.Upstream, flow.TargetSide, _target)));
+            _loops.Add(Task.Run(() => SendAsync(flow.Downstream, _clientSide, client)));
+            return flow;
+        }
+    }
+
+    private async Task ReceiveFromTargetAsync(Flow flow)
+    {
+        var buffer = new byte[65536];
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        while (!_stop.IsCancellationRequested)
+        {
+            SocketReceiveFromResult received;
+            try
+            {
+                received = await flow.TargetSide.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
             {
                 continue;
             }
 
-            bool admitted;
-            long release;
-            lock (lane.Gate)
+            if (received.RemoteEndPoint.Equals(_target))
             {
-                admitted = lane.Link.TryAdmit(NowMicroseconds(), received.ReceivedBytes, out release);
-            }
-
-            if (admitted)
-            {
-                lane.Queue.Writer.TryWrite((release, buffer.AsSpan(0, received.ReceivedBytes).ToArray()));
+                flow.Downstream.Offer(buffer.AsSpan(0, received.ReceivedBytes));
             }
         }
     }
 
-    private async Task SendAsync(Lane lane, Socket socket, Func<IPEndPoint?> destination)
+    private async Task SendAsync(Lane lane, Socket socket, IPEndPoint destination)
     {
         await foreach (var (release, packet) in lane.Queue.Reader.ReadAllAsync(_stop.Token))
         {
@@ -161,20 +198,86 @@ public sealed class UdpImpairmentRelay : IAsyncDisposable
                 Thread.Yield();
             }
 
-            var to = destination();
-            if (to is not null)
-            {
-                await socket.SendToAsync(packet, SocketFlags.None, to, _stop.Token);
-                Interlocked.Increment(ref lane.Forwarded);
-            }
+            await socket.SendToAsync(packet, SocketFlags.None, destination, _stop.Token);
+            lane.CountForwarded(packet.Length);
         }
     }
 
+    /// <summary>One client: its address, the socket the target sees it as, and a lane each way.</summary>
+    private sealed class Flow(IPEndPoint client, Socket targetSide, int seed, ImpairmentSettings upstream, ImpairmentSettings downstream)
+    {
+        public IPEndPoint Client { get; } = client;
+
+        public Socket TargetSide { get; } = targetSide;
+
+        public IPEndPoint TargetSideEndPoint { get; } = (IPEndPoint)targetSide.LocalEndPoint!;
+
+        public Lane Upstream { get; } = new(new LinkImpairment(seed) { Settings = upstream });
+
+        public Lane Downstream { get; } = new(new LinkImpairment(seed + 1) { Settings = downstream });
+
+        public Lane LaneOf(RelayDirection direction) => direction == RelayDirection.Upstream ? Upstream : Downstream;
+
+        public void Close()
+        {
+            Upstream.Queue.Writer.TryComplete();
+            Downstream.Queue.Writer.TryComplete();
+            TargetSide.Dispose();
+        }
+    }
+
+    /// <summary>One direction of a flow: its impairment, the packets waiting for their release time, and counters.</summary>
     private sealed class Lane(LinkImpairment link)
     {
-        public readonly object Gate = new();
-        public readonly LinkImpairment Link = link;
-        public readonly Channel<(long Release, byte[] Packet)> Queue = Channel.CreateUnbounded<(long, byte[])>(new UnboundedChannelOptions { SingleReader = true });
-        public long Forwarded;
+        private readonly object _gate = new();
+        private long _offeredPackets;
+        private long _offeredBytes;
+        private long _forwardedPackets;
+        private long _forwardedBytes;
+
+        public Channel<(long Release, byte[] Packet)> Queue { get; } =
+            Channel.CreateUnbounded<(long, byte[])>(new UnboundedChannelOptions { SingleReader = true });
+
+        public void Apply(ImpairmentSettings settings)
+        {
+            lock (_gate)
+            {
+                link.Settings = settings;
+            }
+        }
+
+        public void Offer(ReadOnlySpan<byte> packet)
+        {
+            bool admitted;
+            long release;
+            lock (_gate)
+            {
+                _offeredPackets++;
+                _offeredBytes += packet.Length;
+                admitted = link.TryAdmit(NowMicroseconds(), packet.Length, out release);
+            }
+
+            if (admitted)
+            {
+                Queue.Writer.TryWrite((release, packet.ToArray()));
+            }
+        }
+
+        public void CountForwarded(int size)
+        {
+            lock (_gate)
+            {
+                _forwardedPackets++;
+                _forwardedBytes += size;
+            }
+        }
+
+        public RelayLaneCounters Counters()
+        {
+            lock (_gate)
+            {
+                return new RelayLaneCounters(_offeredPackets, _offeredBytes, _forwardedPackets, _forwardedBytes, link.QueueDrops + link.RandomDrops);
+            }
+        }
     }
 }

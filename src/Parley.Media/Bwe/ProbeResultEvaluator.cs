@@ -4,7 +4,9 @@ namespace Parley.Media.Bwe;
 /// Measures what a probe cluster got through: once 80 % of its packets and bytes are reported received, the send
 /// rate (bytes but the last over the send interval) and the receive rate (bytes but the first over the arrival
 /// interval). When the receiver got clearly less than we sent, the link is saturated and its capacity is about the
-/// receive rate; otherwise the lower of the two. Keeps a few clusters in fixed slots.
+/// receive rate; otherwise the lower of the two. A cluster received more than twice as fast as it was sent is no
+/// measurement of the link (the receiver stamped a batch of packets at once, as a starved receiving thread does) and
+/// gives no result, as in libwebrtc. Keeps a few clusters in fixed slots.
 /// </summary>
 internal sealed class ProbeResultEvaluator
 {
@@ -13,10 +15,11 @@ internal sealed class ProbeResultEvaluator
     private const double SaturatedRatio = 0.9;
     private const double SaturatedUtilization = 0.95;
     private const long MaxIntervalMicroseconds = 1_000_000;
+    private const double MaxValidReceiveToSendRatio = 2.0;
 
     private readonly Aggregate[] _clusters = new Aggregate[Slots];
 
-    /// <summary>Clusters whose intervals made no sense (reordered, too long); no result was taken from them.</summary>
+    /// <summary>Clusters whose intervals made no sense (reordered, too long, received over twice as fast as sent); no result was taken from them.</summary>
     public long Invalid { get; private set; }
 
     /// <summary>Starts tracking <paramref name="cluster"/>, replacing the oldest one tracked.</summary>
@@ -76,6 +79,12 @@ internal sealed class ProbeResultEvaluator
 
         var sendRate = (slot.Bytes - slot.LastSendSize) * 8_000_000.0 / sendInterval;
         var receiveRate = (slot.Bytes - slot.FirstArrivalSize) * 8_000_000.0 / receiveInterval;
+        if (receiveRate > MaxValidReceiveToSendRatio * sendRate)
+        {
+            Invalid++;
+            return 0;
+        }
+
         var rate = receiveRate < SaturatedRatio * sendRate
             ? SaturatedUtilization * receiveRate
             : Math.Min(sendRate, receiveRate);

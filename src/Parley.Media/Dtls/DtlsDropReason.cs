@@ -26,4 +26,10 @@ internal enum DtlsDropReason
 
     /// <summary>The transport is already failed or closed.</summary>
     NotRunning,
+
+    /// <summary>
+    /// A protected record that did not authenticate or could not be decrypted (forged, corrupted, or too short for
+    /// the cipher); discarded without ending the connection (RFC 6347 §4.1.2.7).
+    /// </summary>
+    Unauthenticated,
 }

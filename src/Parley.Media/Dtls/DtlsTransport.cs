@@ -25,7 +25,7 @@ namespace Parley.Media.Dtls;
 /// </remarks>
 internal sealed partial class DtlsTransport : IDisposable
 {
-    private static readonly BcTlsCrypto SharedCrypto = new(new SecureRandom());
+    private static readonly SecureRandom SharedRandom = new();
 
     private readonly object _gate = new();
     private readonly DtlsCertificate _certificate;
@@ -131,7 +131,7 @@ internal sealed partial class DtlsTransport : IDisposable
                 throw new InvalidOperationException($"The DTLS transport cannot start in state {_state}.");
 
             Role = localRole;
-            _handshake = new DtlsHandshakeContext(SharedCrypto, _certificate, remoteFingerprints.ToArray(), _options);
+            _handshake = new DtlsHandshakeContext(new DiscardingRecordCrypto(SharedRandom, Counters), _certificate, remoteFingerprints.ToArray(), _options);
             _peer = localRole == DtlsRole.Server ? new DtlsSrtpServer(_handshake) : new DtlsSrtpClient(_handshake);
         }
 

@@ -91,12 +91,12 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         var candidates = new List<IceCandidate>(2);
         if (_udp is not null)
         {
-            candidates.Add(IceCandidate.CreateHost(TransportProtocol.Udp, _announcedAddress, UdpPort));
+            candidates.Add(IceCandidate.CreateHost(TransportProtocol.Udp, _announcedAddress, _options.AnnouncedPort ?? UdpPort));
         }
 
         if (_tcpListener is not null)
         {
-            candidates.Add(IceCandidate.CreateHost(TransportProtocol.Tcp, _announcedAddress, TcpPort));
+            candidates.Add(IceCandidate.CreateHost(TransportProtocol.Tcp, _announcedAddress, _options.AnnouncedPort ?? TcpPort));
         }
 
         LocalCandidates = candidates;
@@ -211,6 +211,9 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
         _tcpConnections.TryBind(registration, tuple, NowMilliseconds);
 
     internal void CloseTcp(TcpFramedConnection connection, TcpCloseReason reason) => _tcpConnections.Close(connection, reason);
+
+    /// <summary>The shared UDP socket, when <paramref name="to"/> is on it.</summary>
+    internal UdpSocketListener? UdpSocketFor(in TransportTuple to) => _udp is not null && to.LocalPort == _udp.LocalPort ? _udp : null;
 
     internal bool SendUdp(ReadOnlySpan<byte> datagram, in TransportTuple to)
     {

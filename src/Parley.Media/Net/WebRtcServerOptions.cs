@@ -11,6 +11,12 @@ public sealed class WebRtcServerOptions
     /// <summary>Address put into ICE candidates (a public IP or name behind NAT); defaults to <see cref="ListenAddress"/>.</summary>
     public string? AnnouncedAddress { get; set; }
 
+    /// <summary>
+    /// Port put into the shared port's ICE candidates (UDP and TCP) when clients reach it through a port forward or
+    /// a relay that maps another port onto it; null for the port actually bound. Dedicated ports are announced as bound.
+    /// </summary>
+    public int? AnnouncedPort { get; set; }
+
     /// <summary>The one UDP and TCP port all transports share; 0 picks an ephemeral port (tests).</summary>
     public int Port { get; set; } = 40000;
 
@@ -55,6 +61,11 @@ public sealed class WebRtcServerOptions
         ArgumentNullException.ThrowIfNull(ListenAddress);
         ArgumentOutOfRangeException.ThrowIfNegative(Port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, ushort.MaxValue);
+        if (AnnouncedPort is { } announcedPort)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(announcedPort, nameof(AnnouncedPort));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(announcedPort, ushort.MaxValue, nameof(AnnouncedPort));
+        }
         ArgumentOutOfRangeException.ThrowIfNegative(DedicatedPortMin);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(DedicatedPortMax, ushort.MaxValue);
         ArgumentOutOfRangeException.ThrowIfLessThan(DedicatedPortMax, DedicatedPortMin);

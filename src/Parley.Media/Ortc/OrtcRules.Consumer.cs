@@ -34,12 +34,18 @@ public static partial class OrtcRules
     /// <param name="remoteCaps">The consuming device's <c>rtpCapabilities</c>.</param>
     /// <param name="pipe">True for a consumer that pipes to another router: all encodings are kept.</param>
     /// <param name="enableRtx">False to drop RTX and plain NACK.</param>
+    /// <param name="parametersReachReceiverAsGiven">
+    /// True when the receiver is told the consumer's parameters as they are (a PlainTransport's application); false
+    /// when they reach it as an SDP offer written by mediasoup-client, which cannot write RED's format parameters
+    /// (see <see cref="KeepsRed"/>).
+    /// </param>
     /// <exception cref="OrtcException"><paramref name="remoteCaps"/> is malformed or shares no media codec.</exception>
     internal static RtpParameters GetConsumerRtpParameters(
         RtpParameters consumableParameters,
         RtpCapabilities remoteCaps,
         bool pipe = false,
-        bool enableRtx = true)
+        bool enableRtx = true,
+        bool parametersReachReceiverAsGiven = false)
     {
         ArgumentNullException.ThrowIfNull(consumableParameters);
         ValidateRtpCapabilities(remoteCaps);
@@ -49,14 +55,6 @@ public static partial class OrtcRules
         foreach (var consumableCodec in consumableParameters.Codecs)
         {
             if (!enableRtx && CodecMatcher.IsRtx(consumableCodec))
-            {
-                continue;
-            }
-
-            // RED is never offered to a consumer: Chromium drops red from its answer unless the offer's fmtp names the
-            // primary (a=fmtp:113 100/100), and mediasoup-client writes parameters as key=value, which cannot spell
-            // that. Such a consumer would be sent RED it cannot decode; it is sent the primary encoding instead.
-            if (!pipe && consumableCodec.MimeType.Equals("audio/red", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -73,6 +71,11 @@ public static partial class OrtcRules
                 .Select(fb => fb.Clone())
                 .ToList();
             consumer.Codecs.Add(codec);
+        }
+
+        if (!KeepsRed(consumer, consumableParameters, pipe || parametersReachReceiverAsGiven))
+        {
+            consumer.Codecs.RemoveAll(IsRed);
         }
 
         // An RTX codec whose media codec was not kept is useless.
@@ -148,6 +151,25 @@ public static partial class OrtcRules
         AddPipeEncodings(consumer, consumableParameters.Encodings, enableRtx);
         return consumer;
     }
+
+    /// <summary>
+    /// Whether a consumer whose receiver matched RED (RFC 2198) is sent RED: only when the receiver can be told what
+    /// RED's blocks carry, and can decode every one of them. RED's SDP format parameters list the blocks' payload types
+    /// (<c>a=fmtp:63 111/111</c>), and Chromium refuses RED whose offer lacks them; mediasoup-client writes a codec's
+    /// parameters as <c>key=value</c> pairs, which cannot spell that list, and the capabilities it reports list red
+    /// with the list already lost (its SDP parser reads <c>111/111</c> as a key without a value, which JSON drops). So a
+    /// WebRTC receiver's <c>audio/red</c> capability says less than it seems, and such a consumer is sent the primary
+    /// encoding alone. A receiver told the parameters as they are (a plain RTP endpoint, another router) takes its
+    /// capability at its word. RED is also dropped when any other media codec of the producer was not kept: a block
+    /// may carry any of them.
+    /// </summary>
+    private static bool KeepsRed(RtpParameters consumer, RtpParameters consumable, bool parametersReachReceiverAsGiven) =>
+        parametersReachReceiverAsGiven
+        && consumable.Codecs
+            .Where(codec => !CodecMatcher.IsRtx(codec) && !IsRed(codec))
+            .All(codec => consumer.Codecs.Exists(kept => kept.PayloadType == codec.PayloadType));
+
+    private static bool IsRed(RtpCodecParameters codec) => codec.MimeType.Equals("audio/red", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Use transport-cc when its extension survived, else REMB when abs-send-time did, else neither.</summary>
     private static void ReduceCongestionControlFeedback(RtpParameters consumer)

@@ -9,6 +9,8 @@ namespace Parley.Media.Pacing;
 /// queued packet nears the queue-time limit the rate rises to drain the queue in time. A probe cluster raises the
 /// rate to its target and tags what is sent, padding when nothing is queued, until its packets and bytes are out.
 /// Driven by explicit timestamps: the caller asks <see cref="TryGetNext"/> and sleeps until <see cref="NextSendTime"/>.
+/// A packet whose class and every higher class are empty may skip the queue while there is budget
+/// (<see cref="TryPassThrough"/>), so a paced transport copies a packet only when it really has to wait.
 /// </summary>
 internal sealed class Pacer
 {
@@ -43,6 +45,9 @@ internal sealed class Pacer
     /// <summary>Packets refused because their class queue was full.</summary>
     public long Refused { get; private set; }
 
+    /// <summary>Queued packets dropped by <see cref="TryDropExpired"/> (they waited past the queue-time limit).</summary>
+    public long Expired { get; private set; }
+
     public long QueuedBytes => _audio.Bytes + _retransmission.Bytes + _video.Bytes;
 
     public int QueuedPackets => _audio.Count + _retransmission.Count + _video.Count;
@@ -64,6 +69,81 @@ internal sealed class Pacer
         _probeBytes = 0;
     }
 
+    /// <summary>Abandons the running probe cluster (nothing could be sent for it).</summary>
+    public void StopProbe() => _probing = false;
+
+    /// <summary>
+    /// True when a packet of <paramref name="priority"/> may leave now without queueing: audio always; a retransmission
+    /// or video packet while nothing of its class or a higher one waits and the budget is positive. Its bytes are
+    /// spent and <paramref name="probeClusterId"/> tags it when a probe runs, as if it had been queued and sent.
+    /// </summary>
+    public bool TryPassThrough(PacketPriority priority, int size, long nowMicroseconds, out int probeClusterId)
+    {
+        probeClusterId = ProbeCluster.None;
+        Refill(nowMicroseconds);
+        if (priority == PacketPriority.Audio)
+        {
+            _budgetBits -= size * 8L;
+            return true;
+        }
+
+        if (_budgetBits <= 0 || _retransmission.Count > 0 || (priority == PacketPriority.Video && _video.Count > 0))
+        {
+            return false;
+        }
+
+        _budgetBits -= size * 8L;
+        probeClusterId = ProbeTag(size);
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the oldest retransmission or video packet out unsent when it has waited longer than the queue-time limit
+    /// (late media is worthless); call until false. Its bytes are not spent.
+    /// </summary>
+    public bool TryDropExpired(long nowMicroseconds, out long packetId)
+    {
+        return TryDropHead(_retransmission, nowMicroseconds, out packetId) || TryDropHead(_video, nowMicroseconds, out packetId);
+    }
+
+    private bool TryDropHead(PacketQueue queue, long now, out long packetId)
+    {
+        if (queue.Count > 0 && now - queue.OldestEnqueuedAt > _options.MaxQueueTimeMicroseconds)
+        {
+            packetId = queue.Dequeue().Id;
+            Expired++;
+            return true;
+        }
+
+        packetId = -1;
+        return false;
+    }
+
+    /// <summary>
+    /// The caller sent <paramref name="size"/> bytes for a padding decision of <see cref="TryGetNext"/> (probe packets
+    /// are whatever recent packet fits, so their size is the caller's): the bytes are spent and count toward the probe.
+    /// 0 means nothing could be sent: the probe is abandoned and idle padding waits for its next budget.
+    /// </summary>
+    public void OnPaddingSent(int size)
+    {
+        if (size <= 0)
+        {
+            _probing = false;
+            _paddingBudgetBits = Math.Min(_paddingBudgetBits, 0);
+            return;
+        }
+
+        _budgetBits -= size * 8L;
+        if (_probing)
+        {
+            ProbeTag(size);
+        }
+        else
+        {
+            _paddingBudgetBits -= size * 8L;
+        }
+    }
+
     /// <summary>Queues a packet; false (and counted) when its class is full. Padding cannot be queued.</summary>
     public bool TryEnqueue(PacketPriority priority, long packetId, int size, long nowMicroseconds)
     {
@@ -82,7 +162,10 @@ internal sealed class Pacer
         return true;
     }
 
-    /// <summary>The next send due at <paramref name="nowMicroseconds"/>, if any. Call until false.</summary>
+    /// <summary>
+    /// The next send due at <paramref name="nowMicroseconds"/>, if any. Call until false. A padding decision is a request
+    /// (its size the most wanted): report what was sent with <see cref="OnPaddingSent"/> before asking again.
+    /// </summary>
     public bool TryGetNext(long nowMicroseconds, out PacerDecision decision)
     {
         Refill(nowMicroseconds);
@@ -110,14 +193,15 @@ internal sealed class Pacer
         if (_probing)
         {
             var size = (int)Math.Clamp(_probe.MinBytes - _probeBytes, 200, _options.MaxPaddingSize);
-            return SendPadding(size, out decision);
+            decision = new PacerDecision(-1, size, PacketPriority.Padding, _probe.Id);
+            return true;
         }
 
         if (_paddingBitrate > 0 && _paddingBudgetBits > 0)
         {
             var size = (int)Math.Min(_options.MaxPaddingSize, Math.Max(1, _paddingBudgetBits / 8));
-            _paddingBudgetBits -= size * 8L;
-            return SendPadding(size, out decision);
+            decision = new PacerDecision(-1, size, PacketPriority.Padding, ProbeCluster.None);
+            return true;
         }
 
         decision = default;
@@ -162,13 +246,6 @@ internal sealed class Pacer
         var (id, size) = queue.Dequeue();
         _budgetBits -= size * 8L;
         decision = new PacerDecision(id, size, priority, priority == PacketPriority.Audio ? ProbeCluster.None : ProbeTag(size));
-        return true;
-    }
-
-    private bool SendPadding(int size, out PacerDecision decision)
-    {
-        _budgetBits -= size * 8L;
-        decision = new PacerDecision(-1, size, PacketPriority.Padding, ProbeTag(size));
         return true;
     }
 

@@ -268,6 +268,10 @@ public abstract partial class Consumer
         }
     }
 
+    /// <summary>A probe packet for <paramref name="stream"/>: an RTX copy of a packet it sent last (see <see cref="RtpSendStream.TryWriteRecentAsRtx"/>).</summary>
+    internal bool TryWriteProbe(RtpSendStream stream, long nowMs, Span<byte> destination, out int written) =>
+        stream.TryWriteRecentAsRtx(RetransmissionSource(stream), nowMs, destination, out written);
+
     /// <summary>A report block about one of this consumer's streams from the receiver.</summary>
     internal void OnReceiverReport(in RtcpReportBlock block, long nowMs)
     {

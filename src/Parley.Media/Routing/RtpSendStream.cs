@@ -34,6 +34,10 @@ internal sealed class RtpSendStream
     private readonly StreamScore _score = new();
     private readonly Pacing.RetransmissionGate _resends = new(Pacing.RetransmissionLimiterOptions.Default);
     private ushort _rtxSequence;
+    private int _probeCursor;
+
+    /// <summary>How far back from the newest packet probe copies go (each probe packet takes the next older one).</summary>
+    internal const int ProbeDepth = 8;
 
     /// <param name="producerParameters">The producer's parameters, whose header extension IDs packets arrive with.</param>
     /// <param name="consumerParameters">The consumer's parameters; the stream sends its first encoding.</param>
@@ -232,6 +236,53 @@ internal sealed class RtpSendStream
 
     /// <summary>True when the stream can send padding-only RTX packets (RTX negotiated).</summary>
     public bool CanPad => _rtxPayloadType != NoPayloadType && RtxSsrc is not null;
+
+    /// <summary>
+    /// Writes an RTX copy (RFC 4588) of one of the <see cref="ProbeDepth"/> packets sent last, still held by
+    /// <paramref name="source"/>, rewritten exactly as it first went out: libwebrtc's payload padding, probe traffic that
+    /// carries useful redundancy (a receiver that lost the packet recovers it; one that has it drops the duplicate).
+    /// Successive calls walk back from the newest packet. Not a retransmission: no limiter, no NACK bookkeeping.
+    /// False without RTX or when none of them is held any more.
+    /// </summary>
+    public bool TryWriteRecentAsRtx(IRetransmissionSource? source, long nowMs, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (!CanPad || source is null || !_sequencer.HasSent)
+        {
+            return false;
+        }
+
+        Span<byte> original = stackalloc byte[PacketBufferPool.BufferLength];
+        Span<byte> copy = stackalloc byte[PacketBufferPool.BufferLength];
+        var newest = _sequencer.HighestSequence;
+        for (var tried = 0; tried < ProbeDepth; tried++)
+        {
+            var sequence = (ushort)(newest - _probeCursor);
+            _probeCursor = (_probeCursor + 1) % ProbeDepth;
+            if (!_sequencer.TryMapBack(sequence, out var inputSequence)
+                || !source.TryGetForRetransmission(inputSequence, nowMs, original, out var length)
+                || !RtpPacket.TryParse(original[..length], out var packet))
+            {
+                continue;
+            }
+
+            var rewritten = Rewrite(packet, copy);
+            if (rewritten == 0)
+            {
+                continue;
+            }
+
+            Stamp(copy, sequence, _sequencer.MapTimestamp(packet.Timestamp));
+            if (RtpPacket.TryParse(copy[..rewritten], out var outgoing)
+                && RtxPacket.TryWrap(outgoing, destination, RtxSsrc!.Value, _rtxPayloadType, _rtxSequence, out written))
+            {
+                _rtxSequence++;
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Writes a padding-only RTX packet (libwebrtc's probe padding: the receiver discards it) with

@@ -2,7 +2,9 @@ namespace Parley.Media.Routing;
 
 /// <summary>
 /// Timers of one worker, run on its thread between packets. A timer is a callback with a due time; periodic timers
-/// re-arm themselves. Cancelled timers stay in the heap until they come due, then are dropped. A callback that throws
+/// re-arm themselves; an alarm (<see cref="CreateAlarm"/>) runs once each time it is armed, and re-arming it allocates
+/// nothing (a pacer arms one per burst). Cancelled timers and alarm entries made stale by an earlier re-arm stay in the
+/// heap until they come due, then are dropped. Resolution: the worker's millisecond clock. A callback that throws
 /// is cancelled and handed to the fault handler (the worker), which counts it, logs it and closes the timer's owner:
 /// one broken timer must not end the thread that every room on the worker shares.
 /// </summary>
@@ -31,6 +33,19 @@ internal sealed class WorkerTimers(Action<WorkerTimer, Exception> onFault)
         return timer;
     }
 
+    /// <summary>
+    /// Creates an alarm: not due until <see cref="WorkerTimer.ArmAt"/> arms it, then run once at that time (the
+    /// earliest, when armed again before it ran). Active until cancelled, armed or not.
+    /// </summary>
+    public WorkerTimer CreateAlarm(Action callback, IWorkerCallbackOwner? owner = null)
+    {
+        var timer = new WorkerTimer(this, callback, periodMs: 0, owner);
+        Interlocked.Increment(ref _active);
+        return timer;
+    }
+
+    internal void Arm(WorkerTimer alarm, long due) => _heap.Enqueue(alarm, due);
+
     /// <summary>Moves the clock without running timers (they run at the next <see cref="RunDue"/>).</summary>
     public void AdvanceTo(long now) => _now = now;
 
@@ -40,7 +55,7 @@ internal sealed class WorkerTimers(Action<WorkerTimer, Exception> onFault)
         _now = now;
         while (_heap.TryPeek(out var timer, out var due))
         {
-            if (timer.IsCancelled)
+            if (timer.IsCancelled || (timer.IsAlarm && timer.ArmedAt != due))
             {
                 _heap.Dequeue();
                 continue;
@@ -52,6 +67,7 @@ internal sealed class WorkerTimers(Action<WorkerTimer, Exception> onFault)
             }
 
             _heap.Dequeue();
+            timer.ArmedAt = WorkerTimer.NotArmed;
             try
             {
                 timer.Callback();
@@ -62,7 +78,7 @@ internal sealed class WorkerTimers(Action<WorkerTimer, Exception> onFault)
                 onFault(timer, e);
             }
 
-            if (!timer.IsCancelled)
+            if (!timer.IsCancelled && !timer.IsAlarm)
             {
                 _heap.Enqueue(timer, now + timer.PeriodMs);
             }
@@ -74,12 +90,35 @@ internal sealed class WorkerTimers(Action<WorkerTimer, Exception> onFault)
     internal void OnCancelled() => Interlocked.Decrement(ref _active);
 }
 
-/// <summary>A periodic timer of a <see cref="WorkerTimers"/>.</summary>
+/// <summary>A periodic timer or an alarm of a <see cref="WorkerTimers"/>.</summary>
 internal sealed class WorkerTimer(WorkerTimers timers, Action callback, int periodMs, IWorkerCallbackOwner? owner)
 {
+    internal const long NotArmed = long.MinValue;
+
     public Action Callback { get; } = callback;
 
+    /// <summary>The period; 0 for an alarm.</summary>
     public int PeriodMs { get; } = periodMs;
+
+    public bool IsAlarm => PeriodMs == 0;
+
+    /// <summary>When an alarm is due (<see cref="NotArmed"/>: not armed); its heap entries with another time are stale.</summary>
+    internal long ArmedAt { get; set; } = NotArmed;
+
+    /// <summary>
+    /// Arms an alarm to run at <paramref name="dueMs"/> on the worker's clock, unless it is armed for that time or
+    /// earlier already. Worker thread only.
+    /// </summary>
+    public void ArmAt(long dueMs)
+    {
+        if (!IsAlarm || IsCancelled || (ArmedAt != NotArmed && ArmedAt <= dueMs))
+        {
+            return;
+        }
+
+        ArmedAt = dueMs;
+        timers.Arm(this, dueMs);
+    }
 
     /// <summary>What the timer works for, closed when its callback throws; null for none.</summary>
     public IWorkerCallbackOwner? Owner { get; } = owner;

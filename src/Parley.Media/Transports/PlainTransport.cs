@@ -52,6 +52,9 @@ public sealed class PlainTransport : Transport
 
     private protected override string StatsType => TransportStats.PlainTransportType;
 
+    /// <summary>A plain receiver is configured from the consumer's parameters by the application itself (no SDP from mediasoup-client between).</summary>
+    private protected override bool ConsumerParametersReachReceiverAsGiven => true;
+
     /// <summary>
     /// With SRTP: the keying this transport protects what it sends with; give it to the remote side, which answers
     /// with its own through <see cref="ConnectAsync"/>. Null without SRTP.

@@ -26,4 +26,10 @@ internal enum RtpDropReason
 
     /// <summary>A datagram the kernel refused to send, or one with no remote address to go to yet.</summary>
     SendFailed,
+
+    /// <summary>A video or retransmission packet the pacer could not hold: every slot of its queue was taken.</summary>
+    PacerQueueFull,
+
+    /// <summary>A video or retransmission packet that waited in the pacer past its queue-time limit (late media is worthless).</summary>
+    PacerQueueExpired,
 }

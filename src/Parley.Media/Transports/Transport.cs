@@ -134,7 +134,8 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
                 throw new OrtcException($"Cannot consume producer {producerId} with the given RTP capabilities.");
             }
 
-            var parameters = OrtcRules.GetConsumerRtpParameters(producer.ConsumableRtpParameters, caps, pipe: false, enableRtx: true);
+            var parameters = OrtcRules.GetConsumerRtpParameters(
+                producer.ConsumableRtpParameters, caps, pipe: false, enableRtx: true, parametersReachReceiverAsGiven: ConsumerParametersReachReceiverAsGiven);
             parameters.Mid = NextConsumerMid();
             var consumer = Consumer.Create(this, producer, parameters, appData, paused);
             _consumers.Add(consumer.Id, consumer);
@@ -159,6 +160,13 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
 
     /// <summary>The stats on the worker thread; WebRTC transports add their ICE and DTLS state.</summary>
     private protected virtual TransportStats CreateStats(long now) => Counters.CreateStats(Id, now, StatsType);
+
+    /// <summary>
+    /// True when the application tells the remote receiver a consumer's parameters as they are (a plain RTP endpoint);
+    /// false when they reach it as an SDP offer that mediasoup-client writes, which cannot say everything a codec
+    /// needs (RED's list of block payload types; <c>OrtcRules.KeepsRed</c>).
+    /// </summary>
+    private protected virtual bool ConsumerParametersReachReceiverAsGiven => false;
 
     /// <summary>The <c>mid</c> of the next consumer (WebRTC transports number them per transport); null for none.</summary>
     private protected virtual string? NextConsumerMid() => null;

@@ -3,6 +3,7 @@ using Parley.Media.Ice;
 using System.Diagnostics;
 using Parley.Media.Net;
 using Parley.Media.Ortc;
+using Parley.Media.Pacing;
 using Parley.Media.Rtc;
 using Parley.Media.Routing;
 using Parley.Media.Rtp;
@@ -23,19 +24,21 @@ namespace Parley.Media.Transports;
 /// A DTLS failure, a DTLS close from the remote side or ICE closing closes the transport (<see cref="Transport.Closed"/>).
 /// The state events are raised on the worker (ICE, DTLS records) or a DTLS handshake thread: handlers must not block.
 /// </remarks>
-public sealed class WebRtcTransport : Transport
+public sealed class WebRtcTransport : Transport, IPacedPacketSink
 {
     private readonly WebRtcConnection _connection;
     private readonly IReadOnlyList<IceCandidate> _candidates;
     private readonly Dictionary<uint, byte> _transportCcIdBySsrc = [];
     private readonly TransportCcFeedbackRecorder _transportCc = new();
     private readonly RidStreamBinder _ridStreams = new();
-    private readonly SendSideBandwidthControl _bandwidth = new(Bwe.BandwidthEstimatorOptions.Default);
+    private readonly SendSideBandwidthControl _bandwidth;
     private readonly ConsumerBitrateAllocation _allocation = new();
-    private readonly List<RtpSendStream> _paddingStreams = [];
-    private readonly ProbeSender _probes;
+    private readonly HashSet<uint> _videoSsrcs = [];
+    private readonly List<(Consumer Consumer, RtpSendStream Stream)> _probeStreams = [];
+    private readonly PacedSender _pacing;
     private WorkerTimer? _allocationTimer;
-    private WorkerTimer? _probeTimer;
+    private WorkerTimer? _pacerAlarm;
+    private int _nextProbeStream;
     private readonly long _createdTimestamp = Stopwatch.GetTimestamp();
     private WorkerTimer? _transportCcTimer;
     private uint _lastTransportCcSsrc;
@@ -45,7 +48,8 @@ public sealed class WebRtcTransport : Transport
         : base(router, options.AppData, connection.Counters)
     {
         _connection = connection;
-        _probes = new ProbeSender(_bandwidth.Estimator, SendProbePadding);
+        _bandwidth = new SendSideBandwidthControl(options.BandwidthEstimation ?? Bwe.BandwidthEstimatorOptions.Default);
+        _pacing = new PacedSender(this, PacerOptions.Default, PacerStoreCapacity, PacketBufferPool.BufferLength);
         _candidates = SelectCandidates(connection.IceCandidates, options);
         connection.RtpReceived += (packet, arrivalTimestamp) => OnWorkerPacket(packet, isRtcp: false, arrivalTimestamp);
         connection.RtcpReceived += (packet, arrivalTimestamp) => OnWorkerPacket(packet, isRtcp: true, arrivalTimestamp);
@@ -142,8 +146,108 @@ public sealed class WebRtcTransport : Transport
     /// <summary>The outgoing bandwidth: transport-wide sequence numbers on what is sent, the estimate from feedback.</summary>
     internal SendSideBandwidthControl Bandwidth => _bandwidth;
 
-    internal override void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false) =>
-        Send(packet, isRetransmission ? TrafficKind.Rtx : TrafficKind.Rtp, Bwe.ProbeCluster.None);
+    /// <summary>Tests see each RTP packet as it leaves (after the pacer, stamped, before SRTP) with its send time; null in production.</summary>
+    internal SentPacketObserver? SentObserver { get; set; }
+
+    /// <summary>The pacer on the send path: video and retransmissions wait in it while an estimate runs.</summary>
+    internal PacedSender Pacing => _pacing;
+
+    /// <summary>Packets at most held by the pacer (each in a slot of <see cref="PacketBufferPool.BufferLength"/> bytes).</summary>
+    internal const int PacerStoreCapacity = 256;
+
+    /// <summary>
+    /// Audio (any SSRC not of a video consumer) leaves at once; video and retransmissions go through the pacer, at
+    /// <see cref="PacedSender.PacingFactor"/> × the estimate, and straight out when no estimate runs.
+    /// </summary>
+    internal override void SendRtp(ReadOnlySpan<byte> packet, bool isRetransmission = false)
+    {
+        var priority = packet.Length >= RtpPacket.FixedHeaderLength && _videoSsrcs.Contains(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(packet[8..]))
+            ? isRetransmission ? PacketPriority.Retransmission : PacketPriority.Video
+            : PacketPriority.Audio;
+        _pacing.SetTargetBitrate(_bandwidth.AvailableBitrate);
+        if (!_pacing.IsPacing)
+        {
+            Send(packet, KindOf(priority), Bwe.ProbeCluster.None);
+            return;
+        }
+
+        var now = _bandwidth.NowMicroseconds;
+        if (!_pacing.Send(packet, priority, now))
+        {
+            ArmPacer(now);
+        }
+    }
+
+    private static TrafficKind KindOf(PacketPriority priority) => priority == PacketPriority.Retransmission ? TrafficKind.Rtx : TrafficKind.Rtp;
+
+    void IPacedPacketSink.SendNow(ReadOnlySpan<byte> packet, PacketPriority priority, int probeClusterId) =>
+        Send(packet, KindOf(priority), probeClusterId);
+
+    void IPacedPacketSink.OnDropped(PacerDropReason reason) =>
+        Counters.OnDropped(reason == PacerDropReason.QueueFull ? RtpDropReason.PacerQueueFull : RtpDropReason.PacerQueueExpired);
+
+    /// <summary>
+    /// One probe packet: an RTX copy of a packet a video consumer sent last (useful redundancy, as libwebrtc's payload
+    /// padding), taking the consumers in turn; a padding-only RTX packet when none has one. Its size, 0 when none can go.
+    /// </summary>
+    int IPacedPacketSink.SendProbe(int size, int probeClusterId)
+    {
+        Span<byte> buffer = stackalloc byte[PacketBufferPool.BufferLength];
+        var count = _probeStreams.Count;
+        var nowMs = Worker.Timers.Now;
+        for (var i = 0; i < count; i++)
+        {
+            var index = (_nextProbeStream + i) % count;
+            var (consumer, stream) = _probeStreams[index];
+            if (consumer.IsActive && consumer.TryWriteProbe(stream, nowMs, buffer, out var written))
+            {
+                _nextProbeStream = (index + 1) % count;
+                return Send(buffer[..written], TrafficKind.Probation, probeClusterId);
+            }
+        }
+
+        foreach (var (_, stream) in _probeStreams)
+        {
+            if (stream.TryWritePadding(buffer, Math.Clamp(size - RtpPacket.FixedHeaderLength, 1, 255), out var written))
+            {
+                return Send(buffer[..written], TrafficKind.Probation, probeClusterId);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Arms the pacer's alarm for its next send (worker-clock milliseconds, rounded up), when something waits.</summary>
+    private void ArmPacer(long nowMicroseconds)
+    {
+        var next = _pacing.NextSendTime(nowMicroseconds);
+        if (next == long.MaxValue || IsClosed)
+        {
+            return;
+        }
+
+        _pacerAlarm ??= Worker.Timers.CreateAlarm(OnPacerAlarm, this);
+        _pacerAlarm.ArmAt(Worker.Timers.Now + Math.Max(1, (next - nowMicroseconds + 999) / 1000));
+    }
+
+    /// <summary>On the worker's alarm: sends what the pacer lets go, starts the next planned probe cluster, re-arms.</summary>
+    private void OnPacerAlarm()
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        var now = _bandwidth.NowMicroseconds;
+        _pacing.SetTargetBitrate(_bandwidth.AvailableBitrate);
+        _pacing.Drain(now);
+        if (!_pacing.Probing)
+        {
+            TryStartProbeCluster();
+        }
+
+        ArmPacer(now);
+    }
 
     /// <summary>Stamps (when negotiated), protects and sends one RTP packet; returns the bytes sent, 0 when dropped.</summary>
     private int Send(ReadOnlySpan<byte> packet, TrafficKind kind, int probeClusterId)
@@ -160,62 +264,56 @@ public sealed class WebRtcTransport : Transport
             _bandwidth.OnSent(outgoing.Length, probeClusterId);
         }
 
+        SentObserver?.Invoke(outgoing, Stopwatch.GetTimestamp());
         OnSent(outgoing.Length, kind);
         return outgoing.Length;
     }
 
-    /// <summary>One padding-only RTX packet of probe cluster <paramref name="clusterId"/> on a video consumer's RTX stream; its size, 0 when none can go.</summary>
-    private int SendProbePadding(int clusterId)
+    /// <summary>Starts the next planned probe cluster through the pacer, when none runs and a video consumer can carry it.</summary>
+    private void StartProbing() => TryStartProbeCluster();
+
+    private bool TryStartProbeCluster()
     {
-        Span<byte> buffer = stackalloc byte[RtpPacket.FixedHeaderLength + 255];
-        foreach (var stream in _paddingStreams)
+        if (_pacing.Probing || _probeStreams.Count == 0 || !_bandwidth.Estimator.TryTakeProbeCluster(out var cluster))
         {
-            if (stream.TryWritePadding(buffer, 255, out var written))
-            {
-                return Send(buffer[..written], TrafficKind.Probation, clusterId);
-            }
+            return false;
         }
 
-        return 0;
+        StartProbe(cluster);
+        return true;
     }
 
-    /// <summary>Starts the next planned probe cluster, with the fast timer that paces it, when none runs.</summary>
-    private void StartProbing()
+    /// <summary>On the worker: sends <paramref name="cluster"/> through the pacer (tests start their own).</summary>
+    internal void StartProbe(in Bwe.ProbeCluster cluster)
     {
-        if (_probeTimer is not null || _paddingStreams.Count == 0 || !_probes.TryStart(_bandwidth.NowMicroseconds))
-        {
-            return;
-        }
-
-        _probes.OnTick(_bandwidth.NowMicroseconds);
-        _probeTimer = Worker.Timers.StartPeriodic(ProbeTickMs, OnProbeTick, this);
-    }
-
-    private void OnProbeTick()
-    {
-        var now = _bandwidth.NowMicroseconds;
-        _probes.OnTick(now);
-        if (!_probes.IsActive && !_probes.TryStart(now))
-        {
-            _probeTimer?.Cancel();
-            _probeTimer = null;
-        }
+        _bandwidth.Estimator.OnProbeClusterStarted(cluster);
+        _pacing.SetTargetBitrate(_bandwidth.AvailableBitrate);
+        _pacing.StartProbe(cluster);
+        ArmPacer(_bandwidth.NowMicroseconds);
     }
 
     /// <summary>How often the bandwidth is shared out again among the consumers (layer costs and the estimate move).</summary>
     internal const int AllocationIntervalMs = 100;
-
-    /// <summary>A probe cluster is paced on ticks this far apart.</summary>
-    internal const int ProbeTickMs = 3;
 
     private protected override void OnConsumerAdded(Consumer consumer)
     {
         foreach (var stream in consumer.SendStreams)
         {
             _bandwidth.AddSsrcs(consumer.RtpParameters, stream.Ssrc, stream.RtxSsrc);
-            if (consumer.Kind == MediaKind.Video && stream.CanPad && _bandwidth.Stamps(stream.RtxSsrc!.Value))
+            if (consumer.Kind != MediaKind.Video)
             {
-                _paddingStreams.Add(stream);
+                continue;
+            }
+
+            _videoSsrcs.Add(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtx)
+            {
+                _videoSsrcs.Add(rtx);
+            }
+
+            if (stream.CanPad && _bandwidth.Stamps(stream.RtxSsrc!.Value))
+            {
+                _probeStreams.Add((consumer, stream));
             }
         }
 
@@ -253,14 +351,15 @@ public sealed class WebRtcTransport : Transport
     private protected override void OnConsumerRemoved(Consumer consumer)
     {
         _allocation.Remove(consumer);
-        foreach (var stream in consumer.SendStreams)
-        {
-            _paddingStreams.Remove(stream);
-        }
-
+        _probeStreams.RemoveAll(p => p.Consumer == consumer);
         foreach (var stream in consumer.SendStreams)
         {
             _bandwidth.RemoveSsrcs(stream.Ssrc, stream.RtxSsrc);
+            _videoSsrcs.Remove(stream.Ssrc);
+            if (stream.RtxSsrc is { } rtx)
+            {
+                _videoSsrcs.Remove(rtx);
+            }
         }
     }
 
@@ -353,7 +452,7 @@ public sealed class WebRtcTransport : Transport
     {
         _transportCcTimer?.Cancel();
         _allocationTimer?.Cancel();
-        _probeTimer?.Cancel();
+        _pacerAlarm?.Cancel();
         ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Close(), _connection, preferLocal: false);
     }
 
@@ -477,3 +576,6 @@ public sealed class WebRtcTransport : Transport
         }
     }
 }
+
+/// <summary>Sees one packet a transport sent and its <see cref="Stopwatch"/> timestamp (a test seam).</summary>
+internal delegate void SentPacketObserver(ReadOnlySpan<byte> packet, long timestamp);

@@ -27,6 +27,9 @@ public sealed record WebRtcTransportOptions
     /// <summary>Connection settings (DTLS options, consent timeout); null for the defaults.</summary>
     internal WebRtcConnectionOptions? Connection { get; init; }
 
+    /// <summary>Bounds of the send-side estimate (start, min, max); null for the defaults (benchmarks start it elsewhere).</summary>
+    internal Bwe.BandwidthEstimatorOptions? BandwidthEstimation { get; init; }
+
     /// <summary>Anything the application wants to keep with the transport.</summary>
     public object? AppData { get; init; }
 }

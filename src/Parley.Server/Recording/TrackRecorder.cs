@@ -87,10 +87,21 @@ internal sealed class TrackRecorder(
         }
     }
 
+    /// <summary>
+    /// What ffmpeg can take: the router's capabilities without RED (RFC 2198), which ffmpeg's RTP demuxer cannot unwrap;
+    /// a plain consumer that lists RED is sent RED, so the recording's asks for the primary encoding alone.
+    /// </summary>
+    internal static RtpCapabilities DecodableCapabilities(RtpCapabilities routerCapabilities)
+    {
+        var capabilities = routerCapabilities.Clone();
+        capabilities.Codecs.RemoveAll(codec => codec.MimeType.Equals("audio/red", StringComparison.OrdinalIgnoreCase));
+        return capabilities;
+    }
+
     private async Task<bool> OpenSegmentAsync()
     {
         _transport = await router.CreatePlainTransportAsync(new PlainTransportOptions { ListenIp = IPAddress.Loopback, RtcpMux = false });
-        _consumer = await _transport.ConsumeAsync(producer.Producer.Id, router.RtpCapabilities, paused: true);
+        _consumer = await _transport.ConsumeAsync(producer.Producer.Id, DecodableCapabilities(router.RtpCapabilities), paused: true);
         var codec = _consumer.RtpParameters.Codecs.First(c => !c.MimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase));
         var codecName = codec.MimeType[(codec.MimeType.IndexOf('/') + 1)..];
         var port = LocalPorts.FreeRtpPair();

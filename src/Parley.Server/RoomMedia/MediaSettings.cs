@@ -14,8 +14,17 @@ internal sealed class MediaSettings
     /// <summary>The address put into ICE candidates (a public IP or name); null for the listening address.</summary>
     public string? AnnouncedAddress { get; set; }
 
+    /// <summary>The port put into ICE candidates (behind a port forward); null for <see cref="Port"/>.</summary>
+    public int? AnnouncedPort { get; set; }
+
     /// <summary>Media workers (threads); null for one per processor.</summary>
     public int? WorkerCount { get; set; }
+
+    /// <summary>
+    /// How long a received datagram may wait for its media worker before it is dropped unhandled (shedding under
+    /// overload); null for the engine's default (<c>WorkerPoolOptions.MaxQueueDelay</c>), zero never drops.
+    /// </summary>
+    public TimeSpan? MaxQueueDelay { get; set; }
 
     /// <summary>How long a room's router outlives its last participant (a quick rejoin keeps it).</summary>
     public TimeSpan RouterIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);

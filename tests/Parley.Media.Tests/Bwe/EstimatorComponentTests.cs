@@ -173,6 +173,22 @@ public class EstimatorComponentTests
     }
 
     [Fact]
+    public void A_probe_received_over_twice_as_fast_as_it_was_sent_gives_no_result()
+    {
+        var evaluator = new ProbeResultEvaluator();
+        evaluator.OnClusterStarted(ProbeCluster.For(4, 1_000_000));
+        long result = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            // Sent at 1 Mbit/s (1000 bytes every 8 ms), stamped 1 ms apart on arrival: a receiver that read a batch late.
+            result = Math.Max(result, evaluator.OnPacket(new PacketResult(i, i * 8_000, 50_000 + (i * 1_000), 1000, 4)));
+        }
+
+        Assert.Equal(0, result);
+        Assert.True(evaluator.Invalid > 0);
+    }
+
+    [Fact]
     public void Probe_packets_of_an_unknown_cluster_or_lost_are_ignored()
     {
         var evaluator = new ProbeResultEvaluator();

@@ -30,6 +30,22 @@ public class WebRtcServerOptionsTests
         Assert.All(server.LocalCandidates, c => Assert.Equal(("media.example.org", "media.example.org"), (c.Ip, c.Address)));
     }
 
+    [Fact]
+    public void Announced_port_goes_into_the_shared_candidates_while_the_bound_port_stays()
+    {
+        using var server = new WebRtcServer(new WebRtcServerOptions { Port = 0, AnnouncedPort = 50123 });
+        server.Start();
+        Assert.Equal(2, server.LocalCandidates.Count);
+        Assert.All(server.LocalCandidates, c => Assert.Equal(50123, c.Port));
+        Assert.NotEqual(50123, server.UdpPort);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65536)]
+    public void An_announced_port_out_of_range_is_refused(int port) =>
+        Assert.ThrowsAny<ArgumentException>(() => new WebRtcServer(new WebRtcServerOptions { Port = 0, AnnouncedPort = port }));
+
     [Theory]
     [InlineData(-1, 0, 0, 1500)]
     [InlineData(70000, 0, 0, 1500)]

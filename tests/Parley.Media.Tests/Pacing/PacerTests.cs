@@ -165,6 +165,10 @@ public class PacerTests
             while (pacer.TryGetNext(now, out var decision))
             {
                 sent.Add((now, decision));
+                if (decision.IsPadding)
+                {
+                    pacer.OnPaddingSent(decision.Size);
+                }
             }
 
             var next = pacer.NextSendTime(now);

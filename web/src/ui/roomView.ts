@@ -347,6 +347,7 @@ export class RoomView implements MeetingView, View {
 
     const selfTile = this.tiles.get(this.options.selfUserId);
     const camTrack = meeting?.local.camTrack ?? null;
+    selfTile?.setOwnMedia(micOn, camOn);
     selfTile?.setVideoTrack(camOn && camTrack !== null ? camTrack : null);
     const screenTrack = meeting?.local.screenTrack ?? null;
     const ownScreen = this.screens.get(this.options.selfUserId);

@@ -5,7 +5,9 @@ import { h, icon } from './dom';
 
 /**
  * One participant in the grid: their camera (or initials), their audio, name, and the
- * mic/camera/screen indicators that mirror the room_user flags the server broadcasts.
+ * mic/camera/screen indicators. Another person's indicators mirror the room_user flags the server
+ * broadcasts; the own tile's mic and camera follow local state (see setOwnMedia), because the
+ * server's flags lag the own camera by a round trip and would show it off while it already plays.
  */
 export class ParticipantTile {
   readonly element: HTMLElement;
@@ -51,11 +53,20 @@ export class ParticipantTile {
     this.nameLabel.textContent = this.isSelf ? `${user.name} (you)` : user.name;
     this.avatar.textContent = initials(user.name);
     this.element.dataset['role'] = user.role;
-    setIndicator(this.micIndicator, user.isMicActive, 'mic', 'micOff', 'Microphone');
-    setIndicator(this.camIndicator, user.isCamActive, 'cam', 'camOff', 'Camera');
+    if (!this.isSelf) this.setMedia(user.isMicActive, user.isCamActive);
     this.screenIndicator.dataset['active'] = String(user.isShareScreen);
     this.screenIndicator.hidden = !user.isShareScreen;
     this.screenIndicator.title = 'Sharing the screen';
+  }
+
+  /** The own tile's mic and camera, as this page sends them. */
+  setOwnMedia(micOn: boolean, camOn: boolean): void {
+    if (this.isSelf) this.setMedia(micOn, camOn);
+  }
+
+  private setMedia(micOn: boolean, camOn: boolean): void {
+    setIndicator(this.micIndicator, micOn, 'mic', 'micOff', 'Microphone');
+    setIndicator(this.camIndicator, camOn, 'cam', 'camOff', 'Camera');
   }
 
   setVideoTrack(track: MediaStreamTrack | null): void {

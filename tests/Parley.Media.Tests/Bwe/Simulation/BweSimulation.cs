@@ -100,6 +100,12 @@ internal sealed class BweSimulation
 
         while (Pacer.TryGetNext(now, out var decision))
         {
+            if (decision.IsPadding)
+            {
+                // A padding decision is a request: the simulated sender makes padding of exactly the size asked.
+                Pacer.OnPaddingSent(decision.Size);
+            }
+
             var sequence = _sequence++;
             Estimator.OnPacketSent(sequence, now, decision.Size, decision.ProbeClusterId);
             if (Link.TrySend(now, decision.Size, out var arrival))

@@ -189,6 +189,23 @@ public class EstimatorComponentTests
     }
 
     [Fact]
+    public void A_probe_sent_in_a_burst_finds_no_more_than_its_target()
+    {
+        // The pacer let the cluster out in a burst (1200 bytes every 0.2 ms); the receiver stamped the packets 12 ms
+        // apart (800 kbit/s: a late batch through a 300 kbit/s bottleneck). Under twice the burst's rate, so not
+        // refused as received too fast, but a 400 kbit/s probe cannot show more than 400 kbit/s.
+        var evaluator = new ProbeResultEvaluator();
+        evaluator.OnClusterStarted(ProbeCluster.For(5, 400_000));
+        long result = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            result = Math.Max(result, evaluator.OnPacket(new PacketResult(i, i * 200, 50_000 + (i * 12_000), 1200, 5)));
+        }
+
+        Assert.InRange(result, 1, 400_000);
+    }
+
+    [Fact]
     public void Probe_packets_of_an_unknown_cluster_or_lost_are_ignored()
     {
         var evaluator = new ProbeResultEvaluator();
@@ -247,6 +264,35 @@ public class EstimatorComponentTests
         var estimator = new SendSideBandwidthEstimator(new BandwidthEstimatorOptions(100_000, 50_000, 200_000), 0);
         estimator.OnRemb(1_000, 0);
         Assert.Equal(50_000, estimator.TargetBitrate);
+    }
+
+    [Fact]
+    public void Overuse_while_only_audio_is_sent_keeps_the_estimate_instead_of_cutting_it_to_the_audio_rate()
+    {
+        // Video paused: 120-byte audio packets every 20 ms (48 kbit/s) whose delay grows 2 ms each. The acknowledged
+        // rate is the audio's; an overuse then says nothing about what the path carries at the estimate.
+        var estimator = new SendSideBandwidthEstimator(BandwidthEstimatorOptions.Default, 0);
+        var before = estimator.TargetBitrate;
+        var sawOveruse = false;
+        ushort sequence = 0;
+        for (var feedbackIndex = 0; feedbackIndex < 30; feedbackIndex++)
+        {
+            var arrivals = new Parley.Media.Rtcp.TransportCcArrival[5];
+            for (var i = 0; i < arrivals.Length; i++)
+            {
+                long send = sequence * 20_000L;
+                estimator.OnPacketSent(sequence, send, 120);
+                arrivals[i] = new Parley.Media.Rtcp.TransportCcArrival(sequence, send + 40_000 + (sequence * 2_000L));
+                sequence++;
+            }
+
+            estimator.OnTransportFeedback(FeedbackBuilder.Parse(FeedbackBuilder.Build(arrivals)), sequence * 20_000L + 60_000);
+            sawOveruse |= estimator.Usage == BandwidthUsage.Overusing;
+        }
+
+        Assert.True(sawOveruse, "the growing delay reads as overuse");
+        Assert.True(estimator.AcknowledgedBitrate < before / 4, $"acknowledged {estimator.AcknowledgedBitrate}");
+        Assert.True(estimator.TargetBitrate >= before * 0.85, $"{estimator.TargetBitrate} after {before}");
     }
 
     [Fact]

@@ -40,6 +40,9 @@ internal sealed class AimdRateController
 
     public long? LinkCapacity => _linkCapacity.HasEstimate ? (long)_linkCapacity.Estimate : null;
 
+    /// <summary>Three deviations above the link's known capacity; <see cref="long.MaxValue"/> while none is known.</summary>
+    public long LinkCapacityUpperBound => _linkCapacity.HasEstimate ? (long)_linkCapacity.UpperBound : long.MaxValue;
+
     public void SetRoundTripTime(long roundTripTimeMicroseconds) => _roundTripTime = Math.Max(0, roundTripTimeMicroseconds);
 
     /// <summary>Sets the rate from a measurement (a probe), keeping the controller's state.</summary>

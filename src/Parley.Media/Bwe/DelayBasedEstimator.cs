@@ -27,6 +27,8 @@ internal sealed class DelayBasedEstimator
 
     public long? LinkCapacity => _rate.LinkCapacity;
 
+    public long LinkCapacityUpperBound => _rate.LinkCapacityUpperBound;
+
     public void SetRoundTripTime(long roundTripTimeMicroseconds) => _rate.SetRoundTripTime(roundTripTimeMicroseconds);
 
     /// <summary>Feeds one received packet, in sequence order within a feedback.</summary>

@@ -91,7 +91,7 @@ internal sealed class SendSideBandwidthEstimator
     public void SetDesiredBitrate(long bitrate, long nowMicroseconds)
     {
         _probeController.SetDesiredBitrate(bitrate);
-        _probeController.OnEstimate(TargetBitrate, nowMicroseconds);
+        _probeController.OnEstimate(TargetBitrate, nowMicroseconds, _delayBased.LinkCapacityUpperBound);
     }
 
     public void OnRoundTripTime(long roundTripTimeMicroseconds)
@@ -158,6 +158,6 @@ internal sealed class SendSideBandwidthEstimator
     {
         var target = Math.Min(Math.Min(_delayBased.Bitrate, _lossBased.Bound), _remb);
         TargetBitrate = Math.Clamp(target, _options.MinBitrate, _options.MaxBitrate);
-        _probeController.OnEstimate(TargetBitrate, now);
+        _probeController.OnEstimate(TargetBitrate, now, _delayBased.LinkCapacityUpperBound);
     }
 }

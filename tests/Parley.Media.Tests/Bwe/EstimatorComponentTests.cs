@@ -215,6 +215,30 @@ public class EstimatorComponentTests
     }
 
     [Fact]
+    public void A_probe_that_lifts_the_estimate_past_the_known_link_capacity_is_followed_only_after_1_s()
+    {
+        var controller = new ProbeController(10_000_000);
+        controller.OnStart(500_000, 0);
+        controller.TryTake(out _);
+        controller.TryTake(out _);
+        controller.SetDesiredBitrate(3_000_000);
+
+        // The start probes succeed within the link's known capacity: the next probe follows at once.
+        controller.OnEstimate(2_200_000, 100_000, linkCapacityUpperBound: 2_500_000);
+        Assert.True(controller.TryTake(out var within));
+        Assert.Equal(3_000_000, within.TargetBitrate);
+
+        // That one takes the estimate over the capacity (where overuse was seen): no further probe for 1 s.
+        controller.OnEstimate(2_800_000, 200_000, linkCapacityUpperBound: 2_500_000);
+        Assert.False(controller.TryTake(out _));
+        controller.OnEstimate(2_800_000, 1_100_000, linkCapacityUpperBound: 2_500_000);
+        Assert.False(controller.TryTake(out _));
+        controller.OnEstimate(2_800_000, 1_200_000, linkCapacityUpperBound: 2_500_000);
+        Assert.True(controller.TryTake(out var after));
+        Assert.Equal(3_500_000, after.TargetBitrate);
+    }
+
+    [Fact]
     public void Probe_controller_plans_start_probes_then_probes_towards_the_desired_rate_with_backoff()
     {
         var controller = new ProbeController(10_000_000);

@@ -8,6 +8,9 @@
 // connected by an in-process peer (bench/Parley.LoadTest's ClientTransport: ICE, DTLS as client, SRTP) that receives
 // and decrypts its copies; the SRTP profile is the --srtp suite (the server offers only that one). The sink port is
 // then unused. Both modes print the worker thread's own CPU time over the run (workerCpuMs) for CPU per copy.
+// --max-queue-delay MS sets the worker's shedding budget (WorkerPoolOptions.MaxQueueDelay; 0 never sheds).
+// --send-batch off makes the worker send each WebRTC copy with its own sendto instead of batching the copies of one
+// packet into sendmmsg calls (the default where the platform has it), for the A/B in bench/forwarding/webrtc-ab.sh.
 // --estimate BITS (with --webrtc) starts each transport's send-side estimate there instead of 600 kbit/s: the peers send
 // no transport-cc feedback, so it stays there and the pacer paces each transport at 2.5 × BITS (pacerQueued: the copies
 // that waited in a pacer's store; pacerDropped: those it dropped).
@@ -28,6 +31,8 @@ string? srtpSuite = null;
 string? srtpKeyFile = null;
 var srtpProducer = false;
 var webRtc = false;
+var batchSends = true;
+TimeSpan? maxQueueDelay = null;
 long? estimate = null;
 var next = 0;
 while (next < args.Length)
@@ -43,6 +48,8 @@ while (next < args.Length)
         case "--srtp-keys": srtpKeyFile = Value(); break;
         case "--srtp-producer": srtpProducer = true; break;
         case "--webrtc": webRtc = true; break;
+        case "--max-queue-delay": maxQueueDelay = TimeSpan.FromMilliseconds(IntValue()); break;
+        case "--send-batch": batchSends = Value() switch { "on" => true, "off" => false, var other => throw new ArgumentException($"--send-batch takes on or off, not {other}") }; break;
         case "--estimate": estimate = long.Parse(Value(), CultureInfo.InvariantCulture); break;
         default: throw new ArgumentException($"unknown option {option}");
     }
@@ -61,7 +68,7 @@ if (webRtc && srtpKeyFile is not null)
     throw new ArgumentException("--webrtc consumers are keyed by DTLS: no --srtp-keys");
 }
 
-await using var worker = new Worker("forward-bench");
+await using var worker = new Worker("forward-bench", portableWait: false, maxQueueDelay: maxQueueDelay, batchSends: batchSends);
 await WarmUpAsync(worker, srtpSuite);
 var router = await worker.CreateRouterAsync();
 var producerTransport = await router.CreatePlainTransportAsync(new PlainTransportOptions
@@ -129,7 +136,7 @@ foreach (var transport in consumerTransports)
 
 var producerDecryptFailed = producerKeys is null ? "" : $",\"producerDecryptFailed\":{(await producerTransport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.DecryptFailed)}";
 var shed = worker.GetOverloadDropCount(OverloadDropReason.SocketBacklog) + worker.GetOverloadDropCount(OverloadDropReason.WorkerQueue);
-var peerFields = webRtc ? $",\"mode\":\"webrtc\",\"pacerQueued\":{pacerQueued},\"pacerDropped\":{pacerDropped},\"peerReceived\":{Interlocked.Read(ref peerReceived[0])},\"peerSrtpFailures\":{peers.Sum(p => Interlocked.Read(ref p.SrtpFailures))}" : "";
+var peerFields = webRtc ? $",\"mode\":\"webrtc\",\"sendBatch\":{(worker.SendBatch is null ? "false" : "true")},\"pacerQueued\":{pacerQueued},\"pacerDropped\":{pacerDropped},\"peerReceived\":{Interlocked.Read(ref peerReceived[0])},\"peerSrtpFailures\":{peers.Sum(p => Interlocked.Read(ref p.SrtpFailures))}" : "";
 Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed},\"shedLate\":{shed},\"workerCpuMs\":{workerCpuMs}{producerDecryptFailed}{peerFields}}}");
 foreach (var peer in peers)
 {

@@ -1,11 +1,16 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Parley.HubLoad;
 
-/// <summary>Round-trip times from many tasks; percentiles at the end.</summary>
+/// <summary>
+/// Round-trip times from many tasks; percentiles at the end, and the slow ones one by one (when they started, and
+/// what the generator's own runtime did meanwhile) so that a stall can be lined up with the server's metrics and logs.
+/// </summary>
 internal sealed class LatencyRecorder
 {
     private readonly List<long> _ticks = [];
+    private readonly List<Sample> _samples = [];
 
     public int Count
     {
@@ -14,10 +19,21 @@ internal sealed class LatencyRecorder
 
     public async Task<T> TimeAsync<T>(Func<Task<T>> call)
     {
+        var startedAt = DateTime.UtcNow;
+        var gcBefore = GC.CollectionCount(0);
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var threads = ThreadPool.ThreadCount;
         var start = Stopwatch.GetTimestamp();
         var result = await call();
         var elapsed = Stopwatch.GetTimestamp() - start;
-        lock (_ticks) _ticks.Add(elapsed);
+        var sample = new Sample(startedAt, elapsed * 1000.0 / Stopwatch.Frequency, GC.CollectionCount(0) - gcBefore,
+            (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds, threads, ThreadPool.ThreadCount);
+        lock (_ticks)
+        {
+            _ticks.Add(elapsed);
+            _samples.Add(sample);
+        }
+
         return result;
     }
 
@@ -34,5 +50,19 @@ internal sealed class LatencyRecorder
             var index = (int)Math.Clamp(Math.Ceiling(percentile / 100 * _ticks.Count) - 1, 0, _ticks.Count - 1);
             return _ticks[index] * 1000.0 / Stopwatch.Frequency;
         }
+    }
+
+    /// <summary>The calls slower than <paramref name="milliseconds"/>, first started first (at most <paramref name="max"/>).</summary>
+    public IReadOnlyList<Sample> SlowerThan(double milliseconds, int max)
+    {
+        lock (_ticks)
+            return [.. _samples.Where(s => s.Milliseconds > milliseconds).OrderBy(s => s.StartedAt).Take(max)];
+    }
+
+    /// <summary>One call: its start (UTC), its time, and the generator's own GCs, GC pause and thread-pool size around it.</summary>
+    internal sealed record Sample(DateTime StartedAt, double Milliseconds, int Gen0Collections, double GcPauseMilliseconds, int ThreadsBefore, int ThreadsAfter)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{StartedAt:HH:mm:ss.fff} {Milliseconds:F1} ms (generator: {Gen0Collections} GCs, {GcPauseMilliseconds:F1} ms paused, threads {ThreadsBefore}->{ThreadsAfter})");
     }
 }

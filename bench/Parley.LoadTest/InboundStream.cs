@@ -8,7 +8,7 @@ namespace Parley.LoadTest;
 /// One consumer's stream as the receiving participant sees it: which packets arrived (a 4,096-packet window, so loss
 /// is counted after retransmission), the NACK list, frames and freezes, latency from the trailers, bytes per layer.
 /// </summary>
-internal sealed class InboundStream(string consumerId, string producerUserId, bool isVideo, uint ssrc, byte payloadType, uint rtxSsrc, byte rtxPayloadType)
+internal sealed class InboundStream(int participant, string consumerId, string producerUserId, bool isVideo, uint ssrc, byte payloadType, uint rtxSsrc, byte rtxPayloadType)
 {
     private const int Window = 4096;
     private static readonly long FreezeGap = Stopwatch.Frequency / 2;
@@ -18,6 +18,9 @@ internal sealed class InboundStream(string consumerId, string producerUserId, bo
     private long _highestExtended = -1;
     private long _unique;
     private long _lastFrameAt;
+    private long _packetsAtLastFrame;
+    private int _lastFrameLayer = -1;
+    private bool _keyFrameInProgress;
 
     /// <summary>Guards the window and <see cref="Nacks"/> (the receive task writes, the pacer collects NACKs).</summary>
     public readonly Lock Gate = new();
@@ -69,23 +72,26 @@ internal sealed class InboundStream(string consumerId, string producerUserId, bo
         }
 
         Packets++;
-        if (MediaTrailer.TryRead(payload, out var layer, out var sentAt))
+        var layer = -1;
+        if (MediaTrailer.TryRead(payload, out layer, out var sentAt))
         {
             BytesByLayer[layer == OutboundStream.AudioIndex ? 3 : Math.Min(layer, 2)] += payload.Length;
             if (!recovered)
                 counters.Latency.Record((now - sentAt) * 1000.0 / Stopwatch.Frequency);
         }
 
+        _keyFrameInProgress |= keyFrame; // the keyframe bit is in a frame's first packet, the marker in its last
         if (IsVideo && !marker)
             return false;
+        keyFrame = _keyFrameInProgress;
+        _keyFrameInProgress = false;
         Frames++;
         var previous = _lastFrameAt;
         _lastFrameAt = now;
         if (previous != 0 && now - previous > FreezeGap && counters.Measuring)
-        {
-            Interlocked.Increment(ref counters.Freezes);
-            Interlocked.Add(ref counters.FreezeMilliseconds, (now - previous) * 1000 / Stopwatch.Frequency);
-        }
+            counters.RecordFreeze(Freeze(previous, now, Packets - 1 - _packetsAtLastFrame, layer, keyFrame, counters));
+        _packetsAtLastFrame = Packets;
+        _lastFrameLayer = layer;
 
         if (FirstMediaAt != 0)
             return false;
@@ -97,11 +103,12 @@ internal sealed class InboundStream(string consumerId, string producerUserId, bo
     public void CountOngoingFreeze(long now, LoadCounters counters)
     {
         if (IsVideo && _lastFrameAt != 0 && now - _lastFrameAt > FreezeGap)
-        {
-            Interlocked.Increment(ref counters.Freezes);
-            Interlocked.Add(ref counters.FreezeMilliseconds, (now - _lastFrameAt) * 1000 / Stopwatch.Frequency);
-        }
+            counters.RecordFreeze(Freeze(_lastFrameAt, now, Packets - _packetsAtLastFrame, -1, false, counters));
     }
+
+    private FreezeRecord Freeze(long from, long to, long packetsInGap, int layerAfter, bool keyFrameAfter, LoadCounters counters) => new(
+        Stopwatch.GetElapsedTime(counters.WindowStart, from).TotalSeconds, Stopwatch.GetElapsedTime(from, to).TotalMilliseconds,
+        participant, ProducerUserId, IsVideo, packetsInGap, _lastFrameLayer, layerAfter, keyFrameAfter);
 
     public Reception Snapshot()
     {

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
 namespace Parley.LoadTest;
 
 /// <summary>Run-wide packet counters, bumped from every sender and receiver without locks.</summary>
@@ -29,8 +32,33 @@ internal sealed class LoadCounters
     public long Freezes;
     public long FreezeMilliseconds;
 
+    /// <summary>Stopwatch time the measured window began (0 before).</summary>
+    public long WindowStart;
+
+    /// <summary>The window's freezes one by one (the first <see cref="MaxFreezeRecords"/>).</summary>
+    public ConcurrentQueue<FreezeRecord> FreezeRecords { get; } = new();
+
+    private const int MaxFreezeRecords = 500;
+
+    public void RecordFreeze(FreezeRecord freeze)
+    {
+        Interlocked.Increment(ref Freezes);
+        Interlocked.Add(ref FreezeMilliseconds, (long)freeze.GapMilliseconds);
+        if (FreezeRecords.Count < MaxFreezeRecords)
+            FreezeRecords.Enqueue(freeze);
+    }
+
+    /// <summary>The generator's own stalls over 100 ms in the window (<see cref="Pacer"/>).</summary>
+    public ConcurrentQueue<GeneratorStall> GeneratorStalls { get; } = new();
+
+    public void RecordGeneratorStall(GeneratorStallKind kind, long from, long to) =>
+        GeneratorStalls.Enqueue(new GeneratorStall(kind, Stopwatch.GetElapsedTime(WindowStart, from).TotalSeconds, Stopwatch.GetElapsedTime(from, to).TotalMilliseconds));
+
     public void BeginWindow()
     {
+        WindowStart = Stopwatch.GetTimestamp();
+        FreezeRecords.Clear();
+        GeneratorStalls.Clear();
         Latency = new LatencyHistogram();
         Interlocked.Exchange(ref Freezes, 0);
         Interlocked.Exchange(ref FreezeMilliseconds, 0);

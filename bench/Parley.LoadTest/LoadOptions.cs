@@ -47,6 +47,12 @@ internal sealed record LoadOptions
     /// <summary>The measured window, once everyone receives everyone.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Media flows this long once everyone receives everyone before the window opens (<c>--warmup</c>, default 0):
+    /// a fresh server compiles its hot path (the JIT's tier 1) in its first tens of seconds, on the same cores.
+    /// </summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
+
     public LayerChoice Layer { get; init; } = LayerChoice.Auto;
 
     /// <summary>Percent of outgoing video RTP dropped before the socket, as a lossy uplink would (exercises NACK/RTX).</summary>
@@ -63,10 +69,11 @@ internal sealed record LoadOptions
 
     public const string Usage = """
         usage: Parley.LoadTest --server http://127.0.0.1:PORT | --urls URL,URL... [--rooms R] [--size S] [--publishers P] [--audio-only]
-                               [--ramp PER_SECOND] [--seconds D] [--layer low|mid|high|auto] [--json FILE]
+                               [--ramp PER_SECOND] [--seconds D] [--warmup W] [--layer low|mid|high|auto] [--json FILE]
                                [--server-pid PID] [--send-loss PERCENT] [--quiet]
         Plays R x S WebRTC participants (guest sign-in, join by code, ICE + DTLS-SRTP, opus + 3-layer VP8 simulcast)
-        against a Parley server on this machine, measures for D seconds once everyone receives everyone, and exits 0
+        against a Parley server on this machine, measures for D seconds once everyone receives everyone (after W seconds
+        of media not counted, default 0: the server's warm-up), and exits 0
         only when every participant received every publisher's tracks. Only loopback servers are accepted.
         --send-loss drops that percent of the video packets each participant sends (kept in its history), so NACKs and
         RTX retransmissions are exercised; loss is then reported after retransmission.
@@ -84,7 +91,7 @@ internal sealed record LoadOptions
         int? publishers = null, pid = null;
         var audioOnly = false;
         var quiet = false;
-        double ramp = 10, seconds = 10, sendLoss = 0;
+        double ramp = 10, seconds = 10, sendLoss = 0, warmup = 0;
         var layer = LayerChoice.Auto;
         string? json = null;
         for (var i = 0; i < args.Count; i++)
@@ -102,6 +109,7 @@ internal sealed record LoadOptions
                 case "--quiet": quiet = true; break;
                 case "--ramp": ramp = Number(name, Value()); break;
                 case "--seconds": seconds = Number(name, Value()); break;
+                case "--warmup": warmup = Number(name, Value()); break;
                 case "--layer":
                     layer = Enum.TryParse<LayerChoice>(Value(), ignoreCase: true, out var l) ? l : throw new ArgumentException("--layer is low, mid, high or auto");
                     break;
@@ -122,6 +130,7 @@ internal sealed record LoadOptions
             AudioOnly = audioOnly,
             Ramp = ramp,
             Duration = TimeSpan.FromSeconds(seconds),
+            Warmup = TimeSpan.FromSeconds(warmup),
             Layer = layer,
             JsonFile = json,
             ServerPid = pid,
@@ -150,6 +159,8 @@ internal sealed record LoadOptions
             throw new ArgumentException("--send-loss is from 0 to 50 percent");
         if (Duration <= TimeSpan.Zero || Duration > TimeSpan.FromHours(1))
             throw new ArgumentException("--seconds is from 0 to 3600");
+        if (Warmup < TimeSpan.Zero || Warmup > TimeSpan.FromMinutes(10))
+            throw new ArgumentException("--warmup is from 0 to 600");
     }
 
     public static bool IsLoopback(Uri uri) =>

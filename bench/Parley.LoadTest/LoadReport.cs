@@ -33,6 +33,10 @@ internal sealed record LoadReport
     public required double LossPercent { get; init; }
     public required long Freezes { get; init; }
     public required long FreezeMilliseconds { get; init; }
+    /// <summary>The window's freezes one by one (<see cref="FreezeRecord"/>), first 500.</summary>
+    public required FreezeRecord[] FreezeDetails { get; init; }
+    /// <summary>Stalls of the generator's own process over 100 ms in the window (<see cref="Pacer"/>).</summary>
+    public required GeneratorStall[] GeneratorStalls { get; init; }
     public required long PacketsSent { get; init; }
     public required long PacketsReceived { get; init; }
     public required double PacketsSentPerSecond { get; init; }
@@ -79,6 +83,10 @@ internal sealed record LoadReport
         Row("media latency p50/p99", $"{F(LatencyP50Milliseconds, "F2")} / {F(LatencyP99Milliseconds, "F2")} ms ({LatencySamples} packets)");
         Row("loss after retransmission", $"{LossPercent.ToString("F3", CultureInfo.InvariantCulture)} % ({PacketsLost} of {PacketsExpected})");
         Row("freezes (> 500 ms)", $"{Freezes} ({FreezeMilliseconds} ms)");
+        if (FreezeDetails.Length > 0)
+            Row("  video / audio; silent (no packet)", $"{FreezeDetails.Count(f => f.IsVideo)} / {FreezeDetails.Count(f => !f.IsVideo)}; {FreezeDetails.Count(f => f.PacketsInGap == 0)}; layer switches {FreezeDetails.Count(f => f.LayerAfter >= 0 && f.LayerAfter != f.LayerBefore)}; ended by a keyframe {FreezeDetails.Count(f => f.KeyFrameAfter)}");
+        Row("generator stalls > 100 ms send/recv", $"{GeneratorStalls.Count(s => s.Kind == GeneratorStallKind.Send)} / {GeneratorStalls.Count(s => s.Kind == GeneratorStallKind.Receive)}{(GeneratorStalls.Length == 0 ? "" : $", longest {GeneratorStalls.Max(s => s.Milliseconds):F0} ms")}");
+        Row("freezes during a generator stall", $"{FreezeDetails.Count(f => f.DuringGeneratorStall)} of {FreezeDetails.Length}");
         Row("packets/s out / in", $"{F(PacketsSentPerSecond, "F0")} / {F(PacketsReceivedPerSecond, "F0")}");
         Row("NACKs sent / received", $"{NacksSent} ({NackedPacketsSent} pkts) / {NacksReceived} ({NackedPacketsReceived} pkts)");
         Row("retransmissions sent / received", $"{RetransmissionsSent} / {RetransmissionsReceived}");

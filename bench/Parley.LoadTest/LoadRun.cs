@@ -35,7 +35,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
             joinCodes.Add((await api.CreateRoomAsync(ownerToken, $"Load room {r}")).JoinCode);
 
         var certificate = DtlsCertificate.Generate("Parley load test");
-        using var pacer = new Pacer();
+        using var pacer = new Pacer(_counters);
         var starts = new List<Task>();
         var rampStart = Stopwatch.GetTimestamp();
         var lastTick = (Stopwatch.GetTimestamp(), _counters.Take(), GeneratorCpu(), server?.CpuSeconds());
@@ -81,6 +81,12 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
         }
 
         var setupSeconds = setupClock.Elapsed.TotalSeconds;
+        for (var warm = Stopwatch.StartNew(); warm.Elapsed < options.Warmup;)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+            lastTick = Progress("warmup", lastTick, server);
+        }
+
         _counters.BeginWindow();
         var streamsAtStart = AllStreams().ToDictionary(s => s, s => s.Snapshot());
         var countersAtStart = _counters.Take();
@@ -137,6 +143,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
                 _errors.Add(error);
         }
 
+        GeneratorStall[] stalls = [.. _counters.GeneratorStalls.OrderBy(s => s.AtSeconds)];
         var joins = _participants.Where(p => p.JoinMilliseconds is not null).Select(p => p.JoinMilliseconds!.Value).Order().ToList();
         var serverCpu = serverCpuAtEnd - serverCpuAtStart is { } serverSeconds ? serverSeconds / windowSeconds * 100 : (double?)null;
         var report = new LoadReport
@@ -167,6 +174,8 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
             LossPercent = expected == 0 ? 0 : lost * 100.0 / expected,
             Freezes = freezes,
             FreezeMilliseconds = freezeMilliseconds,
+            FreezeDetails = [.. _counters.FreezeRecords.OrderBy(f => f.AtSeconds).Select(f => f with { DuringGeneratorStall = stalls.Any(f.Overlaps) })],
+            GeneratorStalls = stalls,
             PacketsSent = window.RtpSent,
             PacketsReceived = window.RtpReceived,
             PacketsSentPerSecond = window.RtpSent / windowSeconds,

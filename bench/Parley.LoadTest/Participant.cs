@@ -198,7 +198,7 @@ internal sealed class Participant : IAsyncDisposable
                 twccId = extension.GetProperty("id").GetByte();
         }
 
-        Receiver!.Add(new InboundStream(consumerId, userId, isVideo, encoding.GetProperty("ssrc").GetUInt32(), payloadType, rtxSsrc, rtxPayloadType), twccId);
+        Receiver!.Add(new InboundStream(Index, consumerId, userId, isVideo, encoding.GetProperty("ssrc").GetUInt32(), payloadType, rtxSsrc, rtxPayloadType), twccId);
         await Invoke("resumeConsumer", new { consumerId }, cancel);
         if (isVideo && _options.Layer != LayerChoice.Auto)
         {

@@ -3,6 +3,7 @@
 # consumers -> one rtpsink port. The forwarder runs pinned to core 1, rtpgen and rtpsink to core 0.
 # Usage: bench/forwarding/run.sh [N ...]     (default: 100 150 200 250 275)
 # Env:   SECONDS_PER_RUN (10), PPS (1000), SIZE (1200), BENCH_TOOLS (/work/shared/bench),
+#        MAX_QUEUE_DELAY_MS (the worker's shedding budget, Parley only; the engine default when unset, 0 never sheds),
 #        FORWARDER=parley (default) or cfwd (the bare C loop of cfwd.c, measured under the same conditions),
 #        CFWD_CONNECT=1 (cfwd connects its sockets to the sink and sends without an address, as Parley's transports do)
 #        SRTP=AES_CM_128_HMAC_SHA1_80 | AEAD_AES_128_GCM (or the other two mediasoup suites): every consumer transport
@@ -75,7 +76,8 @@ for N in "${COUNTS[@]}"; do
     SRTP_ARGS=()
     [ -n "$SRTP" ] && SRTP_ARGS=(--srtp "$SRTP" --srtp-keys "$TMP/keys.$N")
     [ -n "$SRTP_PRODUCER" ] && SRTP_ARGS+=(--srtp-producer)
-    taskset -c 1 dotnet "$TMP/fwd/Parley.ForwardBench.dll" --consumers "$N" --sink-port "$SINK_PORT" "${SRTP_ARGS[@]}" <"$TMP/in.$N" >"$TMP/fwd.$N.log" &
+    taskset -c 1 dotnet "$TMP/fwd/Parley.ForwardBench.dll" --consumers "$N" --sink-port "$SINK_PORT" "${SRTP_ARGS[@]}" \
+      ${MAX_QUEUE_DELAY_MS:+--max-queue-delay "$MAX_QUEUE_DELAY_MS"} <"$TMP/in.$N" >"$TMP/fwd.$N.log" &
     FWD_PID=$!
     exec 3>"$TMP/in.$N"
   fi

@@ -5,7 +5,10 @@
 # (Parley.ForwardBench --webrtc). The figure is the forwarding worker thread's own CPU time (schedstat) over the
 # packets it sent: the peers' decryption and the sink run on other threads or processes. Nothing is pinned.
 #   bench/forwarding/webrtc-ab.sh N SUITE [SUITE...]      e.g. 50 AEAD_AES_128_GCM AES_CM_128_HMAC_SHA1_80
-#   env: SECONDS_PER_RUN (10), PPS (1000: the input stream, each consumer gets a copy), SIZE (1200), ROUNDS (2)
+#   env: SECONDS_PER_RUN (10), PPS (1000: the input stream, each consumer gets a copy), SIZE (1200), ROUNDS (2),
+#        MODES ("plain webrtc"; webrtc-sendto is WebRTC with one sendto per copy instead of sendmmsg batches:
+#        MODES="webrtc-sendto webrtc" is the sendmmsg A/B), LOCK (a file to flock around each round, the build
+#        outside it, e.g. /work/helpers/measure.lock)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TOOLS=${BENCH_TOOLS:-/work/shared/bench}
@@ -13,6 +16,7 @@ RUN_SECONDS=${SECONDS_PER_RUN:-10}
 PPS=${PPS:-1000}
 SIZE=${SIZE:-1200}
 ROUNDS=${ROUNDS:-2}
+read -r -a MODES <<<"${MODES:-plain webrtc}"
 N=$1; shift
 SUITES=("$@")
 TMP=$(mktemp -d)
@@ -23,17 +27,19 @@ free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$1" "$2"; }
 gcc -O2 -o "$TMP/rtpgen" "$TOOLS/rtpgen.c"
 gcc -O2 -o "$TMP/rtpsink" "$TOOLS/rtpsink.c"
-dotnet build -c Release "$ROOT/bench/Parley.ForwardBench" -o "$TMP/fwd" >/dev/null
+nice -n 19 dotnet build -c Release "$ROOT/bench/Parley.ForwardBench" -o "$TMP/fwd" >/dev/null
 
 echo "| round | mode | SRTP profile | consumers | copies sent | copies received | send failed | worker CPU | worker CPU per copy |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for ROUND in $(seq 1 "$ROUNDS"); do
+  if [ -n "${LOCK:-}" ]; then exec 9>"$LOCK"; flock 9; fi
   for SUITE in "${SUITES[@]}"; do
-    for MODE in plain webrtc; do
+    for MODE in "${MODES[@]}"; do
       SINK_PORT=$(free_port)
       mkfifo "$TMP/in"
       ARGS=(--consumers "$N" --sink-port "$SINK_PORT" --srtp "$SUITE")
-      [ "$MODE" = webrtc ] && ARGS+=(--webrtc)
+      [ "$MODE" = webrtc ] && ARGS+=(--webrtc --send-batch on)
+      [ "$MODE" = webrtc-sendto ] && ARGS+=(--webrtc --send-batch off)
       dotnet "$TMP/fwd/Parley.ForwardBench.dll" "${ARGS[@]}" <"$TMP/in" >"$TMP/fwd.log" &
       FWD_PID=$!
       exec 3>"$TMP/in"
@@ -59,4 +65,5 @@ for ROUND in $(seq 1 "$ROUNDS"); do
       echo "| $ROUND | $MODE | $SUITE | $N | $SENT | $GOT | $(field "$LAST" sendFailed) | ${CPU} ms | $PER |"
     done
   done
+  if [ -n "${LOCK:-}" ]; then flock -u 9; fi
 done

@@ -34,8 +34,17 @@ internal sealed class AllocatedConsumer
 
     public bool Paused => Current.IsNone;
 
-    /// <summary>When <see cref="Current"/> last changed (for the minimum hold time).</summary>
+    /// <summary>When <see cref="Current"/> last changed (for the hold time).</summary>
     internal long LastChange { get; set; } = long.MinValue;
+
+    /// <summary>When <see cref="Current"/> last went up (a resume included).</summary>
+    internal long LastUpgrade { get; set; } = long.MinValue;
+
+    /// <summary>How long a layer is held before an upgrade now; 0 until the allocator sets its minimum.</summary>
+    internal long Hold { get; set; }
+
+    /// <summary>Since when the layer kept costs more than is left for it (within the tolerance); long.MinValue when it fits.</summary>
+    internal long DeficitSince { get; set; } = long.MinValue;
 
     /// <summary>Registration order, to keep equal priorities stable.</summary>
     internal long Order { get; set; }

@@ -1,12 +1,30 @@
 namespace Parley.Media.Allocation;
 
-/// <summary>Hysteresis of a <see cref="BitrateAllocator"/>.</summary>
+/// <summary>Hysteresis of a <see cref="BitrateAllocator"/>: what keeps a consumer from switching layers back and forth.</summary>
 /// <param name="UpgradeHeadroom">
 /// A higher layer (or a resume) is taken only when its cost times (1 + this) fits, so an estimate that wobbles
 /// around a layer's cost does not switch it back and forth.
 /// </param>
-/// <param name="MinHoldMicroseconds">A layer is kept at least this long before an upgrade (downgrades are immediate: the link cannot carry the layer).</param>
-internal readonly record struct AllocatorOptions(double UpgradeHeadroom, long MinHoldMicroseconds)
+/// <param name="MinHoldMicroseconds">
+/// A layer is kept at least this long before an upgrade (downgrades are not held: the link cannot carry the layer).
+/// </param>
+/// <param name="MaxHoldMicroseconds">
+/// An upgrade that did not last (a downgrade within <paramref name="FailedUpgradeMicroseconds"/>) doubles the consumer's
+/// hold, up to this; a downgrade after a layer that lasted brings it back to <paramref name="MinHoldMicroseconds"/>.
+/// </param>
+/// <param name="FailedUpgradeMicroseconds">How soon after an upgrade a downgrade counts it as failed.</param>
+/// <param name="DeficitTolerance">
+/// A layer kept may cost up to this share more than is left for it for <paramref name="DeficitGraceMicroseconds"/>
+/// (the noise of measured layer rates and of the estimate); a larger deficit, or a longer one, lowers it at once.
+/// </param>
+/// <param name="DeficitGraceMicroseconds">How long a small deficit is tolerated.</param>
+internal readonly record struct AllocatorOptions(
+    double UpgradeHeadroom,
+    long MinHoldMicroseconds,
+    long MaxHoldMicroseconds,
+    long FailedUpgradeMicroseconds,
+    double DeficitTolerance,
+    long DeficitGraceMicroseconds)
 {
-    public static AllocatorOptions Default => new(0.15, 2_000_000);
+    public static AllocatorOptions Default => new(0.15, 2_000_000, 64_000_000, 10_000_000, 0.1, 500_000);
 }

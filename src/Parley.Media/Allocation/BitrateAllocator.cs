@@ -4,9 +4,12 @@ namespace Parley.Media.Allocation;
 /// Shares a transport's available bitrate among its video consumers: audio is taken off the top (never starved);
 /// then, by priority (screen share, active speaker, others; equal priorities in the order added), each consumer
 /// first gets its lowest layer if it fits — those that get nothing are paused — and then, in the same order, the
-/// highest layer (spatial, then temporal) that fits in what is left and that its preference allows. Keeping or
-/// lowering a layer needs only that it fits; raising one or resuming needs headroom and the layer held for a
-/// minimum time. No allocation per run.
+/// highest layer (spatial, then temporal) that fits in what is left and that its preference allows. Layers are steps
+/// in that order (S0T0 &lt; S0T1 &lt; S0T2 &lt; S1T0 ...), each costed cumulatively, so a tight estimate keeps S1T0
+/// rather than falling to S0 (as mediasoup and LiveKit order them). Lowering a layer needs only that it does not fit;
+/// keeping one tolerates a small deficit for a moment (measurement noise); raising one or resuming needs headroom
+/// and the layer held for the consumer's hold time, which doubles after an upgrade that did not last. No allocation
+/// per run.
 /// </summary>
 internal sealed class BitrateAllocator
 {
@@ -17,7 +20,8 @@ internal sealed class BitrateAllocator
 
     public BitrateAllocator(AllocatorOptions options)
     {
-        if (options.UpgradeHeadroom < 0 || options.MinHoldMicroseconds < 0)
+        if (options.UpgradeHeadroom < 0 || options.MinHoldMicroseconds < 0 || options.MaxHoldMicroseconds < options.MinHoldMicroseconds
+            || options.FailedUpgradeMicroseconds < 0 || options.DeficitTolerance < 0 || options.DeficitGraceMicroseconds < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options));
         }
@@ -33,6 +37,7 @@ internal sealed class BitrateAllocator
     public void Add(AllocatedConsumer consumer)
     {
         consumer.Order = _nextOrder++;
+        consumer.Hold = _options.MinHoldMicroseconds;
         _consumers.Add(consumer);
         if (_ordered.Length < _consumers.Count)
         {
@@ -100,6 +105,7 @@ internal sealed class BitrateAllocator
 
             var baseCost = consumer.Layers[consumer.Tentative];
             var max = consumer.PreferredMax;
+            var inDeficit = false;
             for (var s = Math.Min(max.Spatial, consumer.Layers.SpatialLayers - 1); s >= 0; s--)
             {
                 var chosen = false;
@@ -113,9 +119,19 @@ internal sealed class BitrateAllocator
                     }
 
                     var extra = cost - baseCost;
-                    var allowed = candidate <= consumer.Current
-                        ? extra <= remaining
-                        : CanRaise(consumer, cost, remaining + baseCost, nowMicroseconds);
+                    bool allowed;
+                    if (candidate == consumer.Current && extra > remaining)
+                    {
+                        allowed = Tolerates(consumer, cost, extra - remaining, nowMicroseconds);
+                        inDeficit = allowed;
+                    }
+                    else
+                    {
+                        allowed = candidate <= consumer.Current
+                            ? extra <= remaining
+                            : CanRaise(consumer, cost, remaining + baseCost, nowMicroseconds);
+                    }
+
                     if (allowed)
                     {
                         consumer.Tentative = candidate;
@@ -130,6 +146,8 @@ internal sealed class BitrateAllocator
                     break;
                 }
             }
+
+            consumer.DeficitSince = !inDeficit ? long.MinValue : consumer.DeficitSince == long.MinValue ? nowMicroseconds : consumer.DeficitSince;
         }
 
         var changed = 0;
@@ -139,6 +157,7 @@ internal sealed class BitrateAllocator
             consumer.Changed = consumer.Tentative != consumer.Current;
             if (consumer.Changed)
             {
+                UpdateHold(consumer, nowMicroseconds);
                 consumer.Previous = consumer.Current;
                 consumer.Current = consumer.Tentative;
                 consumer.LastChange = nowMicroseconds;
@@ -146,13 +165,43 @@ internal sealed class BitrateAllocator
             }
         }
 
-        Unallocated = remaining;
+        Unallocated = Math.Max(0, remaining);
         return changed;
     }
 
     private bool CanRaise(AllocatedConsumer consumer, long cost, long available, long now) =>
         cost * (1 + _options.UpgradeHeadroom) <= available
-        && (consumer.LastChange == long.MinValue || now - consumer.LastChange >= _options.MinHoldMicroseconds);
+        && (consumer.LastChange == long.MinValue || now - consumer.LastChange >= consumer.Hold);
+
+    /// <summary>A layer kept that costs <paramref name="deficit"/> more than is left: within the tolerance, for the grace time.</summary>
+    private bool Tolerates(AllocatedConsumer consumer, long cost, long deficit, long now) =>
+        deficit <= cost * _options.DeficitTolerance
+        && (consumer.DeficitSince == long.MinValue || now - consumer.DeficitSince < _options.DeficitGraceMicroseconds);
+
+    /// <summary>
+    /// An upgrade starts the failed-upgrade clock; the first downgrade soon after doubles the hold (the estimate cannot
+    /// carry the layer after all: trying again soon would oscillate), further downgrades before the next upgrade leave
+    /// it (one failure, however many steps down), and a downgrade after an upgrade that lasted starts over from the
+    /// minimum.
+    /// </summary>
+    private void UpdateHold(AllocatedConsumer consumer, long now)
+    {
+        if (consumer.Tentative > consumer.Current)
+        {
+            consumer.LastUpgrade = now;
+            return;
+        }
+
+        if (consumer.LastUpgrade == long.MinValue)
+        {
+            return;
+        }
+
+        consumer.Hold = now - consumer.LastUpgrade < _options.FailedUpgradeMicroseconds
+            ? Math.Min(_options.MaxHoldMicroseconds, Math.Max(1, consumer.Hold) * 2)
+            : _options.MinHoldMicroseconds;
+        consumer.LastUpgrade = long.MinValue;
+    }
 
     private static VideoLayer Lowest(AllocatedConsumer consumer)
     {

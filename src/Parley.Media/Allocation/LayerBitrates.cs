@@ -7,6 +7,9 @@ namespace Parley.Media.Allocation;
 /// </summary>
 internal sealed class LayerBitrates
 {
+    /// <summary>What a layer that is received but not yet measured costs: a start, not a free ride (0 would mean not received).</summary>
+    public const long Unmeasured = 1;
+
     private readonly long[] _bitrates;
 
     public LayerBitrates(int spatialLayers, int temporalLayers)

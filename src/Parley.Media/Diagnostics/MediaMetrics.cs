@@ -20,6 +20,7 @@ public static class MediaMetrics
     private static readonly string[] TransportDropReasons = Enum.GetNames<RtpDropReason>();
     private static readonly string[] ConnectionDropReasons = Enum.GetNames<WebRtcDropReason>();
     private static readonly string[] ServerDropReasons = Enum.GetNames<DropReason>();
+    private static readonly string[] OverloadDropReasons = Enum.GetNames<Routing.OverloadDropReason>();
 
     /// <summary>Where workers and WebRTC servers register; read by the meter's callbacks.</summary>
     internal static MediaStatisticsRegistry Registry { get; } = new();
@@ -48,7 +49,7 @@ public static class MediaMetrics
         meter.CreateObservableCounter("parley.media.rtp.retransmissions.sent", () => registry.Read().Traffic.RetransmissionsSent, "{packet}", "RTP packets resent in answer to NACKs.");
         meter.CreateObservableCounter("parley.media.rtcp.nacks.received", () => registry.Read().Traffic.NacksReceived, "{nack}", "Generic NACK packets received from consumers' remote ends.");
         meter.CreateObservableCounter("parley.media.keyframe_requests.sent", () => registry.Read().Traffic.KeyFrameRequestsSent, "{request}", "PLIs sent to producers' remote ends (consumers' requests forwarded, or unrepaired loss).");
-        meter.CreateObservableCounter("parley.media.packets.dropped", () => Dropped(registry.Read()), "{packet}", "Packets dropped, by layer (transport, webrtc, server) and reason (the drop-reason enum's name).");
+        meter.CreateObservableCounter("parley.media.packets.dropped", () => Dropped(registry.Read()), "{packet}", "Packets dropped, by layer (transport, webrtc, server, worker: too late to forward) and reason (the drop-reason enum's name).");
         meter.CreateObservableCounter("parley.media.datagrams.failed", () => registry.Read().FailedDatagrams, "{datagram}", "Datagrams whose handling threw (a bug; the worker carried on).");
         meter.CreateObservableCounter("parley.media.worker.faults", () => registry.Read().WorkerFaults, "{fault}", "Worker callbacks other than datagram handlers that threw, timers included (a bug; the worker carried on and closed what the callback belonged to).");
         return meter;
@@ -68,10 +69,11 @@ public static class MediaMetrics
 
     private static List<Measurement<long>> Dropped(MediaStatisticsSummary summary)
     {
-        var measurements = new List<Measurement<long>>(TransportDropReasons.Length + ConnectionDropReasons.Length + ServerDropReasons.Length);
+        var measurements = new List<Measurement<long>>(TransportDropReasons.Length + ConnectionDropReasons.Length + ServerDropReasons.Length + OverloadDropReasons.Length);
         AddDrops(measurements, "transport", TransportDropReasons, summary.Traffic.TransportDrops);
         AddDrops(measurements, "webrtc", ConnectionDropReasons, summary.Traffic.ConnectionDrops);
         AddDrops(measurements, "server", ServerDropReasons, summary.ServerDrops);
+        AddDrops(measurements, "worker", OverloadDropReasons, summary.OverloadDrops);
         return measurements;
     }
 

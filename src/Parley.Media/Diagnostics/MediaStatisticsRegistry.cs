@@ -11,12 +11,14 @@ namespace Parley.Media.Diagnostics;
 internal sealed class MediaStatisticsRegistry
 {
     private static readonly int ServerDropReasonCount = Enum.GetValues<DropReason>().Length;
+    private static readonly int OverloadDropReasonCount = Enum.GetValues<OverloadDropReason>().Length;
 
     private readonly Lock _gate = new();
     private readonly HashSet<Worker> _workers = [];
     private readonly HashSet<WebRtcServer> _servers = [];
     private readonly MediaTrafficTotals _retiredTraffic = new();
     private readonly long[] _retiredServerDrops = new long[ServerDropReasonCount];
+    private readonly long[] _retiredOverloadDrops = new long[OverloadDropReasonCount];
     private long _retiredFailedDatagrams;
     private long _retiredWorkerFaults;
 
@@ -38,6 +40,7 @@ internal sealed class MediaStatisticsRegistry
                 _retiredTraffic.Add(worker.Statistics.Traffic);
                 _retiredFailedDatagrams += worker.FailedDatagramCount;
                 _retiredWorkerFaults += worker.FaultCount;
+                AddOverloadDrops(worker, _retiredOverloadDrops);
             }
         }
     }
@@ -65,13 +68,14 @@ internal sealed class MediaStatisticsRegistry
     /// <summary>The sum over live workers and servers, plus what closed ones counted.</summary>
     public MediaStatisticsSummary Read()
     {
-        var summary = new MediaStatisticsSummary(ServerDropReasonCount);
+        var summary = new MediaStatisticsSummary(ServerDropReasonCount, OverloadDropReasonCount);
         lock (_gate)
         {
             summary.Traffic.Add(_retiredTraffic);
             summary.FailedDatagrams = _retiredFailedDatagrams;
             summary.WorkerFaults = _retiredWorkerFaults;
             _retiredServerDrops.CopyTo(summary.ServerDrops, 0);
+            _retiredOverloadDrops.CopyTo(summary.OverloadDrops, 0);
             foreach (var worker in _workers)
             {
                 var statistics = worker.Statistics;
@@ -80,6 +84,7 @@ internal sealed class MediaStatisticsRegistry
                 summary.Traffic.Add(statistics.Traffic);
                 summary.FailedDatagrams += worker.FailedDatagramCount;
                 summary.WorkerFaults += worker.FaultCount;
+                AddOverloadDrops(worker, summary.OverloadDrops);
             }
 
             foreach (var server in _servers)
@@ -89,6 +94,14 @@ internal sealed class MediaStatisticsRegistry
         }
 
         return summary;
+    }
+
+    private static void AddOverloadDrops(Worker worker, long[] drops)
+    {
+        for (var i = 0; i < drops.Length; i++)
+        {
+            drops[i] += worker.GetOverloadDropCount((OverloadDropReason)i);
+        }
     }
 
     private static void AddServerDrops(WebRtcServer server, long[] drops)
@@ -101,7 +114,7 @@ internal sealed class MediaStatisticsRegistry
 }
 
 /// <summary>One reading of a <see cref="MediaStatisticsRegistry"/>.</summary>
-internal sealed class MediaStatisticsSummary(int serverDropReasonCount)
+internal sealed class MediaStatisticsSummary(int serverDropReasonCount, int overloadDropReasonCount)
 {
     public int Workers;
     public MediaObjectCounts Counts;
@@ -114,4 +127,7 @@ internal sealed class MediaStatisticsSummary(int serverDropReasonCount)
 
     /// <summary>Indexed by <see cref="DropReason"/>.</summary>
     public long[] ServerDrops { get; } = new long[serverDropReasonCount];
+
+    /// <summary>Datagrams workers dropped for their age, indexed by <see cref="OverloadDropReason"/>.</summary>
+    public long[] OverloadDrops { get; } = new long[overloadDropReasonCount];
 }

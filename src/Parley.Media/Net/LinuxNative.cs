@@ -57,6 +57,12 @@ internal static unsafe partial class LinuxNative
     [LibraryImport("libc", EntryPoint = "sendto")]
     public static partial nint SendTo(int descriptor, byte* buffer, nuint length, int flags, byte* address, int addressLength);
 
+    [LibraryImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
+    public static partial int SendMultipleMessages(int descriptor, MultiMessageHeader* messages, uint count, int flags);
+
+    /// <summary>Whether <see cref="MultiMessageHeader"/> matches this platform's <c>struct mmsghdr</c>: 64-bit Linux.</summary>
+    public static bool HasSendMultipleMessages => OperatingSystem.IsLinux() && IntPtr.Size == 8;
+
     /// <summary>SOL_SOCKET and SO_TIMESTAMPNS (also the control message's type): the kernel stamps each datagram's arrival (CLOCK_REALTIME).</summary>
     public const int SolSocket = 1;
     public const int SoTimestampNs = 35;
@@ -82,6 +88,14 @@ internal static unsafe partial class LinuxNative
         public byte* Control;
         public nuint ControlLength;
         public int Flags;
+    }
+
+    /// <summary><c>struct mmsghdr</c>: a message and, after <c>sendmmsg</c>, the bytes sent of it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MultiMessageHeader
+    {
+        public MessageHeader Header;
+        public uint Length;
     }
 
     /// <summary><c>struct iovec</c>.</summary>

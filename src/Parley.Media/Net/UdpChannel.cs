@@ -146,6 +146,8 @@ internal sealed class UdpChannel : IDisposable, IWorkerReadable
             {
                 _worker.OnDatagramFault(e);
             }
+
+            _worker.FlushSends();
         }
     }
 

@@ -101,6 +101,40 @@ internal sealed class UdpSocketListener : IDisposable
         return true;
     }
 
+    /// <summary>The family of the addresses this socket sends to.</summary>
+    internal AddressFamily AddressFamily => _socket.AddressFamily;
+
+    /// <summary>
+    /// For <see cref="UdpSendBatch"/> (Linux): sends prepared messages with one non-blocking <c>sendmmsg</c>; returns
+    /// how many of the first were sent, or -1 when the first could not be (a full send buffer, a closed socket).
+    /// Counts nothing: the batch counts each datagram (<see cref="CountSent"/>, <see cref="CountSendFailed"/>).
+    /// </summary>
+    internal unsafe int SendMany(LinuxNative.MultiMessageHeader* messages, int count)
+    {
+        var handle = _socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return LinuxNative.SendMultipleMessages((int)handle.DangerousGetHandle(), messages, (uint)count, LinuxNative.MsgDontWait);
+        }
+        catch (ObjectDisposedException)
+        {
+            return -1;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    internal void CountSent(int bytes) => _counters.OnSent(bytes);
+
+    internal void CountSendFailed() => _counters.OnDropped(DropReason.SendFailed);
+
     private unsafe bool TrySendNative(ReadOnlySpan<byte> datagram, SocketAddress address)
     {
         var handle = _socket.SafeHandle;

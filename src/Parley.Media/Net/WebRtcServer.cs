@@ -212,6 +212,9 @@ public sealed class WebRtcServer : IUdpDatagramHandler, IDisposable
 
     internal void CloseTcp(TcpFramedConnection connection, TcpCloseReason reason) => _tcpConnections.Close(connection, reason);
 
+    /// <summary>The shared UDP socket, when <paramref name="to"/> is on it.</summary>
+    internal UdpSocketListener? UdpSocketFor(in TransportTuple to) => _udp is not null && to.LocalPort == _udp.LocalPort ? _udp : null;
+
     internal bool SendUdp(ReadOnlySpan<byte> datagram, in TransportTuple to)
     {
         if (_udp is null || to.LocalPort != _udp.LocalPort)

@@ -73,6 +73,17 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDatagramS
         return _server.SendUdp(packet, to);
     }
 
+    /// <summary>The UDP socket a send to <paramref name="to"/> leaves from (the shared port's or the dedicated one); null for TCP.</summary>
+    internal UdpSocketListener? UdpSocketFor(in TransportTuple to)
+    {
+        if (_disposed || to.Protocol != TransportProtocol.Udp)
+        {
+            return null;
+        }
+
+        return _dedicatedUdp is not null && to.LocalPort == _dedicatedUdp.LocalPort ? _dedicatedUdp : _server.UdpSocketFor(to);
+    }
+
     /// <summary>
     /// Routes packets from <paramref name="tuple"/> to this transport; call when ICE validated it. Until then only
     /// STUN reaches the transport from that tuple, over UDP and over a TCP connection alike.
@@ -254,9 +265,11 @@ internal sealed class WebRtcServerRegistration : IUdpDatagramHandler, IDatagramS
             var buffer = worker.Buffers.Rent();
             packet.CopyTo(buffer);
 
-            // Only media is shed when the worker falls behind (OverloadShedding): a late STUN check or DTLS flight still
-            // matters, and they are few. Without an arrival time a queued datagram is never shed.
-            var media = kind is PacketKind.Rtp or PacketKind.Rtcp;
+            // Only RTP is shed when the worker falls behind (OverloadShedding): a late STUN check or DTLS flight still
+            // matters, and they are few; RTCP is the receivers' feedback (NACK, PLI, transport-cc), each one cheap to
+            // handle, and one shed is sent again or turns into a keyframe request. Without an arrival time a queued
+            // datagram is never shed.
+            var media = kind is PacketKind.Rtp;
             worker.PostDatagram(this, buffer, packet.Length, from, media ? arrivalTimestamp : 0);
             return;
         }

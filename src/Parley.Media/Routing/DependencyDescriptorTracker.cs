@@ -47,6 +47,9 @@ internal sealed class DependencyDescriptorTracker
         return new DependencyDescriptorTracker((byte)produced.Id, consumed is { Id: > 0 and <= 255 } ? (byte)consumed.Id : (byte)0);
     }
 
+    /// <summary>A tracker that only reads the producer's descriptors (it rewrites nothing); null when the producer does not send them.</summary>
+    public static DependencyDescriptorTracker? ForProducer(RtpParameters producer) => Create(producer, new RtpParameters());
+
     /// <summary>Reads a router-space packet's descriptor, keeping a structure it brings; false without a readable one.</summary>
     public bool TryRead(in RtpPacket packet, out Av1DependencyDescriptor descriptor)
     {

@@ -22,6 +22,7 @@ internal sealed class ProducerStream : IRetransmissionSource
     private readonly NackGenerator? _nackGenerator;
     private readonly RetransmissionBuffer? _retransmissionBuffer;
     private readonly BitrateCalculator _bitrate = new();
+    private readonly LayerBitrateMeter? _layerBitrates;
     private readonly StreamScore _score = new();
     private readonly RtpStreamCounters _counters = new();
     private readonly ushort[] _nackScratch = new ushort[64];
@@ -40,6 +41,7 @@ internal sealed class ProducerStream : IRetransmissionSource
         RtxSsrc = encoding.Rtx?.Ssrc;
         MappedSsrc = mapping.MappedSsrc;
         TopTemporalLayer = Math.Max(0, ScalabilityMode.Parse(encoding.ScalabilityMode).TemporalLayers - 1);
+        _layerBitrates = producer.Kind == MediaKind.Video ? LayerBitrateMeter.Create(producer, TopTemporalLayer + 1) : null;
         var mediaCodec = producer.RtpParameters.Codecs[0];
         _statistics = new ReceiveStreamStatistics(Ssrc, (uint)mediaCodec.ClockRate);
         var nack = mediaCodec.RtcpFeedback.Any(f => f.Type == "nack" && string.IsNullOrEmpty(f.Parameter));
@@ -126,6 +128,12 @@ internal sealed class ProducerStream : IRetransmissionSource
     /// <summary>The bitrate received over the last second, in bits per second.</summary>
     public long GetBitrate(long nowMs) => _bitrate.GetBitrate(nowMs);
 
+    /// <summary>
+    /// What its layers cost, measured per (spatial, temporal) target when consumers choose among its layers (VP8
+    /// temporal layers, SVC); null when they forward it whole (<see cref="GetBitrate"/> is the cost).
+    /// </summary>
+    public LayerBitrateMeter? LayerBitrates => _layerBitrates;
+
     /// <summary>The stream's receive statistics (loss, jitter, SR times).</summary>
     public ReceiveStreamStatistics Statistics => _statistics;
 
@@ -211,6 +219,8 @@ internal sealed class ProducerStream : IRetransmissionSource
         packet.PayloadType = routerPayloadType;
         packet.Ssrc = MappedSsrc;
         _retransmissionBuffer?.Store(packet.Buffer, sequence, nowMs);
+
+        _layerBitrates?.OnPacket(packet, nowMs);
 
         // Consumers start forwarding (or switch layers) at a keyframe. Only one that is the newest packet of the stream
         // may start: at a late one (recovered by NACK after newer packets went by) the newer packets, already passed

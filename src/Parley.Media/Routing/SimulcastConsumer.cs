@@ -1,3 +1,4 @@
+using Parley.Media.Allocation;
 using Parley.Media.Codecs;
 using Parley.Media.Ortc;
 using Parley.Media.Rtp;
@@ -16,9 +17,11 @@ namespace Parley.Media.Routing;
 /// (<see cref="Vp8TemporalLayerSelector"/>: switching between pictures only); the packets and pictures left out are
 /// skipped in the sequence numbers and picture IDs, and the layers reported are the ones forwarded. Other codecs (H264,
 /// VP9, AV1) are not filtered by temporal layer: they forward every packet of the encoding and report its top temporal
-/// layer.
+/// layer. The transport's bitrate allocation caps both (<see cref="ILayerAllocatedConsumer"/>): the allocated temporal
+/// layer applies to the allocated stream and those above it (while a switch down waits for its keyframe); a stream
+/// below it is a lower step in the allocation's order whatever its temporal layer, so it goes out at the preferred one.
 /// </summary>
-internal sealed class SimulcastConsumer : Consumer
+internal sealed class SimulcastConsumer : Consumer, ILayerAllocatedConsumer
 {
     private const int NoLayer = PackedLayers.None;
     private const int NoAllocation = int.MaxValue;
@@ -33,6 +36,7 @@ internal sealed class SimulcastConsumer : Consumer
     private int _targetSpatial = NoLayer;
     private int _currentSpatial = NoLayer;
     private int _allocatedSpatial = NoAllocation;
+    private int _allocatedTemporal = NoAllocation;
 
     // What LayersChanged last told (spatial << 8 | temporal, NoLayer for none) and the preference, packed so that any
     // thread reads them whole.
@@ -103,19 +107,41 @@ internal sealed class SimulcastConsumer : Consumer
     }
 
     /// <summary>The number of spatial layers (the producer's encodings).</summary>
-    internal int SpatialLayerCount => Producer.Streams.Count;
+    public int SpatialLayerCount => Producer.Streams.Count;
 
-    /// <summary>The highest spatial layer the client asked for.</summary>
-    internal int PreferredSpatialLayer => _preferredSpatial;
+    /// <summary>VP8's temporal layers (the only codec filtered by temporal layer); 1 for the others.</summary>
+    public int TemporalLayerCount => _temporalLayers is null ? 1 : _maxTemporalLayer + 1;
+
+    public VideoLayer PreferredLayer => new(_preferredSpatial, _temporalLayers is null ? 0 : _preferredTemporal);
 
     /// <summary>
-    /// The transport's bitrate allocation: the highest spatial layer the bandwidth allows (the consumer forwards the
-    /// lower of it and the preference), <see cref="NoLayer"/> (-1) for none, which stops forwarding (layers reported
-    /// null) until a layer is allocated again; null lifts the limit. Worker thread only.
+    /// Stream s, temporal layer t: what the stream's VP8 temporal layers up to t bring in (a stream with fewer temporal
+    /// layers costs its whole rate above its top), or the stream's whole rate when not filtered by temporal layer.
     /// </summary>
-    internal void SetAllocatedLayer(int? spatialLayer)
+    public bool MeasureLayerCosts(LayerBitrates costs, long nowMs, int inactivityMs)
     {
-        _allocatedSpatial = spatialLayer is { } layer ? Math.Max(NoLayer, layer) : NoAllocation;
+        var streams = Producer.Streams;
+        var anyReceiving = false;
+        for (var s = 0; s < streams.Count; s++)
+        {
+            var stream = streams[s];
+            var receiving = stream.IsReceiving(nowMs, inactivityMs);
+            anyReceiving |= receiving;
+            var meter = _temporalLayers is null ? null : stream.LayerBitrates;
+            for (var t = 0; t < costs.TemporalLayers; t++)
+            {
+                var measured = meter is null ? stream.GetBitrate(nowMs) : meter.GetBitrate(0, Math.Min(t, meter.TemporalLayers - 1), nowMs);
+                costs[s, t] = receiving ? Math.Max(LayerBitrates.Unmeasured, measured) : 0;
+            }
+        }
+
+        return anyReceiving;
+    }
+
+    public void SetAllocatedLayer(VideoLayer? layer)
+    {
+        _allocatedSpatial = layer is not { } allocated ? NoAllocation : allocated.IsNone ? NoLayer : allocated.Spatial;
+        _allocatedTemporal = layer is { IsNone: false } some ? some.Temporal : NoAllocation;
         if (IsActive)
         {
             UpdateTargetLayer(Worker.Timers.Now);
@@ -215,7 +241,9 @@ internal sealed class SimulcastConsumer : Consumer
         return forward;
     }
 
-    private int TargetTemporalLayer(ProducerStream stream) => Math.Min(_preferredTemporal, stream.TopTemporalLayer);
+    private int TargetTemporalLayer(ProducerStream stream) => Math.Min(
+        stream.Index >= _allocatedSpatial ? Math.Min(_preferredTemporal, _allocatedTemporal) : _preferredTemporal,
+        stream.TopTemporalLayer);
 
     /// <summary>
     /// The timestamp of <paramref name="from"/>'s clock for the instant that <paramref name="to"/>'s

@@ -1,3 +1,4 @@
+using Parley.Media.Allocation;
 using Parley.Media.Codecs;
 using Parley.Media.Ortc;
 using Parley.Media.Rtp;
@@ -13,11 +14,15 @@ namespace Parley.Media.Routing;
 /// a switching point. The packets left out are skipped in the sequence numbers (no gap for the receiver), the last
 /// packet of the forwarded spatial layer's frame carries the marker bit, and the dependency descriptor names the decode
 /// targets the receiver gets. It has the layer API of <see cref="SimulcastConsumer"/>: preferred, current, and
-/// <see cref="Consumer.LayersChanged"/> as the forwarded layers change.
+/// <see cref="Consumer.LayersChanged"/> as the forwarded layers change. The transport's bitrate allocation caps the
+/// target (<see cref="ILayerAllocatedConsumer"/>; each layer costed by the stream's <see cref="LayerBitrateMeter"/>):
+/// the filter aims at the lower of preference and allocation and moves where the stream allows it; allocated nothing,
+/// the consumer forwards nothing (layers reported null) and starts again at a keyframe when a layer is allocated.
 /// </summary>
-internal sealed class SvcConsumer : Consumer
+internal sealed class SvcConsumer : Consumer, ILayerAllocatedConsumer
 {
     private const int NoLayer = PackedLayers.None;
+    private const int NoAllocation = int.MaxValue;
 
     private readonly RtpSendStream _stream;
     private readonly SvcLayerFilter _filter;
@@ -25,6 +30,8 @@ internal sealed class SvcConsumer : Consumer
     private readonly int _maxTemporal;
     private int _preferredSpatial;
     private int _preferredTemporal;
+    private int _allocatedSpatial = NoAllocation;
+    private int _allocatedTemporal = NoAllocation;
 
     // What LayersChanged last told (spatial << 8 | temporal, NoLayer for none) and the preference, packed so that any
     // thread reads them whole.
@@ -65,16 +72,29 @@ internal sealed class SvcConsumer : Consumer
 
     private protected override ProducerStream KeyFrameStream => Producer.Streams[0];
 
-    private protected override bool NeedsKeyFrame => WaitingForKeyFrame || _filter.NeedsKeyFrame(_preferredSpatial, _preferredTemporal);
+    private protected override bool NeedsKeyFrame =>
+        !AllocatedNothing && (WaitingForKeyFrame || _filter.NeedsKeyFrame(TargetSpatial, TargetTemporal));
+
+    public int SpatialLayerCount => _maxSpatial + 1;
+
+    public int TemporalLayerCount => _maxTemporal + 1;
+
+    public VideoLayer PreferredLayer => new(_preferredSpatial, _preferredTemporal);
+
+    private bool AllocatedNothing => _allocatedSpatial == NoLayer;
+
+    private int TargetSpatial => Math.Min(_preferredSpatial, _allocatedSpatial);
+
+    private int TargetTemporal => Math.Min(_preferredTemporal, _allocatedTemporal);
 
     internal override void Forward(ProducerStream stream, in RtpPacket packet, bool isKeyFrame, long nowMs)
     {
-        if (!IsActive || stream.Index != 0 || !_stream.SendsPayloadType(packet.PayloadType))
+        if (!IsActive || AllocatedNothing || stream.Index != 0 || !_stream.SendsPayloadType(packet.PayloadType))
         {
             return;
         }
 
-        var forward = _filter.ShouldForward(packet, isKeyFrame, _preferredSpatial, _preferredTemporal);
+        var forward = _filter.ShouldForward(packet, isKeyFrame, TargetSpatial, TargetTemporal);
         ReportLayers();
         if (!forward)
         {
@@ -96,11 +116,58 @@ internal sealed class SvcConsumer : Consumer
             _preferredSpatial = spatialLayer;
             _preferredTemporal = temporalLayer ?? _maxTemporal;
             _preferredLayers = PackedLayers.Pack(_preferredSpatial, _preferredTemporal);
-            if (IsActive && _filter.NeedsKeyFrame(_preferredSpatial, _preferredTemporal))
+            if (IsActive && NeedsKeyFrame)
             {
                 RequestKeyFrame(Worker.Timers.Now);
             }
         });
+    }
+
+    /// <summary>Layer (s, t) costs what the stream's meter counts for it; nothing of the stream received, nothing costs.</summary>
+    public bool MeasureLayerCosts(LayerBitrates costs, long nowMs, int inactivityMs)
+    {
+        var stream = Producer.Streams[0];
+        var meter = stream.LayerBitrates;
+        var receiving = meter is not null && stream.IsReceiving(nowMs, inactivityMs);
+        var anyReceived = false;
+        for (var s = 0; s < costs.SpatialLayers; s++)
+        {
+            var received = receiving && s < meter!.SpatialLayers && meter.IsReceived(s, nowMs);
+            anyReceived |= received;
+            for (var t = 0; t < costs.TemporalLayers; t++)
+            {
+                costs[s, t] = received && t < meter!.TemporalLayers ? Math.Max(LayerBitrates.Unmeasured, meter.GetBitrate(s, t, nowMs)) : 0;
+            }
+        }
+
+        return anyReceived;
+    }
+
+    public void SetAllocatedLayer(VideoLayer? layer)
+    {
+        var wasNothing = AllocatedNothing;
+        _allocatedSpatial = layer is not { } allocated ? NoAllocation : allocated.IsNone ? NoLayer : allocated.Spatial;
+        _allocatedTemporal = layer is { IsNone: false } some ? some.Temporal : NoAllocation;
+        if (!IsActive || (wasNothing == AllocatedNothing && !NeedsKeyFrame))
+        {
+            return;
+        }
+
+        if (AllocatedNothing)
+        {
+            // Forwarding stops; what was sent stays valid, so the receiver needs no gap filled (nothing is skipped).
+            _filter.Reset();
+            ReportLayers();
+            return;
+        }
+
+        if (wasNothing)
+        {
+            // Back from nothing: a new period, from the next keyframe.
+            _stream.RequestSync();
+        }
+
+        RequestKeyFrame(Worker.Timers.Now);
     }
 
     private protected override IRetransmissionSource? RetransmissionSource(RtpSendStream sendStream) => Producer.Streams[0];
@@ -110,6 +177,7 @@ internal sealed class SvcConsumer : Consumer
     {
         _filter.Reset();
         ReportLayers();
+        Transport.OnConsumerActivated(this);
         RequestKeyFrame(nowMs);
     }
 

@@ -57,8 +57,10 @@ public sealed partial class Worker : IAsyncDisposable
     /// <param name="registry">Where the meter finds this worker's statistics (tests pass their own).</param>
     /// <param name="loggerFactory">Where the worker logs; nowhere when null.</param>
     /// <param name="maxQueueDelay">How long a received datagram may wait before it is dropped (<see cref="OverloadShedding"/>); the default when null.</param>
-    internal Worker(string? name, bool portableWait, MediaStatisticsRegistry? registry = null, ILoggerFactory? loggerFactory = null, TimeSpan? maxQueueDelay = null)
+    /// <param name="batchSends">Send the copies for the shared WebRTC port in batches (<see cref="Net.UdpSendBatch"/>) where the platform can.</param>
+    internal Worker(string? name, bool portableWait, MediaStatisticsRegistry? registry = null, ILoggerFactory? loggerFactory = null, TimeSpan? maxQueueDelay = null, bool batchSends = true)
     {
+        SendBatch = batchSends && Net.UdpSendBatch.IsSupported ? new Net.UdpSendBatch() : null;
         MaxQueueDelay = maxQueueDelay ?? OverloadShedding.DefaultMaxQueueDelay;
         _queueShedding = new OverloadShedding((long)(MaxQueueDelay.TotalSeconds * Stopwatch.Frequency));
         SocketShedding = new OverloadShedding((long)(MaxQueueDelay.TotalMilliseconds * 1_000_000));
@@ -125,6 +127,9 @@ public sealed partial class Worker : IAsyncDisposable
 
     /// <summary>Where consumers build their outgoing copy of a packet; used only on the worker thread, one packet at a time.</summary>
     internal byte[] SendScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
+
+    /// <summary>Outgoing datagrams to a shared UDP socket, sent together (null: one system call each); worker thread only.</summary>
+    internal Net.UdpSendBatch? SendBatch { get; }
 
     /// <summary>Where a transport encrypts an outgoing packet; worker thread only.</summary>
     internal byte[] SrtpScratch { get; } = GC.AllocateUninitializedArray<byte>(PacketBufferPool.BufferLength, pinned: true);
@@ -337,6 +342,9 @@ public sealed partial class Worker : IAsyncDisposable
 
             nextDue = Math.Min(nextDue, RefreshStatisticsIfDue());
 
+            // What timers and control calls sent goes out before the thread may sleep.
+            FlushSends();
+
             // Sockets are polled on every turn, so busy queues never starve them; the wait only blocks when idle.
             Interlocked.Exchange(ref _sleeping, 1);
             var timeout = !_queue.IsEmpty ? 0
@@ -465,6 +473,26 @@ public sealed partial class Worker : IAsyncDisposable
         finally
         {
             Buffers.Return(item.Buffer!);
+        }
+
+        FlushSends();
+    }
+
+    /// <summary>Sends what the last datagram's fan-out (or a timer, or a call) batched; every datagram ends with it.</summary>
+    internal void FlushSends()
+    {
+        if (SendBatch is not { Count: > 0 } batch)
+        {
+            return;
+        }
+
+        try
+        {
+            batch.Flush();
+        }
+        catch (Exception e)
+        {
+            OnLoopFault(e, "sending a batch");
         }
     }
 

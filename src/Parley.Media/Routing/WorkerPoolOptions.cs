@@ -16,7 +16,7 @@ public sealed class WorkerPoolOptions
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>
-    /// How long a received datagram may wait for its worker before the worker drops it unhandled (50 ms by default):
+    /// How long a received datagram may wait for its worker before the worker drops it unhandled (80 ms by default):
     /// a worker past its capacity sheds the oldest datagrams instead of queueing seconds of media
     /// (<see cref="Worker.GetOverloadDropCount"/>). Zero never drops.
     /// </summary>

@@ -5,17 +5,15 @@ namespace Parley.Media.Transports;
 
 /// <summary>
 /// A transport's bandwidth shared among its consumers: what audio, single-stream video and retransmissions send is
-/// taken off the top, and the rest goes to the simulcast consumers through a <see cref="BitrateAllocator"/> (by
-/// priority, with hysteresis), each layer costed at what its producer stream brings in now. A consumer takes the
-/// lower of its allocation and its preference; one allocated nothing stops forwarding until bandwidth returns. Only
-/// sending consumers take part: one paused (or whose producer is) leaves the allocator and joins afresh on resume,
-/// so it is not held back by the upgrade hold time. Worker thread only; no allocation per run.
+/// taken off the top, and the rest goes to the layered consumers (simulcast and SVC, <see cref="ILayerAllocatedConsumer"/>)
+/// through a <see cref="BitrateAllocator"/> (by priority, with hysteresis), each (spatial, temporal) layer costed at
+/// what its producer stream brings in for it now. A consumer takes the lower of its allocation and its preference; one
+/// allocated nothing stops forwarding until bandwidth returns. Only sending consumers take part: one paused (or whose
+/// producer is) leaves the allocator and joins afresh on resume, so it is not held back by the upgrade hold time.
+/// Worker thread only; no allocation per run.
 /// </summary>
 internal sealed class ConsumerBitrateAllocation
 {
-    /// <summary>A layer that is received but not yet measured costs this much (a start, not a free ride).</summary>
-    private const long UnmeasuredLayerCost = 1;
-
     private readonly BitrateAllocator _allocator = new(AllocatorOptions.Default);
     private readonly List<Entry> _layered = [];
     private readonly List<Consumer> _fixed = [];
@@ -23,9 +21,9 @@ internal sealed class ConsumerBitrateAllocation
 
     public void Add(Consumer consumer)
     {
-        if (consumer is SimulcastConsumer simulcast)
+        if (consumer is ILayerAllocatedConsumer layered)
         {
-            _layered.Add(new Entry(simulcast, _nextId++));
+            _layered.Add(new Entry(consumer, layered, _nextId++));
         }
         else
         {
@@ -79,7 +77,7 @@ internal sealed class ConsumerBitrateAllocation
         {
             if (entry.Allocated is { } allocated)
             {
-                entry.Consumer.SetAllocatedLayer(!entry.AnyReceiving ? null : allocated.Current.IsNone ? -1 : allocated.Current.Spatial);
+                entry.Layered.SetAllocatedLayer(entry.AnyReceiving ? allocated.Current : null);
             }
         }
 
@@ -91,17 +89,19 @@ internal sealed class ConsumerBitrateAllocation
     {
         foreach (var entry in _layered)
         {
-            entry.Consumer.SetAllocatedLayer(null);
+            entry.Layered.SetAllocatedLayer(null);
         }
     }
 
-    private sealed class Entry(SimulcastConsumer consumer, long id)
+    private sealed class Entry(Consumer consumer, ILayerAllocatedConsumer layered, long id)
     {
-        public SimulcastConsumer Consumer { get; } = consumer;
+        public Consumer Consumer { get; } = consumer;
+
+        public ILayerAllocatedConsumer Layered { get; } = layered;
 
         public AllocatedConsumer? Allocated { get; private set; }
 
-        /// <summary>True when at least one of the producer's streams is received.</summary>
+        /// <summary>True when some layer of the producer is received.</summary>
         public bool AnyReceiving { get; private set; }
 
         /// <summary>Joins or leaves the allocator with the consumer's activity; refreshes layer costs, preference and priority.</summary>
@@ -120,22 +120,15 @@ internal sealed class ConsumerBitrateAllocation
 
             if (Allocated is null)
             {
-                Allocated = new AllocatedConsumer(id, new LayerBitrates(Consumer.SpatialLayerCount, 1), Consumer.Priority);
+                Allocated = new AllocatedConsumer(id, new LayerBitrates(Layered.SpatialLayerCount, Layered.TemporalLayerCount), Consumer.Priority);
                 allocator.Add(Allocated);
             }
 
-            var streams = Consumer.Producer.Streams;
-            AnyReceiving = false;
-            for (var s = 0; s < streams.Count; s++)
-            {
-                var stream = streams[s];
-                var receiving = stream.IsReceiving(nowMs, inactivityMs);
-                AnyReceiving |= receiving;
-                Allocated.Layers[s, 0] = receiving ? Math.Max(UnmeasuredLayerCost, stream.GetBitrate(nowMs)) : 0;
-            }
-
+            AnyReceiving = Layered.MeasureLayerCosts(Allocated.Layers, nowMs, inactivityMs);
             Allocated.Priority = Consumer.Priority;
-            Allocated.PreferredMax = new VideoLayer(Math.Min(Consumer.PreferredSpatialLayer, streams.Count - 1), 0);
+            var preferred = Layered.PreferredLayer;
+            Allocated.PreferredMax = new VideoLayer(
+                Math.Min(preferred.Spatial, Layered.SpatialLayerCount - 1), Math.Min(preferred.Temporal, Layered.TemporalLayerCount - 1));
         }
     }
 }

@@ -24,7 +24,11 @@ internal sealed partial class WebRtcConnection
         if (session is null)
             return Drop(WebRtcDropReason.BeforeSrtpKeys);
 
-        Span<byte> buffer = _worker.SrtpScratch;
+        // Over UDP the copy is protected straight into the worker's send batch, which the worker sends with the rest of
+        // the fan-out (one sendmmsg); a refused datagram is counted there, per datagram, as SendFailed.
+        UdpSendBatch? batch = _worker.SendBatch;
+        UdpSocketListener? socket = batch is null ? null : _registration.UdpSocketFor(to.Value);
+        Span<byte> buffer = socket is null ? _worker.SrtpScratch : batch!.Reserve(socket);
         if (packet.Length > buffer.Length)
             return Drop(WebRtcDropReason.InvalidOutgoing);
         packet.CopyTo(buffer);
@@ -34,11 +38,11 @@ internal sealed partial class WebRtcConnection
             : session.Send.ProtectRtp(buffer, packet.Length, out protectedLength);
         if (result != SrtpResult.Ok)
             return Drop(WebRtcDropReason.InvalidOutgoing);
-        if (!_registration.Send(buffer[..protectedLength], to.Value))
-            return false;
 
         // Counted once, by the transport that asked for the send.
-        return true;
+        return socket is null
+            ? _registration.Send(buffer[..protectedLength], to.Value)
+            : batch!.Commit(protectedLength, to.Value, Counters);
     }
 
     /// <summary>The DTLS transport's datagram sender, called on a handshake thread, the worker or a closing thread.</summary>

@@ -8,7 +8,7 @@ namespace Parley.Server.Hubs;
 /// Turns the rooms' media events into the contract's SignalR events (to the room's group or to one consumer's
 /// connection), and brings a member's row back in line with the media when a transport of theirs closed on its own.
 /// </summary>
-internal sealed class MediaEventRelay(RoomMediaEvents events, IHubContext<RoomHub> hub, IServiceScopeFactory scopes) : IRoomMediaListener, IHostedService
+internal sealed class MediaEventRelay(RoomMediaEvents events, IHubContext<RoomHub> hub, MemberFlagsSync flagsSync) : IRoomMediaListener, IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -66,13 +66,8 @@ internal sealed class MediaEventRelay(RoomMediaEvents events, IHubContext<RoomHu
                 await room.SendAsync(HubEventNames.ActiveSpeaker, new { userId = speaker.UserId });
                 break;
             case PeerTransportLost lost:
-                // Published under the room's lock, as the sync requires. The membership store is scoped (a database
-                // context per unit of work), hence a scope for this one.
-                await using (var scope = scopes.CreateAsyncScope())
-                {
-                    await scope.ServiceProvider.GetRequiredService<MemberFlagsSync>().SyncAsync(lost.Peer);
-                }
-
+                // Published under the room's lock, as the sync requires.
+                await flagsSync.SyncAsync(lost.Peer);
                 break;
         }
     }

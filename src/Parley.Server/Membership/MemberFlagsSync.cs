@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Data;
 using Parley.Server.RoomMedia;
 
 namespace Parley.Server.Membership;
@@ -5,10 +7,14 @@ namespace Parley.Server.Membership;
 /// <summary>
 /// Keeps a row's media flags equal to what the media really forwards (the media is the authority; the row follows).
 /// A database failure does not undo the media change: it is logged and the reconciler writes the flags once the
-/// database is back.
+/// database is back. One per process: each sync is its own unit of work on a context of its own (from
+/// <see cref="IDbContextFactory{TContext}"/>), so that callers outside any request (a transport closing on its own)
+/// need no scope.
 /// </summary>
 internal sealed class MemberFlagsSync(
-    IMembershipStore store,
+    IDbContextFactory<ParleyDbContext> contexts,
+    TimeProvider time,
+    Cluster.NodeIdentity node,
     ConnectionRegistry registry,
     IRoomMedia media,
     RoomEvents events,
@@ -32,6 +38,8 @@ internal sealed class MemberFlagsSync(
         var flags = media.ForwardedFlags(peer);
         try
         {
+            await using var db = await contexts.CreateDbContextAsync(NoCancel);
+            var store = new EfMembershipStore(db, time, node);
             var current = await store.FindMemberAsync(peer.RoomId, peer.UserId, NoCancel);
             if (current is null || current.Flags() == flags
                 || await store.SetFlagsAsync(peer.RoomId, peer.UserId, flags, NoCancel) is not { } updated)

@@ -40,7 +40,13 @@ internal sealed class MediaEngine(IOptions<MediaSettings> options, ILogger<Media
         });
         _server.Start();
         // The workers log their own faults (category Parley.Media.Worker).
-        _workers = new WorkerPool(new WorkerPoolOptions { WorkerCount = settings.WorkerCount, LoggerFactory = loggerFactory });
+        var defaults = new WorkerPoolOptions();
+        _workers = new WorkerPool(new WorkerPoolOptions
+        {
+            WorkerCount = settings.WorkerCount,
+            LoggerFactory = loggerFactory,
+            MaxQueueDelay = settings.MaxQueueDelay ?? defaults.MaxQueueDelay,
+        });
 
         MediaLog.Started(logger, settings.ListenAddress, _server.UdpPort, _server.TcpPort, _workers.Workers.Count);
         return Task.CompletedTask;

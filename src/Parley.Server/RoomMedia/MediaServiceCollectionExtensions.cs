@@ -11,6 +11,7 @@ internal static class MediaServiceCollectionExtensions
             .Validate(s => s.Port is >= 0 and <= 65535, $"{MediaSettings.SectionName}:Port must be 0-65535")
             .Validate(s => s.RouterIdleTimeout >= TimeSpan.Zero, $"{MediaSettings.SectionName}:RouterIdleTimeout must not be negative")
             .Validate(s => s.WorkerCount is null or > 0, $"{MediaSettings.SectionName}:WorkerCount must be positive")
+            .Validate(s => s.MaxQueueDelay is null || s.MaxQueueDelay >= TimeSpan.Zero, $"{MediaSettings.SectionName}:MaxQueueDelay must not be negative")
             .ValidateOnStart();
         services.AddSingleton<MediaEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<MediaEngine>());

@@ -20,6 +20,12 @@ internal sealed class MediaSettings
     /// <summary>Media workers (threads); null for one per processor.</summary>
     public int? WorkerCount { get; set; }
 
+    /// <summary>
+    /// How long a received datagram may wait for its media worker before it is dropped unhandled (shedding under
+    /// overload); null for the engine's default (<c>WorkerPoolOptions.MaxQueueDelay</c>), zero never drops.
+    /// </summary>
+    public TimeSpan? MaxQueueDelay { get; set; }
+
     /// <summary>How long a room's router outlives its last participant (a quick rejoin keeps it).</summary>
     public TimeSpan RouterIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

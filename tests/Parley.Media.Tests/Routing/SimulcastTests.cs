@@ -334,7 +334,7 @@ public sealed partial class SimulcastTests
         var (scenario, _, consumer, _, _, _) = await StartAtTopLayerAsync();
         await using var cleanup = scenario;
 
-        await scenario.Worker.InvokeAsync(() => ((SimulcastConsumer)consumer).SetAllocatedLayer(0));
+        await scenario.Worker.InvokeAsync(() => ((SimulcastConsumer)consumer).SetAllocatedLayer(new Parley.Media.Allocation.VideoLayer(0, 2)));
         await ReceivePliAsync(scenario, 0);
     }
 

@@ -14,7 +14,7 @@ namespace Parley.Media.Tests.Routing;
 /// spatial layer's consumer forwards exactly the packets of its layers, with contiguous sequence numbers, the marker bit
 /// at the end of its layer's frames, and (AV1) the dependency descriptor naming the decode targets it gets.
 /// </summary>
-public sealed class SvcConsumerTests
+public sealed partial class SvcConsumerTests
 {
     private const int DependencyDescriptorConsumerId = 8;
 

@@ -74,12 +74,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         using var sending = SendSimulcast(scenario);
         var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
 
-        void Remb(ulong bitrate)
-        {
-            var remb = new byte[64];
-            Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
-            scenario.Peer.SendProtected(remb[..length], isRtcp: true);
-        }
+        void Remb(ulong bitrate) => SendRemb(scenario, ssrc, bitrate);
 
         Remb(3_000_000);
         await WaitForLayer(consumer, 2, "the top layer at 3 Mbit/s");
@@ -99,6 +94,44 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task With_temporal_layers_a_tight_estimate_keeps_the_middle_layer_at_temporal_layer_0()
+    {
+        // REMB as the estimate (exact). Each encoding L1T3 (TID 0, 2, 1, 2): layer 1 costs about 77 kbit/s at temporal
+        // layer 0, 154 whole; layer 0 whole about 104.
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var producer = await scenario.ProducerTransport.ProduceAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
+        var capabilities = OrtcTestData.DeviceCapabilities();
+        capabilities.HeaderExtensions.RemoveAll(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
+        var consumer = await scenario.Transport.ConsumeAsync(producer.Id, capabilities);
+        await consumer.ResumeAsync();
+        using var sending = SendSimulcast(scenario, temporalLayers: true);
+        var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
+
+        void Remb(ulong bitrate) => SendRemb(scenario, ssrc, bitrate);
+
+        Remb(3_000_000);
+        await BandwidthScenario.WaitForAsync(() => Task.FromResult(consumer.CurrentLayers == new ConsumerLayers(2, 2)), "the top layer at 3 Mbit/s");
+
+        // 140 kbit/s: layer 0 whole would fit, but layer 1 at temporal layer 0 is the higher step and fits too.
+        Remb(140_000);
+        await BandwidthScenario.WaitForAsync(
+            () => Task.FromResult(consumer.CurrentLayers == new ConsumerLayers(1, 0)), "layer 1 at temporal layer 0 at 140 kbit/s");
+        var sent = await scenario.Worker.InvokeAsync(() => consumer.SendStreams[0].GetBitrate(scenario.Worker.Timers.Now));
+        output.WriteLine($"forwarding {sent} bit/s at 140 kbit/s");
+
+        Remb(3_000_000);
+        try
+        {
+            await BandwidthScenario.WaitForAsync(() => Task.FromResult(consumer.CurrentLayers == new ConsumerLayers(2, 2)), "the top layer again");
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            var stats = await scenario.Transport.GetStatsAsync();
+            Assert.Fail($"the top layer again: estimate {stats.AvailableOutgoingBitrate}, layers {consumer.CurrentLayers}");
+        }
+    }
+
+    [Fact]
     public async Task A_screen_share_is_served_before_a_tile_when_the_link_is_short()
     {
         await using var scenario = await BandwidthScenario.StartAsync();
@@ -114,6 +147,14 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         await BandwidthScenario.WaitForAsync(
             () => Task.FromResult(screen.CurrentLayers?.SpatialLayer >= 1 && tile.CurrentLayers?.SpatialLayer == 0),
             "the screen share above the tile");
+    }
+
+    /// <summary>The receiver's REMB for <paramref name="ssrc"/>: the estimate when transport-cc was not negotiated.</summary>
+    private static void SendRemb(BandwidthScenario scenario, uint ssrc, ulong bitrate)
+    {
+        var remb = new byte[64];
+        Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
+        scenario.Peer.SendProtected(remb[..length], isRtcp: true);
     }
 
     private async Task WaitForLayer(Consumer consumer, int? spatial, string what, int seconds = 30, BandwidthScenario? scenario = null)
@@ -148,10 +189,12 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         return parameters;
     }
 
-    private static CancellationTokenSource SendSimulcast(BandwidthScenario scenario, uint firstSsrc = FirstSsrc)
+    private static CancellationTokenSource SendSimulcast(BandwidthScenario scenario, uint firstSsrc = FirstSsrc, bool temporalLayers = false)
     {
         var pt = (byte)SimulcastTests.SimulcastParameters().Codecs[0].PayloadType;
         var sequence = new ushort[3];
+        var tl0 = new byte[3];
+        int[] pattern = [0, 2, 1, 2];
         return scenario.SendFrames(
             (frame, i, key) =>
             {
@@ -159,7 +202,15 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
                 var index = layer switch { 2 => i, 1 => i - 4, _ => 0 };
                 var first = index == 0;
                 var pictureId = (ushort)(0x8000 | (frame & 0x7FFF));
-                byte[] descriptor = [(byte)(first ? 0x90 : 0x80), 0xC0, (byte)(pictureId >> 8), (byte)pictureId, (byte)frame];
+                var tid = key ? 0 : pattern[frame % 4];
+                if (first && tid == 0)
+                {
+                    tl0[layer]++;
+                }
+
+                byte[] descriptor = temporalLayers
+                    ? [(byte)(first ? 0x90 : 0x80), 0xE0, (byte)(pictureId >> 8), (byte)pictureId, tl0[layer], (byte)((tid << 6) | (key ? 0x20 : 0))]
+                    : [(byte)(first ? 0x90 : 0x80), 0xC0, (byte)(pictureId >> 8), (byte)pictureId, (byte)frame];
                 var body = new byte[PacketSize[layer]];
                 if (first)
                 {

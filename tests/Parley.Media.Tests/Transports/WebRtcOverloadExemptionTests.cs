@@ -11,8 +11,9 @@ using static Parley.Media.Tests.Srtp.SrtpTestPackets;
 namespace Parley.Media.Tests.Transports;
 
 /// <summary>
-/// A WebRTC worker that falls behind sheds media only: STUN and DTLS that waited in its queue longer than the budget are
-/// still handled, since a lost consent check or handshake flight costs the whole connection, and they are few.
+/// A WebRTC worker that falls behind sheds RTP only: STUN and DTLS that waited in its queue longer than the budget are
+/// still handled, since a lost consent check or handshake flight costs the whole connection, and they are few; so is
+/// RTCP, the receivers' feedback, whose loss comes back as more feedback (NACKs again, keyframe requests).
 /// </summary>
 public sealed class WebRtcOverloadExemptionTests : IAsyncDisposable
 {
@@ -30,7 +31,7 @@ public sealed class WebRtcOverloadExemptionTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Queued_past_the_budget_rtp_is_shed_and_counted_while_stun_is_answered_and_dtls_processed()
+    public async Task Queued_past_the_budget_rtp_is_shed_and_counted_while_stun_is_answered_and_dtls_and_rtcp_processed()
     {
         var router = await _worker.CreateRouterAsync();
         var transport = await router.CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = _server, Certificate = TestCertificates.Server });
@@ -60,9 +61,10 @@ public sealed class WebRtcOverloadExemptionTests : IAsyncDisposable
         // A DTLS record (application data, DTLS 1.2) of an epoch the session never had: the DTLS layer takes it in and
         // drops it as such, and the connection lives on.
         peer.SendRaw([23, 0xFE, 0xFD, 0, 7, 0, 0, 0, 0, 0, 9, 0, 4, 1, 2, 3, 4]);
+        peer.SendProtected(MakeRtcp(ssrc), isRtcp: true);
 
-        // All seven read off the socket and queued, then left there past the budget before the worker comes back.
-        await WaitUntil(() => _server.Counters.PacketsReceived >= serverReadBefore + rtpCount + 2);
+        // All eight read off the socket and queued, then left there past the budget before the worker comes back.
+        await WaitUntil(() => _server.Counters.PacketsReceived >= serverReadBefore + rtpCount + 3);
         var queued = Stopwatch.StartNew();
         await WaitUntil(() => queued.Elapsed > Budget * 5);
         release.Set();
@@ -72,8 +74,8 @@ public sealed class WebRtcOverloadExemptionTests : IAsyncDisposable
         Assert.Equal(rtpCount, _worker.GetOverloadDropCount(OverloadDropReason.WorkerQueue));
         Assert.Equal(0, transport.Counters.RtpPacketsReceived);
         await WaitUntil(() => peer.StunResponses.Count == stunAnswersBefore + 1);
-        // The DTLS record reached the connection (counted as it is taken in); the shed RTP did not.
-        Assert.Equal(datagramsBefore + 1, transport.Counters.PacketsReceived);
+        // The DTLS record and the RTCP reached the connection (counted as they are taken in); the shed RTP did not.
+        Assert.Equal(datagramsBefore + 2, transport.Counters.PacketsReceived);
         Assert.Equal(Parley.Media.Dtls.DtlsState.Connected, transport.DtlsState);
 
         // Media arriving on time is forwarded as ever.

@@ -75,7 +75,7 @@ internal sealed class DelayBasedEstimator
         }
         else if (probeBitrate > _rate.Bitrate)
         {
-            _rate.SetEstimate(probeBitrate, nowMicroseconds);
+            _rate.OnProbeResult(probeBitrate, nowMicroseconds);
         }
         else
         {

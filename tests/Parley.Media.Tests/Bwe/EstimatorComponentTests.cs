@@ -74,6 +74,22 @@ public class EstimatorComponentTests
     }
 
     [Fact]
+    public void Aimd_takes_a_probe_result_only_up_to_the_known_capacity_for_3_s_after_an_overuse()
+    {
+        var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 300_000, 0);
+        Assert.Equal(255_000, aimd.Bitrate);
+
+        // 1 s later a probe claims 440k through a link that overused at 300k: taken up to 300k + 3 deviations.
+        aimd.OnProbeResult(440_000, 1_000_000);
+        Assert.InRange(aimd.Bitrate, 255_001, 340_000);
+
+        // 3 s after the decrease a probe counts in full (the link may have been restored).
+        aimd.OnProbeResult(440_000, 3_000_000);
+        Assert.Equal(440_000, aimd.Bitrate);
+    }
+
+    [Fact]
     public void Aimd_underuse_holds()
     {
         var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);

@@ -27,6 +27,8 @@ internal sealed class DelayBasedEstimator
 
     public long? LinkCapacity => _rate.LinkCapacity;
 
+    public long LinkCapacityUpperBound => _rate.LinkCapacityUpperBound;
+
     public void SetRoundTripTime(long roundTripTimeMicroseconds) => _rate.SetRoundTripTime(roundTripTimeMicroseconds);
 
     /// <summary>Feeds one received packet, in sequence order within a feedback.</summary>
@@ -45,15 +47,26 @@ internal sealed class DelayBasedEstimator
         }
     }
 
+    /// <summary>Overuses ignored because the sender was far under the estimate (see <see cref="OnFeedbackEnd"/>).</summary>
+    public long ApplicationLimitedOveruses { get; private set; }
+
     /// <summary>
     /// Ends a feedback: updates the rate from what the detector saw, or from <paramref name="probeBitrate"/> (a
     /// probe's measured rate, 0 when none) when the path is not overused and the probe found more than the estimate.
+    /// When <paramref name="applicationLimited"/> (we sent well under the estimate, e.g. only audio while the video
+    /// is paused), an overuse leaves the rate alone: the acknowledged rate is then what we chose to send, not what
+    /// the path carries, and cutting to 0.85 × it on each feedback would take the estimate to the floor in a quiet
+    /// period (libwebrtc likewise keeps its estimate while application-limited). Loss still bounds the target.
     /// </summary>
-    public long OnFeedbackEnd(long acknowledgedBitrate, long probeBitrate, long nowMicroseconds)
+    public long OnFeedbackEnd(long acknowledgedBitrate, long probeBitrate, bool applicationLimited, long nowMicroseconds)
     {
         var usage = _sawOveruse ? BandwidthUsage.Overusing : _feedbackUsage;
         _sawOveruse = false;
-        if (usage == BandwidthUsage.Overusing)
+        if (usage == BandwidthUsage.Overusing && applicationLimited)
+        {
+            ApplicationLimitedOveruses++;
+        }
+        else if (usage == BandwidthUsage.Overusing)
         {
             if (_rate.TimeToReduceFurther(nowMicroseconds, acknowledgedBitrate))
             {
@@ -62,7 +75,7 @@ internal sealed class DelayBasedEstimator
         }
         else if (probeBitrate > _rate.Bitrate)
         {
-            _rate.SetEstimate(probeBitrate, nowMicroseconds);
+            _rate.OnProbeResult(probeBitrate, nowMicroseconds);
         }
         else
         {

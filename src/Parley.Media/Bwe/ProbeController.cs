@@ -4,7 +4,7 @@ namespace Parley.Media.Bwe;
 /// Plans probe clusters. At start, two clusters at 3× and 6× the start rate find the link quickly. Afterwards a
 /// probe goes out when the allocator wants more than the estimate: at twice the estimate (capped by the wish and
 /// the maximum). A probe that got through (the estimate reached 70 % of its target and grew by 10 %) is followed
-/// at once by the next; one that did not waits, doubling the wait from 1 s up to 4 s, so a congested link is not hammered while a
+/// at once by the next (after 1 s when the estimate is now beyond the link's known capacity); one that did not waits, doubling the wait from 1 s up to 4 s, so a congested link is not hammered while a
 /// restored one is found within seconds.
 /// </summary>
 internal sealed class ProbeController
@@ -45,8 +45,14 @@ internal sealed class ProbeController
     /// <summary>What the allocator would use if it had it; probing aims at this.</summary>
     public void SetDesiredBitrate(long bitrate) => _desiredBitrate = Math.Min(bitrate, _maxBitrate);
 
-    /// <summary>Called with each new estimate; plans the next cluster when one is due.</summary>
-    public void OnEstimate(long estimate, long nowMicroseconds)
+    /// <summary>
+    /// Called with each new estimate; plans the next cluster when one is due. A probe that took the estimate over
+    /// <paramref name="linkCapacityUpperBound"/> (where overuse was last seen, plus three deviations) is not followed
+    /// at once but after <see cref="MinRetryMicroseconds"/>: the layers raised on it show within that time whether the
+    /// link carries them, and a second result from arrivals a busy receiver stamped in a batch cannot double the
+    /// estimate again before (the bench saw 170 → 680 kbit/s at a 300 kbit/s link in 0.2 s).
+    /// </summary>
+    public void OnEstimate(long estimate, long nowMicroseconds, long linkCapacityUpperBound = long.MaxValue)
     {
         if (_awaitedSince >= 0)
         {
@@ -54,7 +60,7 @@ internal sealed class ProbeController
             {
                 _awaitedSince = -1;
                 _retryInterval = MinRetryMicroseconds;
-                _nextProbeAllowed = nowMicroseconds;
+                _nextProbeAllowed = estimate > linkCapacityUpperBound ? nowMicroseconds + MinRetryMicroseconds : nowMicroseconds;
             }
             else if (nowMicroseconds - _awaitedSince >= ResultTimeoutMicroseconds)
             {

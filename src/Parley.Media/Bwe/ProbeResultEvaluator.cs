@@ -6,7 +6,7 @@ namespace Parley.Media.Bwe;
 /// interval). When the receiver got clearly less than we sent, the link is saturated and its capacity is about the
 /// receive rate; otherwise the lower of the two. A cluster received more than twice as fast as it was sent is no
 /// measurement of the link (the receiver stamped a batch of packets at once, as a starved receiving thread does) and
-/// gives no result, as in libwebrtc. Keeps a few clusters in fixed slots.
+/// gives no result, as in libwebrtc. A result never exceeds the cluster's target. Keeps a few clusters in fixed slots.
 /// </summary>
 internal sealed class ProbeResultEvaluator
 {
@@ -88,7 +88,11 @@ internal sealed class ProbeResultEvaluator
         var rate = receiveRate < SaturatedRatio * sendRate
             ? SaturatedUtilization * receiveRate
             : Math.Min(sendRate, receiveRate);
-        return (long)rate;
+
+        // A cluster that left in a burst (the pacer's budget, media passing through) has a send rate far above its
+        // target, so even arrivals a busy receiver stamped in a batch look "saturated" and pass for the link's rate.
+        // The cluster asked whether the path carries its target; it cannot answer for more.
+        return (long)Math.Min(rate, slot.Cluster.TargetBitrate);
     }
 
     private struct Aggregate

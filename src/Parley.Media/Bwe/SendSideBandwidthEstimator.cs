@@ -13,9 +13,22 @@ internal sealed class SendSideBandwidthEstimator
     /// <summary>A feedback packet covers at most this many packets here; libwebrtc sends one every 50–250 ms.</summary>
     public const int MaxResultsPerFeedback = 2048;
 
+    /// <summary>
+    /// Sending under this share of the delay-based rate while the path delivers what is sent (at least
+    /// <see cref="DeliveredFraction"/> of it) is application-limited: an overuse then does not cut. A link that fell
+    /// under what we send delivers less than we send, so a step down is still cut at once.
+    /// </summary>
+    public const double ApplicationLimitedFraction = 0.5;
+
+    /// <summary>See <see cref="ApplicationLimitedFraction"/>.</summary>
+    public const double DeliveredFraction = 0.8;
+
     private readonly BandwidthEstimatorOptions _options;
     private readonly SendTimeHistory _history = new();
     private readonly AcknowledgedBitrateEstimator _acknowledged = new();
+
+    // The same windowed rate over send times of every reported packet (received or not): what we offered the path.
+    private readonly AcknowledgedBitrateEstimator _sent = new();
     private readonly DelayBasedEstimator _delayBased;
     private readonly LossBasedEstimator _lossBased;
     private readonly ProbeResultEvaluator _probes = new();
@@ -47,6 +60,12 @@ internal sealed class SendSideBandwidthEstimator
 
     public long AcknowledgedBitrate => _acknowledged.Bitrate;
 
+    /// <summary>What we sent over the last 500 ms of reported packets (received or lost), bits per second.</summary>
+    public long SentBitrate => _sent.Bitrate;
+
+    /// <summary>Overuses that left the estimate alone because we were sending well under it.</summary>
+    public long ApplicationLimitedOveruses => _delayBased.ApplicationLimitedOveruses;
+
     public double LossFraction => _lossBased.LossFraction;
 
     public BandwidthUsage Usage => _delayBased.Usage;
@@ -72,7 +91,7 @@ internal sealed class SendSideBandwidthEstimator
     public void SetDesiredBitrate(long bitrate, long nowMicroseconds)
     {
         _probeController.SetDesiredBitrate(bitrate);
-        _probeController.OnEstimate(TargetBitrate, nowMicroseconds);
+        _probeController.OnEstimate(TargetBitrate, nowMicroseconds, _delayBased.LinkCapacityUpperBound);
     }
 
     public void OnRoundTripTime(long roundTripTimeMicroseconds)
@@ -102,6 +121,7 @@ internal sealed class SendSideBandwidthEstimator
         for (var i = 0; i < count; i++)
         {
             ref readonly var result = ref _results[i];
+            _sent.OnReceived(result.SendTimeMicroseconds, result.Size);
             if (!result.Received)
             {
                 lost++;
@@ -123,7 +143,12 @@ internal sealed class SendSideBandwidthEstimator
             _lossBased.OnProbeResult(probe);
         }
 
-        _delayBased.OnFeedbackEnd(_acknowledged.Bitrate, probe, nowMicroseconds);
+        var sent = _sent.Bitrate;
+        var acknowledged = _acknowledged.Bitrate;
+        var applicationLimited = sent > 0
+            && sent < _delayBased.Bitrate * ApplicationLimitedFraction
+            && acknowledged >= sent * DeliveredFraction;
+        _delayBased.OnFeedbackEnd(acknowledged, probe, applicationLimited, nowMicroseconds);
         _lossBased.OnPackets(lost, count, TargetBitrate, nowMicroseconds);
         UpdateTarget(nowMicroseconds);
         return TargetBitrate;
@@ -133,6 +158,6 @@ internal sealed class SendSideBandwidthEstimator
     {
         var target = Math.Min(Math.Min(_delayBased.Bitrate, _lossBased.Bound), _remb);
         TargetBitrate = Math.Clamp(target, _options.MinBitrate, _options.MaxBitrate);
-        _probeController.OnEstimate(TargetBitrate, now);
+        _probeController.OnEstimate(TargetBitrate, now, _delayBased.LinkCapacityUpperBound);
     }
 }

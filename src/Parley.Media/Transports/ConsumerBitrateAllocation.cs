@@ -4,8 +4,8 @@ using Parley.Media.Routing;
 namespace Parley.Media.Transports;
 
 /// <summary>
-/// A transport's bandwidth shared among its consumers: what audio, single-stream video and retransmissions send is
-/// taken off the top, and the rest goes to the layered consumers (simulcast and SVC, <see cref="ILayerAllocatedConsumer"/>)
+/// A transport's bandwidth shared among its consumers: what audio and single-stream video send is taken off the top
+/// (retransmissions from what is left after the lowest layers), and the rest goes to the layered consumers (simulcast and SVC, <see cref="ILayerAllocatedConsumer"/>)
 /// through a <see cref="BitrateAllocator"/> (by priority, with hysteresis), each (spatial, temporal) layer costed at
 /// what its producer stream brings in for it now. A consumer takes the lower of its allocation and its preference; one
 /// allocated nothing stops forwarding until bandwidth returns. Only sending consumers take part: one paused (or whose
@@ -50,8 +50,9 @@ internal sealed class ConsumerBitrateAllocation
     }
 
     /// <summary>
-    /// Shares <paramref name="availableBitrate"/> less <paramref name="retransmissionBitrate"/>; returns what the
-    /// consumers would use at their preferred layers (what probing aims at).
+    /// Shares <paramref name="availableBitrate"/>; <paramref name="retransmissionBitrate"/> is costed against the
+    /// layers above each consumer's lowest (see <see cref="BitrateAllocator.Allocate"/>). Returns what the consumers
+    /// would use at their preferred layers (what probing aims at).
     /// </summary>
     public long Run(long availableBitrate, long retransmissionBitrate, long nowMs, long nowMicroseconds, int inactivityMs)
     {
@@ -69,7 +70,7 @@ internal sealed class ConsumerBitrateAllocation
             entry.Update(_allocator, nowMs, inactivityMs);
         }
 
-        _allocator.Allocate(availableBitrate, fixedBitrate + retransmissionBitrate, nowMicroseconds);
+        _allocator.Allocate(availableBitrate, fixedBitrate, nowMicroseconds, retransmissionBitrate);
         // Pushed every run, not only on a change: a consumer that just joined may hold an allocation from before. One
         // whose producer sends nothing yet is not limited: "nothing" would be no bandwidth decision, and the first
         // stream to arrive must be forwarded at once.

@@ -78,6 +78,24 @@ public class BitrateAllocatorTests
     }
 
     [Fact]
+    public void Resends_are_costed_against_the_upper_layers_not_the_lowest()
+    {
+        // Just after a drop: estimate 200k, audio 45k, resends 90k. The lowest layer (70k) is kept; nothing above it.
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        allocator.Add(consumer);
+
+        allocator.Allocate(200_000, 45_000, 0, retransmissionBitrate: 90_000);
+
+        Assert.Equal(new VideoLayer(0, 0), consumer.Current);
+        Assert.Equal(0, allocator.Unallocated);
+
+        // Once the resends are over, what they took is headroom again.
+        allocator.Allocate(400_000, 45_000, 10 * Second, retransmissionBitrate: 0);
+        Assert.True(consumer.Current > new VideoLayer(0, 0), $"{consumer.Current}");
+    }
+
+    [Fact]
     public void Consumers_that_get_nothing_are_paused_and_resumed_when_bandwidth_returns()
     {
         var allocator = new BitrateAllocator(AllocatorOptions.Default);

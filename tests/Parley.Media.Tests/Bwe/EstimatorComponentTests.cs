@@ -74,6 +74,22 @@ public class EstimatorComponentTests
     }
 
     [Fact]
+    public void Aimd_takes_a_probe_result_only_up_to_the_known_capacity_for_3_s_after_an_overuse()
+    {
+        var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 300_000, 0);
+        Assert.Equal(255_000, aimd.Bitrate);
+
+        // 1 s later a probe claims 440k through a link that overused at 300k: taken up to 300k + 3 deviations.
+        aimd.OnProbeResult(440_000, 1_000_000);
+        Assert.InRange(aimd.Bitrate, 255_001, 340_000);
+
+        // 3 s after the decrease a probe counts in full (the link may have been restored).
+        aimd.OnProbeResult(440_000, 3_000_000);
+        Assert.Equal(440_000, aimd.Bitrate);
+    }
+
+    [Fact]
     public void Aimd_underuse_holds()
     {
         var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
@@ -189,12 +205,53 @@ public class EstimatorComponentTests
     }
 
     [Fact]
+    public void A_probe_sent_in_a_burst_finds_no_more_than_its_target()
+    {
+        // The pacer let the cluster out in a burst (1200 bytes every 0.2 ms); the receiver stamped the packets 12 ms
+        // apart (800 kbit/s: a late batch through a 300 kbit/s bottleneck). Under twice the burst's rate, so not
+        // refused as received too fast, but a 400 kbit/s probe cannot show more than 400 kbit/s.
+        var evaluator = new ProbeResultEvaluator();
+        evaluator.OnClusterStarted(ProbeCluster.For(5, 400_000));
+        long result = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            result = Math.Max(result, evaluator.OnPacket(new PacketResult(i, i * 200, 50_000 + (i * 12_000), 1200, 5)));
+        }
+
+        Assert.InRange(result, 1, 400_000);
+    }
+
+    [Fact]
     public void Probe_packets_of_an_unknown_cluster_or_lost_are_ignored()
     {
         var evaluator = new ProbeResultEvaluator();
         evaluator.OnClusterStarted(ProbeCluster.For(3, 2_000_000));
         Assert.Equal(0, evaluator.OnPacket(new PacketResult(0, 0, 0, 1000, 9)));
         Assert.Equal(0, evaluator.OnPacket(new PacketResult(0, 0, PacketResult.NotReceived, 1000, 3)));
+    }
+
+    [Fact]
+    public void A_probe_that_lifts_the_estimate_past_the_known_link_capacity_is_followed_only_after_1_s()
+    {
+        var controller = new ProbeController(10_000_000);
+        controller.OnStart(500_000, 0);
+        controller.TryTake(out _);
+        controller.TryTake(out _);
+        controller.SetDesiredBitrate(3_000_000);
+
+        // The start probes succeed within the link's known capacity: the next probe follows at once.
+        controller.OnEstimate(2_200_000, 100_000, linkCapacityUpperBound: 2_500_000);
+        Assert.True(controller.TryTake(out var within));
+        Assert.Equal(3_000_000, within.TargetBitrate);
+
+        // That one takes the estimate over the capacity (where overuse was seen): no further probe for 1 s.
+        controller.OnEstimate(2_800_000, 200_000, linkCapacityUpperBound: 2_500_000);
+        Assert.False(controller.TryTake(out _));
+        controller.OnEstimate(2_800_000, 1_100_000, linkCapacityUpperBound: 2_500_000);
+        Assert.False(controller.TryTake(out _));
+        controller.OnEstimate(2_800_000, 1_200_000, linkCapacityUpperBound: 2_500_000);
+        Assert.True(controller.TryTake(out var after));
+        Assert.Equal(3_500_000, after.TargetBitrate);
     }
 
     [Fact]
@@ -247,6 +304,35 @@ public class EstimatorComponentTests
         var estimator = new SendSideBandwidthEstimator(new BandwidthEstimatorOptions(100_000, 50_000, 200_000), 0);
         estimator.OnRemb(1_000, 0);
         Assert.Equal(50_000, estimator.TargetBitrate);
+    }
+
+    [Fact]
+    public void Overuse_while_only_audio_is_sent_keeps_the_estimate_instead_of_cutting_it_to_the_audio_rate()
+    {
+        // Video paused: 120-byte audio packets every 20 ms (48 kbit/s) whose delay grows 2 ms each. The acknowledged
+        // rate is the audio's; an overuse then says nothing about what the path carries at the estimate.
+        var estimator = new SendSideBandwidthEstimator(BandwidthEstimatorOptions.Default, 0);
+        var before = estimator.TargetBitrate;
+        var sawOveruse = false;
+        ushort sequence = 0;
+        for (var feedbackIndex = 0; feedbackIndex < 30; feedbackIndex++)
+        {
+            var arrivals = new Parley.Media.Rtcp.TransportCcArrival[5];
+            for (var i = 0; i < arrivals.Length; i++)
+            {
+                long send = sequence * 20_000L;
+                estimator.OnPacketSent(sequence, send, 120);
+                arrivals[i] = new Parley.Media.Rtcp.TransportCcArrival(sequence, send + 40_000 + (sequence * 2_000L));
+                sequence++;
+            }
+
+            estimator.OnTransportFeedback(FeedbackBuilder.Parse(FeedbackBuilder.Build(arrivals)), sequence * 20_000L + 60_000);
+            sawOveruse |= estimator.Usage == BandwidthUsage.Overusing;
+        }
+
+        Assert.True(sawOveruse, "the growing delay reads as overuse");
+        Assert.True(estimator.AcknowledgedBitrate < before / 4, $"acknowledged {estimator.AcknowledgedBitrate}");
+        Assert.True(estimator.TargetBitrate >= before * 0.85, $"{estimator.TargetBitrate} after {before}");
     }
 
     [Fact]

@@ -64,11 +64,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
     {
         // The receiver's REMB is the estimate without transport-cc: the allocation follows it exactly.
         await using var scenario = await BandwidthScenario.StartAsync();
-        var producer = await scenario.ProducerTransport.ProduceAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
-        var capabilities = OrtcTestData.DeviceCapabilities();
-        capabilities.HeaderExtensions.RemoveAll(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
-        var consumer = await scenario.Transport.ConsumeAsync(producer.Id, capabilities);
-        await consumer.ResumeAsync();
+        var consumer = await ConsumeSimulcastWithRembAsync(scenario);
         var changes = new ConcurrentQueue<ConsumerLayers?>();
         consumer.LayersChanged += (_, layers) => changes.Enqueue(layers);
         using var sending = SendSimulcast(scenario);
@@ -99,11 +95,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         // REMB as the estimate (exact). Each encoding L1T3 (TID 0, 2, 1, 2): layer 1 costs about 77 kbit/s at temporal
         // layer 0, 154 whole; layer 0 whole about 104.
         await using var scenario = await BandwidthScenario.StartAsync();
-        var producer = await scenario.ProducerTransport.ProduceAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
-        var capabilities = OrtcTestData.DeviceCapabilities();
-        capabilities.HeaderExtensions.RemoveAll(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
-        var consumer = await scenario.Transport.ConsumeAsync(producer.Id, capabilities);
-        await consumer.ResumeAsync();
+        var consumer = await ConsumeSimulcastWithRembAsync(scenario);
         using var sending = SendSimulcast(scenario, temporalLayers: true);
         var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
 
@@ -150,6 +142,17 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
     }
 
     /// <summary>The receiver's REMB for <paramref name="ssrc"/>: the estimate when transport-cc was not negotiated.</summary>
+    /// <summary>A resumed consumer of a new simulcast producer whose receiver has no transport-cc: its REMB is the estimate, exactly.</summary>
+    private static async Task<Consumer> ConsumeSimulcastWithRembAsync(BandwidthScenario scenario)
+    {
+        var producer = await scenario.ProducerTransport.ProduceAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
+        var capabilities = OrtcTestData.DeviceCapabilities();
+        capabilities.HeaderExtensions.RemoveAll(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
+        var consumer = await scenario.Transport.ConsumeAsync(producer.Id, capabilities);
+        await consumer.ResumeAsync();
+        return consumer;
+    }
+
     private static void SendRemb(BandwidthScenario scenario, uint ssrc, ulong bitrate)
     {
         var remb = new byte[64];

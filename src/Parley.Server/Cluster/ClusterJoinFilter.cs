@@ -8,7 +8,7 @@ namespace Parley.Server.Cluster;
 /// Answers <c>joinRoom</c> with <c>{status:"redirect", url}</c> when the room lives on another node; the join goes
 /// ahead here otherwise. A payload it cannot read is left to the hub, which refuses it with the usual message.
 /// </summary>
-internal sealed class ClusterJoinFilter(RoomPlacement placement, NodeHeartbeat heartbeat, IHostApplicationLifetime lifetime) : IHubFilter
+internal sealed class ClusterJoinFilter(RoomPlacement placement, RoomLeases leases, NodeHeartbeat heartbeat, IHostApplicationLifetime lifetime) : IHubFilter
 {
     private int _hooked;
 
@@ -20,6 +20,8 @@ internal sealed class ClusterJoinFilter(RoomPlacement placement, NodeHeartbeat h
         }
 
         HookStop();
+        // Before the look-up: a room held here keeps its lease while the join goes on (its linger counts from the end).
+        using var joining = leases.BeginJoin(roomId);
         string? url;
         try
         {

@@ -21,7 +21,7 @@ internal static partial class ClusterLog
     [LoggerMessage(3805, LogLevel.Warning, "Room {RoomId} has people here but node {HolderId} holds its lease (this node was thought dead)")]
     public static partial void LeaseLost(ILogger logger, string roomId, string holderId);
 
-    [LoggerMessage(3806, LogLevel.Information, "Node {NodeId} is dead (heartbeat expired): deleted its {Count} room_user row(s)")]
+    [LoggerMessage(3806, LogLevel.Information, "Node {NodeId} is dead (heartbeat expired): its {Count} room_user row(s) deleted here or by their rooms' nodes")]
     public static partial void DeadNodeSwept(ILogger logger, string nodeId, int count);
 
     [LoggerMessage(3807, LogLevel.Debug, "Forwarded {Kind} of room {RoomId} to node {NodeId}")]

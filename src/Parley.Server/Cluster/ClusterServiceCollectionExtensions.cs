@@ -65,6 +65,7 @@ internal static class ClusterServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeat>());
         services.AddHostedService<RoomCommandRelay>();
         services.AddScoped<DeadNodeSweep>();
+        services.AddScoped<DeadMemberRemoval>();
         services.AddSingleton<ClusterJoinFilter>();
         services.Configure<HubOptions>(options => options.AddFilter<ClusterJoinFilter>());
 

@@ -1,20 +1,22 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
-using Parley.Server.Membership;
 
 namespace Parley.Server.Cluster;
 
 /// <summary>
-/// Deletes the <c>room_user</c> rows of nodes whose heartbeat expired and tells their rooms (<c>userLeft</c>, reason
-/// "disconnected", through the backplane to wherever the room now lives). Every live node runs it; each row is
-/// deleted by one statement that names the dead node, so exactly one node announces each leave, and a row the
-/// person already took back by rejoining elsewhere (it names the new node) is left alone. Each row is deleted and
-/// announced under its room's lock, like any leave: a rejoin on this node either takes the row first (nothing is
-/// deleted) or comes after the leave was announced, never between (the room would hear "left" after "joined").
+/// Finds the <c>room_user</c> rows of nodes whose heartbeat expired and has each deleted, with <c>userLeft</c>
+/// (reason "disconnected"), on the node that holds its room (<see cref="DeadMemberRemoval"/>): here when this node
+/// holds it or nobody live does (the room is then taken here), else forwarded to the holder
+/// (<see cref="RoomCommand.DeadMemberSwept"/>). Every live node runs it; the delete names the dead node, so exactly one
+/// node announces each leave, and a row the person already took back by rejoining (it names the new node) is left
+/// alone. Doing it on the room's node, under the room's lock there, orders it with that node's joins: a sweep on
+/// another node could otherwise announce "left" just after a rejoin's "joined". A forward that is lost (the holder
+/// died meanwhile) leaves the row for the next round.
 /// </summary>
 internal sealed class DeadNodeSweep(
-    ParleyDbContext db, ClusterDirectory directory, NodeIdentity node, RoomLocks locks, RoomEvents events, IRoomActivitySink activity, ILogger<DeadNodeSweep> logger)
+    ParleyDbContext db, ClusterDirectory directory, RoomPlacement placement, NodeIdentity node, DeadMemberRemoval removal, ILogger<DeadNodeSweep> logger)
 {
+    /// <returns>The rows deleted here (not those forwarded to their room's node).</returns>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var self = node.Id;
@@ -31,19 +33,14 @@ internal sealed class DeadNodeSweep(
                 .Select(ru => new { ru.RoomId, ru.UserId }).ToListAsync(cancellationToken);
             foreach (var row in rows)
             {
-                using (await locks.AcquireAsync(row.RoomId))
+                if (await placement.HolderElsewhereOrHoldHereAsync(row.RoomId) is { } holder)
                 {
-                    var deleted = await db.RoomUsers
-                        .Where(ru => ru.RoomId == row.RoomId && ru.UserId == row.UserId && ru.NodeId == nodeId)
-                        .ExecuteDeleteAsync(cancellationToken);
-                    if (deleted == 0)
-                    {
-                        continue;
-                    }
-
+                    await directory.PublishAsync(holder.Id, new RoomCommand(RoomCommand.DeadMemberSwept, row.RoomId, null, row.UserId, nodeId));
+                    ClusterLog.CommandForwarded(logger, RoomCommand.DeadMemberSwept, row.RoomId, holder.Id);
+                }
+                else if (await removal.RemoveAsync(row.RoomId, row.UserId, nodeId, cancellationToken))
+                {
                     cleaned++;
-                    await events.UserLeftAsync(row.RoomId, row.UserId, LeftReason.Disconnected);
-                    await activity.RecordAsync([new ParticipantLeft(row.RoomId, row.UserId, LeftReason.Disconnected)]);
                 }
             }
 

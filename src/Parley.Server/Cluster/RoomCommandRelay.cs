@@ -3,9 +3,17 @@ using StackExchange.Redis;
 
 namespace Parley.Server.Cluster;
 
-/// <summary>Carries out, on this node, the room changes other nodes forward to it (<see cref="ClusterRoomNotifier"/>).</summary>
+/// <summary>
+/// Carries out, on this node, the room changes other nodes forward to it (<see cref="ClusterRoomNotifier"/>,
+/// <see cref="DeadNodeSweep"/>).
+/// </summary>
 internal sealed class RoomCommandRelay(
-    IConnectionMultiplexer redis, ClusterDirectory directory, NodeIdentity node, Parley.Server.Membership.HubRoomNotifier local, ILogger<RoomCommandRelay> logger)
+    IConnectionMultiplexer redis,
+    ClusterDirectory directory,
+    NodeIdentity node,
+    Parley.Server.Membership.HubRoomNotifier local,
+    IServiceScopeFactory scopes,
+    ILogger<RoomCommandRelay> logger)
     : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -53,6 +61,13 @@ internal sealed class RoomCommandRelay(
                     break;
                 case { Kind: RoomCommand.Updated, Room: { } room }:
                     await local.RoomUpdatedAsync(room, CancellationToken.None);
+                    break;
+                case { Kind: RoomCommand.DeadMemberSwept, UserId: { } userId, NodeId: { } deadNodeId }:
+                    await using (var scope = scopes.CreateAsyncScope())
+                    {
+                        await scope.ServiceProvider.GetRequiredService<DeadMemberRemoval>().RemoveAsync(command.RoomId, userId, deadNodeId, CancellationToken.None);
+                    }
+
                     break;
                 default:
                     ClusterLog.CommandDropped(logger, "unknown kind");

@@ -7,9 +7,11 @@ namespace Parley.Server.Cluster;
 /// <summary>
 /// The leases this node holds, renewed with each heartbeat. A room placed here but not yet entered keeps its lease
 /// for <see cref="ArrivalGrace"/> (the redirected people are on their way); a room that had people keeps it for
-/// <see cref="EmptyLinger"/> after it empties (someone reloading the page, or leaving and coming straight back, finds
-/// it here without a new placement or a redirect), then it is released so that its next meeting is placed afresh
-/// (at once on a draining node).
+/// <see cref="EmptyLinger"/> after it was last in use (someone reloading the page, or leaving and coming straight
+/// back, finds it here without a new placement or a redirect), then it is released so that its next meeting is placed
+/// afresh (at once on a draining node). "In use" is a heartbeat finding someone in it or at its door, or a join here
+/// (<see cref="BeginJoin"/>): a join under way holds the lease, and the linger counts from the end of the last one, so
+/// that a room people keep coming back to is not re-placed between heartbeats that happen to find it empty.
 /// </summary>
 /// <remarks>
 /// A join of a room held here is answered without asking Redis (<see cref="IsHeldHere"/>) while that answer is as good
@@ -27,6 +29,7 @@ internal sealed class RoomLeases(
     public static readonly TimeSpan EmptyLinger = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _joining = new(StringComparer.Ordinal);
     private readonly TimeSpan _trustFor = options.Value.HeartbeatTimeout - options.Value.HeartbeatInterval;
     private long _heartbeatBeganTicks = DateTimeOffset.MinValue.UtcTicks;
 
@@ -52,6 +55,35 @@ internal sealed class RoomLeases(
         && time.GetUtcNow().UtcTicks - Interlocked.Read(ref _heartbeatBeganTicks) < _trustFor.Ticks;
 
     public bool Contains(string roomId) => _held.ContainsKey(roomId);
+
+    /// <summary>
+    /// A join of the room is under way on this node (call before asking where the room lives): until the result is
+    /// disposed the lease is not released, and disposing it counts as the room's last use.
+    /// </summary>
+    public JoinUnderWay BeginJoin(string roomId)
+    {
+        _joining.AddOrUpdate(roomId, 1, (_, count) => count + 1);
+        return new JoinUnderWay(this, roomId);
+    }
+
+    private void EndJoin(string roomId)
+    {
+        while (true)
+        {
+            var count = _joining[roomId];
+            if (count == 1 ? _joining.TryRemove(new KeyValuePair<string, int>(roomId, 1)) : _joining.TryUpdate(roomId, count - 1, count))
+            {
+                break;
+            }
+        }
+
+        if (_held.TryGetValue(roomId, out var held))
+        {
+            _held.TryUpdate(roomId, held with { Since = time.GetUtcNow(), HadPeople = true }, held);
+        }
+    }
+
+    private bool InUse(string roomId) => _joining.ContainsKey(roomId) || !registry.IsVacant(roomId);
 
     public IReadOnlyCollection<string> RoomIds => [.. _held.Keys];
 
@@ -87,22 +119,48 @@ internal sealed class RoomLeases(
 
         foreach (var (roomId, held) in _held)
         {
-            if (!registry.IsVacant(roomId))
+            if (InUse(roomId))
             {
                 continue;
             }
 
             if (time.GetUtcNow() - held.Since > (held.HadPeople ? linger : ArrivalGrace))
             {
-                _held.TryRemove(roomId, out _);
-                await directory.ReleaseAsync(roomId, node.Id);
-                ClusterLog.LeaseReleased(logger, roomId);
+                await ReleaseUnlessJoinedAsync(roomId, held);
             }
             else
             {
                 _held.TryUpdate(roomId, held with { Confirmed = await directory.RenewAsync(roomId, node.Id) }, held);
             }
         }
+    }
+
+    /// <summary>
+    /// Releases a vacant room's lease unless a join begins meanwhile. The entry goes first, so that a join beginning
+    /// after the check below no longer finds the room held here and asks Redis; if that join was quicker than the
+    /// release (it found this node still the holder and held the room again), the lease is taken back at once.
+    /// </summary>
+    private async Task ReleaseUnlessJoinedAsync(string roomId, Held held)
+    {
+        if (!_held.TryRemove(new KeyValuePair<string, Held>(roomId, held)))
+        {
+            return;
+        }
+
+        if (InUse(roomId))
+        {
+            _held.TryAdd(roomId, held);
+            return;
+        }
+
+        await directory.ReleaseAsync(roomId, node.Id);
+        if (_held.TryGetValue(roomId, out var again))
+        {
+            _held.TryUpdate(roomId, again with { Confirmed = await directory.RenewAsync(roomId, node.Id) }, again);
+            return;
+        }
+
+        ClusterLog.LeaseReleased(logger, roomId);
     }
 
     /// <summary>Gives every lease back (the node is stopping).</summary>
@@ -121,7 +179,13 @@ internal sealed class RoomLeases(
         await directory.ReleaseAsync(roomId, node.Id);
     }
 
-    /// <param name="Since">When the room was placed here, or last seen with people.</param>
+    /// <summary>Ends a join's hold on its room's lease (<see cref="BeginJoin"/>).</summary>
+    public readonly struct JoinUnderWay(RoomLeases leases, string roomId) : IDisposable
+    {
+        public void Dispose() => leases.EndJoin(roomId);
+    }
+
+    /// <param name="Since">When the room was placed here, or last in use.</param>
     /// <param name="HadPeople">Whether anyone has been in it here.</param>
     /// <param name="Confirmed">The lease was ours at the last look (taken, or renewed).</param>
     private sealed record Held(DateTimeOffset Since, bool HadPeople, bool Confirmed);

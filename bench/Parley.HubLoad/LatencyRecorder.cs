@@ -17,7 +17,9 @@ internal sealed class LatencyRecorder
         get { lock (_ticks) return _ticks.Count; }
     }
 
-    public async Task<T> TimeAsync<T>(Func<Task<T>> call)
+    /// <param name="call">The call to time.</param>
+    /// <param name="label">Asked after the call: a word to mark its sample with (e.g. "redirected"), or null.</param>
+    public async Task<T> TimeAsync<T>(Func<Task<T>> call, Func<string?>? label = null)
     {
         var startedAt = DateTime.UtcNow;
         var gcBefore = GC.CollectionCount(0);
@@ -27,7 +29,7 @@ internal sealed class LatencyRecorder
         var result = await call();
         var elapsed = Stopwatch.GetTimestamp() - start;
         var sample = new Sample(startedAt, elapsed * 1000.0 / Stopwatch.Frequency, GC.CollectionCount(0) - gcBefore,
-            (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds, threads, ThreadPool.ThreadCount);
+            (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds, threads, ThreadPool.ThreadCount, label?.Invoke());
         lock (_ticks)
         {
             _ticks.Add(elapsed);
@@ -52,6 +54,18 @@ internal sealed class LatencyRecorder
         }
     }
 
+    /// <summary>The samples marked <paramref name="label"/> (null: unmarked): how many, and their p50 and p99.</summary>
+    public (int Count, double P50, double P99) Of(string? label)
+    {
+        lock (_ticks)
+        {
+            var times = _samples.Where(s => s.Label == label).Select(s => s.Milliseconds).Order().ToList();
+            double At(double percentile) =>
+                times.Count == 0 ? double.NaN : times[(int)Math.Clamp(Math.Ceiling(percentile / 100 * times.Count) - 1, 0, times.Count - 1)];
+            return (times.Count, At(50), At(99));
+        }
+    }
+
     /// <summary>The calls slower than <paramref name="milliseconds"/>, first started first (at most <paramref name="max"/>).</summary>
     public IReadOnlyList<Sample> SlowerThan(double milliseconds, int max)
     {
@@ -59,10 +73,13 @@ internal sealed class LatencyRecorder
             return [.. _samples.Where(s => s.Milliseconds > milliseconds).OrderBy(s => s.StartedAt).Take(max)];
     }
 
-    /// <summary>One call: its start (UTC), its time, and the generator's own GCs, GC pause and thread-pool size around it.</summary>
-    internal sealed record Sample(DateTime StartedAt, double Milliseconds, int Gen0Collections, double GcPauseMilliseconds, int ThreadsBefore, int ThreadsAfter)
+    /// <summary>
+    /// One call: its start (UTC), its time, the generator's own GCs, GC pause and thread-pool size around it, and its
+    /// mark (or null).
+    /// </summary>
+    internal sealed record Sample(DateTime StartedAt, double Milliseconds, int Gen0Collections, double GcPauseMilliseconds, int ThreadsBefore, int ThreadsAfter, string? Label)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{StartedAt:HH:mm:ss.fff} {Milliseconds:F1} ms (generator: {Gen0Collections} GCs, {GcPauseMilliseconds:F1} ms paused, threads {ThreadsBefore}->{ThreadsAfter})");
+            $"{StartedAt:HH:mm:ss.fff} {Milliseconds:F1} ms (generator: {Gen0Collections} GCs, {GcPauseMilliseconds:F1} ms paused, threads {ThreadsBefore}->{ThreadsAfter}){(Label is null ? "" : " " + Label)}");
     }
 }

@@ -15,13 +15,17 @@ internal sealed class LoadClient(Uri url, string token, string roomId) : IAsyncD
     /// <summary>How many joins were sent to another node.</summary>
     public int Redirects { get; private set; }
 
+    /// <summary>Whether the last join was sent to another node (and so took a new connection and a second join).</summary>
+    public bool LastJoinRedirected { get; private set; }
+
     public Task StartAsync() => _connection.StartAsync();
 
     /// <summary>Joins the room (following a redirect); the answer of the node that took the join.</summary>
     public async Task<JsonElement> JoinAsync()
     {
         var answer = await _connection.InvokeAsync<JsonElement>("joinRoom", new { roomId });
-        if (answer.TryGetProperty("status", out var status) && status.GetString() == "redirect")
+        LastJoinRedirected = answer.TryGetProperty("status", out var status) && status.GetString() == "redirect";
+        if (LastJoinRedirected)
         {
             Redirects++;
             await _connection.DisposeAsync();

@@ -62,6 +62,10 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"rooms {options.Rooms} x clients {options.ClientsPerRoom}, churn {churnSeconds:F1} s"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"joinRoom round trip: n={joins.Count} p50={joins.PercentileMilliseconds(50):F2} ms p99={joins.PercentileMilliseconds(99):F2} ms"));
+// Joins that went to the room's node at once apart from those redirected (a new hub connection and a second join).
+var (direct, redirected) = (joins.Of(null), joins.Of("redirected"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"  not redirected: n={direct.Count} p50={direct.P50:F2} ms p99={direct.P99:F2} ms; redirected: n={redirected.Count} p50={redirected.P50:F2} ms p99={redirected.P99:F2} ms"));
 // The slow joins one by one (UTC start), to line up with the server's metrics, PostgreSQL's and Redis' logs.
 var slow = joins.SlowerThan(50, 40);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"joins over 50 ms: {joins.SlowerThan(50, int.MaxValue).Count}; churn began {DateTime.UtcNow - churnWatch.Elapsed:HH:mm:ss.fff} UTC"));
@@ -116,7 +120,7 @@ static async Task<(LatencyRecorder Joins, int Leaves)> ChurnAsync(List<LoadClien
                 next += period;
             }
 
-            await joins.TimeAsync(c.JoinAsync);
+            await joins.TimeAsync(c.JoinAsync, () => c.LastJoinRedirected ? "redirected" : null);
             await c.LeaveAsync();
             Interlocked.Increment(ref leaves);
         }

@@ -6,8 +6,8 @@ namespace Parley.Server.Cluster;
 /// <summary>
 /// Finds the <c>room_user</c> rows of nodes whose heartbeat expired and has each deleted, with <c>userLeft</c>
 /// (reason "disconnected"), on the node that holds its room (<see cref="DeadMemberRemoval"/>): here when this node
-/// holds it or nobody live does (the room is then taken here), else forwarded to the holder
-/// (<see cref="RoomCommand.DeadMemberSwept"/>). Every live node runs it; the delete names the dead node, so exactly one
+/// holds it, else forwarded to the holder (<see cref="RoomCommand.DeadMemberSwept"/>); a room no live node holds (the
+/// dead node's) is placed first, as a join would place it, so that a dead node's rooms still spread by load. Every live node runs it; the delete names the dead node, so exactly one
 /// node announces each leave, and a row the person already took back by rejoining (it names the new node) is left
 /// alone. Doing it on the room's node, under the room's lock there, orders it with that node's joins: a sweep on
 /// another node could otherwise announce "left" just after a rejoin's "joined". A forward that is lost (the holder
@@ -33,7 +33,7 @@ internal sealed class DeadNodeSweep(
                 .Select(ru => new { ru.RoomId, ru.UserId }).ToListAsync(cancellationToken);
             foreach (var row in rows)
             {
-                if (await placement.HolderElsewhereOrHoldHereAsync(row.RoomId) is { } holder)
+                if (await placement.FindNodeAsync(row.RoomId) is { } holder)
                 {
                     await directory.PublishAsync(holder.Id, new RoomCommand(RoomCommand.DeadMemberSwept, row.RoomId, null, row.UserId, nodeId));
                     ClusterLog.CommandForwarded(logger, RoomCommand.DeadMemberSwept, row.RoomId, holder.Id);

@@ -27,20 +27,14 @@ internal sealed class RoomPlacement(
     /// says where the room is, and placing it costs one more (which also publishes this node's load when the room
     /// comes here).
     /// </remarks>
-    public async Task<string?> LocateAsync(string roomId) =>
-        (await ResolveAsync(roomId, LeastLoaded))?.PublicUrl;
+    public async Task<string?> LocateAsync(string roomId) => (await FindNodeAsync(roomId))?.PublicUrl;
 
     /// <summary>
-    /// The live node that holds the room when it is another one; otherwise (held here, idle, or held by a dead node)
-    /// null, the room then held here: whoever changes the room's membership from outside a join (the dead-node sweep)
-    /// does it on the room's node, under its lock, in order with that node's joins.
+    /// The node the room lives on, placing it as a join would when no live node holds it: null when that is this one.
+    /// Whoever changes a room's membership from outside a join (the dead-node sweep) does it there, under the room's
+    /// lock, in order with that node's joins.
     /// </summary>
-    public Task<NodeRecord?> HolderElsewhereOrHoldHereAsync(string roomId) =>
-        ResolveAsync(roomId, _ => Self(roomId));
-
-    /// <summary>The live node other than this one that holds the room (placing it by <paramref name="choose"/> if nobody
-    /// live does), or null when it is this node.</summary>
-    private async Task<NodeRecord?> ResolveAsync(string roomId, Func<IReadOnlyList<NodeRecord>, NodeRecord?> choose)
+    public async Task<NodeRecord?> FindNodeAsync(string roomId)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -61,7 +55,7 @@ internal sealed class RoomPlacement(
                 return holding;
             }
 
-            var target = choose(location.LiveNodes) ?? throw new HubException("No server takes new meetings right now; try again in a moment");
+            var target = LeastLoaded(location.LiveNodes) ?? throw new HubException("No server takes new meetings right now; try again in a moment");
             var self = target.Id == node.Id ? Self(roomId) : null;
             var won = location.HolderId is null
                 ? await directory.TryPlaceAsync(roomId, target.Id, self)

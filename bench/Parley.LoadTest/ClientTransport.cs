@@ -53,7 +53,12 @@ internal sealed class ClientTransport : IDisposable
     /// <summary>Called with each decrypted compound RTCP packet.</summary>
     public SpanHandler? RtcpReceived { get; set; }
 
-    public long SrtpFailures;
+    /// <summary>
+    /// Received SRTP/SRTCP packets that did not unprotect, by <see cref="SrtpResult"/>: a wrong index guess or key shows
+    /// as <see cref="SrtpResult.AuthenticationFailed"/>, a packet sent twice as <see cref="SrtpResult.ReplayedPacket"/>, one
+    /// that arrived too late for the replay window as <see cref="SrtpResult.TooOldPacket"/>.
+    /// </summary>
+    public readonly long[] SrtpFailures = new long[Enum.GetValues<SrtpResult>().Length];
 
     /// <summary>ICE then DTLS-SRTP to the server's candidate; completes when SRTP keys are there.</summary>
     public async Task ConnectAsync(string serverUfrag, string serverPassword, IReadOnlyList<DtlsFingerprint> serverFingerprints)
@@ -166,7 +171,7 @@ internal sealed class ClientTransport : IDisposable
                     : srtp.Receive.UnprotectRtp(buffer, length, out plain);
                 if (result != SrtpResult.Ok)
                 {
-                    Interlocked.Increment(ref SrtpFailures);
+                    Interlocked.Increment(ref SrtpFailures[(int)result]);
                     continue;
                 }
 

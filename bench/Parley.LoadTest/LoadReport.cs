@@ -52,6 +52,8 @@ internal sealed record LoadReport
     public required long KeyFramesSent { get; init; }
     public required long DuplicatesReceived { get; init; }
     public required long SrtpFailures { get; init; }
+    /// <summary><see cref="SrtpFailures"/> by kind (<c>AuthenticationFailed</c>, <c>ReplayedPacket</c>, <c>TooOldPacket</c>, ...); kinds seen only.</summary>
+    public required Dictionary<string, long> SrtpFailuresByKind { get; init; }
     /// <summary>Received kbit/s per participant-stream, by the sender's encoding: low, mid, high, audio.</summary>
     public required double[] ReceivedKilobitsPerSecondByLayer { get; init; }
     /// <summary>The first node's process (every node's with <c>--urls</c>: <see cref="ServerPids"/>).</summary>
@@ -91,7 +93,7 @@ internal sealed record LoadReport
         Row("NACKs sent / received", $"{NacksSent} ({NackedPacketsSent} pkts) / {NacksReceived} ({NackedPacketsReceived} pkts)");
         Row("retransmissions sent / received", $"{RetransmissionsSent} / {RetransmissionsReceived}");
         Row("PLIs sent / received, keyframes", $"{PlisSent} / {PlisReceived}, {KeyFramesSent}");
-        Row("SRTP failures, duplicates", $"{SrtpFailures}, {DuplicatesReceived}");
+        Row("SRTP failures, duplicates", $"{SrtpFailures}{(SrtpFailures == 0 ? "" : $" ({string.Join(", ", SrtpFailuresByKind.Select(k => $"{k.Key} {k.Value}"))})")}, {DuplicatesReceived}");
         Row("kbit/s per stream low/mid/high/audio", string.Join(" / ", ReceivedKilobitsPerSecondByLayer.Select(v => F(v, "F0"))));
         Row("server CPU (one core = 100 %)", $"{F(ServerCpuPercent)} % (pid {(ServerPids.Length == 0 ? "-" : string.Join(" + ", ServerPids))})");
         Row("server CPU per forwarded stream", $"{F(ServerCpuPercentPerForwardedStream, "F3")} %");

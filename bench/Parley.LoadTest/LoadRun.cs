@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Parley.Media.Dtls;
+using Parley.Media.Srtp;
 
 namespace Parley.LoadTest;
 
@@ -146,6 +147,9 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
         GeneratorStall[] stalls = [.. _counters.GeneratorStalls.OrderBy(s => s.AtSeconds)];
         var joins = _participants.Where(p => p.JoinMilliseconds is not null).Select(p => p.JoinMilliseconds!.Value).Order().ToList();
         var serverCpu = serverCpuAtEnd - serverCpuAtStart is { } serverSeconds ? serverSeconds / windowSeconds * 100 : (double?)null;
+        var srtpFailures = Enum.GetValues<SrtpResult>().Where(r => r != SrtpResult.Ok)
+            .Select(r => (Kind: r.ToString(), Count: _participants.Sum(p => p.SrtpFailures(r))))
+            .Where(k => k.Count > 0).ToDictionary(k => k.Kind, k => k.Count);
         var report = new LoadReport
         {
             Server = options.Server.ToString(),
@@ -190,7 +194,8 @@ internal sealed class LoadRun(LoadOptions options, TextWriter progress)
             PlisReceived = window.PlisReceived,
             KeyFramesSent = window.KeyFramesSent,
             DuplicatesReceived = window.DuplicatesReceived,
-            SrtpFailures = _participants.Sum(p => p.SrtpFailures),
+            SrtpFailures = srtpFailures.Values.Sum(),
+            SrtpFailuresByKind = srtpFailures,
             ReceivedKilobitsPerSecondByLayer = [.. Enumerable.Range(0, 4).Select(l => layerStreams[l] == 0 ? 0 : layerBytes[l] * 8 / windowSeconds / 1000 / layerStreams[l])],
             ServerPid = serverPid,
             ServerPids = [.. server?.Pids ?? []],

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Parley.Media.Dtls;
+using Parley.Media.Srtp;
 
 namespace Parley.LoadTest;
 
@@ -55,14 +56,11 @@ internal sealed class Participant : IAsyncDisposable
 
     public string? Error { get; private set; }
 
-    /// <summary>Received SRTP/SRTCP packets that failed authentication or the replay check, on both transports.</summary>
-    public long SrtpFailures
+    /// <summary>Received SRTP/SRTCP packets that failed authentication or the replay check, on both transports, by <see cref="SrtpResult"/>.</summary>
+    public long SrtpFailures(SrtpResult result)
     {
-        get
-        {
-            lock (_transports)
-                return _transports.Sum(t => Interlocked.Read(ref t.SrtpFailures));
-        }
+        lock (_transports)
+            return _transports.Sum(t => Interlocked.Read(ref t.SrtpFailures[(int)result]));
     }
 
     /// <summary>Code lookup → first frame of a remote video; only for those who found a camera already there.</summary>

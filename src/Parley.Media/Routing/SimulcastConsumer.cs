@@ -209,6 +209,12 @@ internal sealed class SimulcastConsumer : Consumer, ILayerAllocatedConsumer
             _stream.RequestSync();
         }
 
+        if (_currentSpatial != NoLayer)
+        {
+            // What of the old stream still waits in the transport's pacer would only hold the keyframe back.
+            Transport.OnStreamSwitched(_stream);
+        }
+
         _currentSpatial = index;
         _pictureIds?.RequestSync();
         _temporalLayers?.Reset(TargetTemporalLayer(stream));
@@ -241,8 +247,16 @@ internal sealed class SimulcastConsumer : Consumer, ILayerAllocatedConsumer
         return forward;
     }
 
+    /// <summary>
+    /// The temporal layer to forward of <paramref name="stream"/>: the allocated one for the allocated stream; the base
+    /// layer for a stream above it (forwarded only while the switch down waits for the lower stream's keyframe: the
+    /// allocation found it too costly, so the least of it that keeps the picture moving, not all of it into a link that
+    /// just narrowed); the preferred one for a stream below it (a lower step whatever its temporal layer).
+    /// </summary>
     private int TargetTemporalLayer(ProducerStream stream) => Math.Min(
-        stream.Index >= _allocatedSpatial ? Math.Min(_preferredTemporal, _allocatedTemporal) : _preferredTemporal,
+        stream.Index > _allocatedSpatial ? 0
+        : stream.Index == _allocatedSpatial ? Math.Min(_preferredTemporal, _allocatedTemporal)
+        : _preferredTemporal,
         stream.TopTemporalLayer);
 
     /// <summary>
@@ -282,7 +296,7 @@ internal sealed class SimulcastConsumer : Consumer, ILayerAllocatedConsumer
         }
         else if (target != _currentSpatial)
         {
-            RequestKeyFrame(nowMs);
+            RequestKeyFrameOfNewStream(nowMs);
         }
     }
 

@@ -322,6 +322,14 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
     {
     }
 
+    /// <summary>
+    /// On the worker, when <paramref name="stream"/> switches to another source at a keyframe: what of it still waits to
+    /// be sent is superseded (a transport with a pacer drops it). Nothing waits on a transport without one.
+    /// </summary>
+    internal virtual void OnStreamSwitched(RtpSendStream stream)
+    {
+    }
+
     /// <summary>On the worker, when a consumer of this transport closes.</summary>
     private protected virtual void OnConsumerRemoved(Consumer consumer)
     {

@@ -70,7 +70,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         using var sending = SendSimulcast(scenario);
         var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
 
-        void Remb(ulong bitrate) => SendRemb(scenario, ssrc, bitrate);
+        void Remb(ulong bitrate) => scenario.SendRemb(ssrc, bitrate);
 
         Remb(3_000_000);
         await WaitForLayer(consumer, 2, "the top layer at 3 Mbit/s");
@@ -99,7 +99,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         using var sending = SendSimulcast(scenario, temporalLayers: true);
         var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
 
-        void Remb(ulong bitrate) => SendRemb(scenario, ssrc, bitrate);
+        void Remb(ulong bitrate) => scenario.SendRemb(ssrc, bitrate);
 
         Remb(3_000_000);
         await BandwidthScenario.WaitForAsync(() => Task.FromResult(consumer.CurrentLayers == new ConsumerLayers(2, 2)), "the top layer at 3 Mbit/s");
@@ -141,24 +141,9 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
             "the screen share above the tile");
     }
 
-    /// <summary>The receiver's REMB for <paramref name="ssrc"/>: the estimate when transport-cc was not negotiated.</summary>
     /// <summary>A resumed consumer of a new simulcast producer whose receiver has no transport-cc: its REMB is the estimate, exactly.</summary>
-    private static async Task<Consumer> ConsumeSimulcastWithRembAsync(BandwidthScenario scenario)
-    {
-        var producer = await scenario.ProducerTransport.ProduceAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
-        var capabilities = OrtcTestData.DeviceCapabilities();
-        capabilities.HeaderExtensions.RemoveAll(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
-        var consumer = await scenario.Transport.ConsumeAsync(producer.Id, capabilities);
-        await consumer.ResumeAsync();
-        return consumer;
-    }
-
-    private static void SendRemb(BandwidthScenario scenario, uint ssrc, ulong bitrate)
-    {
-        var remb = new byte[64];
-        Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
-        scenario.Peer.SendProtected(remb[..length], isRtcp: true);
-    }
+    private static async Task<Consumer> ConsumeSimulcastWithRembAsync(BandwidthScenario scenario) =>
+        (await scenario.ProduceAndConsumeWithoutTransportCcAsync(MediaKind.Video, SimulcastTests.SimulcastParameters())).Consumer;
 
     private async Task WaitForLayer(Consumer consumer, int? spatial, string what, int seconds = 30, BandwidthScenario? scenario = null)
     {

@@ -323,10 +323,11 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
     }
 
     /// <summary>
-    /// On the worker, when <paramref name="stream"/> switches to another source at a keyframe: what of it still waits to
-    /// be sent is superseded (a transport with a pacer drops it). Nothing waits on a transport without one.
+    /// On the worker, when what <paramref name="stream"/> has sent is superseded (it switched to another source at a
+    /// keyframe, or stopped the stream it forwarded to switch to one): what of it still waits to be sent is dropped by a
+    /// transport with a pacer. Nothing waits on a transport without one.
     /// </summary>
-    internal virtual void OnStreamSwitched(RtpSendStream stream)
+    internal virtual void DropQueued(RtpSendStream stream)
     {
     }
 

@@ -191,7 +191,7 @@ public sealed class WebRtcTransport : Transport, IPacedPacketSink
     });
 
     /// <summary>The stream's packets still in the pacer are dropped: the receiver decodes from the keyframe now coming.</summary>
-    internal override void OnStreamSwitched(RtpSendStream stream) => _pacing.DiscardQueued(stream.Ssrc, stream.RtxSsrc ?? stream.Ssrc);
+    internal override void DropQueued(RtpSendStream stream) => _pacing.DiscardQueued(stream.Ssrc, stream.RtxSsrc ?? stream.Ssrc);
 
     /// <summary>
     /// One probe packet: an RTX copy of a packet a video consumer sent last (useful redundancy, as libwebrtc's payload

@@ -11,7 +11,7 @@ namespace Parley.Media.Tests.Routing;
 public sealed partial class SimulcastTests
 {
     [Fact]
-    public async Task Allocated_a_lower_layer_it_forwards_the_current_ones_base_layer_until_the_lower_ones_keyframe_then_only_the_lower_one()
+    public async Task Allocated_a_lower_layer_it_stops_the_current_one_at_once_and_forwards_the_lower_one_from_its_keyframe()
     {
         var (scenario, sender, consumer, peer, changes, _) = await StartAtTopLayerAsync();
         await using var cleanup = scenario;
@@ -20,21 +20,17 @@ public sealed partial class SimulcastTests
         await scenario.Worker.InvokeAsync(() => ((SimulcastConsumer)consumer).SetAllocatedLayer(new VideoLayer(0, 2)));
         await ReceivePliAsync(scenario, 0);
 
-        // Until layer 0's keyframe the picture keeps moving on layer 2, but only its base layer: the allocation found
-        // layer 2 too costly, and its upper temporal layers would go on into a link that just narrowed.
-        var expected = new List<byte[]>();
+        // Until layer 0's keyframe nothing goes out: the allocation lowers a spatial layer only when not even its base
+        // temporal layer fits, and what it still sent kept the narrowed link's queue full in front of that keyframe.
         for (var i = 0; i < 8; i++)
         {
-            var bodies = await sender.SendPictureAsync(2, L1T3[i % 4]);
+            await sender.SendPictureAsync(2, L1T3[i % 4]);
             await sender.SendPictureAsync(0, L1T3[i % 4]);
-            if (L1T3[i % 4] == 0)
-            {
-                expected.AddRange(bodies);
-            }
         }
 
-        // From layer 0's keyframe on: layer 0 at the allocated temporal layer (all of it), nothing of layer 2.
-        expected.Add(await sender.SendAsync(0, keyFrame: true));
+        // From layer 0's keyframe on: layer 0 at the allocated temporal layer (all of it), nothing of layer 2, and no
+        // gap in the sequence numbers.
+        var expected = new List<byte[]> { await sender.SendAsync(0, keyFrame: true) };
         for (var i = 1; i < 8; i++)
         {
             await sender.SendPictureAsync(2, L1T3[i % 4]);
@@ -44,8 +40,31 @@ public sealed partial class SimulcastTests
         var received = await ReceiveRtpAsync(peer, expected.Count);
         Assert.Equal(expected, received.Select(SimulcastSender.Body));
         AssertSequenceContinuous([before[^1], .. received]);
-        await Eventually.TrueAsync(() => Task.FromResult(changes.Count == 3), "three LayersChanged");
-        Assert.Equal([new ConsumerLayers(2, 2), new ConsumerLayers(2, 0), new ConsumerLayers(0, 2)], changes);
+        await Eventually.TrueAsync(() => Task.FromResult(changes.Count == 2), "two LayersChanged");
+        Assert.Equal([new ConsumerLayers(2, 2), new ConsumerLayers(0, 2)], changes);
+    }
+
+    [Fact]
+    public async Task Preferring_a_lower_layer_it_forwards_the_current_one_until_the_lower_ones_keyframe()
+    {
+        // A smaller tile is no congestion: the picture keeps moving on the current layer until the switch, as in mediasoup.
+        var (scenario, sender, consumer, peer, _, _) = await StartAtTopLayerAsync();
+        await using var cleanup = scenario;
+        await ReceiveRtpAsync(peer, 2);
+        await scenario.Worker.InvokeAsync(() => ((SimulcastConsumer)consumer).SetAllocatedLayer(new VideoLayer(2, 2)));
+
+        await consumer.SetPreferredLayersAsync(0);
+        await ReceivePliAsync(scenario, 0);
+        var expected = new List<byte[]>();
+        for (var i = 0; i < 4; i++)
+        {
+            expected.AddRange(await sender.SendPictureAsync(2, L1T3[i % 4]));
+            await sender.SendPictureAsync(0, L1T3[i % 4]);
+        }
+
+        expected.Add(await sender.SendAsync(0, keyFrame: true));
+        await sender.SendPictureAsync(2, 0);
+        Assert.Equal(expected, (await ReceiveRtpAsync(peer, expected.Count)).Select(SimulcastSender.Body));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
 
         // 150 kbit/s: only the lowest layer fits.
         link.CapacityBitsPerSecond = 150_000;
-        await WaitForLayer(consumer, 0, "the lowest layer on a 150 kbit/s link", scenario: scenario);
+        await WaitForLayer(consumer, 0, "the lowest layer on a 150 kbit/s link", scenario: scenario, link: link);
         await BandwidthScenario.WaitForAsync(
             async () => (await scenario.Transport.GetStatsAsync()).AvailableOutgoingBitrate < 300_000, "the estimate under 300 kbit/s");
         Assert.True(link.Dropped > 0, "the bottleneck dropped packets");
@@ -50,12 +50,12 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
 
         // 40 kbit/s: nothing fits. The loss between feedback packets must be reported for the estimate to fall.
         link.CapacityBitsPerSecond = 40_000;
-        await WaitForLayer(consumer, null, "the consumer paused on a 40 kbit/s link", seconds: 40, scenario);
+        await WaitForLayer(consumer, null, "the consumer paused on a 40 kbit/s link", seconds: 40, scenario, link);
         await BandwidthScenario.WaitForAsync(() => Task.FromResult(!changes.IsEmpty && changes.Last() is null), "LayersChanged(null)");
 
         // Back to 3 Mbit/s: probes find the room again, the consumer resumes and climbs back to the top.
         link.CapacityBitsPerSecond = 3_000_000;
-        await WaitForLayer(consumer, 2, "the top layer again once the link is restored", seconds: 40, scenario);
+        await WaitForLayer(consumer, 2, "the top layer again once the link is restored", seconds: 40, scenario, link);
         Assert.True(link.Dropped > 0, "the bottleneck dropped packets");
     }
 
@@ -73,20 +73,20 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         void Remb(ulong bitrate) => scenario.SendRemb(ssrc, bitrate);
 
         Remb(3_000_000);
-        await WaitForLayer(consumer, 2, "the top layer at 3 Mbit/s");
+        await WaitForLayer(consumer, 2, "the top layer at 3 Mbit/s", scenario: scenario);
         Remb(200_000);
-        await WaitForLayer(consumer, 0, "the lowest layer at 200 kbit/s");
+        await WaitForLayer(consumer, 0, "the lowest layer at 200 kbit/s", scenario: scenario);
 
         // 50 kbit/s: not even the lowest layer (about 110 kbit/s) fits; the consumer stops and says so.
         Remb(50_000);
-        await WaitForLayer(consumer, null, "the consumer paused at 50 kbit/s");
+        await WaitForLayer(consumer, null, "the consumer paused at 50 kbit/s", scenario: scenario);
         await BandwidthScenario.WaitForAsync(() => Task.FromResult(!changes.IsEmpty && changes.Last() is null), "LayersChanged(null)");
         await BandwidthScenario.WaitForAsync(
             async () => await scenario.Worker.InvokeAsync(() => consumer.SendStreams[0].GetBitrate(scenario.Worker.Timers.Now)) == 0,
             "no media forwarded while paused");
 
         Remb(3_000_000);
-        await WaitForLayer(consumer, 2, "the top layer again at 3 Mbit/s");
+        await WaitForLayer(consumer, 2, "the top layer again at 3 Mbit/s", scenario: scenario);
     }
 
     [Fact]
@@ -145,7 +145,8 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
     private static async Task<Consumer> ConsumeSimulcastWithRembAsync(BandwidthScenario scenario) =>
         (await scenario.ProduceAndConsumeWithoutTransportCcAsync(MediaKind.Video, SimulcastTests.SimulcastParameters())).Consumer;
 
-    private async Task WaitForLayer(Consumer consumer, int? spatial, string what, int seconds = 30, BandwidthScenario? scenario = null)
+    private async Task WaitForLayer(
+        Consumer consumer, int? spatial, string what, int seconds = 30, BandwidthScenario? scenario = null, SimulatedDownlink? link = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
@@ -157,7 +158,9 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
             var stats = await scenario.Transport.GetStatsAsync();
             var estimator = scenario.Transport.Bandwidth.Estimator;
             var detail = await scenario.Worker.InvokeAsync(() =>
-                $"estimate {estimator.TargetBitrate}, delay-based {estimator.DelayBasedBitrate}, loss-based {estimator.LossBasedBitrate}, loss {estimator.LossFraction:P0}, acknowledged {estimator.AcknowledgedBitrate}, rtx {stats.RtxSendBitrate}, layers {consumer.CurrentLayers}");
+                $"estimate {estimator.TargetBitrate}, delay-based {estimator.DelayBasedBitrate}, loss-based {estimator.LossBasedBitrate}, loss {estimator.LossFraction:P0}, acknowledged {estimator.AcknowledgedBitrate}, sent {estimator.SentBitrate}, rtx {stats.RtxSendBitrate}, layers {consumer.CurrentLayers}, "
+                + $"last probe result {estimator.LastProbeBitrate}, probe packets {scenario.Transport.Pacing.ProbePackets}, probation bytes {stats.ProbationBytesSent}"
+                + (link is null ? "" : $", link delivered {link.Delivered}, dropped {link.Dropped}, feedback packets {link.FeedbackSent}"));
             Assert.Fail($"{what}: {detail}");
         }
 

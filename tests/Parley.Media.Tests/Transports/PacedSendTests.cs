@@ -116,7 +116,18 @@ public sealed class PacedSendTests
         });
         Assert.True(waiting > 20, $"{waiting} packets waiting in the pacer");
 
-        await BandwidthScenario.WaitForAsync(() => Task.FromResult(scenario.ReceivedRtp(ssrc).Any(p => TagOf(p) == 200)), "layer 0's keyframe to arrive");
+        try
+        {
+            await BandwidthScenario.WaitForAsync(() => Task.FromResult(scenario.ReceivedRtp(ssrc).Any(p => TagOf(p) == 200)), "layer 0's keyframe to arrive");
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            var state = await scenario.Worker.InvokeAsync(() => (scenario.Transport.Pacing.QueuedPackets, scenario.Transport.Pacing.PacingBitrate));
+            Assert.Fail($"layer 0's keyframe never arrived: layers {consumer.CurrentLayers}, {waiting} waited, pacer {state}, "
+                + $"sent after the switch [{string.Join(",", sent.Skip(sentBeforeSwitch).Select(s => $"{s.Ssrc:x}:{s.Tag}"))}], "
+                + $"received [{string.Join(",", scenario.ReceivedRtp(ssrc).Select(TagOf))}], drops {string.Join(",", await scenario.Transport.GetDropCountsAsync())}");
+        }
+
         var afterSwitch = sent.Skip(sentBeforeSwitch).Where(s => s.Ssrc == ssrc).Select(s => s.Tag).ToList();
         Assert.Equal(200, afterSwitch[0]);
         Assert.DoesNotContain(afterSwitch, tag => tag is >= 100 and < 130);

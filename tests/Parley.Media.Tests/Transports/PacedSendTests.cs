@@ -111,8 +111,9 @@ public sealed class PacedSendTests
             }
 
             var waiting = scenario.Transport.Pacing.QueuedPackets;
+            var sentBeforeKeyFrame = sent.Count;
             Feed(Packet(0, true, 200, 200));
-            return (sent.Count, waiting);
+            return (sentBeforeKeyFrame, waiting);
         });
         Assert.True(waiting > 20, $"{waiting} packets waiting in the pacer");
 

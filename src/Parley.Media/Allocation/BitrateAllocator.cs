@@ -8,9 +8,8 @@ namespace Parley.Media.Allocation;
 /// in that order (S0T0 &lt; S0T1 &lt; S0T2 &lt; S1T0 ...), each costed cumulatively, so a tight estimate keeps S1T0
 /// rather than falling to S0 (as mediasoup and LiveKit order them). Lowering a layer needs only that it does not fit;
 /// keeping one tolerates a small deficit for a moment (measurement noise); raising one or resuming needs headroom
-/// and the layer held for the consumer's hold time, which doubles after an upgrade that did not last; raising the
-/// spatial layer of a consumer that forwards one needs room for the new spatial layer whole (its keyframe comes first).
-/// No allocation per run.
+/// and the layer held for the consumer's hold time, which doubles after an upgrade that did not last. No allocation
+/// per run.
 /// </summary>
 internal sealed class BitrateAllocator
 {
@@ -112,12 +111,10 @@ internal sealed class BitrateAllocator
             var baseCost = consumer.Layers[consumer.Tentative];
             var max = consumer.PreferredMax;
             var inDeficit = false;
-            var topTemporal = Math.Min(max.Temporal, consumer.Layers.TemporalLayers - 1);
             for (var s = Math.Min(max.Spatial, consumer.Layers.SpatialLayers - 1); s >= 0; s--)
             {
                 var chosen = false;
-                var wholeLayer = SpatialUpgradeCost(consumer, s, topTemporal);
-                for (var t = topTemporal; t >= 0; t--)
+                for (var t = Math.Min(max.Temporal, consumer.Layers.TemporalLayers - 1); t >= 0; t--)
                 {
                     var candidate = new VideoLayer(s, t);
                     var cost = consumer.Layers[candidate];
@@ -137,7 +134,7 @@ internal sealed class BitrateAllocator
                     {
                         allowed = candidate <= consumer.Current
                             ? extra <= remaining
-                            : CanRaise(consumer, Math.Max(cost, wholeLayer), remaining + baseCost, nowMicroseconds);
+                            : CanRaise(consumer, cost, remaining + baseCost, nowMicroseconds);
                     }
 
                     if (allowed)
@@ -176,18 +173,6 @@ internal sealed class BitrateAllocator
         Unallocated = Math.Max(0, remaining);
         return changed;
     }
-
-    /// <summary>
-    /// What raising a consumer that forwards a picture to spatial layer <paramref name="spatial"/> must find room for:
-    /// the layer whole (up to <paramref name="topTemporal"/>), not only its base temporal layer, because the switch
-    /// starts with that layer's keyframe, several of the layer's delta frames in size whatever temporal layer follows,
-    /// and the old layer stops where it starts. Moved up to a layer's base temporal layer on a link that just carries that, the
-    /// keyframe overflowed the link's queue and the picture froze until it was repaired (the browser bench at 300 kbit/s:
-    /// 1280 px at temporal layer 0 tried twice in 30 s, a freeze each time). 0 for the consumer's own spatial layer
-    /// (a temporal step needs no keyframe) and for a paused one (a resume starts with a keyframe of any layer).
-    /// </summary>
-    private static long SpatialUpgradeCost(AllocatedConsumer consumer, int spatial, int topTemporal) =>
-        consumer.Current.IsNone || spatial <= consumer.Current.Spatial ? 0 : consumer.Layers[spatial, topTemporal];
 
     private bool CanRaise(AllocatedConsumer consumer, long cost, long available, long now) =>
         cost * (1 + _options.UpgradeHeadroom) <= available

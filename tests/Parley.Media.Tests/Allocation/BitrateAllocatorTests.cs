@@ -250,30 +250,6 @@ public class BitrateAllocatorTests
     }
 
     [Fact]
-    public void A_consumer_forwarding_a_layer_moves_up_a_spatial_layer_only_when_the_whole_new_layer_fits()
-    {
-        var allocator = new BitrateAllocator(AllocatorOptions.Default);
-        var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other) { PreferredMax = new VideoLayer(1, 2) };
-        allocator.Add(consumer);
-        allocator.Allocate(170_000, 0, 0);
-        Assert.Equal(new VideoLayer(0, 2), consumer.Current);
-
-        // 420 kbit/s, long after the hold: layer 1 at temporal layer 0 (232.5, 267.4 with headroom) would fit, but the
-        // switch starts with layer 1's keyframe, and layer 1 whole (465, 534.75 with headroom) does not: layer 0 stays.
-        allocator.Allocate(420_000, 0, 10 * Second);
-        Assert.Equal(new VideoLayer(0, 2), consumer.Current);
-        allocator.Allocate(540_000, 0, 11 * Second);
-        Assert.Equal(new VideoLayer(1, 2), consumer.Current);
-
-        // Down again, the layer kept at its base temporal layer (no keyframe needed); and its temporal layers come back
-        // one step at a time, as before.
-        allocator.Allocate(250_000, 0, 30 * Second);
-        Assert.Equal(new VideoLayer(1, 0), consumer.Current);
-        allocator.Allocate(420_000, 0, 40 * Second);
-        Assert.Equal(new VideoLayer(1, 1), consumer.Current);
-    }
-
-    [Fact]
     public void A_temporal_layer_is_added_when_it_fits_with_headroom_after_the_hold()
     {
         var allocator = new BitrateAllocator(AllocatorOptions.Default);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Parley.Media.Bwe;
 
 namespace Parley.Media.Pacing;
@@ -26,6 +27,9 @@ internal enum PacerDropReason
 
     /// <summary>It waited past the queue-time limit (late media is worthless).</summary>
     Expired,
+
+    /// <summary>Its stream switched at a keyframe while it waited: the receiver decodes from the keyframe, not from it.</summary>
+    Superseded,
 }
 
 /// <summary>
@@ -64,6 +68,9 @@ internal sealed class PacedSender(IPacedPacketSink sink, PacerOptions options, i
 
     /// <summary>Packets dropped after waiting past the queue-time limit.</summary>
     public long DroppedExpired { get; private set; }
+
+    /// <summary>Packets dropped unsent because their stream switched at a keyframe (<see cref="DiscardQueued"/>).</summary>
+    public long DroppedSuperseded { get; private set; }
 
     /// <summary>Probe packets sent.</summary>
     public long ProbePackets { get; private set; }
@@ -126,6 +133,30 @@ internal sealed class PacedSender(IPacedPacketSink sink, PacerOptions options, i
         return false;
     }
 
+    /// <summary>
+    /// Drops what waits of one outgoing stream (media <paramref name="ssrc"/> and its retransmissions as
+    /// <paramref name="rtxSsrc"/>): it switched to another source at a keyframe, which the receiver decodes from, so what
+    /// was queued before it only delays it — at a link that just narrowed, by as long as the queue-time limit. Returns
+    /// how many were dropped. Nothing allocated.
+    /// </summary>
+    public int DiscardQueued(uint ssrc, uint rtxSsrc)
+    {
+        if (_store is null || _pacer.QueuedPackets == 0)
+        {
+            return 0;
+        }
+
+        var picker = new StreamPicker(_store, ssrc, rtxSsrc);
+        var discarded = _pacer.Discard(ref picker);
+        DroppedSuperseded += discarded;
+        for (var i = 0; i < discarded; i++)
+        {
+            sink.OnDropped(PacerDropReason.Superseded);
+        }
+
+        return discarded;
+    }
+
     /// <summary>Starts a probe cluster: the pacer's rate rises to the cluster's until its packets and bytes are out.</summary>
     public void StartProbe(in ProbeCluster cluster) => _pacer.StartProbe(cluster);
 
@@ -162,4 +193,22 @@ internal sealed class PacedSender(IPacedPacketSink sink, PacerOptions options, i
 
     /// <summary>When <see cref="Drain"/> next has something to do; <see cref="long.MaxValue"/> when nothing waits.</summary>
     public long NextSendTime(long nowMicroseconds) => _pacer.NextSendTime(nowMicroseconds);
+
+    /// <summary>Picks the stored packets of one SSRC or its RTX SSRC, releasing their slots.</summary>
+    private readonly struct StreamPicker(PacedPacketStore store, uint ssrc, uint rtxSsrc) : IQueuedPacketPicker
+    {
+        public bool Picks(long packetId)
+        {
+            var slot = (int)packetId;
+            var packet = store.Get(slot);
+            var packetSsrc = BinaryPrimitives.ReadUInt32BigEndian(packet[8..]);
+            if (packetSsrc != ssrc && packetSsrc != rtxSsrc)
+            {
+                return false;
+            }
+
+            store.Release(slot);
+            return true;
+        }
+    }
 }

@@ -106,6 +106,14 @@ internal sealed class Pacer
         return TryDropHead(_retransmission, nowMicroseconds, out packetId) || TryDropHead(_video, nowMicroseconds, out packetId);
     }
 
+    /// <summary>
+    /// Takes the queued retransmission and video packets <paramref name="picker"/> picks out unsent (superseded: a stream
+    /// switched at a keyframe, so nothing queued before it is of use); their bytes are not spent. Returns how many.
+    /// </summary>
+    public int Discard<TPicker>(ref TPicker picker)
+        where TPicker : struct, IQueuedPacketPicker =>
+        _retransmission.Discard(ref picker) + _video.Discard(ref picker);
+
     private bool TryDropHead(PacketQueue queue, long now, out long packetId)
     {
         if (queue.Count > 0 && now - queue.OldestEnqueuedAt > _options.MaxQueueTimeMicroseconds)

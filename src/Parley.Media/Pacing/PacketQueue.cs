@@ -41,5 +41,37 @@ internal sealed class PacketQueue
         return (entry.Id, entry.Size);
     }
 
+    /// <summary>
+    /// Takes out every entry <paramref name="picker"/> picks, keeping the others in order; returns how many. No allocation.
+    /// </summary>
+    public int Discard<TPicker>(ref TPicker picker)
+        where TPicker : struct, IQueuedPacketPicker
+    {
+        var kept = 0;
+        var count = Count;
+        for (var i = 0; i < count; i++)
+        {
+            var entry = _entries[(_head + i) % _entries.Length];
+            if (picker.Picks(entry.Id))
+            {
+                Bytes -= entry.Size;
+                continue;
+            }
+
+            _entries[(_head + kept) % _entries.Length] = entry;
+            kept++;
+        }
+
+        Count = kept;
+        return count - kept;
+    }
+
     private readonly record struct Entry(long Id, int Size, long EnqueuedAt);
+}
+
+/// <summary>Chooses queued packets by id (<see cref="PacketQueue.Discard"/>); a struct, so that choosing allocates nothing.</summary>
+internal interface IQueuedPacketPicker
+{
+    /// <summary>True to take the packet <paramref name="packetId"/> out of the queue.</summary>
+    bool Picks(long packetId);
 }

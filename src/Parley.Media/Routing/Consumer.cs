@@ -382,6 +382,18 @@ public abstract partial class Consumer
         }
     }
 
+    /// <summary>
+    /// Asks the stream just made the target for a keyframe, at once: the throttle merges requests for one stream, and a
+    /// request for another one is a new request. Held back by a request for the old stream (the receiver's PLI after a
+    /// loss, a switch a moment ago), the switch waited up to a throttle interval while the old stream went on into a
+    /// link that no longer carried it.
+    /// </summary>
+    private protected void RequestKeyFrameOfNewStream(long nowMs)
+    {
+        _keyFrameThrottle.Restart();
+        RequestKeyFrame(nowMs);
+    }
+
     private void StartPeriod()
     {
         foreach (var stream in _sendStreams)

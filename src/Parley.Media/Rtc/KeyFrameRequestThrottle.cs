@@ -66,7 +66,12 @@ internal sealed class KeyFrameRequestThrottle
     /// A key frame arrived from upstream: the pending request is satisfied, and the next request may go out at once,
     /// since it asks for a newer key frame than this one.
     /// </summary>
-    public void OnKeyFrameReceived()
+    public void OnKeyFrameReceived() => Restart();
+
+    /// <summary>
+    /// Forgets the requests so far (the stream they asked changed): the next request goes out at once.
+    /// </summary>
+    public void Restart()
     {
         IsPending = false;
         _hasForwarded = false;

@@ -32,4 +32,10 @@ internal enum RtpDropReason
 
     /// <summary>A video or retransmission packet that waited in the pacer past its queue-time limit (late media is worthless).</summary>
     PacerQueueExpired,
+
+    /// <summary>
+    /// A video or retransmission packet that waited in the pacer when its consumer switched layers at a keyframe (the
+    /// receiver decodes from the keyframe, which would otherwise have waited behind it).
+    /// </summary>
+    PacerSuperseded,
 }

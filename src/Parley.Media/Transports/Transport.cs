@@ -322,6 +322,15 @@ public abstract partial class Transport : IRtpSendTarget, IWorkerCallbackOwner
     {
     }
 
+    /// <summary>
+    /// On the worker, when what <paramref name="stream"/> has sent is superseded (it switched to another source at a
+    /// keyframe, or stopped the stream it forwarded to switch to one): what of it still waits to be sent is dropped by a
+    /// transport with a pacer. Nothing waits on a transport without one.
+    /// </summary>
+    internal virtual void DropQueued(RtpSendStream stream)
+    {
+    }
+
     /// <summary>On the worker, when a consumer of this transport closes.</summary>
     private protected virtual void OnConsumerRemoved(Consumer consumer)
     {

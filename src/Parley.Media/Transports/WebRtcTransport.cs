@@ -183,8 +183,15 @@ public sealed class WebRtcTransport : Transport, IPacedPacketSink
     void IPacedPacketSink.SendNow(ReadOnlySpan<byte> packet, PacketPriority priority, int probeClusterId) =>
         Send(packet, KindOf(priority), probeClusterId);
 
-    void IPacedPacketSink.OnDropped(PacerDropReason reason) =>
-        Counters.OnDropped(reason == PacerDropReason.QueueFull ? RtpDropReason.PacerQueueFull : RtpDropReason.PacerQueueExpired);
+    void IPacedPacketSink.OnDropped(PacerDropReason reason) => Counters.OnDropped(reason switch
+    {
+        PacerDropReason.QueueFull => RtpDropReason.PacerQueueFull,
+        PacerDropReason.Expired => RtpDropReason.PacerQueueExpired,
+        _ => RtpDropReason.PacerSuperseded,
+    });
+
+    /// <summary>The stream's packets still in the pacer are dropped: the receiver decodes from the keyframe now coming.</summary>
+    internal override void DropQueued(RtpSendStream stream) => _pacing.DiscardQueued(stream.Ssrc, stream.RtxSsrc ?? stream.Ssrc);
 
     /// <summary>
     /// One probe packet: an RTX copy of a packet a video consumer sent last (useful redundancy, as libwebrtc's payload

@@ -170,12 +170,48 @@ public class PacedSenderTests
     }
 
     [Fact]
+    public void A_switched_stream_drops_what_it_has_queued_and_the_other_streams_keep_theirs_in_order()
+    {
+        // Stream A: media SSRC 1, RTX 2; stream B: media 3, RTX 4. A 100 kbit/s target keeps almost everything queued.
+        var sink = new RecordingSink();
+        var sender = new PacedSender(sink, PacerOptions.Default, Capacity, 1500);
+        sender.SetTargetBitrate(100_000);
+        for (var i = 0; i < 20; i++)
+        {
+            sender.Send(Packet(i, 1100, ssrc: i % 2 == 0 ? 1u : 3u), PacketPriority.Video, 0);
+        }
+
+        sender.Send(Packet(50, 1100, ssrc: 2), PacketPriority.Retransmission, 0);
+        sender.Send(Packet(51, 1100, ssrc: 4), PacketPriority.Retransmission, 0);
+        var sentBefore = sink.Sent.Count;
+        var queuedOfA = Enumerable.Range(0, 20).Where(i => i % 2 == 0).Append(50).Count(id => sink.Sent.All(s => s.Id != id));
+        Assert.True(queuedOfA > 5, $"{queuedOfA} of stream A queued");
+
+        Assert.Equal(queuedOfA, sender.DiscardQueued(1, 2));
+        Assert.Equal(queuedOfA, sender.DroppedSuperseded);
+        Assert.Equal(queuedOfA, sink.Dropped.Count(r => r == PacerDropReason.Superseded));
+        for (long now = 1_000; sender.QueuedPackets > 0 && now < 3_000_000; now += 1_000)
+        {
+            sink.Now = now;
+            sender.Drain(now);
+        }
+
+        // After the discard only stream B left: its retransmission first, then its video in order; the store is empty.
+        var after = sink.Sent.Skip(sentBefore).Select(s => s.Id).ToList();
+        Assert.Equal(51, after[0]);
+        Assert.Equal(Enumerable.Range(0, 20).Where(i => i % 2 == 1 && sink.Sent.Take(sentBefore).All(s => s.Id != i)), after.Skip(1));
+        Assert.Equal(0, sender.StoredPackets);
+        Assert.Equal(0, sender.DiscardQueued(3, 4));
+    }
+
+    [Fact]
     public void Queueing_and_draining_allocate_nothing_per_packet()
     {
         var sink = new CountingSink();
         var sender = new PacedSender(sink, PacerOptions.Default, 256, 1500);
         sender.SetTargetBitrate(1_000_000);
         var packet = new byte[1100];
+        var switched = Packet(0, 1100, ssrc: 7);
         long now = 0;
 
         void Burst()
@@ -186,6 +222,12 @@ public class PacedSenderTests
             }
 
             sender.Send(packet, PacketPriority.Retransmission, now);
+            for (var i = 0; i < 5; i++)
+            {
+                sender.Send(switched, PacketPriority.Video, now);
+            }
+
+            sender.DiscardQueued(7, 8);
             while (sender.QueuedPackets > 0)
             {
                 now += 1_000;
@@ -197,12 +239,15 @@ public class PacedSenderTests
         Assert.Equal(0, allocated);
         Assert.True(sender.Queued > 500, $"{sender.Queued} queued");
         Assert.Equal(0, sender.DroppedQueueFull + sender.DroppedExpired);
+        Assert.True(sender.DroppedSuperseded > 0);
     }
 
-    private static byte[] Packet(int id, int size)
+    /// <summary>A packet whose first four bytes are <paramref name="id"/> and whose SSRC (bytes 8–11) is <paramref name="ssrc"/>.</summary>
+    private static byte[] Packet(int id, int size, uint ssrc = 0)
     {
         var packet = new byte[size];
         BitConverter.TryWriteBytes(packet, id);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
         return packet;
     }
 

@@ -31,7 +31,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
 
         // 150 kbit/s: only the lowest layer fits.
         link.CapacityBitsPerSecond = 150_000;
-        await WaitForLayer(consumer, 0, "the lowest layer on a 150 kbit/s link", scenario: scenario);
+        await WaitForLayer(consumer, 0, "the lowest layer on a 150 kbit/s link", scenario: scenario, link: link);
         await BandwidthScenario.WaitForAsync(
             async () => (await scenario.Transport.GetStatsAsync()).AvailableOutgoingBitrate < 300_000, "the estimate under 300 kbit/s");
         Assert.True(link.Dropped > 0, "the bottleneck dropped packets");
@@ -50,12 +50,12 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
 
         // 40 kbit/s: nothing fits. The loss between feedback packets must be reported for the estimate to fall.
         link.CapacityBitsPerSecond = 40_000;
-        await WaitForLayer(consumer, null, "the consumer paused on a 40 kbit/s link", seconds: 40, scenario);
+        await WaitForLayer(consumer, null, "the consumer paused on a 40 kbit/s link", seconds: 40, scenario, link);
         await BandwidthScenario.WaitForAsync(() => Task.FromResult(!changes.IsEmpty && changes.Last() is null), "LayersChanged(null)");
 
         // Back to 3 Mbit/s: probes find the room again, the consumer resumes and climbs back to the top.
         link.CapacityBitsPerSecond = 3_000_000;
-        await WaitForLayer(consumer, 2, "the top layer again once the link is restored", seconds: 40, scenario);
+        await WaitForLayer(consumer, 2, "the top layer again once the link is restored", seconds: 40, scenario, link);
         Assert.True(link.Dropped > 0, "the bottleneck dropped packets");
     }
 
@@ -70,23 +70,23 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         using var sending = SendSimulcast(scenario);
         var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
 
-        void Remb(ulong bitrate) => SendRemb(scenario, ssrc, bitrate);
+        void Remb(ulong bitrate) => scenario.SendRemb(ssrc, bitrate);
 
         Remb(3_000_000);
-        await WaitForLayer(consumer, 2, "the top layer at 3 Mbit/s");
+        await WaitForLayer(consumer, 2, "the top layer at 3 Mbit/s", scenario: scenario);
         Remb(200_000);
-        await WaitForLayer(consumer, 0, "the lowest layer at 200 kbit/s");
+        await WaitForLayer(consumer, 0, "the lowest layer at 200 kbit/s", scenario: scenario);
 
         // 50 kbit/s: not even the lowest layer (about 110 kbit/s) fits; the consumer stops and says so.
         Remb(50_000);
-        await WaitForLayer(consumer, null, "the consumer paused at 50 kbit/s");
+        await WaitForLayer(consumer, null, "the consumer paused at 50 kbit/s", scenario: scenario);
         await BandwidthScenario.WaitForAsync(() => Task.FromResult(!changes.IsEmpty && changes.Last() is null), "LayersChanged(null)");
         await BandwidthScenario.WaitForAsync(
             async () => await scenario.Worker.InvokeAsync(() => consumer.SendStreams[0].GetBitrate(scenario.Worker.Timers.Now)) == 0,
             "no media forwarded while paused");
 
         Remb(3_000_000);
-        await WaitForLayer(consumer, 2, "the top layer again at 3 Mbit/s");
+        await WaitForLayer(consumer, 2, "the top layer again at 3 Mbit/s", scenario: scenario);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         using var sending = SendSimulcast(scenario, temporalLayers: true);
         var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
 
-        void Remb(ulong bitrate) => SendRemb(scenario, ssrc, bitrate);
+        void Remb(ulong bitrate) => scenario.SendRemb(ssrc, bitrate);
 
         Remb(3_000_000);
         await BandwidthScenario.WaitForAsync(() => Task.FromResult(consumer.CurrentLayers == new ConsumerLayers(2, 2)), "the top layer at 3 Mbit/s");
@@ -141,26 +141,12 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
             "the screen share above the tile");
     }
 
-    /// <summary>The receiver's REMB for <paramref name="ssrc"/>: the estimate when transport-cc was not negotiated.</summary>
     /// <summary>A resumed consumer of a new simulcast producer whose receiver has no transport-cc: its REMB is the estimate, exactly.</summary>
-    private static async Task<Consumer> ConsumeSimulcastWithRembAsync(BandwidthScenario scenario)
-    {
-        var producer = await scenario.ProducerTransport.ProduceAsync(MediaKind.Video, SimulcastTests.SimulcastParameters());
-        var capabilities = OrtcTestData.DeviceCapabilities();
-        capabilities.HeaderExtensions.RemoveAll(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
-        var consumer = await scenario.Transport.ConsumeAsync(producer.Id, capabilities);
-        await consumer.ResumeAsync();
-        return consumer;
-    }
+    private static async Task<Consumer> ConsumeSimulcastWithRembAsync(BandwidthScenario scenario) =>
+        (await scenario.ProduceAndConsumeWithoutTransportCcAsync(MediaKind.Video, SimulcastTests.SimulcastParameters())).Consumer;
 
-    private static void SendRemb(BandwidthScenario scenario, uint ssrc, ulong bitrate)
-    {
-        var remb = new byte[64];
-        Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
-        scenario.Peer.SendProtected(remb[..length], isRtcp: true);
-    }
-
-    private async Task WaitForLayer(Consumer consumer, int? spatial, string what, int seconds = 30, BandwidthScenario? scenario = null)
+    private async Task WaitForLayer(
+        Consumer consumer, int? spatial, string what, int seconds = 30, BandwidthScenario? scenario = null, SimulatedDownlink? link = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
@@ -172,7 +158,9 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
             var stats = await scenario.Transport.GetStatsAsync();
             var estimator = scenario.Transport.Bandwidth.Estimator;
             var detail = await scenario.Worker.InvokeAsync(() =>
-                $"estimate {estimator.TargetBitrate}, delay-based {estimator.DelayBasedBitrate}, loss-based {estimator.LossBasedBitrate}, loss {estimator.LossFraction:P0}, acknowledged {estimator.AcknowledgedBitrate}, rtx {stats.RtxSendBitrate}, layers {consumer.CurrentLayers}");
+                $"estimate {estimator.TargetBitrate}, delay-based {estimator.DelayBasedBitrate}, loss-based {estimator.LossBasedBitrate}, loss {estimator.LossFraction:P0}, acknowledged {estimator.AcknowledgedBitrate}, sent {estimator.SentBitrate}, rtx {stats.RtxSendBitrate}, layers {consumer.CurrentLayers}, "
+                + $"last probe result {estimator.LastProbeBitrate}, probe packets {scenario.Transport.Pacing.ProbePackets}, probation bytes {stats.ProbationBytesSent}"
+                + (link is null ? "" : $", link delivered {link.Delivered}, dropped {link.Dropped}, feedback packets {link.FeedbackSent}"));
             Assert.Fail($"{what}: {detail}");
         }
 

@@ -63,6 +63,28 @@ internal sealed class BandwidthScenario : IAsyncDisposable
         return (producer, consumer);
     }
 
+    /// <summary>
+    /// A resumed consumer of a new producer whose receiver did not negotiate transport-cc: the receiver's REMB
+    /// (<see cref="SendRemb"/>) is then the estimate, exactly.
+    /// </summary>
+    public async Task<(Producer Producer, Consumer Consumer)> ProduceAndConsumeWithoutTransportCcAsync(MediaKind kind, RtpParameters parameters)
+    {
+        var producer = await ProducerTransport.ProduceAsync(kind, parameters);
+        var capabilities = OrtcTestData.DeviceCapabilities();
+        capabilities.HeaderExtensions.RemoveAll(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
+        var consumer = await Transport.ConsumeAsync(producer.Id, capabilities);
+        await consumer.ResumeAsync();
+        return (producer, consumer);
+    }
+
+    /// <summary>The receiver's REMB of <paramref name="bitrate"/> for <paramref name="ssrc"/> (once, as a real receiver sends one now and then).</summary>
+    public void SendRemb(uint ssrc, ulong bitrate)
+    {
+        var remb = new byte[64];
+        Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
+        Peer.SendProtected(remb[..length], isRtcp: true);
+    }
+
     public void Send(byte[] packet) => Sender.SendTo(ProducerTransport.Tuple.LocalPort, packet);
 
     /// <summary>The RTP of <paramref name="ssrc"/> the peer received and decrypted so far, in arrival order.</summary>

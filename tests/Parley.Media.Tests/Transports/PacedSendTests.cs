@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Parley.Media.Bwe;
 using Parley.Media.Ortc;
 using Parley.Media.Rtcp;
+using Parley.Media.Routing;
 using Parley.Media.Rtp;
 using Parley.Media.Tests.Ortc;
 using Parley.Media.Tests.Routing;
@@ -18,23 +19,14 @@ public sealed class PacedSendTests
     public async Task A_keyframe_burst_leaves_spread_at_the_pacing_rate_and_audio_goes_out_at_once()
     {
         await using var scenario = await BandwidthScenario.StartAsync();
-        var video = OrtcTestData.Producer(OrtcTestData.H264File);
-        var producer = await scenario.ProducerTransport.ProduceAsync(MediaKind.Video, video);
-        var capabilities = OrtcTestData.DeviceCapabilities();
-        capabilities.HeaderExtensions.RemoveAll(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
-        var videoConsumer = await scenario.Transport.ConsumeAsync(producer.Id, capabilities);
-        await videoConsumer.ResumeAsync();
+        var (_, videoConsumer) = await scenario.ProduceAndConsumeWithoutTransportCcAsync(MediaKind.Video, OrtcTestData.Producer(OrtcTestData.H264File));
         var (_, audioConsumer) = await scenario.ProduceAndConsumeAsync(MediaKind.Audio, OrtcTestData.Producer(OrtcTestData.AudioOpusFile));
         var videoSsrc = videoConsumer.RtpParameters.Encodings[0].Ssrc!.Value;
         var audioSsrc = audioConsumer.RtpParameters.Encodings[0].Ssrc!.Value;
 
         // A known estimate: without transport-cc, the receiver's REMB is the target; the pacer runs at 2.5 × it.
         const long estimate = 1_000_000;
-        var remb = new byte[64];
-        Assert.True(RtcpRemb.TryWrite(remb, 0x7E57, estimate, [videoSsrc], out var rembLength));
-        scenario.Peer.SendProtected(remb[..rembLength], isRtcp: true);
-        await BandwidthScenario.WaitForAsync(
-            async () => (await scenario.Transport.GetStatsAsync()).AvailableOutgoingBitrate == estimate, "the REMB to be the estimate");
+        await SetEstimateAsync(scenario, videoSsrc, estimate);
 
         var sent = new ConcurrentQueue<(uint Ssrc, ushort Sequence, long Timestamp)>();
         scenario.Transport.SentObserver = (packet, timestamp) =>
@@ -69,6 +61,88 @@ public sealed class PacedSendTests
         var pacing = await scenario.Worker.InvokeAsync(() => (scenario.Transport.Pacing.PacingBitrate, scenario.Transport.Pacing.Queued));
         Assert.Equal(2_500_000, pacing.PacingBitrate);
         Assert.True(pacing.Queued >= 30, $"{pacing.Queued} queued");
+    }
+
+    [Fact]
+    public async Task At_a_layer_switch_what_the_old_layer_has_waiting_in_the_pacer_is_dropped_and_the_keyframe_leaves_next()
+    {
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var parameters = SimulcastTests.SimulcastParameters();
+        var (_, consumer) = await scenario.ProduceAndConsumeWithoutTransportCcAsync(MediaKind.Video, parameters);
+        var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
+        var pt = (byte)parameters.Codecs[0].PayloadType;
+        var sequences = new ushort[3];
+        byte[] Packet(int layer, bool keyFrame, byte tag, int size)
+        {
+            var sequence = sequences[layer]++;
+            byte[] descriptor = [0x90, 0xC0, (byte)(0x80 | (sequence >> 8)), (byte)sequence, (byte)sequence];
+            var body = new byte[size];
+            (body[0], body[3], body[4], body[5], body[^1]) = ((byte)(keyFrame ? 0x00 : 0x01), 0x9d, 0x01, 0x2a, tag);
+            return TestRtp.Build(pt, sequence, (uint)sequence * 3000, parameters.Encodings[layer].Ssrc!.Value, [.. descriptor, .. body]);
+        }
+
+        byte TagOf(byte[] packet) => TestRtp.Payload(packet)[^1];
+        void Feed(params byte[][] packets)
+        {
+            foreach (var packet in packets)
+            {
+                scenario.ProducerTransport.HandleRtp(packet);
+            }
+        }
+
+        // The top layer forwarded (its keyframe first, so that it is the first target) at a 3 Mbit/s estimate.
+        await SetEstimateAsync(scenario, ssrc, 3_000_000);
+        await scenario.Worker.InvokeAsync(() => Feed(Packet(2, true, 1, 1000), Packet(0, false, 2, 200), Packet(2, false, 3, 1000)));
+        await BandwidthScenario.WaitForAsync(() => Task.FromResult(consumer.CurrentLayers?.SpatialLayer == 2), "the top layer");
+
+        // The link narrows: 200 kbit/s (paced at 500), and the consumer is to go down to layer 0 at its keyframe.
+        await SetEstimateAsync(scenario, ssrc, 200_000);
+        await consumer.SetPreferredLayersAsync(0);
+        var sent = new ConcurrentQueue<(uint Ssrc, byte Tag)>();
+        scenario.Transport.SentObserver = (packet, _) => sent.Enqueue((BinaryPrimitives.ReadUInt32BigEndian(packet[8..]), packet[^1]));
+
+        // 30 packets of the top layer arrive at once and wait in the pacer (30 kB: half a second at 500 kbit/s); then
+        // layer 0's keyframe.
+        var (sentBeforeSwitch, waiting) = await scenario.Worker.InvokeAsync(() =>
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                Feed(Packet(2, false, (byte)(100 + i), 1000));
+            }
+
+            var waiting = scenario.Transport.Pacing.QueuedPackets;
+            var sentBeforeKeyFrame = sent.Count;
+            Feed(Packet(0, true, 200, 200));
+            return (sentBeforeKeyFrame, waiting);
+        });
+        Assert.True(waiting > 20, $"{waiting} packets waiting in the pacer");
+
+        try
+        {
+            await BandwidthScenario.WaitForAsync(() => Task.FromResult(scenario.ReceivedRtp(ssrc).Any(p => TagOf(p) == 200)), "layer 0's keyframe to arrive");
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            var state = await scenario.Worker.InvokeAsync(() => (scenario.Transport.Pacing.QueuedPackets, scenario.Transport.Pacing.PacingBitrate));
+            Assert.Fail($"layer 0's keyframe never arrived: layers {consumer.CurrentLayers}, {waiting} waited, pacer {state}, "
+                + $"sent after the switch [{string.Join(",", sent.Skip(sentBeforeSwitch).Select(s => $"{s.Ssrc:x}:{s.Tag}"))}], "
+                + $"received [{string.Join(",", scenario.ReceivedRtp(ssrc).Select(TagOf))}], drops {string.Join(",", await scenario.Transport.GetDropCountsAsync())}");
+        }
+
+        var afterSwitch = sent.Skip(sentBeforeSwitch).Where(s => s.Ssrc == ssrc).Select(s => s.Tag).ToList();
+        Assert.Equal(200, afterSwitch[0]);
+        Assert.DoesNotContain(afterSwitch, tag => tag is >= 100 and < 130);
+        Assert.Equal(0, consumer.CurrentLayers?.SpatialLayer);
+        var drops = await scenario.Transport.GetDropCountsAsync();
+        Assert.Equal(30 - sent.Take(sentBeforeSwitch).Count(s => s.Tag is >= 100 and < 130), drops[RtpDropReason.PacerSuperseded]);
+    }
+
+    /// <summary>Makes <paramref name="bitsPerSecond"/> the transport's estimate: without transport-cc, the receiver's REMB is the target.</summary>
+    private static async Task SetEstimateAsync(BandwidthScenario scenario, uint ssrc, long bitsPerSecond)
+    {
+        scenario.SendRemb(ssrc, (ulong)bitsPerSecond);
+        await BandwidthScenario.WaitForAsync(
+            async () => (await scenario.Transport.GetStatsAsync()).AvailableOutgoingBitrate == bitsPerSecond, $"the REMB of {bitsPerSecond} bit/s to be the estimate");
     }
 
     [Fact]

@@ -5,13 +5,15 @@
 //   the halving forces the middle layer, then steady state) → 3 Mbit/s (until the top layer, then 10 s) → 300 kbit/s
 //   (--step-seconds) → 3 Mbit/s (--recovery-seconds: the top layer is back once it is decoded from then to the end).
 // Every ~200 ms: Bob's inbound-rtp (frameWidth, freezes, audio samples), the relay's counters of his receiving flow
-// (bytes the server sent into it, bytes delivered) and the server's availableOutgoingBitrate for his transport.
+// (bytes the server sent into it, bytes delivered) and the server's availableOutgoingBitrate for his transport; next to
+// each, the transport's estimator parts and pacer (its stats' bandwidthEstimation, with its send rates) in estimatorSamples.
 // Usage: bench/adaptive/run.sh [--out FILE] [--halving-from 1600000] [--steady-seconds 60] [--step-seconds 30]
 //                              [--hold-seconds 15] [--recovery-seconds 30]
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests;
+using Parley.Media.Rtc;
 
 /// <summary>The bench (an explicit class: the server's own <c>Program</c> is referenced).</summary>
 internal static class AdaptiveBench
@@ -46,6 +48,7 @@ internal static class AdaptiveBench
 
         await using var meeting = await ImpairedLinkMeeting.StartAsync(browser, halvingFrom);
         var samples = new List<LinkSample>();
+        var estimatorSamples = new List<EstimatorSample>();
         var steps = new List<(double At, long Rate)> { (meeting.Now, halvingFrom) };
 
         // 1. The top layer at the first rate, held.
@@ -115,6 +118,7 @@ internal static class AdaptiveBench
             goals,
             diagnostics,
             samples,
+            estimatorSamples,
         };
         await File.WriteAllTextAsync(output, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
 
@@ -157,6 +161,12 @@ internal static class AdaptiveBench
                 if (await meeting.SampleAsync() is { } sample)
                 {
                     samples.Add(sample);
+                    if (await meeting.ReceivingTransportStatsAsync() is { } stats)
+                    {
+                        estimatorSamples.Add(new EstimatorSample(
+                            meeting.Now, sample.Downlink, stats.SendBitrate, stats.RtpSendBitrate, stats.RtxSendBitrate, stats.ProbationSendBitrate, stats.BandwidthEstimation));
+                    }
+
                     if (condition(sample))
                     {
                         return sample;
@@ -242,6 +252,13 @@ internal static class AdaptiveBench
 /// <summary>A steady-state window: the server's estimate, sent and delivered rates against the bottleneck, and layer switches.</summary>
 internal sealed record SteadyState(
     double Seconds, double? EstimateUtilisation, double SentUtilisation, double DeliveredUtilisation, double SwitchesPerMinute, double FrozenSeconds, long[] Layers);
+
+/// <summary>
+/// The server's view of Bob's receiving transport at a sample: its send rates over the last second (all, media, resends,
+/// probes) and the estimator's parts and pacer (<see cref="BandwidthEstimationStats"/>; null while no transport-cc runs).
+/// </summary>
+internal sealed record EstimatorSample(
+    double At, long Downlink, long SendBitrate, long RtpSendBitrate, long RtxSendBitrate, long ProbationSendBitrate, BandwidthEstimationStats? Estimator);
 
 /// <summary>The figures from one run.</summary>
 internal sealed record Figures(

@@ -38,6 +38,17 @@ internal sealed class AimdRateController
 
     public long Bitrate { get; private set; }
 
+    /// <summary>Overuse decreases so far.</summary>
+    public long Decreases { get; private set; }
+
+    /// <summary>The controller's state: <c>hold</c>, <c>increase</c> or <c>decrease</c> (for stats).</summary>
+    public string StateName => _state switch
+    {
+        State.Hold => "hold",
+        State.Decrease => "decrease",
+        _ => "increase",
+    };
+
     /// <summary>True once an overuse has set the rate from measurement, not from the start value.</summary>
     public bool Initialized { get; private set; }
 
@@ -111,6 +122,7 @@ internal sealed class AimdRateController
                 next = Decreased(acknowledgedBitrate);
                 _linkCapacity.OnOveruse(acknowledgedBitrate > 0 ? acknowledgedBitrate : Bitrate);
                 Initialized = true;
+                Decreases++;
                 _state = State.Hold;
                 _lastChange = nowMicroseconds;
                 _lastDecrease = nowMicroseconds;

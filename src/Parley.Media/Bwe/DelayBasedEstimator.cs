@@ -25,6 +25,12 @@ internal sealed class DelayBasedEstimator
 
     public double ThresholdMs => _detector.ThresholdMs;
 
+    public double ScaledTrend => _detector.ScaledTrend;
+
+    public string RateControlState => _rate.StateName;
+
+    public long OveruseDecreases => _rate.Decreases;
+
     public long? LinkCapacity => _rate.LinkCapacity;
 
     public long LinkCapacityUpperBound => _rate.LinkCapacityUpperBound;

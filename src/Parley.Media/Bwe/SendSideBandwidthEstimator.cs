@@ -75,6 +75,34 @@ internal sealed class SendSideBandwidthEstimator
     /// <summary>The last probe result taken, bits per second (0 before any).</summary>
     public long LastProbeBitrate { get; private set; }
 
+    /// <summary>When <see cref="LastProbeBitrate"/> was taken, microseconds; -1 before any.</summary>
+    public long LastProbeAt { get; private set; } = -1;
+
+    /// <summary>True when the last feedback found the sender application-limited (see <see cref="ApplicationLimitedFraction"/>).</summary>
+    public bool ApplicationLimited { get; private set; }
+
+    /// <summary>The receiver's last REMB, null when it sent none.</summary>
+    public long? RembBitrate => _remb == long.MaxValue ? null : _remb;
+
+    /// <summary>The round-trip time last given, microseconds.</summary>
+    public long RoundTripTime { get; private set; } = -1;
+
+    public string RateControlState => _delayBased.RateControlState;
+
+    public double ScaledTrend => _delayBased.ScaledTrend;
+
+    public double ThresholdMs => _delayBased.ThresholdMs;
+
+    public long OveruseDecreases => _delayBased.OveruseDecreases;
+
+    /// <summary>The link capacity estimate of the delay-based rate controller, null while none is known.</summary>
+    public long? LinkCapacity => _delayBased.LinkCapacity;
+
+    /// <summary>Three deviations above <see cref="LinkCapacity"/>, null while none is known.</summary>
+    public long? LinkCapacityUpperBound => _delayBased.LinkCapacityUpperBound is var bound && bound != long.MaxValue ? bound : null;
+
+    public long ProbeClustersPlanned => _probeController.Planned;
+
     public SendTimeHistory History => _history;
 
     /// <summary>Records a packet leaving with transport-wide sequence number <paramref name="sequenceNumber"/>.</summary>
@@ -96,6 +124,7 @@ internal sealed class SendSideBandwidthEstimator
 
     public void OnRoundTripTime(long roundTripTimeMicroseconds)
     {
+        RoundTripTime = roundTripTimeMicroseconds;
         _delayBased.SetRoundTripTime(roundTripTimeMicroseconds);
         _lossBased.SetRoundTripTime(roundTripTimeMicroseconds);
     }
@@ -140,6 +169,7 @@ internal sealed class SendSideBandwidthEstimator
         if (probe > 0)
         {
             LastProbeBitrate = probe;
+            LastProbeAt = nowMicroseconds;
             _lossBased.OnProbeResult(probe);
         }
 
@@ -148,6 +178,7 @@ internal sealed class SendSideBandwidthEstimator
         var applicationLimited = sent > 0
             && sent < _delayBased.Bitrate * ApplicationLimitedFraction
             && acknowledged >= sent * DeliveredFraction;
+        ApplicationLimited = applicationLimited;
         _delayBased.OnFeedbackEnd(acknowledged, probe, applicationLimited, nowMicroseconds);
         _lossBased.OnPackets(lost, count, TargetBitrate, nowMicroseconds);
         UpdateTarget(nowMicroseconds);

@@ -54,6 +54,11 @@ internal sealed class PacedSender(IPacedPacketSink sink, PacerOptions options, i
 
     public int QueuedPackets => _pacer.QueuedPackets;
 
+    public long QueuedBytes => _pacer.QueuedBytes;
+
+    /// <summary>How long the oldest waiting packet has waited, microseconds (0 when none waits).</summary>
+    public long QueueTime(long nowMicroseconds) => _pacer.OldestQueueTime(nowMicroseconds);
+
     public bool Probing => _pacer.Probing;
 
     /// <summary>Packets that had to wait (copied into the store).</summary>

@@ -52,6 +52,21 @@ internal sealed class Pacer
 
     public int QueuedPackets => _audio.Count + _retransmission.Count + _video.Count;
 
+    /// <summary>How long the oldest queued packet has waited at <paramref name="nowMicroseconds"/>; 0 when none waits.</summary>
+    public long OldestQueueTime(long nowMicroseconds)
+    {
+        var oldest = long.MaxValue;
+        foreach (var queue in (ReadOnlySpan<PacketQueue>)[_audio, _retransmission, _video])
+        {
+            if (queue.Count > 0)
+            {
+                oldest = Math.Min(oldest, queue.OldestEnqueuedAt);
+            }
+        }
+
+        return oldest == long.MaxValue ? 0 : Math.Max(0, nowMicroseconds - oldest);
+    }
+
     public bool Probing => _probing;
 
     /// <summary>Sets the rate media is paced at (typically a multiple of the target, e.g. 2.5×).</summary>

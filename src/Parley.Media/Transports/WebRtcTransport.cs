@@ -393,7 +393,10 @@ public sealed class WebRtcTransport : Transport, IPacedPacketSink
         Id, now, StatsType, iceRole: "controlled",
         iceState: _connection.IceState.ToString().ToLowerInvariant(),
         dtlsState: _connection.DtlsState.ToString().ToLowerInvariant(),
-        availableOutgoingBitrate: _bandwidth.AvailableBitrate);
+        availableOutgoingBitrate: _bandwidth.AvailableBitrate) with
+    {
+        BandwidthEstimation = _bandwidth.CreateStats(_pacing),
+    };
 
     /// <summary>Every 100 ms while a producer sends the transport-wide-cc extension (libwebrtc's default interval).</summary>
     internal const int TransportCcFeedbackIntervalMs = 100;

@@ -26,6 +26,23 @@ public class PacerTests
     }
 
     [Fact]
+    public void Reports_how_long_the_oldest_queued_packet_has_waited()
+    {
+        var pacer = new Pacer(NoQueueLimit, 80_000);
+        Assert.Equal(0, pacer.OldestQueueTime(1_000));
+        pacer.TryEnqueue(PacketPriority.Video, 1, 1000, 10_000);
+        pacer.TryEnqueue(PacketPriority.Retransmission, 2, 1000, 30_000);
+
+        Assert.Equal(40_000, pacer.OldestQueueTime(50_000));
+        Assert.Equal(2000, pacer.QueuedBytes);
+
+        // The retransmission goes first; the video packet, queued earlier, is still the oldest.
+        Run(pacer, 50_000, 50_001);
+        Assert.Equal(1, pacer.QueuedPackets);
+        Assert.Equal(60_000, pacer.OldestQueueTime(70_000));
+    }
+
+    [Fact]
     public void Serves_audio_then_retransmissions_then_video()
     {
         var pacer = new Pacer(NoQueueLimit, 80_000);

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Parley.Media.Ortc;
+using Parley.Media.Rtc;
+using Parley.Media.Tests.Ortc;
+using Parley.Media.Tests.Routing;
+
+namespace Parley.Media.Tests.Transports;
+
+/// <summary>The transport's stats carry the send-side estimator's parts and the pacer's queue, as driven by real feedback.</summary>
+public sealed class BandwidthEstimationStatsTests
+{
+    [Fact]
+    public async Task A_transport_sending_into_a_slow_link_reports_the_overuse_the_cut_and_the_link_capacity_it_found()
+    {
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var video = OrtcTestData.Producer(OrtcTestData.H264File);
+        await scenario.ProduceAndConsumeAsync(MediaKind.Video, video);
+        var before = (await scenario.Transport.GetStatsAsync()).BandwidthEstimation;
+        Assert.NotNull(before);
+        Assert.Equal(Parley.Media.Bwe.BandwidthEstimatorOptions.Default.StartBitrate, before.TargetBitrate);
+        Assert.Equal(0, before.OveruseDecreases);
+        Assert.Null(before.LinkCapacity);
+
+        // About 800 kbit/s into a 200 kbit/s link: the delay-based rate is cut where overuse is seen.
+        await using var link = new SimulatedDownlink(scenario.Peer, 200_000);
+        var ssrc = video.Encodings[0].Ssrc!.Value;
+        var pt = (byte)video.Codecs[0].PayloadType;
+        ushort sequence = 0;
+        using var sending = scenario.SendFrames(
+            (frame, i, key) => TestRtp.Build(pt, sequence++, (uint)frame * 3600, ssrc, key && i == 0 ? [.. TestRtp.H264KeyFrame(1), .. new byte[900]] : [.. TestRtp.H264DeltaFrame(1), .. new byte[900]]),
+            packetsPerFrame: 4);
+
+        BandwidthEstimationStats? seen = null;
+        await BandwidthScenario.WaitForAsync(
+            async () =>
+            {
+                var stats = await scenario.Transport.GetStatsAsync();
+                seen = stats.BandwidthEstimation;
+                return seen is { OveruseDecreases: > 0, LinkCapacity: not null, FeedbackReceived: > 0 } && stats.AvailableOutgoingBitrate < 250_000;
+            },
+            "an overuse cut and a link capacity in the stats");
+
+        var stats = await scenario.Transport.GetStatsAsync();
+        var bwe = stats.BandwidthEstimation!;
+        Assert.Equal(stats.AvailableOutgoingBitrate, bwe.TargetBitrate);
+        Assert.Equal(Math.Min(bwe.DelayBasedBitrate, bwe.LossBasedBitrate), bwe.TargetBitrate);
+        Assert.Equal((long)(bwe.TargetBitrate * Parley.Media.Pacing.PacedSender.PacingFactor), bwe.PacingBitrate);
+        Assert.InRange(bwe.LinkCapacity!.Value, 100_000, 300_000);
+        Assert.True(bwe.LinkCapacityUpperBound > bwe.LinkCapacity);
+        Assert.InRange(bwe.AcknowledgedBitrate, 1, 300_000);
+        Assert.True(bwe.SentBitrate > 0);
+        Assert.True(bwe.FeedbackReceived > 0);
+        Assert.Null(bwe.RembBitrate);
+        Assert.Contains(bwe.Usage, new[] { "normal", "overusing", "underusing" });
+        Assert.Contains(bwe.RateControlState, new[] { "hold", "increase", "decrease" });
+        Assert.True(bwe.ThresholdMs >= 6);
+
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(stats, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        var element = json.RootElement.GetProperty("bandwidthEstimation");
+        Assert.Equal(bwe.TargetBitrate, element.GetProperty("targetBitrate").GetInt64());
+        Assert.Equal(bwe.DelayBasedBitrate, element.GetProperty("delayBasedBitrate").GetInt64());
+        Assert.Equal(bwe.LinkCapacity, element.GetProperty("linkCapacity").GetInt64());
+        Assert.True(element.TryGetProperty("pacerQueueDelayMs", out _));
+    }
+
+    [Fact]
+    public async Task Without_transport_cc_there_is_no_send_side_estimate_to_report()
+    {
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var video = OrtcTestData.Producer(OrtcTestData.H264File);
+        var producer = await scenario.ProducerTransport.ProduceAsync(MediaKind.Video, video);
+        var capabilities = OrtcTestData.DeviceCapabilities();
+        capabilities.HeaderExtensions.RemoveAll(e => e.Uri == RtpHeaderExtensionUris.TransportWideCcDraft01);
+        await scenario.Transport.ConsumeAsync(producer.Id, capabilities);
+
+        var stats = await scenario.Transport.GetStatsAsync();
+        Assert.Null(stats.BandwidthEstimation);
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(stats, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        Assert.False(json.RootElement.TryGetProperty("bandwidthEstimation", out _));
+    }
+}

@@ -27,6 +27,10 @@ internal sealed class SendSideBandwidthEstimator
     private readonly SendTimeHistory _history = new();
     private readonly AcknowledgedBitrateEstimator _acknowledged = new();
 
+    // The same over the packets outside probe clusters (a probe packet counts 0 bytes, so the window still moves):
+    // what the media demonstrated, the cap of the delay-based increase (see AimdRateController.Update).
+    private readonly AcknowledgedBitrateEstimator _acknowledgedMedia = new();
+
     // The same windowed rate over send times of every reported packet (received or not): what we offered the path.
     private readonly AcknowledgedBitrateEstimator _sent = new();
     private readonly DelayBasedEstimator _delayBased;
@@ -59,6 +63,9 @@ internal sealed class SendSideBandwidthEstimator
     public long LossBasedBitrate => _lossBased.Bound;
 
     public long AcknowledgedBitrate => _acknowledged.Bitrate;
+
+    /// <summary>What the receiver got of the packets outside probe clusters, bits per second.</summary>
+    public long MediaAcknowledgedBitrate => _acknowledgedMedia.Bitrate;
 
     /// <summary>What we sent over the last 500 ms of reported packets (received or lost), bits per second.</summary>
     public long SentBitrate => _sent.Bitrate;
@@ -102,6 +109,9 @@ internal sealed class SendSideBandwidthEstimator
     public long? LinkCapacityUpperBound => _delayBased.LinkCapacityUpperBound is var bound && bound != long.MaxValue ? bound : null;
 
     public long ProbeClustersPlanned => _probeController.Planned;
+
+    /// <summary>Probe clusters whose intervals made no sense, so no result was taken (see <see cref="ProbeResultEvaluator.Invalid"/>).</summary>
+    public long InvalidProbeClusters => _probes.Invalid;
 
     public SendTimeHistory History => _history;
 
@@ -158,6 +168,7 @@ internal sealed class SendSideBandwidthEstimator
             }
 
             _acknowledged.OnReceived(result.ArrivalTimeMicroseconds, result.Size);
+            _acknowledgedMedia.OnReceived(result.ArrivalTimeMicroseconds, result.ProbeClusterId > 0 ? 0 : result.Size);
             _delayBased.OnPacket(result);
             var measured = _probes.OnPacket(result);
             if (measured > 0)
@@ -179,7 +190,7 @@ internal sealed class SendSideBandwidthEstimator
             && sent < _delayBased.Bitrate * ApplicationLimitedFraction
             && acknowledged >= sent * DeliveredFraction;
         ApplicationLimited = applicationLimited;
-        _delayBased.OnFeedbackEnd(acknowledged, probe, applicationLimited, nowMicroseconds);
+        _delayBased.OnFeedbackEnd(acknowledged, probe, applicationLimited, nowMicroseconds, _acknowledgedMedia.Bitrate);
         _lossBased.OnPackets(lost, count, TargetBitrate, nowMicroseconds);
         UpdateTarget(nowMicroseconds);
         return TargetBitrate;

@@ -78,6 +78,10 @@ internal sealed class Pacer
     /// <summary>Starts sending <paramref name="cluster"/>; a cluster already running is abandoned.</summary>
     public void StartProbe(in ProbeCluster cluster)
     {
+        // A cluster starts without the credit saved while idle: spent at once, it sent a whole fast cluster in one
+        // burst (a 1.5 Mbit/s cluster is 2.8 kB, less than 40 ms of budget), whose send interval is then ~0 and whose
+        // result is discarded as invalid — the estimate could not be probed past about a megabit.
+        _budgetBits = Math.Min(_budgetBits, 0);
         _probe = cluster;
         _probing = true;
         _probePackets = 0;
@@ -207,7 +211,9 @@ internal sealed class Pacer
 
         if (_probing)
         {
-            var size = (int)Math.Clamp(_probe.MinBytes - _probeBytes, 200, _options.MaxPaddingSize);
+            // Even sizes over the cluster's packets: a large first packet followed by small ones makes the receive
+            // rate (bytes but the first over the arrival interval) read far under what the link carried.
+            var size = (int)Math.Clamp((_probe.MinBytes + _probe.MinPackets - 1) / _probe.MinPackets, 200, _options.MaxPaddingSize);
             decision = new PacerDecision(-1, size, PacketPriority.Padding, _probe.Id);
             return true;
         }

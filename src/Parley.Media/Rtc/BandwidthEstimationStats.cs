@@ -22,6 +22,9 @@ public sealed record BandwidthEstimationStats
     /// <summary>What the receiver got over the last 500 ms of arrival times.</summary>
     public long AcknowledgedBitrate { get; init; }
 
+    /// <summary>Of <see cref="AcknowledgedBitrate"/>, what was not probe packets: the delay-based increase stops at 1.5 × it + 10 kbit/s.</summary>
+    public long MediaAcknowledgedBitrate { get; init; }
+
     /// <summary>What was sent over the last 500 ms of send times of reported packets (received or lost).</summary>
     public long SentBitrate { get; init; }
 
@@ -63,6 +66,9 @@ public sealed record BandwidthEstimationStats
 
     /// <summary>Probe clusters planned so far.</summary>
     public long ProbeClustersPlanned { get; init; }
+
+    /// <summary>Probe clusters that gave no result because their timing made no sense (e.g. received over twice as fast as sent).</summary>
+    public long InvalidProbeClusters { get; init; }
 
     /// <summary>Probe packets sent so far (padding or RTX copies made for a cluster).</summary>
     public long ProbePacketsSent { get; init; }

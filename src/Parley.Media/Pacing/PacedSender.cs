@@ -132,7 +132,7 @@ internal sealed class PacedSender(IPacedPacketSink sink, PacerOptions options, i
     }
 
     /// <summary>Starts a probe cluster: the pacer's rate rises to the cluster's until its packets and bytes are out.</summary>
-    public void StartProbe(in ProbeCluster cluster) => _pacer.StartProbe(cluster);
+    public void StartProbe(in ProbeCluster cluster, long nowMicroseconds) => _pacer.StartProbe(cluster, nowMicroseconds);
 
     /// <summary>
     /// Drops what waited too long, then sends everything due at <paramref name="nowMicroseconds"/>; returns when the

@@ -75,13 +75,15 @@ internal sealed class Pacer
     /// <summary>Sets the rate of padding sent while the queues are empty (0: none).</summary>
     public void SetPaddingBitrate(long bitsPerSecond) => _paddingBitrate = Math.Max(0, bitsPerSecond);
 
-    /// <summary>Starts sending <paramref name="cluster"/>; a cluster already running is abandoned.</summary>
-    public void StartProbe(in ProbeCluster cluster)
+    /// <summary>Starts sending <paramref name="cluster"/> at <paramref name="nowMicroseconds"/>; a cluster already running is abandoned.</summary>
+    public void StartProbe(in ProbeCluster cluster, long nowMicroseconds)
     {
-        // A cluster starts without the credit saved while idle: spent at once, it sent a whole fast cluster in one
-        // burst (a 1.5 Mbit/s cluster is 2.8 kB, less than 40 ms of budget), whose send interval is then ~0 and whose
-        // result is discarded as invalid — the estimate could not be probed past about a megabit.
-        _budgetBits = Math.Min(_budgetBits, 0);
+        // A cluster starts without the credit saved while idle (taken first, then dropped; its first packet leaves at
+        // once, the rest at its rate): spent at once, the credit sent
+        // the first packets of a fast cluster together (the burst allowance at the probe's rate), whose measured send
+        // interval then shrank to little or nothing and whose result was an overestimate or discarded as invalid.
+        Refill(nowMicroseconds);
+        _budgetBits = Math.Min(_budgetBits, 1);
         _probe = cluster;
         _probing = true;
         _probePackets = 0;

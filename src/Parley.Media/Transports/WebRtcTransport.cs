@@ -288,8 +288,9 @@ public sealed class WebRtcTransport : Transport, IPacedPacketSink
     {
         _bandwidth.Estimator.OnProbeClusterStarted(cluster);
         _pacing.SetTargetBitrate(_bandwidth.AvailableBitrate);
-        _pacing.StartProbe(cluster);
-        ArmPacer(_bandwidth.NowMicroseconds);
+        var now = _bandwidth.NowMicroseconds;
+        _pacing.StartProbe(cluster, now);
+        ArmPacer(now);
     }
 
     /// <summary>How often the bandwidth is shared out again among the consumers (layer costs and the estimate move).</summary>

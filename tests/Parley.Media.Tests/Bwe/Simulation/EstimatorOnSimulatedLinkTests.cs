@@ -136,15 +136,7 @@ public class EstimatorOnSimulatedLinkTests
     {
         const long Link = 800_000;
         var limited = false;
-        var link = new SimulatedLink(Link, delay, queueLimitBytes: 30_000, seed) { JitterMicroseconds = jitter };
-        var sim = new BweSimulation(link, BandwidthEstimatorOptions.Default, s =>
-        {
-            var follow = Math.Max(0, s.Estimator.TargetBitrate - AudioBitrate);
-            return limited ? Math.Min(follow, 680_000) : follow;
-        })
-        {
-            DesiredBitrate = 2_500_000,
-        };
+        var sim = SimulateLimitable(new SimulatedLink(Link, delay, queueLimitBytes: 30_000, seed) { JitterMicroseconds = jitter }, () => limited, 680_000);
 
         var samples = 0;
         var over = 0;
@@ -181,15 +173,7 @@ public class EstimatorOnSimulatedLinkTests
     {
         const long Low = 300_000;
         var limited = false;
-        var link = new SimulatedLink(High, delay, queueLimitBytes: 60_000, seed) { JitterMicroseconds = jitter };
-        var sim = new BweSimulation(link, BandwidthEstimatorOptions.Default, s =>
-        {
-            var follow = Math.Max(0, s.Estimator.TargetBitrate - AudioBitrate);
-            return limited ? Math.Min(follow, 170_000) : follow;
-        })
-        {
-            DesiredBitrate = 2_500_000,
-        };
+        var sim = SimulateLimitable(new SimulatedLink(High, delay, queueLimitBytes: 60_000, seed) { JitterMicroseconds = jitter }, () => limited, 170_000);
 
         double sum = 0;
         var samples = 0;
@@ -239,6 +223,18 @@ public class EstimatorOnSimulatedLinkTests
 
         return (sim.DeliveredBytes - startBytes) * 8.0 / (High * 30);
     }
+
+    // An encoder that follows the target, or sends at most limit once limited() says so (the allocator took a layer
+    // that makes no more).
+    private static BweSimulation SimulateLimitable(SimulatedLink link, Func<bool> limited, long limit) =>
+        new(link, BandwidthEstimatorOptions.Default, s =>
+        {
+            var follow = Math.Max(0, s.Estimator.TargetBitrate - AudioBitrate);
+            return limited() ? Math.Min(follow, limit) : follow;
+        })
+        {
+            DesiredBitrate = 2_500_000,
+        };
 
     private static BweSimulation Simulate(int seed, long delay, long jitter)
     {

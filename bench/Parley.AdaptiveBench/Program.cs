@@ -5,13 +5,15 @@
 //   the halving forces the middle layer, then steady state) → 3 Mbit/s (until the top layer, then 10 s) → 300 kbit/s
 //   (--step-seconds) → 3 Mbit/s (--recovery-seconds: the top layer is back once it is decoded from then to the end).
 // Every ~200 ms: Bob's inbound-rtp (frameWidth, freezes, audio samples), the relay's counters of his receiving flow
-// (bytes the server sent into it, bytes delivered) and the server's availableOutgoingBitrate for his transport.
+// (bytes the server sent into it, bytes delivered) and the server's availableOutgoingBitrate for his transport; next to
+// each, the transport's estimator parts and pacer (its stats' bandwidthEstimation, with its send rates) in estimatorSamples.
 // Usage: bench/adaptive/run.sh [--out FILE] [--halving-from 1600000] [--steady-seconds 60] [--step-seconds 30]
 //                              [--hold-seconds 15] [--recovery-seconds 30]
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests;
+using Parley.Media.Rtc;
 
 /// <summary>The bench (an explicit class: the server's own <c>Program</c> is referenced).</summary>
 internal static class AdaptiveBench
@@ -46,6 +48,7 @@ internal static class AdaptiveBench
 
         await using var meeting = await ImpairedLinkMeeting.StartAsync(browser, halvingFrom);
         var samples = new List<LinkSample>();
+        var estimatorSamples = new List<EstimatorSample>();
         var steps = new List<(double At, long Rate)> { (meeting.Now, halvingFrom) };
 
         // 1. The top layer at the first rate, held.
@@ -91,7 +94,11 @@ internal static class AdaptiveBench
             TopLayerHeldAfterRecovery: topHeld,
             Steady: Steady(steadyFrom, halvingEnd, halved),
             StepSteady: Steady(stepSteadyFrom, dropEnd, 300_000),
-            StepAudioSamplesPerSecond: Delta(drop, dropEnd, s => s.TotalSamplesReceived) / (dropEnd - drop));
+            StepAudioSamplesPerSecond: Delta(drop, dropEnd, s => s.TotalSamplesReceived) / (dropEnd - drop),
+            HalvingFirstFitSeconds: FirstFitSeconds(halving, halvingEnd, halved),
+            StepFirstFitSeconds: FirstFitSeconds(drop, dropEnd, 300_000),
+            HalvingOverLink: OverLink(halving, halvingEnd, halved),
+            StepOverLink: OverLink(drop, dropEnd, 300_000));
 
         var goals = new Dictionary<string, bool?>
         {
@@ -115,6 +122,7 @@ internal static class AdaptiveBench
             goals,
             diagnostics,
             samples,
+            estimatorSamples,
         };
         await File.WriteAllTextAsync(output, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
 
@@ -122,6 +130,9 @@ internal static class AdaptiveBench
         Console.WriteLine($"  top layer width                          {topWidth} px");
         Console.WriteLine($"  {halvingFrom / 1000} → {halved / 1000} kbit/s: sent rate fits after {Seconds(figures.HalvingFitSeconds)}   (goal < 2 s)");
         Console.WriteLine($"  3 → 0.3 Mbit/s: sent rate fits after     {Seconds(figures.StepFitSeconds)}   (goal < 2 s)");
+        Console.WriteLine($"  first fit (5 s under the link): halving {Seconds(figures.HalvingFirstFitSeconds)}, step {Seconds(figures.StepFirstFitSeconds)}; "
+            + $"later over the link: halving {figures.HalvingOverLink.Samples}/{figures.HalvingOverLink.Of} samples (up to {Percent(figures.HalvingOverLink.HighestRatio)}, {figures.HalvingOverLink.LinkDrops} drops), "
+            + $"step {figures.StepOverLink.Samples}/{figures.StepOverLink.Of} (up to {Percent(figures.StepOverLink.HighestRatio)}, {figures.StepOverLink.LinkDrops} drops)");
         Console.WriteLine($"  frozen during the {stepSeconds:F0} s step              {figures.StepFrozenSeconds:F2} s in {figures.StepFreezes} freezes   (goal < 0.5 s)");
         Console.WriteLine($"  top layer back after restoring           {Seconds(figures.RecoverySeconds)}   (goal < 10 s), then at the top in {Percent(figures.TopLayerHeldAfterRecovery)} of the samples");
         Console.WriteLine($"  steady at {halved / 1000} kbit/s ({figures.Steady.Seconds:F0} s): estimate {Percent(figures.Steady.EstimateUtilisation)}, sent {Percent(figures.Steady.SentUtilisation)}, delivered {Percent(figures.Steady.DeliveredUtilisation)} of the link (goal 80–100 %)");
@@ -157,6 +168,12 @@ internal static class AdaptiveBench
                 if (await meeting.SampleAsync() is { } sample)
                 {
                     samples.Add(sample);
+                    if (await meeting.ReceivingTransportStatsAsync() is { } stats)
+                    {
+                        estimatorSamples.Add(new EstimatorSample(
+                            meeting.Now, sample.Downlink, stats.SendBitrate, stats.RtpSendBitrate, stats.RtxSendBitrate, stats.ProbationSendBitrate, stats.BandwidthEstimation));
+                    }
+
                     if (condition(sample))
                     {
                         return sample;
@@ -205,6 +222,44 @@ internal static class AdaptiveBench
             return fit;
         }
 
+        // Seconds from the step until the send rate (1 s windows) first stays under the bottleneck for 5 s: the reaction to
+        // the step, apart from later excursions (a producer's encoder ramping its layer up), which OverLink counts.
+        double? FirstFitSeconds(double step, double end, long bottleneck)
+        {
+            double? since = null;
+            foreach (var sample in samples.Where(s => s.At > step && s.At <= end))
+            {
+                if (SentRate(sample) is not { } rate || rate > bottleneck)
+                {
+                    since = null;
+                    continue;
+                }
+
+                since ??= sample.At;
+                if (sample.At - since >= 5)
+                {
+                    return since - step;
+                }
+            }
+
+            return null;
+        }
+
+        // After the first fit: the samples whose 1 s send rate was over the bottleneck, the highest such rate against it,
+        // and the packets the link dropped (an excursion the link's queue absorbed drops nothing).
+        OverLinkWindows OverLink(double step, double end, long bottleneck)
+        {
+            var from = step + (FirstFitSeconds(step, end, bottleneck) ?? end - step);
+            var phase = samples.Where(s => s.At > from && s.At <= end).ToList();
+            var rates = phase.Select(s => SentRate(s) ?? 0).ToList();
+            var over = rates.Where(r => r > bottleneck).ToList();
+            return new OverLinkWindows(
+                over.Count,
+                phase.Count,
+                over.Count == 0 ? null : over.Max() / bottleneck,
+                phase.Count == 0 ? 0 : phase[^1].LinkDrops - phase[0].LinkDrops);
+        }
+
         SteadyState Steady(double from, double to, long bottleneck)
         {
             var window = samples.Where(s => s.At >= from && s.At <= to).ToList();
@@ -243,6 +298,13 @@ internal static class AdaptiveBench
 internal sealed record SteadyState(
     double Seconds, double? EstimateUtilisation, double SentUtilisation, double DeliveredUtilisation, double SwitchesPerMinute, double FrozenSeconds, long[] Layers);
 
+/// <summary>
+/// The server's view of Bob's receiving transport at a sample: its send rates over the last second (all, media, resends,
+/// probes) and the estimator's parts and pacer (<see cref="BandwidthEstimationStats"/>; null while no transport-cc runs).
+/// </summary>
+internal sealed record EstimatorSample(
+    double At, long Downlink, long SendBitrate, long RtpSendBitrate, long RtxSendBitrate, long ProbationSendBitrate, BandwidthEstimationStats? Estimator);
+
 /// <summary>The figures from one run.</summary>
 internal sealed record Figures(
     long TopWidth,
@@ -255,4 +317,11 @@ internal sealed record Figures(
     double? TopLayerHeldAfterRecovery,
     SteadyState Steady,
     SteadyState StepSteady,
-    double StepAudioSamplesPerSecond);
+    double StepAudioSamplesPerSecond,
+    double? HalvingFirstFitSeconds,
+    double? StepFirstFitSeconds,
+    OverLinkWindows HalvingOverLink,
+    OverLinkWindows StepOverLink);
+
+/// <summary>After a step's first fit: samples whose 1 s send rate exceeded the link (of all), the highest such rate against it, link drops.</summary>
+internal sealed record OverLinkWindows(int Samples, int Of, double? HighestRatio, long LinkDrops);

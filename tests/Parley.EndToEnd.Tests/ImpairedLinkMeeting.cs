@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Parley.Media.Ortc;
+using Parley.Media.Rtc;
 using Parley.NetRelay;
 using Parley.Server.RoomMedia;
 
@@ -177,9 +178,12 @@ public sealed class ImpairedLinkMeeting : IAsyncDisposable
     }
 
     /// <summary>The server's estimate for Bob's receiving transport (<c>availableOutgoingBitrate</c>), when it runs.</summary>
-    public async Task<long?> EstimateAsync() =>
+    public async Task<long?> EstimateAsync() => (await ReceivingTransportStatsAsync())?.AvailableOutgoingBitrate;
+
+    /// <summary>The stats of Bob's receiving transport (with the estimator's parts), null before his camera consumer exists.</summary>
+    public async Task<TransportStats?> ReceivingTransportStatsAsync() =>
         BobsCamera() is { } camera && camera.Peer.Transports.TryGetValue(camera.Entry.TransportId, out var transport)
-            ? (await transport.GetStatsAsync()).AvailableOutgoingBitrate
+            ? await transport.GetStatsAsync()
             : null;
 
     private (PeerMedia Peer, ConsumerEntry Entry)? BobsCamera()

@@ -25,6 +25,12 @@ internal sealed class DelayBasedEstimator
 
     public double ThresholdMs => _detector.ThresholdMs;
 
+    public double ScaledTrend => _detector.ScaledTrend;
+
+    public string RateControlState => _rate.StateName;
+
+    public long OveruseDecreases => _rate.Decreases;
+
     public long? LinkCapacity => _rate.LinkCapacity;
 
     public long LinkCapacityUpperBound => _rate.LinkCapacityUpperBound;
@@ -58,7 +64,7 @@ internal sealed class DelayBasedEstimator
     /// the path carries, and cutting to 0.85 × it on each feedback would take the estimate to the floor in a quiet
     /// period (libwebrtc likewise keeps its estimate while application-limited). Loss still bounds the target.
     /// </summary>
-    public long OnFeedbackEnd(long acknowledgedBitrate, long probeBitrate, bool applicationLimited, long nowMicroseconds)
+    public long OnFeedbackEnd(long acknowledgedBitrate, long probeBitrate, bool applicationLimited, long nowMicroseconds, long mediaAcknowledgedBitrate = -1)
     {
         var usage = _sawOveruse ? BandwidthUsage.Overusing : _feedbackUsage;
         _sawOveruse = false;
@@ -79,7 +85,7 @@ internal sealed class DelayBasedEstimator
         }
         else
         {
-            _rate.Update(usage, acknowledgedBitrate, nowMicroseconds);
+            _rate.Update(usage, acknowledgedBitrate, nowMicroseconds, mediaAcknowledgedBitrate);
         }
 
         return _rate.Bitrate;

@@ -28,6 +28,9 @@ internal sealed class OveruseDetector
 
     public BandwidthUsage State { get; private set; } = BandwidthUsage.Normal;
 
+    /// <summary>The last trend as compared with <see cref="ThresholdMs"/> (scaled by the number of deltas and the gain).</summary>
+    public double ScaledTrend { get; private set; }
+
     public BandwidthUsage Detect(double trend, int deltaCount, long sendDeltaMicroseconds, long nowMicroseconds)
     {
         if (deltaCount < 2)
@@ -36,6 +39,7 @@ internal sealed class OveruseDetector
         }
 
         var scaled = Math.Min(deltaCount, MaxScaledDeltas) * trend * ThresholdGain;
+        ScaledTrend = scaled;
         if (scaled > ThresholdMs)
         {
             _overuseTime = _overuseTime < 0 ? sendDeltaMicroseconds / 2 : _overuseTime + sendDeltaMicroseconds;

@@ -27,6 +27,10 @@ internal sealed class SendSideBandwidthEstimator
     private readonly SendTimeHistory _history = new();
     private readonly AcknowledgedBitrateEstimator _acknowledged = new();
 
+    // The same over the packets outside probe clusters (a probe packet counts 0 bytes, so the window still moves):
+    // what the media demonstrated, the cap of the delay-based increase (see AimdRateController.Update).
+    private readonly AcknowledgedBitrateEstimator _acknowledgedMedia = new();
+
     // The same windowed rate over send times of every reported packet (received or not): what we offered the path.
     private readonly AcknowledgedBitrateEstimator _sent = new();
     private readonly DelayBasedEstimator _delayBased;
@@ -60,6 +64,9 @@ internal sealed class SendSideBandwidthEstimator
 
     public long AcknowledgedBitrate => _acknowledged.Bitrate;
 
+    /// <summary>What the receiver got of the packets outside probe clusters, bits per second.</summary>
+    public long MediaAcknowledgedBitrate => _acknowledgedMedia.Bitrate;
+
     /// <summary>What we sent over the last 500 ms of reported packets (received or lost), bits per second.</summary>
     public long SentBitrate => _sent.Bitrate;
 
@@ -74,6 +81,37 @@ internal sealed class SendSideBandwidthEstimator
 
     /// <summary>The last probe result taken, bits per second (0 before any).</summary>
     public long LastProbeBitrate { get; private set; }
+
+    /// <summary>When <see cref="LastProbeBitrate"/> was taken, microseconds; -1 before any.</summary>
+    public long LastProbeAt { get; private set; } = -1;
+
+    /// <summary>True when the last feedback found the sender application-limited (see <see cref="ApplicationLimitedFraction"/>).</summary>
+    public bool ApplicationLimited { get; private set; }
+
+    /// <summary>The receiver's last REMB, null when it sent none.</summary>
+    public long? RembBitrate => _remb == long.MaxValue ? null : _remb;
+
+    /// <summary>The round-trip time last given, microseconds.</summary>
+    public long RoundTripTime { get; private set; } = -1;
+
+    public string RateControlState => _delayBased.RateControlState;
+
+    public double ScaledTrend => _delayBased.ScaledTrend;
+
+    public double ThresholdMs => _delayBased.ThresholdMs;
+
+    public long OveruseDecreases => _delayBased.OveruseDecreases;
+
+    /// <summary>The link capacity estimate of the delay-based rate controller, null while none is known.</summary>
+    public long? LinkCapacity => _delayBased.LinkCapacity;
+
+    /// <summary>Three deviations above <see cref="LinkCapacity"/>, null while none is known.</summary>
+    public long? LinkCapacityUpperBound => _delayBased.LinkCapacityUpperBound is var bound && bound != long.MaxValue ? bound : null;
+
+    public long ProbeClustersPlanned => _probeController.Planned;
+
+    /// <summary>Probe clusters whose intervals made no sense, so no result was taken (see <see cref="ProbeResultEvaluator.Invalid"/>).</summary>
+    public long InvalidProbeClusters => _probes.Invalid;
 
     public SendTimeHistory History => _history;
 
@@ -96,6 +134,7 @@ internal sealed class SendSideBandwidthEstimator
 
     public void OnRoundTripTime(long roundTripTimeMicroseconds)
     {
+        RoundTripTime = roundTripTimeMicroseconds;
         _delayBased.SetRoundTripTime(roundTripTimeMicroseconds);
         _lossBased.SetRoundTripTime(roundTripTimeMicroseconds);
     }
@@ -129,6 +168,7 @@ internal sealed class SendSideBandwidthEstimator
             }
 
             _acknowledged.OnReceived(result.ArrivalTimeMicroseconds, result.Size);
+            _acknowledgedMedia.OnReceived(result.ArrivalTimeMicroseconds, result.ProbeClusterId > 0 ? 0 : result.Size);
             _delayBased.OnPacket(result);
             var measured = _probes.OnPacket(result);
             if (measured > 0)
@@ -140,6 +180,7 @@ internal sealed class SendSideBandwidthEstimator
         if (probe > 0)
         {
             LastProbeBitrate = probe;
+            LastProbeAt = nowMicroseconds;
             _lossBased.OnProbeResult(probe);
         }
 
@@ -148,7 +189,8 @@ internal sealed class SendSideBandwidthEstimator
         var applicationLimited = sent > 0
             && sent < _delayBased.Bitrate * ApplicationLimitedFraction
             && acknowledged >= sent * DeliveredFraction;
-        _delayBased.OnFeedbackEnd(acknowledged, probe, applicationLimited, nowMicroseconds);
+        ApplicationLimited = applicationLimited;
+        _delayBased.OnFeedbackEnd(acknowledged, probe, applicationLimited, nowMicroseconds, _acknowledgedMedia.Bitrate);
         _lossBased.OnPackets(lost, count, TargetBitrate, nowMicroseconds);
         UpdateTarget(nowMicroseconds);
         return TargetBitrate;

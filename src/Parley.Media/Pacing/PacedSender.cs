@@ -58,6 +58,11 @@ internal sealed class PacedSender(IPacedPacketSink sink, PacerOptions options, i
 
     public int QueuedPackets => _pacer.QueuedPackets;
 
+    public long QueuedBytes => _pacer.QueuedBytes;
+
+    /// <summary>How long the oldest waiting packet has waited, microseconds (0 when none waits).</summary>
+    public long QueueTime(long nowMicroseconds) => _pacer.OldestQueueTime(nowMicroseconds);
+
     public bool Probing => _pacer.Probing;
 
     /// <summary>Packets that had to wait (copied into the store).</summary>
@@ -158,7 +163,7 @@ internal sealed class PacedSender(IPacedPacketSink sink, PacerOptions options, i
     }
 
     /// <summary>Starts a probe cluster: the pacer's rate rises to the cluster's until its packets and bytes are out.</summary>
-    public void StartProbe(in ProbeCluster cluster) => _pacer.StartProbe(cluster);
+    public void StartProbe(in ProbeCluster cluster, long nowMicroseconds) => _pacer.StartProbe(cluster, nowMicroseconds);
 
     /// <summary>
     /// Drops what waited too long, then sends everything due at <paramref name="nowMicroseconds"/>; returns when the

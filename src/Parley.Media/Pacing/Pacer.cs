@@ -52,6 +52,21 @@ internal sealed class Pacer
 
     public int QueuedPackets => _audio.Count + _retransmission.Count + _video.Count;
 
+    /// <summary>How long the oldest queued packet has waited at <paramref name="nowMicroseconds"/>; 0 when none waits.</summary>
+    public long OldestQueueTime(long nowMicroseconds)
+    {
+        var oldest = long.MaxValue;
+        foreach (var queue in (ReadOnlySpan<PacketQueue>)[_audio, _retransmission, _video])
+        {
+            if (queue.Count > 0)
+            {
+                oldest = Math.Min(oldest, queue.OldestEnqueuedAt);
+            }
+        }
+
+        return oldest == long.MaxValue ? 0 : Math.Max(0, nowMicroseconds - oldest);
+    }
+
     public bool Probing => _probing;
 
     /// <summary>Sets the rate media is paced at (typically a multiple of the target, e.g. 2.5×).</summary>
@@ -60,9 +75,15 @@ internal sealed class Pacer
     /// <summary>Sets the rate of padding sent while the queues are empty (0: none).</summary>
     public void SetPaddingBitrate(long bitsPerSecond) => _paddingBitrate = Math.Max(0, bitsPerSecond);
 
-    /// <summary>Starts sending <paramref name="cluster"/>; a cluster already running is abandoned.</summary>
-    public void StartProbe(in ProbeCluster cluster)
+    /// <summary>Starts sending <paramref name="cluster"/> at <paramref name="nowMicroseconds"/>; a cluster already running is abandoned.</summary>
+    public void StartProbe(in ProbeCluster cluster, long nowMicroseconds)
     {
+        // A cluster starts without the credit saved while idle (taken first, then dropped; its first packet leaves at
+        // once, the rest at its rate): spent at once, the credit sent
+        // the first packets of a fast cluster together (the burst allowance at the probe's rate), whose measured send
+        // interval then shrank to little or nothing and whose result was an overestimate or discarded as invalid.
+        Refill(nowMicroseconds);
+        _budgetBits = Math.Min(_budgetBits, 1);
         _probe = cluster;
         _probing = true;
         _probePackets = 0;
@@ -200,7 +221,9 @@ internal sealed class Pacer
 
         if (_probing)
         {
-            var size = (int)Math.Clamp(_probe.MinBytes - _probeBytes, 200, _options.MaxPaddingSize);
+            // Even sizes over the cluster's packets: a large first packet followed by small ones makes the receive
+            // rate (bytes but the first over the arrival interval) read far under what the link carried.
+            var size = (int)Math.Clamp((_probe.MinBytes + _probe.MinPackets - 1) / _probe.MinPackets, 200, _options.MaxPaddingSize);
             decision = new PacerDecision(-1, size, PacketPriority.Padding, _probe.Id);
             return true;
         }

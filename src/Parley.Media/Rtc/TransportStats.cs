@@ -76,6 +76,13 @@ public sealed record TransportStats
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? AvailableOutgoingBitrate { get; init; }
 
+    /// <summary>
+    /// The send-side estimate's parts and the pacer (a WebRTC transport whose consumers negotiated transport-cc), for
+    /// diagnosis; absent otherwise. Not part of mediasoup's shape.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BandwidthEstimationStats? BandwidthEstimation { get; init; }
+
     /// <summary><c>controlled</c> for our ICE-lite transports.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? IceRole { get; init; }

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using Parley.Media.Bwe;
 using Parley.Media.Ortc;
+using Parley.Media.Pacing;
+using Parley.Media.Rtc;
 using Parley.Media.Rtcp;
 using Parley.Media.Rtp;
 
@@ -130,6 +132,51 @@ internal sealed class SendSideBandwidthControl
         {
             Estimator.OnRemb(bitrate, NowMicroseconds);
         }
+    }
+
+    /// <summary>The estimator's parts and the pacer's queue, while the send-side estimate runs (transport-cc); else null.</summary>
+    public BandwidthEstimationStats? CreateStats(PacedSender pacing)
+    {
+        if (!UsesTransportCc)
+        {
+            return null;
+        }
+
+        var now = NowMicroseconds;
+        var estimator = Estimator;
+        return new BandwidthEstimationStats
+        {
+            TargetBitrate = estimator.TargetBitrate,
+            DelayBasedBitrate = estimator.DelayBasedBitrate,
+            LossBasedBitrate = estimator.LossBasedBitrate,
+            RembBitrate = estimator.RembBitrate,
+            AcknowledgedBitrate = estimator.AcknowledgedBitrate,
+            MediaAcknowledgedBitrate = estimator.MediaAcknowledgedBitrate,
+            SentBitrate = estimator.SentBitrate,
+            LossFraction = estimator.LossFraction,
+            Usage = estimator.Usage.ToString().ToLowerInvariant(),
+            RateControlState = estimator.RateControlState,
+            ScaledTrend = estimator.ScaledTrend,
+            ThresholdMs = estimator.ThresholdMs,
+            ApplicationLimited = estimator.ApplicationLimited,
+            ApplicationLimitedOveruses = estimator.ApplicationLimitedOveruses,
+            OveruseDecreases = estimator.OveruseDecreases,
+            LinkCapacity = estimator.LinkCapacity,
+            LinkCapacityUpperBound = estimator.LinkCapacityUpperBound,
+            LastProbeBitrate = estimator.LastProbeBitrate,
+            LastProbeAgeMs = estimator.LastProbeAt < 0 ? null : (now - estimator.LastProbeAt) / 1000,
+            ProbeClustersPlanned = estimator.ProbeClustersPlanned,
+            InvalidProbeClusters = estimator.InvalidProbeClusters,
+            ProbePacketsSent = pacing.ProbePackets,
+            RoundTripTimeMs = estimator.RoundTripTime < 0 ? 0 : estimator.RoundTripTime / 1000.0,
+            BytesInFlight = estimator.BytesInFlight,
+            FeedbackReceived = FeedbackReceived,
+            PacingBitrate = pacing.PacingBitrate,
+            PacerQueuedPackets = pacing.QueuedPackets,
+            PacerQueuedBytes = pacing.QueuedBytes,
+            PacerQueueDelayMs = pacing.QueueTime(now) / 1000.0,
+            Probing = pacing.Probing,
+        };
     }
 
     /// <summary>A round-trip time measured from a receiver report.</summary>

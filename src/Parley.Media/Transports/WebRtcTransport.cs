@@ -295,8 +295,9 @@ public sealed class WebRtcTransport : Transport, IPacedPacketSink
     {
         _bandwidth.Estimator.OnProbeClusterStarted(cluster);
         _pacing.SetTargetBitrate(_bandwidth.AvailableBitrate);
-        _pacing.StartProbe(cluster);
-        ArmPacer(_bandwidth.NowMicroseconds);
+        var now = _bandwidth.NowMicroseconds;
+        _pacing.StartProbe(cluster, now);
+        ArmPacer(now);
     }
 
     /// <summary>How often the bandwidth is shared out again among the consumers (layer costs and the estimate move).</summary>
@@ -400,7 +401,10 @@ public sealed class WebRtcTransport : Transport, IPacedPacketSink
         Id, now, StatsType, iceRole: "controlled",
         iceState: _connection.IceState.ToString().ToLowerInvariant(),
         dtlsState: _connection.DtlsState.ToString().ToLowerInvariant(),
-        availableOutgoingBitrate: _bandwidth.AvailableBitrate);
+        availableOutgoingBitrate: _bandwidth.AvailableBitrate) with
+    {
+        BandwidthEstimation = _bandwidth.CreateStats(_pacing),
+    };
 
     /// <summary>Every 100 ms while a producer sends the transport-wide-cc extension (libwebrtc's default interval).</summary>
     internal const int TransportCcFeedbackIntervalMs = 100;

@@ -139,7 +139,7 @@ public class PacedSenderTests
         sender.Send(Packet(0, 1100), PacketPriority.Video, 0);
         sender.Send(Packet(1, 1100), PacketPriority.Video, 0);
         var cluster = ProbeCluster.For(7, 2_400_000);
-        sender.StartProbe(cluster);
+        sender.StartProbe(cluster, 0);
 
         for (long now = 1_000; sender.Probing && now < 1_000_000; now += 1_000)
         {
@@ -162,7 +162,7 @@ public class PacedSenderTests
         var sink = new RecordingSink { ProbeSize = 0 };
         var sender = new PacedSender(sink, PacerOptions.Default, Capacity, 1500);
         sender.SetTargetBitrate(300_000);
-        sender.StartProbe(ProbeCluster.For(3, 1_000_000));
+        sender.StartProbe(ProbeCluster.For(3, 1_000_000), 0);
 
         Assert.Equal(long.MaxValue, sender.Drain(0));
         Assert.False(sender.Probing);

@@ -26,6 +26,23 @@ public class PacerTests
     }
 
     [Fact]
+    public void Reports_how_long_the_oldest_queued_packet_has_waited()
+    {
+        var pacer = new Pacer(NoQueueLimit, 80_000);
+        Assert.Equal(0, pacer.OldestQueueTime(1_000));
+        pacer.TryEnqueue(PacketPriority.Video, 1, 1000, 10_000);
+        pacer.TryEnqueue(PacketPriority.Retransmission, 2, 1000, 30_000);
+
+        Assert.Equal(40_000, pacer.OldestQueueTime(50_000));
+        Assert.Equal(2000, pacer.QueuedBytes);
+
+        // The retransmission goes first; the video packet, queued earlier, is still the oldest.
+        Run(pacer, 50_000, 50_001);
+        Assert.Equal(1, pacer.QueuedPackets);
+        Assert.Equal(60_000, pacer.OldestQueueTime(70_000));
+    }
+
+    [Fact]
     public void Serves_audio_then_retransmissions_then_video()
     {
         var pacer = new Pacer(NoQueueLimit, 80_000);
@@ -79,7 +96,7 @@ public class PacerTests
     {
         var pacer = new Pacer(NoQueueLimit, 100_000);
         var cluster = ProbeCluster.For(7, 2_000_000);
-        pacer.StartProbe(cluster);
+        pacer.StartProbe(cluster, 0);
 
         var sent = Run(pacer, 0, 1_000_000);
 
@@ -94,11 +111,31 @@ public class PacerTests
     }
 
     [Fact]
+    public void A_probe_cluster_after_an_idle_moment_is_paced_from_its_start_in_even_packets()
+    {
+        // Credit saved while idle used to send a fast cluster's first packets at once (one large padding packet, then
+        // small ones): its measured send interval shrank to nothing and its receive rate read far under the link.
+        var pacer = new Pacer(NoQueueLimit, 1_200_000);
+        pacer.TryEnqueue(PacketPriority.Video, 1, 300, 0);
+        Run(pacer, 0, 0);
+        var cluster = ProbeCluster.For(9, 1_500_000);
+        pacer.StartProbe(cluster, 100_000);
+
+        var sent = Run(pacer, 100_000, 1_000_000);
+
+        Assert.True(sent.Count >= cluster.MinPackets);
+        Assert.All(sent, s => Assert.Equal(sent[0].Decision.Size, s.Decision.Size));
+        Assert.All(sent.Zip(sent.Skip(1)), p => Assert.True(p.Second.Time > p.First.Time, "two probe packets left together"));
+        var rate = (sent.Sum(s => s.Decision.Size) - sent[^1].Decision.Size) * 8_000_000.0 / (sent[^1].Time - sent[0].Time);
+        Assert.InRange(rate, 1_350_000, 1_650_000);
+    }
+
+    [Fact]
     public void A_probe_tags_queued_media_first()
     {
         var pacer = new Pacer(NoQueueLimit, 100_000);
         pacer.TryEnqueue(PacketPriority.Video, 1, 1000, 0);
-        pacer.StartProbe(ProbeCluster.For(3, 1_000_000));
+        pacer.StartProbe(ProbeCluster.For(3, 1_000_000), 0);
 
         Assert.True(pacer.TryGetNext(0, out var decision));
 

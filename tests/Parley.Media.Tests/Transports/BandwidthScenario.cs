@@ -133,6 +133,20 @@ internal sealed class BandwidthScenario : IAsyncDisposable
         return stop;
     }
 
+    /// <summary>
+    /// Sends about 800 kbit/s of H.264 (<paramref name="video"/>'s first encoding; four 900-byte packets a frame, 25
+    /// frames a second) until the returned source is cancelled.
+    /// </summary>
+    public CancellationTokenSource SendH264(RtpParameters video)
+    {
+        var ssrc = video.Encodings[0].Ssrc!.Value;
+        var pt = (byte)video.Codecs[0].PayloadType;
+        ushort sequence = 0;
+        return SendFrames(
+            (frame, i, key) => TestRtp.Build(pt, sequence++, (uint)frame * 3600, ssrc, key && i == 0 ? [.. TestRtp.H264KeyFrame(1), .. new byte[900]] : [.. TestRtp.H264DeltaFrame(1), .. new byte[900]]),
+            packetsPerFrame: 4);
+    }
+
     /// <summary>Polls <paramref name="condition"/> (on the test thread) until it holds; fails after <paramref name="seconds"/>.</summary>
     public static async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 20)
     {

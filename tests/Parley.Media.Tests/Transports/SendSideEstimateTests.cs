@@ -19,12 +19,7 @@ public sealed class SendSideEstimateTests
 
         // About 800 kbit/s into a 200 kbit/s link.
         await using var link = new SimulatedDownlink(scenario.Peer, 200_000);
-        var ssrc = video.Encodings[0].Ssrc!.Value;
-        var pt = (byte)video.Codecs[0].PayloadType;
-        ushort sequence = 0;
-        using var sending = scenario.SendFrames(
-            (frame, i, key) => TestRtp.Build(pt, sequence++, (uint)frame * 3600, ssrc, key && i == 0 ? [.. TestRtp.H264KeyFrame(1), .. new byte[900]] : [.. TestRtp.H264DeltaFrame(1), .. new byte[900]]),
-            packetsPerFrame: 4);
+        using var sending = scenario.SendH264(video);
 
         await BandwidthScenario.WaitForAsync(
             async () => (await scenario.Transport.GetStatsAsync()).AvailableOutgoingBitrate < 250_000,

@@ -94,7 +94,7 @@ internal sealed class BweSimulation
         Estimator.SetDesiredBitrate(DesiredBitrate, now);
         if (!Pacer.Probing && Estimator.TryTakeProbeCluster(out var cluster))
         {
-            Pacer.StartProbe(cluster);
+            Pacer.StartProbe(cluster, now);
             Estimator.OnProbeClusterStarted(cluster);
         }
 

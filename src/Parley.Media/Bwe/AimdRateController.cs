@@ -5,9 +5,8 @@ namespace Parley.Media.Bwe;
 /// acknowledged bitrate and holds; on a normal reading it increases — 8 % per second while far from the link's
 /// known capacity, about one packet per response time near it; underuse holds. Increases never take the rate above
 /// 1.5 × what is acknowledged of the media (probe packets not counted), so an idle sender does not inflate the
-/// estimate, nor, while the link's capacity is known, above it (the acknowledged rate where overuse was seen): past
-/// that only a probe's result or an acknowledged rate beyond its upper bound (which resets it) lifts the estimate. An
-/// overuse under its lower bound replaces the capacity instead of being averaged into it.
+/// estimate, nor, while the link's capacity is known, above its upper bound (three deviations over it): past that
+/// only a probe's result or an acknowledged rate beyond it (which resets the capacity) lifts the estimate.
 /// </summary>
 internal sealed class AimdRateController
 {
@@ -110,8 +109,8 @@ internal sealed class AimdRateController
     /// application-limited sender (the lowest layer at a 300 kbit/s link, half the link sent) raised the acknowledged
     /// rate for a moment, the rate climbed to 1.5 × it and held there, and the estimate ratcheted past the link probe
     /// by probe with nothing sent to overuse it (the browser bench: 107 % of the link). A probe's result, when it
-    /// passes, raises the rate by itself. While the link's capacity is known the increase also stops at it: a sender
-    /// limited just under the link (the top layer all the encoder makes) never overuses, and at
+    /// passes, raises the rate by itself. While the link's capacity is known the increase also stops at its upper
+    /// bound: a sender limited just under the link (the top layer all the encoder makes) never overuses, and at
     /// 1.5 × acknowledged the estimate reached 144 % of a 0.8 Mbit/s link (the browser bench), the allocator kept a
     /// layer that filled the link and its queue grew until an overuse 40 s later.
     /// </summary>
@@ -134,14 +133,6 @@ internal sealed class AimdRateController
                 _lastChange = nowMicroseconds;
                 break;
             case State.Decrease:
-                // An overuse far under the known capacity is a new link, not a sample of the old one (libwebrtc resets
-                // the same way): averaged in at 5 %, it left the capacity at 544 kbit/s twenty seconds after a step to
-                // 300 kbit/s, whose upper bound then held no increase back.
-                if (_linkCapacity.HasEstimate && acknowledgedBitrate > 0 && acknowledgedBitrate < _linkCapacity.LowerBound)
-                {
-                    _linkCapacity.Reset();
-                }
-
                 next = Decreased(acknowledgedBitrate);
                 _linkCapacity.OnOveruse(acknowledgedBitrate > 0 ? acknowledgedBitrate : Bitrate);
                 Initialized = true;
@@ -186,7 +177,7 @@ internal sealed class AimdRateController
             var limit = (long)(mediaAcknowledged * AcknowledgedHeadroom) + AcknowledgedExtraBitrate;
             if (_linkCapacity.HasEstimate)
             {
-                limit = Math.Min(limit, (long)_linkCapacity.Estimate);
+                limit = Math.Min(limit, (long)_linkCapacity.UpperBound);
             }
 
             if (next > limit)

@@ -43,6 +43,15 @@ internal sealed class AllocatedConsumer
     /// <summary>How long a layer is held before an upgrade now; 0 until the allocator sets its minimum.</summary>
     internal long Hold { get; set; }
 
+    /// <summary>What was available to the consumer when the last upgrade was decided.</summary>
+    internal long UpgradeAvailable { get; set; }
+
+    /// <summary>What was available when the upgrade that lengthened <see cref="Hold"/> was decided; 0 when none did.</summary>
+    internal long FailedUpgradeAvailable { get; set; }
+
+    /// <summary>What was available to the consumer when this run chose <see cref="Tentative"/> as an upgrade.</summary>
+    internal long TentativeAvailable { get; set; }
+
     /// <summary>Since when the layer kept costs more than is left for it (within the tolerance); long.MinValue when it fits.</summary>
     internal long DeficitSince { get; set; } = long.MinValue;
 

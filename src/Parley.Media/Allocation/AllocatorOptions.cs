@@ -18,13 +18,18 @@ namespace Parley.Media.Allocation;
 /// (the noise of measured layer rates and of the estimate); a larger deficit, or a longer one, lowers it at once.
 /// </param>
 /// <param name="DeficitGraceMicroseconds">How long a small deficit is tolerated.</param>
+/// <param name="RecoveredEstimateFactor">
+/// Once what is available reaches this multiple of what was available when an upgrade failed, the lengthened hold no
+/// longer applies (only <paramref name="MinHoldMicroseconds"/>): the link has changed since the failures.
+/// </param>
 internal readonly record struct AllocatorOptions(
     double UpgradeHeadroom,
     long MinHoldMicroseconds,
     long MaxHoldMicroseconds,
     long FailedUpgradeMicroseconds,
     double DeficitTolerance,
-    long DeficitGraceMicroseconds)
+    long DeficitGraceMicroseconds,
+    double RecoveredEstimateFactor)
 {
-    public static AllocatorOptions Default => new(0.15, 2_000_000, 64_000_000, 10_000_000, 0.1, 500_000);
+    public static AllocatorOptions Default => new(0.15, 2_000_000, 64_000_000, 10_000_000, 0.1, 500_000, 2);
 }

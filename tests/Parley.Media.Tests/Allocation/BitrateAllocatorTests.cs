@@ -207,6 +207,35 @@ public class BitrateAllocatorTests
     }
 
     [Fact]
+    public void A_hold_lengthened_by_failed_upgrades_at_a_low_estimate_does_not_hold_back_a_restored_link()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        allocator.Add(consumer);
+        allocator.Allocate(300_000, 0, 0);
+        Assert.Equal(new VideoLayer(1, 0), consumer.Current);
+
+        // Two upgrades at 420 kbit/s that fail at once (the link is 300 kbit/s): the hold doubles to 4, then 8 s.
+        var lastChange = 0L;
+        foreach (var hold in new[] { 2, 4 })
+        {
+            allocator.Allocate(420_000, 0, lastChange + (hold * Second));
+            Assert.Equal(new VideoLayer(1, 1), consumer.Current);
+            lastChange += (hold * Second) + Second;
+            allocator.Allocate(300_000, 0, lastChange);
+            Assert.Equal(new VideoLayer(1, 0), consumer.Current);
+        }
+
+        // Two seconds later the estimate at the old level is still held back (8 s) ...
+        allocator.Allocate(420_000, 0, lastChange + (2 * Second));
+        Assert.Equal(new VideoLayer(1, 0), consumer.Current);
+
+        // ... but a link restored to 3 Mbit/s (a probe found it) is taken after the minimum hold.
+        allocator.Allocate(3_000_000, 0, lastChange + (2 * Second));
+        Assert.Equal(new VideoLayer(2, 2), consumer.Current);
+    }
+
+    [Fact]
     public void An_estimate_wobbling_around_a_layer_cost_does_not_switch_layers()
     {
         var allocator = new BitrateAllocator(AllocatorOptions.Default);

@@ -18,7 +18,7 @@ internal static partial class ClusterLog
     [LoggerMessage(3804, LogLevel.Debug, "Room {RoomId} released: nobody is in it")]
     public static partial void LeaseReleased(ILogger logger, string roomId);
 
-    [LoggerMessage(3805, LogLevel.Warning, "Room {RoomId} has people here but node {HolderId} holds its lease (this node was thought dead)")]
+    [LoggerMessage(3805, LogLevel.Warning, "Room {RoomId} has people here but node {HolderId} holds its lease (this node was thought dead): moving them there")]
     public static partial void LeaseLost(ILogger logger, string roomId, string holderId);
 
     [LoggerMessage(3806, LogLevel.Information, "Node {NodeId} is dead (heartbeat expired): its {Count} room_user row(s) deleted here or by their rooms' nodes")]
@@ -53,4 +53,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(3816, LogLevel.Warning, "Node {NodeId} could not move its meetings ({Error}: {Message}); the rest go as they empty")]
     public static partial void MoveFailed(ILogger logger, string nodeId, string error, string message);
+
+    [LoggerMessage(3817, LogLevel.Information, "Room {RoomId} moved to node {HolderId}, which holds its lease: told {ConnectionCount} connection(s) here to reconnect")]
+    public static partial void SplitRoomMoved(ILogger logger, string roomId, string holderId, int connectionCount);
+
+    [LoggerMessage(3818, LogLevel.Warning, "Could not move room {RoomId} to the node holding its lease ({Error}: {Message}); retrying at the next heartbeat")]
+    public static partial void SplitRoomMoveFailed(ILogger logger, string roomId, string error, string message);
 }

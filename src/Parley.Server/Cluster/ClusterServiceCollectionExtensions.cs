@@ -60,6 +60,7 @@ internal static class ClusterServiceCollectionExtensions
         services.AddSingleton<ClusterDirectory>();
         services.AddSingleton<RoomLeases>();
         services.AddSingleton<NodeDrain>();
+        services.AddSingleton<SplitRoomMove>();
         services.AddSingleton<RoomPlacement>();
         services.AddSingleton<NodeHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeat>());

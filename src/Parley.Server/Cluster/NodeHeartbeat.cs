@@ -4,8 +4,11 @@ namespace Parley.Server.Cluster;
 
 /// <summary>
 /// Every <see cref="ClusterSettings.HeartbeatInterval"/>: writes this node's heartbeat (address and load), renews
-/// the leases of its rooms and cleans the rows of dead nodes. A failed round (Redis or the database unreachable) is
-/// logged and the next one tries again. On stopping the node leaves the registry and gives its rooms back.
+/// the leases of its rooms (one pipelined round trip), moves the people of a room another node took meanwhile to that
+/// node (<see cref="SplitRoomMove"/>) and cleans the rows of dead nodes. The moves and the dead-node sweep run beside
+/// the loop (a sweep starts only once the previous one has finished), so that the next heartbeat never waits for the
+/// database: a node slow to sweep under load must not look dead. A failed round (Redis or the database unreachable)
+/// is logged and the next one tries again. On stopping the node leaves the registry and gives its rooms back.
 /// When the node finds its own heartbeat gone (Redis restarted and lost every key, or this node stalled), the other
 /// nodes' heartbeats are gone too until each writes its next one: the dead-node sweep waits one heartbeat timeout,
 /// so that it does not take live nodes for dead and drop their people.
@@ -16,6 +19,7 @@ internal sealed class NodeHeartbeat(
     RoomPlacement placement,
     RoomLeases leases,
     NodeDrain drain,
+    SplitRoomMove splitRooms,
     NodeIdentity node,
     IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
@@ -25,6 +29,7 @@ internal sealed class NodeHeartbeat(
     private int _left;
     private bool _beaten;
     private DateTimeOffset _sweepFrom = DateTimeOffset.MinValue;
+    private Task _sweep = Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,12 +54,15 @@ internal sealed class NodeHeartbeat(
                 }
 
                 _beaten = true;
-                await leases.RenewAsync(began, intact, drain.IsDraining);
-                drain.ReportIfEmpty();
-                if (time.GetUtcNow() >= _sweepFrom)
+                foreach (var lost in await leases.RenewAsync(began, intact, drain.IsDraining))
                 {
-                    await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<DeadNodeSweep>().RunAsync(stoppingToken);
+                    splitRooms.Start(lost.RoomId, lost.HolderId);
+                }
+
+                drain.ReportIfEmpty();
+                if (_sweep.IsCompleted && time.GetUtcNow() >= _sweepFrom)
+                {
+                    _sweep = SweepAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -72,7 +80,26 @@ internal sealed class NodeHeartbeat(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        await _sweep;
         await LeaveAsync();
+    }
+
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        // Off the heartbeat's own thread: the database work must not delay the next heartbeat.
+        await Task.Yield();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DeadNodeSweep>().RunAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            ClusterLog.HeartbeatFailed(logger, exception.GetType().Name, exception.Message);
+        }
     }
 
     /// <summary>Takes the node out of the registry and releases its leases; once, whoever calls first.</summary>

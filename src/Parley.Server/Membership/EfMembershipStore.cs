@@ -162,6 +162,9 @@ internal sealed class EfMembershipStore(ParleyDbContext db, TimeProvider time, C
     public Task RemoveAllMembersAsync(string roomId, CancellationToken cancellationToken) =>
         db.RoomUsers.Where(ru => ru.RoomId == roomId).ExecuteDeleteAsync(cancellationToken);
 
+    public Task RemoveMembersHereAsync(string roomId, CancellationToken cancellationToken) =>
+        db.RoomUsers.Where(ru => ru.RoomId == roomId && ru.NodeId == node.Id).ExecuteDeleteAsync(cancellationToken);
+
     public async Task<RoomUserDto?> SetRoleAsync(string roomId, string userId, string role, CancellationToken cancellationToken)
     {
         var row = await db.RoomUsers.FirstOrDefaultAsync(ru => ru.RoomId == roomId && ru.UserId == userId, cancellationToken);

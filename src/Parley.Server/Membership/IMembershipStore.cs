@@ -39,6 +39,9 @@ internal interface IMembershipStore
 
     Task RemoveAllMembersAsync(string roomId, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the room's rows of this node's connections (another node's people in it keep theirs).</summary>
+    Task RemoveMembersHereAsync(string roomId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Sets the member's role; naming or unnaming a co-host also changes <c>room.co_host_ids</c> in the same
     /// transaction. Null when the member or the room is gone.

@@ -388,6 +388,36 @@ internal sealed partial class RoomMembershipService(
         }
     }
 
+    /// <summary>
+    /// Another node holds the room's lease (the meeting is split): everyone here in the room or at its door loses
+    /// their place here, this node's rows of the room go (the holder's people keep theirs) and the media closes.
+    /// Nobody is told here; the caller tells the returned connections <c>serverShuttingDown</c>, so that they rejoin
+    /// and are redirected to the holder.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SendAwayFromSplitRoomAsync(string roomId)
+    {
+        await using (await projector.EnterAsync(roomId))
+        {
+            var closed = registry.Close(roomId);
+            try
+            {
+                await store.RemoveMembersHereAsync(roomId, NoCancel);
+            }
+            finally
+            {
+                await projector.ProjectAsync(roomId);
+                foreach (var member in closed.Members)
+                {
+                    MembershipLog.Left(logger, member.UserId, roomId, member.ConnectionId, LeftReason.ServerShutdown.WireName());
+                }
+
+                await RecordEndAsync(roomId, closed.Members, LeftReason.ServerShutdown);
+            }
+
+            return [.. closed.Members.Select(m => m.ConnectionId), .. closed.WaitingConnections];
+        }
+    }
+
     private async Task WaitAtDoorAsync(string connectionId, string userId, string roomId)
     {
         var current = registry.Find(connectionId)!;

@@ -20,6 +20,12 @@ internal sealed class ConnectionRegistry
         get { lock (_gate) return _connections.Count; }
     }
 
+    /// <summary>Connections still open (not those closing, nor those closed whose place the reconnect grace holds).</summary>
+    public int OpenConnectionCount
+    {
+        get { lock (_gate) return _connections.Values.Count(c => !c.Closing); }
+    }
+
     /// <summary>Rooms with someone in them, joined connections and waiting connections, for metrics.</summary>
     public RegistryCounts Count()
     {
@@ -94,7 +100,7 @@ internal sealed class ConnectionRegistry
                 previous.RoomId = null;
                 previous.IsHost = false;
                 replaced = previous.Id;
-                RecordUnlocked(new MemberLeft(roomId, previous.Id, previous.UserId));
+                RecordUnlocked(new MemberLeft(roomId, previous.Id, previous.UserId) { Closed = previous.Closing });
             }
 
             if (!room.Members.TryGetValue(connection.UserId, out var already) || already != connection)
@@ -326,7 +332,7 @@ internal sealed class ConnectionRegistry
             {
                 c.RoomId = null;
                 c.IsHost = false;
-                RecordUnlocked(new MemberLeft(roomId, c.Id, c.UserId));
+                RecordUnlocked(new MemberLeft(roomId, c.Id, c.UserId) { Closed = c.Closing });
             }
 
             foreach (var w in room.Waiting)
@@ -376,7 +382,7 @@ internal sealed class ConnectionRegistry
         else if (room.Members.TryGetValue(connection.UserId, out var member) && member == connection)
         {
             room.Members.Remove(connection.UserId);
-            RecordUnlocked(new MemberLeft(roomId, connection.Id, connection.UserId));
+            RecordUnlocked(new MemberLeft(roomId, connection.Id, connection.UserId) { Closed = connection.Closing });
         }
 
         if (room.Members.Count == 0 && room.Waiting.Count == 0)

@@ -56,7 +56,10 @@ internal sealed class MembershipProjector(ConnectionRegistry registry, RoomLocks
             case MemberLeft left:
                 try
                 {
-                    await events.RemoveFromRoomAsync(left.ConnectionId, left.RoomId);
+                    if (!left.Closed)
+                    {
+                        await events.RemoveFromRoomAsync(left.ConnectionId, left.RoomId);
+                    }
                 }
                 finally
                 {

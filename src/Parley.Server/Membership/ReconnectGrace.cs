@@ -6,10 +6,15 @@ namespace Parley.Server.Membership;
 /// <summary>
 /// The places held for participants whose connection was lost (see <see cref="MembershipSettings.ReconnectGrace"/>),
 /// each with the timer that ends the hold. One per process, because the membership service lives per hub call.
-/// Disposed with the host: holds still pending then end with the process (a stopping server has emptied its rooms).
+/// Once the server is stopping, a hold that ends does nothing: the stop's drain empties every room, held places
+/// included, and the services a leave needs are being disposed.
 /// </summary>
 internal sealed class ReconnectGrace(
-    IOptions<MembershipSettings> options, IServiceScopeFactory scopes, TimeProvider timeProvider, ILogger<ReconnectGrace> logger) : IDisposable
+    IOptions<MembershipSettings> options,
+    IServiceScopeFactory scopes,
+    TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
+    ILogger<ReconnectGrace> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, ITimer> _held = new(StringComparer.Ordinal);
 
@@ -46,7 +51,7 @@ internal sealed class ReconnectGrace(
 
     private async Task ExpireAsync(string connectionId, LeftReason reason)
     {
-        if (!TryEnd(connectionId))
+        if (!TryEnd(connectionId) || lifetime.ApplicationStopping.IsCancellationRequested)
         {
             return;
         }
@@ -55,6 +60,10 @@ internal sealed class ReconnectGrace(
         {
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<RoomMembershipService>().GraceEndedAsync(connectionId, reason);
+        }
+        catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The server started stopping meanwhile: the drain empties the room.
         }
         catch (Exception exception)
         {

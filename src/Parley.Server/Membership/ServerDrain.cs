@@ -101,7 +101,7 @@ internal sealed class ServerDrain(
     private async Task WaitForClientsToCloseAsync()
     {
         var deadline = DateTime.UtcNow + options.Value.ShutdownGracePeriod;
-        while (registry.ConnectionCount > 0 && DateTime.UtcNow < deadline)
+        while (registry.OpenConnectionCount > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(PollInterval);
         }

@@ -364,29 +364,8 @@ internal sealed partial class RoomMembershipService(
     /// The server is stopping: everyone in the room or at its door loses their place, the rows go and the media
     /// closes. Nobody is told here; every connection gets <c>serverShuttingDown</c> afterwards.
     /// </summary>
-    public async Task<int> DrainRoomAsync(string roomId)
-    {
-        await using (await projector.EnterAsync(roomId))
-        {
-            var closed = registry.Close(roomId);
-            try
-            {
-                await store.RemoveAllMembersAsync(roomId, NoCancel);
-            }
-            finally
-            {
-                await projector.ProjectAsync(roomId);
-                foreach (var member in closed.Members)
-                {
-                    MembershipLog.Left(logger, member.UserId, roomId, member.ConnectionId, LeftReason.ServerShutdown.WireName());
-                }
-
-                await RecordEndAsync(roomId, closed.Members, LeftReason.ServerShutdown);
-            }
-
-            return closed.Members.Count;
-        }
-    }
+    public async Task<int> DrainRoomAsync(string roomId) =>
+        (await SendAwayAsync(roomId, store.RemoveAllMembersAsync)).Members.Count;
 
     /// <summary>
     /// Another node holds the room's lease (the meeting is split): everyone here in the room or at its door loses
@@ -396,12 +375,22 @@ internal sealed partial class RoomMembershipService(
     /// </summary>
     public async Task<IReadOnlyList<string>> SendAwayFromSplitRoomAsync(string roomId)
     {
+        var closed = await SendAwayAsync(roomId, store.RemoveMembersHereAsync);
+        return [.. closed.Members.Select(m => m.ConnectionId), .. closed.WaitingConnections];
+    }
+
+    /// <summary>
+    /// Closes the room here for everyone in it or at its door (reason "server shutdown"), with the rows
+    /// <paramref name="removeRows"/> deletes; tells nobody.
+    /// </summary>
+    private async Task<ClosedRoom> SendAwayAsync(string roomId, Func<string, CancellationToken, Task> removeRows)
+    {
         await using (await projector.EnterAsync(roomId))
         {
             var closed = registry.Close(roomId);
             try
             {
-                await store.RemoveMembersHereAsync(roomId, NoCancel);
+                await removeRows(roomId, NoCancel);
             }
             finally
             {
@@ -414,7 +403,7 @@ internal sealed partial class RoomMembershipService(
                 await RecordEndAsync(roomId, closed.Members, LeftReason.ServerShutdown);
             }
 
-            return [.. closed.Members.Select(m => m.ConnectionId), .. closed.WaitingConnections];
+            return closed;
         }
     }
 

@@ -136,7 +136,7 @@ foreach (var transport in consumerTransports)
 
 var producerDecryptFailed = producerKeys is null ? "" : $",\"producerDecryptFailed\":{(await producerTransport.GetDropCountsAsync()).GetValueOrDefault(RtpDropReason.DecryptFailed)}";
 var shed = worker.GetOverloadDropCount(OverloadDropReason.SocketBacklog) + worker.GetOverloadDropCount(OverloadDropReason.WorkerQueue);
-var peerFields = webRtc ? $",\"mode\":\"webrtc\",\"sendBatch\":{(worker.SendBatch is null ? "false" : "true")},\"pacerQueued\":{pacerQueued},\"pacerDropped\":{pacerDropped},\"peerReceived\":{Interlocked.Read(ref peerReceived[0])},\"peerSrtpFailures\":{peers.Sum(p => Interlocked.Read(ref p.SrtpFailures))}" : "";
+var peerFields = webRtc ? $",\"mode\":\"webrtc\",\"sendBatch\":{(worker.SendBatch is null ? "false" : "true")},\"pacerQueued\":{pacerQueued},\"pacerDropped\":{pacerDropped},\"peerReceived\":{Interlocked.Read(ref peerReceived[0])},\"peerSrtpFailures\":{peers.Sum(p => p.SrtpFailures.Select((_, kind) => Interlocked.Read(ref p.SrtpFailures[kind])).Sum())}" : "";
 Console.WriteLine($"{{\"received\":{received.RtpPacketCountReceived},\"sent\":{sent},\"sendFailed\":{failed},\"shedLate\":{shed},\"workerCpuMs\":{workerCpuMs}{producerDecryptFailed}{peerFields}}}");
 foreach (var peer in peers)
 {

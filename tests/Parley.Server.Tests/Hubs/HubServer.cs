@@ -57,11 +57,6 @@ public sealed class HubServer : WebApplicationFactory<Program>
         // A closed connection leaves at once, as the tests written before the reconnect grace expect; the grace has
         // tests of their own, which set it.
         builder.UseSetting("Membership:ReconnectGrace", "00:00:00");
-        foreach (var (key, value) in _settings)
-        {
-            builder.UseSetting(key, value);
-        }
-
         builder.UseEnvironment("Testing");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Every test signs people in from one address; the per-address limits have tests of their own.
@@ -69,6 +64,11 @@ public sealed class HubServer : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:JoinCode:PermitLimit", "100000");
         builder.UseSetting("Hub:KeepAliveInterval", "00:00:01");
         builder.UseSetting("Hub:ClientTimeout", ClientTimeout.ToString());
+        // The fixture's own settings have the last word.
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>Registers an account and signs in; returns its id and access token.</summary>

@@ -20,6 +20,9 @@ public abstract class RecordingServerFixture : HubServerFixture
             ["Recording:Path"] = folder,
             ["Recording:MinFreeBytes"] = "0",
             ["Recording:StopTimeout"] = "00:00:05",
+            // Recording tests run several ffmpegs on two cores beside the other tests; a 3 s client timeout, meant
+            // for the tests of vanished clients, dropped a host mid-test in CI while its pings waited for a thread.
+            ["Hub:ClientTimeout"] = "00:00:30",
         }) => Folder = folder;
 
     /// <summary>The recording folder.</summary>

@@ -171,7 +171,8 @@ internal static class AdaptiveBench
                     if (await meeting.ReceivingTransportStatsAsync() is { } stats)
                     {
                         estimatorSamples.Add(new EstimatorSample(
-                            meeting.Now, sample.Downlink, stats.SendBitrate, stats.RtpSendBitrate, stats.RtxSendBitrate, stats.ProbationSendBitrate, stats.BandwidthEstimation));
+                            meeting.Now, sample.Downlink, stats.SendBitrate, stats.RtpSendBitrate, stats.RtxSendBitrate, stats.ProbationSendBitrate, stats.BandwidthEstimation,
+                            await meeting.ForwardingCountsAsync()));
                     }
 
                     if (condition(sample))
@@ -300,10 +301,12 @@ internal sealed record SteadyState(
 
 /// <summary>
 /// The server's view of Bob's receiving transport at a sample: its send rates over the last second (all, media, resends,
-/// probes) and the estimator's parts and pacer (<see cref="BandwidthEstimationStats"/>; null while no transport-cc runs).
+/// probes) and the estimator's parts and pacer (<see cref="BandwidthEstimationStats"/>; null while no transport-cc runs);
+/// and the packets of Alice's camera received per encoding and of Bob's camera consumer sent, so far.
 /// </summary>
 internal sealed record EstimatorSample(
-    double At, long Downlink, long SendBitrate, long RtpSendBitrate, long RtxSendBitrate, long ProbationSendBitrate, BandwidthEstimationStats? Estimator);
+    double At, long Downlink, long SendBitrate, long RtpSendBitrate, long RtxSendBitrate, long ProbationSendBitrate, BandwidthEstimationStats? Estimator,
+    ForwardingCounts? Forwarding);
 
 /// <summary>The figures from one run.</summary>
 internal sealed record Figures(

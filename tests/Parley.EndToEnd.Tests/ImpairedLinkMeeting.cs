@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Parley.Media.Ortc;
 using Parley.Media.Rtc;
+using Parley.Media.Routing;
 using Parley.NetRelay;
 using Parley.Server.RoomMedia;
 
@@ -168,6 +169,12 @@ public sealed class ImpairedLinkMeeting : IAsyncDisposable
         {
             lines.Add($"Bob's camera consumer: preferred {camera.Entry.Consumer.PreferredLayers}, current {camera.Entry.Consumer.CurrentLayers}, "
                 + $"paused {camera.Entry.Consumer.IsPaused}");
+            if (AlicesCamera() is { } producer)
+            {
+                var encodings = await producer.GetStatsAsync();
+                lines.Add("Alice's camera encodings: " + string.Join(", ", encodings.Select(e =>
+                    $"{e.Rid ?? e.Ssrc.ToString(CultureInfo.InvariantCulture)} {e.Bitrate / 1000} kbit/s, last keyframe {e.KeyFrameBytes} B")));
+            }
             if (camera.Peer.Transports.TryGetValue(camera.Entry.TransportId, out var transport))
             {
                 lines.Add($"Bob's receiving transport: {JsonSerializer.Serialize(await transport.GetStatsAsync())}");
@@ -184,6 +191,28 @@ public sealed class ImpairedLinkMeeting : IAsyncDisposable
     public async Task<TransportStats?> ReceivingTransportStatsAsync() =>
         BobsCamera() is { } camera && camera.Peer.Transports.TryGetValue(camera.Entry.TransportId, out var transport)
             ? await transport.GetStatsAsync()
+            : null;
+
+    /// <summary>
+    /// Packets of Alice's camera encodings received by the server, and of Bob's camera consumer sent, so far (what the
+    /// bench samples to tell a sender that stopped from a consumer that did not forward); null before both exist.
+    /// </summary>
+    public async Task<ForwardingCounts?> ForwardingCountsAsync()
+    {
+        if (AlicesCamera() is not { } producer || BobsCamera() is not { } camera)
+        {
+            return null;
+        }
+
+        var encodings = await producer.GetStatsAsync();
+        var sent = await camera.Entry.Consumer.GetStatsAsync();
+        return new ForwardingCounts([.. encodings.Select(e => e.PacketCount)], sent.OfType<ConsumerStreamStats>().Sum(s => s.PacketCount));
+    }
+
+    private Producer? AlicesCamera() =>
+        Server.Services.GetRequiredService<MediaRooms>().FindRoom(Alice.RoomId!) is { } room
+            ? room.Peers.Values.Where(p => p.Peer.UserId == Alice.UserId)
+                .SelectMany(p => p.Producers.Values).FirstOrDefault(p => p.Source == MediaSource.Cam)?.Producer
             : null;
 
     private (PeerMedia Peer, ConsumerEntry Entry)? BobsCamera()
@@ -245,3 +274,6 @@ public sealed record LinkSample(
     double At, long Downlink, int? SpatialLayer, long FrameWidth, long FramesDecoded, long VideoBytesReceived, long FreezeCount,
     double TotalFreezesDuration, long AudioPacketsReceived, double TotalSamplesReceived, double TotalAudioEnergy,
     long ServerSentBytes, long DeliveredBytes, long LinkDrops, long? Estimate);
+
+/// <summary>Packets received per encoding of a producer, and packets a consumer of it sent.</summary>
+public sealed record ForwardingCounts(long[] Received, long Sent);

@@ -22,6 +22,10 @@ namespace Parley.Media.Allocation;
 /// Once what is available reaches this multiple of what was available when an upgrade failed, the lengthened hold no
 /// longer applies (only <paramref name="MinHoldMicroseconds"/>): the link has changed since the failures.
 /// </param>
+/// <param name="KeyFrameDrainMicroseconds">
+/// A spatial upgrade of a consumer that forwards a picture needs the new layer's last keyframe to cross the link, at
+/// what is available to the consumer, within this time (a longer gap between pictures is a freeze to the receiver).
+/// </param>
 internal readonly record struct AllocatorOptions(
     double UpgradeHeadroom,
     long MinHoldMicroseconds,
@@ -29,7 +33,8 @@ internal readonly record struct AllocatorOptions(
     long FailedUpgradeMicroseconds,
     double DeficitTolerance,
     long DeficitGraceMicroseconds,
-    double RecoveredEstimateFactor)
+    double RecoveredEstimateFactor,
+    long KeyFrameDrainMicroseconds)
 {
-    public static AllocatorOptions Default => new(0.15, 2_000_000, 64_000_000, 10_000_000, 0.1, 500_000, 2);
+    public static AllocatorOptions Default => new(0.15, 2_000_000, 64_000_000, 10_000_000, 0.1, 500_000, 2, 250_000);
 }

@@ -8,11 +8,12 @@ namespace Parley.Media.Allocation;
 /// in that order (S0T0 &lt; S0T1 &lt; S0T2 &lt; S1T0 ...), each costed cumulatively, so a tight estimate keeps S1T0
 /// rather than falling to S0 (as mediasoup and LiveKit order them). Lowering a layer needs only that it does not fit;
 /// keeping one tolerates a small deficit for a moment (measurement noise); raising one or resuming needs headroom
-/// and the layer held for the consumer's hold time, which doubles after an upgrade that did not last. No allocation
-/// per run.
+/// and the layer held for the consumer's hold time, which doubles after an upgrade that did not last; raising a
+/// consumer's spatial layer also needs the new layer's keyframe to cross the link quickly. No allocation per run.
 /// </summary>
 internal sealed class BitrateAllocator
 {
+    private const long Microseconds = 1_000_000;
     private readonly AllocatorOptions _options;
     private readonly List<AllocatedConsumer> _consumers = [];
     private AllocatedConsumer[] _ordered = [];
@@ -22,7 +23,7 @@ internal sealed class BitrateAllocator
     {
         if (options.UpgradeHeadroom < 0 || options.MinHoldMicroseconds < 0 || options.MaxHoldMicroseconds < options.MinHoldMicroseconds
             || options.FailedUpgradeMicroseconds < 0 || options.DeficitTolerance < 0 || options.DeficitGraceMicroseconds < 0
-            || options.RecoveredEstimateFactor < 1)
+            || options.RecoveredEstimateFactor < 1 || options.KeyFrameDrainMicroseconds <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options));
         }
@@ -135,7 +136,8 @@ internal sealed class BitrateAllocator
                     {
                         allowed = candidate <= consumer.Current
                             ? extra <= remaining
-                            : CanRaise(consumer, cost, remaining + baseCost, nowMicroseconds);
+                            : CanRaise(consumer, cost, remaining + baseCost, nowMicroseconds)
+                                && KeyFrameCrossesInTime(consumer, candidate, remaining + baseCost);
                     }
 
                     if (allowed)
@@ -179,6 +181,19 @@ internal sealed class BitrateAllocator
     private bool CanRaise(AllocatedConsumer consumer, long cost, long available, long now) =>
         cost * (1 + _options.UpgradeHeadroom) <= available
         && (consumer.LastChange == long.MinValue || now - consumer.LastChange >= HoldAt(consumer, available));
+
+    /// <summary>
+    /// A consumer that forwards a picture moves up a spatial layer only when that layer's keyframe (the switch starts
+    /// with it, several of the layer's delta frames in size) crosses the link at <paramref name="available"/> within
+    /// <see cref="AllocatorOptions.KeyFrameDrainMicroseconds"/>; longer, and the receiver's picture freezes while it
+    /// arrives (the browser bench at 300 kbit/s: 1280 px at its base temporal layer fitted the estimate, its keyframe
+    /// did not fit the link, a freeze of 0.3–1.3 s at each try). A layer whose keyframe size is not known yet, a
+    /// temporal step and a resume (any layer's keyframe ends a pause) are not held back by it.
+    /// </summary>
+    private bool KeyFrameCrossesInTime(AllocatedConsumer consumer, VideoLayer candidate, long available) =>
+        consumer.Current.IsNone
+        || candidate.Spatial <= consumer.Current.Spatial
+        || consumer.Layers.GetKeyFrameBits(candidate.Spatial) * (double)Microseconds <= available * (double)_options.KeyFrameDrainMicroseconds;
 
     /// <summary>
     /// The hold before an upgrade: the lengthened one while the estimate is about where upgrades failed, the minimum

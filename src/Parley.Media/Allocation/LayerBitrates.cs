@@ -11,6 +11,7 @@ internal sealed class LayerBitrates
     public const long Unmeasured = 1;
 
     private readonly long[] _bitrates;
+    private readonly long[] _keyFrameBits;
 
     public LayerBitrates(int spatialLayers, int temporalLayers)
     {
@@ -22,6 +23,7 @@ internal sealed class LayerBitrates
         SpatialLayers = spatialLayers;
         TemporalLayers = temporalLayers;
         _bitrates = new long[spatialLayers * temporalLayers];
+        _keyFrameBits = new long[spatialLayers];
     }
 
     public int SpatialLayers { get; }
@@ -35,4 +37,12 @@ internal sealed class LayerBitrates
     }
 
     public long this[VideoLayer layer] => layer.IsNone ? 0 : this[layer.Spatial, layer.Temporal];
+
+    /// <summary>
+    /// The size of spatial layer <paramref name="spatial"/>'s last keyframe in bits; 0 when unknown (the allocator then
+    /// weighs its rate alone).
+    /// </summary>
+    public long GetKeyFrameBits(int spatial) => _keyFrameBits[spatial];
+
+    public void SetKeyFrameBits(int spatial, long bits) => _keyFrameBits[spatial] = Math.Max(0, bits);
 }

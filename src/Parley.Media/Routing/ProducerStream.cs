@@ -23,6 +23,7 @@ internal sealed class ProducerStream : IRetransmissionSource
     private readonly RetransmissionBuffer? _retransmissionBuffer;
     private readonly BitrateCalculator _bitrate = new();
     private readonly LayerBitrateMeter? _layerBitrates;
+    private readonly KeyFrameSizeMeter _keyFrameSize = new();
     private readonly StreamScore _score = new();
     private readonly RtpStreamCounters _counters = new();
     private readonly ushort[] _nackScratch = new ushort[64];
@@ -108,6 +109,9 @@ internal sealed class ProducerStream : IRetransmissionSource
     public uint MappedSsrc { get; }
 
     public long KeyFrameCount { get; private set; }
+
+    /// <summary>The size of the stream's last complete keyframe in bytes; 0 before one (and for audio).</summary>
+    public int LastKeyFrameBytes => _keyFrameSize.LastKeyFrameBytes;
 
     /// <summary>The highest temporal layer the encoding sends (its scalability mode's T count minus one; 0 without one).</summary>
     public int TopTemporalLayer { get; }
@@ -198,6 +202,7 @@ internal sealed class ProducerStream : IRetransmissionSource
         LastPacketAtMs = nowMs;
         _statistics.OnPacket(sequence, packet.Timestamp, packet.Length, nowMs, isRepair);
         _bitrate.Update(packet.Length, nowMs);
+        _keyFrameSize.OnPacket(isKeyFrame, packet.Timestamp, packet.Length);
         if (repaired)
         {
             _counters.PacketsRepaired++;
@@ -296,7 +301,8 @@ internal sealed class ProducerStream : IRetransmissionSource
         _score,
         _counters,
         RtxSsrc,
-        Rid);
+        Rid,
+        Producer.Kind == MediaKind.Video ? LastKeyFrameBytes : null);
 
     /// <summary>Returns the retransmission buffer's memory to its pool.</summary>
     public void Close() => _retransmissionBuffer?.Dispose();

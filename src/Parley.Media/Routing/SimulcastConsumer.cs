@@ -133,6 +133,8 @@ internal sealed class SimulcastConsumer : Consumer, ILayerAllocatedConsumer
                 var measured = meter is null ? stream.GetBitrate(nowMs) : meter.GetBitrate(0, Math.Min(t, meter.TemporalLayers - 1), nowMs);
                 costs[s, t] = receiving ? Math.Max(LayerBitrates.Unmeasured, measured) : 0;
             }
+
+            costs.SetKeyFrameBits(s, receiving ? stream.LastKeyFrameBytes * 8L : 0);
         }
 
         return anyReceiving;

@@ -89,6 +89,10 @@ public sealed record ProducerStreamStats : RtpStreamStats
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? RtxPacketsDiscarded { get; init; }
 
+    /// <summary>Size of the last complete keyframe received, in bytes of RTP (0 before one); video only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? KeyFrameBytes { get; init; }
+
     /// <summary>Builds the stats of an incoming stream from its components.</summary>
     internal static ProducerStreamStats Create(
         long nowMilliseconds,
@@ -99,7 +103,8 @@ public sealed record ProducerStreamStats : RtpStreamStats
         StreamScore score,
         RtpStreamCounters counters,
         uint? rtxSsrc = null,
-        string? rid = null) => new()
+        string? rid = null,
+        int? keyFrameBytes = null) => new()
     {
         Timestamp = nowMilliseconds,
         Ssrc = statistics.Ssrc,
@@ -122,6 +127,7 @@ public sealed record ProducerStreamStats : RtpStreamStats
         Bitrate = bitrate.GetBitrate(nowMilliseconds),
         Jitter = statistics.Jitter,
         RtxPacketsDiscarded = rtxSsrc is null ? null : counters.RtxPacketsDiscarded,
+        KeyFrameBytes = keyFrameBytes,
     };
 }
 

@@ -236,6 +236,49 @@ public class BitrateAllocatorTests
     }
 
     [Fact]
+    public void A_spatial_upgrade_waits_until_the_new_layers_keyframe_crosses_the_link_in_time()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var layers = Camera();
+        layers.SetKeyFrameBits(0, 8_000 * 8);
+        layers.SetKeyFrameBits(1, 20_000 * 8);
+        layers.SetKeyFrameBits(2, 50_000 * 8);
+        var consumer = new AllocatedConsumer(1, layers, ConsumerPriority.Other);
+        allocator.Add(consumer);
+        allocator.Allocate(300_000, 0, 0);
+        Assert.Equal(new VideoLayer(1, 0), consumer.Current);
+
+        // 1280 px at its base temporal layer fits 700 kbit/s (550 + 15 %), but its 400 kbit keyframe would take 0.57 s to
+        // cross: the consumer takes the top of the layer it has instead.
+        allocator.Allocate(700_000, 0, 3 * Second);
+        Assert.Equal(new VideoLayer(1, 2), consumer.Current);
+
+        // At 2 Mbit/s the keyframe crosses in 0.2 s.
+        allocator.Allocate(2_000_000, 0, 6 * Second);
+        Assert.Equal(new VideoLayer(2, 2), consumer.Current);
+    }
+
+    [Fact]
+    public void Without_a_known_keyframe_size_or_for_a_new_consumer_the_rate_alone_decides()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var unknown = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        allocator.Add(unknown);
+        allocator.Allocate(300_000, 0, 0);
+        allocator.Allocate(700_000, 0, 3 * Second);
+        Assert.Equal(new VideoLayer(2, 0), unknown.Current);
+
+        // A consumer's first picture waits for a keyframe whichever layer it is: no freeze to avoid.
+        var layers = Camera();
+        layers.SetKeyFrameBits(2, 50_000 * 8);
+        var fresh = new BitrateAllocator(AllocatorOptions.Default);
+        var first = new AllocatedConsumer(2, layers, ConsumerPriority.Other);
+        fresh.Add(first);
+        fresh.Allocate(700_000, 0, 0);
+        Assert.Equal(new VideoLayer(2, 0), first.Current);
+    }
+
+    [Fact]
     public void An_estimate_wobbling_around_a_layer_cost_does_not_switch_layers()
     {
         var allocator = new BitrateAllocator(AllocatorOptions.Default);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Parley.Media.Allocation;
 using Parley.Media.Routing;
 using Parley.Media.Transports;
@@ -162,4 +163,51 @@ public sealed partial class SimulcastTests
 
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public async Task Each_layers_last_keyframe_size_is_measured_once_the_next_frame_comes_and_reported_in_the_costs_and_stats()
+    {
+        var (scenario, sender, consumer, _, _, _) = await StartAtTopLayerAsync(Inactivity);
+        await using var cleanup = scenario;
+        var simulcast = (SimulcastConsumer)consumer;
+
+        // The start sent layer 2 a one-packet keyframe and a frame after it; layer 1 never had a keyframe.
+        var first = await KeyFrameBitsAsync(scenario, simulcast, 2);
+        Assert.True(first > 0);
+        Assert.Equal(0, await KeyFrameBitsAsync(scenario, simulcast, 1));
+
+        // A new keyframe of three packets of one timestamp, a late packet of the frame before it among them.
+        var keyFrame = sender.Build(2, keyFrame: true).Packet;
+        var timestamp = BinaryPrimitives.ReadUInt32BigEndian(keyFrame.AsSpan(4));
+        var second = WithTimestamp(sender.Build(2).Packet, timestamp);
+        var late = WithTimestamp(sender.Build(2).Packet, timestamp - 3000);
+        var third = WithTimestamp(sender.Build(2).Packet, timestamp);
+        foreach (var packet in new[] { keyFrame, second, late, third })
+        {
+            await scenario.SendAndWaitAsync(packet);
+        }
+
+        // Complete only when a later frame of the layer arrives.
+        Assert.Equal(first, await KeyFrameBitsAsync(scenario, simulcast, 2));
+        await sender.SendAsync(2);
+        var size = keyFrame.Length + second.Length + third.Length;
+        Assert.Equal(size * 8L, await KeyFrameBitsAsync(scenario, simulcast, 2));
+
+        var stats = await consumer.Producer.GetStatsAsync();
+        Assert.Equal(size, stats.Single(s => s.Ssrc == SimulcastSender.Ssrc(2)).KeyFrameBytes);
+    }
+
+    private static byte[] WithTimestamp(byte[] packet, uint timestamp)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), timestamp);
+        return packet;
+    }
+
+    private static Task<long> KeyFrameBitsAsync(RoutingScenario scenario, SimulcastConsumer consumer, int layer) =>
+        scenario.Worker.InvokeAsync(() =>
+        {
+            var costs = new LayerBitrates(3, 3);
+            consumer.MeasureLayerCosts(costs, scenario.Worker.Timers.Now, Inactivity);
+            return costs.GetKeyFrameBits(layer);
+        });
 }

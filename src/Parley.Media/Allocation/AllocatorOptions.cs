@@ -26,6 +26,10 @@ namespace Parley.Media.Allocation;
 /// A spatial upgrade of a consumer that forwards a picture needs the new layer's last keyframe to cross the link, at
 /// what is available to the consumer, within this time (a longer gap between pictures is a freeze to the receiver).
 /// </param>
+/// <param name="SpatialUpgradeHeadroom">
+/// The headroom of a spatial upgrade of a consumer that forwards a picture (in place of <paramref name="UpgradeHeadroom"/>):
+/// a spatial switch that fails costs two keyframes, and the picture waits for the second.
+/// </param>
 internal readonly record struct AllocatorOptions(
     double UpgradeHeadroom,
     long MinHoldMicroseconds,
@@ -34,7 +38,8 @@ internal readonly record struct AllocatorOptions(
     double DeficitTolerance,
     long DeficitGraceMicroseconds,
     double RecoveredEstimateFactor,
-    long KeyFrameDrainMicroseconds)
+    long KeyFrameDrainMicroseconds,
+    double SpatialUpgradeHeadroom)
 {
-    public static AllocatorOptions Default => new(0.15, 2_000_000, 64_000_000, 10_000_000, 0.1, 500_000, 2, 250_000);
+    public static AllocatorOptions Default => new(0.15, 2_000_000, 64_000_000, 10_000_000, 0.1, 500_000, 2, 250_000, 0.3);
 }

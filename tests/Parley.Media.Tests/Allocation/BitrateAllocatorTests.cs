@@ -236,6 +236,29 @@ public class BitrateAllocatorTests
     }
 
     [Fact]
+    public void A_spatial_upgrade_needs_more_headroom_than_a_temporal_one()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        allocator.Add(consumer);
+        allocator.Allocate(300_000, 0, 0);
+        Assert.Equal(new VideoLayer(1, 0), consumer.Current);
+
+        // 700 kbit/s: 1280 px at its base temporal layer (550) fits with 15 % headroom, not with 30 %; the top of the layer
+        // forwarded (465) fits with 15 %.
+        allocator.Allocate(700_000, 0, 3 * Second);
+        Assert.Equal(new VideoLayer(1, 2), consumer.Current);
+        Assert.Equal((long)(1_100_000 * 1.3), allocator.DesiredBitrate(0));
+
+        allocator.Allocate(720_000, 0, 6 * Second);
+        Assert.Equal(new VideoLayer(2, 0), consumer.Current);
+
+        // Within the layer, temporal steps keep the 15 %: 825 + 15 % = 949.
+        allocator.Allocate(950_000, 0, 9 * Second);
+        Assert.Equal(new VideoLayer(2, 1), consumer.Current);
+    }
+
+    [Fact]
     public void A_spatial_upgrade_waits_until_the_new_layers_keyframe_crosses_the_link_in_time()
     {
         var allocator = new BitrateAllocator(AllocatorOptions.Default);
@@ -248,9 +271,9 @@ public class BitrateAllocatorTests
         allocator.Allocate(300_000, 0, 0);
         Assert.Equal(new VideoLayer(1, 0), consumer.Current);
 
-        // 1280 px at its base temporal layer fits 700 kbit/s (550 + 15 %), but its 400 kbit keyframe would take 0.57 s to
+        // 1280 px at its base temporal layer fits 720 kbit/s (550 + 30 %), but its 400 kbit keyframe would take 0.56 s to
         // cross: the consumer takes the top of the layer it has instead.
-        allocator.Allocate(700_000, 0, 3 * Second);
+        allocator.Allocate(720_000, 0, 3 * Second);
         Assert.Equal(new VideoLayer(1, 2), consumer.Current);
 
         // At 2 Mbit/s the keyframe crosses in 0.2 s.
@@ -265,7 +288,7 @@ public class BitrateAllocatorTests
         var unknown = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
         allocator.Add(unknown);
         allocator.Allocate(300_000, 0, 0);
-        allocator.Allocate(700_000, 0, 3 * Second);
+        allocator.Allocate(720_000, 0, 3 * Second);
         Assert.Equal(new VideoLayer(2, 0), unknown.Current);
 
         // A consumer's first picture waits for a keyframe whichever layer it is: no freeze to avoid.

@@ -243,7 +243,8 @@ public abstract partial class Consumer
 
     /// <summary>
     /// On the transport's fast timer: a keyframe request the throttle held back may go now. While still waiting for a
-    /// keyframe the request is repeated (once per throttle interval): one lost PLI must not leave the consumer dark.
+    /// keyframe the request is repeated (after the throttle's repeat interval): one lost or ignored PLI must not leave the
+    /// consumer dark.
     /// </summary>
     internal void OnTimer(long nowMs)
     {
@@ -253,7 +254,7 @@ public abstract partial class Consumer
             OnTick(nowMs);
         }
 
-        if (IsActive && (_keyFrameThrottle.TryForwardPending(nowMs) || (NeedsKeyFrame && _keyFrameThrottle.TryRequest(nowMs))))
+        if (IsActive && (_keyFrameThrottle.TryForwardPending(nowMs) || (NeedsKeyFrame && _keyFrameThrottle.TryRepeat(nowMs))))
         {
             Producer.RequestKeyFrame(KeyFrameStream);
         }

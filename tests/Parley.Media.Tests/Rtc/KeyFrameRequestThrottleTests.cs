@@ -24,6 +24,23 @@ public class KeyFrameRequestThrottleTests
     }
 
     [Fact]
+    public void An_unanswered_need_of_our_own_is_repeated_after_the_repeat_interval_a_receivers_request_after_the_interval()
+    {
+        var throttle = new KeyFrameRequestThrottle(1000, 400);
+        Assert.True(throttle.TryRepeat(0));
+        Assert.False(throttle.TryRepeat(399));
+        Assert.False(throttle.TryRequest(399));
+        Assert.True(throttle.TryRepeat(400));
+        Assert.False(throttle.IsPending);
+
+        // A receiver's request after that repeat still waits the full interval.
+        Assert.False(throttle.TryRequest(900));
+        Assert.False(throttle.TryForwardPending(1399));
+        Assert.True(throttle.TryForwardPending(1400));
+        Assert.Equal(3, throttle.ForwardedCount);
+    }
+
+    [Fact]
     public void A_key_frame_cancels_the_pending_request_and_reopens_the_gate()
     {
         var throttle = new KeyFrameRequestThrottle(1000);

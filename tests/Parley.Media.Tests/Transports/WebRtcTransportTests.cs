@@ -128,7 +128,7 @@ public sealed class WebRtcTransportTests : IAsyncDisposable
         var producerSsrc = producer.RtpParameters.Encodings[0].Ssrc!.Value;
         await WaitUntil(() => sender.Media.Any(m => IsPli(m, producerSsrc)));
 
-        // No keyframe comes (as if that PLI was lost): the consumer asks again, once per throttle interval.
+        // No keyframe comes (as if that PLI was lost or ignored): the consumer asks again, after the repeat interval.
         await WaitUntil(() => sender.Media.Count(m => IsPli(m, producerSsrc)) >= 2);
     }
 

@@ -184,10 +184,11 @@ internal sealed class BitrateAllocator
 
     /// <summary>
     /// The headroom an upgrade to <paramref name="candidate"/> needs: more for a spatial step of a consumer that forwards a
-    /// picture. A failed temporal step costs nothing but the dropped layer; a failed spatial step costs a keyframe round
-    /// up and another back down, and the picture waits for that second one — a sender that made a keyframe of every
-    /// encoding for the first request answered the second 1.4 s later in the browser bench, a 1.2 s freeze at 300 kbit/s
-    /// after 1280 px at its base temporal layer was tried with 15 % headroom on an estimate at the link's capacity.
+    /// picture. A temporal step adds frames of the stream forwarded, and a failed one costs nothing but the dropped layer.
+    /// A spatial step starts with the new stream's keyframe, after which the sender's encoder runs above the stream's
+    /// average for about a second (the browser bench: 1280 px at its base temporal layer, costed at 210 kbit/s, sent
+    /// 250–290 kbit/s after the switch and overflowed a 300 kbit/s link), and a failed one needs a keyframe of the old
+    /// stream, which the picture waits for (up to 1.4 s in the bench).
     /// </summary>
     private double HeadroomFor(AllocatedConsumer consumer, VideoLayer candidate) =>
         !consumer.Current.IsNone && candidate.Spatial > consumer.Current.Spatial ? _options.SpatialUpgradeHeadroom : _options.UpgradeHeadroom;

@@ -244,13 +244,13 @@ public class BitrateAllocatorTests
         allocator.Allocate(300_000, 0, 0);
         Assert.Equal(new VideoLayer(1, 0), consumer.Current);
 
-        // 700 kbit/s: 1280 px at its base temporal layer (550) fits with 15 % headroom, not with 30 %; the top of the layer
+        // 800 kbit/s: 1280 px at its base temporal layer (550) fits with 15 % headroom, not with 50 %; the top of the layer
         // forwarded (465) fits with 15 %.
-        allocator.Allocate(700_000, 0, 3 * Second);
+        allocator.Allocate(800_000, 0, 3 * Second);
         Assert.Equal(new VideoLayer(1, 2), consumer.Current);
-        Assert.Equal((long)(1_100_000 * 1.3), allocator.DesiredBitrate(0));
+        Assert.Equal((long)(1_100_000 * 1.5), allocator.DesiredBitrate(0));
 
-        allocator.Allocate(720_000, 0, 6 * Second);
+        allocator.Allocate(825_000, 0, 6 * Second);
         Assert.Equal(new VideoLayer(2, 0), consumer.Current);
 
         // Within the layer, temporal steps keep the 15 %: 825 + 15 % = 949.
@@ -271,9 +271,9 @@ public class BitrateAllocatorTests
         allocator.Allocate(300_000, 0, 0);
         Assert.Equal(new VideoLayer(1, 0), consumer.Current);
 
-        // 1280 px at its base temporal layer fits 720 kbit/s (550 + 30 %), but its 400 kbit keyframe would take 0.56 s to
+        // 1280 px at its base temporal layer fits 830 kbit/s (550 + 50 %), but its 400 kbit keyframe would take 0.48 s to
         // cross: the consumer takes the top of the layer it has instead.
-        allocator.Allocate(720_000, 0, 3 * Second);
+        allocator.Allocate(830_000, 0, 3 * Second);
         Assert.Equal(new VideoLayer(1, 2), consumer.Current);
 
         // At 2 Mbit/s the keyframe crosses in 0.2 s.
@@ -288,7 +288,7 @@ public class BitrateAllocatorTests
         var unknown = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
         allocator.Add(unknown);
         allocator.Allocate(300_000, 0, 0);
-        allocator.Allocate(720_000, 0, 3 * Second);
+        allocator.Allocate(830_000, 0, 3 * Second);
         Assert.Equal(new VideoLayer(2, 0), unknown.Current);
 
         // A consumer's first picture waits for a keyframe whichever layer it is: no freeze to avoid.
@@ -439,18 +439,19 @@ public class BitrateAllocatorTests
         allocator.Add(first);
         allocator.Add(second);
         allocator.Add(third);
-        allocator.Allocate(1_600_000, 0, 0);
+        allocator.Allocate(1_900_000, 0, 0);
         Assert.Equal(new VideoLayer(2, 2), first.Current);
         Assert.True(third.Current < first.Current);
 
+        // Raised to 1280 px, a spatial step: 1,100 + 50 % headroom.
         third.Priority = ConsumerPriority.ActiveSpeaker;
-        allocator.Allocate(1_600_000, 0, 10 * Second);
+        allocator.Allocate(1_900_000, 0, 10 * Second);
         Assert.Equal(new VideoLayer(2, 2), third.Current);
         Assert.True(first.Current < third.Current);
 
         Assert.True(allocator.Remove(third));
         Assert.False(allocator.Remove(third));
-        allocator.Allocate(1_600_000, 0, 20 * Second);
+        allocator.Allocate(1_900_000, 0, 20 * Second);
         Assert.Equal(2, allocator.Count);
         Assert.Equal(new VideoLayer(2, 2), first.Current);
     }

@@ -32,6 +32,10 @@ namespace Parley.Media.Allocation;
 /// raises its rate after a requested keyframe: the browser bench's 1280 px stream doubled its packet rate for a second),
 /// and a switch that fails costs a second keyframe, which the picture waits for.
 /// </param>
+/// <param name="SwitchSettleMicroseconds">
+/// For this long after an upgrade, the layer chosen is kept at no more than what it cost when chosen (the switch's own
+/// keyframe burst is not a reason to lower it).
+/// </param>
 internal readonly record struct AllocatorOptions(
     double UpgradeHeadroom,
     long MinHoldMicroseconds,
@@ -41,7 +45,8 @@ internal readonly record struct AllocatorOptions(
     long DeficitGraceMicroseconds,
     double RecoveredEstimateFactor,
     long KeyFrameDrainMicroseconds,
-    double SpatialUpgradeHeadroom)
+    double SpatialUpgradeHeadroom,
+    long SwitchSettleMicroseconds)
 {
-    public static AllocatorOptions Default => new(0.15, 2_000_000, 64_000_000, 10_000_000, 0.1, 500_000, 2, 250_000, 0.5);
+    public static AllocatorOptions Default => new(0.15, 2_000_000, 64_000_000, 10_000_000, 0.1, 500_000, 2, 250_000, 0.5, 2_000_000);
 }

@@ -23,7 +23,7 @@ internal sealed class BitrateAllocator
     {
         if (options.UpgradeHeadroom < 0 || options.MinHoldMicroseconds < 0 || options.MaxHoldMicroseconds < options.MinHoldMicroseconds
             || options.FailedUpgradeMicroseconds < 0 || options.DeficitTolerance < 0 || options.DeficitGraceMicroseconds < 0
-            || options.RecoveredEstimateFactor < 1 || options.KeyFrameDrainMicroseconds <= 0 || options.SpatialUpgradeHeadroom < 0)
+            || options.RecoveredEstimateFactor < 1 || options.KeyFrameDrainMicroseconds <= 0 || options.SpatialUpgradeHeadroom < 0 || options.SwitchSettleMicroseconds < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options));
         }
@@ -119,7 +119,7 @@ internal sealed class BitrateAllocator
                 for (var t = Math.Min(max.Temporal, consumer.Layers.TemporalLayers - 1); t >= 0; t--)
                 {
                     var candidate = new VideoLayer(s, t);
-                    var cost = consumer.Layers[candidate];
+                    var cost = candidate == consumer.Current ? CostKept(consumer, nowMicroseconds) : consumer.Layers[candidate];
                     if (cost == 0 || candidate <= consumer.Tentative)
                     {
                         continue;
@@ -183,6 +183,22 @@ internal sealed class BitrateAllocator
         && (consumer.LastChange == long.MinValue || now - consumer.LastChange >= HoldAt(consumer, available));
 
     /// <summary>
+    /// What the layer a consumer forwards costs when deciding whether to keep it: for <see cref="AllocatorOptions.SwitchSettleMicroseconds"/>
+    /// after an upgrade, no more than when it was chosen. The switch itself makes the new layer's rate jump (its keyframe,
+    /// and a sender's encoder after a requested keyframe: the browser bench's 1280 px stream tripled its packet rate for
+    /// half a second), and costed at that, the layer was lowered again 0.6 s after it was chosen, with the estimate
+    /// unchanged and the link carrying it — a freeze while the old stream's keyframe came back. A link that does not
+    /// carry the layer lowers the estimate, and that lowers the layer.
+    /// </summary>
+    private long CostKept(AllocatedConsumer consumer, long now)
+    {
+        var cost = consumer.Layers[consumer.Current];
+        return consumer.LastUpgrade != long.MinValue && now - consumer.LastUpgrade < _options.SwitchSettleMicroseconds && consumer.UpgradeCost > 0
+            ? Math.Min(cost, consumer.UpgradeCost)
+            : cost;
+    }
+
+    /// <summary>
     /// The headroom an upgrade to <paramref name="candidate"/> needs: more for a spatial step of a consumer that forwards a
     /// picture. A temporal step adds frames of the stream forwarded, and a failed one costs nothing but the dropped layer.
     /// A spatial step starts with the new stream's keyframe, after which the sender's encoder runs above the stream's
@@ -233,6 +249,7 @@ internal sealed class BitrateAllocator
         {
             consumer.LastUpgrade = now;
             consumer.UpgradeAvailable = consumer.TentativeAvailable;
+            consumer.UpgradeCost = consumer.Layers[consumer.Tentative];
             return;
         }
 

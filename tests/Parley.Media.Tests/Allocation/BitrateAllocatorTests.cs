@@ -259,6 +259,43 @@ public class BitrateAllocatorTests
     }
 
     [Fact]
+    public void A_layer_just_chosen_is_not_lowered_for_the_burst_its_own_switch_causes()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var layers = Camera();
+        var consumer = new AllocatedConsumer(1, layers, ConsumerPriority.Other);
+        allocator.Add(consumer);
+        allocator.Allocate(300_000, 0, 0);
+        allocator.Allocate(830_000, 0, 3 * Second);
+        Assert.Equal(new VideoLayer(2, 0), consumer.Current);
+
+        // The new stream's keyframe and the encoder's burst after it: 1280 px at its base layer measures 1 Mbit/s for a
+        // moment, the estimate unchanged. Kept.
+        layers[2, 0] = 1_000_000;
+        allocator.Allocate(830_000, 0, (3 * Second) + 200_000);
+        allocator.Allocate(830_000, 0, (4 * Second) + 900_000);
+        Assert.Equal(new VideoLayer(2, 0), consumer.Current);
+
+        // Still that costly 2 s after the switch: lowered.
+        allocator.Allocate(830_000, 0, 5 * Second);
+        Assert.Equal(new VideoLayer(1, 2), consumer.Current);
+    }
+
+    [Fact]
+    public void A_layer_just_chosen_is_lowered_at_once_when_the_estimate_falls()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        allocator.Add(consumer);
+        allocator.Allocate(300_000, 0, 0);
+        allocator.Allocate(830_000, 0, 3 * Second);
+        Assert.Equal(new VideoLayer(2, 0), consumer.Current);
+
+        allocator.Allocate(450_000, 0, (3 * Second) + 200_000);
+        Assert.Equal(new VideoLayer(1, 1), consumer.Current);
+    }
+
+    [Fact]
     public void A_spatial_upgrade_waits_until_the_new_layers_keyframe_crosses_the_link_in_time()
     {
         var allocator = new BitrateAllocator(AllocatorOptions.Default);

@@ -46,7 +46,7 @@ internal sealed class AllocatedConsumer
     /// <summary>What was available to the consumer when the last upgrade was decided.</summary>
     internal long UpgradeAvailable { get; set; }
 
-    /// <summary>What the layer the last upgrade chose cost then.</summary>
+    /// <summary>What the layer the last upgrade chose cost then; 0 when that upgrade started from no layer (a first layer, a resume).</summary>
     internal long UpgradeCost { get; set; }
 
     /// <summary>What was available when the upgrade that lengthened <see cref="Hold"/> was decided; 0 when none did.</summary>

@@ -184,7 +184,7 @@ internal sealed class BitrateAllocator
 
     /// <summary>
     /// What the layer a consumer forwards costs when deciding whether to keep it: for <see cref="AllocatorOptions.SwitchSettleMicroseconds"/>
-    /// after an upgrade, no more than when it was chosen. The switch itself makes the new layer's rate jump (its keyframe,
+    /// after an upgrade from a layer it forwarded, no more than when it was chosen (when that was measured). The switch itself makes the new layer's rate jump (its keyframe,
     /// and a sender's encoder after a requested keyframe: the browser bench's 1280 px stream tripled its packet rate for
     /// half a second), and costed at that, the layer was lowered again 0.6 s after it was chosen, with the estimate
     /// unchanged and the link carrying it — a freeze while the old stream's keyframe came back. A link that does not
@@ -193,7 +193,8 @@ internal sealed class BitrateAllocator
     private long CostKept(AllocatedConsumer consumer, long now)
     {
         var cost = consumer.Layers[consumer.Current];
-        return consumer.LastUpgrade != long.MinValue && now - consumer.LastUpgrade < _options.SwitchSettleMicroseconds && consumer.UpgradeCost > 0
+        return consumer.LastUpgrade != long.MinValue && now - consumer.LastUpgrade < _options.SwitchSettleMicroseconds
+            && consumer.UpgradeCost > LayerBitrates.Unmeasured
             ? Math.Min(cost, consumer.UpgradeCost)
             : cost;
     }
@@ -249,7 +250,8 @@ internal sealed class BitrateAllocator
         {
             consumer.LastUpgrade = now;
             consumer.UpgradeAvailable = consumer.TentativeAvailable;
-            consumer.UpgradeCost = consumer.Layers[consumer.Tentative];
+            // A first layer or a resume is not a switch from a picture; its cost may not be measured yet (a new producer).
+            consumer.UpgradeCost = consumer.Current.IsNone ? 0 : consumer.Layers[consumer.Tentative];
             return;
         }
 

@@ -282,6 +282,39 @@ public class BitrateAllocatorTests
     }
 
     [Fact]
+    public void A_first_layer_chosen_before_its_cost_was_measured_is_lowered_at_once()
+    {
+        // A new producer: its layers are received but not measured yet (1 bit/s each), and the consumer takes the top.
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var layers = new LayerBitrates(3, 3);
+        for (var s = 0; s < 3; s++)
+        {
+            for (var t = 0; t < 3; t++)
+            {
+                layers[s, t] = LayerBitrates.Unmeasured;
+            }
+        }
+
+        var consumer = new AllocatedConsumer(1, layers, ConsumerPriority.Other);
+        allocator.Add(consumer);
+        allocator.Allocate(3_000_000, 0, 0);
+        Assert.Equal(new VideoLayer(2, 2), consumer.Current);
+
+        // Measured a moment later, on a link that fell to 150 kbit/s: not held at the 1 bit/s it was chosen at.
+        var camera = Camera();
+        for (var s = 0; s < 3; s++)
+        {
+            for (var t = 0; t < 3; t++)
+            {
+                layers[s, t] = camera[s, t];
+            }
+        }
+
+        allocator.Allocate(150_000, 0, 200_000);
+        Assert.Equal(new VideoLayer(0, 2), consumer.Current);
+    }
+
+    [Fact]
     public void A_layer_just_chosen_is_lowered_at_once_when_the_estimate_falls()
     {
         var allocator = new BitrateAllocator(AllocatorOptions.Default);

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Parley.Media.Allocation;
 using Parley.Media.Ortc;
 using Parley.Media.Rtc;
 using Parley.Media.Routing;
@@ -205,8 +206,29 @@ public sealed class ImpairedLinkMeeting : IAsyncDisposable
         }
 
         var encodings = await producer.GetStatsAsync();
-        var sent = await camera.Entry.Consumer.GetStatsAsync();
-        return new ForwardingCounts([.. encodings.Select(e => e.PacketCount)], sent.OfType<ConsumerStreamStats>().Sum(s => s.PacketCount));
+        var consumer = camera.Entry.Consumer;
+        var sent = await consumer.GetStatsAsync();
+        return new ForwardingCounts(
+            [.. encodings.Select(e => e.PacketCount)], sent.OfType<ConsumerStreamStats>().Sum(s => s.PacketCount), await LayerCostsAsync(consumer));
+    }
+
+    // What the transport's allocation costs each (spatial, temporal) layer of the consumer at now, row by row (bit/s).
+    private static async Task<long[]?> LayerCostsAsync(Consumer consumer)
+    {
+        if (consumer is not ILayerAllocatedConsumer layered)
+        {
+            return null;
+        }
+
+        var worker = consumer.Transport.Worker;
+        return await worker.InvokeAsync(() =>
+        {
+            var costs = new LayerBitrates(layered.SpatialLayerCount, layered.TemporalLayerCount);
+            layered.MeasureLayerCosts(costs, worker.Timers.Now, consumer.Transport.Router.StreamInactivityMs);
+            return Enumerable.Range(0, costs.SpatialLayers)
+                .SelectMany(s => Enumerable.Range(0, costs.TemporalLayers).Select(t => costs[s, t]))
+                .ToArray();
+        });
     }
 
     private Producer? AlicesCamera() =>
@@ -275,5 +297,5 @@ public sealed record LinkSample(
     double TotalFreezesDuration, long AudioPacketsReceived, double TotalSamplesReceived, double TotalAudioEnergy,
     long ServerSentBytes, long DeliveredBytes, long LinkDrops, long? Estimate);
 
-/// <summary>Packets received per encoding of a producer, and packets a consumer of it sent.</summary>
-public sealed record ForwardingCounts(long[] Received, long Sent);
+/// <summary>Packets received per encoding of a producer, packets a consumer of it sent, and the consumer's layer costs.</summary>
+public sealed record ForwardingCounts(long[] Received, long Sent, long[]? LayerCosts);

@@ -202,10 +202,11 @@ internal sealed class BitrateAllocator
     /// <summary>
     /// The headroom an upgrade to <paramref name="candidate"/> needs: more for a spatial step of a consumer that forwards a
     /// picture. A temporal step adds frames of the stream forwarded, and a failed one costs nothing but the dropped layer.
-    /// A spatial step starts with the new stream's keyframe, after which the sender's encoder runs above the stream's
-    /// average for about a second (the browser bench: 1280 px at its base temporal layer, costed at 210 kbit/s, sent
-    /// 250–290 kbit/s after the switch and overflowed a 300 kbit/s link), and a failed one needs a keyframe of the old
-    /// stream, which the picture waits for (up to 1.4 s in the bench).
+    /// A spatial step starts with the new stream's keyframe, after which the sender's encoder runs well above the
+    /// stream's average for a couple of seconds (the browser bench: 1280 px at its base temporal layer, costed at
+    /// 172 kbit/s when chosen at 310 kbit/s, ran at 280–350 kbit/s for 2 s and overflowed the 300 kbit/s link; with 30 %
+    /// and 50 % headroom it was still tried), and a failed one needs a keyframe of the old stream, which the picture
+    /// waits for (up to 1.4 s in the bench).
     /// </summary>
     private double HeadroomFor(AllocatedConsumer consumer, VideoLayer candidate) =>
         !consumer.Current.IsNone && candidate.Spatial > consumer.Current.Spatial ? _options.SpatialUpgradeHeadroom : _options.UpgradeHeadroom;

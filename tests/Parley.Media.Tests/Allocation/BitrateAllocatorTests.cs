@@ -244,13 +244,13 @@ public class BitrateAllocatorTests
         allocator.Allocate(300_000, 0, 0);
         Assert.Equal(new VideoLayer(1, 0), consumer.Current);
 
-        // 800 kbit/s: 1280 px at its base temporal layer (550) fits with 15 % headroom, not with 50 %; the top of the layer
-        // forwarded (465) fits with 15 %.
+        // 800 kbit/s: 1280 px at its base temporal layer (550) fits with 15 % headroom, not with 100 %; the top of the
+        // layer forwarded (465) fits with 15 %.
         allocator.Allocate(800_000, 0, 3 * Second);
         Assert.Equal(new VideoLayer(1, 2), consumer.Current);
-        Assert.Equal((long)(1_100_000 * 1.5), allocator.DesiredBitrate(0));
+        Assert.Equal(1_100_000 * 2, allocator.DesiredBitrate(0));
 
-        allocator.Allocate(825_000, 0, 6 * Second);
+        allocator.Allocate(1_100_000, 0, 6 * Second);
         Assert.Equal(new VideoLayer(2, 0), consumer.Current);
 
         // Within the layer, temporal steps keep the 15 %: 825 + 15 % = 949.
@@ -266,18 +266,20 @@ public class BitrateAllocatorTests
         var consumer = new AllocatedConsumer(1, layers, ConsumerPriority.Other);
         allocator.Add(consumer);
         allocator.Allocate(300_000, 0, 0);
-        allocator.Allocate(830_000, 0, 3 * Second);
+        allocator.Allocate(1_200_000, 0, 3 * Second);
         Assert.Equal(new VideoLayer(2, 0), consumer.Current);
 
-        // The new stream's keyframe and the encoder's burst after it: 1280 px at its base layer measures 1 Mbit/s for a
+        // The new stream's keyframe and the encoder's burst after it: 1280 px at its base layer measures 1.5 Mbit/s for a
         // moment, the estimate unchanged. Kept.
-        layers[2, 0] = 1_000_000;
-        allocator.Allocate(830_000, 0, (3 * Second) + 200_000);
-        allocator.Allocate(830_000, 0, (4 * Second) + 900_000);
+        layers[2, 0] = 1_500_000;
+        layers[2, 1] = 1_800_000;
+        layers[2, 2] = 2_200_000;
+        allocator.Allocate(1_200_000, 0, (3 * Second) + 200_000);
+        allocator.Allocate(1_200_000, 0, (4 * Second) + 900_000);
         Assert.Equal(new VideoLayer(2, 0), consumer.Current);
 
         // Still that costly 2 s after the switch: lowered.
-        allocator.Allocate(830_000, 0, 5 * Second);
+        allocator.Allocate(1_200_000, 0, 5 * Second);
         Assert.Equal(new VideoLayer(1, 2), consumer.Current);
     }
 
@@ -321,7 +323,7 @@ public class BitrateAllocatorTests
         var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
         allocator.Add(consumer);
         allocator.Allocate(300_000, 0, 0);
-        allocator.Allocate(830_000, 0, 3 * Second);
+        allocator.Allocate(1_200_000, 0, 3 * Second);
         Assert.Equal(new VideoLayer(2, 0), consumer.Current);
 
         allocator.Allocate(450_000, 0, (3 * Second) + 200_000);
@@ -341,13 +343,13 @@ public class BitrateAllocatorTests
         allocator.Allocate(300_000, 0, 0);
         Assert.Equal(new VideoLayer(1, 0), consumer.Current);
 
-        // 1280 px at its base temporal layer fits 830 kbit/s (550 + 50 %), but its 400 kbit keyframe would take 0.48 s to
+        // 1280 px at its base temporal layer fits 1.2 Mbit/s (550 + 100 %), but its 400 kbit keyframe would take 0.33 s to
         // cross: the consumer takes the top of the layer it has instead.
-        allocator.Allocate(830_000, 0, 3 * Second);
+        allocator.Allocate(1_200_000, 0, 3 * Second);
         Assert.Equal(new VideoLayer(1, 2), consumer.Current);
 
-        // At 2 Mbit/s the keyframe crosses in 0.2 s.
-        allocator.Allocate(2_000_000, 0, 6 * Second);
+        // At 2.5 Mbit/s the keyframe crosses in 0.16 s.
+        allocator.Allocate(2_500_000, 0, 6 * Second);
         Assert.Equal(new VideoLayer(2, 2), consumer.Current);
     }
 
@@ -358,7 +360,7 @@ public class BitrateAllocatorTests
         var unknown = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
         allocator.Add(unknown);
         allocator.Allocate(300_000, 0, 0);
-        allocator.Allocate(830_000, 0, 3 * Second);
+        allocator.Allocate(1_200_000, 0, 3 * Second);
         Assert.Equal(new VideoLayer(2, 0), unknown.Current);
 
         // A consumer's first picture waits for a keyframe whichever layer it is: no freeze to avoid.
@@ -502,26 +504,26 @@ public class BitrateAllocatorTests
     [Fact]
     public void A_removed_consumer_frees_its_share_and_a_priority_change_reorders()
     {
-        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        // Priorities alone: spatial steps with the temporal steps' headroom.
+        var allocator = new BitrateAllocator(AllocatorOptions.Default with { SpatialUpgradeHeadroom = 0.15 });
         var first = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
         var second = new AllocatedConsumer(2, Camera(), ConsumerPriority.Other);
         var third = new AllocatedConsumer(3, Camera(), ConsumerPriority.Other);
         allocator.Add(first);
         allocator.Add(second);
         allocator.Add(third);
-        allocator.Allocate(1_900_000, 0, 0);
+        allocator.Allocate(1_600_000, 0, 0);
         Assert.Equal(new VideoLayer(2, 2), first.Current);
         Assert.True(third.Current < first.Current);
 
-        // Raised to 1280 px, a spatial step: 1,100 + 50 % headroom.
         third.Priority = ConsumerPriority.ActiveSpeaker;
-        allocator.Allocate(1_900_000, 0, 10 * Second);
+        allocator.Allocate(1_600_000, 0, 10 * Second);
         Assert.Equal(new VideoLayer(2, 2), third.Current);
         Assert.True(first.Current < third.Current);
 
         Assert.True(allocator.Remove(third));
         Assert.False(allocator.Remove(third));
-        allocator.Allocate(1_900_000, 0, 20 * Second);
+        allocator.Allocate(1_600_000, 0, 20 * Second);
         Assert.Equal(2, allocator.Count);
         Assert.Equal(new VideoLayer(2, 2), first.Current);
     }

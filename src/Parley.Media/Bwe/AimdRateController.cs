@@ -22,11 +22,13 @@ internal sealed class AimdRateController
     private const int PacketBits = 1200 * 8;
 
     /// <summary>
-    /// A probe result at least this many times the link's known capacity is clearly above it: two from different
-    /// clusters confirm each other (see <see cref="OnProbeResult"/>). Batch-stamped results in the browser bench read
-    /// up to 1.4 × the capacity; a restored link reads about twice the estimate, which is at the capacity by then.
+    /// A probe result above the link's known capacity's upper bound and at least this many times the capacity and the
+    /// estimate is clearly above them: two from different clusters confirm each other (see
+    /// <see cref="OnProbeResult"/>). A probe through a saturated link reads the link; arrivals a starved browser
+    /// stamped in batches lifted that to at most 1.4 × the capacity in the bench, while a restored link carries the
+    /// cluster's whole target, twice the estimate.
     /// </summary>
-    public const double ConfirmingFactor = 1.5;
+    public const double ClearlyAboveFactor = 1.5;
 
     /// <summary>How long a result clearly above the capacity waits for a later cluster to confirm it.</summary>
     public const long ConfirmWindowMicroseconds = 5_000_000;
@@ -83,9 +85,9 @@ internal sealed class AimdRateController
     public long HeldProbeResults { get; private set; }
 
     /// <summary>
-    /// Raises the rate to the result of probe cluster <paramref name="clusterId"/>. While the link's capacity is
-    /// known (overuse measured it), a result above it counts only up to it unless it is confirmed: it reads at least
-    /// <see cref="ConfirmingFactor"/> × the capacity, and so did an earlier cluster's result within
+    /// Raises the rate to a probe cluster's result. While the link's capacity is known (overuse measured it), a
+    /// result above it counts only up to it unless it is confirmed: it is clearly above the capacity and the estimate
+    /// (<see cref="ClearlyAboveFactor"/>), and so was an earlier cluster's result within
     /// <see cref="ConfirmWindowMicroseconds"/>. A confirmed result counts in full and drops the capacity (the link has
     /// changed). A receiver that stamps arrivals in batches (a starved browser) makes a probe "pass" a link it
     /// overflows — 103–124 % of a 300 kbit/s link in the browser bench, at any time after the overuse, not only within
@@ -94,12 +96,15 @@ internal sealed class AimdRateController
     /// held above the capacity's upper bound: the next probe should follow soon, so that a restored link is confirmed
     /// within seconds.
     /// </summary>
-    public bool OnProbeResult(long bitrate, int clusterId, long nowMicroseconds)
+    public bool OnProbeResult(in ProbeResult probe, long nowMicroseconds)
     {
         var followUp = false;
+        var bitrate = probe.Bitrate;
+        var clusterId = probe.ClusterId;
         if (_linkCapacity.HasEstimate && bitrate > _linkCapacity.Estimate)
         {
-            var clearlyAbove = bitrate >= ConfirmingFactor * _linkCapacity.Estimate;
+            var clearlyAbove = bitrate > _linkCapacity.UpperBound
+                && bitrate >= ClearlyAboveFactor * Math.Max(_linkCapacity.Estimate, Bitrate);
             var confirms = clearlyAbove
                 && _clearlyAboveCluster != ProbeCluster.None
                 && clusterId > _clearlyAboveCluster

@@ -195,7 +195,7 @@ internal sealed class SendSideBandwidthEstimator
             && sent < _delayBased.Bitrate * ApplicationLimitedFraction
             && acknowledged >= sent * DeliveredFraction;
         ApplicationLimited = applicationLimited;
-        _delayBased.OnFeedbackEnd(acknowledged, probe, probeCluster, applicationLimited, nowMicroseconds, _acknowledgedMedia.Bitrate);
+        _delayBased.OnFeedbackEnd(acknowledged, new ProbeResult(probe, probeCluster), applicationLimited, nowMicroseconds, _acknowledgedMedia.Bitrate);
         if (_delayBased.ProbeFollowUpDue || _probes.Invalid > invalidProbes)
         {
             _probeController.OnInconclusiveResult(nowMicroseconds);

@@ -80,26 +80,25 @@ public class EstimatorComponentTests
         aimd.Update(BandwidthUsage.Overusing, 300_000, 0);
         Assert.Equal(255_000, aimd.Bitrate);
         Assert.Equal(300_000, aimd.LinkCapacity);
-        const long ClearlyAbove = (long)(AimdRateController.ConfirmingFactor * 300_000);
 
-        // A probe claims more through a link that overused at 300k: held at 300k, the next probe due soon; the same
+        // A cluster reads 690k through a link that overused at 300k: held at 300k, the next probe due soon; the same
         // cluster's next result neither confirms itself nor asks for another probe.
-        Assert.True(aimd.OnProbeResult(ClearlyAbove, 5, 1_000_000));
+        Assert.True(aimd.OnProbeResult(new ProbeResult(690_000, 5), 1_000_000));
         Assert.Equal(300_000, aimd.Bitrate);
-        Assert.False(aimd.OnProbeResult(ClearlyAbove, 5, 1_050_000));
+        Assert.False(aimd.OnProbeResult(new ProbeResult(690_000, 5), 1_050_000));
         Assert.Equal(300_000, aimd.Bitrate);
 
-        // A later cluster a little over the capacity (arrivals a busy receiver stamped in a batch) confirms nothing.
-        Assert.True(aimd.OnProbeResult(aimd.LinkCapacityUpperBound + 10_000, 6, 2_000_000));
+        // A later cluster reading 360k (the link, and arrivals a busy receiver stamped in a batch) confirms nothing.
+        Assert.True(aimd.OnProbeResult(new ProbeResult(360_000, 6), 2_000_000));
         Assert.Equal(300_000, aimd.Bitrate);
 
         // One clearly above, but after the window: it waits for confirmation itself.
-        Assert.True(aimd.OnProbeResult(ClearlyAbove, 7, 1_000_000 + AimdRateController.ConfirmWindowMicroseconds + 1));
+        Assert.True(aimd.OnProbeResult(new ProbeResult(690_000, 7), 1_000_000 + AimdRateController.ConfirmWindowMicroseconds + 1));
         Assert.Equal(300_000, aimd.Bitrate);
 
         // A second cluster clearly above within the window: the link has changed.
-        Assert.False(aimd.OnProbeResult(600_000, 8, 7_000_000));
-        Assert.Equal(600_000, aimd.Bitrate);
+        Assert.False(aimd.OnProbeResult(new ProbeResult(680_000, 8), 7_000_000));
+        Assert.Equal(680_000, aimd.Bitrate);
         Assert.Null(aimd.LinkCapacity);
         Assert.Equal(4, aimd.HeldProbeResults);
     }
@@ -109,10 +108,10 @@ public class EstimatorComponentTests
     {
         var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
         aimd.Update(BandwidthUsage.Overusing, 300_000, 0);
-        aimd.OnProbeResult(600_000, 1, 1_000_000);
+        aimd.OnProbeResult(new ProbeResult(600_000, 1), 1_000_000);
         aimd.Update(BandwidthUsage.Overusing, 290_000, 1_500_000);
 
-        aimd.OnProbeResult(600_000, 2, 2_000_000);
+        aimd.OnProbeResult(new ProbeResult(600_000, 2), 2_000_000);
         Assert.InRange(aimd.Bitrate, 250_000, 300_000);
         Assert.NotNull(aimd.LinkCapacity);
     }
@@ -138,7 +137,7 @@ public class EstimatorComponentTests
     {
         var aimd = new AimdRateController(300_000, 10_000, 10_000_000);
 
-        Assert.False(aimd.OnProbeResult(900_000, 1, 1_000_000));
+        Assert.False(aimd.OnProbeResult(new ProbeResult(900_000, 1), 1_000_000));
         Assert.Equal(900_000, aimd.Bitrate);
     }
 

@@ -285,11 +285,7 @@ public class EstimatorComponentTests
     [Fact]
     public void A_probe_that_lifts_the_estimate_past_the_known_link_capacity_is_followed_only_after_1_s()
     {
-        var controller = new ProbeController(10_000_000);
-        controller.OnStart(500_000, 0);
-        controller.TryTake(out _);
-        controller.TryTake(out _);
-        controller.SetDesiredBitrate(3_000_000);
+        var controller = StartedProbeController(500_000, 3_000_000);
 
         // The start probes succeed within the link's known capacity: the next probe follows at once.
         controller.OnEstimate(2_200_000, 100_000, linkCapacityUpperBound: 2_500_000);
@@ -309,11 +305,7 @@ public class EstimatorComponentTests
     [Fact]
     public void A_probe_result_held_at_the_known_capacity_is_followed_after_1_s_whatever_the_backoff()
     {
-        var controller = new ProbeController(10_000_000);
-        controller.OnStart(300_000, 0);
-        controller.TryTake(out _);
-        controller.TryTake(out _);
-        controller.SetDesiredBitrate(3_000_000);
+        var controller = StartedProbeController(300_000, 3_000_000);
 
         // Failed probes back the retries off to 4 s.
         long now = 0;
@@ -458,5 +450,16 @@ public class EstimatorComponentTests
         }
 
         return delayGrowthPerGroup == 0 ? detector.State : usage;
+    }
+
+    // A controller whose two start clusters have gone out, wishing for desired.
+    private static ProbeController StartedProbeController(long start, long desired)
+    {
+        var controller = new ProbeController(10_000_000);
+        controller.OnStart(start, 0);
+        controller.TryTake(out _);
+        controller.TryTake(out _);
+        controller.SetDesiredBitrate(desired);
+        return controller;
     }
 }

@@ -38,18 +38,8 @@ internal sealed class LossBasedEstimator
 
     public void SetRoundTripTime(long roundTripTimeMicroseconds) => _roundTripTime = Math.Max(0, roundTripTimeMicroseconds);
 
-    /// <summary>
-    /// Raises the bound to a rate measured to pass (a probe), unless the last report lost over
-    /// <see cref="HighLoss"/>: a probe shows the path carries a rate, not that it stopped losing, and taken on a path
-    /// losing a quarter of its packets, results lifted the bound back to 1.9 Mbit/s between its cuts.
-    /// </summary>
-    public void OnProbeResult(long bitrate)
-    {
-        if (LossFraction <= HighLoss)
-        {
-            Bound = Math.Clamp(Math.Max(Bound, bitrate), _minBitrate, _maxBitrate);
-        }
-    }
+    /// <summary>Raises the bound to a rate measured to pass (a probe).</summary>
+    public void OnProbeResult(long bitrate) => Bound = Math.Clamp(Math.Max(Bound, bitrate), _minBitrate, _maxBitrate);
 
     /// <summary>Adds the packets one feedback reported; updates the bound once enough are counted.</summary>
     public void OnPackets(int lost, int expected, long currentTarget, long nowMicroseconds)

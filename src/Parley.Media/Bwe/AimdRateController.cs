@@ -6,7 +6,8 @@ namespace Parley.Media.Bwe;
 /// known capacity, about one packet per response time near it; underuse holds. Increases never take the rate above
 /// 1.5 × what is acknowledged of the media (probe packets not counted), so an idle sender does not inflate the
 /// estimate, nor, while the link's capacity is known, above its upper bound (three deviations over it): past that
-/// only a probe's result or an acknowledged rate beyond it (which resets the capacity) lifts the estimate.
+/// only a confirmed probe result or a media acknowledged rate beyond it (either resets the capacity) lifts the
+/// estimate. An overuse under the capacity's lower bound replaces the capacity instead of being averaged into it.
 /// </summary>
 internal sealed class AimdRateController
 {
@@ -20,15 +21,26 @@ internal sealed class AimdRateController
     private const int FramesPerSecond = 30;
     private const int PacketBits = 1200 * 8;
 
-    /// <summary>See <see cref="OnProbeResult"/>.</summary>
-    public const long ProbeCapMicroseconds = 3_000_000;
+    /// <summary>
+    /// A probe result above the link's known capacity's upper bound and at least this many times the capacity and the
+    /// estimate is clearly above them: two from different clusters confirm each other (see
+    /// <see cref="OnProbeResult"/>). A probe through a saturated link reads the link; arrivals a starved browser
+    /// stamped in batches lifted that to at most 1.4 × the capacity in the bench, while a restored link carries the
+    /// cluster's whole target, twice the estimate.
+    /// </summary>
+    public const double ClearlyAboveFactor = 1.5;
+
+    /// <summary>How long a result clearly above the capacity waits for a later cluster to confirm it.</summary>
+    public const long ConfirmWindowMicroseconds = 5_000_000;
 
     private readonly long _minBitrate;
     private readonly long _maxBitrate;
     private readonly LinkCapacityEstimator _linkCapacity = new();
     private State _state = State.Increase;
     private long _lastChange = -1;
-    private long _lastDecrease = -1;
+    private int _clearlyAboveCluster = ProbeCluster.None;
+    private long _clearlyAboveAt = -1;
+    private int _lastHeldCluster = ProbeCluster.None;
     private long _roundTripTime = 200_000;
 
     public AimdRateController(long startBitrate, long minBitrate, long maxBitrate)
@@ -69,25 +81,60 @@ internal sealed class AimdRateController
         _lastChange = nowMicroseconds;
     }
 
+    /// <summary>Probe results that counted only up to the link's known capacity.</summary>
+    public long HeldProbeResults { get; private set; }
+
     /// <summary>
-    /// Raises the rate to a probe's result. Within <see cref="ProbeCapMicroseconds"/> of an overuse decrease the
-    /// result counts only up to the link's known capacity + 3 deviations: a receiver that stamps arrivals in batches
-    /// (a starved browser) makes a probe at twice the estimate "pass" a link it overflows, the layers raised on it
-    /// overflow the link again, and each failed upgrade lengthens the allocator's hold (the browser bench at
-    /// 300 kbit/s: 220 → 440 kbit/s, a raise, a cut, recovery 21 s instead of 4). After that time a probe is taken
-    /// as it is, so a restored link is found.
+    /// Raises the rate to a probe cluster's result. While the link's capacity is known (overuse measured it), a
+    /// result above it counts only up to it unless it is confirmed: it is clearly above the capacity and the estimate
+    /// (<see cref="ClearlyAboveFactor"/>), and so was an earlier cluster's result within
+    /// <see cref="ConfirmWindowMicroseconds"/>. A confirmed result counts in full and drops the capacity (the link has
+    /// changed). A receiver that stamps arrivals in batches (a starved browser) makes a probe "pass" a link it
+    /// overflows — 103–124 % of a 300 kbit/s link in the browser bench, at any time after the overuse, not only within
+    /// seconds of it — the allocator raised a layer on it, the link overflowed and the picture froze. Such passes
+    /// are sporadic and modest; a restored link reads high every time. Returns true when a new cluster's result was
+    /// held above the capacity's upper bound: the next probe should follow soon, so that a restored link is confirmed
+    /// within seconds.
     /// </summary>
-    public void OnProbeResult(long bitrate, long nowMicroseconds)
+    public bool OnProbeResult(in ProbeResult probe, long nowMicroseconds)
     {
-        if (_linkCapacity.HasEstimate && _lastDecrease >= 0 && nowMicroseconds - _lastDecrease < ProbeCapMicroseconds)
+        var followUp = false;
+        var bitrate = probe.Bitrate;
+        var clusterId = probe.ClusterId;
+        if (_linkCapacity.HasEstimate && bitrate > _linkCapacity.Estimate)
         {
-            bitrate = Math.Min(bitrate, (long)_linkCapacity.UpperBound);
+            var clearlyAbove = bitrate > _linkCapacity.UpperBound
+                && bitrate >= ClearlyAboveFactor * Math.Max(_linkCapacity.Estimate, Bitrate);
+            var confirms = clearlyAbove
+                && _clearlyAboveCluster != ProbeCluster.None
+                && clusterId > _clearlyAboveCluster
+                && nowMicroseconds - _clearlyAboveAt <= ConfirmWindowMicroseconds;
+            if (confirms)
+            {
+                _linkCapacity.Reset();
+                _clearlyAboveCluster = ProbeCluster.None;
+            }
+            else
+            {
+                followUp = clusterId > _lastHeldCluster && bitrate > _linkCapacity.UpperBound;
+                _lastHeldCluster = Math.Max(_lastHeldCluster, clusterId);
+                if (clearlyAbove && clusterId > _clearlyAboveCluster)
+                {
+                    _clearlyAboveCluster = clusterId;
+                    _clearlyAboveAt = nowMicroseconds;
+                }
+
+                bitrate = (long)_linkCapacity.Estimate;
+                HeldProbeResults++;
+            }
         }
 
         if (bitrate > Bitrate)
         {
             SetEstimate(bitrate, nowMicroseconds);
         }
+
+        return followUp;
     }
 
     /// <summary>
@@ -134,12 +181,23 @@ internal sealed class AimdRateController
                 break;
             case State.Decrease:
                 next = Decreased(acknowledgedBitrate);
+
+                // An overuse far under the known capacity is a new link, not a sample of the old one (libwebrtc resets
+                // the same way): averaged in at 5 %, the capacity stayed at 524 kbit/s for the 30 s at a 300 kbit/s
+                // link in the browser bench, and probe results held at it were held at nothing.
+                if (_linkCapacity.HasEstimate && acknowledgedBitrate > 0 && acknowledgedBitrate < _linkCapacity.LowerBound)
+                {
+                    _linkCapacity.Reset();
+                }
+
                 _linkCapacity.OnOveruse(acknowledgedBitrate > 0 ? acknowledgedBitrate : Bitrate);
                 Initialized = true;
                 Decreases++;
                 _state = State.Hold;
                 _lastChange = nowMicroseconds;
-                _lastDecrease = nowMicroseconds;
+
+                // A result held before this overuse is not confirmed by one after it: the link is still where it was.
+                _clearlyAboveCluster = ProbeCluster.None;
                 break;
         }
 
@@ -149,7 +207,9 @@ internal sealed class AimdRateController
 
     private long Increased(long acknowledged, long mediaAcknowledged, long now)
     {
-        if (acknowledged > 0 && _linkCapacity.HasEstimate && acknowledged > _linkCapacity.UpperBound)
+        // The media's rate, not one with probe packets in it: what the link carried of a probe is the probe's result,
+        // which must be confirmed before it moves the capacity (see OnProbeResult).
+        if (mediaAcknowledged > 0 && _linkCapacity.HasEstimate && mediaAcknowledged > _linkCapacity.UpperBound)
         {
             _linkCapacity.Reset();
         }

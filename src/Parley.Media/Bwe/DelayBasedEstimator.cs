@@ -56,16 +56,23 @@ internal sealed class DelayBasedEstimator
     /// <summary>Overuses ignored because the sender was far under the estimate (see <see cref="OnFeedbackEnd"/>).</summary>
     public long ApplicationLimitedOveruses { get; private set; }
 
+    /// <summary>Probe results that counted only up to the link's known capacity (see <see cref="AimdRateController.OnProbeResult"/>).</summary>
+    public long HeldProbeResults => _rate.HeldProbeResults;
+
+    /// <summary>True when the last feedback's probe result was held at the link's capacity and the next probe should follow soon.</summary>
+    public bool ProbeFollowUpDue { get; private set; }
+
     /// <summary>
-    /// Ends a feedback: updates the rate from what the detector saw, or from <paramref name="probeBitrate"/> (a
-    /// probe's measured rate, 0 when none) when the path is not overused and the probe found more than the estimate.
+    /// Ends a feedback: updates the rate from what the detector saw, or from <paramref name="probe"/> (a cluster's
+    /// measured rate, 0 when none) when the path is not overused and the probe found more than the estimate.
     /// When <paramref name="applicationLimited"/> (we sent well under the estimate, e.g. only audio while the video
     /// is paused), an overuse leaves the rate alone: the acknowledged rate is then what we chose to send, not what
     /// the path carries, and cutting to 0.85 × it on each feedback would take the estimate to the floor in a quiet
     /// period (libwebrtc likewise keeps its estimate while application-limited). Loss still bounds the target.
     /// </summary>
-    public long OnFeedbackEnd(long acknowledgedBitrate, long probeBitrate, bool applicationLimited, long nowMicroseconds, long mediaAcknowledgedBitrate = -1)
+    public long OnFeedbackEnd(long acknowledgedBitrate, in ProbeResult probe, bool applicationLimited, long nowMicroseconds, long mediaAcknowledgedBitrate = -1)
     {
+        ProbeFollowUpDue = false;
         var usage = _sawOveruse ? BandwidthUsage.Overusing : _feedbackUsage;
         _sawOveruse = false;
         if (usage == BandwidthUsage.Overusing && applicationLimited)
@@ -79,9 +86,9 @@ internal sealed class DelayBasedEstimator
                 _rate.Update(usage, acknowledgedBitrate, nowMicroseconds);
             }
         }
-        else if (probeBitrate > _rate.Bitrate)
+        else if (probe.Bitrate > _rate.Bitrate)
         {
-            _rate.OnProbeResult(probeBitrate, nowMicroseconds);
+            ProbeFollowUpDue = _rate.OnProbeResult(probe, nowMicroseconds);
         }
         else
         {

@@ -20,6 +20,9 @@ internal sealed class LinkCapacityEstimator
     /// <summary>Three standard deviations above the estimate.</summary>
     public double UpperBound => _estimate + (3 * Deviation);
 
+    /// <summary>Three standard deviations under the estimate (at least 0).</summary>
+    public double LowerBound => Math.Max(0, _estimate - (3 * Deviation));
+
     // The variance is normalised in kbit/s, as in libwebrtc, whose constants these are.
     private double Deviation => Math.Sqrt(_variance * _estimate / 1000) * 1000;
 

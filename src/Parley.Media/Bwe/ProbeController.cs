@@ -81,6 +81,20 @@ internal sealed class ProbeController
         }
     }
 
+    /// <summary>
+    /// The last cluster settled nothing: its result above the link's known capacity was held at it until a later
+    /// cluster confirms it (see <see cref="AimdRateController.OnProbeResult"/>), or its arrivals made no sense (see
+    /// <see cref="ProbeResultEvaluator.Invalid"/>). The next probe follows after <see cref="MinRetryMicroseconds"/>,
+    /// not after the backed-off wait, so that a restored link is confirmed within seconds; a second apart, one stall
+    /// of a busy receiver does not pass both.
+    /// </summary>
+    public void OnInconclusiveResult(long nowMicroseconds)
+    {
+        _awaitedSince = -1;
+        _retryInterval = MinRetryMicroseconds;
+        _nextProbeAllowed = nowMicroseconds + MinRetryMicroseconds;
+    }
+
     /// <summary>The next planned cluster, for the pacer.</summary>
     public bool TryTake(out ProbeCluster cluster)
     {

@@ -110,6 +110,9 @@ internal sealed class SendSideBandwidthEstimator
 
     public long ProbeClustersPlanned => _probeController.Planned;
 
+    /// <summary>Probe results above the link's known capacity that counted only up to it, unconfirmed (see <see cref="AimdRateController.OnProbeResult"/>).</summary>
+    public long HeldProbeResults => _delayBased.HeldProbeResults;
+
     /// <summary>Probe clusters whose intervals made no sense, so no result was taken (see <see cref="ProbeResultEvaluator.Invalid"/>).</summary>
     public long InvalidProbeClusters => _probes.Invalid;
 
@@ -156,7 +159,9 @@ internal sealed class SendSideBandwidthEstimator
         }
 
         var lost = 0;
+        var invalidProbes = _probes.Invalid;
         long probe = 0;
+        var probeCluster = ProbeCluster.None;
         for (var i = 0; i < count; i++)
         {
             ref readonly var result = ref _results[i];
@@ -174,6 +179,7 @@ internal sealed class SendSideBandwidthEstimator
             if (measured > 0)
             {
                 probe = measured;
+                probeCluster = result.ProbeClusterId;
             }
         }
 
@@ -181,7 +187,6 @@ internal sealed class SendSideBandwidthEstimator
         {
             LastProbeBitrate = probe;
             LastProbeAt = nowMicroseconds;
-            _lossBased.OnProbeResult(probe);
         }
 
         var sent = _sent.Bitrate;
@@ -190,7 +195,18 @@ internal sealed class SendSideBandwidthEstimator
             && sent < _delayBased.Bitrate * ApplicationLimitedFraction
             && acknowledged >= sent * DeliveredFraction;
         ApplicationLimited = applicationLimited;
-        _delayBased.OnFeedbackEnd(acknowledged, probe, applicationLimited, nowMicroseconds, _acknowledgedMedia.Bitrate);
+        _delayBased.OnFeedbackEnd(acknowledged, new ProbeResult(probe, probeCluster), applicationLimited, nowMicroseconds, _acknowledgedMedia.Bitrate);
+        if (_delayBased.ProbeFollowUpDue || _probes.Invalid > invalidProbes)
+        {
+            _probeController.OnInconclusiveResult(nowMicroseconds);
+        }
+
+        if (probe > 0)
+        {
+            // As the delay-based rate took it: a result held at the link's capacity does not lift the loss bound past it.
+            _lossBased.OnProbeResult(_delayBased.LinkCapacity is { } capacity ? Math.Min(probe, capacity) : probe);
+        }
+
         _lossBased.OnPackets(lost, count, TargetBitrate, nowMicroseconds);
         UpdateTarget(nowMicroseconds);
         return TargetBitrate;

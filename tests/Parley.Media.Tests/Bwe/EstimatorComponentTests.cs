@@ -74,19 +74,71 @@ public class EstimatorComponentTests
     }
 
     [Fact]
-    public void Aimd_takes_a_probe_result_only_up_to_the_known_capacity_for_3_s_after_an_overuse()
+    public void Aimd_holds_a_probe_result_at_the_known_capacity_until_a_later_cluster_confirms_it()
     {
         var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
         aimd.Update(BandwidthUsage.Overusing, 300_000, 0);
         Assert.Equal(255_000, aimd.Bitrate);
+        Assert.Equal(300_000, aimd.LinkCapacity);
 
-        // 1 s later a probe claims 440k through a link that overused at 300k: taken up to 300k + 3 deviations.
-        aimd.OnProbeResult(440_000, 1_000_000);
-        Assert.InRange(aimd.Bitrate, 255_001, 340_000);
+        // A cluster reads 690k through a link that overused at 300k: held at 300k, the next probe due soon; the same
+        // cluster's next result neither confirms itself nor asks for another probe.
+        Assert.True(aimd.OnProbeResult(new ProbeResult(690_000, 5), 1_000_000));
+        Assert.Equal(300_000, aimd.Bitrate);
+        Assert.False(aimd.OnProbeResult(new ProbeResult(690_000, 5), 1_050_000));
+        Assert.Equal(300_000, aimd.Bitrate);
 
-        // 3 s after the decrease a probe counts in full (the link may have been restored).
-        aimd.OnProbeResult(440_000, 3_000_000);
-        Assert.Equal(440_000, aimd.Bitrate);
+        // A later cluster reading 360k (the link, and arrivals a busy receiver stamped in a batch) confirms nothing.
+        Assert.True(aimd.OnProbeResult(new ProbeResult(360_000, 6), 2_000_000));
+        Assert.Equal(300_000, aimd.Bitrate);
+
+        // One clearly above, but after the window: it waits for confirmation itself.
+        Assert.True(aimd.OnProbeResult(new ProbeResult(690_000, 7), 1_000_000 + AimdRateController.ConfirmWindowMicroseconds + 1));
+        Assert.Equal(300_000, aimd.Bitrate);
+
+        // A second cluster clearly above within the window: the link has changed.
+        Assert.False(aimd.OnProbeResult(new ProbeResult(680_000, 8), 7_000_000));
+        Assert.Equal(680_000, aimd.Bitrate);
+        Assert.Null(aimd.LinkCapacity);
+        Assert.Equal(4, aimd.HeldProbeResults);
+    }
+
+    [Fact]
+    public void Aimd_does_not_take_a_result_held_before_an_overuse_as_confirmed_by_one_after_it()
+    {
+        var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 300_000, 0);
+        aimd.OnProbeResult(new ProbeResult(600_000, 1), 1_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 290_000, 1_500_000);
+
+        aimd.OnProbeResult(new ProbeResult(600_000, 2), 2_000_000);
+        Assert.InRange(aimd.Bitrate, 250_000, 300_000);
+        Assert.NotNull(aimd.LinkCapacity);
+    }
+
+    [Fact]
+    public void Aimd_replaces_the_link_capacity_with_an_overuse_far_under_it()
+    {
+        var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 1_000_000, 0);
+        Assert.Equal(1_000_000, aimd.LinkCapacity);
+
+        // The link stepped down to 300k: averaged in at 5 %, the capacity would stay near 965k.
+        aimd.Update(BandwidthUsage.Overusing, 300_000, 1_000_000);
+        Assert.Equal(300_000, aimd.LinkCapacity);
+
+        // An overuse near it is averaged in.
+        aimd.Update(BandwidthUsage.Overusing, 320_000, 2_000_000);
+        Assert.Equal(301_000, aimd.LinkCapacity);
+    }
+
+    [Fact]
+    public void Aimd_takes_a_probe_result_in_full_while_the_link_capacity_is_unknown()
+    {
+        var aimd = new AimdRateController(300_000, 10_000, 10_000_000);
+
+        Assert.False(aimd.OnProbeResult(new ProbeResult(900_000, 1), 1_000_000));
+        Assert.Equal(900_000, aimd.Bitrate);
     }
 
     [Fact]
@@ -233,11 +285,7 @@ public class EstimatorComponentTests
     [Fact]
     public void A_probe_that_lifts_the_estimate_past_the_known_link_capacity_is_followed_only_after_1_s()
     {
-        var controller = new ProbeController(10_000_000);
-        controller.OnStart(500_000, 0);
-        controller.TryTake(out _);
-        controller.TryTake(out _);
-        controller.SetDesiredBitrate(3_000_000);
+        var controller = StartedProbeController(500_000, 3_000_000);
 
         // The start probes succeed within the link's known capacity: the next probe follows at once.
         controller.OnEstimate(2_200_000, 100_000, linkCapacityUpperBound: 2_500_000);
@@ -252,6 +300,30 @@ public class EstimatorComponentTests
         controller.OnEstimate(2_800_000, 1_200_000, linkCapacityUpperBound: 2_500_000);
         Assert.True(controller.TryTake(out var after));
         Assert.Equal(3_500_000, after.TargetBitrate);
+    }
+
+    [Fact]
+    public void A_probe_result_held_at_the_known_capacity_is_followed_after_1_s_whatever_the_backoff()
+    {
+        var controller = StartedProbeController(300_000, 3_000_000);
+
+        // Failed probes back the retries off to 4 s.
+        long now = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            controller.OnEstimate(300_000, now);
+            controller.TryTake(out _);
+            now += 5_000_000;
+        }
+
+        controller.OnEstimate(300_000, now);
+        Assert.True(controller.TryTake(out _));
+        controller.OnInconclusiveResult(now + 100_000);
+        controller.OnEstimate(330_000, now + 1_000_000);
+        Assert.False(controller.TryTake(out _));
+        controller.OnEstimate(330_000, now + 1_100_000);
+        Assert.True(controller.TryTake(out var confirming));
+        Assert.Equal(660_000, confirming.TargetBitrate);
     }
 
     [Fact]
@@ -378,5 +450,16 @@ public class EstimatorComponentTests
         }
 
         return delayGrowthPerGroup == 0 ? detector.State : usage;
+    }
+
+    // A controller whose two start clusters have gone out, wishing for desired.
+    private static ProbeController StartedProbeController(long start, long desired)
+    {
+        var controller = new ProbeController(10_000_000);
+        controller.OnStart(start, 0);
+        controller.TryTake(out _);
+        controller.TryTake(out _);
+        controller.SetDesiredBitrate(desired);
+        return controller;
     }
 }

@@ -22,6 +22,7 @@ internal sealed class BweSimulation
     private const long ReceiverClockOffset = 1_234_567_890;
 
     private readonly Queue<(long Arrival, ushort Sequence, int Size)> _inFlight = new();
+    private readonly Queue<(long Stamp, ushort Sequence)> _stamped = new();
     private readonly Queue<(long Due, byte[] Packet)> _feedback = new();
     private readonly TransportCcFeedbackRecorder _receiver = new();
     private readonly byte[] _feedbackBuffer = new byte[1500];
@@ -48,6 +49,9 @@ internal sealed class BweSimulation
     public Pacer Pacer { get; }
 
     public long Now { get; private set; }
+
+    /// <summary>How the receiver stamps arrivals; null: at the moment each packet arrives.</summary>
+    public StarvedReceiverClock? ReceiverClock { get; init; }
 
     /// <summary>What the media source would send if it could; probing aims at it.</summary>
     public long DesiredBitrate { get; set; }
@@ -117,9 +121,15 @@ internal sealed class BweSimulation
         while (_inFlight.Count > 0 && _inFlight.Peek().Arrival <= now)
         {
             var (arrival, sequence, size) = _inFlight.Dequeue();
-            _receiver.Record(sequence, arrival + ReceiverClockOffset);
+            _stamped.Enqueue((ReceiverClock?.Stamp(arrival) ?? arrival, sequence));
             DeliveredBytes += Math.Abs(size);
             DeliveredMediaBytes += Math.Max(size, 0);
+        }
+
+        while (_stamped.Count > 0 && _stamped.Peek().Stamp <= now)
+        {
+            var (stamp, sequence) = _stamped.Dequeue();
+            _receiver.Record(sequence, stamp + ReceiverClockOffset);
         }
 
         if (now >= _nextFeedback)

@@ -15,29 +15,29 @@ internal sealed class AcknowledgedBitrateEstimator
     private long _firstBucket = long.MinValue;
 
     /// <summary>Bits per second over the window, or 0 before 150 ms of arrivals are known.</summary>
-    public long Bitrate
+    public long Bitrate => BitrateOver(Buckets);
+
+    /// <summary>Bits per second over the newest <paramref name="buckets"/> buckets (at most the window), or 0 before 150 ms of arrivals are known.</summary>
+    public long BitrateOver(int buckets)
     {
-        get
+        if (_newestBucket == long.MinValue)
         {
-            if (_newestBucket == long.MinValue)
-            {
-                return 0;
-            }
-
-            var span = Math.Min(Buckets, _newestBucket - _firstBucket + 1);
-            if (span < MinBucketsForEstimate)
-            {
-                return 0;
-            }
-
-            long total = 0;
-            for (var i = 0; i < span; i++)
-            {
-                total += _bytes[Index(_newestBucket - i)];
-            }
-
-            return total * 8 * 1_000_000 / (span * BucketMicroseconds);
+            return 0;
         }
+
+        var span = Math.Min(Math.Min(buckets, Buckets), _newestBucket - _firstBucket + 1);
+        if (span < MinBucketsForEstimate)
+        {
+            return 0;
+        }
+
+        long total = 0;
+        for (var i = 0; i < span; i++)
+        {
+            total += _bytes[Index(_newestBucket - i)];
+        }
+
+        return total * 8 * 1_000_000 / (span * BucketMicroseconds);
     }
 
     public void OnReceived(long arrivalTimeMicroseconds, int size)

@@ -69,11 +69,13 @@ internal sealed class DelayBasedEstimator
     /// is paused), an overuse leaves the rate alone: the acknowledged rate is then what we chose to send, not what
     /// the path carries, and cutting to 0.85 × it on each feedback would take the estimate to the floor in a quiet
     /// period (libwebrtc likewise keeps its estimate while application-limited). Loss still bounds the target.
+    /// <paramref name="deliveryCollapsed"/> (the receiver got under half of what we sent) counts as an overuse.
     /// </summary>
-    public long OnFeedbackEnd(long acknowledgedBitrate, in ProbeResult probe, bool applicationLimited, long nowMicroseconds, long mediaAcknowledgedBitrate = -1)
+    public long OnFeedbackEnd(
+        long acknowledgedBitrate, in ProbeResult probe, bool applicationLimited, long nowMicroseconds, long mediaAcknowledgedBitrate = -1, bool deliveryCollapsed = false)
     {
         ProbeFollowUpDue = false;
-        var usage = _sawOveruse ? BandwidthUsage.Overusing : _feedbackUsage;
+        var usage = _sawOveruse || deliveryCollapsed ? BandwidthUsage.Overusing : _feedbackUsage;
         _sawOveruse = false;
         if (usage == BandwidthUsage.Overusing && applicationLimited)
         {

@@ -23,6 +23,25 @@ internal sealed class SendSideBandwidthEstimator
     /// <summary>See <see cref="ApplicationLimitedFraction"/>.</summary>
     public const double DeliveredFraction = 0.8;
 
+    /// <summary>
+    /// The receiver got under this share of what we sent, each over its newest 200 ms (<see cref="CollapseBuckets"/>)
+    /// of reported packets: the link fell far under our rate
+    /// (what we sent is queued or lost), and that counts as an overuse at once. The delay trend says the same, but only
+    /// after enough packet groups have crossed the filling queue: 0.8–1.2 s in the browser bench when 3 Mbit/s fell to
+    /// 300 kbit/s, by when the queue was full, packets were lost and the picture froze. A receiver stamping arrivals in
+    /// batches makes the acknowledged rate read high, never low.
+    /// </summary>
+    public const double CollapsedDeliveryFraction = 0.5;
+
+    /// <summary>
+    /// The window of <see cref="CollapsedDeliveryFraction"/>, in 50 ms buckets: the half-second windows of the
+    /// acknowledged rate still held mostly the time before a step when the delay trend fired anyway.
+    /// </summary>
+    public const int CollapseBuckets = 4;
+
+    /// <summary>Under this sent rate the comparison says nothing (an audio stream, a pause).</summary>
+    private const long MinCollapseSentBitrate = 100_000;
+
     private readonly BandwidthEstimatorOptions _options;
     private readonly SendTimeHistory _history = new();
     private readonly AcknowledgedBitrateEstimator _acknowledged = new();
@@ -69,6 +88,9 @@ internal sealed class SendSideBandwidthEstimator
 
     /// <summary>What we sent over the last 500 ms of reported packets (received or lost), bits per second.</summary>
     public long SentBitrate => _sent.Bitrate;
+
+    /// <summary>Feedbacks that found the delivery collapsed (see <see cref="CollapsedDeliveryFraction"/>).</summary>
+    public long DeliveryCollapses { get; private set; }
 
     /// <summary>Overuses that left the estimate alone because we were sending well under it.</summary>
     public long ApplicationLimitedOveruses => _delayBased.ApplicationLimitedOveruses;
@@ -195,7 +217,17 @@ internal sealed class SendSideBandwidthEstimator
             && sent < _delayBased.Bitrate * ApplicationLimitedFraction
             && acknowledged >= sent * DeliveredFraction;
         ApplicationLimited = applicationLimited;
-        _delayBased.OnFeedbackEnd(acknowledged, new ProbeResult(probe, probeCluster), applicationLimited, nowMicroseconds, _acknowledgedMedia.Bitrate);
+        var recentlySent = _sent.BitrateOver(CollapseBuckets);
+        var recentlyAcknowledged = _acknowledged.BitrateOver(CollapseBuckets);
+        var collapsed = recentlySent >= MinCollapseSentBitrate && recentlyAcknowledged > 0 && recentlyAcknowledged < recentlySent * CollapsedDeliveryFraction;
+        if (collapsed)
+        {
+            DeliveryCollapses++;
+        }
+
+        // A collapse cuts from what got through lately: the half-second rate still holds the time before the fall.
+        var decreaseBasis = collapsed ? Math.Min(acknowledged, recentlyAcknowledged) : acknowledged;
+        _delayBased.OnFeedbackEnd(decreaseBasis, new ProbeResult(probe, probeCluster), applicationLimited, nowMicroseconds, _acknowledgedMedia.Bitrate, collapsed);
         if (_delayBased.ProbeFollowUpDue || _probes.Invalid > invalidProbes)
         {
             _probeController.OnInconclusiveResult(nowMicroseconds);

@@ -160,6 +160,38 @@ public class EstimatorOnSimulatedLinkTests
         Assert.True(over <= samples / 10, $"the estimate above 110 % of the link in {over} of {samples} samples (now {sim.Estimator.TargetBitrate})");
     }
 
+    [Theory]
+    [MemberData(nameof(Links))]
+    public void A_link_that_falls_far_under_what_is_sent_is_followed_within_400_ms(int seed, long delay, long jitter)
+    {
+        // The browser bench's step: a sender at 800 kbit/s (the top layer all its encoder makes) on a 3 Mbit/s link that
+        // falls to 300 kbit/s, with a drop-tail queue of 20 kB (533 ms at 300 kbit/s) in front of it, and a receiver
+        // that stamps arrivals in batches now and then.
+        var link = new SimulatedLink(3_000_000, delay, queueLimitBytes: 20_000, seed) { JitterMicroseconds = jitter };
+        var sim = new BweSimulation(link, BandwidthEstimatorOptions.Default, s => Math.Min(800_000, Math.Max(0, s.Estimator.TargetBitrate - AudioBitrate)))
+        {
+            DesiredBitrate = 2_500_000,
+            ReceiverClock = new StarvedReceiverClock(seed + 100, 400_000, 10_000, 60_000),
+        };
+        long cutAt = -1;
+        sim.RunUntil(25 * Second, s =>
+        {
+            if (s.Now == 20 * Second)
+            {
+                Assert.True(s.Estimator.TargetBitrate > 800_000, $"the estimate before the step is {s.Estimator.TargetBitrate}");
+                s.Link.CapacityBitsPerSecond = 300_000;
+            }
+
+            if (s.Now > 20 * Second && cutAt < 0 && s.Estimator.TargetBitrate <= 400_000)
+            {
+                cutAt = s.Now;
+            }
+        });
+
+        Assert.True(cutAt > 0, $"the estimate is still {sim.Estimator.TargetBitrate} 5 s after the step");
+        Assert.True(cutAt - (20 * Second) <= 400_000, $"the estimate fell under 400 kbit/s {(cutAt - (20 * Second)) / 1000} ms after the step");
+    }
+
     [Fact]
     public void A_run_is_reproducible()
     {

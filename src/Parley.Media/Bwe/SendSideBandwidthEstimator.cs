@@ -24,12 +24,12 @@ internal sealed class SendSideBandwidthEstimator
     public const double DeliveredFraction = 0.8;
 
     /// <summary>
-    /// The receiver got under this share of what we sent, each over its newest 200 ms (<see cref="CollapseBuckets"/>)
-    /// of reported packets: the link fell far under our rate
-    /// (what we sent is queued or lost), and that counts as an overuse at once. The delay trend says the same, but only
-    /// after enough packet groups have crossed the filling queue: 0.8–1.2 s in the browser bench when 3 Mbit/s fell to
-    /// 300 kbit/s, by when the queue was full, packets were lost and the picture froze. A receiver stamping arrivals in
-    /// batches makes the acknowledged rate read high, never low.
+    /// The packets the receiver got arrived at under this share of the rate they were sent at, each rate over its newest
+    /// 200 ms (<see cref="CollapseBuckets"/>): the link fell far under our rate and a queue fills, which counts as an
+    /// overuse at once. The delay trend says the same, but only after enough packet groups have crossed the filling
+    /// queue: 0.8–1.2 s in the browser bench when 3 Mbit/s fell to 300 kbit/s, by when the queue was full, packets were
+    /// lost and the picture froze. Lost packets count on neither side (random loss is the loss-based bound's), and a
+    /// receiver stamping arrivals in batches makes the arrival rate read high, never low.
     /// </summary>
     public const double CollapsedDeliveryFraction = 0.5;
 
@@ -52,6 +52,9 @@ internal sealed class SendSideBandwidthEstimator
 
     // The same windowed rate over send times of every reported packet (received or not): what we offered the path.
     private readonly AcknowledgedBitrateEstimator _sent = new();
+
+    // The same over the send times of the packets received: against _acknowledged, how much slower they arrived.
+    private readonly AcknowledgedBitrateEstimator _sentOfReceived = new();
     private readonly DelayBasedEstimator _delayBased;
     private readonly LossBasedEstimator _lossBased;
     private readonly ProbeResultEvaluator _probes = new();
@@ -195,6 +198,7 @@ internal sealed class SendSideBandwidthEstimator
             }
 
             _acknowledged.OnReceived(result.ArrivalTimeMicroseconds, result.Size);
+            _sentOfReceived.OnReceived(result.SendTimeMicroseconds, result.Size);
             _acknowledgedMedia.OnReceived(result.ArrivalTimeMicroseconds, result.ProbeClusterId > 0 ? 0 : result.Size);
             _delayBased.OnPacket(result);
             var measured = _probes.OnPacket(result);
@@ -217,7 +221,7 @@ internal sealed class SendSideBandwidthEstimator
             && sent < _delayBased.Bitrate * ApplicationLimitedFraction
             && acknowledged >= sent * DeliveredFraction;
         ApplicationLimited = applicationLimited;
-        var recentlySent = _sent.BitrateOver(CollapseBuckets);
+        var recentlySent = _sentOfReceived.BitrateOver(CollapseBuckets);
         var recentlyAcknowledged = _acknowledged.BitrateOver(CollapseBuckets);
         var collapsed = recentlySent >= MinCollapseSentBitrate && recentlyAcknowledged > 0 && recentlyAcknowledged < recentlySent * CollapsedDeliveryFraction;
         if (collapsed)

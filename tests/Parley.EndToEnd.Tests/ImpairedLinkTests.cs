@@ -3,7 +3,7 @@ namespace Parley.EndToEnd.Tests;
 /// <summary>
 /// Adaptive video through a real link (issue 13): Bob's Chromium receives Alice's three-layer simulcast camera and
 /// her microphone through <c>tools/Parley.NetRelay</c>, whose downstream drops from 3 Mbit/s to 300 kbit/s and back.
-/// The server's estimate and allocator must move him to the lowest layer, keep audio flowing and the picture moving,
+/// The server's estimate and allocator must move him to a lower layer, keep audio flowing and the picture moving,
 /// and give the upper layers back. Deadlines are generous (a loaded 2-core machine); the figures and their goals are
 /// measured by <c>bench/adaptive/run.sh</c>.
 /// </summary>
@@ -21,18 +21,21 @@ public sealed class ImpairedLinkTests(MeetingFixture fixture)
 
         // At 3 Mbit/s an upper layer (Chromium's send estimate may hold Alice at the middle one on a loaded machine), for
         // 100 frames: a step in the meeting's first second would catch the server's estimate still at its start value.
-        await meeting.WaitForAsync(s => s is { FrameWidth: > LowestLayerWidth, FramesDecoded: >= 100 }, "an upper layer at 3 Mbit/s", TimeSpan.FromSeconds(60));
+        var upper = await meeting.WaitForAsync(
+            s => s is { FrameWidth: > LowestLayerWidth, FramesDecoded: >= 100 }, "an upper layer at 3 Mbit/s", TimeSpan.FromSeconds(60));
 
+        // A smaller picture: the middle layer at its base temporal layer when that fits (the allocator's spatial-first
+        // order keeps it rather than the lowest layer whole), the lowest layer when not.
         meeting.SetDownlink(Narrow);
         var step = await meeting.WaitForAsync(_ => true, "a sample at the step", TimeSpan.FromSeconds(10));
         var low = await meeting.WaitForAsync(
-            s => s.FrameWidth is > 0 and <= LowestLayerWidth && s.FramesDecoded > step.FramesDecoded,
-            "the lowest layer decoded at 300 kbit/s", TimeSpan.FromSeconds(30));
+            s => s.FrameWidth > 0 && s.FrameWidth < upper.FrameWidth && s.FramesDecoded > step.FramesDecoded,
+            $"a layer under {upper.FrameWidth} px decoded at 300 kbit/s", TimeSpan.FromSeconds(30));
         var settled = await meeting.WaitForAsync(s => s.At >= step.At + 10, "10 s of the bottleneck", TimeSpan.FromSeconds(30));
         var held = await meeting.WaitForAsync(s => s.At >= settled.At + 10, "10 s more of the bottleneck", TimeSpan.FromSeconds(30));
         var report = $"step {step}\nlow {low}\nsettled {settled}\nheld {held}\n{await meeting.DiagnosticsAsync()}";
 
-        // The server sends what fits (the lowest layer, audio, a little probing), not the top layer into the queue.
+        // The server sends what fits (a lower layer, audio, a little probing), not the top layer into the queue.
         var sentBitsPerSecond = (held.ServerSentBytes - settled.ServerSentBytes) * 8 / (held.At - settled.At);
         Assert.True(sentBitsPerSecond < 2 * Narrow, $"the server sent {sentBitsPerSecond:F0} bit/s into a {Narrow} bit/s link\n{report}");
 

@@ -13,7 +13,7 @@ namespace Parley.Media.Allocation;
 /// </summary>
 internal sealed class BitrateAllocator
 {
-    private const long Microseconds = 1_000_000;
+    private const long MicrosecondsPerSecond = 1_000_000;
     private readonly AllocatorOptions _options;
     private readonly List<AllocatedConsumer> _consumers = [];
     private AllocatedConsumer[] _ordered = [];
@@ -183,8 +183,9 @@ internal sealed class BitrateAllocator
         && (consumer.LastChange == long.MinValue || now - consumer.LastChange >= HoldAt(consumer, available));
 
     /// <summary>
-    /// What the layer a consumer forwards costs when deciding whether to keep it: for <see cref="AllocatorOptions.SwitchSettleMicroseconds"/>
-    /// after an upgrade from a layer it forwarded, no more than when it was chosen (when that was measured). The switch itself makes the new layer's rate jump (its keyframe,
+    /// What the layer a consumer forwards costs when deciding whether to keep it: for
+    /// <see cref="AllocatorOptions.SwitchSettleMicroseconds"/> after an upgrade from a layer it forwarded, no more than
+    /// when it was chosen (when that was measured). The switch itself makes the new layer's rate jump (its keyframe,
     /// and a sender's encoder after a requested keyframe: the browser bench's 1280 px stream tripled its packet rate for
     /// half a second), and costed at that, the layer was lowered again 0.6 s after it was chosen, with the estimate
     /// unchanged and the link carrying it — a freeze while the old stream's keyframe came back. A link that does not
@@ -209,20 +210,25 @@ internal sealed class BitrateAllocator
     /// waits for (up to 1.4 s in the bench).
     /// </summary>
     private double HeadroomFor(AllocatedConsumer consumer, VideoLayer candidate) =>
-        !consumer.Current.IsNone && candidate.Spatial > consumer.Current.Spatial ? _options.SpatialUpgradeHeadroom : _options.UpgradeHeadroom;
+        IsSpatialStep(consumer, candidate) ? _options.SpatialUpgradeHeadroom : _options.UpgradeHeadroom;
 
     /// <summary>
-    /// A consumer that forwards a picture moves up a spatial layer only when that layer's keyframe (the switch starts
-    /// with it, several of the layer's delta frames in size) crosses the link at <paramref name="available"/> within
-    /// <see cref="AllocatorOptions.KeyFrameDrainMicroseconds"/>; longer, and the receiver's picture freezes while it
-    /// arrives (the browser bench at 300 kbit/s: 1280 px at its base temporal layer fitted the estimate, its keyframe
-    /// did not fit the link, a freeze of 0.3–1.3 s at each try). A layer whose keyframe size is not known yet, a
-    /// temporal step and a resume (any layer's keyframe ends a pause) are not held back by it.
+    /// A move to a higher spatial layer of a consumer that forwards a picture: the receiver goes on seeing the old
+    /// picture until the new layer's keyframe. A first layer and a resume are not (any layer's keyframe ends the wait).
+    /// </summary>
+    private static bool IsSpatialStep(AllocatedConsumer consumer, VideoLayer candidate) =>
+        !consumer.Current.IsNone && candidate.Spatial > consumer.Current.Spatial;
+
+    /// <summary>
+    /// A spatial step (see <see cref="IsSpatialStep"/>) is taken only when the new layer's last keyframe (the switch
+    /// starts with it, several of the layer's delta frames in size) crosses the link at <paramref name="available"/>
+    /// within <see cref="AllocatorOptions.KeyFrameDrainMicroseconds"/>; longer, and the receiver's picture freezes while
+    /// it arrives (a real 720p camera's keyframe of 30–80 KB takes 1–2 s at 300 kbit/s; the bench's fake camera makes
+    /// 1–4 KB). A layer whose keyframe size is not known yet is not held back by it.
     /// </summary>
     private bool KeyFrameCrossesInTime(AllocatedConsumer consumer, VideoLayer candidate, long available) =>
-        consumer.Current.IsNone
-        || candidate.Spatial <= consumer.Current.Spatial
-        || consumer.Layers.GetKeyFrameBits(candidate.Spatial) * (double)Microseconds <= available * (double)_options.KeyFrameDrainMicroseconds;
+        !IsSpatialStep(consumer, candidate)
+        || consumer.Layers.GetKeyFrameBits(candidate.Spatial) * (double)MicrosecondsPerSecond <= available * (double)_options.KeyFrameDrainMicroseconds;
 
     /// <summary>
     /// The hold before an upgrade: the lengthened one while the estimate is about where upgrades failed, the minimum

@@ -54,7 +54,7 @@ internal sealed class KeyFrameRequestThrottle
     /// </summary>
     public bool TryRequest(long nowMilliseconds)
     {
-        if (!_hasForwarded || nowMilliseconds - _lastForwardedAtMilliseconds >= IntervalMilliseconds)
+        if (ElapsedSinceForward(nowMilliseconds, IntervalMilliseconds))
         {
             Forward(nowMilliseconds);
             return true;
@@ -72,7 +72,7 @@ internal sealed class KeyFrameRequestThrottle
     /// </summary>
     public bool TryRepeat(long nowMilliseconds)
     {
-        if (_hasForwarded && nowMilliseconds - _lastForwardedAtMilliseconds < RepeatIntervalMilliseconds)
+        if (!ElapsedSinceForward(nowMilliseconds, RepeatIntervalMilliseconds))
         {
             return false;
         }
@@ -121,6 +121,10 @@ internal sealed class KeyFrameRequestThrottle
 
         return _firSequenceNumber;
     }
+
+    /// <summary>True when nothing was forwarded yet, or <paramref name="intervalMilliseconds"/> passed since.</summary>
+    private bool ElapsedSinceForward(long nowMilliseconds, int intervalMilliseconds) =>
+        !_hasForwarded || nowMilliseconds - _lastForwardedAtMilliseconds >= intervalMilliseconds;
 
     private void Forward(long nowMilliseconds)
     {

@@ -26,6 +26,33 @@ public class LinkImpairmentTests
     }
 
     [Fact]
+    public void A_late_sender_lets_the_backlog_out_at_the_rate_not_in_a_burst()
+    {
+        var link = new LinkImpairment(1) { Settings = ImpairmentSettings.None with { RateBitsPerSecond = 800_000, BurstBytes = 1000, QueueLimitBytes = 100_000 } };
+        var transmission = link.TransmissionMicroseconds(1000);
+        Assert.Equal(10_000, transmission);
+
+        // Released at 0, 10, 20, 30 ms; the sender woke only at 25 ms.
+        var previousSend = long.MinValue;
+        var sends = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(link.TryAdmit(0, 1000, out var release));
+            var send = LinkImpairment.SendTime(release, previousSend, transmission);
+            var actual = Math.Max(send, 25_000);
+            sends.Add(actual);
+            previousSend = actual;
+        }
+
+        // The two overdue packets leave 10 ms apart, not together; the backlog is worked off at the rate.
+        Assert.Equal([25_000L, 35_000, 45_000, 55_000], sends);
+
+        // Once the link idles past the backlog, packets leave at their release again.
+        Assert.Equal(200_000, LinkImpairment.SendTime(200_000, previousSend, transmission));
+        Assert.Equal(0, new LinkImpairment(1).TransmissionMicroseconds(1000));
+    }
+
+    [Fact]
     public void A_full_queue_drops_the_tail()
     {
         var link = new LinkImpairment(1) { Settings = ImpairmentSettings.None with { RateBitsPerSecond = 80_000, BurstBytes = 0, QueueLimitBytes = 3000 } };

@@ -45,6 +45,21 @@ public sealed class LinkImpairment
     /// <summary>Packets dropped at random.</summary>
     public long RandomDrops { get; private set; }
 
+    /// <summary>The time the link takes to carry <paramref name="size"/> bytes at its rate, microseconds (0 when unlimited).</summary>
+    public long TransmissionMicroseconds(int size) =>
+        _settings.RateBitsPerSecond > 0 ? (long)Math.Ceiling(size * 8e6 / _settings.RateBitsPerSecond) : 0;
+
+    /// <summary>
+    /// When a packet released at <paramref name="release"/> really leaves, after one that left at
+    /// <paramref name="previousSend"/> (<see cref="long.MinValue"/>: none): not before the previous packet plus its own
+    /// <paramref name="transmission"/> time. A sender that woke late must not let the overdue packets out back to back:
+    /// a link never delivers faster than its rate, and a burst of arrivals reads as a link faster than the one set (a
+    /// 300 kbit/s link "carried" probe clusters at 441 and 587 kbit/s in the browser bench). The backlog drains at the
+    /// rate, as a stalled link's would.
+    /// </summary>
+    public static long SendTime(long release, long previousSend, long transmission) =>
+        previousSend == long.MinValue ? release : Math.Max(release, previousSend + transmission);
+
     /// <summary>Offers a packet of <paramref name="size"/> bytes at <paramref name="now"/>; false when dropped.</summary>
     public bool TryAdmit(long now, int size, out long release)
     {

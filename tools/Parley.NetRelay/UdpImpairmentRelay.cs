@@ -185,8 +185,10 @@ public sealed class UdpImpairmentRelay : IAsyncDisposable
 
     private async Task SendAsync(Lane lane, Socket socket, IPEndPoint destination)
     {
-        await foreach (var (release, packet) in lane.Queue.Reader.ReadAllAsync(_stop.Token))
+        var previousSend = long.MinValue;
+        await foreach (var (scheduled, transmission, packet) in lane.Queue.Reader.ReadAllAsync(_stop.Token))
         {
+            var release = LinkImpairment.SendTime(scheduled, previousSend, transmission);
             var wait = release - NowMicroseconds();
             if (wait > 1_500)
             {
@@ -198,6 +200,7 @@ public sealed class UdpImpairmentRelay : IAsyncDisposable
                 Thread.Yield();
             }
 
+            previousSend = NowMicroseconds();
             await socket.SendToAsync(packet, SocketFlags.None, destination, _stop.Token);
             lane.CountForwarded(packet.Length);
         }
@@ -235,8 +238,8 @@ public sealed class UdpImpairmentRelay : IAsyncDisposable
         private long _forwardedPackets;
         private long _forwardedBytes;
 
-        public Channel<(long Release, byte[] Packet)> Queue { get; } =
-            Channel.CreateUnbounded<(long, byte[])>(new UnboundedChannelOptions { SingleReader = true });
+        public Channel<(long Release, long Transmission, byte[] Packet)> Queue { get; } =
+            Channel.CreateUnbounded<(long, long, byte[])>(new UnboundedChannelOptions { SingleReader = true });
 
         public void Apply(ImpairmentSettings settings)
         {
@@ -250,16 +253,18 @@ public sealed class UdpImpairmentRelay : IAsyncDisposable
         {
             bool admitted;
             long release;
+            long transmission;
             lock (_gate)
             {
                 _offeredPackets++;
                 _offeredBytes += packet.Length;
                 admitted = link.TryAdmit(NowMicroseconds(), packet.Length, out release);
+                transmission = link.TransmissionMicroseconds(packet.Length);
             }
 
             if (admitted)
             {
-                Queue.Writer.TryWrite((release, packet.ToArray()));
+                Queue.Writer.TryWrite((release, transmission, packet.ToArray()));
             }
         }
 

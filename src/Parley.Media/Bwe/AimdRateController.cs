@@ -12,6 +12,12 @@ namespace Parley.Media.Bwe;
 internal sealed class AimdRateController
 {
     public const double Beta = 0.85;
+
+    /// <summary>
+    /// An overuse within this long after a probe result that saturated the link is taken as the probe's own queue (see
+    /// <see cref="OnProbeOveruse"/>): the browser bench saw them 200–400 ms after the result.
+    /// </summary>
+    public const long ProbeOveruseWindowMicroseconds = 500_000;
     private const double MultiplicativeGrowthPerSecond = 1.08;
     private const long MinIncreaseBitrate = 1_000;
     private const long MinAdditiveIncreasePerSecond = 4_000;
@@ -42,6 +48,8 @@ internal sealed class AimdRateController
     private long _clearlyAboveAt = -1;
     private int _lastHeldCluster = ProbeCluster.None;
     private long _roundTripTime = 200_000;
+    private long _saturatedProbe;
+    private long _saturatedProbeAt = -1;
 
     public AimdRateController(long startBitrate, long minBitrate, long maxBitrate)
     {
@@ -135,6 +143,52 @@ internal sealed class AimdRateController
         }
 
         return followUp;
+    }
+
+    /// <summary>Overuses taken as a saturating probe's own queue.</summary>
+    public long ProbeOveruses { get; private set; }
+
+    /// <summary>A probe cluster's result measured on a saturated link (<see cref="ProbeResult.Saturated"/>): the link's rate then.</summary>
+    public void OnSaturatedProbe(long bitrate, long nowMicroseconds)
+    {
+        _saturatedProbe = bitrate;
+        _saturatedProbeAt = nowMicroseconds;
+    }
+
+    /// <summary>True within <see cref="ProbeOveruseWindowMicroseconds"/> of a saturated probe's result.</summary>
+    public bool FollowsSaturatedProbe(long nowMicroseconds) =>
+        _saturatedProbeAt >= 0 && nowMicroseconds - _saturatedProbeAt <= ProbeOveruseWindowMicroseconds;
+
+    /// <summary>
+    /// An overuse caused by a probe that saturated the link: the cluster was sent above the link on purpose, filled its
+    /// queue for a moment and measured the link's rate. The rate goes no higher than that measurement, and the
+    /// measurement, not the acknowledged rate, is the capacity's sample. The acknowledged rate is then mostly the media's,
+    /// which was well under the link: in the browser bench at a 0.8 Mbit/s link every probe (reading 0.64–0.75 Mbit/s)
+    /// was followed by an overuse that cut to 0.85 × 0.55–0.6 Mbit/s and sampled the capacity there, so the capacity
+    /// (and the estimate held under it) sat at 0.5–0.6 Mbit/s, 66–77 % of the link. A measurement under the capacity's
+    /// lower bound replaces it, as an overuse's does; one above its upper bound is no sample (a jittery or batching
+    /// receiver makes some read over the link, and each such outlier widened the capacity's variance and so its upper
+    /// bound, which let the estimate climb past the link): only a confirmed probe raises the capacity.
+    /// </summary>
+    public void OnProbeOveruse(long nowMicroseconds)
+    {
+        var measured = _saturatedProbe;
+        if (_linkCapacity.HasEstimate && measured < _linkCapacity.LowerBound)
+        {
+            _linkCapacity.Reset();
+        }
+
+        if (!_linkCapacity.HasEstimate || measured <= _linkCapacity.UpperBound)
+        {
+            _linkCapacity.OnOveruse(measured);
+        }
+
+        Bitrate = Math.Clamp(Math.Min(Bitrate, measured), _minBitrate, _maxBitrate);
+        Initialized = true;
+        ProbeOveruses++;
+        _state = State.Hold;
+        _lastChange = nowMicroseconds;
+        _clearlyAboveCluster = ProbeCluster.None;
     }
 
     /// <summary>

@@ -56,6 +56,9 @@ internal sealed class DelayBasedEstimator
     /// <summary>Overuses ignored because the sender was far under the estimate (see <see cref="OnFeedbackEnd"/>).</summary>
     public long ApplicationLimitedOveruses { get; private set; }
 
+    /// <summary>Overuses taken as a saturating probe's own queue (see <see cref="AimdRateController.OnProbeOveruse"/>).</summary>
+    public long ProbeOveruses => _rate.ProbeOveruses;
+
     /// <summary>Probe results that counted only up to the link's known capacity (see <see cref="AimdRateController.OnProbeResult"/>).</summary>
     public long HeldProbeResults => _rate.HeldProbeResults;
 
@@ -69,17 +72,28 @@ internal sealed class DelayBasedEstimator
     /// is paused), an overuse leaves the rate alone: the acknowledged rate is then what we chose to send, not what
     /// the path carries, and cutting to 0.85 × it on each feedback would take the estimate to the floor in a quiet
     /// period (libwebrtc likewise keeps its estimate while application-limited). Loss still bounds the target.
-    /// <paramref name="deliveryCollapsed"/> (the receiver got under half of what we sent) counts as an overuse.
+    /// <paramref name="deliveryCollapsed"/> (the receiver got under half of what we sent) counts as an overuse. An
+    /// overuse right after a probe that saturated the link is the probe's own queue (see
+    /// <see cref="AimdRateController.OnProbeOveruse"/>).
     /// </summary>
     public long OnFeedbackEnd(
         long acknowledgedBitrate, in ProbeResult probe, bool applicationLimited, long nowMicroseconds, long mediaAcknowledgedBitrate = -1, bool deliveryCollapsed = false)
     {
         ProbeFollowUpDue = false;
+        if (probe.Saturated && probe.Bitrate > 0)
+        {
+            _rate.OnSaturatedProbe(probe.Bitrate, nowMicroseconds);
+        }
+
         var usage = _sawOveruse || deliveryCollapsed ? BandwidthUsage.Overusing : _feedbackUsage;
         _sawOveruse = false;
         if (usage == BandwidthUsage.Overusing && applicationLimited)
         {
             ApplicationLimitedOveruses++;
+        }
+        else if (usage == BandwidthUsage.Overusing && !deliveryCollapsed && _rate.FollowsSaturatedProbe(nowMicroseconds))
+        {
+            _rate.OnProbeOveruse(nowMicroseconds);
         }
         else if (usage == BandwidthUsage.Overusing)
         {

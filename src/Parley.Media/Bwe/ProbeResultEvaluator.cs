@@ -6,7 +6,8 @@ namespace Parley.Media.Bwe;
 /// interval). When the receiver got clearly less than we sent, the link is saturated and its capacity is about the
 /// receive rate; otherwise the lower of the two. A cluster received more than twice as fast as it was sent is no
 /// measurement of the link (the receiver stamped a batch of packets at once, as a starved receiving thread does) and
-/// gives no result, as in libwebrtc. A result never exceeds the cluster's target. Keeps a few clusters in fixed slots.
+/// gives no result, as in libwebrtc; nor does one that looks saturated only because a stall split its arrivals (see
+/// <see cref="MaxStallShare"/>). A result never exceeds the cluster's target. Keeps a few clusters in fixed slots.
 /// </summary>
 internal sealed class ProbeResultEvaluator
 {
@@ -17,9 +18,21 @@ internal sealed class ProbeResultEvaluator
     private const long MaxIntervalMicroseconds = 1_000_000;
     private const double MaxValidReceiveToSendRatio = 2.0;
 
+    /// <summary>
+    /// A saturated-looking cluster whose arrivals have one gap longer than this share of the whole receive interval
+    /// was stalled, not saturated: a link spaces a cluster's packets evenly at its rate (a media packet or two between
+    /// them makes a gap of 2–3 packet times, 40–50 % of five), while a receiving thread that stalled stamps what came
+    /// meanwhile together after one long gap. Read as saturated, such a cluster at 0.6 Mbit/s on a restored 3 Mbit/s
+    /// link gave 0.2 Mbit/s, and the next probe came 5 s later.
+    /// </summary>
+    private const double MaxStallShare = 0.6;
+
     private readonly Aggregate[] _clusters = new Aggregate[Slots];
 
-    /// <summary>Clusters whose intervals made no sense (reordered, too long, received over twice as fast as sent); no result was taken from them.</summary>
+    /// <summary>Whether the last result returned by <see cref="OnPacket"/> was measured on a saturated link (the receive rate clearly under the send rate).</summary>
+    public bool LastResultSaturated { get; private set; }
+
+    /// <summary>Clusters whose intervals made no sense (reordered, too long, received over twice as fast as sent, stalled); no result was taken from them.</summary>
     public long Invalid { get; private set; }
 
     /// <summary>Starts tracking <paramref name="cluster"/>, replacing the oldest one tracked.</summary>
@@ -60,6 +73,11 @@ internal sealed class ProbeResultEvaluator
             slot.FirstArrivalSize = packet.Size;
         }
 
+        if (slot.LastArrival != long.MinValue && packet.ArrivalTimeMicroseconds > slot.LastArrival)
+        {
+            slot.LongestGap = Math.Max(slot.LongestGap, packet.ArrivalTimeMicroseconds - slot.LastArrival);
+        }
+
         slot.LastArrival = Math.Max(slot.LastArrival, packet.ArrivalTimeMicroseconds);
         slot.Packets++;
         slot.Bytes += packet.Size;
@@ -85,7 +103,14 @@ internal sealed class ProbeResultEvaluator
             return 0;
         }
 
-        var rate = receiveRate < SaturatedRatio * sendRate
+        LastResultSaturated = receiveRate < SaturatedRatio * sendRate;
+        if (LastResultSaturated && slot.LongestGap > MaxStallShare * receiveInterval)
+        {
+            Invalid++;
+            return 0;
+        }
+
+        var rate = LastResultSaturated
             ? SaturatedUtilization * receiveRate
             : Math.Min(sendRate, receiveRate);
 
@@ -104,6 +129,7 @@ internal sealed class ProbeResultEvaluator
         public long FirstArrival;
         public int FirstArrivalSize;
         public long LastArrival;
+        public long LongestGap;
         public int Packets;
         public long Bytes;
     }

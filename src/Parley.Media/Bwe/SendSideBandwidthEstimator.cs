@@ -138,6 +138,9 @@ internal sealed class SendSideBandwidthEstimator
     /// <summary>Probe results above the link's known capacity that counted only up to it, unconfirmed (see <see cref="AimdRateController.OnProbeResult"/>).</summary>
     public long HeldProbeResults => _delayBased.HeldProbeResults;
 
+    /// <summary>Overuses taken as a saturating probe's own queue (see <see cref="AimdRateController.OnProbeOveruse"/>).</summary>
+    public long ProbeOveruses => _delayBased.ProbeOveruses;
+
     /// <summary>Probe clusters whose intervals made no sense, so no result was taken (see <see cref="ProbeResultEvaluator.Invalid"/>).</summary>
     public long InvalidProbeClusters => _probes.Invalid;
 
@@ -187,6 +190,7 @@ internal sealed class SendSideBandwidthEstimator
         var invalidProbes = _probes.Invalid;
         long probe = 0;
         var probeCluster = ProbeCluster.None;
+        var probeSaturated = false;
         for (var i = 0; i < count; i++)
         {
             ref readonly var result = ref _results[i];
@@ -206,6 +210,7 @@ internal sealed class SendSideBandwidthEstimator
             {
                 probe = measured;
                 probeCluster = result.ProbeClusterId;
+                probeSaturated = _probes.LastResultSaturated;
             }
         }
 
@@ -231,7 +236,7 @@ internal sealed class SendSideBandwidthEstimator
 
         // A collapse cuts from what got through lately: the half-second rate still holds the time before the fall.
         var decreaseBasis = collapsed ? Math.Min(acknowledged, recentlyAcknowledged) : acknowledged;
-        _delayBased.OnFeedbackEnd(decreaseBasis, new ProbeResult(probe, probeCluster), applicationLimited, nowMicroseconds, _acknowledgedMedia.Bitrate, collapsed);
+        _delayBased.OnFeedbackEnd(decreaseBasis, new ProbeResult(probe, probeCluster, probeSaturated), applicationLimited, nowMicroseconds, _acknowledgedMedia.Bitrate, collapsed);
         if (_delayBased.ProbeFollowUpDue || _probes.Invalid > invalidProbes)
         {
             _probeController.OnInconclusiveResult(nowMicroseconds);

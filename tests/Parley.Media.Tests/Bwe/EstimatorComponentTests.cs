@@ -133,6 +133,45 @@ public class EstimatorComponentTests
     }
 
     [Fact]
+    public void Aimd_takes_an_overuse_right_after_a_saturated_probe_as_the_probes_queue_measured_by_the_probe()
+    {
+        var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 800_000, 0);
+        Assert.Equal(680_000, aimd.Bitrate);
+
+        // A probe at twice the estimate saturated the link and read 760k; the overuse 300 ms later is its queue: the
+        // rate is not cut to 0.85 × the media's 550k, and the probe's reading is the capacity's sample.
+        aimd.OnSaturatedProbe(760_000, 5_000_000);
+        Assert.True(aimd.FollowsSaturatedProbe(5_300_000));
+        aimd.OnProbeOveruse(5_300_000);
+        Assert.Equal(680_000, aimd.Bitrate);
+        Assert.InRange(aimd.LinkCapacity!.Value, 797_000, 799_000);
+        Assert.Equal(1, aimd.ProbeOveruses);
+        Assert.Equal(1, aimd.Decreases);
+
+        // A saturated reading under the rate caps it there.
+        aimd.OnSaturatedProbe(500_000, 8_000_000);
+        aimd.OnProbeOveruse(8_100_000);
+        Assert.Equal(500_000, aimd.Bitrate);
+        Assert.Equal(500_000, aimd.LinkCapacity);
+
+        // Later than 500 ms after the result, an overuse is the media's again.
+        Assert.False(aimd.FollowsSaturatedProbe(8_000_000 + AimdRateController.ProbeOveruseWindowMicroseconds + 1));
+    }
+
+    [Fact]
+    public void Aimd_ignores_a_saturated_probe_reading_above_the_capacitys_upper_bound_as_a_sample()
+    {
+        var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 800_000, 0);
+        aimd.OnSaturatedProbe(1_200_000, 1_000_000);
+        aimd.OnProbeOveruse(1_100_000);
+
+        Assert.Equal(800_000, aimd.LinkCapacity);
+        Assert.Equal(680_000, aimd.Bitrate);
+    }
+
+    [Fact]
     public void Aimd_takes_a_probe_result_in_full_while_the_link_capacity_is_unknown()
     {
         var aimd = new AimdRateController(300_000, 10_000, 10_000_000);
@@ -238,6 +277,60 @@ public class EstimatorComponentTests
         }
 
         Assert.InRange(result, 940_000, 960_000);
+    }
+
+    [Fact]
+    public void A_saturated_probe_result_says_so_and_an_unsaturated_one_does_not()
+    {
+        var evaluator = new ProbeResultEvaluator();
+        evaluator.OnClusterStarted(ProbeCluster.For(2, 2_000_000));
+        for (var i = 0; i < 6; i++)
+        {
+            evaluator.OnPacket(new PacketResult(i, i * 4_000, 50_000 + (i * 8_000), 1000, 2));
+        }
+
+        Assert.True(evaluator.LastResultSaturated);
+
+        evaluator.OnClusterStarted(ProbeCluster.For(3, 1_000_000));
+        long result = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            result = evaluator.OnPacket(new PacketResult(10 + i, i * 8_000, 50_000 + (i * 8_000), 1000, 3));
+        }
+
+        Assert.True(result > 0);
+        Assert.False(evaluator.LastResultSaturated);
+    }
+
+    [Fact]
+    public void A_probe_split_by_a_receiver_stall_gives_no_result_instead_of_a_saturated_one()
+    {
+        var evaluator = new ProbeResultEvaluator();
+        evaluator.OnClusterStarted(ProbeCluster.For(5, 1_000_000));
+        long result = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            // Sent at 1 Mbit/s on a faster link: the first two stamped on time, the rest together after a 60 ms stall.
+            var arrival = i < 2 ? 50_000 + (i * 8_000) : 118_000 + (i * 200);
+            result = Math.Max(result, evaluator.OnPacket(new PacketResult(i, i * 8_000, arrival, 1000, 5)));
+        }
+
+        Assert.Equal(0, result);
+        Assert.True(evaluator.Invalid > 0);
+
+        // The same rate through a link spaced evenly, a media packet's gap in the middle, is a saturated result.
+        evaluator.OnClusterStarted(ProbeCluster.For(6, 1_000_000));
+        var invalid = evaluator.Invalid;
+        for (var i = 0; i < 6; i++)
+        {
+            var arrival = 50_000 + (i * 16_000) + (i >= 3 ? 16_000 : 0);
+            result = evaluator.OnPacket(new PacketResult(20 + i, i * 8_000, arrival, 1000, 6));
+        }
+
+        // 5 kB over 96 ms, at the saturated utilisation of 95 %.
+        Assert.InRange(result, 390_000, 400_000);
+        Assert.True(evaluator.LastResultSaturated);
+        Assert.Equal(invalid, evaluator.Invalid);
     }
 
     [Fact]

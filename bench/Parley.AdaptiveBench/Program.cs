@@ -8,7 +8,9 @@
 // (bytes the server sent into it, bytes delivered) and the server's availableOutgoingBitrate for his transport; next to
 // each, the transport's estimator parts and pacer (its stats' bandwidthEstimation, with its send rates) in estimatorSamples.
 // Usage: bench/adaptive/run.sh [--out FILE] [--halving-from 1600000] [--steady-seconds 60] [--step-seconds 30]
-//                              [--hold-seconds 15] [--recovery-seconds 30]
+//                              [--hold-seconds 15] [--recovery-seconds 30] [--camera-file FILE|builtin]
+// Alice's camera is Chromium's fake device, fed from --camera-file (a Y4M file; run.sh generates one whose content fills
+// the encoder's layers) or, without it or with "builtin", Chromium's own pattern.
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -27,6 +29,7 @@ internal static class AdaptiveBench
         var recoverySeconds = double.Parse(Option("--recovery-seconds", "30"), CultureInfo.InvariantCulture);
         var halvingFrom = long.Parse(Option("--halving-from", "1600000"), CultureInfo.InvariantCulture);
         var halved = halvingFrom / 2;
+        var cameraFile = Option("--camera-file", "");
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         var started = DateTime.UtcNow;
 
@@ -43,7 +46,9 @@ internal static class AdaptiveBench
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
-            Args = MeetingFixture.ChromiumArgs,
+            Args = cameraFile is "" or "builtin"
+                ? MeetingFixture.ChromiumArgs
+                : [.. MeetingFixture.ChromiumArgs, $"--use-file-for-fake-video-capture={Path.GetFullPath(cameraFile)}"],
         });
 
         await using var meeting = await ImpairedLinkMeeting.StartAsync(browser, halvingFrom);
@@ -114,6 +119,7 @@ internal static class AdaptiveBench
         {
             command = Environment.GetEnvironmentVariable("PARLEY_BENCH_COMMAND") ?? "dotnet Parley.AdaptiveBench.dll " + string.Join(' ', args),
             commit = Environment.GetEnvironmentVariable("PARLEY_BENCH_COMMIT"),
+            camera = cameraFile is "" or "builtin" ? "builtin" : Path.GetFileName(cameraFile),
             startedUtc = started.ToString("u", CultureInfo.InvariantCulture),
             loadAverageBefore = loadBefore,
             loadAverageAfter = File.ReadAllText("/proc/loadavg").Trim(),

@@ -6,8 +6,10 @@ namespace Parley.Media.Bwe;
 /// known capacity, about one packet per response time near it; underuse holds. Increases never take the rate above
 /// 1.5 × what is acknowledged of the media (probe packets not counted), so an idle sender does not inflate the
 /// estimate, nor, while the link's capacity is known, above its upper bound (three deviations over it): past that
-/// only a confirmed probe result or a media acknowledged rate beyond it (either resets the capacity) lifts the
-/// estimate. An overuse under the capacity's lower bound replaces the capacity instead of being averaged into it.
+/// only a confirmed probe result (which drops the capacity), two agreeing saturated ones or a media acknowledged rate
+/// beyond it (which replace it) lift the estimate. An overuse under the capacity's lower bound replaces the capacity
+/// instead of being averaged into it; an overuse right after a saturating probe is the probe's (see
+/// <see cref="OnProbeOveruse"/>).
 /// </summary>
 internal sealed class AimdRateController
 {
@@ -18,6 +20,13 @@ internal sealed class AimdRateController
     /// <see cref="OnProbeOveruse"/>): the browser bench saw them 200–400 ms after the result.
     /// </summary>
     public const long ProbeOveruseWindowMicroseconds = 500_000;
+
+    /// <summary>
+    /// Two saturated probe readings above the known capacity's upper bound, from different clusters within
+    /// <see cref="ConfirmWindowMicroseconds"/>, that differ by at most this share confirm a higher capacity (see
+    /// <see cref="OnSaturatedProbe"/>).
+    /// </summary>
+    public const double SaturatedAgreement = 0.15;
     private const double MultiplicativeGrowthPerSecond = 1.08;
     private const long MinIncreaseBitrate = 1_000;
     private const long MinAdditiveIncreasePerSecond = 4_000;
@@ -50,6 +59,10 @@ internal sealed class AimdRateController
     private long _roundTripTime = 200_000;
     private long _saturatedProbe;
     private long _saturatedProbeAt = -1;
+    private bool _saturatedProbeSampled;
+    private long _aboveReading;
+    private int _aboveReadingCluster = ProbeCluster.None;
+    private long _aboveReadingAt = -1;
 
     public AimdRateController(long startBitrate, long minBitrate, long maxBitrate)
     {
@@ -148,11 +161,49 @@ internal sealed class AimdRateController
     /// <summary>Overuses taken as a saturating probe's own queue.</summary>
     public long ProbeOveruses { get; private set; }
 
-    /// <summary>A probe cluster's result measured on a saturated link (<see cref="ProbeResult.Saturated"/>): the link's rate then.</summary>
-    public void OnSaturatedProbe(long bitrate, long nowMicroseconds)
+    /// <summary>Capacities raised by two agreeing saturated probe readings (see <see cref="OnSaturatedProbe"/>).</summary>
+    public long SaturatedConfirmations { get; private set; }
+
+    /// <summary>
+    /// A probe cluster's result measured on a saturated link (<see cref="ProbeResult.Saturated"/>): the link's rate then.
+    /// Above the known capacity's upper bound it is held like any result (<see cref="OnProbeResult"/>), but a second
+    /// cluster's saturated reading that agrees with it (<see cref="SaturatedAgreement"/>) confirms that the link carries
+    /// that much: the capacity becomes the lower of the two and the rate rises to it. Saturated readings measure the link
+    /// itself, so they need not be 1.5 × above it as unsaturated ones must; without this, a capacity sampled low once
+    /// (an overuse while the media ramped up at 1 Mbit/s on a 1.6 Mbit/s link in the browser bench) held the estimate
+    /// at 68 % of the link while every probe read 1.2–1.5 Mbit/s.
+    /// </summary>
+    public void OnSaturatedProbe(long bitrate, int clusterId, long nowMicroseconds)
     {
         _saturatedProbe = bitrate;
         _saturatedProbeAt = nowMicroseconds;
+        _saturatedProbeSampled = false;
+        if (!_linkCapacity.HasEstimate || bitrate <= _linkCapacity.UpperBound)
+        {
+            return;
+        }
+
+        var agrees = _aboveReading > 0
+            && clusterId > _aboveReadingCluster
+            && nowMicroseconds - _aboveReadingAt <= ConfirmWindowMicroseconds
+            && Math.Abs(bitrate - _aboveReading) <= SaturatedAgreement * Math.Max(bitrate, _aboveReading);
+        if (!agrees)
+        {
+            _aboveReading = bitrate;
+            _aboveReadingCluster = clusterId;
+            _aboveReadingAt = nowMicroseconds;
+            return;
+        }
+
+        var measured = Math.Min(bitrate, _aboveReading);
+        _linkCapacity.Reset();
+        _linkCapacity.OnOveruse(measured);
+        _aboveReading = 0;
+        SaturatedConfirmations++;
+        if (measured > Bitrate)
+        {
+            SetEstimate(measured, nowMicroseconds);
+        }
     }
 
     /// <summary>True within <see cref="ProbeOveruseWindowMicroseconds"/> of a saturated probe's result.</summary>
@@ -168,19 +219,25 @@ internal sealed class AimdRateController
     /// (and the estimate held under it) sat at 0.5–0.6 Mbit/s, 66–77 % of the link. A measurement under the capacity's
     /// lower bound replaces it, as an overuse's does; one above its upper bound is no sample (a jittery or batching
     /// receiver makes some read over the link, and each such outlier widened the capacity's variance and so its upper
-    /// bound, which let the estimate climb past the link): only a confirmed probe raises the capacity.
+    /// bound, which let the estimate climb past the link): only a confirmed probe raises the capacity. The link carried at
+    /// least <paramref name="acknowledgedBitrate"/>, so a reading under it (jitter on the arrivals) counts as that; and a
+    /// probe is one sample, however many feedbacks its queue overuses.
     /// </summary>
-    public void OnProbeOveruse(long nowMicroseconds)
+    public void OnProbeOveruse(long nowMicroseconds, long acknowledgedBitrate)
     {
-        var measured = _saturatedProbe;
-        if (_linkCapacity.HasEstimate && measured < _linkCapacity.LowerBound)
+        var measured = Math.Max(_saturatedProbe, acknowledgedBitrate);
+        if (!_saturatedProbeSampled)
         {
-            _linkCapacity.Reset();
-        }
+            _saturatedProbeSampled = true;
+            if (_linkCapacity.HasEstimate && measured < _linkCapacity.LowerBound)
+            {
+                _linkCapacity.Reset();
+            }
 
-        if (!_linkCapacity.HasEstimate || measured <= _linkCapacity.UpperBound)
-        {
-            _linkCapacity.OnOveruse(measured);
+            if (!_linkCapacity.HasEstimate || measured <= _linkCapacity.UpperBound)
+            {
+                _linkCapacity.OnOveruse(measured);
+            }
         }
 
         Bitrate = Math.Clamp(Math.Min(Bitrate, measured), _minBitrate, _maxBitrate);
@@ -252,6 +309,7 @@ internal sealed class AimdRateController
 
                 // A result held before this overuse is not confirmed by one after it: the link is still where it was.
                 _clearlyAboveCluster = ProbeCluster.None;
+                _aboveReading = 0;
                 break;
         }
 
@@ -262,10 +320,15 @@ internal sealed class AimdRateController
     private long Increased(long acknowledged, long mediaAcknowledged, long now)
     {
         // The media's rate, not one with probe packets in it: what the link carried of a probe is the probe's result,
-        // which must be confirmed before it moves the capacity (see OnProbeResult).
+        // which must be confirmed before it moves the capacity (see OnProbeResult). The link carries at least what the
+        // media got through, so that replaces a capacity it passed. Dropped instead, the capacity no longer bounded the
+        // increase: after the bench's halving the last overuse sampled 546 kbit/s while the rate fell, the media's
+        // 600 kbit/s passed it, and the estimate climbed to 1.5 × that, 104 % of the 0.8 Mbit/s link, and raised a
+        // layer that overflowed it.
         if (mediaAcknowledged > 0 && _linkCapacity.HasEstimate && mediaAcknowledged > _linkCapacity.UpperBound)
         {
             _linkCapacity.Reset();
+            _linkCapacity.OnOveruse(mediaAcknowledged);
         }
 
         var elapsed = _lastChange < 0 ? 0 : Math.Min(now - _lastChange, 1_000_000);

@@ -59,6 +59,9 @@ internal sealed class DelayBasedEstimator
     /// <summary>Overuses taken as a saturating probe's own queue (see <see cref="AimdRateController.OnProbeOveruse"/>).</summary>
     public long ProbeOveruses => _rate.ProbeOveruses;
 
+    /// <summary>Capacities raised by two agreeing saturated probe readings (see <see cref="AimdRateController.OnSaturatedProbe"/>).</summary>
+    public long SaturatedConfirmations => _rate.SaturatedConfirmations;
+
     /// <summary>Probe results that counted only up to the link's known capacity (see <see cref="AimdRateController.OnProbeResult"/>).</summary>
     public long HeldProbeResults => _rate.HeldProbeResults;
 
@@ -82,7 +85,7 @@ internal sealed class DelayBasedEstimator
         ProbeFollowUpDue = false;
         if (probe.Saturated && probe.Bitrate > 0)
         {
-            _rate.OnSaturatedProbe(probe.Bitrate, nowMicroseconds);
+            _rate.OnSaturatedProbe(probe.Bitrate, probe.ClusterId, nowMicroseconds);
         }
 
         var usage = _sawOveruse || deliveryCollapsed ? BandwidthUsage.Overusing : _feedbackUsage;
@@ -93,7 +96,7 @@ internal sealed class DelayBasedEstimator
         }
         else if (usage == BandwidthUsage.Overusing && !deliveryCollapsed && _rate.FollowsSaturatedProbe(nowMicroseconds))
         {
-            _rate.OnProbeOveruse(nowMicroseconds);
+            _rate.OnProbeOveruse(nowMicroseconds, acknowledgedBitrate);
         }
         else if (usage == BandwidthUsage.Overusing)
         {

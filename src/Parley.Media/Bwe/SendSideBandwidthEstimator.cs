@@ -141,6 +141,9 @@ internal sealed class SendSideBandwidthEstimator
     /// <summary>Overuses taken as a saturating probe's own queue (see <see cref="AimdRateController.OnProbeOveruse"/>).</summary>
     public long ProbeOveruses => _delayBased.ProbeOveruses;
 
+    /// <summary>Capacities raised by two agreeing saturated probe readings (see <see cref="AimdRateController.OnSaturatedProbe"/>).</summary>
+    public long SaturatedConfirmations => _delayBased.SaturatedConfirmations;
+
     /// <summary>Probe clusters whose intervals made no sense, so no result was taken (see <see cref="ProbeResultEvaluator.Invalid"/>).</summary>
     public long InvalidProbeClusters => _probes.Invalid;
 

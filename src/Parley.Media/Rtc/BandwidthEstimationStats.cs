@@ -70,6 +70,18 @@ public sealed record BandwidthEstimationStats
     /// <summary>Probe clusters that gave no result because their timing made no sense (e.g. received over twice as fast as sent).</summary>
     public long InvalidProbeClusters { get; init; }
 
+    /// <summary>Probe results above the link's known capacity that counted only up to it, unconfirmed by a second cluster.</summary>
+    public long HeldProbeResults { get; init; }
+
+    /// <summary>Overuses taken as the queue of a probe that saturated the link: the rate kept at the probe's reading, not cut.</summary>
+    public long ProbeOveruses { get; init; }
+
+    /// <summary>Times two agreeing saturated probe readings above the known capacity raised it.</summary>
+    public long SaturatedConfirmations { get; init; }
+
+    /// <summary>Feedbacks that found the delivery collapsed (the receiver got under half of what was sent over 200 ms), each an overuse.</summary>
+    public long DeliveryCollapses { get; init; }
+
     /// <summary>Probe packets sent so far (padding or RTX copies made for a cluster).</summary>
     public long ProbePacketsSent { get; init; }
 

@@ -141,22 +141,31 @@ public class EstimatorComponentTests
 
         // A probe at twice the estimate saturated the link and read 760k; the overuse 300 ms later is its queue: the
         // rate is not cut to 0.85 × the media's 550k, and the probe's reading is the capacity's sample.
-        aimd.OnSaturatedProbe(760_000, 5_000_000);
+        aimd.OnSaturatedProbe(760_000, 1, 5_000_000);
         Assert.True(aimd.FollowsSaturatedProbe(5_300_000));
-        aimd.OnProbeOveruse(5_300_000);
+        aimd.OnProbeOveruse(5_300_000, 550_000);
+
+        // The same probe's queue overusing in the next feedback is no second sample.
+        aimd.OnProbeOveruse(5_350_000, 550_000);
         Assert.Equal(680_000, aimd.Bitrate);
         Assert.InRange(aimd.LinkCapacity!.Value, 797_000, 799_000);
-        Assert.Equal(1, aimd.ProbeOveruses);
+        Assert.Equal(2, aimd.ProbeOveruses);
         Assert.Equal(1, aimd.Decreases);
 
         // A saturated reading under the rate caps it there.
-        aimd.OnSaturatedProbe(500_000, 8_000_000);
-        aimd.OnProbeOveruse(8_100_000);
+        aimd.OnSaturatedProbe(500_000, 2, 8_000_000);
+        aimd.OnProbeOveruse(8_100_000, 450_000);
         Assert.Equal(500_000, aimd.Bitrate);
         Assert.Equal(500_000, aimd.LinkCapacity);
 
         // Later than 500 ms after the result, an overuse is the media's again.
         Assert.False(aimd.FollowsSaturatedProbe(8_000_000 + AimdRateController.ProbeOveruseWindowMicroseconds + 1));
+
+        // A reading under what the link demonstrably carried counts as that.
+        aimd.OnSaturatedProbe(300_000, 3, 9_000_000);
+        aimd.OnProbeOveruse(9_100_000, 450_000);
+        Assert.Equal(450_000, aimd.LinkCapacity);
+        Assert.Equal(450_000, aimd.Bitrate);
     }
 
     [Fact]
@@ -164,11 +173,65 @@ public class EstimatorComponentTests
     {
         var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
         aimd.Update(BandwidthUsage.Overusing, 800_000, 0);
-        aimd.OnSaturatedProbe(1_200_000, 1_000_000);
-        aimd.OnProbeOveruse(1_100_000);
+        aimd.OnSaturatedProbe(1_200_000, 1, 1_000_000);
+        aimd.OnProbeOveruse(1_100_000, 600_000);
 
         Assert.Equal(800_000, aimd.LinkCapacity);
         Assert.Equal(680_000, aimd.Bitrate);
+    }
+
+    [Fact]
+    public void Aimd_replaces_a_capacity_the_media_got_past_instead_of_dropping_it()
+    {
+        var aimd = new AimdRateController(1_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 546_000, 0);
+        Assert.Equal(546_000, aimd.LinkCapacity);
+
+        // The media got 650k through: the link carries that much, and the increase stays bounded near it.
+        aimd.Update(BandwidthUsage.Normal, 650_000, 500_000, 650_000);
+        aimd.Update(BandwidthUsage.Normal, 650_000, 1_000_000, 650_000);
+        Assert.Equal(650_000, aimd.LinkCapacity);
+        Assert.True(aimd.Bitrate <= aimd.LinkCapacityUpperBound);
+    }
+
+    [Fact]
+    public void Aimd_raises_a_capacity_sampled_low_when_two_saturated_probes_agree_above_it()
+    {
+        var aimd = new AimdRateController(2_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 1_030_000, 0);
+        Assert.Equal(875_500, aimd.Bitrate);
+
+        // One saturated reading above the capacity's upper bound is held.
+        aimd.OnSaturatedProbe(1_400_000, 3, 1_000_000);
+        Assert.Equal(1_030_000, aimd.LinkCapacity);
+
+        // One from the same cluster, or one that disagrees by more than 15 %, confirms nothing.
+        aimd.OnSaturatedProbe(1_450_000, 3, 1_100_000);
+        Assert.Equal(1_030_000, aimd.LinkCapacity);
+        aimd.OnSaturatedProbe(1_750_000, 4, 2_000_000);
+        Assert.Equal(1_030_000, aimd.LinkCapacity);
+        Assert.Equal(0, aimd.SaturatedConfirmations);
+
+        // A later cluster agreeing with the last one: the link carries the lower of the two.
+        aimd.OnSaturatedProbe(1_600_000, 5, 3_000_000);
+        Assert.Equal(1_600_000, aimd.LinkCapacity);
+        Assert.Equal(1_600_000, aimd.Bitrate);
+        Assert.Equal(1, aimd.SaturatedConfirmations);
+    }
+
+    [Fact]
+    public void Aimd_does_not_confirm_saturated_readings_across_an_overuse_or_after_5_s()
+    {
+        var aimd = new AimdRateController(2_000_000, 10_000, 10_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 1_000_000, 0);
+        aimd.OnSaturatedProbe(1_400_000, 1, 1_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 1_000_000, 1_500_000);
+        aimd.OnSaturatedProbe(1_400_000, 2, 2_000_000);
+        Assert.Equal(1_000_000, aimd.LinkCapacity);
+
+        aimd.OnSaturatedProbe(1_400_000, 3, 2_000_000 + AimdRateController.ConfirmWindowMicroseconds + 1);
+        Assert.Equal(1_000_000, aimd.LinkCapacity);
+        Assert.Equal(0, aimd.SaturatedConfirmations);
     }
 
     [Fact]

@@ -54,6 +54,7 @@ public sealed class BandwidthEstimationStatsTests
         Assert.True(bwe.MediaAcknowledgedBitrate <= bwe.AcknowledgedBitrate);
         Assert.True(bwe.ProbeClustersPlanned >= 2, "the start probes");
         Assert.True(bwe.ProbePacketsSent > 0);
+        Assert.True(bwe.DeliveryCollapses > 0, "800 kbit/s into a 200 kbit/s link: the delivery collapsed");
         Assert.Equal(bwe.LastProbeBitrate > 0, bwe.LastProbeAgeMs is not null);
         Assert.True(bwe.FeedbackReceived > 0);
         Assert.Null(bwe.RembBitrate);
@@ -71,6 +72,10 @@ public sealed class BandwidthEstimationStatsTests
         Assert.Equal(bwe.DelayBasedBitrate, element.GetProperty("delayBasedBitrate").GetInt64());
         Assert.Equal(bwe.LossBasedBitrate, element.GetProperty("lossBasedBitrate").GetInt64());
         Assert.True(element.TryGetProperty("pacerQueueDelayMs", out _));
+        Assert.Equal(bwe.HeldProbeResults, element.GetProperty("heldProbeResults").GetInt64());
+        Assert.Equal(bwe.ProbeOveruses, element.GetProperty("probeOveruses").GetInt64());
+        Assert.Equal(bwe.DeliveryCollapses, element.GetProperty("deliveryCollapses").GetInt64());
+        Assert.Equal(bwe.SaturatedConfirmations, element.GetProperty("saturatedConfirmations").GetInt64());
     }
 
     [Fact]

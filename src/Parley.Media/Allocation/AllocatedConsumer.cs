@@ -52,7 +52,7 @@ internal sealed class AllocatedConsumer
     /// <summary>What was available when the upgrade that lengthened <see cref="Hold"/> was decided; 0 when none did.</summary>
     internal long FailedUpgradeAvailable { get; set; }
 
-    /// <summary>What was available to the consumer when this run chose <see cref="Tentative"/> as an upgrade.</summary>
+    /// <summary>What was available to the consumer in the last run, for its layer and any step up.</summary>
     internal long TentativeAvailable { get; set; }
 
     /// <summary>Since when the layer kept costs more than is left for it (within the tolerance); long.MinValue when it fits.</summary>

@@ -14,6 +14,7 @@ namespace Parley.Media.Allocation;
 internal sealed class BitrateAllocator
 {
     private const long MicrosecondsPerSecond = 1_000_000;
+    private const long FallenLinkFactor = 4;
     private readonly AllocatorOptions _options;
     private readonly List<AllocatedConsumer> _consumers = [];
     private AllocatedConsumer[] _ordered = [];
@@ -107,10 +108,12 @@ internal sealed class BitrateAllocator
             var consumer = _ordered[i];
             if (consumer.Tentative.IsNone)
             {
+                consumer.TentativeAvailable = Math.Max(0, remaining);
                 continue;
             }
 
             var baseCost = consumer.Layers[consumer.Tentative];
+            consumer.TentativeAvailable = remaining + baseCost;
             var max = consumer.PreferredMax;
             var inDeficit = false;
             for (var s = Math.Min(max.Spatial, consumer.Layers.SpatialLayers - 1); s >= 0; s--)
@@ -120,7 +123,7 @@ internal sealed class BitrateAllocator
                 {
                     var candidate = new VideoLayer(s, t);
                     var cost = candidate == consumer.Current ? CostKept(consumer, nowMicroseconds) : consumer.Layers[candidate];
-                    if (cost == 0 || candidate <= consumer.Tentative)
+                    if (cost == 0 || candidate <= consumer.Tentative || TradesFrameRateForSize(consumer, candidate, remaining + baseCost))
                     {
                         continue;
                     }
@@ -213,6 +216,22 @@ internal sealed class BitrateAllocator
         IsSpatialStep(consumer, candidate) ? _options.SpatialUpgradeHeadroom : _options.UpgradeHeadroom;
 
     /// <summary>
+    /// A spatial step that would cut the frame rate shown to a quarter or less (two temporal layers down, e.g. 640 px at
+    /// 30 fps to 1280 px at 7.5 fps) while <paramref name="available"/> could not carry the larger layer at the frame
+    /// rate shown now: no upgrade of a camera's picture but a trade, kept for good. The consumer keeps its layer until
+    /// the larger one fits at half the frame rate or more, or the estimate covers it at the full rate (a restored link:
+    /// the base layer first, the temporal layers follow). Once the browser bench's estimate sat at 90 % of a 0.8 Mbit/s
+    /// link, 1280 px at its base temporal layer (380 kbit/s, twice that with the spatial headroom) was chosen over
+    /// 640 px at full rate, and failed twice in 40 s: its keyframe and larger base-layer frames overflowed the link. A
+    /// shared screen is exempt: its text needs the resolution more than the motion needs frames.
+    /// </summary>
+    private static bool TradesFrameRateForSize(AllocatedConsumer consumer, VideoLayer candidate, long available) =>
+        IsSpatialStep(consumer, candidate)
+        && consumer.Priority != ConsumerPriority.ScreenShare
+        && candidate.Temporal < consumer.Current.Temporal - 1
+        && consumer.Layers[new VideoLayer(candidate.Spatial, consumer.Current.Temporal)] > available;
+
+    /// <summary>
     /// A move to a higher spatial layer of a consumer that forwards a picture: the receiver goes on seeing the old
     /// picture until the new layer's keyframe. A first layer and a resume are not (any layer's keyframe ends the wait).
     /// </summary>
@@ -246,8 +265,19 @@ internal sealed class BitrateAllocator
         && (consumer.DeficitSince == long.MinValue || now - consumer.DeficitSince < _options.DeficitGraceMicroseconds);
 
     /// <summary>
+    /// A downgrade with what is available under a quarter of what the upgrade was chosen at: the link fell, the layer
+    /// did not fail on it (an upgrade the link could not carry cuts the estimate to about 0.85 × the link, which the
+    /// upgrade's estimate exceeded by less than that). Counted as failed, the browser bench's step from 3 to 0.3 Mbit/s
+    /// 9 s after the top layer came back doubled the hold each time, and after the link was restored the consumer waited
+    /// 16 s at 640 px before the next step up.
+    /// </summary>
+    private static bool LinkFellAway(AllocatedConsumer consumer) =>
+        consumer.TentativeAvailable * FallenLinkFactor < consumer.UpgradeAvailable;
+
+    /// <summary>
     /// An upgrade starts the failed-upgrade clock; the first downgrade soon after doubles the hold (the estimate cannot
-    /// carry the layer after all: trying again soon would oscillate), further downgrades before the next upgrade leave
+    /// carry the layer after all: trying again soon would oscillate) unless the link fell away under it (see
+    /// <see cref="LinkFellAway"/>), further downgrades before the next upgrade leave
     /// it (one failure, however many steps down), and a downgrade after an upgrade that lasted starts over from the
     /// minimum.
     /// </summary>
@@ -267,7 +297,7 @@ internal sealed class BitrateAllocator
             return;
         }
 
-        var failed = now - consumer.LastUpgrade < _options.FailedUpgradeMicroseconds;
+        var failed = now - consumer.LastUpgrade < _options.FailedUpgradeMicroseconds && !LinkFellAway(consumer);
         consumer.Hold = failed ? Math.Min(_options.MaxHoldMicroseconds, Math.Max(1, consumer.Hold) * 2) : _options.MinHoldMicroseconds;
         consumer.FailedUpgradeAvailable = failed ? consumer.UpgradeAvailable : 0;
         consumer.LastUpgrade = long.MinValue;

@@ -379,10 +379,16 @@ public sealed class WebRtcTransport : Transport, IPacedPacketSink
             return;
         }
 
+        // The pacer follows the new estimate now, not at its next packet: the stats show the two together.
+        _pacing.SetTargetBitrate(_bandwidth.AvailableBitrate);
         StartProbing();
     }
 
-    private protected override void OnRemb(ulong bitrate) => _bandwidth.OnRemb(bitrate);
+    private protected override void OnRemb(ulong bitrate)
+    {
+        _bandwidth.OnRemb(bitrate);
+        _pacing.SetTargetBitrate(_bandwidth.AvailableBitrate);
+    }
 
     private protected override void OnRoundTripTime(double milliseconds) => _bandwidth.OnRoundTripTime(milliseconds);
 

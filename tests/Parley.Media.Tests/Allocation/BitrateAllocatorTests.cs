@@ -236,6 +236,31 @@ public class BitrateAllocatorTests
     }
 
     [Fact]
+    public void A_layer_lost_to_a_link_that_fell_far_under_it_is_no_failed_upgrade()
+    {
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
+        allocator.Add(consumer);
+        allocator.Allocate(3_000_000, 0, 0);
+        Assert.Equal(new VideoLayer(2, 2), consumer.Current);
+
+        // 5 s later the link falls to 300 kbit/s: within the failed-upgrade window, but at a tenth of what the top layer
+        // was chosen at. The hold stays at its minimum: once the link is back, the next step up comes after 2 s.
+        allocator.Allocate(300_000, 0, 5 * Second);
+        Assert.Equal(new VideoLayer(1, 0), consumer.Current);
+        allocator.Allocate(420_000, 0, 7 * Second);
+        Assert.Equal(new VideoLayer(1, 1), consumer.Current);
+
+        // That one fails where it was chosen (the link is still 300 kbit/s): the hold doubles as before.
+        allocator.Allocate(300_000, 0, 8 * Second);
+        Assert.Equal(new VideoLayer(1, 0), consumer.Current);
+        allocator.Allocate(420_000, 0, 10 * Second);
+        Assert.Equal(new VideoLayer(1, 0), consumer.Current);
+        allocator.Allocate(420_000, 0, 12 * Second);
+        Assert.Equal(new VideoLayer(1, 1), consumer.Current);
+    }
+
+    [Fact]
     public void A_spatial_upgrade_needs_more_headroom_than_a_temporal_one()
     {
         var allocator = new BitrateAllocator(AllocatorOptions.Default);
@@ -256,6 +281,55 @@ public class BitrateAllocatorTests
         // Within the layer, temporal steps keep the 15 %: 825 + 15 % = 949.
         allocator.Allocate(950_000, 0, 9 * Second);
         Assert.Equal(new VideoLayer(2, 1), consumer.Current);
+    }
+
+    [Fact]
+    public void A_spatial_step_does_not_trade_a_cameras_frame_rate_down_to_a_quarter_for_good_but_a_screens_may()
+    {
+        // The browser bench's camera: each encoding's base temporal layer is about a third of it.
+        static LayerBitrates ThinBase()
+        {
+            var layers = Camera();
+            layers[2, 0] = 400_000;
+            layers[2, 1] = 650_000;
+            layers[2, 2] = 1_200_000;
+            return layers;
+        }
+
+        // (A first layer is no trade: at 600 kbit/s it would be 1280 px at its base layer; 640 px is preferred at first.)
+        var allocator = new BitrateAllocator(AllocatorOptions.Default);
+        var camera = new AllocatedConsumer(1, ThinBase(), ConsumerPriority.Other) { PreferredMax = new VideoLayer(1, 2) };
+        allocator.Add(camera);
+        allocator.Allocate(600_000, 0, 0);
+        Assert.Equal(new VideoLayer(1, 2), camera.Current);
+        camera.PreferredMax = new VideoLayer(2, 2);
+
+        // 1 Mbit/s: 1280 px at its base temporal layer fits with 100 % headroom (800), but only at a quarter of the frame
+        // rate shown, and 1280 px at the full rate (1,200) does not fit: no step.
+        allocator.Allocate(1_000_000, 0, 3 * Second);
+        Assert.Equal(new VideoLayer(1, 2), camera.Current);
+
+        // Once the estimate carries 1280 px at the full rate, its base layer is the first step there.
+        allocator.Allocate(1_250_000, 0, 6 * Second);
+        Assert.Equal(new VideoLayer(2, 0), camera.Current);
+
+        var screens = new BitrateAllocator(AllocatorOptions.Default);
+        var screen = new AllocatedConsumer(2, ThinBase(), ConsumerPriority.ScreenShare) { PreferredMax = new VideoLayer(1, 2) };
+        screens.Add(screen);
+        screens.Allocate(600_000, 0, 0);
+        screen.PreferredMax = new VideoLayer(2, 2);
+        screens.Allocate(1_000_000, 0, 3 * Second);
+        Assert.Equal(new VideoLayer(2, 0), screen.Current);
+
+        // From 640 px at half the frame rate, 1280 px at a quarter halves it only once: taken.
+        var halves = new BitrateAllocator(AllocatorOptions.Default);
+        var halfRate = new AllocatedConsumer(3, ThinBase(), ConsumerPriority.Other) { PreferredMax = new VideoLayer(1, 1) };
+        halves.Add(halfRate);
+        halves.Allocate(600_000, 0, 0);
+        Assert.Equal(new VideoLayer(1, 1), halfRate.Current);
+        halfRate.PreferredMax = new VideoLayer(2, 2);
+        halves.Allocate(1_000_000, 0, 3 * Second);
+        Assert.Equal(new VideoLayer(2, 0), halfRate.Current);
     }
 
     [Fact]

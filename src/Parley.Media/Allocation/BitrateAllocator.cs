@@ -145,7 +145,6 @@ internal sealed class BitrateAllocator
 
                     if (allowed)
                     {
-                        consumer.TentativeAvailable = remaining + baseCost;
                         consumer.Tentative = candidate;
                         remaining -= extra;
                         chosen = true;

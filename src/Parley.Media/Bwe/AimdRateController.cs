@@ -53,16 +53,13 @@ internal sealed class AimdRateController
     private readonly LinkCapacityEstimator _linkCapacity = new();
     private State _state = State.Increase;
     private long _lastChange = -1;
-    private int _clearlyAboveCluster = ProbeCluster.None;
-    private long _clearlyAboveAt = -1;
+    private HeldReading _clearlyAbove;
     private int _lastHeldCluster = ProbeCluster.None;
     private long _roundTripTime = 200_000;
     private long _saturatedProbe;
     private long _saturatedProbeAt = -1;
     private bool _saturatedProbeSampled;
-    private long _aboveReading;
-    private int _aboveReadingCluster = ProbeCluster.None;
-    private long _aboveReadingAt = -1;
+    private HeldReading _saturatedAbove;
 
     public AimdRateController(long startBitrate, long minBitrate, long maxBitrate)
     {
@@ -126,23 +123,19 @@ internal sealed class AimdRateController
         {
             var clearlyAbove = bitrate > _linkCapacity.UpperBound
                 && bitrate >= ClearlyAboveFactor * Math.Max(_linkCapacity.Estimate, Bitrate);
-            var confirms = clearlyAbove
-                && _clearlyAboveCluster != ProbeCluster.None
-                && clusterId > _clearlyAboveCluster
-                && nowMicroseconds - _clearlyAboveAt <= ConfirmWindowMicroseconds;
+            var confirms = clearlyAbove && _clearlyAbove.IsConfirmableBy(clusterId, nowMicroseconds);
             if (confirms)
             {
                 _linkCapacity.Reset();
-                _clearlyAboveCluster = ProbeCluster.None;
+                _clearlyAbove.Clear();
             }
             else
             {
                 followUp = clusterId > _lastHeldCluster && bitrate > _linkCapacity.UpperBound;
                 _lastHeldCluster = Math.Max(_lastHeldCluster, clusterId);
-                if (clearlyAbove && clusterId > _clearlyAboveCluster)
+                if (clearlyAbove && clusterId > _clearlyAbove.Cluster)
                 {
-                    _clearlyAboveCluster = clusterId;
-                    _clearlyAboveAt = nowMicroseconds;
+                    _clearlyAbove.Hold(bitrate, clusterId, nowMicroseconds);
                 }
 
                 bitrate = (long)_linkCapacity.Estimate;
@@ -183,22 +176,18 @@ internal sealed class AimdRateController
             return;
         }
 
-        var agrees = _aboveReading > 0
-            && clusterId > _aboveReadingCluster
-            && nowMicroseconds - _aboveReadingAt <= ConfirmWindowMicroseconds
-            && Math.Abs(bitrate - _aboveReading) <= SaturatedAgreement * Math.Max(bitrate, _aboveReading);
+        var held = _saturatedAbove.Bitrate;
+        var agrees = _saturatedAbove.IsConfirmableBy(clusterId, nowMicroseconds)
+            && Math.Abs(bitrate - held) <= SaturatedAgreement * Math.Max(bitrate, held);
         if (!agrees)
         {
-            _aboveReading = bitrate;
-            _aboveReadingCluster = clusterId;
-            _aboveReadingAt = nowMicroseconds;
+            _saturatedAbove.Hold(bitrate, clusterId, nowMicroseconds);
             return;
         }
 
-        var measured = Math.Min(bitrate, _aboveReading);
-        _linkCapacity.Reset();
-        _linkCapacity.OnOveruse(measured);
-        _aboveReading = 0;
+        var measured = Math.Min(bitrate, held);
+        _linkCapacity.Replace(measured);
+        _saturatedAbove.Clear();
         SaturatedConfirmations++;
         if (measured > Bitrate)
         {
@@ -229,14 +218,9 @@ internal sealed class AimdRateController
         if (!_saturatedProbeSampled)
         {
             _saturatedProbeSampled = true;
-            if (_linkCapacity.HasEstimate && measured < _linkCapacity.LowerBound)
-            {
-                _linkCapacity.Reset();
-            }
-
             if (!_linkCapacity.HasEstimate || measured <= _linkCapacity.UpperBound)
             {
-                _linkCapacity.OnOveruse(measured);
+                _linkCapacity.OnSample(measured);
             }
         }
 
@@ -245,7 +229,7 @@ internal sealed class AimdRateController
         ProbeOveruses++;
         _state = State.Hold;
         _lastChange = nowMicroseconds;
-        _clearlyAboveCluster = ProbeCluster.None;
+        _clearlyAbove.Clear();
     }
 
     /// <summary>
@@ -293,23 +277,25 @@ internal sealed class AimdRateController
             case State.Decrease:
                 next = Decreased(acknowledgedBitrate);
 
-                // An overuse far under the known capacity is a new link, not a sample of the old one (libwebrtc resets
-                // the same way): averaged in at 5 %, the capacity stayed at 524 kbit/s for the 30 s at a 300 kbit/s
-                // link in the browser bench, and probe results held at it were held at nothing.
-                if (_linkCapacity.HasEstimate && acknowledgedBitrate > 0 && acknowledgedBitrate < _linkCapacity.LowerBound)
+                // An overuse far under the known capacity replaces it (LinkCapacityEstimator.OnSample): averaged in at
+                // 5 %, the capacity stayed at 524 kbit/s for the 30 s at a 300 kbit/s link in the browser bench, and
+                // probe results held at it were held at nothing.
+                if (acknowledgedBitrate > 0)
                 {
-                    _linkCapacity.Reset();
+                    _linkCapacity.OnSample(acknowledgedBitrate);
                 }
-
-                _linkCapacity.OnOveruse(acknowledgedBitrate > 0 ? acknowledgedBitrate : Bitrate);
+                else
+                {
+                    _linkCapacity.OnOveruse(Bitrate);
+                }
                 Initialized = true;
                 Decreases++;
                 _state = State.Hold;
                 _lastChange = nowMicroseconds;
 
                 // A result held before this overuse is not confirmed by one after it: the link is still where it was.
-                _clearlyAboveCluster = ProbeCluster.None;
-                _aboveReading = 0;
+                _clearlyAbove.Clear();
+                _saturatedAbove.Clear();
                 break;
         }
 
@@ -327,8 +313,7 @@ internal sealed class AimdRateController
         // layer that overflowed it.
         if (mediaAcknowledged > 0 && _linkCapacity.HasEstimate && mediaAcknowledged > _linkCapacity.UpperBound)
         {
-            _linkCapacity.Reset();
-            _linkCapacity.OnOveruse(mediaAcknowledged);
+            _linkCapacity.Replace(mediaAcknowledged);
         }
 
         var elapsed = _lastChange < 0 ? 0 : Math.Min(now - _lastChange, 1_000_000);
@@ -383,5 +368,26 @@ internal sealed class AimdRateController
         Hold,
         Increase,
         Decrease,
+    }
+
+    /// <summary>A probe reading held above the capacity until a later cluster's reading confirms it.</summary>
+    private struct HeldReading
+    {
+        public long Bitrate;
+        public int Cluster;
+        public long At;
+
+        /// <summary>Whether a reading of <paramref name="cluster"/> now may confirm this one: held, from a later cluster, within the window.</summary>
+        public readonly bool IsConfirmableBy(int cluster, long now) =>
+            Cluster > 0 && cluster > Cluster && now - At <= ConfirmWindowMicroseconds;
+
+        public void Hold(long bitrate, int cluster, long now)
+        {
+            Bitrate = bitrate;
+            Cluster = cluster;
+            At = now;
+        }
+
+        public void Clear() => Cluster = ProbeCluster.None;
     }
 }

@@ -40,5 +40,26 @@ internal sealed class LinkCapacityEstimator
         _variance = Math.Clamp(_variance, MinNormalizedVariance, MaxNormalizedVariance);
     }
 
+    /// <summary>
+    /// A sample of the link at an overuse: under the lower bound it is a new link, not a sample of the old one, and
+    /// replaces the capacity (libwebrtc resets the same way); otherwise it is averaged in.
+    /// </summary>
+    public void OnSample(double bitrate)
+    {
+        if (HasEstimate && bitrate < LowerBound)
+        {
+            Reset();
+        }
+
+        OnOveruse(bitrate);
+    }
+
+    /// <summary>The link measured at <paramref name="bitrate"/>, whatever was known before.</summary>
+    public void Replace(double bitrate)
+    {
+        Reset();
+        OnOveruse(bitrate);
+    }
+
     public void Reset() => _estimate = -1;
 }

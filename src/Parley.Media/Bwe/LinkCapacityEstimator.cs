@@ -61,5 +61,14 @@ internal sealed class LinkCapacityEstimator
         OnOveruse(bitrate);
     }
 
-    public void Reset() => _estimate = -1;
+    /// <summary>
+    /// Forgets the capacity, and the spread of the samples behind it: the next sample measures a link that changed, and
+    /// the old samples' variance kept its upper bound wide (the browser bench held the estimate at 103 % of the link,
+    /// at a bound 14 % over a capacity it had just measured right).
+    /// </summary>
+    public void Reset()
+    {
+        _estimate = -1;
+        _variance = MinNormalizedVariance;
+    }
 }

@@ -235,6 +235,22 @@ public class EstimatorComponentTests
     }
 
     [Fact]
+    public void A_reset_capacity_forgets_the_spread_of_its_old_samples()
+    {
+        var capacity = new LinkCapacityEstimator();
+        capacity.OnOveruse(500_000);
+        capacity.OnOveruse(900_000);
+        capacity.OnOveruse(300_000);
+        Assert.True(capacity.UpperBound - capacity.Estimate > 100_000, "spread samples widen the bound");
+
+        capacity.Reset();
+        capacity.OnOveruse(700_000);
+
+        // Three deviations at the minimum normalised variance (0.4 in kbit/s): 3 × √(0.4 × 700) kbit/s ≈ 50 kbit/s.
+        Assert.Equal(700_000 + (3 * Math.Sqrt(0.4 * 700) * 1000), capacity.UpperBound, 1);
+    }
+
+    [Fact]
     public void Aimd_takes_a_probe_result_in_full_while_the_link_capacity_is_unknown()
     {
         var aimd = new AimdRateController(300_000, 10_000, 10_000_000);

@@ -85,6 +85,20 @@ internal sealed class ConsumerBitrateAllocation
         return _allocator.DesiredBitrate(fixedBitrate);
     }
 
+    /// <summary>The layer the last run gave <paramref name="consumer"/>; null when it takes no part (inactive, not layered).</summary>
+    public VideoLayer? AllocatedLayer(Consumer consumer)
+    {
+        foreach (var entry in _layered)
+        {
+            if (entry.Consumer == consumer)
+            {
+                return entry.Allocated?.Current;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>No estimate (no transport-cc, no REMB): every consumer follows its preference alone.</summary>
     public void Lift()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Parley.Media.Allocation;
 using Parley.Media.Ortc;
 using Parley.Media.Tests.Ortc;
 using Parley.Media.Routing;
@@ -87,6 +88,42 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
 
         Remb(3_000_000);
         await WaitForLayer(consumer, 2, "the top layer again at 3 Mbit/s", scenario: scenario);
+    }
+
+    [Fact]
+    public async Task A_falling_estimate_is_shared_out_at_once_not_at_the_next_allocation_run()
+    {
+        await using var scenario = await BandwidthScenario.StartAsync();
+        var consumer = await ConsumeSimulcastWithRembAsync(scenario);
+        using var sending = SendSimulcast(scenario);
+        var ssrc = consumer.RtpParameters.Encodings[0].Ssrc!.Value;
+        scenario.SendRemb(ssrc, 3_000_000);
+        await WaitForLayer(consumer, 2, "the top layer at 3 Mbit/s", scenario: scenario);
+        await BandwidthScenario.WaitForAsync(
+            async () => await scenario.Worker.InvokeAsync(() => consumer.SendStreams[0].GetBitrate(scenario.Worker.Timers.Now)) > 400_000,
+            "the top layer's rate measured (about 800 kbit/s)");
+
+        // The REMB handled and the allocation read in one turn of the worker: no allocation timer can run between. At
+        // 50 kbit/s nothing fits (the layer just raised to would be kept at its upgrade cost for a moment, see
+        // BitrateAllocator.CostKept, so a smaller fall could keep it on its own merits).
+        var (fallen, risen) = await scenario.Worker.InvokeAsync(() =>
+        {
+            scenario.Transport.HandleRtcp(Remb(ssrc, 50_000));
+            var afterFall = scenario.Transport.Allocation.AllocatedLayer(consumer);
+            scenario.Transport.HandleRtcp(Remb(ssrc, 3_000_000));
+            return (afterFall, scenario.Transport.Allocation.AllocatedLayer(consumer));
+        });
+
+        Assert.Equal(VideoLayer.None, fallen);
+        Assert.Equal(VideoLayer.None, risen); // a rise waits for the run (and the resume's hold)
+        await WaitForLayer(consumer, 2, "the top layer again at 3 Mbit/s", scenario: scenario);
+
+        static byte[] Remb(uint ssrc, ulong bitrate)
+        {
+            var remb = new byte[64];
+            Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
+            return remb[..length];
+        }
     }
 
     [Fact]

@@ -20,6 +20,14 @@ public class AllocatorOnSimulatedLinkTests
     private const long End = 130 * Second;
     private const long NoRestore = long.MaxValue;
 
+    /// <summary>Seed, propagation delay and jitter of the links.</summary>
+    public static TheoryData<int, long, long> Links => new()
+    {
+        { 1, 40_000, 0 },
+        { 2, 25_000, 5_000 },
+        { 3, 80_000, 2_000 },
+    };
+
     /// <summary>Seed, propagation delay and jitter of the links behind which the receiver stalls.</summary>
     public static TheoryData<int, long, long> StarvedLinks => new()
     {
@@ -31,9 +39,7 @@ public class AllocatorOnSimulatedLinkTests
     };
 
     [Theory]
-    [InlineData(1, 40_000, 0)]
-    [InlineData(2, 25_000, 5_000)]
-    [InlineData(3, 80_000, 2_000)]
+    [MemberData(nameof(Links))]
     public void Layers_step_down_within_2_s_return_to_the_top_within_10_s_and_hold_still_in_steady_state(int seed, long delay, long jitter)
     {
         var (sim, allocator, consumer, camera) = Simulate(seed, delay, jitter);
@@ -83,9 +89,7 @@ public class AllocatorOnSimulatedLinkTests
     /// every few seconds must not lift that cap (they ratcheted the estimate to 135 % of the link in 30 s).
     /// </summary>
     [Theory]
-    [InlineData(1, 40_000, 0)]
-    [InlineData(2, 25_000, 5_000)]
-    [InlineData(3, 80_000, 2_000)]
+    [MemberData(nameof(Links))]
     public void An_application_limited_sender_behind_300_kbits_keeps_its_estimate_under_the_link(int seed, long delay, long jitter)
     {
         var (sim, allocator, consumer, camera) = Simulate(seed, delay, jitter);
@@ -166,9 +170,7 @@ public class AllocatorOnSimulatedLinkTests
     /// asked for 0.1–0.3 s later (the browser bench: the 320 px picture at 1.0–1.2 s after the fall).
     /// </summary>
     [Theory]
-    [InlineData(1, 40_000, 0)]
-    [InlineData(2, 25_000, 5_000)]
-    [InlineData(3, 80_000, 2_000)]
+    [MemberData(nameof(Links))]
     public void A_collapse_takes_the_camera_down_in_one_spatial_step(int seed, long delay, long jitter)
     {
         var (sim, allocator, consumer, _) = Simulate(seed, delay, jitter);

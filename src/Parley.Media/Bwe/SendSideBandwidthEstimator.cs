@@ -49,7 +49,7 @@ internal sealed class SendSideBandwidthEstimator
     public const long QueueDrainMicroseconds = 1_000_000;
 
     /// <summary>See <see cref="QueueDrainMicroseconds"/>.</summary>
-    public const double QueueDrainShare = 0.3;
+    public const double QueueDrainShare = 0.5;
 
     /// <summary>Under this sent rate the comparison says nothing (an audio stream, a pause).</summary>
     private const long MinCollapseSentBitrate = 100_000;

@@ -82,11 +82,12 @@ internal sealed class BitrateAllocator
     /// <summary>
     /// Allocates <paramref name="availableBitrate"/> (the transport's estimate) minus <paramref name="audioBitrate"/>;
     /// returns how many consumers changed layer (see <see cref="AllocatedConsumer.Changed"/>).
-    /// <paramref name="retransmissionBitrate"/> (what resends take now) is costed against the layers above the lowest,
-    /// not against the lowest: resends peak right after a link drops (what the drop lost), exactly when the estimate
-    /// is tight, and taking them off first would pause a consumer the estimate still carries at its lowest layer.
+    /// <paramref name="reservedBitrate"/> (what resends take now, and what a queue the link filled needs to drain) is
+    /// costed against the layers above the lowest, not against the lowest: both peak right after a link drops, exactly
+    /// when the estimate is tight, and taking them off first would pause a consumer the estimate still carries at its
+    /// lowest layer.
     /// </summary>
-    public int Allocate(long availableBitrate, long audioBitrate, long nowMicroseconds, long retransmissionBitrate = 0)
+    public int Allocate(long availableBitrate, long audioBitrate, long nowMicroseconds, long reservedBitrate = 0)
     {
         var count = Sort();
         var remaining = Math.Max(0, availableBitrate - audioBitrate);
@@ -101,7 +102,7 @@ internal sealed class BitrateAllocator
             remaining -= fits ? cost : 0;
         }
 
-        remaining -= Math.Max(0, retransmissionBitrate);
+        remaining -= Math.Max(0, reservedBitrate);
 
         for (var i = 0; i < count; i++)
         {

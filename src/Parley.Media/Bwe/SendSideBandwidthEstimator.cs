@@ -39,6 +39,18 @@ internal sealed class SendSideBandwidthEstimator
     /// </summary>
     public const int CollapseBuckets = 4;
 
+    /// <summary>
+    /// After a collapse the link's queue is full of what was sent before the fall: a new layer's keyframe waits behind
+    /// it, and it drains only at the link's rate less what we send (at the 0.85 × cut, a 533 ms queue takes over 3 s).
+    /// For this long after the last collapse <see cref="QueueDrainShare"/> of the target is kept free of the layers
+    /// above the lowest (<see cref="QueueDrainBitrate"/>). Not a deeper cut of the estimate: cut to half, it kept reading
+    /// the old queue's arrivals as collapsed and spiralled to the floor in the browser bench.
+    /// </summary>
+    public const long QueueDrainMicroseconds = 1_000_000;
+
+    /// <summary>See <see cref="QueueDrainMicroseconds"/>.</summary>
+    public const double QueueDrainShare = 0.5;
+
     /// <summary>Under this sent rate the comparison says nothing (an audio stream, a pause).</summary>
     private const long MinCollapseSentBitrate = 100_000;
 
@@ -61,6 +73,7 @@ internal sealed class SendSideBandwidthEstimator
     private readonly ProbeController _probeController;
     private readonly PacketResult[] _results = new PacketResult[MaxResultsPerFeedback];
     private long _remb = long.MaxValue;
+    private long _lastCollapseAt = long.MinValue;
 
     public SendSideBandwidthEstimator(BandwidthEstimatorOptions options, long nowMicroseconds)
     {
@@ -94,6 +107,10 @@ internal sealed class SendSideBandwidthEstimator
 
     /// <summary>Feedbacks that found the delivery collapsed (see <see cref="CollapsedDeliveryFraction"/>).</summary>
     public long DeliveryCollapses { get; private set; }
+
+    /// <summary>What to leave unsent for the queue a collapse filled to drain (see <see cref="QueueDrainMicroseconds"/>); 0 otherwise.</summary>
+    public long QueueDrainBitrate(long nowMicroseconds) =>
+        _lastCollapseAt != long.MinValue && nowMicroseconds - _lastCollapseAt < QueueDrainMicroseconds ? (long)(TargetBitrate * QueueDrainShare) : 0;
 
     /// <summary>Overuses that left the estimate alone because we were sending well under it.</summary>
     public long ApplicationLimitedOveruses => _delayBased.ApplicationLimitedOveruses;
@@ -235,6 +252,7 @@ internal sealed class SendSideBandwidthEstimator
         if (collapsed)
         {
             DeliveryCollapses++;
+            _lastCollapseAt = nowMicroseconds;
         }
 
         // A collapse cuts from what got through lately: the half-second rate still holds the time before the fall.

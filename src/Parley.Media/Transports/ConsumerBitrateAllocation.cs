@@ -50,11 +50,11 @@ internal sealed class ConsumerBitrateAllocation
     }
 
     /// <summary>
-    /// Shares <paramref name="availableBitrate"/>; <paramref name="retransmissionBitrate"/> is costed against the
+    /// Shares <paramref name="availableBitrate"/>; <paramref name="reservedBitrate"/> is costed against the
     /// layers above each consumer's lowest (see <see cref="BitrateAllocator.Allocate"/>). Returns what the consumers
     /// would use at their preferred layers (what probing aims at).
     /// </summary>
-    public long Run(long availableBitrate, long retransmissionBitrate, long nowMs, long nowMicroseconds, int inactivityMs)
+    public long Run(long availableBitrate, long reservedBitrate, long nowMs, long nowMicroseconds, int inactivityMs)
     {
         long fixedBitrate = 0;
         foreach (var consumer in _fixed)
@@ -70,7 +70,7 @@ internal sealed class ConsumerBitrateAllocation
             entry.Update(_allocator, nowMs, inactivityMs);
         }
 
-        _allocator.Allocate(availableBitrate, fixedBitrate, nowMicroseconds, retransmissionBitrate);
+        _allocator.Allocate(availableBitrate, fixedBitrate, nowMicroseconds, reservedBitrate);
         // Pushed every run, not only on a change: a consumer that just joined may hold an allocation from before. One
         // whose producer sends nothing yet is not limited: "nothing" would be no bandwidth decision, and the first
         // stream to arrive must be forwarded at once.

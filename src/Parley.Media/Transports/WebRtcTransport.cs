@@ -336,8 +336,9 @@ public sealed class WebRtcTransport : Transport, IPacedPacketSink
     internal override void OnConsumerActivated(Consumer consumer) => RunAllocation();
 
     /// <summary>
-    /// On the worker: shares the estimate (less retransmissions) among the consumers, and tells the estimator what
-    /// they would use, which it probes for when the estimate is lower.
+    /// On the worker: shares the estimate among the consumers (less what resends take and, after a collapse, what the
+    /// link's queue needs to drain), and tells the estimator what they would use, which it probes for when the
+    /// estimate is lower.
     /// </summary>
     private void RunAllocation()
     {
@@ -356,7 +357,8 @@ public sealed class WebRtcTransport : Transport, IPacedPacketSink
         _sharedBitrate = available;
         var nowMs = Worker.Timers.Now;
         var nowMicroseconds = _bandwidth.NowMicroseconds;
-        var desired = _allocation.Run(available, Counters.RtxSendBitrate(nowMs), nowMs, nowMicroseconds, Router.StreamInactivityMs);
+        var reserved = Counters.RtxSendBitrate(nowMs) + _bandwidth.Estimator.QueueDrainBitrate(nowMicroseconds);
+        var desired = _allocation.Run(available, reserved, nowMs, nowMicroseconds, Router.StreamInactivityMs);
         _bandwidth.Estimator.SetDesiredBitrate(desired, nowMicroseconds);
         StartProbing();
     }

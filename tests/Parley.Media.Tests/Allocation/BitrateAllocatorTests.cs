@@ -85,13 +85,13 @@ public class BitrateAllocatorTests
         var consumer = new AllocatedConsumer(1, Camera(), ConsumerPriority.Other);
         allocator.Add(consumer);
 
-        allocator.Allocate(200_000, 45_000, 0, retransmissionBitrate: 90_000);
+        allocator.Allocate(200_000, 45_000, 0, reservedBitrate: 90_000);
 
         Assert.Equal(new VideoLayer(0, 0), consumer.Current);
         Assert.Equal(0, allocator.Unallocated);
 
         // Once the resends are over, what they took is headroom again.
-        allocator.Allocate(400_000, 45_000, 10 * Second, retransmissionBitrate: 0);
+        allocator.Allocate(400_000, 45_000, 10 * Second, reservedBitrate: 0);
         Assert.True(consumer.Current > new VideoLayer(0, 0), $"{consumer.Current}");
     }
 

@@ -20,6 +20,14 @@ public class AllocatorOnSimulatedLinkTests
     private const long End = 130 * Second;
     private const long NoRestore = long.MaxValue;
 
+    /// <summary>Seed, propagation delay and jitter of the links.</summary>
+    public static TheoryData<int, long, long> Links => new()
+    {
+        { 1, 40_000, 0 },
+        { 2, 25_000, 5_000 },
+        { 3, 80_000, 2_000 },
+    };
+
     /// <summary>Seed, propagation delay and jitter of the links behind which the receiver stalls.</summary>
     public static TheoryData<int, long, long> StarvedLinks => new()
     {
@@ -31,9 +39,7 @@ public class AllocatorOnSimulatedLinkTests
     };
 
     [Theory]
-    [InlineData(1, 40_000, 0)]
-    [InlineData(2, 25_000, 5_000)]
-    [InlineData(3, 80_000, 2_000)]
+    [MemberData(nameof(Links))]
     public void Layers_step_down_within_2_s_return_to_the_top_within_10_s_and_hold_still_in_steady_state(int seed, long delay, long jitter)
     {
         var (sim, allocator, consumer, camera) = Simulate(seed, delay, jitter);
@@ -83,9 +89,7 @@ public class AllocatorOnSimulatedLinkTests
     /// every few seconds must not lift that cap (they ratcheted the estimate to 135 % of the link in 30 s).
     /// </summary>
     [Theory]
-    [InlineData(1, 40_000, 0)]
-    [InlineData(2, 25_000, 5_000)]
-    [InlineData(3, 80_000, 2_000)]
+    [MemberData(nameof(Links))]
     public void An_application_limited_sender_behind_300_kbits_keeps_its_estimate_under_the_link(int seed, long delay, long jitter)
     {
         var (sim, allocator, consumer, camera) = Simulate(seed, delay, jitter);
@@ -158,6 +162,33 @@ public class AllocatorOnSimulatedLinkTests
         Assert.InRange(recoveredAt, RestoreAt, RestoreAt + (10 * Second));
     }
 
+    /// <summary>
+    /// 3 Mbit/s → 300 kbit/s fills the link's queue; the first cut (0.85 × what got through lately, still partly from
+    /// before the fall) leaves room for the middle layer at its base temporal layer, the next a few hundred ms later
+    /// does not. Without the drain reserve (<see cref="SendSideBandwidthEstimator.QueueDrainBitrate"/>) the camera went
+    /// 2 → 1 → 0 within 0.4 s: the middle layer's keyframe was asked for and never shown, and the lowest layer's was
+    /// asked for 0.1–0.3 s later (the browser bench: the 320 px picture at 1.0–1.2 s after the fall).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Links))]
+    public void A_collapse_takes_the_camera_down_in_one_spatial_step(int seed, long delay, long jitter)
+    {
+        var (sim, allocator, consumer, _) = Simulate(seed, delay, jitter);
+        var changes = new List<(long At, VideoLayer Layer)>();
+        RunStepAndRestore(sim, allocator, DropAt + (3 * Second), NoRestore, (now, changed) =>
+        {
+            if (now >= DropAt && changed > 0)
+            {
+                changes.Add((now - DropAt, consumer.Current));
+            }
+        });
+
+        var trace = string.Join(", ", changes.Select(c => $"{c.At / 1000} ms: {c.Layer.Spatial}/{c.Layer.Temporal}"));
+        Assert.NotEmpty(changes);
+        Assert.True(changes[0].Layer.Spatial == 0, $"the first step down went to spatial layer {changes[0].Layer.Spatial}: {trace}");
+        Assert.True(changes.All(c => c.Layer.Spatial == 0), $"the spatial layer changed again: {trace}");
+    }
+
     // The link at 3 Mbit/s, 300 kbit/s from DropAt, 3 Mbit/s again from restoreAt; every 100 ms the allocator shares
     // the estimate and sample gets the time and the layer changes that allocation made.
     private static void RunStepAndRestore(BweSimulation sim, BitrateAllocator allocator, long until, long restoreAt, Action<long, int> sample) =>
@@ -178,7 +209,7 @@ public class AllocatorOnSimulatedLinkTests
                 return;
             }
 
-            var changed = allocator.Allocate(s.Estimator.TargetBitrate, AudioBitrate, s.Now);
+            var changed = allocator.Allocate(s.Estimator.TargetBitrate, AudioBitrate, s.Now, s.Estimator.QueueDrainBitrate(s.Now));
             s.DesiredBitrate = allocator.DesiredBitrate(AudioBitrate);
             sample(s.Now, changed);
         });

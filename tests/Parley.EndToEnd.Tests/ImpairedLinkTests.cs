@@ -40,9 +40,9 @@ public sealed class ImpairedLinkTests(MeetingFixture fixture)
         Assert.True(sentBitsPerSecond < 2 * Narrow, $"the server sent {sentBitsPerSecond:F0} bit/s into a {Narrow} bit/s link\n{report}");
 
         // The picture keeps moving: frames decode, and Chromium does not count the whole 20 s frozen (without allocation
-        // the decoder stops). The bench's goal is under 0.5 s. On this loaded 2-core machine the server's estimate
-        // overshoots the 300 kbit/s link now and then and the video pauses for seconds (docs/benchmarks.md, "Adaptive
-        // video"): 2–15 s frozen were seen, so the bound here only separates adapting from not adapting.
+        // the decoder stops). The bench's goal is under 0.5 s, met on a quiet machine (docs/benchmarks.md, "Adaptive
+        // video": 0–0.52 s). Here the test shares 2 cores with the rest of the suite, and a starved Chromium counts its
+        // own stalls as freezes (2–15 s were seen in earlier rounds), so the bound only separates adapting from not.
         Assert.True(held.FramesDecoded - low.FramesDecoded >= 20, $"frames stopped decoding at {Narrow} bit/s\n{report}");
         var frozen = held.TotalFreezesDuration - step.TotalFreezesDuration;
         var freezes = held.FreezeCount - step.FreezeCount;

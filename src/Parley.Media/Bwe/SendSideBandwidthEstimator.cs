@@ -40,13 +40,21 @@ internal sealed class SendSideBandwidthEstimator
     public const int CollapseBuckets = 4;
 
     /// <summary>
-    /// After a collapse the link's queue is full of what was sent before the fall: a new layer's keyframe waits behind
-    /// it, and it drains only at the link's rate less what we send (at the 0.85 × cut, a 533 ms queue takes over 3 s).
-    /// For this long after the last collapse <see cref="QueueDrainShare"/> of the target is kept free of the layers
-    /// above the lowest (<see cref="QueueDrainBitrate"/>). Not a deeper cut of the estimate: cut to half, it kept reading
-    /// the old queue's arrivals as collapsed and spiralled to the floor in the browser bench.
+    /// After a link fell away under us the queue is full of what was sent before the fall: a new layer's keyframe waits
+    /// behind it, it drains only at the link's rate less what we send (at the 0.85 × cut, a 533 ms queue takes over 3 s),
+    /// and the first cuts still count arrivals from before the fall (the browser bench's read up to 135 % of the link,
+    /// room for a layer the next cut took back). For this long after a collapse whose cut took the target under
+    /// <see cref="FallenTargetFraction"/> of what it was, and after each collapse while that lasts,
+    /// <see cref="QueueDrainShare"/> of the target is kept free of the layers above the lowest
+    /// (<see cref="QueueDrainBitrate"/>). Not after a mere overshoot (a new transport's layers over a link a little
+    /// under them): its first cut is about right, and the reserve only knocked a screen share down a spatial layer that
+    /// it then took 8 s to climb back. Not a deeper cut of the estimate either: cut to half, it kept reading the old
+    /// queue's arrivals as collapsed and spiralled to the floor in the browser bench.
     /// </summary>
     public const long QueueDrainMicroseconds = 1_000_000;
+
+    /// <summary>See <see cref="QueueDrainMicroseconds"/>.</summary>
+    public const double FallenTargetFraction = 0.5;
 
     /// <summary>See <see cref="QueueDrainMicroseconds"/>.</summary>
     public const double QueueDrainShare = 0.5;
@@ -73,7 +81,7 @@ internal sealed class SendSideBandwidthEstimator
     private readonly ProbeController _probeController;
     private readonly PacketResult[] _results = new PacketResult[MaxResultsPerFeedback];
     private long _remb = long.MaxValue;
-    private long _lastCollapseAt = long.MinValue;
+    private long _drainRestartedAt = long.MinValue;
 
     public SendSideBandwidthEstimator(BandwidthEstimatorOptions options, long nowMicroseconds)
     {
@@ -108,9 +116,9 @@ internal sealed class SendSideBandwidthEstimator
     /// <summary>Feedbacks that found the delivery collapsed (see <see cref="CollapsedDeliveryFraction"/>).</summary>
     public long DeliveryCollapses { get; private set; }
 
-    /// <summary>What to leave unsent for the queue a collapse filled to drain (see <see cref="QueueDrainMicroseconds"/>); 0 otherwise.</summary>
+    /// <summary>What to leave unsent for the queue a fallen link filled to drain (see <see cref="QueueDrainMicroseconds"/>); 0 otherwise.</summary>
     public long QueueDrainBitrate(long nowMicroseconds) =>
-        _lastCollapseAt != long.MinValue && nowMicroseconds - _lastCollapseAt < QueueDrainMicroseconds ? (long)(TargetBitrate * QueueDrainShare) : 0;
+        _drainRestartedAt != long.MinValue && nowMicroseconds - _drainRestartedAt < QueueDrainMicroseconds ? (long)(TargetBitrate * QueueDrainShare) : 0;
 
     /// <summary>Overuses that left the estimate alone because we were sending well under it.</summary>
     public long ApplicationLimitedOveruses => _delayBased.ApplicationLimitedOveruses;
@@ -252,7 +260,6 @@ internal sealed class SendSideBandwidthEstimator
         if (collapsed)
         {
             DeliveryCollapses++;
-            _lastCollapseAt = nowMicroseconds;
         }
 
         // A collapse cuts from what got through lately: the half-second rate still holds the time before the fall.
@@ -270,7 +277,13 @@ internal sealed class SendSideBandwidthEstimator
         }
 
         _lossBased.OnPackets(lost, count, TargetBitrate, nowMicroseconds);
+        var before = TargetBitrate;
         UpdateTarget(nowMicroseconds);
+        if (collapsed && (TargetBitrate < before * FallenTargetFraction || QueueDrainBitrate(nowMicroseconds) > 0))
+        {
+            _drainRestartedAt = nowMicroseconds;
+        }
+
         return TargetBitrate;
     }
 

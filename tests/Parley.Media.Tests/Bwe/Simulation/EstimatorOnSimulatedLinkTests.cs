@@ -220,6 +220,49 @@ public class EstimatorOnSimulatedLinkTests
 
     // An encoder that follows the target, or sends at most limit once limited() says so (the allocator took a layer
     // that makes no more).
+    [Theory]
+    [MemberData(nameof(Links))]
+    public void A_link_that_falls_away_opens_the_queue_drain_reserve_for_a_second_after_its_last_collapse(int seed, long delay, long jitter)
+    {
+        var sim = Simulate(seed, delay, jitter);
+        long openedAt = -1, lastOpen = -1;
+        sim.RunUntil(40 * Second, s =>
+        {
+            if (s.Now == 30 * Second)
+            {
+                s.Link.CapacityBitsPerSecond = High / 10;
+            }
+
+            if (s.Estimator.QueueDrainBitrate(s.Now) > 0)
+            {
+                Assert.Equal(s.Estimator.TargetBitrate / 2, s.Estimator.QueueDrainBitrate(s.Now));
+                openedAt = openedAt < 0 ? s.Now : openedAt;
+                lastOpen = s.Now;
+            }
+        });
+
+        Assert.InRange(openedAt, 30 * Second, 31 * Second);
+        Assert.InRange(lastOpen, openedAt, 34 * Second);
+    }
+
+    [Theory]
+    [MemberData(nameof(Links))]
+    public void An_overshoot_that_collapses_the_delivery_without_halving_the_estimate_keeps_no_reserve(int seed, long delay, long jitter)
+    {
+        // A new transport's layers (1.3 Mbit/s, whatever the estimate) over a 650 kbit/s link: the delivery collapses,
+        // the cuts stay near the link.
+        var link = new SimulatedLink(650_000, delay, queueLimitBytes: 20_000, seed) { JitterMicroseconds = jitter };
+        var sim = new BweSimulation(link, BandwidthEstimatorOptions.Default, _ => 1_300_000);
+        long collapses = 0;
+        sim.RunUntil(5 * Second, s =>
+        {
+            collapses = s.Estimator.DeliveryCollapses;
+            Assert.Equal(0, s.Estimator.QueueDrainBitrate(s.Now));
+        });
+
+        Assert.True(collapses > 0, "the delivery never collapsed");
+    }
+
     private static BweSimulation SimulateLimitable(SimulatedLink link, Func<bool> limited, long limit) =>
         new(link, BandwidthEstimatorOptions.Default, s =>
         {

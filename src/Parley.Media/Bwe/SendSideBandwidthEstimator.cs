@@ -117,8 +117,7 @@ internal sealed class SendSideBandwidthEstimator
     public long DeliveryCollapses { get; private set; }
 
     /// <summary>What to leave unsent for the queue a fallen link filled to drain (see <see cref="QueueDrainMicroseconds"/>); 0 otherwise.</summary>
-    public long QueueDrainBitrate(long nowMicroseconds) =>
-        _drainRestartedAt != long.MinValue && nowMicroseconds - _drainRestartedAt < QueueDrainMicroseconds ? (long)(TargetBitrate * QueueDrainShare) : 0;
+    public long QueueDrainBitrate(long nowMicroseconds) => QueueDraining(nowMicroseconds) ? (long)(TargetBitrate * QueueDrainShare) : 0;
 
     /// <summary>Overuses that left the estimate alone because we were sending well under it.</summary>
     public long ApplicationLimitedOveruses => _delayBased.ApplicationLimitedOveruses;
@@ -279,13 +278,16 @@ internal sealed class SendSideBandwidthEstimator
         _lossBased.OnPackets(lost, count, TargetBitrate, nowMicroseconds);
         var before = TargetBitrate;
         UpdateTarget(nowMicroseconds);
-        if (collapsed && (TargetBitrate < before * FallenTargetFraction || QueueDrainBitrate(nowMicroseconds) > 0))
+        if (collapsed && (TargetBitrate < before * FallenTargetFraction || QueueDraining(nowMicroseconds)))
         {
             _drainRestartedAt = nowMicroseconds;
         }
 
         return TargetBitrate;
     }
+
+    private bool QueueDraining(long nowMicroseconds) =>
+        _drainRestartedAt != long.MinValue && nowMicroseconds - _drainRestartedAt < QueueDrainMicroseconds;
 
     private void UpdateTarget(long now)
     {

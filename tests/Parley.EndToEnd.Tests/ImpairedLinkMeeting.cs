@@ -29,7 +29,7 @@ public sealed class ImpairedLinkMeeting : IAsyncDisposable
         async (userId) => {
           const parley = window.parley;
           if (!parley) return null;
-          const out = { spatialLayer: null, frameWidth: 0, framesDecoded: 0, videoBytesReceived: 0, freezeCount: 0, totalFreezesDuration: 0,
+          const out = { spatialLayer: null, temporalLayer: null, frameWidth: 0, framesDecoded: 0, videoBytesReceived: 0, freezeCount: 0, totalFreezesDuration: 0,
             audioPacketsReceived: 0, totalSamplesReceived: 0, totalAudioEnergy: 0 };
           let found = false;
           for (const consumer of parley.consumers.values()) {
@@ -39,7 +39,9 @@ public sealed class ImpairedLinkMeeting : IAsyncDisposable
               if (s.type !== 'inbound-rtp') return;
               if (consumer.kind === 'video' && consumer.appData.source === 'cam') {
                 found = true;
-                out.spatialLayer = parley.consumerLayers.get(consumer.id)?.spatialLayer ?? null;
+                const layers = parley.consumerLayers.get(consumer.id);
+                out.spatialLayer = layers?.spatialLayer ?? null;
+                out.temporalLayer = layers?.temporalLayer ?? null;
                 out.frameWidth = s.frameWidth ?? 0;
                 out.framesDecoded = s.framesDecoded ?? 0;
                 out.videoBytesReceived = s.bytesReceived ?? 0;
@@ -129,7 +131,7 @@ public sealed class ImpairedLinkMeeting : IAsyncDisposable
 
         var received = page.Deserialize<PageSample>(Json)!;
         return new LinkSample(
-            at, Downlink, received.SpatialLayer, received.FrameWidth, received.FramesDecoded, received.VideoBytesReceived,
+            at, Downlink, received.SpatialLayer, received.TemporalLayer, received.FrameWidth, received.FramesDecoded, received.VideoBytesReceived,
             received.FreezeCount, received.TotalFreezesDuration, received.AudioPacketsReceived, received.TotalSamplesReceived, received.TotalAudioEnergy,
             flow.Downstream.OfferedBytes, flow.Downstream.ForwardedBytes, flow.Downstream.DroppedPackets, await EstimateAsync());
     }
@@ -272,14 +274,15 @@ public sealed class ImpairedLinkMeeting : IAsyncDisposable
     }
 
     private sealed record PageSample(
-        int? SpatialLayer, long FrameWidth, long FramesDecoded, long VideoBytesReceived, long FreezeCount, double TotalFreezesDuration,
+        int? SpatialLayer, int? TemporalLayer, long FrameWidth, long FramesDecoded, long VideoBytesReceived, long FreezeCount, double TotalFreezesDuration,
         long AudioPacketsReceived, double TotalSamplesReceived, double TotalAudioEnergy);
 }
 
 /// <summary>One look at Bob's reception of Alice's camera and microphone.</summary>
 /// <param name="At">Seconds since the meeting started.</param>
 /// <param name="Downlink">The relay's downstream rate then, bits per second.</param>
-/// <param name="SpatialLayer">The layer the server last reported (<c>consumerLayersChanged</c>).</param>
+/// <param name="SpatialLayer">The spatial layer the server last reported (<c>consumerLayersChanged</c>).</param>
+/// <param name="TemporalLayer">The temporal layer the server last reported with it.</param>
 /// <param name="FrameWidth">Width of the last decoded frame.</param>
 /// <param name="FramesDecoded">Video frames decoded so far.</param>
 /// <param name="VideoBytesReceived">Video payload bytes received so far (inbound-rtp).</param>
@@ -293,7 +296,7 @@ public sealed class ImpairedLinkMeeting : IAsyncDisposable
 /// <param name="LinkDrops">Packets the link dropped.</param>
 /// <param name="Estimate">The server's <c>availableOutgoingBitrate</c> for Bob's receiving transport.</param>
 public sealed record LinkSample(
-    double At, long Downlink, int? SpatialLayer, long FrameWidth, long FramesDecoded, long VideoBytesReceived, long FreezeCount,
+    double At, long Downlink, int? SpatialLayer, int? TemporalLayer, long FrameWidth, long FramesDecoded, long VideoBytesReceived, long FreezeCount,
     double TotalFreezesDuration, long AudioPacketsReceived, double TotalSamplesReceived, double TotalAudioEnergy,
     long ServerSentBytes, long DeliveredBytes, long LinkDrops, long? Estimate);
 

@@ -108,22 +108,15 @@ public sealed class BandwidthAllocationTests(ITestOutputHelper output)
         // BitrateAllocator.CostKept, so a smaller fall could keep it on its own merits).
         var (fallen, risen) = await scenario.Worker.InvokeAsync(() =>
         {
-            scenario.Transport.HandleRtcp(Remb(ssrc, 50_000));
+            scenario.Transport.HandleRtcp(BandwidthScenario.Remb(ssrc, 50_000));
             var afterFall = scenario.Transport.Allocation.AllocatedLayer(consumer);
-            scenario.Transport.HandleRtcp(Remb(ssrc, 3_000_000));
+            scenario.Transport.HandleRtcp(BandwidthScenario.Remb(ssrc, 3_000_000));
             return (afterFall, scenario.Transport.Allocation.AllocatedLayer(consumer));
         });
 
         Assert.Equal(VideoLayer.None, fallen);
         Assert.Equal(VideoLayer.None, risen); // a rise waits for the run (and the resume's hold)
         await WaitForLayer(consumer, 2, "the top layer again at 3 Mbit/s", scenario: scenario);
-
-        static byte[] Remb(uint ssrc, ulong bitrate)
-        {
-            var remb = new byte[64];
-            Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
-            return remb[..length];
-        }
     }
 
     [Fact]

@@ -78,11 +78,14 @@ internal sealed class BandwidthScenario : IAsyncDisposable
     }
 
     /// <summary>The receiver's REMB of <paramref name="bitrate"/> for <paramref name="ssrc"/> (once, as a real receiver sends one now and then).</summary>
-    public void SendRemb(uint ssrc, ulong bitrate)
+    public void SendRemb(uint ssrc, ulong bitrate) => Peer.SendProtected(Remb(ssrc, bitrate), isRtcp: true);
+
+    /// <summary>A REMB of <paramref name="bitrate"/> for <paramref name="ssrc"/>, as the receiving peer sends it.</summary>
+    public static byte[] Remb(uint ssrc, ulong bitrate)
     {
         var remb = new byte[64];
         Assert.True(Parley.Media.Rtcp.RtcpRemb.TryWrite(remb, 0x7E57, bitrate, [ssrc], out var length));
-        Peer.SendProtected(remb[..length], isRtcp: true);
+        return remb[..length];
     }
 
     public void Send(byte[] packet) => Sender.SendTo(ProducerTransport.Tuple.LocalPort, packet);

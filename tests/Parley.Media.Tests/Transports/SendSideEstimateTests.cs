@@ -1,5 +1,4 @@
 using Parley.Media.Ortc;
-using Parley.Media.Rtcp;
 using Parley.Media.Tests.Ortc;
 using Parley.Media.Tests.Routing;
 
@@ -39,9 +38,7 @@ public sealed class SendSideEstimateTests
         var consumer = await scenario.Transport.ConsumeAsync(producer.Id, capabilities);
         Assert.Null((await scenario.Transport.GetStatsAsync()).AvailableOutgoingBitrate);
 
-        var remb = new byte[64];
-        Assert.True(RtcpRemb.TryWrite(remb, 0x7E57, 250_000, [consumer.RtpParameters.Encodings[0].Ssrc!.Value], out var length));
-        scenario.Peer.SendProtected(remb[..length], isRtcp: true);
+        scenario.SendRemb(consumer.RtpParameters.Encodings[0].Ssrc!.Value, 250_000);
         await BandwidthScenario.WaitForAsync(
             async () => (await scenario.Transport.GetStatsAsync()).AvailableOutgoingBitrate == 250_000, "the REMB to be the estimate");
     }

@@ -218,8 +218,6 @@ public class EstimatorOnSimulatedLinkTests
         return (sim.DeliveredBytes - startBytes) * 8.0 / (High * 30);
     }
 
-    // An encoder that follows the target, or sends at most limit once limited() says so (the allocator took a layer
-    // that makes no more).
     [Theory]
     [MemberData(nameof(Links))]
     public void A_link_that_falls_away_opens_the_queue_drain_reserve_for_a_second_after_its_last_collapse(int seed, long delay, long jitter)
@@ -263,6 +261,8 @@ public class EstimatorOnSimulatedLinkTests
         Assert.True(collapses > 0, "the delivery never collapsed");
     }
 
+    // An encoder that follows the target, or sends at most limit once limited() says so (the allocator took a layer
+    // that makes no more).
     private static BweSimulation SimulateLimitable(SimulatedLink link, Func<bool> limited, long limit) =>
         new(link, BandwidthEstimatorOptions.Default, s =>
         {
